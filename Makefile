@@ -1,0 +1,98 @@
+# sflowkit: build, test, bench, demo.  See README.md.
+#
+#   make            build the programs into bin/ (optimised)
+#   make test       install what is missing, build with ASan+UBSan, run every test
+#   make demo       install what is missing, build, run the main job
+#   make bench      speed figures beside baselines measured in the same run
+#   make fuzz       libFuzzer on the decoders (FUZZ_SECONDS, default 300)
+
+CC       ?= cc
+PKGS      = libpcap
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CSTD      = -std=c11 -D_GNU_SOURCE
+OPT      ?= -O2
+CFLAGS   ?= -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CFLAGS) $(SANFLAGS) -Iconvert -Iagent \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap) -lm
+
+# Variants: release objects in build/rel, sanitizer objects in build/san.
+ifeq ($(SAN),1)
+B        := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT      := -O1
+else
+B        := build/rel
+endif
+BIN      := $(B)/bin
+
+CONVERT_SRC   := $(wildcard convert/*.c)
+COLLECTOR_SRC := $(wildcard collector/*.c)
+CONVERT_OBJ   := $(CONVERT_SRC:%.c=$(B)/%.o)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(B)/%.o)
+UNIT_SRC      := $(wildcard tests/unit/test_*.c)
+UNIT_BIN      := $(UNIT_SRC:tests/unit/%.c=$(BIN)/%)
+TESTLIB_SRC   := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+TESTLIB_OBJ   := $(TESTLIB_SRC:%.c=$(B)/%.o)
+
+PROGS := $(BIN)/sflowcollect $(BIN)/sfgen
+
+.PHONY: all test unit demo bench fuzz deps clean programs
+all: programs
+	@mkdir -p bin
+	@for p in $(PROGS); do ln -sf ../$$p bin/; done
+
+programs: $(PROGS) $(UNIT_BIN)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libconvert.a: $(CONVERT_OBJ)
+	$(AR) rcs $@ $^
+
+$(BIN)/sflowcollect: $(COLLECTOR_OBJ) $(B)/libconvert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BIN)/sfgen: $(B)/tests/bench/sfgen.o $(B)/libconvert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(B)/libconvert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcmocka $(LDLIBS_ALL)
+
+deps:
+	@sh mk/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory SAN=1 programs
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh tests/run.sh build/san/bin
+
+# libFuzzer harnesses, built with clang.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 300
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_BIN)
+build/fuzz/%: tests/fuzz/%.c $(CONVERT_SRC) $(wildcard convert/*.h)
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -Iconvert -o $@ $< $(CONVERT_SRC) $(LDLIBS_ALL)
+
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench/run.sh build/rel/bin
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh build/rel/bin
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

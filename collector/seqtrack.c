@@ -1,0 +1,105 @@
+/*
+ * seqtrack: open-addressing hash table of sFlow streams and their sequence
+ * numbers.  A jump forward of less than 2^31 is loss; a step back (or, for a
+ * datagram stream, uptime going back) is an agent restart (spec section 5:
+ * "A decrease in uptime or sequence number indicates the agent restarted").
+ */
+#include "seqtrack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+seqtrack_init(struct seqtrack *t)
+{
+    memset(t, 0, sizeof(*t));
+}
+
+void
+seqtrack_free(struct seqtrack *t)
+{
+    free(t->tab);
+    memset(t, 0, sizeof(*t));
+}
+
+static uint64_t
+seq_hash(const struct seq_key *k)
+{
+    const uint8_t *p = (const uint8_t *)k;
+    uint64_t h = 1469598103934665603ULL;        /* FNV-1a */
+    size_t i;
+
+    for (i = 0; i < sizeof(*k); i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static struct seq_stream *
+seq_slot(struct seq_stream *tab, size_t cap, const struct seq_key *k)
+{
+    size_t i = (size_t)seq_hash(k) & (cap - 1);
+
+    while (tab[i].used && memcmp(&tab[i].key, k, sizeof(*k)) != 0)
+        i = (i + 1) & (cap - 1);
+    return &tab[i];
+}
+
+static int
+seq_grow(struct seqtrack *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 64, i;
+    struct seq_stream *ntab = calloc(ncap, sizeof(*ntab));
+
+    if (ntab == NULL)
+        return -1;
+    for (i = 0; i < t->cap; i++)
+        if (t->tab[i].used)
+            *seq_slot(ntab, ncap, &t->tab[i].key) = t->tab[i];
+    free(t->tab);
+    t->tab = ntab;
+    t->cap = ncap;
+    return 0;
+}
+
+struct seq_stream *
+seqtrack_update(struct seqtrack *t, const struct seq_key *key, uint32_t seq,
+    uint32_t uptime)
+{
+    struct seq_stream *s;
+    uint32_t delta;
+
+    if (t->cap == 0 || (t->n + 1) * 4 > t->cap * 3) {
+        if (t->n >= SEQTRACK_MAX || seq_grow(t) != 0) {
+            t->untracked++;
+            if (t->cap == 0)
+                return NULL;
+            s = seq_slot(t->tab, t->cap, key);
+            if (!s->used)
+                return NULL;
+        }
+    }
+    s = seq_slot(t->tab, t->cap, key);
+    if (!s->used) {
+        memset(s, 0, sizeof(*s));
+        s->key = *key;
+        s->used = 1;
+        s->last_seq = seq;
+        s->last_uptime = uptime;
+        s->seen = 1;
+        t->n++;
+        return s;
+    }
+    s->seen++;
+    delta = seq - s->last_seq;
+    if (delta == 0 && (key->kind != SEQ_DATAGRAM || uptime == s->last_uptime)) {
+        s->duplicates++;
+    } else if (delta >= 0x80000000u || delta == 0 ||
+        (key->kind == SEQ_DATAGRAM && uptime < s->last_uptime)) {
+        s->restarts++;
+    } else {
+        s->lost += delta - 1;
+    }
+    s->last_seq = seq;
+    s->last_uptime = uptime;
+    return s;
+}

@@ -1,0 +1,20 @@
+/*
+ * dgram_meta: what the receiver knows about a datagram besides its bytes.
+ */
+#ifndef SFK_DGRAM_META_H
+#define SFK_DGRAM_META_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+struct dgram_meta {
+    struct timeval ts;          /* Receive time, or the capture's timestamp. */
+    int from_file;              /* 1: read from a capture file ('ts' is its timestamp). */
+    char src[48];               /* Sender's address as text ("-" if unknown). */
+    uint16_t src_port;
+    size_t size;                /* UDP payload bytes. */
+    const char *origin;         /* "FILE:frame N" or "ADDR:PORT", for messages. */
+};
+
+#endif /* SFK_DGRAM_META_H */

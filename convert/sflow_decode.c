@@ -1,0 +1,471 @@
+/*
+ * sflow_decode: decodes sFlow v5 datagrams (sflow_version_5.txt, section 5).
+ *
+ *   datagram : version(4) agent_address(4+4|16) sub_agent_id(4)
+ *              sequence_number(4) uptime(4) num_samples(4) sample[]
+ *   sample   : data_format(4) length(4) body
+ *     1 flow_sample           seq source_id rate pool drops input output n rec[]
+ *     2 counters_sample       seq source_id n rec[]
+ *     3 flow_sample_expanded  seq ds_class ds_index rate pool drops
+ *                             in_fmt in_val out_fmt out_val n rec[]
+ *     4 counters_expanded     seq ds_class ds_index n rec[]
+ *     5 discarded_packet      seq ds_class ds_index drops input output reason n rec[]
+ *   record   : data_format(4) length(4) body (opaque, padded to 4)
+ *
+ * Every read goes through struct rd.  A record is read inside a sub-cursor
+ * that ends where its declared length ends, so a record never reads into
+ * its neighbour; unknown records are skipped by that length.  A sample's
+ * records are read up to the end of the datagram and the bytes they used
+ * are then compared with the sample's declared length, as sflowtool does, so
+ * that a lying sample length is reported with both numbers.
+ */
+#include "sflow_decode.h"
+
+#include <string.h>
+
+#include "rd.h"
+#include "sflow_schema.h"
+
+static void
+decode_fail(struct sflow_datagram *dg, enum sflow_err code, const uint8_t *at,
+    uint32_t tag)
+{
+    if (dg->err.code != SFLOW_OK)
+        return;
+    dg->err.code = code;
+    dg->err.offset = at ? (size_t)(at - dg->data) : dg->len;
+    dg->err.tag = tag;
+}
+
+static void
+decode_addr(struct rd *r, struct sflow_addr *addr)
+{
+    const uint8_t *p;
+
+    memset(addr, 0, sizeof(*addr));
+    addr->type = rd_u32(r);
+    if (addr->type == SFLOW_ADDR_IP4) {
+        if ((p = rd_bytes(r, 4)) != NULL)
+            memcpy(addr->a, p, 4);
+    } else if (addr->type == SFLOW_ADDR_IP6) {
+        if ((p = rd_bytes(r, 16)) != NULL)
+            memcpy(addr->a, p, 16);
+    } else if (addr->type != SFLOW_ADDR_UNKNOWN) {
+        r->error = EBADMSG;
+    }
+}
+
+/* A list of 'count' items of 'item' bytes each: checks it fits, then skips it. */
+static void
+decode_list(struct rd *r, uint32_t item, struct sflow_bytes *b)
+{
+    b->count = rd_u32(r);
+    if (r->error)
+        return;
+    if (b->count > r->left / item) {
+        r->error = EBADMSG;
+        return;
+    }
+    b->len = b->count * item;
+    b->p = rd_bytes(r, b->len);
+}
+
+/* as_path_type<>: segments of {type, unsigned int<>}. */
+static void
+decode_as_path(struct rd *r, struct sflow_bytes *b)
+{
+    uint32_t i, n;
+    const uint8_t *start;
+
+    b->count = rd_u32(r);
+    start = r->p;
+    for (i = 0; i < b->count && !r->error; i++) {
+        rd_u32(r);              /* segment type */
+        n = rd_u32(r);
+        if (!r->error && n > r->left / 4)
+            r->error = EBADMSG;
+        rd_skip(r, (size_t)n * 4);
+    }
+    b->p = start;
+    b->len = r->error ? 0 : (uint32_t)(r->p - start);
+}
+
+/* host_adapters: {ifIndex, mac<>}<>. */
+static void
+decode_adapters(struct rd *r, struct sflow_bytes *b)
+{
+    uint32_t i, n;
+    const uint8_t *start;
+
+    b->count = rd_u32(r);
+    start = r->p;
+    for (i = 0; i < b->count && !r->error; i++) {
+        rd_u32(r);              /* ifIndex */
+        n = rd_u32(r);
+        if (!r->error && n > r->left / 8)
+            r->error = EBADMSG;
+        rd_skip(r, (size_t)n * 8);
+    }
+    b->p = start;
+    b->len = r->error ? 0 : (uint32_t)(r->p - start);
+}
+
+static void
+decode_field(struct rd *r, const struct sflow_field *f, union sflow_value *v)
+{
+    uint32_t u;
+
+    switch (f->type) {
+    case SFT_U32:
+        v->u = rd_u32(r);
+        break;
+    case SFT_U64:
+        v->u = rd_u64(r);
+        break;
+    case SFT_S32:
+    case SFT_PERCENT:
+        v->s = (int32_t)rd_u32(r);
+        break;
+    case SFT_U8:
+        v->u = rd_u8(r);
+        break;
+    case SFT_FLOAT:
+        u = rd_u32(r);
+        memcpy(&v->f, &u, sizeof(v->f));
+        break;
+    case SFT_MAC:
+        v->b.p = rd_bytes(r, 8);
+        v->b.len = 6;
+        break;
+    case SFT_IP4:
+        v->b.p = rd_bytes(r, 4);
+        v->b.len = 4;
+        break;
+    case SFT_IP6:
+    case SFT_UUID:
+        v->b.p = rd_bytes(r, 16);
+        v->b.len = 16;
+        break;
+    case SFT_ADDR:
+        decode_addr(r, &v->addr);
+        break;
+    case SFT_STR:
+    case SFT_OPAQUE:
+        v->b.len = rd_u32(r);
+        v->b.count = v->b.len;
+        if (f->max && v->b.len > f->max)
+            r->error = EBADMSG;
+        v->b.p = rd_opaque(r, v->b.len);
+        break;
+    case SFT_U32_LIST:
+        decode_list(r, 4, &v->b);
+        break;
+    case SFT_LANES:
+        decode_list(r, 40, &v->b);
+        break;
+    case SFT_AS_PATH:
+        decode_as_path(r, &v->b);
+        break;
+    case SFT_ADAPTERS:
+        decode_adapters(r, &v->b);
+        break;
+    }
+}
+
+static void
+decode_fields(struct sflow_datagram *dg, struct sflow_record *rec, struct rd *body)
+{
+    const struct sflow_schema *s = rec->schema;
+    size_t i;
+
+    for (i = 0; i < s->n_fields && !body->error; i++)
+        decode_field(body, &s->fields[i], &rec->v[i]);
+    if (body->error) {
+        rec->error = 1;
+        return;
+    }
+    /* Sampled header: parse the packet too, so no sink has to. */
+    if (!s->counter && rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER)) {
+        if (dg->n_pkts >= SFLOW_MAX_HEADERS)
+            return;
+        rec->pkt = &dg->pkts[dg->n_pkts++];
+        if (pkt_parse(rec->v[3].b.p, rec->v[3].b.len, (uint32_t)rec->v[0].u,
+            rec->pkt) != 0)
+            rec->pkt = NULL, dg->n_pkts--;
+    }
+}
+
+/* Decodes the records of sample 'smp' from 'r'; returns 0 or an error. */
+static int
+decode_records(struct sflow_datagram *dg, struct sflow_sample *smp,
+    struct rd *r, int counter)
+{
+    uint32_t i;
+    struct sflow_record *rec;
+    struct rd body;
+
+    smp->first_record = dg->n_records;
+    for (i = 0; i < smp->n_records_declared; i++) {
+        const uint8_t *at = r->p;
+
+        if (dg->n_records >= SFLOW_MAX_RECORDS) {
+            decode_fail(dg, SFLOW_E_TOO_MANY_RECORDS, at, smp->tag);
+            return -1;
+        }
+        rec = &dg->records[dg->n_records];
+        rec->tag = rd_u32(r);
+        rec->length = rd_u32(r);
+        if (r->error) {
+            decode_fail(dg, SFLOW_E_RECORD_SHORT, at, smp->tag);
+            return -1;
+        }
+        rec->offset = (size_t)(at - dg->data);
+        rec->schema = sflow_schema_find(rec->tag, counter);
+        rec->pkt = NULL;
+        rec->error = 0;
+        dg->n_records++;
+        smp->n_records++;
+        body = rd_sub(r, rec->length);
+        rec->data = body.p;
+        if (body.error) {
+            rec->error = 1;
+            decode_fail(dg, SFLOW_E_RECORD_SHORT, at, rec->tag);
+            dg->err.expected = rec->length;
+            dg->err.found = (uint32_t)r->left;
+            return -1;
+        }
+        if (rec->schema == NULL) {
+            dg->n_unknown++;
+            continue;
+        }
+        /* A longer record is fine: vendors may append fields (spec 5). */
+        decode_fields(dg, rec, &body);
+        if (rec->error)
+            decode_fail(dg, SFLOW_E_RECORD_BODY, at, rec->tag);
+    }
+    return 0;
+}
+
+static void
+decode_interface(uint32_t word, uint32_t *format, uint32_t *value)
+{
+    *format = word >> 30;
+    *value = word & 0x3FFFFFFF;
+}
+
+static void
+decode_sample_fields(struct rd *r, struct sflow_sample *smp)
+{
+    uint32_t w;
+
+    smp->seq = rd_u32(r);
+    switch (SFLOW_FORMAT(smp->tag)) {
+    case SFLOW_FLOW_SAMPLE:
+    case SFLOW_COUNTERS_SAMPLE:
+        w = rd_u32(r);
+        smp->ds_class = w >> 24;
+        smp->ds_index = w & 0x00FFFFFF;
+        break;
+    default:
+        smp->ds_class = rd_u32(r);
+        smp->ds_index = rd_u32(r);
+        break;
+    }
+    switch (SFLOW_FORMAT(smp->tag)) {
+    case SFLOW_FLOW_SAMPLE:
+        smp->sampling_rate = rd_u32(r);
+        smp->sample_pool = rd_u32(r);
+        smp->drops = rd_u32(r);
+        decode_interface(rd_u32(r), &smp->input_format, &smp->input);
+        decode_interface(rd_u32(r), &smp->output_format, &smp->output);
+        break;
+    case SFLOW_FLOW_SAMPLE_EXPANDED:
+        smp->sampling_rate = rd_u32(r);
+        smp->sample_pool = rd_u32(r);
+        smp->drops = rd_u32(r);
+        smp->input_format = rd_u32(r);
+        smp->input = rd_u32(r);
+        smp->output_format = rd_u32(r);
+        smp->output = rd_u32(r);
+        break;
+    case SFLOW_DISCARDED_PACKET:
+        smp->drops = rd_u32(r);
+        smp->input = rd_u32(r);
+        smp->output = rd_u32(r);
+        smp->reason = rd_u32(r);
+        break;
+    }
+    smp->n_records_declared = rd_u32(r);
+}
+
+/* Decodes one sample at 'r'; returns 0 to go on, -1 to stop the datagram. */
+static int
+decode_sample(struct sflow_datagram *dg, struct rd *r)
+{
+    struct sflow_sample *smp;
+    const uint8_t *at = r->p;
+    size_t body_left, used;
+    uint32_t fmt;
+
+    if (dg->n_samples >= SFLOW_MAX_SAMPLES) {
+        decode_fail(dg, SFLOW_E_TOO_MANY_SAMPLES, at, 0);
+        return -1;
+    }
+    smp = &dg->samples[dg->n_samples];
+    memset(smp, 0, sizeof(*smp));
+    smp->offset = (size_t)(at - dg->data);
+    smp->tag = rd_u32(r);
+    smp->length = rd_u32(r);
+    if (r->error) {
+        decode_fail(dg, SFLOW_E_SAMPLE_SHORT, at, 0);
+        return -1;
+    }
+    dg->n_samples++;
+    fmt = SFLOW_FORMAT(smp->tag);
+    smp->known = SFLOW_ENTERPRISE(smp->tag) == 0 && fmt >= SFLOW_FLOW_SAMPLE &&
+        fmt <= SFLOW_DISCARDED_PACKET;
+    if (!smp->known) {
+        dg->n_unknown++;
+        rd_skip(r, smp->length);
+        if (r->error) {
+            smp->error = 1;
+            decode_fail(dg, SFLOW_E_SAMPLE_SHORT, at, smp->tag);
+            return -1;
+        }
+        return 0;
+    }
+
+    body_left = r->left;
+    decode_sample_fields(r, smp);
+    if (r->error) {
+        smp->error = 1;
+        decode_fail(dg, SFLOW_E_SAMPLE_SHORT, at, smp->tag);
+        return -1;
+    }
+    smp->header_ok = 1;
+    if (decode_records(dg, smp, r, fmt == SFLOW_COUNTERS_SAMPLE ||
+        fmt == SFLOW_COUNTERS_SAMPLE_EXPANDED) != 0) {
+        smp->error = 1;
+        return -1;
+    }
+    used = body_left - r->left;
+    if (used != smp->length) {
+        smp->error = 1;
+        decode_fail(dg, SFLOW_E_SAMPLE_LENGTH, at, smp->tag);
+        dg->err.expected = smp->length;
+        dg->err.found = (uint32_t)used;
+        return -1;
+    }
+    return 0;
+}
+
+enum sflow_err
+sflow_decode(const uint8_t *p, size_t len, struct sflow_datagram *dg)
+{
+    struct rd r = rd_init(p, len);
+    uint32_t i;
+
+    dg->data = p;
+    dg->len = len;
+    dg->stage = 0;
+    dg->n_samples = dg->n_records = dg->n_pkts = dg->n_unknown = 0;
+    dg->n_samples_declared = 0;
+    memset(&dg->err, 0, sizeof(dg->err));
+
+    dg->version = rd_u32(&r);
+    if (r.error) {
+        decode_fail(dg, SFLOW_E_SHORT_HEADER, p, 0);
+        return dg->err.code;
+    }
+    dg->stage = 1;
+    if (dg->version != SFLOW_VERSION) {
+        decode_fail(dg, SFLOW_E_VERSION, p, 0);
+        return dg->err.code;
+    }
+    decode_addr(&r, &dg->agent);
+    if (r.error && dg->agent.type > SFLOW_ADDR_IP6) {
+        decode_fail(dg, SFLOW_E_ADDR_TYPE, p + 4, 0);
+        return dg->err.code;
+    }
+    dg->sub_agent_id = rd_u32(&r);
+    dg->seq = rd_u32(&r);
+    dg->uptime = rd_u32(&r);
+    dg->n_samples_declared = rd_u32(&r);
+    if (r.error) {
+        decode_fail(dg, SFLOW_E_SHORT_HEADER, p, 0);
+        return dg->err.code;
+    }
+    dg->stage = 2;
+    for (i = 0; i < dg->n_samples_declared; i++) {
+        if (r.left == 0) {
+            /* Fewer samples than declared: an absurd or lying count. */
+            decode_fail(dg, SFLOW_E_COUNT, r.p, 0);
+            dg->err.expected = dg->n_samples_declared;
+            dg->err.found = i;
+            break;
+        }
+        if (decode_sample(dg, &r) != 0)
+            break;
+    }
+    return dg->err.code;
+}
+
+uint32_t
+sflow_list_u32(const struct sflow_bytes *list, uint32_t i)
+{
+    return i < list->count ? sflow_be32(list->p + (size_t)i * 4) : 0;
+}
+
+/* Lists below were validated by the decoder, so they are walked unchecked. */
+size_t
+sflow_as_path_next(const struct sflow_bytes *path, size_t pos, uint32_t *type,
+    uint32_t *n, const uint8_t **asns)
+{
+    if (pos + 8 > path->len)
+        return 0;
+    *type = sflow_be32(path->p + pos);
+    *n = sflow_be32(path->p + pos + 4);
+    *asns = path->p + pos + 8;
+    return pos + 8 + (size_t)*n * 4;
+}
+
+size_t
+sflow_adapters_next(const struct sflow_bytes *list, size_t pos,
+    uint32_t *if_index, uint32_t *n_macs, const uint8_t **macs)
+{
+    if (pos + 8 > list->len)
+        return 0;
+    *if_index = sflow_be32(list->p + pos);
+    *n_macs = sflow_be32(list->p + pos + 4);
+    *macs = list->p + pos + 8;
+    return pos + 8 + (size_t)*n_macs * 8;
+}
+
+static const struct {
+    const char *name;
+    const char *text;
+} sflow_errors[SFLOW_E_MAX] = {
+    [SFLOW_OK] = { "ok", "no error" },
+    [SFLOW_E_SHORT_HEADER] = { "short_header", "datagram shorter than its header" },
+    [SFLOW_E_VERSION] = { "version", "not an sFlow version 5 datagram" },
+    [SFLOW_E_ADDR_TYPE] = { "agent_address_type", "unknown agent address type" },
+    [SFLOW_E_SAMPLE_SHORT] = { "sample_truncated", "sample runs past the end of the datagram" },
+    [SFLOW_E_SAMPLE_LENGTH] = { "sample_length", "sample length disagrees with its records" },
+    [SFLOW_E_RECORD_SHORT] = { "record_truncated", "record length runs past the end of the datagram" },
+    [SFLOW_E_RECORD_BODY] = { "record_malformed", "record body shorter than its layout or malformed" },
+    [SFLOW_E_TOO_MANY_SAMPLES] = { "too_many_samples", "more samples than the decoder holds" },
+    [SFLOW_E_TOO_MANY_RECORDS] = { "too_many_records", "more records than the decoder holds" },
+    [SFLOW_E_COUNT] = { "sample_count", "fewer samples than the datagram declares" },
+};
+
+const char *
+sflow_strerror(enum sflow_err err)
+{
+    return err < SFLOW_E_MAX ? sflow_errors[err].text : "unknown error";
+}
+
+const char *
+sflow_errname(enum sflow_err err)
+{
+    return err < SFLOW_E_MAX ? sflow_errors[err].name : "unknown";
+}
