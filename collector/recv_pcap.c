@@ -93,10 +93,13 @@ recv_pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
         return;
     }
     start = off + l->payload_offset;
+    /*
+     * The payload is every captured byte after the UDP header, as sflowtool
+     * takes it: a lying UDP length (tcpdump's CVE-2018-10105 reproducer says
+     * 16 in an 896-byte packet) must not hide the bytes that are there, and
+     * the decoder bounds everything it reads anyway.
+     */
     len = h->caplen - start;
-    /* The UDP length bounds the payload (Ethernet pads short frames). */
-    if (l->udp_len >= 8 && (size_t)l->udp_len - 8 < len)
-        len = (size_t)l->udp_len - 8;
     payload = bytes + start;
     if (l->src_port != SFLOW_PORT && l->dst_port != SFLOW_PORT &&
         (len < 4 || payload[0] != 0 || payload[1] != 0 || payload[2] != 0 ||

@@ -178,8 +178,12 @@ decode_fields(struct sflow_datagram *dg, struct sflow_record *rec, struct rd *bo
     const struct sflow_schema *s = rec->schema;
     size_t i;
 
-    for (i = 0; i < s->n_fields && !body->error; i++)
+    for (i = 0; i < s->n_fields && !body->error; i++) {
+        if (s->fields[i].optional && body->left == 0)
+            break;
         decode_field(body, &s->fields[i], &rec->v[i]);
+    }
+    rec->n_values = (uint32_t)i;
     if (body->error) {
         rec->error = 1;
         return;
@@ -223,6 +227,7 @@ decode_records(struct sflow_datagram *dg, struct sflow_sample *smp,
         rec->schema = sflow_schema_find(rec->tag, counter);
         rec->pkt = NULL;
         rec->error = 0;
+        rec->n_values = 0;
         dg->n_records++;
         smp->n_records++;
         body = rd_sub(r, rec->length);

@@ -11,8 +11,9 @@
 
 #include <string.h>
 
-#define F(t, n) { SFT_##t, n, 0 }
-#define S(n, m) { SFT_STR, n, m }
+#define F(t, n) { SFT_##t, n, 0, 0 }
+#define S(n, m) { SFT_STR, n, m, 0 }
+#define OPT(t, n) { SFT_##t, n, 0, 1 }  /* Absent from older agents' records. */
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- Flow records ---- */
@@ -249,8 +250,8 @@ static const struct sflow_field c_host_cpu[] = {
     F(U32, "cpu_uptime"), F(U32, "cpu_user"), F(U32, "cpu_nice"),
     F(U32, "cpu_system"), F(U32, "cpu_idle"), F(U32, "cpu_wio"),
     F(U32, "cpuintr"), F(U32, "cpu_sintr"), F(U32, "cpuinterrupts"),
-    F(U32, "cpu_contexts"), F(U32, "cpu_steal"), F(U32, "cpu_guest"),
-    F(U32, "cpu_guest_nice"),
+    F(U32, "cpu_contexts"), OPT(U32, "cpu_steal"), OPT(U32, "cpu_guest"),
+    OPT(U32, "cpu_guest_nice"),
 };
 static const struct sflow_field c_host_memory[] = {
     F(U64, "mem_total"), F(U64, "mem_free"), F(U64, "mem_shared"),

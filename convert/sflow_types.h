@@ -133,6 +133,7 @@ struct sflow_field {
     enum sflow_ftype type;
     const char *name;           /* sflowtool's name for the field. */
     uint32_t max;               /* SFT_STR: longest allowed; 0 = any. */
+    int optional;               /* Added by a later spec revision: may be absent. */
 };
 
 #define SFLOW_MAX_FIELDS 28
@@ -153,6 +154,7 @@ struct sflow_record {
     const struct sflow_schema *schema;  /* NULL: unknown, skipped by length. */
     int error;                  /* Nonzero: body short or malformed; values invalid. */
     struct pkt_info *pkt;       /* Parsed sampled header (0:1), else NULL. */
+    uint32_t n_values;          /* Schema fields present: trailing optional ones may be absent. */
     union sflow_value v[SFLOW_MAX_FIELDS];  /* Per schema field, in order. */
 };
 

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Command-line behaviour: help, version, usage errors, unreadable input.
+: "${BIN:?}"
+fail=0
+check() { # description, expected exit, command...
+    d=$1 want=$2; shift 2
+    "$@" >/tmp/sflowkit-cli.$$ 2>&1; rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        echo "FAIL $d: exit $rc, want $want"; cat /tmp/sflowkit-cli.$$; fail=1
+    fi
+}
+check "help" 0 "$BIN/sflowcollect" -h
+grep -q "^usage: sflowcollect" /tmp/sflowkit-cli.$$ || { echo "FAIL help text"; fail=1; }
+check "version" 0 "$BIN/sflowcollect" -z
+grep -q "sflowkit" /tmp/sflowkit-cli.$$ || { echo "FAIL version text"; fail=1; }
+check "unknown option" 2 "$BIN/sflowcollect" --no-such-option
+check "bad port" 2 "$BIN/sflowcollect" -p 70000
+grep -q "port" /tmp/sflowkit-cli.$$ || { echo "FAIL bad port message"; fail=1; }
+check "two outputs" 2 "$BIN/sflowcollect" -l -j -r /dev/null
+check "missing file" 1 "$BIN/sflowcollect" -r /nonexistent.pcap
+grep -q "nonexistent" /tmp/sflowkit-cli.$$ || { echo "FAIL missing file message"; fail=1; }
+check "not a pcap" 1 "$BIN/sflowcollect" -r /etc/hostname
+rm -f /tmp/sflowkit-cli.$$
+exit $fail
