@@ -37,7 +37,7 @@ TESTLIB_OBJ   := $(TESTLIB_SRC:%.c=$(B)/%.o)
 
 PROGS := $(BIN)/sflowcollect $(BIN)/sfgen
 
-.PHONY: all test unit demo bench fuzz deps clean programs
+.PHONY: all test unit demo bench fuzz deps clean programs check-clang
 all: programs
 	@mkdir -p bin
 	@for p in $(PROGS); do ln -sf ../$$p bin/; done
@@ -59,7 +59,9 @@ $(BIN)/sfgen: $(B)/tests/bench/sfgen.o $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(B)/libconvert.a
+# Unit tests of collector/ modules link those modules' objects too.
+COLLECTOR_LIBOBJ := $(filter-out $(B)/collector/main.o,$(COLLECTOR_OBJ))
+$(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(COLLECTOR_LIBOBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcmocka $(LDLIBS_ALL)
 
@@ -67,9 +69,16 @@ deps:
 	@sh mk/deps.sh
 
 test: deps
+	@$(MAKE) --no-print-directory check-clang
 	@$(MAKE) --no-print-directory SAN=1 programs
 	@$(MAKE) --no-print-directory fuzz-build
 	@sh tests/run.sh build/san/bin
+
+# The tree must build clean with clang as well as gcc.
+check-clang:
+	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(wildcard tests/bench/*.c tests/unit/*.c); do \
+	    clang $(CSTD) $(WARN) -Iconvert -Iagent -fsyntax-only $$f || exit 1; done
+	@echo "clang: clean"
 
 # libFuzzer harnesses, built with clang.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
