@@ -34,7 +34,7 @@ static const struct sflow_field f_ipv4[] = {
 static const struct sflow_field f_ipv6[] = {
     F(U32, "sampledPacketSize"), F(U32, "IPProtocol"), F(IP6, "srcIP6"),
     F(IP6, "dstIP6"), F(U32, "srcPort"), F(U32, "dstPort"),
-    F(U32, "TCPFlags"), F(U32, "IP6_priority"),
+    F(U32, "TCPFlags"), F(U32, "priority"),
 };
 static const struct sflow_field f_switch[] = {
     F(U32, "in_vlan"), F(U32, "in_priority"), F(U32, "out_vlan"),
@@ -63,30 +63,30 @@ static const struct sflow_field f_nat[] = {
     F(ADDR, "nat_src"), F(ADDR, "nat_dst"),
 };
 static const struct sflow_field f_mpls_tunnel[] = {
-    S("tunnel_lsp_name", 0), F(U32, "tunnel_id"), F(U32, "tunnel_cos"),
+    S("mpls_tunnel_lsp_name", 0), F(U32, "mpls_tunnel_id"), F(U32, "mpls_tunnel_cos"),
 };
 static const struct sflow_field f_mpls_vc[] = {
-    S("vc_instance_name", 0), F(U32, "vll_vc_id"), F(U32, "vc_label_cos"),
+    S("mpls_vc_name", 0), F(U32, "mpls_vll_vc_id"), F(U32, "mpls_vc_cos"),
 };
 static const struct sflow_field f_mpls_ftn[] = {
-    S("mplsFTNDescr", 0), F(U32, "mplsFTNMask"),
+    S("mpls_ftn_descr", 0), F(U32, "mpls_ftn_mask"),
 };
 static const struct sflow_field f_mpls_ldp_fec[] = {
-    F(U32, "mplsFecAddrPrefixLength"),
+    F(U32, "mpls_fec_addr_prefix_len"),
 };
 static const struct sflow_field f_vlantunnel[] = {
-    F(U32_LIST, "vlan_tunnel_stack"),
+    F(U32_LIST, "vlan_tunnel"),
 };
 static const struct sflow_field f_nat_port[] = {
     F(U32, "nat_src_port"), F(U32, "nat_dst_port"),
 };
 static const struct sflow_field f_l2_tunnel_out[] = {
-    F(U32, "tunnel_ethernet_out_len"), F(MAC, "tunnel_ethernet_out_src"),
-    F(MAC, "tunnel_ethernet_out_dst"), F(U32, "tunnel_ethernet_out_type"),
+    F(U32, "tunnel_l2_out_ethernet_len"), F(MAC, "tunnel_l2_out_ethernet_src"),
+    F(MAC, "tunnel_l2_out_ethernet_dst"), F(U32, "tunnel_l2_out_ethernet_type"),
 };
 static const struct sflow_field f_l2_tunnel_in[] = {
-    F(U32, "tunnel_ethernet_in_len"), F(MAC, "tunnel_ethernet_in_src"),
-    F(MAC, "tunnel_ethernet_in_dst"), F(U32, "tunnel_ethernet_in_type"),
+    F(U32, "tunnel_l2_in_ethernet_len"), F(MAC, "tunnel_l2_in_ethernet_src"),
+    F(MAC, "tunnel_l2_in_ethernet_dst"), F(U32, "tunnel_l2_in_ethernet_type"),
 };
 static const struct sflow_field f_ipv4_tunnel_out[] = {
     F(U32, "tunnel_ipv4_out_sampledPacketSize"), F(U32, "tunnel_ipv4_out_IPProtocol"),
@@ -102,25 +102,25 @@ static const struct sflow_field f_ipv4_tunnel_in[] = {
 };
 static const struct sflow_field f_ipv6_tunnel_out[] = {
     F(U32, "tunnel_ipv6_out_sampledPacketSize"), F(U32, "tunnel_ipv6_out_IPProtocol"),
-    F(IP6, "tunnel_ipv6_out_srcIP"), F(IP6, "tunnel_ipv6_out_dstIP"),
+    F(IP6, "tunnel_ipv6_out_srcIP6"), F(IP6, "tunnel_ipv6_out_dstIP6"),
     F(U32, "tunnel_ipv6_out_srcPort"), F(U32, "tunnel_ipv6_out_dstPort"),
-    F(U32, "tunnel_ipv6_out_TCPFlags"), F(U32, "tunnel_ipv6_out_IP6_priority"),
+    F(U32, "tunnel_ipv6_out_TCPFlags"), F(U32, "tunnel_ipv6_out_priority"),
 };
 static const struct sflow_field f_ipv6_tunnel_in[] = {
     F(U32, "tunnel_ipv6_in_sampledPacketSize"), F(U32, "tunnel_ipv6_in_IPProtocol"),
-    F(IP6, "tunnel_ipv6_in_srcIP"), F(IP6, "tunnel_ipv6_in_dstIP"),
+    F(IP6, "tunnel_ipv6_in_srcIP6"), F(IP6, "tunnel_ipv6_in_dstIP6"),
     F(U32, "tunnel_ipv6_in_srcPort"), F(U32, "tunnel_ipv6_in_dstPort"),
-    F(U32, "tunnel_ipv6_in_TCPFlags"), F(U32, "tunnel_ipv6_in_IP6_priority"),
+    F(U32, "tunnel_ipv6_in_TCPFlags"), F(U32, "tunnel_ipv6_in_priority"),
 };
-static const struct sflow_field f_decap_out[] = { F(U32, "decap_inner_header_offset_out") };
-static const struct sflow_field f_decap_in[] = { F(U32, "decap_inner_header_offset_in") };
+static const struct sflow_field f_decap_out[] = { F(U32, "out_decap_inner_header_offset") };
+static const struct sflow_field f_decap_in[] = { F(U32, "in_decap_inner_header_offset") };
 static const struct sflow_field f_vni_out[] = { F(U32, "out_VNI") };
 static const struct sflow_field f_vni_in[] = { F(U32, "in_VNI") };
 static const struct sflow_field f_egress_queue[] = { F(U32, "egress_queue_id") };
 static const struct sflow_field f_function[] = { S("symbol", 0) };
 static const struct sflow_field f_transit[] = { F(U32, "transit_delay_nS") };
 static const struct sflow_field f_queue[] = { F(U32, "queue_depth_bytes") };
-static const struct sflow_field f_hw_trap[] = { S("hw_group", 0), S("hw_trap", 0) };
+static const struct sflow_field f_hw_trap[] = { S("hw_trap_group", 0), S("hw_trap_name", 0) };
 static const struct sflow_field f_linux_reason[] = { S("linux_drop_reason", 0) };
 static const struct sflow_field f_timestamp[] = { F(U64, "timestamp_nS") };
 static const struct sflow_field f_socket4[] = {
@@ -145,7 +145,7 @@ static const struct sflow_field f_proxy_socket6[] = {
 };
 static const struct sflow_field f_http_request[] = {
     F(U32, "http_method"), F(U32, "http_protocol"), S("http_uri", 255),
-    S("http_host", 64), S("http_referer", 255), S("http_useragent", 128),
+    S("http_host", 64), S("http_referrer", 255), S("http_useragent", 128),
     S("http_xff", 64), S("http_authuser", 32), S("http_mimetype", 64),
     F(U64, "http_request_bytes"), F(U64, "http_bytes"),
     F(U32, "http_duration_uS"), F(U32, "http_status"),
@@ -207,7 +207,7 @@ static const struct sflow_field c_vg[] = {
     F(U64, "dot12HCOutHighPriorityOctets"),
 };
 static const struct sflow_field c_vlan[] = {
-    F(U32, "vlan"), F(U64, "octets"), F(U32, "ucastPkts"),
+    F(U32, "in_vlan"), F(U64, "octets"), F(U32, "ucastPkts"),
     F(U32, "multicastPkts"), F(U32, "broadcastPkts"), F(U32, "discards"),
 };
 static const struct sflow_field c_lag[] = {
@@ -358,7 +358,7 @@ static const struct sflow_field c_app_resources[] = {
 };
 static const struct sflow_field c_app_workers[] = {
     F(U32, "workers_active"), F(U32, "workers_idle"), F(U32, "workers_max"),
-    F(U32, "req_delayed"), F(U32, "req_dropped"),
+    F(U32, "requests_delayed"), F(U32, "requests_dropped"),
 };
 static const struct sflow_field c_ovs_dp[] = {
     F(U32, "OVS_dp_hits"), F(U32, "OVS_dp_misses"), F(U32, "OVS_dp_lost"),
@@ -380,26 +380,26 @@ static const struct sflow_schema schemas[] = {
     FLOW(1005, "URL", f_url),
     FLOW(1006, "MPLS", f_mpls),
     FLOW(1007, "NAT", f_nat),
-    FLOW(1008, "MPLS_TUNNEL", f_mpls_tunnel),
-    FLOW(1009, "MPLS_VC", f_mpls_vc),
-    FLOW(1010, "MPLS_FTN", f_mpls_ftn),
-    FLOW(1011, "MPLS_LDP_FEC", f_mpls_ldp_fec),
-    FLOW(1012, "VLAN_TUNNEL", f_vlantunnel),
-    FLOW(1020, "nat_port", f_nat_port),
-    FLOW(1021, "tunnel_ethernet_out_ETHERNET", f_l2_tunnel_out),
-    FLOW(1022, "tunnel_ethernet_in_ETHERNET", f_l2_tunnel_in),
+    FLOW(1008, NULL, f_mpls_tunnel),
+    FLOW(1009, NULL, f_mpls_vc),
+    FLOW(1010, NULL, f_mpls_ftn),
+    FLOW(1011, NULL, f_mpls_ldp_fec),
+    FLOW(1012, NULL, f_vlantunnel),
+    FLOW(1020, "NAT PORT", f_nat_port),
+    FLOW(1021, "tunnel_l2_out_ETHERNET", f_l2_tunnel_out),
+    FLOW(1022, "tunnel_l2_in_ETHERNET", f_l2_tunnel_in),
     FLOW(1023, "tunnel_ipv4_out_IPV4", f_ipv4_tunnel_out),
     FLOW(1024, "tunnel_ipv4_in_IPV4", f_ipv4_tunnel_in),
     FLOW(1025, "tunnel_ipv6_out_IPV6", f_ipv6_tunnel_out),
     FLOW(1026, "tunnel_ipv6_in_IPV6", f_ipv6_tunnel_in),
-    FLOW(1027, "decap_out", f_decap_out),
-    FLOW(1028, "decap_in", f_decap_in),
+    FLOW(1027, "out_decap", f_decap_out),
+    FLOW(1028, "in_decap", f_decap_in),
     FLOW(1029, "out_VNI", f_vni_out),
     FLOW(1030, "in_VNI", f_vni_in),
     FLOW(1036, "egress_queue", f_egress_queue),
     FLOW(1038, "function", f_function),
-    FLOW(1039, "transit", f_transit),
-    FLOW(1040, "queue", f_queue),
+    FLOW(1039, "transit_delay", f_transit),
+    FLOW(1040, "queue_depth", f_queue),
     FLOW(1041, "hw_trap", f_hw_trap),
     FLOW(1042, "linux_reason", f_linux_reason),
     FLOW(1043, "timestamp", f_timestamp),
@@ -408,7 +408,7 @@ static const struct sflow_schema schemas[] = {
     FLOW(2102, "proxy_socket4", f_proxy_socket4),
     FLOW(2103, "proxy_socket6", f_proxy_socket6),
     FLOW(2206, "http", f_http_request),
-    FLOW(2209, "tcp_info", f_tcp_info),
+    FLOW(2209, NULL, f_tcp_info),
     FLOW(2210, "entities", f_entities),
 
     CTR(1, c_generic),

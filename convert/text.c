@@ -1,0 +1,544 @@
+/*
+ * text: sflowtool's text renderers, as visitors of sflow_walk.
+ *
+ *   default  "name value" lines between startDatagram/endDatagram and
+ *            startSample/endSample markers (sflowtool with no option)
+ *   -g       the same lines, each prefixed with its context: time, agent,
+ *            sub-agent, datagram sequence, source id, sample and element
+ *            tags, so one grep finds a field with where it came from
+ *   -L a,b   one comma-separated line per sample with the named fields
+ *
+ * A datagram's lines are gathered in a buffer on the stack and written with
+ * one fwrite(): at tens of thousands of datagrams a second, stdio's
+ * per-call locking and printf's format parsing are what would cost.
+ */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sflow_walk.h"
+
+#define TEXT_BUF 16384
+#define TEXT_DEPTH 4
+#define TEXT_KEY_MAX 192
+
+/* Flattens list members into sflowtool's text names (adaptor_0_MAC_1). */
+struct text_names {
+    int depth;
+    const char *name[TEXT_DEPTH];
+    uint32_t index[TEXT_DEPTH];
+    char key[TEXT_KEY_MAX];
+};
+
+struct text_out {
+    FILE *f;
+    size_t n;
+    char ctx[256];              /* -g: the context prefix of every line. */
+    size_t ctx_len;
+    struct text_names names;
+    char buf[TEXT_BUF];
+};
+
+/* ---- Output buffer ---- */
+
+static void
+out_flush(struct text_out *o)
+{
+    if (o->n > 0)
+        fwrite(o->buf, 1, o->n, o->f);
+    o->n = 0;
+}
+
+static void
+out_put(struct text_out *o, const char *s, size_t n)
+{
+    if (n > TEXT_BUF - o->n) {
+        out_flush(o);
+        if (n > TEXT_BUF) {
+            fwrite(s, 1, n, o->f);
+            return;
+        }
+    }
+    memcpy(o->buf + o->n, s, n);
+    o->n += n;
+}
+
+static void
+out_line(struct text_out *o, const char *s, size_t n)
+{
+    if (o->ctx_len > 0)
+        out_put(o, o->ctx, o->ctx_len);
+    out_put(o, s, n);
+    out_put(o, "\n", 1);
+}
+
+/* ---- List names ---- */
+
+static size_t
+names_append(char *buf, size_t o, const char *s, size_t n)
+{
+    if (o + n >= TEXT_KEY_MAX)
+        n = o < TEXT_KEY_MAX - 1 ? TEXT_KEY_MAX - 1 - o : 0;
+    memcpy(buf + o, s, n);
+    buf[o + n] = '\0';
+    return o + n;
+}
+
+static size_t
+names_append_num(char *buf, size_t o, uint32_t v)
+{
+    char tmp[12];
+    size_t n = sizeof(tmp);
+
+    do {
+        tmp[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return names_append(buf, o, tmp + n, sizeof(tmp) - n);
+}
+
+static void
+names_begin(struct text_names *t, const char *text_name)
+{
+    if (t->depth < TEXT_DEPTH) {
+        t->name[t->depth] = text_name;
+        t->index[t->depth] = 0;
+    }
+    t->depth++;
+}
+
+static void
+names_end(struct text_names *t)
+{
+    if (t->depth > 0)
+        t->depth--;
+}
+
+static void
+names_next(struct text_names *t)
+{
+    if (t->depth > 0 && t->depth <= TEXT_DEPTH)
+        t->index[t->depth - 1]++;
+}
+
+/*
+ * The text name of 'key' at the current depth: "<list>_<i>_" for every open
+ * list, then 'key', or for a scalar member (key NULL) "<list>_<i>".
+ */
+static const char *
+names_key(struct text_names *t, const char *key, size_t *len)
+{
+    size_t o = 0;
+    int k, depth = t->depth < TEXT_DEPTH ? t->depth : TEXT_DEPTH;
+
+    if (depth == 0) {
+        *len = strlen(key);
+        return key;
+    }
+    for (k = 0; k < depth; k++) {
+        o = names_append(t->key, o, t->name[k], strlen(t->name[k]));
+        o = names_append(t->key, o, "_", 1);
+        o = names_append_num(t->key, o, t->index[k]);
+        if (k < depth - 1 || key != NULL)
+            o = names_append(t->key, o, "_", 1);
+    }
+    if (key != NULL)
+        o = names_append(t->key, o, key, strlen(key));
+    *len = o;
+    return t->key;
+}
+
+/* ---- Default and -g visitors ---- */
+
+static const char start_datagram[] = "startDatagram =================================";
+static const char end_datagram[] = "endDatagram   =================================";
+static const char start_sample[] = "startSample ----------------------";
+static const char end_sample[] = "endSample   ----------------------";
+
+static void
+text_datagram_begin(const struct sflow_walk *w)
+{
+    out_line(w->arg, start_datagram, sizeof(start_datagram) - 1);
+}
+
+static void
+text_datagram_end(const struct sflow_walk *w)
+{
+    out_line(w->arg, end_datagram, sizeof(end_datagram) - 1);
+}
+
+static void
+text_sample_begin(const struct sflow_walk *w)
+{
+    out_line(w->arg, start_sample, sizeof(start_sample) - 1);
+}
+
+/* sflowtool prints no endSample for a sample whose decoding failed. */
+static void
+text_sample_end(const struct sflow_walk *w, int complete)
+{
+    if (complete)
+        out_line(w->arg, end_sample, sizeof(end_sample) - 1);
+}
+
+static void
+text_list_begin(const struct sflow_walk *w, const char *json_name, const char *text_name)
+{
+    struct text_out *o = w->arg;
+
+    (void)json_name;
+    names_begin(&o->names, text_name);
+}
+
+static void
+text_list_end(const struct sflow_walk *w)
+{
+    struct text_out *o = w->arg;
+
+    names_end(&o->names);
+}
+
+static void
+text_item_end(const struct sflow_walk *w)
+{
+    struct text_out *o = w->arg;
+
+    names_next(&o->names);
+}
+
+static void
+text_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
+    enum sflow_walk_kind kind)
+{
+    struct text_out *o = w->arg;
+    const char *name;
+    size_t n;
+
+    (void)kind;
+    name = names_key(&o->names, key, &n);
+    if (o->ctx_len > 0)
+        out_put(o, o->ctx, o->ctx_len);
+    out_put(o, name, n);
+    out_put(o, " ", 1);
+    out_put(o, val, len);
+    out_put(o, "\n", 1);
+    if (key == NULL)
+        names_next(&o->names);
+}
+
+static void
+text_note(const struct sflow_walk *w, const char *text)
+{
+    out_line(w->arg, text, strlen(text));
+}
+
+static const struct sflow_walk_ops text_ops = {
+    .datagram_begin = text_datagram_begin,
+    .datagram_end = text_datagram_end,
+    .sample_begin = text_sample_begin,
+    .sample_end = text_sample_end,
+    .list_begin = text_list_begin,
+    .list_end = text_list_end,
+    .item_end = text_item_end,
+    .kv = text_kv,
+    .note = text_note,
+};
+
+static void
+text_run(FILE *f, const struct sflow_walk_ops *ops, const struct dgram_meta *meta,
+    const struct sflow_datagram *dg)
+{
+    struct text_out o;
+
+    o.f = f;
+    o.n = 0;
+    o.ctx_len = 0;
+    o.names.depth = 0;
+    sflow_walk(ops, &o, meta, dg);
+    out_flush(&o);
+}
+
+void
+text_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagram *dg)
+{
+    text_run(f, &text_ops, meta, dg);
+}
+
+/*
+ * -g context: "<time> <agent> <sub_agent> <datagram seq> <class>:<index>
+ * <sample tag> <element tag> ".  As in sflowtool, a sample's context holds
+ * until the next sample begins, and an element's until the next element.
+ */
+static void
+grep_context(const struct sflow_walk *w)
+{
+    struct text_out *o = w->arg;
+    const struct sflow_datagram *dg = w->dg;
+    const struct sflow_sample *s = w->sample;
+    char agent[48];
+    char ts[64];
+    uint32_t cls = 0, idx = 0, stag = 0;
+    int n;
+
+    if (sflow_walk_time(ts, sizeof(ts), (long long)w->meta->ts.tv_sec) == 0)
+        ts[0] = '\0';
+    if (dg->stage >= 2 && dg->agent.type == SFLOW_ADDR_IP4)
+        snprintf(agent, sizeof(agent), "%u.%u.%u.%u", dg->agent.a[0],
+            dg->agent.a[1], dg->agent.a[2], dg->agent.a[3]);
+    else if (dg->stage >= 2 && dg->agent.type == SFLOW_ADDR_IP6) {
+        const uint8_t *a = dg->agent.a;
+        snprintf(agent, sizeof(agent),
+            "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
+            a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10],
+            a[11], a[12], a[13], a[14], a[15]);
+    } else
+        snprintf(agent, sizeof(agent), "-");
+    if (s != NULL) {
+        cls = s->ds_class;
+        idx = s->ds_index;
+        stag = s->tag;
+    }
+    n = snprintf(o->ctx, sizeof(o->ctx), "%s %s %u %u %u:%u %u:%u %u:%u ",
+        ts, agent, dg->stage >= 2 ? dg->sub_agent_id : 0,
+        dg->stage >= 2 ? dg->seq : 0, cls, idx,
+        SFLOW_ENTERPRISE(stag), SFLOW_FORMAT(stag),
+        SFLOW_ENTERPRISE(w->element_tag), SFLOW_FORMAT(w->element_tag));
+    o->ctx_len = n > 0 && (size_t)n < sizeof(o->ctx) ? (size_t)n : 0;
+}
+
+static void
+grep_datagram_begin(const struct sflow_walk *w)
+{
+    grep_context(w);
+    text_datagram_begin(w);
+}
+
+static void
+grep_sample_begin(const struct sflow_walk *w)
+{
+    grep_context(w);
+    text_sample_begin(w);
+}
+
+static void
+grep_element_begin(const struct sflow_walk *w, uint32_t tag, int known)
+{
+    (void)tag;
+    (void)known;
+    grep_context(w);
+}
+
+static const struct sflow_walk_ops grep_ops = {
+    .datagram_begin = grep_datagram_begin,
+    .datagram_end = text_datagram_end,
+    .sample_begin = grep_sample_begin,
+    .sample_end = text_sample_end,
+    .element_begin = grep_element_begin,
+    .list_begin = text_list_begin,
+    .list_end = text_list_end,
+    .item_end = text_item_end,
+    .kv = text_kv,
+    .note = text_note,
+};
+
+void
+text_grep_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagram *dg)
+{
+    text_run(f, &grep_ops, meta, dg);
+}
+
+/* ---- -L field lists ---- */
+
+struct text_fields {
+    size_t n;
+    char **names;               /* Point into 'list'. */
+    char *list;
+};
+
+struct text_fields *
+text_fields_parse(const char *list)
+{
+    struct text_fields *tf;
+    size_t n = 1, i;
+    const char *c;
+    char *p;
+
+    if (list == NULL || *list == '\0')
+        return NULL;
+    for (c = list; *c != '\0'; c++)
+        if (*c == ',')
+            n++;
+    if ((tf = calloc(1, sizeof(*tf))) == NULL)
+        return NULL;
+    tf->list = strdup(list);
+    tf->names = calloc(n, sizeof(*tf->names));
+    if (tf->list == NULL || tf->names == NULL) {
+        text_fields_free(tf);
+        return NULL;
+    }
+    for (i = 0, p = tf->list; i < n; i++) {
+        tf->names[i] = p;
+        p = strchr(p, ',');
+        if (p != NULL)
+            *p++ = '\0';
+        if (tf->names[i][0] == '\0') {
+            text_fields_free(tf);
+            return NULL;
+        }
+    }
+    tf->n = n;
+    return tf;
+}
+
+void
+text_fields_free(struct text_fields *tf)
+{
+    if (tf == NULL)
+        return;
+    free(tf->names);
+    free(tf->list);
+    free(tf);
+}
+
+#define FIELDS_MAX 64
+#define FIELDS_ARENA 8192
+
+/*
+ * Values live in an arena: the datagram's first, then the current sample's,
+ * which are dropped when the sample ends.  A line is printed at the end of
+ * every complete sample that set at least one of its fields, as sflowtool
+ * does.
+ */
+struct fields_state {
+    const struct text_fields *tf;
+    struct text_out *out;
+    struct text_names names;
+    size_t off[FIELDS_MAX], len[FIELDS_MAX];
+    int set[FIELDS_MAX];        /* 0 unset, 1 datagram, 2 sample. */
+    int sample_fields;
+    size_t used, dgram_used;
+    char arena[FIELDS_ARENA];
+};
+
+static void
+fields_clear(struct fields_state *fs, int scope)
+{
+    size_t i;
+
+    for (i = 0; i < fs->tf->n && i < FIELDS_MAX; i++)
+        if (fs->set[i] == scope)
+            fs->set[i] = 0;
+    fs->sample_fields = 0;
+}
+
+static void
+fields_sample_begin(const struct sflow_walk *w)
+{
+    struct fields_state *fs = w->arg;
+
+    fs->dgram_used = fs->used;
+}
+
+static void
+fields_sample_end(const struct sflow_walk *w, int complete)
+{
+    struct fields_state *fs = w->arg;
+    size_t i, n = fs->tf->n < FIELDS_MAX ? fs->tf->n : FIELDS_MAX;
+
+    if (complete && fs->sample_fields > 0 && w->sample->known) {
+        for (i = 0; i < n; i++) {
+            if (i > 0)
+                out_put(fs->out, ",", 1);
+            if (fs->set[i])
+                out_put(fs->out, fs->arena + fs->off[i], fs->len[i]);
+        }
+        out_put(fs->out, "\n", 1);
+    }
+    fields_clear(fs, 2);
+    fs->used = fs->dgram_used;
+}
+
+static void
+fields_list_begin(const struct sflow_walk *w, const char *json_name, const char *text_name)
+{
+    struct fields_state *fs = w->arg;
+
+    (void)json_name;
+    names_begin(&fs->names, text_name);
+}
+
+static void
+fields_list_end(const struct sflow_walk *w)
+{
+    struct fields_state *fs = w->arg;
+
+    names_end(&fs->names);
+}
+
+static void
+fields_item_end(const struct sflow_walk *w)
+{
+    struct fields_state *fs = w->arg;
+
+    names_next(&fs->names);
+}
+
+static void
+fields_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
+    enum sflow_walk_kind kind)
+{
+    struct fields_state *fs = w->arg;
+    const char *name;
+    size_t n, i, nf = fs->tf->n < FIELDS_MAX ? fs->tf->n : FIELDS_MAX;
+
+    (void)kind;
+    name = names_key(&fs->names, key, &n);
+    if (key == NULL)
+        names_next(&fs->names);
+    for (i = 0; i < nf; i++) {
+        if (strlen(fs->tf->names[i]) != n || memcmp(fs->tf->names[i], name, n) != 0)
+            continue;
+        if (len > FIELDS_ARENA - fs->used)
+            len = FIELDS_ARENA - fs->used;
+        memcpy(fs->arena + fs->used, val, len);
+        fs->off[i] = fs->used;
+        fs->len[i] = len;
+        fs->used += len;
+        fs->set[i] = w->sample != NULL ? 2 : 1;
+        if (w->sample != NULL)
+            fs->sample_fields++;
+    }
+}
+
+static const struct sflow_walk_ops fields_ops = {
+    .sample_begin = fields_sample_begin,
+    .sample_end = fields_sample_end,
+    .list_begin = fields_list_begin,
+    .list_end = fields_list_end,
+    .item_end = fields_item_end,
+    .kv = fields_kv,
+};
+
+void
+text_fields_datagram(FILE *f, const struct text_fields *tf, const struct dgram_meta *meta,
+    const struct sflow_datagram *dg)
+{
+    struct text_out o;
+    struct fields_state fs;
+
+    if (tf == NULL)
+        return;
+    o.f = f;
+    o.n = 0;
+    o.ctx_len = 0;
+    o.names.depth = 0;
+    memset(fs.set, 0, sizeof(fs.set));
+    fs.tf = tf;
+    fs.out = &o;
+    fs.names.depth = 0;
+    fs.sample_fields = 0;
+    fs.used = fs.dgram_used = 0;
+    sflow_walk(&fields_ops, &fs, meta, dg);
+    out_flush(&o);
+}
