@@ -55,19 +55,37 @@ struct walker {
 static const char hex_lower[] = "0123456789abcdef";
 static const char hex_upper[] = "0123456789ABCDEF";
 
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 /* Writes 'v' in decimal at 'buf' (24 bytes suffice); returns the length. */
 static size_t
 fmt_u64(char *buf, uint64_t v)
 {
     char tmp[24];
-    size_t n = 0, i;
+    char *p = tmp + sizeof(tmp);
+    size_t n;
 
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    for (i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
+    /* Two digits per division: counters are mostly long numbers. */
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100);
+
+        v /= 100;
+        p -= 2;
+        p[0] = digit_pairs[2 * d];
+        p[1] = digit_pairs[2 * d + 1];
+    }
+    if (v >= 10) {
+        p -= 2;
+        p[0] = digit_pairs[2 * v];
+        p[1] = digit_pairs[2 * v + 1];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    n = (size_t)(tmp + sizeof(tmp) - p);
+    memcpy(buf, p, n);
     buf[n] = '\0';
     return n;
 }

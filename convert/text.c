@@ -213,16 +213,36 @@ text_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len
 {
     struct text_out *o = w->arg;
     const char *name;
-    size_t n;
+    size_t n, total;
+    char *p;
 
     (void)kind;
     name = names_key(&o->names, key, &n);
-    if (o->ctx_len > 0)
-        out_put(o, o->ctx, o->ctx_len);
-    out_put(o, name, n);
-    out_put(o, " ", 1);
-    out_put(o, val, len);
-    out_put(o, "\n", 1);
+    total = o->ctx_len + n + len + 2;
+    if (total > TEXT_BUF - o->n) {
+        out_flush(o);
+        if (total > TEXT_BUF) {
+            /* Only a huge sampled header gets here. */
+            out_put(o, o->ctx, o->ctx_len);
+            out_put(o, name, n);
+            out_put(o, " ", 1);
+            out_put(o, val, len);
+            out_put(o, "\n", 1);
+            goto next;
+        }
+    }
+    /* The hot path of every renderer: one bounds check per line. */
+    p = o->buf + o->n;
+    memcpy(p, o->ctx, o->ctx_len);
+    p += o->ctx_len;
+    memcpy(p, name, n);
+    p += n;
+    *p++ = ' ';
+    memcpy(p, val, len);
+    p += len;
+    *p++ = '\n';
+    o->n += total;
+next:
     if (key == NULL)
         names_next(&o->names);
 }
