@@ -1,0 +1,501 @@
+/*
+ * json: a datagram as JSON, a visitor of sflow_walk.
+ *
+ * The shape is sflowtool -J's, so the JSON carries exactly what the text
+ * output carries (one walk feeds both):
+ *
+ *   { header members...,
+ *     "samples":[ { sample members...,
+ *                   "elements":[ { element members...,
+ *                                  "adaptor_list":[ { ..., "mac_list":[ "..", .. ] } ] } ] } ],
+ *     "error":{...} }
+ *
+ * Where it differs from sflowtool on purpose:
+ *
+ * - Values the walk marks numeric are JSON numbers, not strings.
+ * - Strings are escaped: '"', '\\', control characters as \u00XX, and any
+ *   byte that is not part of a well-formed UTF-8 sequence as \u00XX (the
+ *   byte read as Latin-1), so the output is valid JSON whatever an agent
+ *   put in hostname or http_uri.  sflowtool copies such bytes raw.
+ * - The output is valid JSON even when the decode stopped part way:
+ *   every open array and object is closed, and the datagram object gets a
+ *   last member "error" naming 'dg->err': {"code":"sample_length",
+ *   "message":"...","offset":N[,"tag":"E:F"][,"expected":N,"found":N]}.
+ *   sflowtool stops printing mid-object instead.
+ * - The walk's free-text notes ("skipping unknown ...") are left out, as
+ *   sflowtool's JSON leaves them out; an element it did not understand
+ *   still appears, holding only its tag, as in sflowtool's JSON.
+ *
+ * -J indents as sflowtool does (one space per open object or array, arrays'
+ * first object on the '[' line) and ends each datagram with a blank line;
+ * -j prints one datagram per line with no spaces.
+ *
+ * Output goes through a buffer flushed with fwrite() when it fills and at
+ * the end of the datagram, so a datagram costs a few stdio calls.
+ */
+#include "json.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sflow_decode.h"
+#include "sflow_walk.h"
+
+/*
+ * Nesting: datagram, samples, sample, elements, element, adaptor_list,
+ * adaptor, mac_list is 8; the rest is headroom.  A walk deeper than this
+ * is a bug in the walk: its extra containers are dropped, not overflowed.
+ */
+#define JSON_MAX_DEPTH 16
+
+enum ctype { C_OBJECT, C_ARRAY };
+
+struct container {
+    enum ctype type;
+    uint32_t count;             /* Members or items written so far. */
+};
+
+struct json {
+    FILE *f;
+    int pretty;
+    int depth;                  /* Open containers. */
+    int dropped;                /* Containers not opened past JSON_MAX_DEPTH. */
+    struct container stack[JSON_MAX_DEPTH];
+    int samples_depth;          /* Depth of the open "samples" array, or 0. */
+    int elements_depth;         /* Depth of the open "elements" array, or 0. */
+    size_t n;
+    char buf[8192];
+};
+
+static const char hexdig[] = "0123456789abcdef";
+
+static void
+flush(struct json *j)
+{
+    if (j->n) {
+        fwrite(j->buf, 1, j->n, j->f);
+        j->n = 0;
+    }
+}
+
+static inline void
+put_c(struct json *j, char c)
+{
+    if (j->n == sizeof(j->buf))
+        flush(j);
+    j->buf[j->n++] = c;
+}
+
+static void
+put_mem(struct json *j, const char *s, size_t len)
+{
+    size_t room;
+
+    while (len) {
+        if (j->n == sizeof(j->buf))
+            flush(j);
+        room = sizeof(j->buf) - j->n;
+        if (room > len)
+            room = len;
+        memcpy(j->buf + j->n, s, room);
+        j->n += room;
+        s += room;
+        len -= room;
+    }
+}
+
+static void
+put_u64(struct json *j, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        put_c(j, tmp[--n]);
+}
+
+static void
+indent(struct json *j, int level)
+{
+    put_c(j, '\n');
+    while (level-- > 0)
+        put_c(j, ' ');
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at 's' (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 if there is none.
+ */
+static size_t
+utf8_len(const uint8_t *s, size_t left)
+{
+    uint8_t c = s[0];
+    size_t n, i;
+    uint8_t lo = 0x80, hi = 0xbf;
+
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        if (c == 0xe0)
+            lo = 0xa0;          /* Overlong. */
+        else if (c == 0xed)
+            hi = 0x9f;          /* Surrogates. */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        if (c == 0xf0)
+            lo = 0x90;          /* Overlong. */
+        else if (c == 0xf4)
+            hi = 0x8f;          /* Above U+10FFFF. */
+    } else
+        return 0;
+    if (left < n)
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return n;
+}
+
+/* 's' ('len' bytes, any content) as a JSON string. */
+static void
+put_str(struct json *j, const char *s, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    const uint8_t *end = p + len;
+    const uint8_t *run;
+    size_t n;
+
+    put_c(j, '"');
+    while (p < end) {
+        /* Copy plain ASCII in runs: it is nearly everything. */
+        run = p;
+        while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            put_mem(j, (const char *)run, (size_t)(p - run));
+        if (p == end)
+            break;
+        if (*p == '"' || *p == '\\') {
+            put_c(j, '\\');
+            put_c(j, (char)*p++);
+        } else if (*p >= 0x80 && (n = utf8_len(p, (size_t)(end - p))) != 0) {
+            put_mem(j, (const char *)p, n);
+            p += n;
+        } else {
+            /* A control character, or a byte outside valid UTF-8. */
+            put_mem(j, "\\u00", 4);
+            put_c(j, hexdig[*p >> 4]);
+            put_c(j, hexdig[*p & 0xf]);
+            p++;
+        }
+    }
+    put_c(j, '"');
+}
+
+/* Whether 's' is a JSON number (RFC 8259 6): -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int
+is_number(const char *s, size_t len)
+{
+    const char *end = s + len;
+
+    if (s < end && *s == '-')
+        s++;
+    if (s == end)
+        return 0;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (s < end && *s >= '0' && *s <= '9')
+            s++;
+    else
+        return 0;
+    if (s < end && *s == '.') {
+        if (++s == end || *s < '0' || *s > '9')
+            return 0;
+        while (s < end && *s >= '0' && *s <= '9')
+            s++;
+    }
+    if (s < end && (*s == 'e' || *s == 'E')) {
+        s++;
+        if (s < end && (*s == '+' || *s == '-'))
+            s++;
+        if (s == end || *s < '0' || *s > '9')
+            return 0;
+        while (s < end && *s >= '0' && *s <= '9')
+            s++;
+    }
+    return s == end;
+}
+
+static struct container *
+top(struct json *j)
+{
+    return j->depth > 0 ? &j->stack[j->depth - 1] : NULL;
+}
+
+/*
+ * Starts the next member of the innermost container: the comma, the
+ * indentation and, in an object, the key.  An array's first object goes
+ * on the '[' line, as sflowtool prints it.  A key in an array is dropped
+ * and an object member without key gets "value": the walk's grammar rules
+ * both out, but the output stays valid JSON if it breaks them.
+ */
+static void
+next_member(struct json *j, const char *key, int is_object)
+{
+    struct container *c = top(j);
+
+    if (c == NULL)
+        return;
+    if (c->count++)
+        put_c(j, ',');
+    if (c->type == C_OBJECT) {
+        if (j->pretty)
+            indent(j, j->depth);
+        put_str(j, key ? key : "value", key ? strlen(key) : 5);
+        put_c(j, ':');
+    } else if (j->pretty && !(is_object && c->count == 1)) {
+        indent(j, j->depth);
+    }
+}
+
+static void
+open_container(struct json *j, const char *key, enum ctype type)
+{
+    if (j->depth == JSON_MAX_DEPTH) {
+        j->dropped++;
+        return;
+    }
+    next_member(j, key, type == C_OBJECT);
+    put_c(j, type == C_OBJECT ? '{' : '[');
+    j->stack[j->depth].type = type;
+    j->stack[j->depth].count = 0;
+    j->depth++;
+}
+
+static void
+close_container(struct json *j)
+{
+    struct container *c;
+
+    if (j->dropped) {
+        j->dropped--;
+        return;
+    }
+    c = top(j);
+    if (c == NULL)
+        return;
+    if (j->pretty)
+        indent(j, j->depth - 1);
+    put_c(j, c->type == C_OBJECT ? '}' : ']');
+    j->depth--;
+    if (j->samples_depth > j->depth)
+        j->samples_depth = 0;
+    if (j->elements_depth > j->depth)
+        j->elements_depth = 0;
+}
+
+/* Closes containers until 'depth' remain open. */
+static void
+close_to(struct json *j, int depth)
+{
+    j->dropped = 0;
+    while (j->depth > depth)
+        close_container(j);
+}
+
+static void
+member_str(struct json *j, const char *key, const char *val)
+{
+    next_member(j, key, 0);
+    put_str(j, val, strlen(val));
+}
+
+static void
+member_u64(struct json *j, const char *key, uint64_t v)
+{
+    next_member(j, key, 0);
+    put_u64(j, v);
+}
+
+/* ---- Visitor ---- */
+
+static void
+on_datagram_begin(const struct sflow_walk *w)
+{
+    struct json *j = w->arg;
+
+    j->depth = 0;
+    j->dropped = 0;
+    j->samples_depth = 0;
+    j->elements_depth = 0;
+    open_container(j, NULL, C_OBJECT);
+}
+
+static void
+put_error(struct json *j, const struct sflow_datagram *dg)
+{
+    char tag[24];
+
+    open_container(j, "error", C_OBJECT);
+    member_str(j, "code", sflow_errname(dg->err.code));
+    member_str(j, "message", sflow_strerror(dg->err.code));
+    member_u64(j, "offset", dg->err.offset);
+    if (dg->err.tag) {
+        snprintf(tag, sizeof(tag), "%u:%u", SFLOW_ENTERPRISE(dg->err.tag),
+            SFLOW_FORMAT(dg->err.tag));
+        member_str(j, "tag", tag);
+    }
+    if (dg->err.expected || dg->err.found) {
+        member_u64(j, "expected", dg->err.expected);
+        member_u64(j, "found", dg->err.found);
+    }
+    close_container(j);
+}
+
+static void
+on_datagram_end(const struct sflow_walk *w)
+{
+    struct json *j = w->arg;
+
+    close_to(j, 1);
+    if (w->dg->err.code != SFLOW_OK)
+        put_error(j, w->dg);
+    close_to(j, 0);
+    put_c(j, '\n');
+    if (j->pretty)
+        put_c(j, '\n');
+    flush(j);
+}
+
+static void
+on_sample_begin(const struct sflow_walk *w)
+{
+    struct json *j = w->arg;
+
+    /* A sample always sits in "samples", in the datagram object. */
+    close_to(j, j->samples_depth ? j->samples_depth : 1);
+    if (!j->samples_depth) {
+        open_container(j, "samples", C_ARRAY);
+        j->samples_depth = j->depth;
+    }
+    open_container(j, NULL, C_OBJECT);
+}
+
+static void
+on_sample_end(const struct sflow_walk *w, int complete)
+{
+    struct json *j = w->arg;
+
+    (void)complete;
+    if (j->samples_depth)
+        close_to(j, j->samples_depth);
+}
+
+static void
+on_element_begin(const struct sflow_walk *w, uint32_t tag, int known)
+{
+    struct json *j = w->arg;
+
+    (void)tag;
+    (void)known;
+    if (j->elements_depth)
+        close_to(j, j->elements_depth);
+    else {
+        /* The sample object is the innermost container past "samples". */
+        if (j->samples_depth)
+            close_to(j, j->samples_depth + 1);
+        open_container(j, "elements", C_ARRAY);
+        j->elements_depth = j->depth;
+    }
+    open_container(j, NULL, C_OBJECT);
+}
+
+static void
+on_element_end(const struct sflow_walk *w)
+{
+    struct json *j = w->arg;
+
+    if (j->elements_depth)
+        close_to(j, j->elements_depth);
+}
+
+static void
+on_list_begin(const struct sflow_walk *w, const char *json_name, const char *text_name)
+{
+    (void)text_name;
+    open_container(w->arg, json_name, C_ARRAY);
+}
+
+static void
+on_container_end(const struct sflow_walk *w)
+{
+    close_container(w->arg);
+}
+
+static void
+on_item_begin(const struct sflow_walk *w)
+{
+    open_container(w->arg, NULL, C_OBJECT);
+}
+
+static void
+on_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
+    enum sflow_walk_kind kind)
+{
+    struct json *j = w->arg;
+
+    if (j->dropped)
+        return;
+    next_member(j, key, 0);
+    /* The walk's idea of a number is checked: a bad one must not break the JSON. */
+    if (kind == SFLOW_WALK_NUM && is_number(val, len))
+        put_mem(j, val, len);
+    else
+        put_str(j, val, len);
+}
+
+static const struct sflow_walk_ops json_ops = {
+    .datagram_begin = on_datagram_begin,
+    .datagram_end = on_datagram_end,
+    .sample_begin = on_sample_begin,
+    .sample_end = on_sample_end,
+    .element_begin = on_element_begin,
+    .element_end = on_element_end,
+    .list_begin = on_list_begin,
+    .list_end = on_container_end,
+    .item_begin = on_item_begin,
+    .item_end = on_container_end,
+    .kv = on_kv,
+    .note = NULL,
+};
+
+void
+json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagram *dg,
+    int pretty)
+{
+    struct json j;
+
+    j.f = f;
+    j.pretty = pretty;
+    j.depth = 0;
+    j.dropped = 0;
+    j.samples_depth = 0;
+    j.elements_depth = 0;
+    j.n = 0;
+    sflow_walk(&json_ops, &j, meta, dg);
+    /* Should the walk end without DATAGRAM_END, still leave valid JSON. */
+    if (j.depth) {
+        close_to(&j, 0);
+        put_c(&j, '\n');
+    }
+    flush(&j);
+}
