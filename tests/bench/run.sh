@@ -1,0 +1,157 @@
+#!/bin/sh
+# Throughput of each sflowcollect output mode beside tcpdump, both measured
+# in this run on the same generated capture.
+#
+# usage: sh tests/bench/run.sh BIN_DIR
+#   BENCH_DATAGRAMS  datagrams in the capture (default 200000)
+#   BENCH_RUNS       runs of each command; the fastest counts (default 1)
+#   BENCH_SEED       sfgen --seed (default 1)
+#   BENCH_NO_GNU_TIME=1  measure RSS from /proc even if /usr/bin/time exists
+#
+# Wall time comes from date +%s%N around the command; peak RSS from GNU
+# time's %M when /usr/bin/time is there, else from VmHWM in /proc/PID/status,
+# polled while the command runs (the high-water mark only grows, so the last
+# reading is at most one poll interval short of the peak).
+set -eu
+
+BIN=$(cd "${1:?usage: sh tests/bench/run.sh BIN_DIR}" && pwd)
+N=${BENCH_DATAGRAMS:-200000}
+RUNS=${BENCH_RUNS:-1}
+SEED=${BENCH_SEED:-1}
+TMP=$(mktemp -d /tmp/sflowkit-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+F=$TMP/corpus.pcap
+
+# The measured programs.  One line per sflowcollect mode: a name, then its
+# arguments ($F is the capture).  Add a mode by adding a line.
+MODES=$(cat <<EOF
+text        -r $F
+line        -l -r $F
+json        -j -r $F
+EOF
+)
+# Baselines: a name, then a whole command line.
+BASELINES=$(cat <<EOF
+tcpdump     tcpdump -nn -v -r $F
+EOF
+)
+
+for p in sfgen sflowcollect; do
+    if [ ! -x "$BIN/$p" ]; then
+        echo "bench: $BIN/$p is missing (make all)" >&2
+        exit 1
+    fi
+done
+if ! command -v tcpdump >/dev/null 2>&1; then
+    echo "bench: tcpdump is missing (make deps)" >&2
+    exit 1
+fi
+
+GNU_TIME=0
+if [ "${BENCH_NO_GNU_TIME:-0}" != 1 ] && [ -x /usr/bin/time ] &&
+    /usr/bin/time -f '%M' -o "$TMP/rss" true 2>/dev/null; then
+    GNU_TIME=1
+fi
+
+"$BIN/sfgen" -n "$N" --seed "$SEED" -w "$F" 2>"$TMP/sfgen.log"
+# "sfgen: FILE: N datagrams, M samples (...), sFlow payload B bytes (mean X)"
+SAMPLES=$(sed -n 's/.* datagrams, \([0-9]*\) samples .*/\1/p' "$TMP/sfgen.log")
+PAYLOAD=$(sed -n 's/.*sFlow payload \([0-9]*\) bytes.*/\1/p' "$TMP/sfgen.log")
+if [ -z "$SAMPLES" ] || [ -z "$PAYLOAD" ]; then
+    cat "$TMP/sfgen.log" >&2
+    exit 1
+fi
+
+# Runs "$@" with stdout to /dev/null; prints "SECONDS PEAK_KB", or fails.
+measure_once() {
+    t0=$(date +%s%N)
+    if [ "$GNU_TIME" = 1 ]; then
+        /usr/bin/time -f '%M' -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/err" || return 1
+        rss=$(tail -n 1 "$TMP/rss")
+    else
+        "$@" >/dev/null 2>"$TMP/err" &
+        pid=$!
+        rss=0
+        # Until the child is a zombie (kill -0 would still succeed) or gone.
+        while st=$(awk '/^State:/ { s = $2 } /^VmHWM:/ { h = $2 }
+                END { print s, h }' "/proc/$pid/status" 2>/dev/null); do
+            case $st in
+            Z*|X*|" "*|"") break ;;
+            esac
+            [ "${st#* }" = "$st" ] || [ -z "${st#* }" ] || rss=${st#* }
+            sleep 0.01
+        done
+        wait "$pid" || return 1
+    fi
+    t1=$(date +%s%N)
+    echo "$(( (t1 - t0) / 1000 )) $rss"
+}
+
+# Measures "$@" and appends "LABEL MICROSECONDS PEAK_KB" (or FAILED) to the rows.
+run_measured() {
+    label=$1
+    shift
+    if r=$(measure_cmd "$@"); then
+        echo "$label $r" >>"$TMP/rows"
+    else
+        echo "$label FAILED" >>"$TMP/rows"
+        echo "bench: $label failed:" >&2
+        tail -n 5 "$TMP/err" >&2
+    fi
+}
+
+# Best wall time and largest peak RSS of RUNS runs: "MICROSECONDS PEAK_KB".
+measure_cmd() {
+    best=""
+    peak=0
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+        r=$(measure_once "$@") || return 1
+        us=${r% *}
+        kb=${r#* }
+        if [ -z "$best" ] || [ "$us" -lt "$best" ]; then best=$us; fi
+        if [ "$kb" -gt "$peak" ]; then peak=$kb; fi
+        i=$((i + 1))
+    done
+    echo "$best $peak"
+}
+
+: >"$TMP/rows"
+echo "$BASELINES" | while read -r name cmd; do
+    [ -n "$name" ] || continue
+    # shellcheck disable=SC2086
+    run_measured "$name" $cmd
+done
+echo "$MODES" | while read -r name args; do
+    [ -n "$name" ] || continue
+    # shellcheck disable=SC2086
+    run_measured "sflowcollect-$name" "$BIN/sflowcollect" $args
+done
+
+awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
+    BEGIN {
+        printf "sflowkit bench: %d datagrams, %d samples, %.1f MB of sFlow (sfgen), best of %d run(s)\n\n",
+            n, samples, payload / 1e6, runs
+        printf "%-22s %14s %14s %10s %10s %12s\n", "mode", "datagrams/s", "samples/s",
+            "seconds", "peak RSS", "vs tcpdump"
+    }
+    $2 == "FAILED" { failed[NR] = 1; name[NR] = $1; rows = NR; next }
+    {
+        name[NR] = $1; secs[NR] = $2 / 1e6; rss[NR] = $3; rows = NR
+        if ($1 == "tcpdump") base = n / secs[NR]
+    }
+    END {
+        for (i = 1; i <= rows; i++) {
+            if (failed[i]) {
+                printf "%-22s %14s\n", name[i], "failed"
+                continue
+            }
+            rate = n / secs[i]
+            ratio = base > 0 ? sprintf("%.2fx", rate / base) : "-"
+            printf "%-22s %14.0f %14.0f %10.2f %7.1f MB %12s\n", name[i], rate,
+                samples / secs[i], secs[i], rss[i] / 1024, ratio
+        }
+    }' "$TMP/rows"
+# A mode that failed fails the bench.
+! grep -q ' FAILED$' "$TMP/rows"
