@@ -1,0 +1,418 @@
+/*
+ * The text renderers and the walk under them (convert/text.c,
+ * convert/sflow_walk.c), on datagrams built with sflow_encode: the lines
+ * sflowtool would print, the deliberate differences of docs/compat.md, a
+ * truncated datagram, and the list events the JSON renderer relies on.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sflow_decode.h"
+#include "sflow_encode.h"
+#include "sflow_schema.h"
+#include "sflow_walk.h"
+#include "text.h"
+#include "wbuf.h"
+
+static struct sflow_datagram dg;
+static uint8_t buf[4096];
+
+static const struct sflow_addr agent = { SFLOW_ADDR_IP4, { 192, 0, 2, 77 } };
+
+static void
+meta_init(struct dgram_meta *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->ts.tv_sec = 1700000000;
+    m->ts.tv_usec = 250;
+    m->from_file = 1;
+    snprintf(m->src, sizeof(m->src), "192.0.2.1");
+}
+
+/* Ethernet, 802.1Q VLAN 100 priority 3, IPv4 id 0xa572, UDP 1234 -> 53. */
+static const uint8_t frame[] = {
+    0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x81, 0x00, 0x60, 0x64,
+    0x08, 0x00,
+    0x45, 0x00, 0x00, 0x32, 0xa5, 0x72, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00,
+    10, 0, 0, 1, 10, 0, 0, 2,
+    0x04, 0xd2, 0x00, 0x35, 0x00, 0x1e, 0x00, 0x00,
+    1, 2, 3, 4, 5, 6, 7, 8,
+};
+
+/* A datagram with one flow sample holding 'frame'; returns its length. */
+static size_t
+build_flow(void)
+{
+    struct wbuf w;
+    struct sflow_sample smp;
+    size_t d, s;
+
+    wbuf_init(&w, buf, sizeof(buf));
+    d = sflow_enc_datagram_begin(&w, &agent, 0, 42, 1000);
+    memset(&smp, 0, sizeof(smp));
+    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+    smp.seq = 7;
+    smp.ds_index = 3;
+    smp.sampling_rate = 256;
+    smp.sample_pool = 1000;
+    smp.input = 5;
+    smp.output_format = SFLOW_IF_MULTIPLE;
+    smp.output = 7;
+    s = sflow_enc_sample_begin(&w, &smp);
+    sflow_enc_header(&w, PKT_PROTO_ETHERNET, 68, 4, frame, sizeof(frame));
+    sflow_enc_sample_end(&w, s);
+    sflow_enc_datagram_end(&w, d);
+    assert_int_equal(w.error, 0);
+    return w.size;
+}
+
+/* Renders with 'fn' into a string the caller frees. */
+static char *
+render(void (*fn)(FILE *, const struct dgram_meta *, const struct sflow_datagram *),
+    size_t len)
+{
+    struct dgram_meta m;
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+
+    assert_non_null(f);
+    meta_init(&m);
+    sflow_decode(buf, len, &dg);
+    fn(f, &m, &dg);
+    fclose(f);
+    return out;
+}
+
+static int
+has_line(const char *text, const char *line)
+{
+    size_t n = strlen(line);
+    const char *p = text;
+
+    while ((p = strstr(p, line)) != NULL) {
+        if ((p == text || p[-1] == '\n') && p[n] == '\n')
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+static void
+test_flow_lines(void **state)
+{
+    char *t;
+
+    (void)state;
+    t = render(text_datagram, build_flow());
+    assert_true(strncmp(t, "startDatagram =================================\n", 48) == 0);
+    assert_true(has_line(t, "datagramSourceIP 192.0.2.1"));
+    assert_true(has_line(t, "unixSecondsUTC 1700000000"));
+    assert_true(has_line(t, "unixSecondsUTC_uS 250"));
+    assert_true(has_line(t, "localtime 2023-11-14T22:13:20+0000"));
+    assert_true(has_line(t, "pcapTimestamp_uS 250"));
+    assert_true(has_line(t, "agent 192.0.2.77"));
+    assert_true(has_line(t, "packetSequenceNo 42"));
+    assert_true(has_line(t, "sourceId 0:3"));
+    assert_true(has_line(t, "meanSkipCount 256"));
+    assert_true(has_line(t, "outputPort multiple 7"));
+    assert_true(has_line(t, "headerLen 54"));
+    assert_true(has_line(t, "dstMAC 020000000002"));
+    assert_true(has_line(t, "decodedVLAN 100"));
+    assert_true(has_line(t, "decodedPriority 3"));
+    assert_true(has_line(t, "ethernet_type 2048"));
+    assert_true(has_line(t, "IPSize 46"));           /* 68 - 4 stripped - 18 */
+    assert_true(has_line(t, "IPID 42354"));          /* 0xa572, not swapped */
+    assert_true(has_line(t, "UDPSrcPort 1234"));
+    assert_true(has_line(t, "UDPBytes 30"));
+    assert_true(has_line(t, "endSample   ----------------------"));
+    assert_true(has_line(t, "endDatagram   ================================="));
+    free(t);
+}
+
+/* Cut inside the sample: what was read, no endSample, then endDatagram. */
+static void
+test_truncated(void **state)
+{
+    size_t len;
+    char *t;
+
+    (void)state;
+    len = build_flow();
+    t = render(text_datagram, len - 20);
+    assert_true(has_line(t, "sampleType FLOWSAMPLE"));
+    assert_false(has_line(t, "endSample   ----------------------"));
+    assert_true(strlen(t) > 48);
+    assert_string_equal(t + strlen(t) - 48, "endDatagram   =================================\n");
+    free(t);
+}
+
+static void
+test_grep_context(void **state)
+{
+    char *t;
+
+    (void)state;
+    t = render(text_grep_datagram, build_flow());
+    assert_true(has_line(t,
+        "2023-11-14T22:13:20+0000 192.0.2.77 0 42 0:3 0:1 0:1 srcIP 10.0.0.1"));
+    assert_true(has_line(t,
+        "2023-11-14T22:13:20+0000 192.0.2.77 0 42 0:0 0:0 0:0 agent 192.0.2.77"));
+    free(t);
+}
+
+/* A counter sample with host adapters: 2 on ifIndex 2, 1 on ifIndex 3. */
+static size_t
+build_adapters(void)
+{
+    static uint8_t list[] = {
+        0, 0, 0, 2, 0, 0, 0, 2,
+        0x3c, 0x97, 0x0e, 0x25, 0xf0, 0x56, 0, 0,
+        0x3c, 0x97, 0x0e, 0x25, 0xf0, 0x57, 0, 0,
+        0, 0, 0, 3, 0, 0, 0, 1,
+        0x9c, 0x4e, 0x36, 0x59, 0xb2, 0x54, 0, 0,
+    };
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    struct wbuf w;
+    struct sflow_sample smp;
+    size_t d, s;
+
+    memset(v, 0, sizeof(v));
+    v[0].b.p = list;
+    v[0].b.len = sizeof(list);
+    v[0].b.count = 2;
+    wbuf_init(&w, buf, sizeof(buf));
+    d = sflow_enc_datagram_begin(&w, &agent, 0, 1, 1);
+    memset(&smp, 0, sizeof(smp));
+    smp.tag = SFLOW_TAG(0, SFLOW_COUNTERS_SAMPLE);
+    smp.ds_class = 2;
+    smp.ds_index = 1;
+    s = sflow_enc_sample_begin(&w, &smp);
+    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_CTR_HOST_ADAPTERS),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_CTR_HOST_ADAPTERS), 1), v);
+    sflow_enc_sample_end(&w, s);
+    sflow_enc_datagram_end(&w, d);
+    assert_int_equal(w.error, 0);
+    return w.size;
+}
+
+static void
+test_adapters_text(void **state)
+{
+    char *t;
+
+    (void)state;
+    t = render(text_datagram, build_adapters());
+    assert_true(has_line(t, "counterBlock_tag 0:2001"));
+    assert_true(has_line(t, "adaptor_0_ifIndex 2"));
+    assert_true(has_line(t, "adaptor_0_MACs 2"));
+    assert_true(has_line(t, "adaptor_0_MAC_0 3c970e25f056"));
+    assert_true(has_line(t, "adaptor_0_MAC_1 3c970e25f057"));
+    assert_true(has_line(t, "adaptor_1_ifIndex 3"));
+    assert_true(has_line(t, "adaptor_1_MAC_0 9c4e3659b254"));
+    free(t);
+}
+
+/* A visitor that writes the event stream as one compact string. */
+struct trace {
+    char s[1024];
+    size_t n;
+};
+
+static void
+trace_put(const struct sflow_walk *w, const char *text)
+{
+    struct trace *tr = w->arg;
+    size_t n = strlen(text);
+
+    if (n < sizeof(tr->s) - tr->n) {
+        memcpy(tr->s + tr->n, text, n + 1);
+        tr->n += n;
+    }
+}
+
+static void
+trace_element_begin(const struct sflow_walk *w, uint32_t tag, int known)
+{
+    (void)tag;
+    trace_put(w, known ? "{" : "{?");
+}
+
+static void
+trace_element_end(const struct sflow_walk *w)
+{
+    trace_put(w, "}");
+}
+
+static void
+trace_list_begin(const struct sflow_walk *w, const char *json_name, const char *text_name)
+{
+    trace_put(w, json_name);
+    trace_put(w, "/");
+    trace_put(w, text_name);
+    trace_put(w, "[");
+}
+
+static void
+trace_list_end(const struct sflow_walk *w)
+{
+    trace_put(w, "]");
+}
+
+static void
+trace_item_begin(const struct sflow_walk *w)
+{
+    trace_put(w, "(");
+}
+
+static void
+trace_item_end(const struct sflow_walk *w)
+{
+    trace_put(w, ")");
+}
+
+static void
+trace_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
+    enum sflow_walk_kind kind)
+{
+    /* Only what the element holds: the datagram header is tested above. */
+    if (w->record == NULL)
+        return;
+    assert_int_equal(strlen(val), len);
+    trace_put(w, key != NULL ? key : "_");
+    trace_put(w, kind == SFLOW_WALK_NUM ? "=" : ":");
+    trace_put(w, val);
+    trace_put(w, " ");
+}
+
+static const struct sflow_walk_ops trace_ops = {
+    .element_begin = trace_element_begin,
+    .element_end = trace_element_end,
+    .list_begin = trace_list_begin,
+    .list_end = trace_list_end,
+    .item_begin = trace_item_begin,
+    .item_end = trace_item_end,
+    .kv = trace_kv,
+};
+
+static void
+test_adapters_events(void **state)
+{
+    struct trace tr;
+    struct dgram_meta m;
+
+    (void)state;
+    tr.n = 0;
+    tr.s[0] = '\0';
+    meta_init(&m);
+    sflow_decode(buf, build_adapters(), &dg);
+    sflow_walk(&trace_ops, &tr, &m, &dg);
+    assert_string_equal(tr.s,
+        "{counterBlock_tag:0:2001 adaptor_list/adaptor["
+        "(ifIndex=2 MACs=2 mac_list/MAC[_:3c970e25f056 _:3c970e25f057 ])"
+        "(ifIndex=3 MACs=1 mac_list/MAC[_:9c4e3659b254 ])]}");
+}
+
+/* A discarded packet with a Linux drop reason and a record it skips. */
+static void
+test_discard(void **state)
+{
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    struct wbuf w;
+    struct sflow_sample smp;
+    size_t d, s;
+    char *t;
+
+    (void)state;
+    memset(v, 0, sizeof(v));
+    wbuf_init(&w, buf, sizeof(buf));
+    d = sflow_enc_datagram_begin(&w, &agent, 0, 1, 1);
+    memset(&smp, 0, sizeof(smp));
+    smp.tag = SFLOW_TAG(0, SFLOW_DISCARDED_PACKET);
+    smp.ds_index = 2;
+    smp.input = 2;
+    smp.reason = 289;
+    s = sflow_enc_sample_begin(&w, &smp);
+    v[0].b.p = (const uint8_t *)"NOT_SPECIFIED";
+    v[0].b.len = 13;
+    sflow_enc_record(&w, SFLOW_TAG(0, 1042), sflow_schema_find(SFLOW_TAG(0, 1042), 0), v);
+    v[0].u = 99;
+    sflow_enc_record(&w, SFLOW_TAG(0, 1039), sflow_schema_find(SFLOW_TAG(0, 1039), 0), v);
+    sflow_enc_sample_end(&w, s);
+    sflow_enc_datagram_end(&w, d);
+    assert_int_equal(w.error, 0);
+
+    t = render(text_datagram, w.size);
+    assert_true(has_line(t, "sampleType DISCARD"));
+    assert_true(has_line(t, "discardCode 289"));
+    assert_true(has_line(t, "discardReason unknown_l4"));
+    assert_true(has_line(t, "discarded_flowBlock_tag 0:1042"));
+    assert_true(has_line(t, "discarded_extendedType linux_reason"));
+    assert_true(has_line(t, "discarded_linux_drop_reason NOT_SPECIFIED"));
+    assert_true(has_line(t, "discarded_flowBlock_tag 0:1039"));
+    assert_true(has_line(t, "skipping unknown discard_sample_element: 0:1039 len=4"));
+    free(t);
+}
+
+static void
+test_fields_parse(void **state)
+{
+    struct text_fields *tf;
+
+    (void)state;
+    assert_null(text_fields_parse(""));
+    assert_null(text_fields_parse("agent,,srcIP"));
+    assert_null(text_fields_parse("agent,"));
+    tf = text_fields_parse("agent,srcIP");
+    assert_non_null(tf);
+    text_fields_free(tf);
+    text_fields_free(NULL);
+}
+
+static void
+test_fields_line(void **state)
+{
+    struct text_fields *tf;
+    struct dgram_meta m;
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f;
+
+    (void)state;
+    tf = text_fields_parse("srcIP,agent,nosuch,UDPDstPort");
+    assert_non_null(tf);
+    f = open_memstream(&out, &n);
+    assert_non_null(f);
+    meta_init(&m);
+    sflow_decode(buf, build_flow(), &dg);
+    text_fields_datagram(f, tf, &m, &dg);
+    fclose(f);
+    assert_string_equal(out, "10.0.0.1,192.0.2.77,,53\n");
+    free(out);
+    text_fields_free(tf);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flow_lines),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_grep_context),
+        cmocka_unit_test(test_adapters_text),
+        cmocka_unit_test(test_adapters_events),
+        cmocka_unit_test(test_discard),
+        cmocka_unit_test(test_fields_parse),
+        cmocka_unit_test(test_fields_line),
+    };
+
+    setenv("TZ", "UTC", 1);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
