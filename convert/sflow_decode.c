@@ -331,7 +331,7 @@ decode_sample(struct sflow_datagram *dg, struct rd *r)
         fmt <= SFLOW_DISCARDED_PACKET;
     if (!smp->known) {
         dg->n_unknown++;
-        rd_skip(r, smp->length);
+        (void)rd_opaque(r, smp->length);     /* sample_data is opaque<>: padded. */
         if (r->error) {
             smp->error = 1;
             decode_fail(dg, SFLOW_E_SAMPLE_SHORT, at, smp->tag);

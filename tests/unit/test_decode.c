@@ -497,6 +497,33 @@ test_lying_sample_length(void **state)
     assert_int_equal(dg.err.tag, SFLOW_TAG(4413, 2));
 }
 
+/* sample_data is an opaque<>: an unknown sample of odd length is padded. */
+static void
+test_unknown_sample_pad(void **state)
+{
+    static struct dgram d;
+    struct sflow_sample smp;
+    struct sflow_addr agent;
+    struct wbuf w;
+    size_t dgo, so;
+
+    (void)state;
+    set_agent(&agent, 0);
+    wbuf_init(&w, d.b, sizeof d.b);
+    dgo = sflow_enc_datagram_begin(&w, &agent, 0, 1, 2);
+    sflow_enc_opaque(&w, SFLOW_TAG(4413, 2), frame_udp, 5);
+    sample_of(&smp, SFLOW_FLOW_SAMPLE);
+    so = sflow_enc_sample_begin(&w, &smp);
+    add_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0);
+    sflow_enc_sample_end(&w, so);
+    assert_int_equal(sflow_enc_datagram_end(&w, dgo), 0);
+    assert_int_equal(w.size, 28 + 16 + 8 + 32 + 24);
+    assert_int_equal(decode_copy(d.b, w.size), SFLOW_OK);
+    assert_int_equal(dg.n_samples, 2);
+    assert_int_equal(dg.n_unknown, 1);
+    assert_int_equal(dg.samples[1].n_records, 1);
+}
+
 /* ---- Counts ---- */
 
 static void
@@ -728,6 +755,7 @@ main(void)
         cmocka_unit_test(test_agent_address_type),
         cmocka_unit_test(test_lying_record_length),
         cmocka_unit_test(test_lying_sample_length),
+        cmocka_unit_test(test_unknown_sample_pad),
         cmocka_unit_test(test_absurd_counts),
         cmocka_unit_test(test_string_max),
         cmocka_unit_test(test_bad_lists),
