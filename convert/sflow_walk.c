@@ -221,9 +221,9 @@ sflow_walk_time(char *buf, size_t size, long long sec)
      * One strftime() per distinct second: captures hold many datagrams per
      * second, and localtime_r() reads the zone rules each time.
      */
-    static __thread long long cached_sec = -1;
-    static __thread char cached[64];
-    static __thread size_t cached_len;
+    static _Thread_local long long cached_sec = -1;
+    static _Thread_local char cached[64];
+    static _Thread_local size_t cached_len;
     static int tz_set;
     struct tm tm;
     time_t t = (time_t)sec;
