@@ -15,7 +15,8 @@
  * patches the item's length and its count of samples or records.  The counts
  * are found by walking the items written since the begin, not kept in a
  * struct, so cancelling a sample or a record with wbuf_cancel() at its start
- * offset leaves nothing to undo.
+ * offset leaves nothing to undo.  It also means items are written one at a
+ * time: end (or cancel) a sample before beginning the next.
  *
  * Errors are wbuf's sticky 'error': ENOSPC when the buffer is full, ERANGE
  * for a value the wire form cannot hold (an ifIndex >= 2^24 in a compact
