@@ -26,15 +26,25 @@
 #include "rd.h"
 #include "sflow_schema.h"
 
+/* Records the first error only; 'expected'/'found' go with it (0 if not a length). */
 static void
-decode_fail(struct sflow_datagram *dg, enum sflow_err code, const uint8_t *at,
-    uint32_t tag)
+decode_fail_len(struct sflow_datagram *dg, enum sflow_err code, const uint8_t *at,
+    uint32_t tag, uint32_t expected, uint32_t found)
 {
     if (dg->err.code != SFLOW_OK)
         return;
     dg->err.code = code;
     dg->err.offset = at ? (size_t)(at - dg->data) : dg->len;
     dg->err.tag = tag;
+    dg->err.expected = expected;
+    dg->err.found = found;
+}
+
+static void
+decode_fail(struct sflow_datagram *dg, enum sflow_err code, const uint8_t *at,
+    uint32_t tag)
+{
+    decode_fail_len(dg, code, at, tag, 0, 0);
 }
 
 static void
@@ -234,9 +244,8 @@ decode_records(struct sflow_datagram *dg, struct sflow_sample *smp,
         rec->data = body.p;
         if (body.error) {
             rec->error = 1;
-            decode_fail(dg, SFLOW_E_RECORD_SHORT, at, rec->tag);
-            dg->err.expected = rec->length;
-            dg->err.found = (uint32_t)r->left;
+            decode_fail_len(dg, SFLOW_E_RECORD_SHORT, at, rec->tag, rec->length,
+                (uint32_t)r->left);
             return -1;
         }
         if (rec->schema == NULL) {
@@ -356,9 +365,8 @@ decode_sample(struct sflow_datagram *dg, struct rd *r)
     used = body_left - r->left;
     if (used != smp->length) {
         smp->error = 1;
-        decode_fail(dg, SFLOW_E_SAMPLE_LENGTH, at, smp->tag);
-        dg->err.expected = smp->length;
-        dg->err.found = (uint32_t)used;
+        decode_fail_len(dg, SFLOW_E_SAMPLE_LENGTH, at, smp->tag, smp->length,
+            (uint32_t)used);
         return -1;
     }
     return 0;
@@ -404,9 +412,7 @@ sflow_decode(const uint8_t *p, size_t len, struct sflow_datagram *dg)
     for (i = 0; i < dg->n_samples_declared; i++) {
         if (r.left == 0) {
             /* Fewer samples than declared: an absurd or lying count. */
-            decode_fail(dg, SFLOW_E_COUNT, r.p, 0);
-            dg->err.expected = dg->n_samples_declared;
-            dg->err.found = i;
+            decode_fail_len(dg, SFLOW_E_COUNT, r.p, 0, dg->n_samples_declared, i);
             break;
         }
         if (decode_sample(dg, &r) != 0)

@@ -184,7 +184,7 @@ enum sflow_err {
     SFLOW_OK = 0,
     SFLOW_E_SHORT_HEADER,       /* Datagram shorter than its header. */
     SFLOW_E_VERSION,            /* Not version 5. */
-    SFLOW_E_ADDR_TYPE,          /* Agent address type not 1 or 2. */
+    SFLOW_E_ADDR_TYPE,          /* Agent address type not 0, 1 or 2. */
     SFLOW_E_SAMPLE_SHORT,       /* Sample fields run past the datagram. */
     SFLOW_E_SAMPLE_LENGTH,      /* Sample length disagrees with its contents. */
     SFLOW_E_RECORD_SHORT,       /* Record length runs past the datagram. */
