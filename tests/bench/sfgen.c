@@ -175,6 +175,7 @@ struct opts {
     uint32_t flow_samples, counter_samples, header_bytes;
     uint32_t interval_us;
     const char *send;
+    const char *seeds;          /* --seeds DIR, or NULL. */
     double rate, duration;
 };
 
@@ -853,6 +854,18 @@ outer_frame(struct agent *ag, const uint8_t *p, size_t len, uint8_t *frame)
 /* ---- Output ---- */
 
 static void
+write_seed(const char *dir, uint64_t i, const uint8_t *p, size_t len)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/sfgen-%06llu.bin", dir, (unsigned long long)i);
+    f = fopen(path, "w");
+    if (f == NULL || fwrite(p, 1, len, f) != len || fclose(f) != 0)
+        fatal("%s", path);
+}
+
+static void
 write_pcap(struct gen *g)
 {
     static uint8_t payload[DGRAM_MAX], frame[FRAME_MAX];
@@ -873,6 +886,8 @@ write_pcap(struct gen *g)
     for (i = 0; i < g->o.n; i++) {
         wbuf_init(&w, payload, sizeof payload);
         len = datagram(g, &w, t_us / 1000, &ag);
+        if (g->o.seeds)
+            write_seed(g->o.seeds, i, payload, len);
         len = outer_frame(ag, payload, len, frame);
         ph.ts.tv_sec = (time_t)(PCAP_EPOCH + t_us / 1000000);
         ph.ts.tv_usec = (suseconds_t)(t_us % 1000000);
@@ -1033,6 +1048,7 @@ usage(FILE *f)
         "  --counter-samples N counter samples per datagram (default 1)\n"
         "  --header-bytes N    longest sampled header (default 128)\n"
         "  --interval-us N     pcap time between datagrams (default 500)\n"
+        "  --seeds DIR         also write each payload to DIR/sfgen-N.bin (fuzz seeds)\n"
         "  --send HOST:PORT    send over UDP instead of writing a file\n"
         "  --rate R            datagrams per second with --send (default 1000; 0 = flat out)\n"
         "  --duration S        seconds to send for (default 10)\n"
@@ -1067,7 +1083,7 @@ real(const char *opt, const char *s)
 
 enum {
     OPT_SEED = 256, OPT_AGENTS, OPT_IFACES, OPT_FLOWS, OPT_FLOW_SAMPLES,
-    OPT_COUNTER_SAMPLES, OPT_HEADER_BYTES, OPT_INTERVAL, OPT_SEND, OPT_RATE,
+    OPT_COUNTER_SAMPLES, OPT_HEADER_BYTES, OPT_INTERVAL, OPT_SEND, OPT_SEEDS, OPT_RATE,
     OPT_DURATION,
 };
 
@@ -1084,6 +1100,7 @@ main(int argc, char **argv)
         { "header-bytes", required_argument, NULL, OPT_HEADER_BYTES },
         { "interval-us", required_argument, NULL, OPT_INTERVAL },
         { "send", required_argument, NULL, OPT_SEND },
+        { "seeds", required_argument, NULL, OPT_SEEDS },
         { "rate", required_argument, NULL, OPT_RATE },
         { "duration", required_argument, NULL, OPT_DURATION },
         { "help", no_argument, NULL, 'h' },
@@ -1137,6 +1154,11 @@ main(int argc, char **argv)
             break;
         case OPT_INTERVAL:
             o->interval_us = (uint32_t)number("--interval-us", optarg, 0, 60000000);
+            break;
+        case OPT_SEEDS:
+            /* Raw UDP payloads, one file each: seeds for the fuzzers. */
+            o->out = "/dev/null";
+            o->seeds = optarg;
             break;
         case OPT_SEND:
             o->send = optarg;

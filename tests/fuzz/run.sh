@@ -19,7 +19,7 @@ done
 if [ -x "$TOP/build/san/bin/sfgen" ] || [ -x "$TOP/build/rel/bin/sfgen" ]; then
     gen=$TOP/build/rel/bin/sfgen
     [ -x "$gen" ] || gen=$TOP/build/san/bin/sfgen
-    "$gen" --seeds "$work/seeds" >/dev/null 2>&1 || true
+    "$gen" -n 40 --seeds "$work/seeds" >/dev/null 2>&1 || true
 fi
 rc=0
 for f in "$TOP"/build/fuzz/fuzz_*; do
