@@ -35,7 +35,8 @@ else
         echo "json_valid: no corpus in $SHARED and no $BIN/sfgen, skipped"
         exit 77
     fi
-    "$BIN/sfgen" -n 200 --seed 7 -w "$tmp/gen.pcap" >/dev/null || {
+    "$BIN/sfgen" -n 200 --seed 7 -w "$tmp/gen.pcap" >"$tmp/gen.log" 2>&1 || {
+        cat "$tmp/gen.log" >&2
         echo "json_valid: sfgen failed" >&2
         exit 1
     }
@@ -59,8 +60,15 @@ for pcap in "$@"; do
     name=$(basename "$pcap" .pcap)
     n=$((n + 1))
     bad=""
-    "$BIN/sflowcollect" -r "$pcap" -j >"$tmp/j" 2>/dev/null || bad="$bad -j-exit"
-    "$BIN/sflowcollect" -r "$pcap" -J >"$tmp/J" 2>/dev/null || bad="$bad -J-exit"
+    # Decode warnings go to stderr; it is shown only if sflowcollect fails.
+    if ! "$BIN/sflowcollect" -r "$pcap" -j >"$tmp/j" 2>"$tmp/err"; then
+        bad="$bad -j-exit"
+        tail -5 "$tmp/err"
+    fi
+    if ! "$BIN/sflowcollect" -r "$pcap" -J >"$tmp/J" 2>"$tmp/err"; then
+        bad="$bad -J-exit"
+        tail -5 "$tmp/err"
+    fi
 
     # -j: each line one object.
     if ! jq -R -e 'try (fromjson | type == "object") catch false' <"$tmp/j" >"$tmp/jok" ||

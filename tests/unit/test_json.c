@@ -1,0 +1,431 @@
+/*
+ * JSON output (convert/json.c): always valid JSON, strings escaped, numbers
+ * unquoted.
+ *
+ * A small strict RFC 8259 parser (which also insists on well-formed UTF-8)
+ * checks every output: a datagram whose strings hold quotes, backslashes,
+ * control characters and broken UTF-8; every prefix of it, as a truncated
+ * datagram; and every single-byte corruption of it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "sflow_decode.h"
+#include "sflow_encode.h"
+#include "sflow_schema.h"
+#include "wbuf.h"
+
+static struct sflow_datagram dg;
+static uint8_t wire[4096];
+static size_t wire_len;
+static uint8_t work[4096];
+
+/* ---- A strict JSON checker ---- */
+
+struct jp {
+    const unsigned char *p, *end;
+    int depth;
+};
+
+static int jp_value(struct jp *);
+
+static void
+jp_ws(struct jp *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+        j->p++;
+}
+
+static int
+jp_lit(struct jp *j, const char *s)
+{
+    size_t n = strlen(s);
+
+    if ((size_t)(j->end - j->p) < n || memcmp(j->p, s, n) != 0)
+        return 0;
+    j->p += n;
+    return 1;
+}
+
+static int
+jp_digits(struct jp *j)
+{
+    const unsigned char *s = j->p;
+
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+        j->p++;
+    return j->p > s;
+}
+
+static int
+jp_number(struct jp *j)
+{
+    if (j->p < j->end && *j->p == '-')
+        j->p++;
+    if (j->p < j->end && *j->p == '0')
+        j->p++;
+    else if (j->p >= j->end || *j->p < '1' || *j->p > '9' || !jp_digits(j))
+        return 0;
+    if (j->p < j->end && *j->p == '.') {
+        j->p++;
+        if (!jp_digits(j))
+            return 0;
+    }
+    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+        j->p++;
+        if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+            j->p++;
+        if (!jp_digits(j))
+            return 0;
+    }
+    return 1;
+}
+
+static int
+jp_utf8(struct jp *j)
+{
+    const unsigned char *s = j->p;
+    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+    size_t n, i;
+
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        lo = c == 0xe0 ? 0xa0 : 0x80;
+        hi = c == 0xed ? 0x9f : 0xbf;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        lo = c == 0xf0 ? 0x90 : 0x80;
+        hi = c == 0xf4 ? 0x8f : 0xbf;
+    } else
+        return 0;
+    if ((size_t)(j->end - s) < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    j->p += n;
+    return 1;
+}
+
+static int
+jp_string(struct jp *j)
+{
+    int i;
+
+    if (j->p >= j->end || *j->p != '"')
+        return 0;
+    j->p++;
+    while (j->p < j->end && *j->p != '"') {
+        if (*j->p < 0x20)
+            return 0;
+        if (*j->p == '\\') {
+            j->p++;
+            if (j->p >= j->end)
+                return 0;
+            if (*j->p == 'u') {
+                for (i = 0; i < 4; i++)
+                    if (++j->p >= j->end || !strchr("0123456789abcdefABCDEF", *j->p))
+                        return 0;
+            } else if (!strchr("\"\\/bfnrt", *j->p) || *j->p == 0) {
+                return 0;
+            }
+            j->p++;
+        } else if (*j->p >= 0x80) {
+            if (!jp_utf8(j))
+                return 0;
+        } else {
+            j->p++;
+        }
+    }
+    if (j->p >= j->end)
+        return 0;
+    j->p++;
+    return 1;
+}
+
+static int
+jp_container(struct jp *j, char close, int object)
+{
+    j->p++;
+    if (++j->depth > 64)
+        return 0;
+    jp_ws(j);
+    if (j->p < j->end && *j->p == close) {
+        j->p++;
+        j->depth--;
+        return 1;
+    }
+    for (;;) {
+        jp_ws(j);
+        if (object) {
+            if (!jp_string(j))
+                return 0;
+            jp_ws(j);
+            if (j->p >= j->end || *j->p++ != ':')
+                return 0;
+            jp_ws(j);
+        }
+        if (!jp_value(j))
+            return 0;
+        jp_ws(j);
+        if (j->p >= j->end)
+            return 0;
+        if (*j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (*j->p++ != close)
+            return 0;
+        j->depth--;
+        return 1;
+    }
+}
+
+static int
+jp_value(struct jp *j)
+{
+    if (j->p >= j->end)
+        return 0;
+    switch (*j->p) {
+    case '{':
+        return jp_container(j, '}', 1);
+    case '[':
+        return jp_container(j, ']', 0);
+    case '"':
+        return jp_string(j);
+    case 't':
+        return jp_lit(j, "true");
+    case 'f':
+        return jp_lit(j, "false");
+    case 'n':
+        return jp_lit(j, "null");
+    default:
+        return jp_number(j);
+    }
+}
+
+/* Whether 's' is exactly one JSON object plus whitespace. */
+static int
+json_ok(const char *s, size_t len)
+{
+    struct jp j = { (const unsigned char *)s, (const unsigned char *)s + len, 0 };
+
+    jp_ws(&j);
+    if (j.p >= j.end || *j.p != '{' || !jp_value(&j))
+        return 0;
+    jp_ws(&j);
+    return j.p == j.end;
+}
+
+/* ---- Datagrams ---- */
+
+static const char nasty[] =
+    "a\"b\\c\x01\n\x7f" "\xff" "\xc3(" "\xc3\xa9" "\xc0\xaf" "\xed\xa0\x80"
+    "\xf0\x9f\x98\x80" "\xf4\x90\x80\x80" "z";
+static const char nasty_json[] =
+    "\"a\\\"b\\\\c\\u0001\\u000a\x7f" "\\u00ff" "\\u00c3(" "\xc3\xa9"
+    "\\u00c0\\u00af" "\\u00ed\\u00a0\\u0080" "\xf0\x9f\x98\x80"
+    "\\u00f4\\u0090\\u0080\\u0080" "z\"";
+
+static void
+str_value(union sflow_value *v, const char *s)
+{
+    v->b.p = (const uint8_t *)s;
+    v->b.len = v->b.count = (uint32_t)strlen(s);
+}
+
+/* A counters sample with nasty strings and a flow sample with a TCP header. */
+static void
+build(void)
+{
+    static const uint8_t agent4[4] = { 192, 0, 2, 9 };
+    static const uint8_t uuid[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    static const uint8_t frame[] = {
+        0x00, 0x1b, 0x21, 0x01, 0x02, 0x03, 0x00, 0x1c, 0x73, 0x00, 0x00, 0x01,
+        0x81, 0x00, 0x00, 0x0a, 0x08, 0x00,
+        0x45, 0x10, 0x00, 0x40, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00,
+        10, 1, 2, 3, 172, 16, 0, 9,
+        0x01, 0xbb, 0xc3, 0x50, 0, 0, 0, 1, 0, 0, 0, 2, 0x50, 0x18, 0x01, 0xf6,
+        0x00, 0x00, 0x00, 0x00,
+    };
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    struct sflow_sample smp;
+    struct sflow_addr agent;
+    struct wbuf w;
+    size_t dgo, so;
+
+    memset(&agent, 0, sizeof agent);
+    agent.type = SFLOW_ADDR_IP4;
+    memcpy(agent.a, agent4, 4);
+    wbuf_init(&w, wire, sizeof wire);
+    dgo = sflow_enc_datagram_begin(&w, &agent, 3, 77, 123456);
+
+    memset(&smp, 0, sizeof smp);
+    smp.tag = SFLOW_TAG(0, SFLOW_COUNTERS_SAMPLE);
+    smp.seq = 5;
+    smp.ds_index = 2;
+    so = sflow_enc_sample_begin(&w, &smp);
+    memset(v, 0, sizeof v);
+    str_value(&v[0], nasty);
+    v[1].b.p = uuid;
+    v[1].b.len = 16;
+    v[2].u = 3;
+    v[3].u = 2;
+    str_value(&v[4], "rel\"ease");
+    assert_int_equal(sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_CTR_HOST_DESCR),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_CTR_HOST_DESCR), 1), v), 0);
+    memset(v, 0, sizeof v);
+    str_value(&v[0], nasty);
+    assert_int_equal(sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_CTR_PORT_NAME),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_CTR_PORT_NAME), 1), v), 0);
+    assert_int_equal(sflow_enc_sample_end(&w, so), 0);
+
+    memset(&smp, 0, sizeof smp);
+    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+    smp.seq = 6;
+    smp.ds_index = 2;
+    smp.sampling_rate = 1000;
+    smp.sample_pool = 9000;
+    smp.input = 2;
+    smp.output = 3;
+    so = sflow_enc_sample_begin(&w, &smp);
+    assert_int_equal(sflow_enc_header(&w, 1, 1518, 4, frame, sizeof frame), 0);
+    memset(v, 0, sizeof v);
+    v[0].u = 10;
+    v[2].u = 20;
+    assert_int_equal(sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0), v), 0);
+    assert_int_equal(sflow_enc_sample_end(&w, so), 0);
+
+    assert_int_equal(sflow_enc_datagram_end(&w, dgo), 0);
+    assert_int_equal(w.error, 0);
+    wire_len = w.size;
+}
+
+/* Renders 'len' bytes at 'p' as JSON; the caller frees the result. */
+static char *
+render(const uint8_t *p, size_t len, int pretty, size_t *outlen)
+{
+    struct dgram_meta meta;
+    char *out = NULL;
+    FILE *f;
+
+    memset(&meta, 0, sizeof meta);
+    meta.ts.tv_sec = 1700000000;
+    meta.from_file = 1;
+    strcpy(meta.src, "192.0.2.1");
+    meta.size = len;
+    meta.origin = "test";
+    f = open_memstream(&out, outlen);
+    assert_non_null(f);
+    sflow_decode(p, len, &dg);
+    json_datagram(f, &meta, &dg, pretty);
+    assert_int_equal(fclose(f), 0);
+    return out;
+}
+
+static void
+check(const uint8_t *p, size_t len, const char *what, size_t arg)
+{
+    size_t n, i, lines;
+    char *out;
+    int pretty;
+
+    for (pretty = 0; pretty <= 1; pretty++) {
+        out = render(p, len, pretty, &n);
+        if (!json_ok(out, n)) {
+            fprintf(stderr, "%s %zu (%s): invalid JSON:\n%.*s\n", what, arg,
+                pretty ? "-J" : "-j", (int)n, out);
+            fail();
+        }
+        for (i = 0, lines = 0; i < n; i++)
+            lines += out[i] == '\n';
+        if (!pretty && (lines != 1 || out[n - 1] != '\n')) {
+            fprintf(stderr, "%s %zu: -j output is %zu lines\n", what, arg, lines);
+            fail();
+        }
+        if (dg.err.code != SFLOW_OK && strstr(out, "\"error\":") == NULL) {
+            fprintf(stderr, "%s %zu: no error member for %s\n", what, arg,
+                sflow_errname(dg.err.code));
+            fail();
+        }
+        free(out);
+    }
+}
+
+static void
+test_escaping(void **state)
+{
+    size_t n;
+    char *out;
+
+    (void)state;
+    build();
+    check(wire, wire_len, "whole", wire_len);
+    out = render(wire, wire_len, 0, &n);
+    assert_int_equal(dg.err.code, SFLOW_OK);
+    assert_null(strstr(out, "\"error\""));
+    /* Numbers bare, strings quoted. */
+    assert_non_null(strstr(out, "\"samplesInPacket\":2,"));
+    assert_non_null(strstr(out, "\"meanSkipCount\":1000,"));
+    assert_non_null(strstr(out, "\"agent\":\"192.0.2.9\""));
+    assert_non_null(strstr(out, "\"os_release\":\"rel\\\"ease\""));
+    /* Quotes, backslashes, controls and bad UTF-8 escaped; good UTF-8 kept. */
+    if (strstr(out, nasty_json) == NULL) {
+        fprintf(stderr, "expected %s in\n%s\n", nasty_json, out);
+        fail();
+    }
+    free(out);
+}
+
+static void
+test_truncated(void **state)
+{
+    size_t len;
+
+    (void)state;
+    build();
+    for (len = 0; len < wire_len; len++) {
+        memcpy(work, wire, len);
+        check(work, len, "prefix", len);
+    }
+}
+
+static void
+test_corrupted(void **state)
+{
+    static const uint8_t bytes[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
+    size_t i, b;
+
+    (void)state;
+    build();
+    for (i = 0; i < wire_len; i++) {
+        for (b = 0; b < sizeof bytes; b++) {
+            memcpy(work, wire, wire_len);
+            work[i] = bytes[b];
+            check(work, wire_len, "corrupt byte", i);
+        }
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_corrupted),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
