@@ -49,6 +49,11 @@
  */
 #define JSON_MAX_DEPTH 16
 
+/* String bytes escaped per pass: the buffer holds them all escaped (x 6). */
+#define STR_CHUNK 1024
+#define JSON_BUF 8192
+_Static_assert(JSON_BUF >= STR_CHUNK * 6 + 8, "JSON_BUF too small for STR_CHUNK");
+
 enum ctype { C_OBJECT, C_ARRAY };
 
 struct container {
@@ -65,7 +70,7 @@ struct json {
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
     size_t n;
-    char buf[8192];
+    char buf[JSON_BUF];
 };
 
 static const char hexdig[] = "0123456789abcdef";
@@ -91,6 +96,13 @@ static void
 put_mem(struct json *j, const char *s, size_t len)
 {
     size_t room;
+
+    /* Short values (numbers) without a call to memcpy. */
+    if (len <= 32 && sizeof(j->buf) - j->n >= len) {
+        while (len--)
+            j->buf[j->n++] = *s++;
+        return;
+    }
 
     while (len) {
         if (j->n == sizeof(j->buf))
@@ -164,38 +176,95 @@ utf8_len(const uint8_t *s, size_t left)
     return n;
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * Whether any of the 8 bytes in 'w' is not plain printable ASCII or is a
+ * quote or a backslash (bit tricks from "Bit Twiddling Hacks": a byte
+ * below n sets its high bit in (w - n * ONES) & ~w & HIGHS; exact as a
+ * yes/no for the whole word).
+ */
+static inline int
+needs_escape(uint64_t w)
+{
+    uint64_t q = w ^ (ONES * '"');
+    uint64_t b = w ^ (ONES * '\\');
+
+    return ((w & HIGHS) |
+            ((w - ONES * 0x20) & ~w & HIGHS) |
+            ((q - ONES) & ~q & HIGHS) |
+            ((b - ONES) & ~b & HIGHS)) != 0;
+}
+
+/*
+ * Escapes the bytes from 'p' on into the buffer, which has room for six
+ * output bytes per input byte up to 'limit' and for a UTF-8 sequence that
+ * straddles it; returns where it stopped ('limit' or a little past it).
+ */
+static const uint8_t *
+put_str_run(struct json *j, const uint8_t *p, const uint8_t *end, const uint8_t *limit)
+{
+    char *o = j->buf + j->n;
+    size_t n;
+    uint8_t c;
+
+    while (p < limit) {
+        /* Eight plain bytes at a time: the sampled header's hex is long. */
+        while (limit - p >= 8) {
+            uint64_t w;
+
+            memcpy(&w, p, 8);
+            if (needs_escape(w))
+                break;
+            memcpy(o, p, 8);
+            o += 8;
+            p += 8;
+        }
+        if (p >= limit)
+            break;
+        c = *p;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            p++;
+        } else if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+            p++;
+        } else if (c >= 0x80 && (n = utf8_len(p, (size_t)(end - p))) != 0) {
+            memcpy(o, p, n);
+            o += n;
+            p += n;
+        } else {
+            /* A control character, or a byte outside valid UTF-8. */
+            memcpy(o, "\\u00", 4);
+            o[4] = hexdig[c >> 4];
+            o[5] = hexdig[c & 0xf];
+            o += 6;
+            p++;
+        }
+    }
+    j->n = (size_t)(o - j->buf);
+    return p;
+}
+
 /* 's' ('len' bytes, any content) as a JSON string. */
 static void
 put_str(struct json *j, const char *s, size_t len)
 {
     const uint8_t *p = (const uint8_t *)s;
     const uint8_t *end = p + len;
-    const uint8_t *run;
-    size_t n;
+    size_t chunk;
 
     put_c(j, '"');
     while (p < end) {
-        /* Copy plain ASCII in runs: it is nearly everything. */
-        run = p;
-        while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-            p++;
-        if (p > run)
-            put_mem(j, (const char *)run, (size_t)(p - run));
-        if (p == end)
-            break;
-        if (*p == '"' || *p == '\\') {
-            put_c(j, '\\');
-            put_c(j, (char)*p++);
-        } else if (*p >= 0x80 && (n = utf8_len(p, (size_t)(end - p))) != 0) {
-            put_mem(j, (const char *)p, n);
-            p += n;
-        } else {
-            /* A control character, or a byte outside valid UTF-8. */
-            put_mem(j, "\\u00", 4);
-            put_c(j, hexdig[*p >> 4]);
-            put_c(j, hexdig[*p & 0xf]);
-            p++;
-        }
+        chunk = (size_t)(end - p);
+        if (chunk > STR_CHUNK)
+            chunk = STR_CHUNK;
+        /* Room for every byte escaped, plus a UTF-8 sequence past the chunk. */
+        if (sizeof(j->buf) - j->n < chunk * 6 + 8)
+            flush(j);
+        p = put_str_run(j, p, end, p + chunk);
     }
     put_c(j, '"');
 }

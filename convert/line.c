@@ -89,18 +89,50 @@ put_s(struct out *o, const char *s, size_t n)
     o->p += n;
 }
 
+static const char digits2[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Decimal, two digits per division. */
 static void
 put_u64(struct out *o, uint64_t v)
 {
     char tmp[20];
-    size_t n = 0;
+    size_t n = sizeof(tmp);
+    unsigned int d;
 
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *o->p++ = tmp[--n];
+    while (v >= 100) {
+        d = (unsigned int)(v % 100) * 2;
+        v /= 100;
+        tmp[--n] = digits2[d + 1];
+        tmp[--n] = digits2[d];
+    }
+    if (v >= 10) {
+        d = (unsigned int)v * 2;
+        tmp[--n] = digits2[d + 1];
+        tmp[--n] = digits2[d];
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    put_s(o, tmp + n, sizeof(tmp) - n);
+}
+
+/* One byte in decimal, for dotted quads. */
+static inline void
+put_u8(struct out *o, unsigned int v)
+{
+    if (v >= 100) {
+        *o->p++ = (char)('0' + v / 100);
+        v %= 100;
+        *o->p++ = digits2[v * 2];
+        *o->p++ = digits2[v * 2 + 1];
+    } else if (v >= 10) {
+        *o->p++ = digits2[v * 2];
+        *o->p++ = digits2[v * 2 + 1];
+    } else {
+        *o->p++ = (char)('0' + v);
+    }
 }
 
 /* sflowtool prints most unsigned state with %d. */
@@ -152,7 +184,7 @@ put_ip4(struct out *o, const uint8_t *a)
     for (i = 0; i < 4; i++) {
         if (i)
             put_c(o, '.');
-        put_u64(o, a[i]);
+        put_u8(o, a[i]);
     }
 }
 
