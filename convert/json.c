@@ -66,6 +66,7 @@ struct json {
     int pretty;
     int depth;                  /* Open containers. */
     int dropped;                /* Containers not opened past JSON_MAX_DEPTH. */
+    int open;                   /* Between DATAGRAM_BEGIN and DATAGRAM_END. */
     struct container stack[JSON_MAX_DEPTH];
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
@@ -339,6 +340,9 @@ next_member(struct json *j, const char *key, int is_object)
 static void
 open_container(struct json *j, const char *key, enum ctype type)
 {
+    /* Outside the datagram object nothing may be written. */
+    if (!j->open)
+        return;
     if (j->depth == JSON_MAX_DEPTH) {
         j->dropped++;
         return;
@@ -406,6 +410,7 @@ on_datagram_begin(const struct sflow_walk *w)
     j->dropped = 0;
     j->samples_depth = 0;
     j->elements_depth = 0;
+    j->open = 1;
     open_container(j, NULL, C_OBJECT);
 }
 
@@ -435,10 +440,13 @@ on_datagram_end(const struct sflow_walk *w)
 {
     struct json *j = w->arg;
 
+    if (!j->open)
+        return;
     close_to(j, 1);
     if (w->dg->err.code != SFLOW_OK)
         put_error(j, w->dg);
     close_to(j, 0);
+    j->open = 0;
     put_c(j, '\n');
     if (j->pretty)
         put_c(j, '\n');
@@ -522,7 +530,7 @@ on_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
 {
     struct json *j = w->arg;
 
-    if (j->dropped)
+    if (j->dropped || j->depth == 0)
         return;
     next_member(j, key, 0);
     /* The walk's idea of a number is checked: a bad one must not break the JSON. */
@@ -557,12 +565,13 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     j.pretty = pretty;
     j.depth = 0;
     j.dropped = 0;
+    j.open = 0;
     j.samples_depth = 0;
     j.elements_depth = 0;
     j.n = 0;
     sflow_walk(&json_ops, &j, meta, dg);
     /* Should the walk end without DATAGRAM_END, still leave valid JSON. */
-    if (j.depth) {
+    if (j.open) {
         close_to(&j, 0);
         put_c(&j, '\n');
     }
