@@ -1,6 +1,7 @@
 /*
- * sflowcollect: receives sFlow v5 from UDP or capture files and prints it
- * as sflowtool does (text, -l lines, -L fields, -g grep), or as JSON.
+ * sflowcollect: receives sFlow v5 from UDP or capture files, decodes each
+ * datagram once and hands it to the sinks the user asked for: stdout
+ * (sflowtool text, lines, JSON), pcap, NetFlow v5, forwarding, RRD.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,24 +14,26 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "line.h"
+#include "config.h"
+#include "forward.h"
 #include "log.h"
+#include "nf_export.h"
+#include "output.h"
+#include "pcap_sink.h"
 #include "recv_pcap.h"
 #include "recv_udp.h"
+#include "rrd.h"
 #include "sflow_decode.h"
 #include "stats.h"
-#include "text.h"
 
 #define SFLOWKIT_VERSION "0.1.0"
-
-enum output { OUT_TEXT, OUT_LINE, OUT_FIELDS, OUT_GREP, OUT_JSON, OUT_JSON_PRETTY, OUT_NONE };
+#define MAX_SINKS 8
 
 struct collector {
-    enum output output;
-    struct text_fields *fields;
     struct sflow_datagram *dg;
     struct stats stats;
+    struct sink *sinks[MAX_SINKS];
+    int n_sinks;
     int live;
     /* Rate limit for messages about bad datagrams from the network. */
     time_t warn_second;
@@ -54,32 +57,48 @@ static void
 usage(FILE *f)
 {
     fprintf(f,
-"usage: sflowcollect [-p port] [-b addr] [-4|-6] [-r file] [output] [--stats]\n"
+"usage: sflowcollect [-p port] [-b addr] [-4|-6] [-r file] [output] [sinks] [--stats]\n"
+"       sflowcollect --graph DIR --agent ADDR --if N --out FILE.png\n"
 "\n"
-"Receives sFlow v5 datagrams and prints them.\n"
+"Receives sFlow v5 datagrams, decodes them and passes them on.\n"
 "\n"
 "input:\n"
-"  -p PORT         UDP port to listen on (default 6343)\n"
-"  -b ADDR         local address to listen on (default: all, IPv4 and IPv6)\n"
-"  -4, -6          listen on IPv4 only / IPv6 only\n"
-"  -r FILE         read datagrams from a pcap or pcapng file ('-' = stdin)\n"
-"      --rcvbuf N  UDP receive buffer in bytes (default 8388608)\n"
-"output (one of; default: sflowtool-style text):\n"
-"  -l              one CSV line per sample (FLOW,... / CNTR,...)\n"
-"  -L F1,F2,...    one CSV line per sample with the named fields\n"
-"  -g              grep-friendly text: each line carries its context\n"
-"  -j              JSON, one datagram per line\n"
-"  -J              JSON, indented\n"
-"  -q              no output (decode and count only; see --stats)\n"
+"  -p PORT            UDP port to listen on (default 6343)\n"
+"  -b ADDR            local address to listen on (default: all, IPv4 and IPv6)\n"
+"  -4, -6             listen on IPv4 only / IPv6 only\n"
+"  -r FILE            read datagrams from a pcap or pcapng file ('-' = stdin)\n"
+"      --rcvbuf N     UDP receive buffer in bytes (default 8388608)\n"
+"output on stdout (one of; default: sflowtool-style text when no other sink):\n"
+"  -l                 one CSV line per sample (FLOW,... / CNTR,...)\n"
+"  -L F1,F2,...       one CSV line per sample with the named fields\n"
+"  -g                 grep-friendly text: each line carries its context\n"
+"  -j                 JSON, one datagram per line\n"
+"  -J                 JSON, indented\n"
+"  -q                 no output\n"
+"sinks (any combination):\n"
+"  -t                 pcap of the sampled packet headers on stdout (| tcpdump -r -)\n"
+"  -T                 pcap of the headers of discarded packets (0:5 samples)\n"
+"  -w FILE            write the -t/-T pcap to FILE instead of stdout\n"
+"  -x                 cut each pcap packet at the start of its L4 payload\n"
+"  -c HOST            export NetFlow v5 to HOST (repeatable)\n"
+"  -d PORT            port of the preceding -c (default 2055)\n"
+"  -s                 NetFlow: raw counts, sampling rate in the header\n"
+"      --nf-aggregate merge samples of a flow into one record\n"
+"      --nf-active-timeout S, --nf-inactive-timeout S (default 60, 15)\n"
+"  -f HOST/PORT       forward every datagram unchanged (repeatable)\n"
+"      --rrd DIR      store interface counters in RRD files under DIR\n"
+"      --rrdcached ADDR  write through rrdcached\n"
+"      --geoip-country FILE.mmdb, --geoip-asn FILE.mmdb  enrich addresses\n"
 "other:\n"
-"      --stats     print counters to stderr at exit and on SIGUSR1\n"
-"  -z              print the version and exit\n"
-"  -h              this help\n"
+"      --stats        print counters to stderr at exit and on SIGUSR1\n"
+"  -z                 print the version and exit\n"
+"  -h                 this help\n"
 "\n"
 "examples:\n"
 "  sflowcollect -p 6343\n"
 "  sflowcollect -r capture.pcap -l\n"
-"  sflowcollect -j | jq .\n");
+"  sflowcollect -t | tcpdump -nr -\n"
+"  sflowcollect -c 127.0.0.1 -d 2055 -q --stats\n");
 }
 
 static void
@@ -119,39 +138,34 @@ report_bad(struct collector *c, const struct dgram_meta *meta,
             sflow_strerror(dg->err.code), detail, dg->err.offset);
 }
 
+static void
+print_stats(struct collector *c)
+{
+    int i;
+
+    stats_print(&c->stats, stderr);
+    for (i = 0; i < c->n_sinks; i++)
+        if (c->sinks[i]->stats)
+            c->sinks[i]->stats(c->sinks[i]->ctx, stderr);
+    fflush(stderr);
+}
+
 static int
 on_datagram(void *ctx, const uint8_t *p, size_t len, const struct dgram_meta *meta)
 {
     struct collector *c = ctx;
     struct sflow_datagram *dg = c->dg;
+    int i;
 
     sflow_decode(p, len, dg);
     stats_datagram(&c->stats, dg);
     if (dg->err.code != SFLOW_OK)
         report_bad(c, meta, dg);
-    switch (c->output) {
-    case OUT_TEXT:
-        text_datagram(stdout, meta, dg);
-        break;
-    case OUT_LINE:
-        line_datagram(stdout, meta, dg);
-        break;
-    case OUT_FIELDS:
-        text_fields_datagram(stdout, c->fields, meta, dg);
-        break;
-    case OUT_GREP:
-        text_grep_datagram(stdout, meta, dg);
-        break;
-    case OUT_JSON:
-    case OUT_JSON_PRETTY:
-        json_datagram(stdout, meta, dg, c->output == OUT_JSON_PRETTY);
-        break;
-    case OUT_NONE:
-        break;
-    }
+    for (i = 0; i < c->n_sinks; i++)
+        c->sinks[i]->datagram(c->sinks[i]->ctx, p, len, meta, dg);
     if (got_usr1) {
         got_usr1 = 0;
-        stats_print(&c->stats, stderr);
+        print_stats(c);
     }
     return got_stop;
 }
@@ -160,11 +174,16 @@ static void
 on_tick(void *ctx)
 {
     struct collector *c = ctx;
+    struct timeval now;
+    int i;
 
-    fflush(stdout);
+    gettimeofday(&now, NULL);
+    for (i = 0; i < c->n_sinks; i++)
+        if (c->sinks[i]->tick)
+            c->sinks[i]->tick(c->sinks[i]->ctx, &now);
     if (got_usr1) {
         got_usr1 = 0;
-        stats_print(&c->stats, stderr);
+        print_stats(c);
     }
 }
 
@@ -184,83 +203,281 @@ parse_number(const char *s, long min, long max, const char *what)
 }
 
 static void
-set_output(struct collector *c, enum output o)
+set_output(struct config *cfg, enum output o)
 {
-    if (c->output != OUT_TEXT && c->output != o) {
+    if (cfg->output_set && cfg->output != o) {
         log_warnx("choose one output format of -l, -L, -g, -j, -J, -q");
         exit(2);
     }
-    c->output = o;
+    cfg->output = o;
+    cfg->output_set = 1;
+}
+
+/* -f HOST/PORT, as sflowtool writes it (a slash, so that IPv6 hosts work). */
+static void
+add_forward(struct config *cfg, char *arg)
+{
+    char *slash = strrchr(arg, '/');
+
+    if (slash == NULL || slash == arg || slash[1] == '\0') {
+        log_warnx("-f wants HOST/PORT, not '%s'", arg);
+        exit(2);
+    }
+    if (cfg->n_fwd == CONFIG_MAX_TARGETS) {
+        log_warnx("at most %d -f targets", CONFIG_MAX_TARGETS);
+        exit(2);
+    }
+    *slash = '\0';
+    parse_number(slash + 1, 1, 65535, "-f port");
+    cfg->fwd[cfg->n_fwd].host = arg;
+    cfg->fwd[cfg->n_fwd].port = slash + 1;
+    cfg->n_fwd++;
+}
+
+static int
+open_sink(struct collector *c, struct sink *(*open)(const struct config *, char *, size_t),
+    const struct config *cfg)
+{
+    char err[256] = "";
+    struct sink *s = open(cfg, err, sizeof(err));
+
+    if (s == NULL) {
+        log_warnx("%s", err);
+        return -1;
+    }
+    c->sinks[c->n_sinks++] = s;
+    return 0;
+}
+
+static int
+open_sinks(struct collector *c, struct config *cfg)
+{
+    int others = cfg->pcap_flows || cfg->pcap_discards || cfg->n_nf || cfg->n_fwd ||
+        cfg->rrd_dir;
+
+    if ((cfg->pcap_flows || cfg->pcap_discards) && cfg->pcap_file == NULL) {
+        if (cfg->output_set && cfg->output != OUT_NONE) {
+            log_warnx("-t/-T write pcap to stdout: add -w FILE to print text too");
+            return -1;
+        }
+        cfg->output = OUT_NONE;
+    } else if (others && !cfg->output_set) {
+        /* Text is the default only when nothing else was asked for. */
+        cfg->output = OUT_NONE;
+    }
+    if (cfg->output != OUT_NONE && open_sink(c, output_open, cfg) != 0)
+        return -1;
+    if ((cfg->pcap_flows || cfg->pcap_discards) && open_sink(c, pcap_sink_open, cfg) != 0)
+        return -1;
+    if (cfg->n_nf && open_sink(c, nf_export_open, cfg) != 0)
+        return -1;
+    if (cfg->n_fwd && open_sink(c, forward_open, cfg) != 0)
+        return -1;
+    if (cfg->rrd_dir && open_sink(c, rrd_sink_open, cfg) != 0)
+        return -1;
+    return 0;
+}
+
+static int
+run(struct collector *c, const struct config *cfg)
+{
+    struct recv_pcap_stats pst;
+    struct recv_udp udp;
+    struct sigaction sa;
+    char err[256] = "";
+    int rc = 0;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    if (cfg->file != NULL) {
+        memset(&pst, 0, sizeof(pst));
+        if (recv_pcap_file(cfg->file, on_datagram, c, &pst, err, sizeof(err)) != 0) {
+            log_warnx("%s", err);
+            rc = 1;
+        }
+        c->stats.frames = pst.frames;
+        c->stats.not_udp = pst.not_udp;
+        c->stats.not_sflow = pst.not_sflow;
+        return rc;
+    }
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    c->live = 1;
+    if (recv_udp_open(&udp, cfg->bind_addr, cfg->port, cfg->family, cfg->rcvbuf,
+        err, sizeof(err)) != 0) {
+        log_warnx("%s", err);
+        return 1;
+    }
+    if (recv_udp_loop(&udp, on_datagram, c, &got_stop, on_tick, 1000) != 0) {
+        log_warn("receive");
+        rc = 1;
+    }
+    c->stats.socket_drops = udp.stats.socket_drops;
+    recv_udp_close(&udp);
+    return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-    enum { OPT_STATS = 256, OPT_RCVBUF };
+    enum {
+        OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
+        OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
+        OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN,
+    };
     static const struct option longopts[] = {
         { "stats", no_argument, NULL, OPT_STATS },
         { "rcvbuf", required_argument, NULL, OPT_RCVBUF },
+        { "threads", required_argument, NULL, OPT_THREADS },
+        { "nf-aggregate", no_argument, NULL, OPT_NF_AGG },
+        { "nf-active-timeout", required_argument, NULL, OPT_NF_ACTIVE },
+        { "nf-inactive-timeout", required_argument, NULL, OPT_NF_INACTIVE },
+        { "rrd", required_argument, NULL, OPT_RRD },
+        { "rrdcached", required_argument, NULL, OPT_RRDCACHED },
+        { "graph", required_argument, NULL, OPT_GRAPH },
+        { "agent", required_argument, NULL, OPT_AGENT },
+        { "if", required_argument, NULL, OPT_IF },
+        { "out", required_argument, NULL, OPT_OUT },
+        { "geoip-country", required_argument, NULL, OPT_GEO_COUNTRY },
+        { "geoip-asn", required_argument, NULL, OPT_GEO_ASN },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
     };
     struct collector c;
-    struct recv_pcap_stats pst;
-    struct recv_udp udp;
-    struct sigaction sa;
-    const char *file = NULL, *bind_addr = NULL;
+    struct config cfg;
+    const char *graph_dir = NULL, *graph_agent = NULL, *graph_out = NULL;
+    const char *nf_port = "2055";
     char err[256] = "";
-    int ch, family = AF_UNSPEC, want_stats = 0, rc = 0;
-    long port = SFLOW_PORT, rcvbuf = 8 << 20;
+    long graph_if = -1;
+    int ch, i, rc;
 
     log_init(argv[0], 0, 0);
     memset(&c, 0, sizeof(c));
-    c.output = OUT_TEXT;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqzh", longopts, NULL)) != -1) {
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.port = 6343;
+    cfg.family = AF_UNSPEC;
+    cfg.rcvbuf = 8 << 20;
+    cfg.threads = 1;
+    cfg.output = OUT_TEXT;
+    cfg.nf_active_timeout = 60;
+    cfg.nf_inactive_timeout = 15;
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zh",
+        longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
-            port = parse_number(optarg, 1, 65535, "-p port");
+            cfg.port = (uint16_t)parse_number(optarg, 1, 65535, "-p port");
             break;
         case 'b':
-            bind_addr = optarg;
+            cfg.bind_addr = optarg;
             break;
         case '4':
-            family = AF_INET;
+            cfg.family = AF_INET;
             break;
         case '6':
-            family = AF_INET6;
+            cfg.family = AF_INET6;
             break;
         case 'r':
-            file = optarg;
+            cfg.file = optarg;
             break;
         case 'l':
-            set_output(&c, OUT_LINE);
+            set_output(&cfg, OUT_LINE);
             break;
         case 'L':
-            set_output(&c, OUT_FIELDS);
-            c.fields = text_fields_parse(optarg);
-            if (c.fields == NULL) {
-                log_warnx("-L: bad field list '%s'", optarg);
-                return 2;
-            }
+            set_output(&cfg, OUT_FIELDS);
+            cfg.fields = optarg;
             break;
         case 'g':
-            set_output(&c, OUT_GREP);
+            set_output(&cfg, OUT_GREP);
             break;
         case 'j':
-            set_output(&c, OUT_JSON);
+            set_output(&cfg, OUT_JSON);
             break;
         case 'J':
-            set_output(&c, OUT_JSON_PRETTY);
+            set_output(&cfg, OUT_JSON_PRETTY);
             break;
         case 'q':
-            set_output(&c, OUT_NONE);
+            set_output(&cfg, OUT_NONE);
+            break;
+        case 't':
+            cfg.pcap_flows = 1;
+            break;
+        case 'T':
+            cfg.pcap_discards = 1;
+            break;
+        case 'w':
+            cfg.pcap_file = optarg;
+            break;
+        case 'x':
+            cfg.pcap_cut_payload = 1;
+            break;
+        case 'c':
+            if (cfg.n_nf == CONFIG_MAX_TARGETS) {
+                log_warnx("at most %d -c collectors", CONFIG_MAX_TARGETS);
+                return 2;
+            }
+            cfg.nf[cfg.n_nf].host = optarg;
+            cfg.nf[cfg.n_nf].port = nf_port;
+            cfg.n_nf++;
+            break;
+        case 'd':
+            parse_number(optarg, 1, 65535, "-d port");
+            /* The port of the preceding -c, and the default of later ones. */
+            nf_port = optarg;
+            if (cfg.n_nf > 0)
+                cfg.nf[cfg.n_nf - 1].port = optarg;
+            break;
+        case 's':
+            cfg.nf_raw_counts = 1;
+            break;
+        case 'f':
+            add_forward(&cfg, optarg);
             break;
         case OPT_STATS:
-            want_stats = 1;
+            cfg.stats = 1;
             break;
         case OPT_RCVBUF:
-            rcvbuf = parse_number(optarg, 0, INT_MAX, "--rcvbuf");
+            cfg.rcvbuf = (int)parse_number(optarg, 0, INT_MAX, "--rcvbuf");
+            break;
+        case OPT_THREADS:
+            cfg.threads = (int)parse_number(optarg, 1, 64, "--threads");
+            break;
+        case OPT_NF_AGG:
+            cfg.nf_aggregate = 1;
+            break;
+        case OPT_NF_ACTIVE:
+            cfg.nf_active_timeout = (int)parse_number(optarg, 1, 86400,
+                "--nf-active-timeout");
+            break;
+        case OPT_NF_INACTIVE:
+            cfg.nf_inactive_timeout = (int)parse_number(optarg, 1, 86400,
+                "--nf-inactive-timeout");
+            break;
+        case OPT_RRD:
+            cfg.rrd_dir = optarg;
+            break;
+        case OPT_RRDCACHED:
+            cfg.rrdcached = optarg;
+            break;
+        case OPT_GRAPH:
+            graph_dir = optarg;
+            break;
+        case OPT_AGENT:
+            graph_agent = optarg;
+            break;
+        case OPT_IF:
+            graph_if = parse_number(optarg, 0, UINT32_MAX, "--if");
+            break;
+        case OPT_OUT:
+            graph_out = optarg;
+            break;
+        case OPT_GEO_COUNTRY:
+            cfg.geoip_country = optarg;
+            break;
+        case OPT_GEO_ASN:
+            cfg.geoip_asn = optarg;
             break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);
@@ -278,51 +495,42 @@ main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (graph_dir != NULL) {
+        if (graph_agent == NULL || graph_if < 0 || graph_out == NULL) {
+            log_warnx("--graph needs --agent ADDR, --if N and --out FILE.png");
+            return 2;
+        }
+        if (rrd_graph_draw(graph_dir, graph_agent, (unsigned int)graph_if, graph_out,
+            err, sizeof(err)) != 0) {
+            log_warnx("%s", err);
+            return 1;
+        }
+        return 0;
+    }
 
     c.dg = malloc(sizeof(*c.dg));
     if (c.dg == NULL)
         fatal("malloc");
     stats_init(&c.stats);
-    static char outbuf[1 << 16];
-    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+    if (open_sinks(&c, &cfg) != 0)
+        rc = 1;
+    else
+        rc = run(&c, &cfg);
+    for (i = 0; i < c.n_sinks; i++)
+        if (c.sinks[i]->tick) {
+            struct timeval now;
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGUSR1, &sa, NULL);
-
-    if (file != NULL) {
-        memset(&pst, 0, sizeof(pst));
-        if (recv_pcap_file(file, on_datagram, &c, &pst, err, sizeof(err)) != 0) {
-            log_warnx("%s", err);
-            rc = 1;
+            gettimeofday(&now, NULL);
+            c.sinks[i]->tick(c.sinks[i]->ctx, &now);
         }
-        c.stats.frames = pst.frames;
-        c.stats.not_udp = pst.not_udp;
-        c.stats.not_sflow = pst.not_sflow;
-    } else {
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        c.live = 1;
-        if (recv_udp_open(&udp, bind_addr, (uint16_t)port, family, (int)rcvbuf,
-            err, sizeof(err)) != 0) {
-            log_warnx("%s", err);
-            return 1;
-        }
-        if (recv_udp_loop(&udp, on_datagram, &c, &got_stop, on_tick, 1000) != 0) {
-            log_warn("receive");
-            rc = 1;
-        }
-        c.stats.socket_drops = udp.stats.socket_drops;
-        recv_udp_close(&udp);
-    }
+    if (cfg.stats)
+        print_stats(&c);
+    for (i = 0; i < c.n_sinks; i++)
+        c.sinks[i]->close(c.sinks[i]->ctx);
     if (fflush(stdout) != 0 && errno != EPIPE) {
         log_warn("stdout");
         rc = 1;
     }
-    if (want_stats)
-        stats_print(&c.stats, stderr);
-    text_fields_free(c.fields);
     stats_free(&c.stats);
     free(c.dg);
     return rc;

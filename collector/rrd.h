@@ -1,0 +1,24 @@
+/* rrd: generic interface counters into RRD files (--rrd). */
+#ifndef SFK_RRD_H
+#define SFK_RRD_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "sink.h"
+
+/*
+ * Opens the sink as 'cfg' asks.  Returns it, or NULL with a message for the
+ * user in 'err'.
+ */
+struct sink *rrd_sink_open(const struct config *cfg, char *err, size_t errlen);
+
+/*
+ * Draws the traffic (bits/s in and out) of interface 'if_index' of 'agent'
+ * from the RRD files under 'dir' into the PNG 'out'.  Returns 0, or -1 with
+ * a message in 'err'.
+ */
+int rrd_graph_draw(const char *dir, const char *agent, unsigned int if_index,
+    const char *out, char *err, size_t errlen);
+
+#endif /* SFK_RRD_H */
