@@ -52,16 +52,14 @@ jiffies_ms(uint64_t j)
 }
 
 /* The cpu line of /proc/stat, columns as proc(5) names them. */
-static const char *const stat_cpu_cols[] = {
-    "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal",
-    "guest", "guest_nice",
-};
+enum { CPU_USER, CPU_NICE, CPU_SYSTEM, CPU_IDLE, CPU_IOWAIT, CPU_IRQ,
+    CPU_SOFTIRQ, CPU_STEAL, CPU_GUEST, CPU_GUEST_NICE, CPU_NCOLS };
 
 static void
 read_cpu(struct hostctr *h)
 {
     char line[4096], *p, *end;
-    uint64_t col[10] = { 0 };
+    uint64_t col[CPU_NCOLS] = { 0 };
     double mhz;
     FILE *f;
 
@@ -70,7 +68,7 @@ read_cpu(struct hostctr *h)
         while (fgets(line, sizeof(line), f)) {
             if (strncmp(line, "cpu ", 4) == 0) {
                 p = line + 4;
-                for (size_t i = 0; i < sizeof(stat_cpu_cols) / sizeof(stat_cpu_cols[0]); i++) {
+                for (size_t i = 0; i < CPU_NCOLS; i++) {
                     col[i] = strtoull(p, &end, 10);
                     if (end == p)
                         break;
@@ -84,16 +82,16 @@ read_cpu(struct hostctr *h)
         }
         fclose(f);
     }
-    h->cpu_user = jiffies_ms(col[0]);
-    h->cpu_nice = jiffies_ms(col[1]);
-    h->cpu_system = jiffies_ms(col[2]);
-    h->cpu_idle = jiffies_ms(col[3]);
-    h->cpu_wio = jiffies_ms(col[4]);
-    h->cpu_intr = jiffies_ms(col[5]);
-    h->cpu_sintr = jiffies_ms(col[6]);
-    h->cpu_steal = jiffies_ms(col[7]);
-    h->cpu_guest = jiffies_ms(col[8]);
-    h->cpu_guest_nice = jiffies_ms(col[9]);
+    h->cpu_user = jiffies_ms(col[CPU_USER]);
+    h->cpu_nice = jiffies_ms(col[CPU_NICE]);
+    h->cpu_system = jiffies_ms(col[CPU_SYSTEM]);
+    h->cpu_idle = jiffies_ms(col[CPU_IDLE]);
+    h->cpu_wio = jiffies_ms(col[CPU_IOWAIT]);
+    h->cpu_intr = jiffies_ms(col[CPU_IRQ]);
+    h->cpu_sintr = jiffies_ms(col[CPU_SOFTIRQ]);
+    h->cpu_steal = jiffies_ms(col[CPU_STEAL]);
+    h->cpu_guest = jiffies_ms(col[CPU_GUEST]);
+    h->cpu_guest_nice = jiffies_ms(col[CPU_GUEST_NICE]);
 
     f = fopen("/proc/loadavg", "re");
     if (f != NULL) {
@@ -207,7 +205,7 @@ read_disk(struct hostctr *h)
 static void
 read_net(struct hostctr *h)
 {
-    char l1[512], l2[512], line[1024], names[32][32];
+    char l1[512], l2[512], line[1024];
     int ncol = 0, in_bytes = -1, in_pkts = -1, in_errs = -1, in_drop = -1;
     int out_bytes = -1, out_pkts = -1, out_errs = -1, out_drop = -1;
     FILE *f = fopen("/proc/net/dev", "re");
@@ -236,7 +234,6 @@ read_net(struct hostctr *h)
 
             for (tok = strtok_r(grp == 0 ? s1 + 1 : s2 + 1, " \t\n", &save); tok && ncol < 32;
                 tok = strtok_r(NULL, " \t\n", &save)) {
-                snprintf(names[ncol], sizeof(names[0]), "%s", tok);
                 if (strcmp(tok, "bytes") == 0)
                     *(rx ? &in_bytes : &out_bytes) = ncol;
                 else if (strcmp(tok, "packets") == 0)
