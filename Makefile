@@ -37,6 +37,16 @@ TESTLIB_OBJ   := $(TESTLIB_SRC:%.c=$(B)/%.o)
 
 PROGS := $(BIN)/sflowcollect $(BIN)/sfgen
 
+# sflow-agent: the agent core (no kernel capture, no main: the switch links
+# it too) plus the Linux-bridge front end, which alone needs libnl.
+AGENT_PKGS     = libnl-3.0 libnl-route-3.0
+AGENT_SRC     := $(wildcard agent/*.c)
+AGENT_CORE    := rng sampler poller datagram sender records hostctr
+AGENT_CORE_OBJ := $(AGENT_CORE:%=$(B)/agent/%.o)
+AGENT_OBJ     := $(AGENT_SRC:%.c=$(B)/%.o)
+$(AGENT_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null)
+PROGS += $(BIN)/sflow-agent
+
 .PHONY: all test unit demo bench fuzz deps clean programs check-clang
 all: programs
 	@mkdir -p bin
@@ -59,9 +69,13 @@ $(BIN)/sfgen: $(B)/tests/bench/sfgen.o $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+$(BIN)/sflow-agent: $(AGENT_OBJ) $(B)/libconvert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3) $(LDLIBS_ALL)
+
 # Unit tests of collector/ modules link those modules' objects too.
 COLLECTOR_LIBOBJ := $(filter-out $(B)/collector/main.o,$(COLLECTOR_OBJ))
-$(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(COLLECTOR_LIBOBJ) $(B)/libconvert.a
+$(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(COLLECTOR_LIBOBJ) $(AGENT_CORE_OBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcmocka $(LDLIBS_ALL)
 
@@ -76,8 +90,8 @@ test: deps
 
 # The tree must build clean with clang as well as gcc.
 check-clang:
-	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(wildcard tests/bench/*.c tests/unit/*.c); do \
-	    clang $(CSTD) $(WARN) -Iconvert -Iagent -fsyntax-only $$f || exit 1; done
+	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(AGENT_SRC) $(wildcard tests/bench/*.c tests/unit/*.c); do \
+	    clang $(CSTD) $(WARN) -Iconvert -Iagent $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
 	@echo "clang: clean"
 
 # libFuzzer harnesses, built with clang.

@@ -303,6 +303,16 @@ machine_type(const char *m)
     return 1;
 }
 
+/* Copies 'src' into 'dst', cut to fit: the schema's string maxima are smaller than uname's. */
+static void
+copy_cut(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static void
 read_descr(struct hostctr *h)
 {
@@ -311,8 +321,8 @@ read_descr(struct hostctr *h)
     FILE *f;
 
     if (uname(&u) == 0) {
-        snprintf(h->hostname, sizeof(h->hostname), "%s", u.nodename);
-        snprintf(h->os_release, sizeof(h->os_release), "%s", u.release);
+        copy_cut(h->hostname, sizeof(h->hostname), u.nodename);
+        copy_cut(h->os_release, sizeof(h->os_release), u.release);
         h->machine_type = machine_type(u.machine);
     }
     h->os_name = 2;             /* linux */

@@ -271,7 +271,7 @@ ethtool_speed(struct ports *p, const char *name, struct records_port *rp)
     memset(&cmd, 0, sizeof(cmd));
     memset(&ifr, 0, sizeof(ifr));
     cmd.cmd = ETHTOOL_GSET;
-    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+    memcpy(ifr.ifr_name, name, strnlen(name, sizeof(ifr.ifr_name) - 1));
     ifr.ifr_data = (void *)&cmd;
     if (ioctl(p->ioctl_fd, SIOCETHTOOL, &ifr) < 0)
         return;
