@@ -14,7 +14,7 @@ OPT      ?= -O2
 CFLAGS   ?= -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CFLAGS) $(SANFLAGS) -Iconvert -Iagent \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap) -lm
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap) -lm -pthread
 
 # Variants: release objects in build/rel, sanitizer objects in build/san.
 ifeq ($(SAN),1)
@@ -56,7 +56,8 @@ programs: $(PROGS) $(UNIT_BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libconvert.a: $(CONVERT_OBJ)
 	$(AR) rcs $@ $^

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +30,13 @@
 #define SFLOWKIT_VERSION "0.1.0"
 #define MAX_SINKS 8
 
+/*
+ * Receivers decode in parallel (one worker per --threads, each with its own
+ * socket and datagram); the accounting and the sinks see one datagram at a
+ * time, under 'lock'.
+ */
 struct collector {
-    struct sflow_datagram *dg;
+    pthread_mutex_t lock;
     struct stats stats;
     struct sink *sinks[MAX_SINKS];
     int n_sinks;
@@ -39,6 +45,15 @@ struct collector {
     time_t warn_second;
     unsigned int warn_count;
     uint64_t warn_suppressed;
+};
+
+struct worker {
+    struct collector *c;
+    struct sflow_datagram *dg;
+    struct recv_udp udp;
+    const struct config *cfg;
+    pthread_t tid;
+    int rc;
 };
 
 static volatile sig_atomic_t got_stop;
@@ -68,6 +83,7 @@ usage(FILE *f)
 "  -4, -6             listen on IPv4 only / IPv6 only\n"
 "  -r FILE            read datagrams from a pcap or pcapng file ('-' = stdin)\n"
 "      --rcvbuf N     UDP receive buffer in bytes (default 8388608)\n"
+"      --threads N    receive and decode with N threads (SO_REUSEPORT)\n"
 "output on stdout (one of; default: sflowtool-style text when no other sink):\n"
 "  -l                 one CSV line per sample (FLOW,... / CNTR,...)\n"
 "  -L F1,F2,...       one CSV line per sample with the named fields\n"
@@ -153,11 +169,13 @@ print_stats(struct collector *c)
 static int
 on_datagram(void *ctx, const uint8_t *p, size_t len, const struct dgram_meta *meta)
 {
-    struct collector *c = ctx;
-    struct sflow_datagram *dg = c->dg;
+    struct worker *w = ctx;
+    struct collector *c = w->c;
+    struct sflow_datagram *dg = w->dg;
     int i;
 
     sflow_decode(p, len, dg);
+    pthread_mutex_lock(&c->lock);
     stats_datagram(&c->stats, dg);
     if (dg->err.code != SFLOW_OK)
         report_bad(c, meta, dg);
@@ -167,17 +185,20 @@ on_datagram(void *ctx, const uint8_t *p, size_t len, const struct dgram_meta *me
         got_usr1 = 0;
         print_stats(c);
     }
+    pthread_mutex_unlock(&c->lock);
     return got_stop;
 }
 
 static void
 on_tick(void *ctx)
 {
-    struct collector *c = ctx;
+    struct worker *w = ctx;
+    struct collector *c = w->c;
     struct timeval now;
     int i;
 
     gettimeofday(&now, NULL);
+    pthread_mutex_lock(&c->lock);
     for (i = 0; i < c->n_sinks; i++)
         if (c->sinks[i]->tick)
             c->sinks[i]->tick(c->sinks[i]->ctx, &now);
@@ -185,6 +206,7 @@ on_tick(void *ctx)
         got_usr1 = 0;
         print_stats(c);
     }
+    pthread_mutex_unlock(&c->lock);
 }
 
 static long
@@ -278,11 +300,78 @@ open_sinks(struct collector *c, struct config *cfg)
     return 0;
 }
 
+static void *
+worker_loop(void *arg)
+{
+    struct worker *w = arg;
+
+    if (recv_udp_loop(&w->udp, on_datagram, w, &got_stop, on_tick, 1000) != 0) {
+        log_warn("receive");
+        w->rc = 1;
+    }
+    return NULL;
+}
+
+static void
+worker_free(struct worker *w)
+{
+    recv_udp_close(&w->udp);
+    free(w->dg);
+}
+
+/* Receives with 'cfg->threads' workers; the first runs in this thread. */
+static int
+run_udp(struct collector *c, const struct config *cfg)
+{
+    struct worker *ws;
+    char err[256] = "";
+    int i, n = cfg->threads, started = 0, rc = 0;
+
+    ws = calloc((size_t)n, sizeof(*ws));
+    if (ws == NULL)
+        fatal("calloc");
+    for (i = 0; i < n; i++) {
+        ws[i].c = c;
+        ws[i].cfg = cfg;
+        ws[i].dg = malloc(sizeof(*ws[i].dg));
+        if (ws[i].dg == NULL)
+            fatal("malloc");
+        if (recv_udp_open(&ws[i].udp, cfg->bind_addr, cfg->port, cfg->family,
+            cfg->rcvbuf, n > 1, err, sizeof(err)) != 0) {
+            log_warnx("%s", err);
+            rc = 1;
+            n = i + 1;
+            goto out;
+        }
+    }
+    for (i = 1; i < n; i++) {
+        if ((errno = pthread_create(&ws[i].tid, NULL, worker_loop, &ws[i])) != 0) {
+            log_warn("pthread_create");
+            got_stop = 1;
+            break;
+        }
+        started = i;
+    }
+    worker_loop(&ws[0]);
+    /* Signals reach the main thread; the others see 'got_stop' within a tick. */
+    got_stop = 1;
+    for (i = 1; i <= started; i++)
+        pthread_join(ws[i].tid, NULL);
+out:
+    for (i = 0; i < n; i++) {
+        rc |= ws[i].rc;
+        c->stats.socket_drops += ws[i].udp.stats.socket_drops;
+        worker_free(&ws[i]);
+    }
+    free(ws);
+    return rc;
+}
+
 static int
 run(struct collector *c, const struct config *cfg)
 {
     struct recv_pcap_stats pst;
-    struct recv_udp udp;
+    struct worker w;
     struct sigaction sa;
     char err[256] = "";
     int rc = 0;
@@ -291,31 +380,26 @@ run(struct collector *c, const struct config *cfg)
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR1, &sa, NULL);
-    if (cfg->file != NULL) {
-        memset(&pst, 0, sizeof(pst));
-        if (recv_pcap_file(cfg->file, on_datagram, c, &pst, err, sizeof(err)) != 0) {
-            log_warnx("%s", err);
-            rc = 1;
-        }
-        c->stats.frames = pst.frames;
-        c->stats.not_udp = pst.not_udp;
-        c->stats.not_sflow = pst.not_sflow;
-        return rc;
+    if (cfg->file == NULL) {
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        c->live = 1;
+        return run_udp(c, cfg);
     }
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    c->live = 1;
-    if (recv_udp_open(&udp, cfg->bind_addr, cfg->port, cfg->family, cfg->rcvbuf,
-        err, sizeof(err)) != 0) {
+    memset(&w, 0, sizeof(w));
+    w.c = c;
+    w.dg = malloc(sizeof(*w.dg));
+    if (w.dg == NULL)
+        fatal("malloc");
+    memset(&pst, 0, sizeof(pst));
+    if (recv_pcap_file(cfg->file, on_datagram, &w, &pst, err, sizeof(err)) != 0) {
         log_warnx("%s", err);
-        return 1;
-    }
-    if (recv_udp_loop(&udp, on_datagram, c, &got_stop, on_tick, 1000) != 0) {
-        log_warn("receive");
         rc = 1;
     }
-    c->stats.socket_drops = udp.stats.socket_drops;
-    recv_udp_close(&udp);
+    free(w.dg);
+    c->stats.frames = pst.frames;
+    c->stats.not_udp = pst.not_udp;
+    c->stats.not_sflow = pst.not_sflow;
     return rc;
 }
 
@@ -508,9 +592,7 @@ main(int argc, char **argv)
         return 0;
     }
 
-    c.dg = malloc(sizeof(*c.dg));
-    if (c.dg == NULL)
-        fatal("malloc");
+    pthread_mutex_init(&c.lock, NULL);
     stats_init(&c.stats);
     if (open_sinks(&c, &cfg) != 0)
         rc = 1;
@@ -532,6 +614,6 @@ main(int argc, char **argv)
         rc = 1;
     }
     stats_free(&c.stats);
-    free(c.dg);
+    pthread_mutex_destroy(&c.lock);
     return rc;
 }

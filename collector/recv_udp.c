@@ -22,7 +22,7 @@
 
 int
 recv_udp_open(struct recv_udp *u, const char *addr, uint16_t port, int family,
-    int rcvbuf, char *err, size_t errlen)
+    int rcvbuf, int reuseport, char *err, size_t errlen)
 {
     struct addrinfo hints, *res, *ai;
     char portstr[8];
@@ -51,6 +51,8 @@ recv_udp_open(struct recv_udp *u, const char *addr, uint16_t port, int family,
         if (fd < 0)
             break;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+        if (reuseport)
+            setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
         /* Dual-stack unless the user asked for IPv6 only (-6). */
         if (ai->ai_family == AF_INET6)
             setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
@@ -75,6 +77,12 @@ recv_udp_open(struct recv_udp *u, const char *addr, uint16_t port, int family,
     if (fd < 0) {
         if (err[0] == '\0')
             snprintf(err, errlen, "socket: %s", strerror(errno));
+        return -1;
+    }
+    u->bufs = malloc((size_t)RECV_BATCH * RECV_MAX);
+    if (u->bufs == NULL) {
+        snprintf(err, errlen, "out of memory");
+        close(fd);
         return -1;
     }
     u->fd = fd;
@@ -121,7 +129,6 @@ int
 recv_udp_loop(struct recv_udp *u, recv_cb cb, void *ctx,
     volatile sig_atomic_t *stop, void (*tick)(void *), int tick_ms)
 {
-    static uint8_t bufs[RECV_BATCH][RECV_MAX];
     struct mmsghdr msgs[RECV_BATCH];
     struct iovec iov[RECV_BATCH];
     struct sockaddr_storage from[RECV_BATCH];
@@ -143,7 +150,7 @@ recv_udp_loop(struct recv_udp *u, recv_cb cb, void *ctx,
             continue;
         }
         for (i = 0; i < RECV_BATCH; i++) {
-            iov[i].iov_base = bufs[i];
+            iov[i].iov_base = u->bufs + (size_t)i * RECV_MAX;
             iov[i].iov_len = RECV_MAX;
             memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
             msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -168,7 +175,7 @@ recv_udp_loop(struct recv_udp *u, recv_cb cb, void *ctx,
             meta.size = msgs[i].msg_len;
             snprintf(origin, sizeof(origin), "%s port %u", meta.src, meta.src_port);
             meta.origin = origin;
-            if (cb(ctx, bufs[i], msgs[i].msg_len, &meta) != 0)
+            if (cb(ctx, u->bufs + (size_t)i * RECV_MAX, msgs[i].msg_len, &meta) != 0)
                 return 0;
         }
         if (tick)
@@ -183,4 +190,6 @@ recv_udp_close(struct recv_udp *u)
     if (u->fd >= 0)
         close(u->fd);
     u->fd = -1;
+    free(u->bufs);
+    u->bufs = NULL;
 }

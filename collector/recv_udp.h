@@ -16,16 +16,19 @@ struct recv_udp_stats {
 struct recv_udp {
     int fd;
     int family;                 /* AF_INET or AF_INET6 (dual-stack). */
+    uint8_t *bufs;              /* RECV_BATCH buffers of RECV_MAX bytes. */
     struct recv_udp_stats stats;
 };
 
 /*
  * Opens a UDP socket on 'addr' (NULL = any) and 'port'; 'family' is AF_INET,
  * AF_INET6 or AF_UNSPEC (dual-stack IPv6, else IPv4).  'rcvbuf' > 0 asks for
- * that receive buffer.  Returns 0, or -1 with a message in 'err'.
+ * that receive buffer; 'reuseport' lets several sockets (threads) share the
+ * port, the kernel spreading senders over them.  Returns 0, or -1 with a
+ * message in 'err'.
  */
 int recv_udp_open(struct recv_udp *, const char *addr, uint16_t port, int family,
-    int rcvbuf, char *err, size_t errlen);
+    int rcvbuf, int reuseport, char *err, size_t errlen);
 
 /*
  * Receives until '*stop' becomes nonzero or 'cb' returns nonzero; waits at

@@ -29,9 +29,10 @@ editcap "$tmp/all.pcap" "$tmp/cut.pcap" 10 11 200 >/dev/null 2>&1 || { echo "edi
 [ "$(sum_lost "$tmp/s2")" = 3 ] || { echo "FAIL want 3 lost datagrams"; cat "$tmp/s2"; fail=1; }
 grep -q "source .* lost [1-9]" "$tmp/s2" || { echo "FAIL no per-source gap"; cat "$tmp/s2"; fail=1; }
 
-# Live: 127.0.0.1 only, a port of our own choosing, stopped by our own PID.
+# Live, two receiving threads: 127.0.0.1 only, a port of our own choosing,
+# stopped by our own PID.
 port=$((20000 + $$ % 20000))
-"$BIN/sflowcollect" -4 -b 127.0.0.1 -p $port -q --stats 2>"$tmp/s3" &
+"$BIN/sflowcollect" -4 -b 127.0.0.1 -p $port -q --stats --threads 2 2>"$tmp/s3" &
 pid=$!
 sleep 0.5
 "$BIN/sfgen" --send 127.0.0.1:$port --rate 2000 -n 1000 --seed 5 2>"$tmp/gen3"
