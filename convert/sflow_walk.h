@@ -21,7 +21,7 @@
  * - Every element (flow/counter record) starts with a kv "flowBlock_tag" or
  *   "counterBlock_tag" "E:F".  An element the decoder did not understand
  *   ('known' 0 in ELEMENT_BEGIN) carries only that tag and a note;
- *   sflowtool's JSON leaves such elements out, its text does not.
+ *   sflowtool's JSON keeps such elements with their tag only; the note is text-only.
  * - Inside a discarded-packet sample (0:5) every element key carries the
  *   prefix "discarded_" already ("discarded_srcIP"); visitors never add it.
  * - Lists: host adapters (0:2001) are the only nested data in sflowtool's
