@@ -302,7 +302,11 @@ ports_counters(struct ports *p, int ifindex, struct records_port *rp)
     rp->iftype = RECORDS_IFTYPE_ETHERNET;
     flags = rtnl_link_get_flags(l);
     rp->status = (flags & IFF_UP ? 1u : 0u) | (link_up(l) && (flags & IFF_RUNNING) ? 2u : 0u);
-    rp->promisc = flags & IFF_PROMISC ? 1 : 2;  /* TruthValue: 1 true, 2 false */
+    /*
+     * A bridge puts its ports in promiscuous mode through the promiscuity
+     * count, which IFF_PROMISC does not show.  TruthValue: 1 true, 2 false.
+     */
+    rp->promisc = (flags & IFF_PROMISC) || rtnl_link_get_promiscuity(l) > 0 ? 1 : 2;
     snprintf(rp->name, sizeof(rp->name), "%s", rtnl_link_get_name(l));
     ethtool_speed(p, rp->name, rp);
 
@@ -380,6 +384,7 @@ ports_fdb_lookup(struct ports *p, int bridge, const uint8_t mac[6], uint16_t vla
     uint64_t now_ms, int *ifindex)
 {
     const struct fdb_entry *best = NULL;
+    bool retried = false;
 
     if (mac[0] & 1)
         return PORT_DEST_UNKNOWN;
@@ -387,6 +392,7 @@ ports_fdb_lookup(struct ports *p, int bridge, const uint8_t mac[6], uint16_t vla
         fdb_reload(p);
         p->fdb_ms = now_ms ? now_ms : 1;
     }
+again:
     for (size_t i = 0; i < p->n_fdb; i++) {
         const struct fdb_entry *f = &p->fdb[i];
 
@@ -395,6 +401,16 @@ ports_fdb_lookup(struct ports *p, int bridge, const uint8_t mac[6], uint16_t vla
             continue;
         if (best == NULL || (f->vlan == vlan && best->vlan != vlan))
             best = f;
+    }
+    /*
+     * A miss may be an address learned since the last read: read again, at
+     * most ten times a second, before calling the packet flooded.
+     */
+    if (best == NULL && now_ms - p->fdb_ms >= 100 && !retried) {
+        fdb_reload(p);
+        p->fdb_ms = now_ms ? now_ms : 1;
+        retried = true;
+        goto again;
     }
     if (best == NULL)
         return PORT_DEST_UNKNOWN;
