@@ -207,6 +207,28 @@ text_item_end(const struct sflow_walk *w)
     names_next(&o->names);
 }
 
+/*
+ * Names and values are short: eight bytes at a time beats a call to
+ * memcpy() for a variable length, which is most of a line's cost.
+ */
+static inline char *
+copy_short(char *dst, const char *src, size_t n)
+{
+    if (n > 64) {
+        memcpy(dst, src, n);
+        return dst + n;
+    }
+    while (n >= 8) {
+        memcpy(dst, src, 8);
+        dst += 8;
+        src += 8;
+        n -= 8;
+    }
+    while (n-- > 0)
+        *dst++ = *src++;
+    return dst;
+}
+
 static void
 text_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
     enum sflow_walk_kind kind)
@@ -233,13 +255,13 @@ text_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len
     }
     /* The hot path of every renderer: one bounds check per line. */
     p = o->buf + o->n;
-    memcpy(p, o->ctx, o->ctx_len);
-    p += o->ctx_len;
-    memcpy(p, name, n);
-    p += n;
+    if (o->ctx_len > 0) {
+        memcpy(p, o->ctx, o->ctx_len);
+        p += o->ctx_len;
+    }
+    p = copy_short(p, name, n);
     *p++ = ' ';
-    memcpy(p, val, len);
-    p += len;
+    p = copy_short(p, val, len);
     *p++ = '\n';
     o->n += total;
 next:
