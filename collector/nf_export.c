@@ -1,12 +1,689 @@
-/* nf_export: NetFlow v5 export (-c/-d, -s, --nf-aggregate).  Not implemented yet. */
+/*
+ * nf_export: the NetFlow v5 export sink (-c HOST -d PORT, -s,
+ * --nf-aggregate, --nf-active-timeout, --nf-inactive-timeout).
+ *
+ * Every flow sample with an IPv4 packet becomes one NetFlow v5 record
+ * (convert/netflow5.c does the mapping), or is merged into the record of
+ * its flow when aggregating.  Records are batched per sFlow agent, because
+ * the header's engine_type/engine_id name the agent and its flow_sequence
+ * counts that agent's flows: nfcapd keys an exporter by (engine type,
+ * engine id, source address) and checks each one's sequence.  Agent N (in
+ * order of appearance) is engine_type N >> 8, engine_id N & 255.
+ *
+ * A batch is sent when it holds 30 records, when its sampling interval
+ * would change (the interval is per packet), and at the latest about half
+ * a second after its first record (at a tick), so that an idle exporter
+ * still delivers within a second.  Full packets wait in a small queue and
+ * go out with one sendmmsg() per collector.
+ *
+ * Time: sys_uptime counts milliseconds of CLOCK_MONOTONIC since the sink
+ * opened; first/last are that clock when the sample (or, aggregated, the
+ * flow's first and last sample) was processed; unix_secs/unix_nsecs are
+ * the wall clock when the packet is built.  So unix time minus sys_uptime
+ * is the exporter's boot time, as analyzers expect.  Capture timestamps
+ * (-r) are not used: they belong to another clock.
+ *
+ * Scaling: by default dPkts and dOctets are multiplied by the sample's
+ * sampling rate and sampling_interval is 0.  With -s they are the raw
+ * counts and sampling_interval is 0x4000 | rate, except for a rate over
+ * 16383, which the field cannot hold: such samples are pre-scaled and sent
+ * with interval 0.  Never both, or the analyzer would scale twice.
+ */
 #include "nf_export.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "geoip.h"
+#include "netflow5.h"
+
+#define NF_QUEUE 32                     /* Packets per sendmmsg(). */
+#define NF_MAX_AGENTS 4096              /* engine_type:engine_id values used. */
+#define NF_AGENT_SLOTS 8192             /* Hash slots, a power of two > agents. */
+#define NF_FLUSH_MS 500                 /* Age at which a part-filled batch goes. */
+#define NF_FLOWS_MAX 65536              /* Aggregation table cap. */
+
+struct nf_agent {
+    struct sflow_addr addr;
+    uint32_t sub_agent;
+    uint16_t index;
+    uint16_t interval;                  /* sampling_interval of the open batch */
+    uint32_t flow_sequence;
+    uint64_t opened_ms;                 /* When the open batch got its first record. */
+    unsigned int n;
+    struct netflow5_record recs[NETFLOW5_MAX_RECORDS];
+};
+
+/* An aggregated flow.  Links are indexes + 1 into the pool; 0 is none. */
+struct nf_flow {
+    uint32_t hnext;
+    uint32_t prev, next;                /* Least recently updated first. */
+    uint32_t hash;
+    uint16_t agent;
+    uint16_t interval;
+    uint64_t first_ms, last_ms;
+    struct netflow5_record rec;
+};
+
+struct nf_target {
+    int fd;
+    char name[80];
+    uint64_t errors;
+};
+
+struct nf_stats {
+    uint64_t flow_samples, exported_samples, ipv6, not_ip, agents_overflow;
+    uint64_t records, packets, send_errors, prescaled_high_rate, geoip_as;
+    uint64_t merged, evicted, expired_active, expired_inactive, split;
+};
+
+struct nf_export {
+    struct sink sink;
+    int raw_counts;
+    int aggregate;
+    uint64_t active_ms, inactive_ms;
+    struct geoip *geo;
+
+    struct nf_target targets[CONFIG_MAX_TARGETS];
+    int n_targets;
+
+    uint64_t start_ms;                  /* CLOCK_MONOTONIC at open. */
+    uint64_t last_flush_check, last_expire;
+
+    struct nf_agent *agents[NF_MAX_AGENTS];
+    uint16_t agent_slot[NF_AGENT_SLOTS];        /* index + 1, 0 empty */
+    unsigned int n_agents;
+    int last_agent;                     /* Of the previous datagram, or -1. */
+
+    struct nf_flow *flows;              /* Pool of NF_FLOWS_MAX, if aggregating. */
+    uint32_t *buckets;                  /* NF_FLOWS_MAX chains. */
+    uint32_t free_head, lru_head, lru_tail, n_flows;
+
+    uint8_t queue[NF_QUEUE][NETFLOW5_MAX_LEN];
+    size_t queue_len[NF_QUEUE];
+    int n_queued;
+
+    struct nf_stats st;
+};
+
+static uint64_t
+nf_clock_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ---- Sending ---- */
+
+static void
+nf_send_queue(struct nf_export *nf)
+{
+    struct mmsghdr msgs[NF_QUEUE];
+    struct iovec iov[NF_QUEUE];
+    int i, t, sent, n, retried;
+
+    if (nf->n_queued == 0)
+        return;
+    for (i = 0; i < nf->n_queued; i++) {
+        iov[i].iov_base = nf->queue[i];
+        iov[i].iov_len = nf->queue_len[i];
+        memset(&msgs[i], 0, sizeof(msgs[i]));
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    for (t = 0; t < nf->n_targets; t++) {
+        sent = 0;
+        retried = 0;
+        while (sent < nf->n_queued) {
+            n = sendmmsg(nf->targets[t].fd, msgs + sent, (unsigned int)(nf->n_queued - sent), 0);
+            if (n > 0) {
+                sent += n;
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            /*
+             * A connected UDP socket reports an earlier ICMP port
+             * unreachable on the next send, which itself was not sent:
+             * try it once more, then give up on this packet.
+             */
+            if (n < 0 && errno == ECONNREFUSED && !retried) {
+                retried = 1;
+                continue;
+            }
+            nf->targets[t].errors++;
+            nf->st.send_errors++;
+            sent++;
+            retried = 0;
+        }
+    }
+    nf->st.packets += (uint64_t)nf->n_queued;
+    nf->n_queued = 0;
+}
+
+/* Encodes the agent's open batch into the send queue. */
+static void
+nf_flush_agent(struct nf_export *nf, struct nf_agent *a)
+{
+    struct netflow5_header h;
+    struct timespec now;
+    uint64_t up;
+    size_t len;
+
+    if (a->n == 0)
+        return;
+    if (nf->n_queued == NF_QUEUE)
+        nf_send_queue(nf);
+    clock_gettime(CLOCK_REALTIME, &now);
+    up = nf_clock_ms() - nf->start_ms;
+    memset(&h, 0, sizeof(h));
+    h.version = NETFLOW5_VERSION;
+    h.count = (uint16_t)a->n;
+    h.sys_uptime = (uint32_t)up;
+    h.unix_secs = (uint32_t)now.tv_sec;
+    h.unix_nsecs = (uint32_t)now.tv_nsec;
+    h.flow_sequence = a->flow_sequence;
+    h.engine_type = (uint8_t)(a->index >> 8);
+    h.engine_id = (uint8_t)(a->index & 0xff);
+    h.sampling_interval = a->interval;
+    len = netflow5_encode(nf->queue[nf->n_queued], NETFLOW5_MAX_LEN, &h, a->recs, a->n);
+    if (len > 0) {
+        nf->queue_len[nf->n_queued++] = len;
+        nf->st.records += a->n;
+        a->flow_sequence += a->n;
+    }
+    a->n = 0;
+}
+
+static void
+nf_add_record(struct nf_export *nf, struct nf_agent *a, uint16_t interval,
+    const struct netflow5_record *rec, uint64_t now)
+{
+    if (a->n > 0 && a->interval != interval)
+        nf_flush_agent(nf, a);
+    if (a->n == 0) {
+        a->interval = interval;
+        a->opened_ms = now;
+    }
+    a->recs[a->n++] = *rec;
+    if (a->n == NETFLOW5_MAX_RECORDS)
+        nf_flush_agent(nf, a);
+}
+
+static void
+nf_flush_all(struct nf_export *nf, uint64_t older_than)
+{
+    unsigned int i;
+
+    for (i = 0; i < nf->n_agents; i++)
+        if (nf->agents[i]->n > 0 && nf->agents[i]->opened_ms <= older_than)
+            nf_flush_agent(nf, nf->agents[i]);
+}
+
+/* ---- Agents ---- */
+
+static uint32_t
+nf_agent_hash(const struct sflow_addr *addr, uint32_t sub_agent)
+{
+    uint32_t h = 2166136261u ^ addr->type;
+    size_t i, n = addr->type == SFLOW_ADDR_IP6 ? 16 : 4;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ addr->a[i]) * 16777619u;
+    h = (h ^ sub_agent) * 16777619u;
+    return h ^ (h >> 16);
+}
+
+static int
+nf_agent_same(const struct nf_agent *a, const struct sflow_addr *addr, uint32_t sub_agent)
+{
+    size_t n = addr->type == SFLOW_ADDR_IP6 ? 16 : 4;
+
+    return a->sub_agent == sub_agent && a->addr.type == addr->type &&
+        memcmp(a->addr.a, addr->a, n) == 0;
+}
+
+/* The datagram's agent, added on first sight; NULL when the table is full. */
+static struct nf_agent *
+nf_agent(struct nf_export *nf, const struct sflow_datagram *dg)
+{
+    uint32_t slot = nf_agent_hash(&dg->agent, dg->sub_agent_id) & (NF_AGENT_SLOTS - 1);
+    struct nf_agent *a;
+
+    if (nf->last_agent >= 0 &&
+        nf_agent_same(nf->agents[nf->last_agent], &dg->agent, dg->sub_agent_id))
+        return nf->agents[nf->last_agent];
+    while (nf->agent_slot[slot] != 0) {
+        a = nf->agents[nf->agent_slot[slot] - 1];
+        if (nf_agent_same(a, &dg->agent, dg->sub_agent_id)) {
+            nf->last_agent = a->index;
+            return a;
+        }
+        slot = (slot + 1) & (NF_AGENT_SLOTS - 1);
+    }
+    if (nf->n_agents == NF_MAX_AGENTS || (a = calloc(1, sizeof(*a))) == NULL)
+        return NULL;
+    a->addr = dg->agent;
+    a->sub_agent = dg->sub_agent_id;
+    a->index = (uint16_t)nf->n_agents;
+    nf->agents[nf->n_agents++] = a;
+    nf->agent_slot[slot] = (uint16_t)(a->index + 1);
+    nf->last_agent = a->index;
+    return a;
+}
+
+/* ---- Aggregation ---- */
+
+static uint32_t
+nf_flow_hash(uint16_t agent, uint16_t interval, const struct netflow5_record *r)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+
+    h = (h ^ ((uint64_t)r->srcaddr << 32 | r->dstaddr)) * 0xff51afd7ed558ccdull;
+    h = (h ^ ((uint64_t)r->srcport << 48 | (uint64_t)r->dstport << 32 |
+        (uint64_t)r->input << 16 | r->output)) * 0xc4ceb9fe1a85ec53ull;
+    h = (h ^ ((uint64_t)agent << 32 | (uint64_t)interval << 16 |
+        (uint64_t)r->prot << 8 | r->tos)) * 0xff51afd7ed558ccdull;
+    return (uint32_t)(h >> 32);
+}
+
+static int
+nf_flow_same(const struct nf_flow *f, uint16_t agent, uint16_t interval,
+    const struct netflow5_record *r)
+{
+    return f->agent == agent && f->interval == interval &&
+        f->rec.srcaddr == r->srcaddr && f->rec.dstaddr == r->dstaddr &&
+        f->rec.srcport == r->srcport && f->rec.dstport == r->dstport &&
+        f->rec.input == r->input && f->rec.output == r->output &&
+        f->rec.prot == r->prot && f->rec.tos == r->tos;
+}
+
+static void
+nf_lru_unlink(struct nf_export *nf, struct nf_flow *f)
+{
+    if (f->prev)
+        nf->flows[f->prev - 1].next = f->next;
+    else
+        nf->lru_head = f->next;
+    if (f->next)
+        nf->flows[f->next - 1].prev = f->prev;
+    else
+        nf->lru_tail = f->prev;
+    f->prev = f->next = 0;
+}
+
+static void
+nf_lru_append(struct nf_export *nf, struct nf_flow *f, uint32_t id)
+{
+    f->prev = nf->lru_tail;
+    f->next = 0;
+    if (nf->lru_tail)
+        nf->flows[nf->lru_tail - 1].next = id;
+    else
+        nf->lru_head = id;
+    nf->lru_tail = id;
+}
+
+/* Sends the flow's record on its way (to its agent's batch). */
+static void
+nf_flow_emit(struct nf_export *nf, const struct nf_flow *f, uint64_t now)
+{
+    struct netflow5_record rec = f->rec;
+
+    rec.first = (uint32_t)(f->first_ms - nf->start_ms);
+    rec.last = (uint32_t)(f->last_ms - nf->start_ms);
+    nf_add_record(nf, nf->agents[f->agent], f->interval, &rec, now);
+}
+
+/* Exports flow 'id' and returns its entry to the free list. */
+static void
+nf_flow_remove(struct nf_export *nf, uint32_t id, uint64_t now)
+{
+    struct nf_flow *f = &nf->flows[id - 1];
+    uint32_t *link = &nf->buckets[f->hash & (NF_FLOWS_MAX - 1)];
+
+    nf_flow_emit(nf, f, now);
+    while (*link != id)
+        link = &nf->flows[*link - 1].hnext;
+    *link = f->hnext;
+    nf_lru_unlink(nf, f);
+    f->hnext = nf->free_head;
+    nf->free_head = id;
+    nf->n_flows--;
+}
+
+static int
+nf_would_wrap(uint32_t a, uint32_t b)
+{
+    return a > UINT32_MAX - b;
+}
+
+static void
+nf_aggregate(struct nf_export *nf, struct nf_agent *a, uint16_t interval,
+    const struct netflow5_record *rec, uint64_t now)
+{
+    uint32_t hash = nf_flow_hash(a->index, interval, rec);
+    uint32_t *bucket = &nf->buckets[hash & (NF_FLOWS_MAX - 1)], id;
+    struct nf_flow *f;
+
+    for (id = *bucket; id != 0; id = f->hnext) {
+        f = &nf->flows[id - 1];
+        if (f->hash != hash || !nf_flow_same(f, a->index, interval, rec))
+            continue;
+        if (nf_would_wrap(f->rec.dPkts, rec->dPkts) ||
+            nf_would_wrap(f->rec.dOctets, rec->dOctets)) {
+            /* The counters are 32 bits: send what they hold, start again. */
+            nf_flow_emit(nf, f, now);
+            nf->st.split++;
+            f->rec.dPkts = 0;
+            f->rec.dOctets = 0;
+            f->rec.tcp_flags = 0;
+            f->first_ms = now;
+        }
+        f->rec.dPkts += rec->dPkts;
+        f->rec.dOctets += rec->dOctets;
+        f->rec.tcp_flags |= rec->tcp_flags;
+        f->rec.nexthop = rec->nexthop;
+        f->rec.src_as = rec->src_as;
+        f->rec.dst_as = rec->dst_as;
+        f->rec.src_mask = rec->src_mask;
+        f->rec.dst_mask = rec->dst_mask;
+        f->last_ms = now;
+        nf_lru_unlink(nf, f);
+        nf_lru_append(nf, f, id);
+        nf->st.merged++;
+        return;
+    }
+    if (nf->free_head == 0) {
+        /* Full: the flow idle longest goes out early. */
+        nf_flow_remove(nf, nf->lru_head, now);
+        nf->st.evicted++;
+        bucket = &nf->buckets[hash & (NF_FLOWS_MAX - 1)];
+    }
+    id = nf->free_head;
+    f = &nf->flows[id - 1];
+    nf->free_head = f->hnext;
+    f->hash = hash;
+    f->agent = a->index;
+    f->interval = interval;
+    f->rec = *rec;
+    f->first_ms = f->last_ms = now;
+    f->hnext = *bucket;
+    *bucket = id;
+    nf_lru_append(nf, f, id);
+    nf->n_flows++;
+}
+
+/* Exports flows idle for the inactive timeout or older than the active one. */
+static void
+nf_expire(struct nf_export *nf, uint64_t now, int all)
+{
+    uint32_t id = nf->lru_head, next;
+    struct nf_flow *f;
+
+    while (id != 0) {
+        f = &nf->flows[id - 1];
+        next = f->next;
+        if (all) {
+            nf_flow_remove(nf, id, now);
+        } else if (now - f->last_ms >= nf->inactive_ms) {
+            nf_flow_remove(nf, id, now);
+            nf->st.expired_inactive++;
+        } else if (now - f->first_ms >= nf->active_ms) {
+            nf_flow_remove(nf, id, now);
+            nf->st.expired_active++;
+        }
+        id = next;
+    }
+}
+
+/* ---- The sink ---- */
+
+static void
+nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
+    const struct sflow_sample *s, struct nf_agent **agent, uint64_t now)
+{
+    struct netflow5_record rec;
+    struct geoip_info gi;
+    uint32_t rate;
+    uint64_t octets;
+    uint16_t interval = 0;
+    uint8_t addr[4];
+    int has_as;
+
+    switch (netflow5_from_sample(dg, s, &rec, &has_as, NULL, NULL)) {
+    case NETFLOW5_NOT_FLOW:
+        return;
+    case NETFLOW5_IPV6:
+        nf->st.flow_samples++;
+        nf->st.ipv6++;
+        return;
+    case NETFLOW5_NOT_IP:
+        nf->st.flow_samples++;
+        nf->st.not_ip++;
+        return;
+    case NETFLOW5_OK:
+        nf->st.flow_samples++;
+        break;
+    }
+    if (*agent == NULL && (*agent = nf_agent(nf, dg)) == NULL) {
+        nf->st.agents_overflow++;
+        return;
+    }
+    if (!has_as && nf->geo != NULL) {
+        addr[0] = (uint8_t)(rec.srcaddr >> 24), addr[1] = (uint8_t)(rec.srcaddr >> 16);
+        addr[2] = (uint8_t)(rec.srcaddr >> 8), addr[3] = (uint8_t)rec.srcaddr;
+        if (geoip_lookup(nf->geo, 0, addr, &gi) && gi.asn != 0)
+            rec.src_as = netflow5_as16(gi.asn);
+        addr[0] = (uint8_t)(rec.dstaddr >> 24), addr[1] = (uint8_t)(rec.dstaddr >> 16);
+        addr[2] = (uint8_t)(rec.dstaddr >> 8), addr[3] = (uint8_t)rec.dstaddr;
+        if (geoip_lookup(nf->geo, 0, addr, &gi) && gi.asn != 0)
+            rec.dst_as = netflow5_as16(gi.asn);
+        if (rec.src_as != 0 || rec.dst_as != 0)
+            nf->st.geoip_as++;
+    }
+    rate = s->sampling_rate != 0 ? s->sampling_rate : 1;
+    if (nf->raw_counts && rate <= NETFLOW5_SAMPLING_MAX) {
+        interval = (uint16_t)(NETFLOW5_SAMPLING_MODE_DETERMINISTIC | rate);
+    } else {
+        if (nf->raw_counts)
+            nf->st.prescaled_high_rate++;
+        rec.dPkts = rate;
+        octets = (uint64_t)rec.dOctets * rate;
+        rec.dOctets = octets > UINT32_MAX ? UINT32_MAX : (uint32_t)octets;
+    }
+    rec.first = rec.last = (uint32_t)(now - nf->start_ms);
+    nf->st.exported_samples++;
+    if (nf->aggregate)
+        nf_aggregate(nf, *agent, interval, &rec, now);
+    else
+        nf_add_record(nf, *agent, interval, &rec, now);
+}
+
+static void
+nf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *meta,
+    const struct sflow_datagram *dg)
+{
+    struct nf_export *nf = ctx;
+    struct nf_agent *agent = NULL;
+    uint64_t now;
+    uint32_t i;
+
+    (void)raw, (void)len, (void)meta;
+    if (dg->stage < 2 || dg->n_samples == 0)
+        return;
+    now = nf_clock_ms();
+    for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++)
+        nf_sample(nf, dg, &dg->samples[i], &agent, now);
+}
+
+static void
+nf_tick(void *ctx, const struct timeval *tv)
+{
+    struct nf_export *nf = ctx;
+    uint64_t now = nf_clock_ms();
+
+    (void)tv;
+    if (nf->aggregate && now - nf->last_expire >= 1000) {
+        nf->last_expire = now;
+        nf_expire(nf, now, 0);
+    }
+    if (now - nf->last_flush_check >= 100) {
+        nf->last_flush_check = now;
+        nf_flush_all(nf, now >= NF_FLUSH_MS ? now - NF_FLUSH_MS : 0);
+    }
+    nf_send_queue(nf);
+}
+
+static void
+nf_stats(void *ctx, FILE *f)
+{
+    struct nf_export *nf = ctx;
+    const struct nf_stats *s = &nf->st;
+    int t;
+
+    fprintf(f, "netflow v5 export\n");
+    fprintf(f, "  flow_samples %llu exported %llu ipv6_not_exportable %llu not_ip %llu"
+        " agents_overflow %llu\n", (unsigned long long)s->flow_samples,
+        (unsigned long long)s->exported_samples, (unsigned long long)s->ipv6,
+        (unsigned long long)s->not_ip, (unsigned long long)s->agents_overflow);
+    fprintf(f, "  records %llu packets %llu send_errors %llu agents %u"
+        " prescaled_high_rate %llu geoip_as %llu\n", (unsigned long long)s->records,
+        (unsigned long long)s->packets, (unsigned long long)s->send_errors,
+        nf->n_agents, (unsigned long long)s->prescaled_high_rate,
+        (unsigned long long)s->geoip_as);
+    if (nf->aggregate)
+        fprintf(f, "  aggregate flows %u merged %llu evicted %llu expired_active %llu"
+            " expired_inactive %llu split %llu\n", nf->n_flows,
+            (unsigned long long)s->merged, (unsigned long long)s->evicted,
+            (unsigned long long)s->expired_active, (unsigned long long)s->expired_inactive,
+            (unsigned long long)s->split);
+    for (t = 0; t < nf->n_targets; t++)
+        if (nf->targets[t].errors)
+            fprintf(f, "  collector %s send_errors %llu\n", nf->targets[t].name,
+                (unsigned long long)nf->targets[t].errors);
+    geoip_stats(nf->geo, f);
+}
+
+static void
+nf_free(struct nf_export *nf)
+{
+    unsigned int i;
+    int t;
+
+    for (t = 0; t < nf->n_targets; t++)
+        close(nf->targets[t].fd);
+    for (i = 0; i < nf->n_agents; i++)
+        free(nf->agents[i]);
+    free(nf->flows);
+    free(nf->buckets);
+    geoip_release(nf->geo);
+    free(nf);
+}
+
+static void
+nf_close(void *ctx)
+{
+    struct nf_export *nf = ctx;
+    uint64_t now = nf_clock_ms();
+
+    if (nf->aggregate)
+        nf_expire(nf, now, 1);
+    nf_flush_all(nf, UINT64_MAX);
+    nf_send_queue(nf);
+    nf_free(nf);
+}
+
+static int
+nf_open_target(struct nf_target *t, const struct target *tg, char *err, size_t errlen)
+{
+    struct addrinfo hints, *res, *ai;
+    int rc, fd = -1, saved = 0;
+
+    snprintf(t->name, sizeof(t->name), "%s port %s", tg->host, tg->port);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    if ((rc = getaddrinfo(tg->host, tg->port, &hints, &res)) != 0) {
+        snprintf(err, errlen, "-c %s -d %s: %s", tg->host, tg->port, gai_strerror(rc));
+        return EINVAL;
+    }
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+            break;
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        snprintf(err, errlen, "-c %s -d %s: %s", tg->host, tg->port, strerror(saved));
+        return saved ? saved : EINVAL;
+    }
+    t->fd = fd;
+    return 0;
+}
 
 struct sink *
 nf_export_open(const struct config *cfg, char *err, size_t errlen)
 {
-    (void)cfg;
-    snprintf(err, errlen, "NetFlow v5 export (-c/-d, -s, --nf-aggregate): not implemented yet");
-    return NULL;
+    struct nf_export *nf = calloc(1, sizeof(*nf));
+    uint32_t i;
+    int t;
+
+    if (nf == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    nf->raw_counts = cfg->nf_raw_counts;
+    nf->aggregate = cfg->nf_aggregate;
+    nf->active_ms = (uint64_t)cfg->nf_active_timeout * 1000;
+    nf->inactive_ms = (uint64_t)cfg->nf_inactive_timeout * 1000;
+    nf->last_agent = -1;
+    nf->start_ms = nf_clock_ms();
+    nf->last_flush_check = nf->last_expire = nf->start_ms;
+    for (t = 0; t < cfg->n_nf; t++) {
+        if (nf_open_target(&nf->targets[t], &cfg->nf[t], err, errlen) != 0) {
+            nf_free(nf);
+            return NULL;
+        }
+        nf->n_targets++;
+    }
+    if (nf->aggregate) {
+        nf->flows = calloc(NF_FLOWS_MAX, sizeof(*nf->flows));
+        nf->buckets = calloc(NF_FLOWS_MAX, sizeof(*nf->buckets));
+        if (nf->flows == NULL || nf->buckets == NULL) {
+            snprintf(err, errlen, "out of memory");
+            nf_free(nf);
+            return NULL;
+        }
+        for (i = 0; i < NF_FLOWS_MAX; i++)
+            nf->flows[i].hnext = i + 2 <= NF_FLOWS_MAX ? i + 2 : 0;
+        nf->free_head = 1;
+    }
+    if (geoip_acquire(cfg, &nf->geo, err, errlen) != 0) {
+        nf_free(nf);
+        return NULL;
+    }
+    nf->sink.name = "netflow";
+    nf->sink.ctx = nf;
+    nf->sink.datagram = nf_datagram;
+    nf->sink.tick = nf_tick;
+    nf->sink.stats = nf_stats;
+    nf->sink.close = nf_close;
+    return &nf->sink;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "geoip.h"
 #include "json.h"
 #include "line.h"
 #include "text.h"
@@ -56,6 +57,7 @@ output_close(void *ctx)
     struct output_sink *o = ctx;
 
     fflush(stdout);
+    geoip_walk_detach();
     text_fields_free(o->fields);
     free(o);
 }
@@ -68,6 +70,10 @@ output_open(const struct config *cfg, char *err, size_t errlen)
 
     if (o == NULL) {
         snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (geoip_walk_attach(cfg, err, errlen) != 0) {
+        free(o);
         return NULL;
     }
     o->format = cfg->output;

@@ -1170,6 +1170,52 @@ walk_sample_fields(struct walker *wk, const struct sflow_sample *s, uint32_t fmt
     }
 }
 
+/* ---- Enrichment hook ---- */
+
+static sflow_walk_enrich_fn enrich_fn;
+static void *enrich_arg;
+
+void
+sflow_walk_set_enrich(sflow_walk_enrich_fn fn, void *arg)
+{
+    enrich_fn = fn;
+    enrich_arg = arg;
+}
+
+static void
+walk_enrich_emit(void *arg, const char *key, const char *val, size_t len,
+    enum sflow_walk_kind kind)
+{
+    walk_kv(arg, key, val, len, kind);
+}
+
+/* The sample's IP addresses, as netflow5.c finds them, for the hook. */
+static void
+walk_enrich(struct walker *wk, const struct sflow_sample *s)
+{
+    const struct sflow_datagram *dg = wk->w.dg;
+    const struct sflow_record *rec;
+    uint32_t i;
+
+    for (i = 0; i < s->n_records && s->first_record + i < dg->n_records; i++) {
+        rec = &dg->records[s->first_record + i];
+        if (rec->schema == NULL || rec->error || rec->n_values < rec->schema->n_fields)
+            continue;
+        if (rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) && rec->pkt != NULL &&
+            (rec->pkt->outer.l3 == 4 || rec->pkt->outer.l3 == 6)) {
+            enrich_fn(enrich_arg, rec->pkt->outer.l3 == 6, rec->pkt->outer.src_ip,
+                rec->pkt->outer.dst_ip, walk_enrich_emit, wk);
+            return;
+        }
+        if (rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV4) ||
+            rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6)) {
+            enrich_fn(enrich_arg, rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6),
+                rec->v[2].b.p, rec->v[3].b.p, walk_enrich_emit, wk);
+            return;
+        }
+    }
+}
+
 static void
 walk_sample(struct walker *wk, const struct sflow_sample *s)
 {
@@ -1191,6 +1237,9 @@ walk_sample(struct walker *wk, const struct sflow_sample *s)
             fmt == SFLOW_DISCARDED_PACKET ? "DISCARD" : "COUNTERSSAMPLE");
         if (s->header_ok) {
             walk_sample_fields(wk, s, fmt);
+            if (enrich_fn != NULL && SFLOW_ENTERPRISE(s->tag) == 0 &&
+                (fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED))
+                walk_enrich(wk, s);
             for (i = 0; i < s->n_records; i++) {
                 if (s->first_record + i >= dg->n_records)
                     break;

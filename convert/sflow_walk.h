@@ -107,6 +107,23 @@ void sflow_walk(const struct sflow_walk_ops *ops, void *arg,
     const struct dgram_meta *meta, const struct sflow_datagram *dg);
 
 /*
+ * Enrichment (GeoIP, ASN): an optional, process-wide hook.  For every flow
+ * sample (0:1, 0:3) that carries an IP packet (the sampled header's outer
+ * packet, else a 0:3/0:4 record), the walk calls 'fn' with the packet's
+ * addresses ('ipv6' 0: 4 bytes each, else 16); 'fn' calls 'emit' with
+ * 'emit_arg' for each value it wants to add.  Those come as sample-level
+ * KVs after the sample's own fields and before its first element (where
+ * every renderer, JSON included, can take a sample member).  With no hook
+ * (the default, or 'fn' NULL) the output is unchanged.  Not thread-safe:
+ * set it before walking.
+ */
+typedef void (*sflow_walk_emit_fn)(void *emit_arg, const char *key, const char *val,
+    size_t len, enum sflow_walk_kind kind);
+typedef void (*sflow_walk_enrich_fn)(void *arg, int ipv6, const uint8_t *src,
+    const uint8_t *dst, sflow_walk_emit_fn emit, void *emit_arg);
+void sflow_walk_set_enrich(sflow_walk_enrich_fn fn, void *arg);
+
+/*
  * sflowtool's timestamp format (ISO 8601, local time of the environment's
  * TZ, "%Y-%m-%dT%H:%M:%S%z") of 'sec' into 'buf' of 'size' bytes.  Returns
  * the length written (0 if it does not fit).  Caches the last conversion.
