@@ -108,6 +108,7 @@ struct nf_export {
     uint8_t queue[NF_QUEUE][NETFLOW5_MAX_LEN];
     size_t queue_len[NF_QUEUE];
     int n_queued;
+    uint64_t pending;                   /* Records in open batches. */
 
     struct nf_stats st;
 };
@@ -197,9 +198,9 @@ nf_flush_agent(struct nf_export *nf, struct nf_agent *a)
     len = netflow5_encode(nf->queue[nf->n_queued], NETFLOW5_MAX_LEN, &h, a->recs, a->n);
     if (len > 0) {
         nf->queue_len[nf->n_queued++] = len;
-        nf->st.records += a->n;
         a->flow_sequence += a->n;
     }
+    nf->pending -= a->n;
     a->n = 0;
 }
 
@@ -214,6 +215,8 @@ nf_add_record(struct nf_export *nf, struct nf_agent *a, uint16_t interval,
         a->opened_ms = now;
     }
     a->recs[a->n++] = *rec;
+    nf->st.records++;
+    nf->pending++;
     if (a->n == NETFLOW5_MAX_RECORDS)
         nf_flush_agent(nf, a);
 }
@@ -555,9 +558,10 @@ nf_stats(void *ctx, FILE *f)
         " agents_overflow %llu\n", (unsigned long long)s->flow_samples,
         (unsigned long long)s->exported_samples, (unsigned long long)s->ipv6,
         (unsigned long long)s->not_ip, (unsigned long long)s->agents_overflow);
-    fprintf(f, "  records %llu packets %llu send_errors %llu agents %u"
-        " prescaled_high_rate %llu geoip_as %llu\n", (unsigned long long)s->records,
-        (unsigned long long)s->packets, (unsigned long long)s->send_errors,
+    fprintf(f, "  records %llu pending %llu packets %llu queued %d send_errors %llu"
+        " agents %u prescaled_high_rate %llu geoip_as %llu\n",
+        (unsigned long long)s->records, (unsigned long long)nf->pending,
+        (unsigned long long)s->packets, nf->n_queued, (unsigned long long)s->send_errors,
         nf->n_agents, (unsigned long long)s->prescaled_high_rate,
         (unsigned long long)s->geoip_as);
     if (nf->aggregate)
