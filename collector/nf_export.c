@@ -4,15 +4,18 @@
  *
  * Every flow sample with an IPv4 packet becomes one NetFlow v5 record
  * (convert/netflow5.c does the mapping), or is merged into the record of
- * its flow when aggregating.  Records are batched per sFlow agent, because
- * the header's engine_type/engine_id name the agent and its flow_sequence
- * counts that agent's flows: nfcapd keys an exporter by (engine type,
- * engine id, source address) and checks each one's sequence.  Agent N (in
- * order of appearance) is engine_type N >> 8, engine_id N & 255.
+ * its flow when aggregating.  Records are batched per exporter, because
+ * the header's engine_type/engine_id name the exporter and flow_sequence
+ * counts its flows: nfcapd keys an exporter by (engine type, engine id,
+ * source address) and checks each one's sequence.  An exporter is an sFlow
+ * agent (address and sub-agent) and, with -s, one sampling interval of it:
+ * v5 has one interval per exporter, and nfcapd 1.7 applies the first one
+ * an exporter announces to all its later packets, whatever they say (seen
+ * by experiment).  Exporter N (in order of appearance) is engine_type
+ * N >> 8, engine_id N & 255.
  *
- * A batch is sent when it holds 30 records, when its sampling interval
- * would change (the interval is per packet), and at the latest about half
- * a second after its first record (at a tick), so that an idle exporter
+ * A batch is sent when it holds 30 records and at the latest about half a
+ * second after its first record (at a tick), so that an idle exporter
  * still delivers within a second.  Full packets wait in a small queue and
  * go out with one sendmmsg() per collector.
  *
@@ -44,8 +47,8 @@
 #include "netflow5.h"
 
 #define NF_QUEUE 32                     /* Packets per sendmmsg(). */
-#define NF_MAX_AGENTS 4096              /* engine_type:engine_id values used. */
-#define NF_AGENT_SLOTS 8192             /* Hash slots, a power of two > agents. */
+#define NF_MAX_AGENTS 4096              /* Exporters (engine_type:engine_id) used. */
+#define NF_AGENT_SLOTS 8192             /* Hash slots, a power of two > exporters. */
 #define NF_FLUSH_MS 500                 /* Age at which a part-filled batch goes. */
 #define NF_FLOWS_MAX 65536              /* Aggregation table cap. */
 
@@ -53,7 +56,7 @@ struct nf_agent {
     struct sflow_addr addr;
     uint32_t sub_agent;
     uint16_t index;
-    uint16_t interval;                  /* sampling_interval of the open batch */
+    uint16_t interval;                  /* sampling_interval of every packet */
     uint32_t flow_sequence;
     uint64_t opened_ms;                 /* When the open batch got its first record. */
     unsigned int n;
@@ -65,8 +68,7 @@ struct nf_flow {
     uint32_t hnext;
     uint32_t prev, next;                /* Least recently updated first. */
     uint32_t hash;
-    uint16_t agent;
-    uint16_t interval;
+    uint16_t agent;                     /* Exporter index. */
     uint64_t first_ms, last_ms;
     struct netflow5_record rec;
 };
@@ -78,7 +80,7 @@ struct nf_target {
 };
 
 struct nf_stats {
-    uint64_t flow_samples, exported_samples, ipv6, not_ip, agents_overflow;
+    uint64_t flow_samples, exported_samples, ipv6, not_ip, exporters_overflow;
     uint64_t records, packets, send_errors, prescaled_high_rate, geoip_as;
     uint64_t merged, evicted, expired_active, expired_inactive, split;
 };
@@ -205,15 +207,11 @@ nf_flush_agent(struct nf_export *nf, struct nf_agent *a)
 }
 
 static void
-nf_add_record(struct nf_export *nf, struct nf_agent *a, uint16_t interval,
-    const struct netflow5_record *rec, uint64_t now)
+nf_add_record(struct nf_export *nf, struct nf_agent *a, const struct netflow5_record *rec,
+    uint64_t now)
 {
-    if (a->n > 0 && a->interval != interval)
-        nf_flush_agent(nf, a);
-    if (a->n == 0) {
-        a->interval = interval;
+    if (a->n == 0)
         a->opened_ms = now;
-    }
     a->recs[a->n++] = *rec;
     nf->st.records++;
     nf->pending++;
@@ -234,7 +232,7 @@ nf_flush_all(struct nf_export *nf, uint64_t older_than)
 /* ---- Agents ---- */
 
 static uint32_t
-nf_agent_hash(const struct sflow_addr *addr, uint32_t sub_agent)
+nf_agent_hash(const struct sflow_addr *addr, uint32_t sub_agent, uint16_t interval)
 {
     uint32_t h = 2166136261u ^ addr->type;
     size_t i, n = addr->type == SFLOW_ADDR_IP6 ? 16 : 4;
@@ -242,31 +240,38 @@ nf_agent_hash(const struct sflow_addr *addr, uint32_t sub_agent)
     for (i = 0; i < n; i++)
         h = (h ^ addr->a[i]) * 16777619u;
     h = (h ^ sub_agent) * 16777619u;
+    h = (h ^ interval) * 16777619u;
     return h ^ (h >> 16);
 }
 
 static int
-nf_agent_same(const struct nf_agent *a, const struct sflow_addr *addr, uint32_t sub_agent)
+nf_agent_same(const struct nf_agent *a, const struct sflow_addr *addr, uint32_t sub_agent,
+    uint16_t interval)
 {
     size_t n = addr->type == SFLOW_ADDR_IP6 ? 16 : 4;
 
-    return a->sub_agent == sub_agent && a->addr.type == addr->type &&
+    return a->sub_agent == sub_agent && a->interval == interval &&
+        a->addr.type == addr->type &&
         memcmp(a->addr.a, addr->a, n) == 0;
 }
 
-/* The datagram's agent, added on first sight; NULL when the table is full. */
+/*
+ * The exporter of the datagram's agent for 'interval', added on first
+ * sight; NULL when the table is full.
+ */
 static struct nf_agent *
-nf_agent(struct nf_export *nf, const struct sflow_datagram *dg)
+nf_agent(struct nf_export *nf, const struct sflow_datagram *dg, uint16_t interval)
 {
-    uint32_t slot = nf_agent_hash(&dg->agent, dg->sub_agent_id) & (NF_AGENT_SLOTS - 1);
+    uint32_t slot = nf_agent_hash(&dg->agent, dg->sub_agent_id, interval) &
+        (NF_AGENT_SLOTS - 1);
     struct nf_agent *a;
 
     if (nf->last_agent >= 0 &&
-        nf_agent_same(nf->agents[nf->last_agent], &dg->agent, dg->sub_agent_id))
+        nf_agent_same(nf->agents[nf->last_agent], &dg->agent, dg->sub_agent_id, interval))
         return nf->agents[nf->last_agent];
     while (nf->agent_slot[slot] != 0) {
         a = nf->agents[nf->agent_slot[slot] - 1];
-        if (nf_agent_same(a, &dg->agent, dg->sub_agent_id)) {
+        if (nf_agent_same(a, &dg->agent, dg->sub_agent_id, interval)) {
             nf->last_agent = a->index;
             return a;
         }
@@ -276,6 +281,7 @@ nf_agent(struct nf_export *nf, const struct sflow_datagram *dg)
         return NULL;
     a->addr = dg->agent;
     a->sub_agent = dg->sub_agent_id;
+    a->interval = interval;
     a->index = (uint16_t)nf->n_agents;
     nf->agents[nf->n_agents++] = a;
     nf->agent_slot[slot] = (uint16_t)(a->index + 1);
@@ -286,23 +292,22 @@ nf_agent(struct nf_export *nf, const struct sflow_datagram *dg)
 /* ---- Aggregation ---- */
 
 static uint32_t
-nf_flow_hash(uint16_t agent, uint16_t interval, const struct netflow5_record *r)
+nf_flow_hash(uint16_t agent, const struct netflow5_record *r)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull;
 
     h = (h ^ ((uint64_t)r->srcaddr << 32 | r->dstaddr)) * 0xff51afd7ed558ccdull;
     h = (h ^ ((uint64_t)r->srcport << 48 | (uint64_t)r->dstport << 32 |
         (uint64_t)r->input << 16 | r->output)) * 0xc4ceb9fe1a85ec53ull;
-    h = (h ^ ((uint64_t)agent << 32 | (uint64_t)interval << 16 |
-        (uint64_t)r->prot << 8 | r->tos)) * 0xff51afd7ed558ccdull;
+    h = (h ^ ((uint64_t)agent << 16 | (uint64_t)r->prot << 8 | r->tos)) *
+        0xff51afd7ed558ccdull;
     return (uint32_t)(h >> 32);
 }
 
 static int
-nf_flow_same(const struct nf_flow *f, uint16_t agent, uint16_t interval,
-    const struct netflow5_record *r)
+nf_flow_same(const struct nf_flow *f, uint16_t agent, const struct netflow5_record *r)
 {
-    return f->agent == agent && f->interval == interval &&
+    return f->agent == agent &&
         f->rec.srcaddr == r->srcaddr && f->rec.dstaddr == r->dstaddr &&
         f->rec.srcport == r->srcport && f->rec.dstport == r->dstport &&
         f->rec.input == r->input && f->rec.output == r->output &&
@@ -343,7 +348,7 @@ nf_flow_emit(struct nf_export *nf, const struct nf_flow *f, uint64_t now)
 
     rec.first = (uint32_t)(f->first_ms - nf->start_ms);
     rec.last = (uint32_t)(f->last_ms - nf->start_ms);
-    nf_add_record(nf, nf->agents[f->agent], f->interval, &rec, now);
+    nf_add_record(nf, nf->agents[f->agent], &rec, now);
 }
 
 /* Exports flow 'id' and returns its entry to the free list. */
@@ -370,16 +375,16 @@ nf_would_wrap(uint32_t a, uint32_t b)
 }
 
 static void
-nf_aggregate(struct nf_export *nf, struct nf_agent *a, uint16_t interval,
-    const struct netflow5_record *rec, uint64_t now)
+nf_aggregate(struct nf_export *nf, struct nf_agent *a, const struct netflow5_record *rec,
+    uint64_t now)
 {
-    uint32_t hash = nf_flow_hash(a->index, interval, rec);
+    uint32_t hash = nf_flow_hash(a->index, rec);
     uint32_t *bucket = &nf->buckets[hash & (NF_FLOWS_MAX - 1)], id;
     struct nf_flow *f;
 
     for (id = *bucket; id != 0; id = f->hnext) {
         f = &nf->flows[id - 1];
-        if (f->hash != hash || !nf_flow_same(f, a->index, interval, rec))
+        if (f->hash != hash || !nf_flow_same(f, a->index, rec))
             continue;
         if (nf_would_wrap(f->rec.dPkts, rec->dPkts) ||
             nf_would_wrap(f->rec.dOctets, rec->dOctets)) {
@@ -416,7 +421,6 @@ nf_aggregate(struct nf_export *nf, struct nf_agent *a, uint16_t interval,
     nf->free_head = f->hnext;
     f->hash = hash;
     f->agent = a->index;
-    f->interval = interval;
     f->rec = *rec;
     f->first_ms = f->last_ms = now;
     f->hnext = *bucket;
@@ -452,8 +456,9 @@ nf_expire(struct nf_export *nf, uint64_t now, int all)
 
 static void
 nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
-    const struct sflow_sample *s, struct nf_agent **agent, uint64_t now)
+    const struct sflow_sample *s, uint64_t now)
 {
+    struct nf_agent *agent;
     struct netflow5_record rec;
     struct geoip_info gi;
     uint32_t rate;
@@ -477,10 +482,6 @@ nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
         nf->st.flow_samples++;
         break;
     }
-    if (*agent == NULL && (*agent = nf_agent(nf, dg)) == NULL) {
-        nf->st.agents_overflow++;
-        return;
-    }
     if (!has_as && nf->geo != NULL) {
         addr[0] = (uint8_t)(rec.srcaddr >> 24), addr[1] = (uint8_t)(rec.srcaddr >> 16);
         addr[2] = (uint8_t)(rec.srcaddr >> 8), addr[3] = (uint8_t)rec.srcaddr;
@@ -503,12 +504,16 @@ nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
         octets = (uint64_t)rec.dOctets * rate;
         rec.dOctets = octets > UINT32_MAX ? UINT32_MAX : (uint32_t)octets;
     }
+    if ((agent = nf_agent(nf, dg, interval)) == NULL) {
+        nf->st.exporters_overflow++;
+        return;
+    }
     rec.first = rec.last = (uint32_t)(now - nf->start_ms);
     nf->st.exported_samples++;
     if (nf->aggregate)
-        nf_aggregate(nf, *agent, interval, &rec, now);
+        nf_aggregate(nf, agent, &rec, now);
     else
-        nf_add_record(nf, *agent, interval, &rec, now);
+        nf_add_record(nf, agent, &rec, now);
 }
 
 static void
@@ -516,7 +521,6 @@ nf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *
     const struct sflow_datagram *dg)
 {
     struct nf_export *nf = ctx;
-    struct nf_agent *agent = NULL;
     uint64_t now;
     uint32_t i;
 
@@ -525,7 +529,7 @@ nf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *
         return;
     now = nf_clock_ms();
     for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++)
-        nf_sample(nf, dg, &dg->samples[i], &agent, now);
+        nf_sample(nf, dg, &dg->samples[i], now);
 }
 
 static void
@@ -555,11 +559,11 @@ nf_stats(void *ctx, FILE *f)
 
     fprintf(f, "netflow v5 export\n");
     fprintf(f, "  flow_samples %llu exported %llu ipv6_not_exportable %llu not_ip %llu"
-        " agents_overflow %llu\n", (unsigned long long)s->flow_samples,
+        " exporters_overflow %llu\n", (unsigned long long)s->flow_samples,
         (unsigned long long)s->exported_samples, (unsigned long long)s->ipv6,
-        (unsigned long long)s->not_ip, (unsigned long long)s->agents_overflow);
+        (unsigned long long)s->not_ip, (unsigned long long)s->exporters_overflow);
     fprintf(f, "  records %llu pending %llu packets %llu queued %d send_errors %llu"
-        " agents %u prescaled_high_rate %llu geoip_as %llu\n",
+        " exporters %u prescaled_high_rate %llu geoip_as %llu\n",
         (unsigned long long)s->records, (unsigned long long)nf->pending,
         (unsigned long long)s->packets, nf->n_queued, (unsigned long long)s->send_errors,
         nf->n_agents, (unsigned long long)s->prescaled_high_rate,
