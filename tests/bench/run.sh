@@ -22,6 +22,10 @@ TMP=$(mktemp -d /tmp/sflowkit-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 F=$TMP/corpus.pcap
+# NetFlow modes export to a real receiver (nfcapd) on this port, if there is one.
+NFPORT=$((40000 + $$ % 20000))
+NFPID=
+trap 'rm -rf "$TMP"; [ -z "$NFPID" ] || kill "$NFPID" 2>/dev/null' EXIT
 
 # The measured programs.  One line per sflowcollect mode: a name, then its
 # arguments ($F is the capture).  Add a mode by adding a line.
@@ -29,6 +33,8 @@ MODES=$(cat <<EOF
 text        -r $F
 line        -l -r $F
 json        -j -r $F
+netflow     -q -r $F -c 127.0.0.1 -d $NFPORT
+netflow-agg -q -r $F -c 127.0.0.1 -d $NFPORT --nf-aggregate
 EOF
 )
 # Baselines: a name, then a whole command line.
@@ -118,6 +124,14 @@ measure_cmd() {
 }
 
 : >"$TMP/rows"
+if command -v nfcapd >/dev/null 2>&1; then
+    mkdir "$TMP/nf"
+    nfcapd -b 127.0.0.1 -p "$NFPORT" -w "$TMP/nf" >"$TMP/nfcapd.log" 2>&1 &
+    NFPID=$!
+    sleep 0.3
+else
+    MODES=$(echo "$MODES" | grep -v '^netflow')
+fi
 echo "$BASELINES" | while read -r name cmd; do
     [ -n "$name" ] || continue
     # shellcheck disable=SC2086
