@@ -47,6 +47,13 @@ AGENT_OBJ     := $(AGENT_SRC:%.c=$(B)/%.o)
 $(AGENT_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null)
 PROGS += $(BIN)/sflow-agent
 
+# sflow-switch and sfctl: switch/ (the emulator's emu_*.c excluded) on the
+# agent core.  sfctl needs nothing but libc.
+SWITCH_SRC    := $(filter-out switch/emu_%.c switch/sfctl.c,$(wildcard switch/*.c))
+SWITCH_OBJ    := $(SWITCH_SRC:%.c=$(B)/%.o)
+SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o,$(SWITCH_OBJ))
+PROGS += $(BIN)/sflow-switch $(BIN)/sfctl
+
 .PHONY: all test unit demo bench fuzz deps clean programs check-clang
 all: programs
 	@mkdir -p bin
@@ -74,11 +81,24 @@ $(BIN)/sflow-agent: $(AGENT_OBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3) $(LDLIBS_ALL)
 
+$(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/libconvert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BIN)/sfctl: $(B)/switch/sfctl.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^
+
 # Unit tests of collector/ modules link those modules' objects too.
 COLLECTOR_LIBOBJ := $(filter-out $(B)/collector/main.o,$(COLLECTOR_OBJ))
 $(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(COLLECTOR_LIBOBJ) $(AGENT_CORE_OBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcmocka $(LDLIBS_ALL)
+
+# Unit tests of switch/ modules link the module under test.
+$(BIN)/test_mac_table: $(B)/switch/mac_table.o
+$(BIN)/test_flow_table: $(B)/switch/flow_table.o $(B)/switch/flow_parse.o
+$(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o: ALL_CFLAGS += -Iswitch
 
 deps:
 	@sh mk/deps.sh
@@ -92,7 +112,7 @@ test: deps
 # The tree must build clean with clang as well as gcc.
 check-clang:
 	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(AGENT_SRC) $(wildcard tests/bench/*.c tests/unit/*.c); do \
-	    clang $(CSTD) $(WARN) -Iconvert -Iagent $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
+	    clang $(CSTD) $(WARN) -Iconvert -Iagent -Iswitch $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
 	@echo "clang: clean"
 
 # libFuzzer harnesses, built with clang.

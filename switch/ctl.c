@@ -1,0 +1,797 @@
+/*
+ * ctl: control socket and command interpreter; see ctl.h.
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "bridge.h"
+#include "flow_parse.h"
+#include "log.h"
+#include "sflow_dp.h"
+
+struct cmd_ctx {
+    struct sw *sw;
+    FILE *out, *err;
+    bool may_exist, if_exists, strict, restoring;
+};
+
+static struct bridge *
+need_bridge(struct cmd_ctx *c, const char *name)
+{
+    struct bridge *br = sw_find_bridge(c->sw, name);
+
+    if (br == NULL)
+        fprintf(c->err, "no bridge named %s\n", name);
+    return br;
+}
+
+static int
+parse_u32(const char *s, uint32_t max, uint32_t *v)
+{
+    char *end;
+    unsigned long long x;
+
+    if (*s < '0' || *s > '9')
+        return EINVAL;
+    errno = 0;
+    x = strtoull(s, &end, 10);
+    if (errno || *end || x > max)
+        return EINVAL;
+    *v = (uint32_t)x;
+    return 0;
+}
+
+/* Applies port settings "tag=N", "trunks=L", "ofport=N" to 'vc'/'ofport'. */
+static int
+port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *ofport)
+{
+    const char *eq = strchr(kv, '=');
+    const char *v = eq ? eq + 1 : "";
+    size_t n = eq ? (size_t)(eq - kv) : strlen(kv);
+
+    if (n == 3 && strncmp(kv, "tag", 3) == 0) {
+        if (strcmp(v, "[]") == 0 || *v == '\0') {
+            vc->tag = 0;
+            return 0;
+        }
+        if (vlan_parse_id(v, false, &vc->tag) != 0) {
+            fprintf(c->err, "tag: \"%s\" is not a VLAN id 1-4095\n", v);
+            return EINVAL;
+        }
+        return 0;
+    }
+    if (n == 6 && strncmp(kv, "trunks", 6) == 0) {
+        if (vlan_parse_trunks(vc, v) != 0) {
+            fprintf(c->err, "trunks: \"%s\" is not a list of VLAN ids 1-4095 (e.g. 10,20,30-40)\n", v);
+            return EINVAL;
+        }
+        return 0;
+    }
+    if (ofport && ((n == 6 && strncmp(kv, "ofport", 6) == 0) ||
+        (n == 14 && strncmp(kv, "ofport_request", 14) == 0))) {
+        if (parse_u32(v, BRIDGE_MAX_OFPORT, ofport) != 0 || *ofport == 0) {
+            fprintf(c->err, "ofport: \"%s\" is not 1-%d\n", v, BRIDGE_MAX_OFPORT);
+            return EINVAL;
+        }
+        return 0;
+    }
+    fprintf(c->err, "unknown port setting \"%s\" (tag=N, trunks=LIST%s)\n", kv,
+        ofport ? ", ofport=N" : "");
+    return EINVAL;
+}
+
+static void
+describe_vlan(FILE *f, const struct vlan_cfg *vc)
+{
+    char buf[256];
+
+    if (vc->tag)
+        fprintf(f, ", tag=%u", vc->tag);
+    if (vc->has_trunks) {
+        vlan_format_trunks(vc, buf, sizeof(buf));
+        fprintf(f, ", trunks=%s", buf);
+    }
+}
+
+/* ---- commands ---- */
+
+static int
+cmd_add_br(struct cmd_ctx *c, int argc, char **argv)
+{
+    int e;
+
+    (void)argc;
+    if (sw_find_bridge(c->sw, argv[1]) && c->may_exist)
+        return CTL_OK;
+    if (sw_find_port(c->sw, argv[1])) {
+        fprintf(c->err, "cannot create a bridge named %s because a port named %s already exists\n",
+            argv[1], argv[1]);
+        return CTL_ERROR;
+    }
+    if ((e = sw_add_bridge(c->sw, argv[1], NULL)) != 0) {
+        if (e == EEXIST)
+            fprintf(c->err, "cannot create a bridge named %s because a bridge named %s already exists\n",
+                argv[1], argv[1]);
+        else if (e == EINVAL)
+            fprintf(c->err, "invalid bridge name \"%s\" (1-%d characters, no spaces or slashes)\n",
+                argv[1], BRIDGE_NAME_MAX - 1);
+        else
+            fprintf(c->err, "cannot create bridge %s: %s\n", argv[1], strerror(e));
+        return CTL_ERROR;
+    }
+    return CTL_OK;
+}
+
+static int
+cmd_del_br(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = sw_find_bridge(c->sw, argv[1]);
+
+    (void)argc;
+    if (br == NULL) {
+        if (c->if_exists)
+            return CTL_OK;
+        fprintf(c->err, "no bridge named %s\n", argv[1]);
+        return CTL_ERROR;
+    }
+    sw_del_bridge(c->sw, br);
+    return CTL_OK;
+}
+
+static int
+cmd_list_br(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    for (size_t i = 0; i < c->sw->n_br; i++)
+        fprintf(c->out, "%s\n", c->sw->br[i]->name);
+    return CTL_OK;
+}
+
+static int
+cmd_br_exists(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    return sw_find_bridge(c->sw, argv[1]) ? CTL_OK : CTL_NO;
+}
+
+static int
+cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+
+    (void)argc;
+    if (br == NULL)
+        return CTL_ERROR;
+    for (size_t i = 0; i < br->n_ports; i++)
+        fprintf(c->out, "%s\n", br->ports[i]->name);
+    return CTL_OK;
+}
+
+static int
+cmd_add_port(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+    struct vlan_cfg vc;
+    uint32_t ofport = 0;
+    char msg[256];
+    struct port *p;
+
+    if (br == NULL)
+        return CTL_ERROR;
+    if ((p = sw_find_port(c->sw, argv[2])) != NULL && c->may_exist && p->br == br)
+        return CTL_OK;
+    if (sw_find_bridge(c->sw, argv[2])) {
+        fprintf(c->err, "cannot create a port named %s because a bridge named %s already exists\n",
+            argv[2], argv[2]);
+        return CTL_ERROR;
+    }
+    vlan_cfg_init(&vc);
+    for (int i = 3; i < argc; i++)
+        if (port_setting(c, argv[i], &vc, &ofport) != 0)
+            return CTL_ERROR;
+    if (bridge_add_port(br, argv[2], (uint16_t)ofport, &vc, !c->restoring, msg, sizeof(msg)) != 0) {
+        fprintf(c->err, "%s\n", msg);
+        return CTL_ERROR;
+    }
+    return CTL_OK;
+}
+
+static int
+cmd_del_port(struct cmd_ctx *c, int argc, char **argv)
+{
+    const char *ifname = argv[argc - 1];
+    struct port *p = sw_find_port(c->sw, ifname);
+
+    if (argc == 3 && need_bridge(c, argv[1]) == NULL)
+        return CTL_ERROR;
+    if (p == NULL || (argc == 3 && strcmp(p->br->name, argv[1]) != 0)) {
+        if (c->if_exists)
+            return CTL_OK;
+        if (argc == 3)
+            fprintf(c->err, "bridge %s does not have a port %s\n", argv[1], ifname);
+        else
+            fprintf(c->err, "no port named %s\n", ifname);
+        return CTL_ERROR;
+    }
+    bridge_del_port(p->br, p);
+    return CTL_OK;
+}
+
+static int
+cmd_port_to_br(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct port *p = sw_find_port(c->sw, argv[1]);
+
+    (void)argc;
+    if (p == NULL) {
+        fprintf(c->err, "no port named %s\n", argv[1]);
+        return CTL_ERROR;
+    }
+    fprintf(c->out, "%s\n", p->br->name);
+    return CTL_OK;
+}
+
+/* set port IF key=value... */
+static int
+cmd_set(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct port *p;
+    struct vlan_cfg vc;
+
+    if (strcmp(argv[1], "port") != 0 && strcmp(argv[1], "Port") != 0) {
+        fprintf(c->err, "set: only \"set port IF tag=N|trunks=LIST\" is supported\n");
+        return CTL_ERROR;
+    }
+    if ((p = sw_find_port(c->sw, argv[2])) == NULL) {
+        fprintf(c->err, "no port named %s\n", argv[2]);
+        return CTL_ERROR;
+    }
+    vc = p->vlan;
+    for (int i = 3; i < argc; i++)
+        if (port_setting(c, argv[i], &vc, NULL) != 0)
+            return CTL_ERROR;
+    bridge_set_vlan(p, &vc);
+    return CTL_OK;
+}
+
+static void
+show_sflow(FILE *f, const struct sw_sflow *sf)
+{
+    fprintf(f, "    sFlow: targets=");
+    for (size_t i = 0; i < sf->n_targets; i++)
+        fprintf(f, "%s%s", i ? "," : "", sf->targets[i]);
+    fprintf(f, " sampling=%u polling=%u header=%u", sf->sampling, sf->polling, sf->header);
+    if (sf->agent[0])
+        fprintf(f, " agent=%s", sf->agent);
+    fprintf(f, "\n");
+}
+
+static int
+cmd_show(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    for (size_t i = 0; i < c->sw->n_br; i++) {
+        const struct bridge *br = c->sw->br[i];
+
+        fprintf(c->out, "Bridge %s (datapath_id %016llx)\n", br->name, (unsigned long long)br->dpid);
+        if (br->sf.on)
+            show_sflow(c->out, &br->sf);
+        if (br->flows.n)
+            fprintf(c->out, "    flows: %zu\n", br->flows.n);
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct port *p = br->ports[j];
+
+            fprintf(c->out, "    Port %s (ofport %u", p->name, p->ofport);
+            if (p->ring.fd >= 0)
+                fprintf(c->out, ", ifindex %d", p->ifindex);
+            else
+                fprintf(c->out, ", error: %s", p->error);
+            describe_vlan(c->out, &p->vlan);
+            fprintf(c->out, ")\n");
+        }
+    }
+    return CTL_OK;
+}
+
+static int
+cmd_add_flow(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+    struct flow_rule r;
+    char msg[256];
+
+    (void)argc;
+    if (br == NULL)
+        return CTL_ERROR;
+    if (flow_parse(argv[2], FLOW_PARSE_ADD, &r, msg, sizeof(msg)) != 0) {
+        fprintf(c->err, "%s\n", msg);
+        return CTL_ERROR;
+    }
+    for (size_t i = 0; i < r.n_actions; i++) {
+        if (r.actions[i].type == FA_OUTPUT && r.actions[i].arg > BRIDGE_MAX_OFPORT) {
+            fprintf(c->err, "output:%u: port numbers go up to %d\n", r.actions[i].arg, BRIDGE_MAX_OFPORT);
+            return CTL_ERROR;
+        }
+    }
+    if (flow_table_add(&br->flows, &r, c->sw->now_ms) != 0) {
+        fprintf(c->err, "out of memory\n");
+        return CTL_ERROR;
+    }
+    c->sw->config_gen++;
+    return CTL_OK;
+}
+
+static int
+cmd_del_flows(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+    struct flow_rule r;
+    char msg[256];
+
+    if (br == NULL)
+        return CTL_ERROR;
+    if (flow_parse(argc > 2 ? argv[2] : "", FLOW_PARSE_DEL, &r, msg, sizeof(msg)) != 0) {
+        fprintf(c->err, "%s\n", msg);
+        return CTL_ERROR;
+    }
+    if (flow_table_del(&br->flows, &r.match, c->strict, r.priority) > 0)
+        c->sw->config_gen++;
+    return CTL_OK;
+}
+
+static int
+cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+    struct flow_rule filter;
+    char msg[256], m[512], a[512];
+
+    if (br == NULL)
+        return CTL_ERROR;
+    if (flow_parse(argc > 2 ? argv[2] : "", FLOW_PARSE_DEL, &filter, msg, sizeof(msg)) != 0) {
+        fprintf(c->err, "%s\n", msg);
+        return CTL_ERROR;
+    }
+    fprintf(c->out, "NXST_FLOW reply: %zu flows\n", br->flows.n);
+    for (size_t i = 0; i < br->flows.n; i++) {
+        const struct flow_rule *r = &br->flows.rules[i];
+        uint64_t d = c->sw->now_ms - r->added_ms;
+
+        if (argc > 2 && !flow_match_key(&filter.match, &r->match.key))
+            continue;
+        flow_format_match(&r->match, m, sizeof(m));
+        flow_format_actions(r, a, sizeof(a));
+        fprintf(c->out, " cookie=0x%llx, duration=%llu.%03llus, table=0, n_packets=%llu, n_bytes=%llu, ",
+            (unsigned long long)r->cookie, (unsigned long long)(d / 1000),
+            (unsigned long long)(d % 1000), (unsigned long long)r->n_packets,
+            (unsigned long long)r->n_bytes);
+        if (r->idle_timeout)
+            fprintf(c->out, "idle_timeout=%u, ", r->idle_timeout);
+        if (r->hard_timeout)
+            fprintf(c->out, "hard_timeout=%u, ", r->hard_timeout);
+        fprintf(c->out, "priority=%u%s%s actions=%s\n", r->priority, m[0] ? "," : "", m, a);
+    }
+    return CTL_OK;
+}
+
+static int
+cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+    size_t n = 0;
+
+    if (br == NULL)
+        return CTL_ERROR;
+    for (size_t i = 0; i < br->n_ports; i++)
+        if (argc < 3 || strcmp(argv[2], br->ports[i]->name) == 0 ||
+            (unsigned)atoi(argv[2]) == br->ports[i]->ofport)
+            n++;
+    if (argc >= 3 && n == 0) {
+        fprintf(c->err, "bridge %s has no port %s\n", br->name, argv[2]);
+        return CTL_ERROR;
+    }
+    fprintf(c->out, "OFPST_PORT reply: %zu ports\n", n);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct port *p = br->ports[i];
+        const struct port_stats *s = &p->st;
+
+        if (argc >= 3 && strcmp(argv[2], p->name) != 0 && (unsigned)atoi(argv[2]) != p->ofport)
+            continue;
+        fprintf(c->out, "  port %2u: rx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, frame=0, over=0, crc=0\n",
+            p->ofport, (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
+            (unsigned long long)(s->rx_dropped + p->ring_drops), (unsigned long long)s->rx_errors);
+        fprintf(c->out, "           tx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, coll=0\n",
+            (unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
+            (unsigned long long)s->tx_dropped, (unsigned long long)s->tx_errors);
+        fprintf(c->out, "           rx ucast=%llu, mcast=%llu, bcast=%llu; tx ucast=%llu, mcast=%llu, bcast=%llu (%s)\n",
+            (unsigned long long)s->rx_ucast, (unsigned long long)s->rx_mcast,
+            (unsigned long long)s->rx_bcast, (unsigned long long)s->tx_ucast,
+            (unsigned long long)s->tx_mcast, (unsigned long long)s->tx_bcast, p->name);
+    }
+    return CTL_OK;
+}
+
+struct fdb_ctx {
+    FILE *out;
+    const struct bridge *br;
+    uint64_t now;
+};
+
+static void
+fdb_line(void *arg, const struct mac_entry *e)
+{
+    struct fdb_ctx *f = arg;
+
+    fprintf(f->out, "%5u  %4u  %02x:%02x:%02x:%02x:%02x:%02x  %3llu\n", e->port, e->vlan,
+        e->mac[0], e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5],
+        (unsigned long long)((f->now - e->seen_ms) / 1000));
+}
+
+static int
+cmd_fdb_show(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+    struct fdb_ctx f;
+
+    (void)argc;
+    if (br == NULL)
+        return CTL_ERROR;
+    f.out = c->out;
+    f.br = br;
+    f.now = c->sw->now_ms;
+    fprintf(c->out, " port  VLAN  MAC                Age\n");
+    mac_table_foreach(&br->mac, c->sw->now_ms, fdb_line, &f);
+    return CTL_OK;
+}
+
+/* Value of "key=value" with optional double quotes removed (ovs-vsctl style). */
+static const char *
+unquote(char *v)
+{
+    size_t n = strlen(v);
+
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        v[n - 1] = '\0';
+        return v + 1;
+    }
+    return v;
+}
+
+static int
+cmd_set_sflow(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+    struct sw_sflow cfg;
+    char msg[256];
+
+    if (br == NULL)
+        return CTL_ERROR;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.sampling = br->sf.on ? br->sf.sampling : SFDP_DEFAULT_SAMPLING;
+    cfg.polling = br->sf.on ? br->sf.polling : SFDP_DEFAULT_POLLING;
+    cfg.header = br->sf.on ? br->sf.header : SFDP_DEFAULT_HEADER;
+    if (br->sf.on) {
+        memcpy(cfg.agent, br->sf.agent, sizeof(cfg.agent));
+        memcpy(cfg.targets, br->sf.targets, sizeof(cfg.targets));
+        cfg.n_targets = br->sf.n_targets;
+    }
+    bool new_targets = false;
+    for (int i = 2; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        const char *v;
+
+        if (eq == NULL) {
+            fprintf(c->err, "set-sflow: \"%s\" is not KEY=VALUE\n", argv[i]);
+            return CTL_ERROR;
+        }
+        *eq = '\0';
+        v = unquote(eq + 1);
+        if (strcmp(argv[i], "target") == 0 || strcmp(argv[i], "targets") == 0) {
+            char *list = strdup(v), *save = NULL, *t;
+
+            if (list == NULL)
+                return CTL_ERROR;
+            if (!new_targets)
+                cfg.n_targets = 0;
+            new_targets = true;
+            for (t = strtok_r(list, ", []\"", &save); t; t = strtok_r(NULL, ", []\"", &save)) {
+                if (cfg.n_targets == SW_SFLOW_MAX_TARGETS || strlen(t) >= SENDER_NAME_MAX) {
+                    fprintf(c->err, "set-sflow: too many or too long targets\n");
+                    free(list);
+                    return CTL_ERROR;
+                }
+                snprintf(cfg.targets[cfg.n_targets++], SENDER_NAME_MAX, "%s", t);
+            }
+            free(list);
+        } else if (strcmp(argv[i], "sampling") == 0) {
+            if (parse_u32(v, SAMPLER_MAX_RATE, &cfg.sampling) != 0) {
+                fprintf(c->err, "sampling: \"%s\" is not 0-%u\n", v, SAMPLER_MAX_RATE);
+                return CTL_ERROR;
+            }
+        } else if (strcmp(argv[i], "polling") == 0) {
+            if (parse_u32(v, 86400, &cfg.polling) != 0) {
+                fprintf(c->err, "polling: \"%s\" is not 0-86400 seconds\n", v);
+                return CTL_ERROR;
+            }
+        } else if (strcmp(argv[i], "header") == 0) {
+            if (parse_u32(v, SFDP_MAX_HEADER, &cfg.header) != 0) {
+                fprintf(c->err, "header: \"%s\" is not 32-%d bytes\n", v, SFDP_MAX_HEADER);
+                return CTL_ERROR;
+            }
+        } else if (strcmp(argv[i], "agent") == 0) {
+            if (strlen(v) >= sizeof(cfg.agent)) {
+                fprintf(c->err, "agent: too long\n");
+                return CTL_ERROR;
+            }
+            snprintf(cfg.agent, sizeof(cfg.agent), "%s", v);
+        } else {
+            fprintf(c->err, "set-sflow: unknown setting \"%s\" (target, sampling, polling, header, agent)\n",
+                argv[i]);
+            return CTL_ERROR;
+        }
+    }
+    if (sfdp_configure(br, &cfg, msg, sizeof(msg)) != 0) {
+        fprintf(c->err, "set-sflow: %s\n", msg);
+        return CTL_ERROR;
+    }
+    return CTL_OK;
+}
+
+static int
+cmd_clear_sflow(struct cmd_ctx *c, int argc, char **argv)
+{
+    struct bridge *br = need_bridge(c, argv[1]);
+
+    (void)argc;
+    if (br == NULL)
+        return CTL_ERROR;
+    sfdp_clear(br);
+    return CTL_OK;
+}
+
+struct command {
+    const char *name;
+    int min_args, max_args;     /* Words after the name. */
+    const char *usage;
+    int (*fn)(struct cmd_ctx *, int, char **);
+};
+
+static const struct command commands[] = {
+    { "add-br", 1, 1, "add-br BRIDGE", cmd_add_br },
+    { "del-br", 1, 1, "del-br BRIDGE", cmd_del_br },
+    { "list-br", 0, 0, "list-br", cmd_list_br },
+    { "br-exists", 1, 1, "br-exists BRIDGE", cmd_br_exists },
+    { "list-ports", 1, 1, "list-ports BRIDGE", cmd_list_ports },
+    { "add-port", 2, 5, "add-port BRIDGE IFACE [tag=N] [trunks=LIST] [ofport=N]", cmd_add_port },
+    { "del-port", 1, 2, "del-port [BRIDGE] IFACE", cmd_del_port },
+    { "port-to-br", 1, 1, "port-to-br IFACE", cmd_port_to_br },
+    { "set", 3, 6, "set port IFACE tag=N|trunks=LIST", cmd_set },
+    { "show", 0, 0, "show", cmd_show },
+    { "add-flow", 2, 2, "add-flow BRIDGE FLOW", cmd_add_flow },
+    { "del-flows", 1, 2, "del-flows BRIDGE [MATCH]", cmd_del_flows },
+    { "dump-flows", 1, 2, "dump-flows BRIDGE [MATCH]", cmd_dump_flows },
+    { "dump-ports", 1, 2, "dump-ports BRIDGE [PORT]", cmd_dump_ports },
+    { "fdb-show", 1, 1, "fdb-show BRIDGE", cmd_fdb_show },
+    { "set-sflow", 1, CTL_MAX_ARGS, "set-sflow BRIDGE target=HOST:PORT [sampling=N] [polling=S] [header=B] [agent=IF]",
+        cmd_set_sflow },
+    { "clear-sflow", 1, 1, "clear-sflow BRIDGE", cmd_clear_sflow },
+};
+
+int
+ctl_exec(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restoring)
+{
+    struct cmd_ctx c;
+    int i = 0;
+
+    memset(&c, 0, sizeof(c));
+    c.sw = sw;
+    c.out = out;
+    c.err = err;
+    c.restoring = restoring != 0;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--may-exist") == 0)
+            c.may_exist = true;
+        else if (strcmp(argv[i], "--if-exists") == 0)
+            c.if_exists = true;
+        else if (strcmp(argv[i], "--strict") == 0)
+            c.strict = true;
+        else {
+            fprintf(err, "unknown option %s\n", argv[i]);
+            return CTL_ERROR;
+        }
+    }
+    if (i == argc) {
+        fprintf(err, "missing command\n");
+        return CTL_ERROR;
+    }
+    for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
+        const struct command *cmd = &commands[k];
+        int n = argc - i - 1;
+
+        if (strcmp(cmd->name, argv[i]) != 0)
+            continue;
+        if (n < cmd->min_args || n > cmd->max_args) {
+            fprintf(err, "'%s' command takes %s arguments (usage: %s)\n", cmd->name,
+                n < cmd->min_args ? "more" : "fewer", cmd->usage);
+            return CTL_ERROR;
+        }
+        return cmd->fn(&c, n + 1, argv + i);
+    }
+    fprintf(err, "unknown command '%s'\n", argv[i]);
+    return CTL_ERROR;
+}
+
+/* ---- the socket ---- */
+
+static int
+mkdirs(const char *path)
+{
+    char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    char *s;
+
+    snprintf(buf, sizeof(buf), "%s", path);
+    s = strrchr(buf, '/');
+    if (s == NULL || s == buf)
+        return 0;
+    *s = '\0';
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int
+ctl_listen(const char *path)
+{
+    struct sockaddr_un sun;
+    int fd, probe, e;
+
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(sun.sun_path, path);
+    if (mkdirs(path) < 0)
+        return -1;
+    /* A socket file nobody answers on is left over from a crash: replace it. */
+    probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe >= 0) {
+        if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+            close(probe);
+            errno = EADDRINUSE;
+            return -1;
+        }
+        close(probe);
+    }
+    unlink(path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return -1;
+    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 16) < 0) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    chmod(path, 0600);
+    return fd;
+}
+
+/* Reads the request (until EOF, at most a second); returns its length or -1. */
+static ssize_t
+read_request(int fd, char *buf, size_t cap)
+{
+    size_t n = 0;
+
+    for (;;) {
+        struct pollfd pfd = { fd, POLLIN, 0 };
+        ssize_t r;
+
+        if (poll(&pfd, 1, 1000) <= 0)
+            return -1;
+        r = read(fd, buf + n, cap - n);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return (ssize_t)n;
+        n += (size_t)r;
+        if (n == cap)
+            return -1;
+    }
+}
+
+static void
+write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno == EAGAIN) {
+            struct pollfd pfd = { fd, POLLOUT, 0 };
+
+            if (poll(&pfd, 1, 1000) <= 0)
+                return;
+            continue;
+        }
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+void
+ctl_serve(struct sw *sw, int lfd)
+{
+    static char req[CTL_MAX_REQUEST];
+    char *argv[CTL_MAX_ARGS + 1];
+    char *obuf = NULL, *ebuf = NULL;
+    size_t olen = 0, elen = 0;
+    FILE *out, *err;
+    ssize_t n;
+    int fd, argc = 0, st;
+    char head[16];
+
+    fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    n = read_request(fd, req, sizeof(req) - 1);
+    if (n <= 0) {
+        close(fd);
+        return;
+    }
+    req[n] = '\0';
+    for (char *p = req; p < req + n && argc < CTL_MAX_ARGS; p += strlen(p) + 1)
+        argv[argc++] = p;
+    argv[argc] = NULL;
+    out = open_memstream(&obuf, &olen);
+    err = open_memstream(&ebuf, &elen);
+    if (out == NULL || err == NULL) {
+        if (out)
+            fclose(out);
+        if (err)
+            fclose(err);
+        free(obuf);
+        free(ebuf);
+        close(fd);
+        return;
+    }
+    st = ctl_exec(sw, argc, argv, out, err, 0);
+    fclose(out);
+    fclose(err);
+    if (st == CTL_ERROR)
+        log_info("ctl: %s: %.*s", argv[0], (int)(elen && ebuf[elen - 1] == '\n' ? elen - 1 : elen), ebuf);
+    snprintf(head, sizeof(head), "%d\n", st);
+    write_all(fd, head, strlen(head));
+    if (st == CTL_OK)
+        write_all(fd, obuf, olen);
+    else
+        write_all(fd, ebuf, elen);
+    free(obuf);
+    free(ebuf);
+    close(fd);
+}

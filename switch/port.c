@@ -1,0 +1,155 @@
+/*
+ * port: interface open/close and counters; see port.h.
+ */
+#include "port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Brings interface 'name' up, as ovs-vswitchd does with its ports; 0 or an errno. */
+static int
+set_up(const char *name)
+{
+    struct ifreq ifr;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), e = 0;
+
+    if (fd < 0)
+        return errno;
+
+    memset(&ifr, 0, sizeof(ifr));
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+        e = errno;
+    else if (!(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+            e = errno;
+    }
+    close(fd);
+    return e;
+}
+
+bool
+port_check(struct port *p)
+{
+    int err = 0;
+    socklen_t len = sizeof(err);
+    unsigned idx;
+
+    /* Reading SO_ERROR clears it (ENETDOWN when the link went down and up). */
+    (void)getsockopt(p->ring.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    idx = if_nametoindex(p->name);
+    if (idx != 0 && (int)idx == p->ifindex)
+        return true;
+    port_close(p);
+    snprintf(p->error, sizeof(p->error), "interface lost");
+    return false;
+}
+
+int
+port_open(struct port *p)
+{
+    const char *what = "";
+    unsigned idx;
+    int e;
+
+    if (p->ring.fd >= 0)
+        return 0;
+    idx = if_nametoindex(p->name);
+    if (idx == 0) {
+        e = errno;
+        snprintf(p->error, sizeof(p->error), "no such interface");
+        return e == 0 ? ENODEV : e;
+    }
+    p->ifindex = (int)idx;
+    /* Up before bind: a packet socket bound to a down interface reports ENETDOWN. */
+    if ((e = set_up(p->name)) != 0) {
+        snprintf(p->error, sizeof(p->error), "cannot bring it up: %s", strerror(e));
+        return e;
+    }
+    if ((e = ring_open(&p->ring, p->ifindex, &what)) != 0) {
+        snprintf(p->error, sizeof(p->error), "%s: %s", what, strerror(e));
+        return e;
+    }
+    p->error[0] = '\0';
+    p->tx.n = 0;
+    return 0;
+}
+
+void
+port_close(struct port *p)
+{
+    ring_close(&p->ring);
+    p->tx.n = 0;
+}
+
+void
+port_retry(struct port *p, uint64_t now_ms)
+{
+    if (p->ring.fd >= 0 || now_ms < p->retry_ms)
+        return;
+    p->retry_ms = now_ms + 1000;
+    (void)port_open(p);
+}
+
+static void
+count_tx(struct port_stats *st, uint32_t bytes, uint16_t segs, uint8_t cast)
+{
+    st->tx_packets += segs;
+    st->tx_bytes += bytes;
+    if (cast == CAST_UCAST)
+        st->tx_ucast += segs;
+    else if (cast == CAST_MCAST)
+        st->tx_mcast += segs;
+    else
+        st->tx_bcast += segs;
+}
+
+void
+port_flush(struct port *p)
+{
+    bool sent[RING_TX_BATCH];
+    unsigned n = p->tx.n;
+
+    if (n == 0)
+        return;
+    ring_tx_flush(&p->ring, &p->tx, sent);
+    for (unsigned i = 0; i < n; i++) {
+        if (sent[i])
+            count_tx(&p->st, p->tx_bytes[i], p->tx_segs[i], p->tx_cast[i]);
+        else
+            p->st.tx_dropped += p->tx_segs[i];
+    }
+}
+
+void
+port_records(const struct port *p, struct records_port *rp)
+{
+    const struct port_stats *st = &p->st;
+
+    records_port_unknown(rp);
+    rp->ifindex = (uint32_t)p->ifindex;
+    rp->iftype = RECORDS_IFTYPE_ETHERNET;
+    rp->speed = 0;
+    rp->direction = 1;
+    rp->status = p->ring.fd >= 0 ? 3 : 0;
+    rp->in_octets = st->rx_bytes;
+    rp->in_ucast = (uint32_t)st->rx_ucast;
+    rp->in_mcast = (uint32_t)st->rx_mcast;
+    rp->in_bcast = (uint32_t)st->rx_bcast;
+    rp->in_discards = (uint32_t)(st->rx_dropped + p->ring_drops);
+    rp->in_errors = (uint32_t)st->rx_errors;
+    rp->in_unknown = 0;
+    rp->out_octets = st->tx_bytes;
+    rp->out_ucast = (uint32_t)st->tx_ucast;
+    rp->out_mcast = (uint32_t)st->tx_mcast;
+    rp->out_bcast = (uint32_t)st->tx_bcast;
+    rp->out_discards = (uint32_t)st->tx_dropped;
+    rp->out_errors = (uint32_t)st->tx_errors;
+    rp->promisc = 1;
+    snprintf(rp->name, sizeof(rp->name), "%s", p->name);
+}

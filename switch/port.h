@@ -1,0 +1,37 @@
+/*
+ * port: a switch port's interface: opening its ring (bringing the
+ * interface up first), closing it, and its counters as sFlow records.
+ */
+#ifndef SFK_PORT_H
+#define SFK_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "records.h"
+#include "sw.h"
+
+/*
+ * Opens 'p''s interface by name.  Returns 0, or an errno with the reason
+ * in 'p->error' (the port then stays closed; see port_retry()).
+ */
+int port_open(struct port *p);
+void port_close(struct port *p);
+
+/*
+ * After an error on 'p''s socket: clears it and returns true if the
+ * interface is still there; else closes the port (to be retried) and
+ * returns false.
+ */
+bool port_check(struct port *p);
+
+/* Tries again to open a closed port whose retry time passed at 'now_ms'. */
+void port_retry(struct port *p, uint64_t now_ms);
+
+/* Fills 'rp' with 'p''s counters (if_counters, ethernet unknown, port_name). */
+void port_records(const struct port *p, struct records_port *rp);
+
+/* Sends the frames queued on 'p'; counts what went and what did not. */
+void port_flush(struct port *p);
+
+#endif /* SFK_PORT_H */

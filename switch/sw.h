@@ -1,0 +1,103 @@
+/*
+ * sw: the objects of one sflow-switch process: the switch (a set of
+ * bridges), each bridge (ports, MAC table, flow table, sFlow settings),
+ * each port (an AF_PACKET ring on an interface, VLAN settings, counters,
+ * sampler and counter poller).
+ *
+ * Everything runs in one thread: the forwarding loop, the control socket
+ * and the timers, so nothing here is locked.
+ */
+#ifndef SFK_SW_H
+#define SFK_SW_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "datagram.h"
+#include "flow_table.h"
+#include "mac_table.h"
+#include "poller.h"
+#include "ring.h"
+#include "rng.h"
+#include "sampler.h"
+#include "sender.h"
+#include "vlan.h"
+
+#define SW_MAX_BRIDGES 256
+#define BRIDGE_MAX_PORTS 256
+#define BRIDGE_MAX_OFPORT 1023          /* OpenFlow port numbers 1..this. */
+#define BRIDGE_NAME_MAX 16              /* Same limit as an interface name. */
+#define SW_SFLOW_MAX_TARGETS 8
+#define SW_SFLOW_AGENT_MAX 64
+
+struct port_stats {
+    uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
+    uint64_t rx_ucast, rx_mcast, rx_bcast;
+    uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
+    uint64_t tx_ucast, tx_mcast, tx_bcast;
+};
+
+enum cast { CAST_UCAST, CAST_MCAST, CAST_BCAST };
+
+struct bridge;
+
+struct port {
+    char name[IF_NAMESIZE];
+    int ifindex;                /* 0 while the interface is missing. */
+    uint16_t ofport;
+    struct bridge *br;
+    struct vlan_cfg vlan;
+    struct ring ring;           /* ring.fd < 0 while not open. */
+    char error[128];            /* Why it is not open. */
+    uint64_t retry_ms;          /* When to try opening it again. */
+
+    struct ring_tx tx;
+    uint32_t tx_bytes[RING_TX_BATCH];   /* Per queued message, for the counters. */
+    uint16_t tx_segs[RING_TX_BATCH];
+    uint8_t tx_cast[RING_TX_BATCH];
+    struct port *dirty_next;    /* On the switch's list of ports with queued frames. */
+    bool dirty;
+
+    struct port_stats st;
+    uint64_t ring_drops;        /* Frames the kernel dropped for lack of ring space. */
+    struct sampler smp;
+    struct poller_src poll;
+};
+
+struct sw_sflow {
+    bool on;
+    uint32_t sampling, polling, header;
+    char agent[SW_SFLOW_AGENT_MAX];     /* Interface name or address; "" = any. */
+    char targets[SW_SFLOW_MAX_TARGETS][SENDER_NAME_MAX];
+    size_t n_targets;
+    struct dgram *dg;
+    struct sender snd;
+    struct sflow_addr agent_addr;
+};
+
+struct bridge {
+    char name[BRIDGE_NAME_MAX];
+    struct port *ports[BRIDGE_MAX_PORTS];       /* In the order they were added. */
+    size_t n_ports;
+    struct port *by_ofport[BRIDGE_MAX_OFPORT + 1];
+    struct mac_table mac;
+    struct flow_table flows;
+    struct sw_sflow sf;
+    uint64_t dpid;              /* OpenFlow datapath id (from the name). */
+    struct sw *sw;
+};
+
+struct sw {
+    struct bridge *br[SW_MAX_BRIDGES];
+    size_t n_br;
+    uint64_t now_ms;            /* CLOCK_MONOTONIC, refreshed by the loop. */
+    uint64_t boot_ms;
+    struct rng rng;
+    uint32_t config_gen;        /* Bumped on every configuration change. */
+    struct port *dirty;         /* Ports with frames queued for transmit. */
+    uint8_t hdr[256 + 4];       /* Scratch for a sampled header. */
+};
+
+#endif /* SFK_SW_H */
