@@ -47,6 +47,13 @@ AGENT_OBJ     := $(AGENT_SRC:%.c=$(B)/%.o)
 $(AGENT_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null)
 PROGS += $(BIN)/sflow-agent
 
+# sflow-emu: the emulator (switch/emu_*.c); libnl for links, libedit for its CLI.
+EMU_PKGS       = libnl-3.0 libnl-route-3.0 libedit
+EMU_SRC       := $(wildcard switch/emu_*.c)
+EMU_OBJ       := $(EMU_SRC:%.c=$(B)/%.o)
+$(EMU_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(EMU_PKGS) 2>/dev/null)
+PROGS += $(BIN)/sflow-emu
+
 # sflow-switch and sfctl: switch/ (the emulator's emu_*.c excluded) on the
 # agent core.  sfctl needs nothing but libc.
 SWITCH_SRC    := $(filter-out switch/emu_%.c switch/sfctl.c,$(wildcard switch/*.c))
@@ -88,6 +95,10 @@ $(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/libconvert.a
 $(BIN)/sfctl: $(B)/switch/sfctl.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^
+
+$(BIN)/sflow-emu: $(EMU_OBJ) $(B)/libconvert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(EMU_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3 -ledit) $(LDLIBS_ALL)
 
 # Unit tests of collector/ modules link those modules' objects too.
 COLLECTOR_LIBOBJ := $(filter-out $(B)/collector/main.o,$(COLLECTOR_OBJ))

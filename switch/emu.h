@@ -1,0 +1,199 @@
+/*
+ * emu: the sflow-emu emulator's shared types.  One run owns a prefix
+ * ("sfe" + a small run number); every namespace, interface and process it
+ * makes carries or is recorded under that prefix, so teardown and
+ * `sflow-emu --cleanup` touch nothing else.
+ *
+ * Files: emu_topo.c (topologies and the topology file), emu_netns.c (host
+ * namespaces), emu_link.c (veths, bridges, batched rtnetlink), emu_run.c
+ * (run registry, child processes, cleanup), emu_traffic.c (traffic with
+ * exact accounting), emu_report.c (sFlow estimates against the truth),
+ * emu_cli.c (the interactive CLI), emu_main.c (options and orchestration).
+ */
+#ifndef SFK_EMU_H
+#define SFK_EMU_H
+
+#include <net/if.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define EMU_RUN_DIR "/run/sflowkit-emu"
+#define EMU_NETNS_DIR "/run/netns"
+#define EMU_PREFIX_BASE "sfe"
+#define EMU_MAX_RUNS 100
+/* Link group of a run's root-namespace interfaces: one RTM_DELLINK removes them all. */
+#define EMU_GROUP_BASE 0x5fe00000u
+#define EMU_MAX_VLANS 8
+
+struct nlbatch;
+
+enum emu_kind { EMU_HOST, EMU_SWITCH };
+
+struct emu_node {
+    char name[16];              /* h1, s1, or a name from the topology file. */
+    enum emu_kind kind;
+    uint32_t ip;                /* Host order; hosts only. */
+    int plen;                   /* Prefix length of 'ip'. */
+    uint8_t mac[6];
+    int nports;                 /* Switches: ports numbered 1..nports. */
+    int netns_fd;               /* Hosts: while building, else -1. */
+    struct nlbatch *nlb;        /* Hosts: rtnetlink in its namespace, while building. */
+    int ifindex;                /* Switches: bridge ifindex (bridge mode). */
+    int uplink;                 /* Hosts: index of its link. */
+};
+
+struct emu_link {
+    int a, b;                   /* Node indexes; a host is always 'a'. */
+    int a_port, b_port;         /* Switch port numbers (0 for a host end). */
+    char a_if[IF_NAMESIZE];     /* Interface names: a host end lives in its */
+    char b_if[IF_NAMESIZE];     /* namespace, switch ends in the root one. */
+    int a_ifindex, b_ifindex;   /* Root-namespace ifindexes (0 for a host end). */
+    int vlan;                   /* Access VLAN of a host's switch port; 0 none. */
+    int trunk[EMU_MAX_VLANS];   /* Switch-switch: VLANs carried; none = all. */
+    int ntrunk;
+    bool down;
+};
+
+struct emu_topo {
+    struct emu_node *node;
+    int nnodes, nhosts, nswitches;
+    struct emu_link *link;
+    int nlinks;
+    char desc[128];             /* "tree,2,2" or the file name. */
+    bool has_vlans;
+};
+
+/* emu_topo.c */
+int topo_build(struct emu_topo *, const char *spec, char *err, size_t errlen);
+int topo_load(struct emu_topo *, const char *path, char *err, size_t errlen);
+void topo_free(struct emu_topo *);
+int topo_find(const struct emu_topo *, const char *name);
+int topo_host(const struct emu_topo *, int nth);   /* Node index of the nth host. */
+void topo_name_links(struct emu_topo *, const char *prefix);
+void topo_print_nodes(const struct emu_topo *, FILE *);
+void topo_print_net(const struct emu_topo *, FILE *);
+void topo_print_links(const struct emu_topo *, FILE *);
+void topo_print_dump(const struct emu_topo *, const char *prefix, FILE *);
+char *topo_ipstr(uint32_t ip, char *buf, size_t len);
+
+/* emu_netns.c */
+int netns_prepare_dir(void);
+int netns_create(const char *name, int *fd);
+int netns_remove(const char *name);
+int netns_enter(const char *name);
+int netns_list_prefix(const char *prefix, char names[][64], int max);
+
+/* emu_link.c */
+int link_open(struct nlbatch **, int netns_fd);
+void link_close(struct nlbatch *);
+int link_build(struct emu_topo *, const char *prefix, uint32_t group, bool bridges,
+    char *err, size_t errlen);
+int link_configure_hosts(struct emu_topo *, char *err, size_t errlen);
+int link_wait_up(struct emu_topo *, int timeout_ms);
+int link_delete_group(uint32_t group);
+int link_delete_prefix(const char *prefix);
+int link_set_state(struct emu_topo *, int li, bool up);
+int link_rx_stats(struct emu_topo *, uint64_t *pkts, uint64_t *bytes);
+int link_count_prefix(const char *prefix);
+int link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6]);
+
+/* emu_run.c */
+struct emu_run {
+    int id;
+    char prefix[16];            /* "sfe7" */
+    uint32_t group;
+    char dir[64];               /* /run/sflowkit-emu/sfe7 */
+    pid_t pids[64];
+    int npids;
+};
+int run_register(struct emu_run *);
+void run_save(const struct emu_run *, const struct emu_topo *);
+void run_forget(struct emu_run *);
+pid_t run_spawn(struct emu_run *, char *const argv[], const char *log_path, int out_fd);
+void run_stop_children(struct emu_run *);
+int run_cleanup(bool verbose);
+int run_wait_log(const char *path, const char *needle, int timeout_ms);
+
+/* emu_traffic.c */
+enum { FLOW_UDP = 17, FLOW_ICMP = 1, FLOW_TCP = 6 };
+struct emu_flow {
+    int src, dst;               /* Node indexes of hosts. */
+    int proto;
+    uint16_t sport, dport;      /* ICMP: type and code, as sflowtool prints them. */
+    uint32_t size;              /* Frame bytes (UDP: payload + 42). */
+    uint64_t count;             /* Packets to send. */
+    double rate;                /* Packets/s. */
+    double start;               /* Seconds after the start of the run. */
+    /* Truth, filled in by traffic_run(). */
+    uint64_t sent_pkts, sent_bytes;
+    uint64_t rcvd_pkts;
+    bool reply;                 /* The kernel's echo replies to another flow. */
+};
+struct emu_traffic {
+    struct emu_flow *flow;
+    int nflows, cap;
+    double duration;
+};
+int traffic_pairs(struct emu_traffic *, const struct emu_topo *, double duration,
+    double rate, uint32_t size, unsigned seed);
+int traffic_mix(struct emu_traffic *, const struct emu_topo *, double duration,
+    double rate, unsigned seed);
+int traffic_load(struct emu_traffic *, const struct emu_topo *, const char *path,
+    double duration, char *err, size_t errlen);
+int traffic_pings(struct emu_traffic *, const struct emu_topo *, int a, int b, int count);
+int traffic_run(struct emu_traffic *, const struct emu_topo *, const char *prefix,
+    bool static_arp, char *err, size_t errlen);
+void traffic_free(struct emu_traffic *);
+int traffic_pingall(const struct emu_topo *, const char *prefix, int *sent, int *lost,
+    FILE *out);
+
+/* emu_report.c */
+struct emu_report_opts {
+    const char *samples_path;   /* sflowcollect -l output. */
+    const uint64_t *if_pkts;    /* Per node: frames its link's switch end received */
+    const uint64_t *if_bytes;   /* during the traffic (NULL: no check). */
+    int sampling;
+    int top;
+    bool json;
+    FILE *out;
+};
+int report_print(const struct emu_topo *, const struct emu_traffic *,
+    const struct emu_report_opts *);
+
+/* emu_main.c: one run, as the CLI and the scripted tests drive it. */
+enum emu_switch { EMU_SW_BRIDGE, EMU_SW_USER };
+struct emu_ctx {
+    struct emu_topo topo;
+    struct emu_run run;
+    enum emu_switch sw;
+    bool sflow;                 /* Agent and collector running. */
+    int sampling, polling;
+    char bindir[256];           /* Where sflow-agent and sflowcollect are. */
+    const char *targets[8];     /* Extra sFlow collectors (HOST:PORT). */
+    int ntargets;
+    int collector_port;
+    pid_t collector;
+    char samples_path[128];
+    struct emu_traffic traffic; /* The last traffic run, for "report". */
+    uint64_t *if_pkts, *if_bytes;
+    bool have_traffic;
+    const char *traffic_kind;   /* pairs | mix | pingall | flows */
+    const char *flows_file;
+    double duration, rate;
+    uint32_t size;
+    unsigned seed;
+    int top;
+    const char *json_path;
+};
+int emu_traffic_cmd(struct emu_ctx *, const char *kind, const char *file, double duration);
+int emu_report(struct emu_ctx *, bool json, FILE *out);
+void emu_sflow_stats(struct emu_ctx *, FILE *out);
+extern volatile sig_atomic_t emu_stop;
+
+/* emu_cli.c */
+int cli_run(struct emu_ctx *);
+
+#endif /* SFK_EMU_H */

@@ -1,0 +1,626 @@
+/*
+ * sflow-emu: builds an emulated network of hosts (network namespaces) and
+ * switches (Linux bridges sampled by sflow-agent, or sflow-switch), runs
+ * traffic with exact accounting, and reports how close sFlow's estimates
+ * come to the truth.  Mininet's topologies, CLI and --test/--cleanup, for
+ * measuring sampling.  This file: options, the run's life, teardown.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emu.h"
+#include "log.h"
+
+/* One sflow-agent takes at most this many bridges (-b) and ports. */
+#define AGENT_MAX_BRIDGES 64
+#define AGENT_MAX_PORTS 250
+
+volatile sig_atomic_t emu_stop;
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+on_signal(int sig)
+{
+    (void)sig;
+    emu_stop = 1;
+}
+
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+"usage: sflow-emu [--topo SPEC | --topo-file FILE] [options]\n"
+"       sflow-emu --cleanup\n"
+"\n"
+"Builds an emulated network (hosts in network namespaces, veth links, switches\n"
+"sampled with sFlow), generates traffic with exact accounting, and reports sFlow's\n"
+"estimates beside the truth.  Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN).\n"
+"\n"
+"network:\n"
+"  -t, --topo SPEC        single,N | linear,N | tree,DEPTH,FANOUT (default tree,2,2)\n"
+"  -f, --topo-file FILE   hosts, switches, links and VLANs from FILE (sflow-emu(1))\n"
+"      --switch bridge|user  Linux bridges + sflow-agent (default for now), or one\n"
+"                         sflow-switch process (needs sflow-switch, not built yet)\n"
+"sFlow:\n"
+"  -s, --sampling N       sample 1 packet in N (default 64)\n"
+"  -p, --polling S        counter polling interval in seconds (default 5)\n"
+"      --sflow-target H:P also send the sFlow to H:P (repeatable)\n"
+"      --no-sflow         run no agent and no collector\n"
+"traffic:\n"
+"      --traffic KIND     pingall | pairs | mix (default mix)\n"
+"      --flows FILE       the flows listed in FILE instead (sflow-emu(1))\n"
+"  -d, --duration S       seconds of traffic (default 10)\n"
+"  -r, --rate PPS         packets/s in all (pairs, mix; default 2000)\n"
+"      --size BYTES       frame size for pairs (default 500)\n"
+"      --seed N           seed of the mix (default 1)\n"
+"report:\n"
+"      --json FILE        write the accuracy report as JSON to FILE ('-': stdout)\n"
+"      --top N            top talkers shown (default 5)\n"
+"run:\n"
+"      --test build|pingall|traffic   build, do that, tear down (no CLI)\n"
+"      --cli              interactive CLI (the default without --test)\n"
+"      --timings          print setup and teardown seconds on stderr\n"
+"      --cleanup          remove what crashed runs left (only names sfeN...)\n"
+"  -v, --verbose          more messages\n"
+"  -h, --help             this help\n"
+"\n"
+"examples:\n"
+"  sflow-emu --topo tree,2,4 --sampling 64 --test traffic --traffic mix --duration 10\n"
+"  sflow-emu --topo linear,4 --test pingall\n"
+"  sflow-emu --topo single,3 --cli\n");
+}
+
+/* ---- build and teardown ---- */
+
+static int
+free_udp_port(void)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), port = -1;
+
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+        port = ntohs(sa.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* Waits until someone has bound UDP 'port' on 127.0.0.1 (the collector is listening). */
+static int
+wait_bound(int port, int timeout_ms)
+{
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+            .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+        if (fd < 0)
+            return errno;
+        r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+        close(fd);
+        if (r < 0 && errno == EADDRINUSE)
+            return 0;
+        usleep(10000);
+    }
+    return ETIMEDOUT;
+}
+
+static int
+start_sflow(struct emu_ctx *c)
+{
+    char path[300], log[160], port[16], target[32], rate[16], poll[16];
+    char *argv[16 + 2 * AGENT_MAX_BRIDGES];
+    int fd, sw = 0, nagents = 0;
+
+    snprintf(path, sizeof(path), "%s/sflowcollect", c->bindir);
+    if (access(path, X_OK) != 0) {
+        log_warnx("%s not found: build it with 'make', or use --no-sflow", path);
+        return ENOENT;
+    }
+    if ((c->collector_port = free_udp_port()) < 0)
+        return EADDRNOTAVAIL;
+    snprintf(c->samples_path, sizeof(c->samples_path), "%s/samples.csv", c->run.dir);
+    snprintf(log, sizeof(log), "%s/collector.log", c->run.dir);
+    snprintf(port, sizeof(port), "%d", c->collector_port);
+    if ((fd = open(c->samples_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+        return errno;
+    argv[0] = path;
+    argv[1] = "-p";
+    argv[2] = port;
+    argv[3] = "-b";
+    argv[4] = "127.0.0.1";
+    argv[5] = "-l";
+    argv[6] = "--stats";
+    argv[7] = NULL;
+    c->collector = run_spawn(&c->run, argv, log, fd);
+    close(fd);
+    if (c->collector < 0 || wait_bound(c->collector_port, 5000) != 0) {
+        log_warnx("sflowcollect did not start; see %s", log);
+        return EIO;
+    }
+    if (c->sw != EMU_SW_BRIDGE)
+        return 0;
+    snprintf(path, sizeof(path), "%s/sflow-agent", c->bindir);
+    snprintf(target, sizeof(target), "127.0.0.1:%d", c->collector_port);
+    snprintf(rate, sizeof(rate), "%d", c->sampling);
+    snprintf(poll, sizeof(poll), "%d", c->polling);
+    /* As few agents as its limits allow; usually one. */
+    while (sw < c->topo.nnodes) {
+        int n = 0, ports = 0;
+        char bnames[AGENT_MAX_BRIDGES][32];
+        pid_t pid;
+
+        argv[n++] = path;
+        argv[n++] = "-d";
+        argv[n++] = "-a";
+        argv[n++] = "127.0.0.1";
+        argv[n++] = "-s";
+        argv[n++] = rate;
+        argv[n++] = "-p";
+        argv[n++] = poll;
+        argv[n++] = "-c";
+        argv[n++] = target;
+        for (int k = 0; k < c->ntargets && k < 3; k++) {
+            argv[n++] = "-c";
+            argv[n++] = (char *)c->targets[k];
+        }
+        for (int nb = 0; sw < c->topo.nnodes && nb < AGENT_MAX_BRIDGES; sw++) {
+            const struct emu_node *s = &c->topo.node[sw];
+
+            if (s->kind != EMU_SWITCH)
+                continue;
+            if (nb > 0 && ports + s->nports > AGENT_MAX_PORTS)
+                break;
+            ports += s->nports;
+            snprintf(bnames[nb], sizeof(bnames[nb]), "%s%s", c->run.prefix, s->name);
+            argv[n++] = "-b";
+            argv[n++] = bnames[nb++];
+        }
+        argv[n] = NULL;
+        if (n == 10 + 2 * (c->ntargets < 3 ? c->ntargets : 3))
+            break;
+        snprintf(log, sizeof(log), "%s/agent%d.log", c->run.dir, nagents++);
+        if ((pid = run_spawn(&c->run, argv, log, -1)) < 0)
+            return errno;
+        if (run_wait_log(log, "started:", 10000) != 0) {
+            log_warnx("sflow-agent did not start; see %s", log);
+            return EIO;
+        }
+    }
+    return 0;
+}
+
+static double t_setup, t_teardown;
+
+/* Builds the network of 'c' and starts its processes; 0 or an errno. */
+static int
+emu_build(struct emu_ctx *c)
+{
+    struct rlimit rl;
+    char err[256], ns[64];
+    double t0 = now_s();
+    int e;
+
+    if ((e = run_register(&c->run)) != 0) {
+        log_warnx("registering the run in %s: %s", EMU_RUN_DIR, strerror(e));
+        return e;
+    }
+    run_save(&c->run, &c->topo);
+    if ((e = netns_prepare_dir()) != 0) {
+        log_warnx("%s: %s", EMU_NETNS_DIR, strerror(e));
+        return e;
+    }
+    /* Two descriptors per host while building (namespace, netlink socket). */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    topo_name_links(&c->topo, c->run.prefix);
+    log_debug("creating %d hosts", c->topo.nhosts);
+    for (int i = 0; i < c->topo.nnodes && !emu_stop; i++) {
+        struct emu_node *h = &c->topo.node[i];
+
+        if (h->kind != EMU_HOST)
+            continue;
+        snprintf(ns, sizeof(ns), "%s-%s", c->run.prefix, h->name);
+        if ((e = netns_create(ns, &h->netns_fd)) != 0) {
+            log_warnx("namespace %s: %s", ns, strerror(e));
+            return e;
+        }
+        if ((e = link_open(&h->nlb, h->netns_fd)) != 0) {
+            log_warnx("netlink in %s: %s", ns, strerror(e));
+            return e;
+        }
+    }
+    if (emu_stop)
+        return EINTR;
+    log_debug("creating %d links", c->topo.nlinks);
+    if ((e = link_build(&c->topo, c->run.prefix, c->run.group, c->sw == EMU_SW_BRIDGE,
+        err, sizeof(err))) != 0 ||
+        (e = link_configure_hosts(&c->topo, err, sizeof(err))) != 0) {
+        log_warnx("%s", err);
+        return e;
+    }
+    for (int i = 0; i < c->topo.nnodes; i++)
+        if (c->topo.node[i].netns_fd >= 0) {
+            close(c->topo.node[i].netns_fd);
+            c->topo.node[i].netns_fd = -1;
+        }
+    if (emu_stop)
+        return EINTR;
+    if ((e = link_wait_up(&c->topo, 20000)) != 0) {
+        log_warnx("links not up: %s", strerror(e));
+        return e;
+    }
+    if (c->sw == EMU_SW_USER) {
+        log_warnx("--switch user: sflow-switch is not available yet; use --switch bridge");
+        return ENOTSUP;
+    }
+    if (c->sflow && (e = start_sflow(c)) != 0)
+        return e;
+    run_save(&c->run, &c->topo);
+    t_setup = now_s() - t0;
+    printf("*** %s: %d hosts, %d switches, %d links ready (%s, run %s) in %.2f s\n",
+        c->topo.desc, c->topo.nhosts, c->topo.nswitches, c->topo.nlinks,
+        c->sw == EMU_SW_BRIDGE ? "Linux bridges" : "sflow-switch", c->run.prefix, t_setup);
+    fflush(stdout);
+    return 0;
+}
+
+static void
+emu_teardown(struct emu_ctx *c)
+{
+    static char names[65536][64];
+    double t0 = now_s();
+    int n;
+
+    if (c->run.prefix[0] == '\0')
+        return;
+    run_stop_children(&c->run);
+    for (int i = 0; i < c->topo.nnodes; i++) {
+        struct emu_node *h = &c->topo.node[i];
+
+        if (h->netns_fd >= 0)
+            close(h->netns_fd);
+        h->netns_fd = -1;
+        if (h->nlb != NULL)
+            link_close(h->nlb);
+        h->nlb = NULL;
+    }
+    /* Root ends first, in one request: their peers in the hosts go with them. */
+    link_delete_group(c->run.group);
+    link_delete_prefix(c->run.prefix);
+    n = netns_list_prefix(c->run.prefix, names, 65536);
+    for (int i = 0; i < n; i++)
+        netns_remove(names[i]);
+    run_forget(&c->run);
+    t_teardown = now_s() - t0;
+    c->run.prefix[0] = '\0';
+}
+
+/* ---- traffic and report (the CLI uses these too) ---- */
+
+static void
+wait_samples_settled(struct emu_ctx *c)
+{
+    struct stat st;
+    off_t last = -1;
+
+    /* The agent holds a sample up to 0.5 s, the collector flushes once a second. */
+    usleep(1200000);
+    for (int i = 0; i < 30; i++) {
+        if (stat(c->samples_path, &st) != 0 || st.st_size == last)
+            break;
+        last = st.st_size;
+        usleep(1100000);
+    }
+}
+
+int
+emu_traffic_cmd(struct emu_ctx *c, const char *kind, const char *file, double duration)
+{
+    struct emu_traffic tr = { 0 };
+    char err[256];
+    uint64_t *p0, *b0;
+    int e;
+
+    if (file != NULL)
+        e = traffic_load(&tr, &c->topo, file, duration, err, sizeof(err));
+    else if (strcmp(kind, "pairs") == 0)
+        e = traffic_pairs(&tr, &c->topo, duration, c->rate, c->size, c->seed);
+    else if (strcmp(kind, "mix") == 0)
+        e = traffic_mix(&tr, &c->topo, duration, c->rate, c->seed);
+    else {
+        snprintf(err, sizeof(err), "traffic %s: pairs, mix or --flows FILE", kind);
+        e = EINVAL;
+    }
+    if (e != 0) {
+        if (e != EINVAL || file != NULL || strcmp(kind, "pairs") == 0 || strcmp(kind, "mix") == 0)
+            if (e != EINVAL)
+                snprintf(err, sizeof(err), "traffic: %s", strerror(e));
+        log_warnx("%s", err);
+        traffic_free(&tr);
+        return e;
+    }
+    p0 = calloc((size_t)c->topo.nnodes, sizeof(*p0));
+    b0 = calloc((size_t)c->topo.nnodes, sizeof(*b0));
+    free(c->if_pkts);
+    free(c->if_bytes);
+    c->if_pkts = calloc((size_t)c->topo.nnodes, sizeof(*p0));
+    c->if_bytes = calloc((size_t)c->topo.nnodes, sizeof(*b0));
+    if (p0 == NULL || b0 == NULL || c->if_pkts == NULL || c->if_bytes == NULL) {
+        free(p0);
+        free(b0);
+        traffic_free(&tr);
+        return ENOMEM;
+    }
+    printf("*** traffic: %d flows for %.1f s\n", tr.nflows, duration);
+    fflush(stdout);
+    /* A file of samples per traffic run: the report counts this run's samples only. */
+    if (c->collector > 0) {
+        int fd = open(c->samples_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+        if (fd >= 0)
+            close(fd);
+    }
+    link_rx_stats(&c->topo, p0, b0);
+    e = traffic_run(&tr, &c->topo, c->run.prefix, true, err, sizeof(err));
+    link_rx_stats(&c->topo, c->if_pkts, c->if_bytes);
+    for (int i = 0; i < c->topo.nnodes; i++) {
+        c->if_pkts[i] -= p0[i];
+        c->if_bytes[i] -= b0[i];
+    }
+    free(p0);
+    free(b0);
+    if (e != 0) {
+        log_warnx("%s", err);
+        traffic_free(&tr);
+        return e;
+    }
+    traffic_free(&c->traffic);
+    c->traffic = tr;
+    c->have_traffic = true;
+    if (c->collector > 0)
+        wait_samples_settled(c);
+    return 0;
+}
+
+int
+emu_report(struct emu_ctx *c, bool json, FILE *out)
+{
+    struct emu_report_opts o = {
+        .samples_path = c->samples_path, .sampling = c->sampling, .top = c->top,
+        .json = json, .out = out, .if_pkts = c->if_pkts, .if_bytes = c->if_bytes,
+    };
+
+    if (!c->have_traffic) {
+        fprintf(out, "no traffic yet: run 'traffic' first\n");
+        return -1;
+    }
+    if (c->collector <= 0) {
+        fprintf(out, "sFlow is off (--no-sflow): truth only\n");
+        o.samples_path = "/dev/null";
+    }
+    return report_print(&c->topo, &c->traffic, &o);
+}
+
+void
+emu_sflow_stats(struct emu_ctx *c, FILE *out)
+{
+    char path[160], line[512];
+    FILE *f;
+
+    if (c->collector <= 0) {
+        fprintf(out, "sFlow is off\n");
+        return;
+    }
+    fprintf(out, "collector: sflowcollect on 127.0.0.1:%d (pid %d), agent sampling 1 in %d,"
+        " polling %d s\n", c->collector_port, (int)c->collector, c->sampling, c->polling);
+    kill(c->collector, SIGUSR1);
+    usleep(300000);
+    snprintf(path, sizeof(path), "%s/collector.log", c->run.dir);
+    if ((f = fopen(path, "r")) == NULL)
+        return;
+    /* The last statistics block the collector wrote. */
+    {
+        long start = 0, pos;
+
+        while ((pos = ftell(f)), fgets(line, sizeof(line), f) != NULL)
+            if (line[0] != ' ')
+                start = pos;
+        fseek(f, start, SEEK_SET);
+        while (fgets(line, sizeof(line), f) != NULL)
+            fputs(line, out);
+    }
+    fclose(f);
+}
+
+static int
+do_test(struct emu_ctx *c, const char *test)
+{
+    int sent, lost, e = 0;
+
+    if (strcmp(test, "build") == 0)
+        return 0;
+    if (strcmp(test, "pingall") == 0 ||
+        (strcmp(test, "traffic") == 0 && strcmp(c->traffic_kind, "pingall") == 0 && !c->flows_file)) {
+        if ((e = traffic_pingall(&c->topo, c->run.prefix, &sent, &lost, stdout)) != 0)
+            return e;
+        return lost ? EHOSTUNREACH : 0;
+    }
+    if (strcmp(test, "traffic") == 0) {
+        if ((e = emu_traffic_cmd(c, c->traffic_kind, c->flows_file, c->duration)) != 0)
+            return e;
+        emu_report(c, false, stdout);
+        if (c->json_path != NULL) {
+            FILE *f = strcmp(c->json_path, "-") == 0 ? stdout : fopen(c->json_path, "w");
+
+            if (f == NULL) {
+                log_warn("%s", c->json_path);
+                return errno;
+            }
+            emu_report(c, true, f);
+            if (f != stdout)
+                fclose(f);
+        }
+        return 0;
+    }
+    log_warnx("--test %s: build, pingall or traffic", test);
+    return EINVAL;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "topo", required_argument, NULL, 't' },
+        { "topo-file", required_argument, NULL, 'f' },
+        { "switch", required_argument, NULL, 'W' },
+        { "sampling", required_argument, NULL, 's' },
+        { "polling", required_argument, NULL, 'p' },
+        { "sflow-target", required_argument, NULL, 'T' },
+        { "no-sflow", no_argument, NULL, 'N' },
+        { "traffic", required_argument, NULL, 'k' },
+        { "flows", required_argument, NULL, 'F' },
+        { "duration", required_argument, NULL, 'd' },
+        { "rate", required_argument, NULL, 'r' },
+        { "size", required_argument, NULL, 'S' },
+        { "seed", required_argument, NULL, 'e' },
+        { "json", required_argument, NULL, 'j' },
+        { "top", required_argument, NULL, 'o' },
+        { "test", required_argument, NULL, 'X' },
+        { "cli", no_argument, NULL, 'c' },
+        { "timings", no_argument, NULL, 'M' },
+        { "cleanup", no_argument, NULL, 'C' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    static struct emu_ctx ctx;
+    struct emu_ctx *c = &ctx;
+    const char *topo = "tree,2,2", *topo_file = NULL, *test = NULL;
+    bool cli = false, timings = false, cleanup = false;
+    int verbose = 0, ch, e = 0;
+    char err[256], self[256];
+    ssize_t n;
+    struct sigaction sa;
+
+    c->sw = EMU_SW_BRIDGE;
+    c->sflow = true;
+    c->sampling = 64;
+    c->polling = 5;
+    c->traffic_kind = "mix";
+    c->duration = 10;
+    c->rate = 2000;
+    c->size = 500;
+    c->seed = 1;
+    c->top = 5;
+    while ((ch = getopt_long(argc, argv, "t:f:s:p:d:r:vh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 't': topo = optarg; break;
+        case 'f': topo_file = optarg; break;
+        case 'W':
+            if (strcmp(optarg, "bridge") == 0)
+                c->sw = EMU_SW_BRIDGE;
+            else if (strcmp(optarg, "user") == 0)
+                c->sw = EMU_SW_USER;
+            else {
+                fprintf(stderr, "sflow-emu: --switch bridge|user\n");
+                return 2;
+            }
+            break;
+        case 's': c->sampling = atoi(optarg); break;
+        case 'p': c->polling = atoi(optarg); break;
+        case 'T':
+            if (c->ntargets < 8)
+                c->targets[c->ntargets++] = optarg;
+            break;
+        case 'N': c->sflow = false; break;
+        case 'k': c->traffic_kind = optarg; break;
+        case 'F': c->flows_file = optarg; break;
+        case 'd': c->duration = atof(optarg); break;
+        case 'r': c->rate = atof(optarg); break;
+        case 'S': c->size = (uint32_t)atoi(optarg); break;
+        case 'e': c->seed = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'j': c->json_path = optarg; break;
+        case 'o': c->top = atoi(optarg); break;
+        case 'X': test = optarg; break;
+        case 'c': cli = true; break;
+        case 'M': timings = true; break;
+        case 'C': cleanup = true; break;
+        case 'v': verbose++; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc || c->sampling < 1 || c->polling < 0 || c->duration <= 0 ||
+        c->rate <= 0 || c->top < 0) {
+        usage(stderr);
+        return 2;
+    }
+    log_init(argv[0], verbose, 0);
+    if (geteuid() != 0) {
+        log_warnx("needs root (network namespaces, veths, bridges)");
+        return 1;
+    }
+    if (cleanup) {
+        int k = run_cleanup(true);
+
+        printf("cleanup: %d run(s) removed\n", k);
+        return 0;
+    }
+    if ((topo_file ? topo_load(&c->topo, topo_file, err, sizeof(err)) :
+        topo_build(&c->topo, topo, err, sizeof(err))) != 0) {
+        log_warnx("%s", err);
+        return 2;
+    }
+    if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+        self[n] = '\0';
+        snprintf(c->bindir, sizeof(c->bindir), "%s", dirname(self));
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;  /* No SA_RESTART: a blocked wait returns EINTR. */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    e = emu_build(c);
+    if (e == 0 && !emu_stop) {
+        if (test != NULL)
+            e = do_test(c, test);
+        else if (cli || test == NULL)
+            e = cli_run(c);
+    }
+    if (emu_stop)
+        fprintf(stderr, "*** interrupted: tearing down\n");
+    emu_teardown(c);
+    if (timings)
+        fprintf(stderr, "timings: setup %.3f s, teardown %.3f s\n", t_setup, t_teardown);
+    traffic_free(&c->traffic);
+    free(c->if_pkts);
+    free(c->if_bytes);
+    topo_free(&c->topo);
+    return e == 0 && !emu_stop ? 0 : 1;
+}

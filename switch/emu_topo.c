@@ -1,0 +1,519 @@
+/*
+ * emu_topo: the emulated network as data.  Builds Mininet's topologies by
+ * their meanings (single,N: N hosts on s1; linear,N: s1..sN in a line, hI
+ * on sI; tree,D,F: a complete F-ary tree of switches of depth D, numbered
+ * depth first from the root s1, hosts at the leaves), or reads a topology
+ * file (format in sflow-emu(1)).  Hosts get 10.0.0.I/8 and MAC
+ * 00:00:00:00:II:II in order; ports are numbered per switch in the order
+ * its links were added, as Mininet does.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+
+#define MAX_NODES 100000
+
+static int
+add_node(struct emu_topo *t, enum emu_kind kind, const char *name)
+{
+    struct emu_node *n;
+    int i;
+
+    if (t->nnodes >= MAX_NODES || strlen(name) >= sizeof(n->name))
+        return -1;
+    if ((t->nnodes & (t->nnodes - 1)) == 0 || t->nnodes == 0) {
+        size_t cap = t->nnodes ? (size_t)t->nnodes * 2 : 16;
+        void *p = realloc(t->node, cap * sizeof(*t->node));
+
+        if (p == NULL)
+            return -1;
+        t->node = p;
+    }
+    i = t->nnodes++;
+    n = &t->node[i];
+    memset(n, 0, sizeof(*n));
+    snprintf(n->name, sizeof(n->name), "%s", name);
+    n->kind = kind;
+    n->netns_fd = -1;
+    n->uplink = -1;
+    if (kind == EMU_HOST) {
+        uint32_t h = (uint32_t)++t->nhosts;
+
+        n->ip = (10u << 24) + h;
+        n->plen = 8;
+        n->mac[2] = (uint8_t)(h >> 24);
+        n->mac[3] = (uint8_t)(h >> 16);
+        n->mac[4] = (uint8_t)(h >> 8);
+        n->mac[5] = (uint8_t)h;
+    } else {
+        t->nswitches++;
+    }
+    return i;
+}
+
+static int
+add_link(struct emu_topo *t, int a, int b)
+{
+    struct emu_link *l;
+
+    if (t->node[b].kind == EMU_HOST) {
+        int x = a;
+
+        a = b;
+        b = x;
+    }
+    if (t->node[b].kind == EMU_HOST)
+        return -1;              /* Host to host links are not supported. */
+    if (t->node[a].kind == EMU_HOST && t->node[a].uplink >= 0)
+        return -1;              /* One interface per host. */
+    if ((t->nlinks & (t->nlinks - 1)) == 0 || t->nlinks == 0) {
+        size_t cap = t->nlinks ? (size_t)t->nlinks * 2 : 16;
+        void *p = realloc(t->link, cap * sizeof(*t->link));
+
+        if (p == NULL)
+            return -1;
+        t->link = p;
+    }
+    l = &t->link[t->nlinks];
+    memset(l, 0, sizeof(*l));
+    l->a = a;
+    l->b = b;
+    if (t->node[a].kind == EMU_SWITCH)
+        l->a_port = ++t->node[a].nports;
+    else
+        t->node[a].uplink = t->nlinks;
+    l->b_port = ++t->node[b].nports;
+    return t->nlinks++;
+}
+
+static int
+add_switch(struct emu_topo *t, int *num)
+{
+    char name[16];
+
+    snprintf(name, sizeof(name), "s%d", ++*num);
+    return add_node(t, EMU_SWITCH, name);
+}
+
+static int
+add_host(struct emu_topo *t)
+{
+    char name[16];
+
+    snprintf(name, sizeof(name), "h%d", t->nhosts + 1);
+    return add_node(t, EMU_HOST, name);
+}
+
+/* Mininet's TreeTopo.addTree(): depth first, children before the parent's link. */
+static int
+add_tree(struct emu_topo *t, int depth, int fanout, int *swnum)
+{
+    int me, child;
+
+    if (depth == 0)
+        return add_host(t);
+    if ((me = add_switch(t, swnum)) < 0)
+        return -1;
+    for (int i = 0; i < fanout; i++) {
+        if ((child = add_tree(t, depth - 1, fanout, swnum)) < 0)
+            return -1;
+        if (add_link(t, me, child) < 0)
+            return -1;
+    }
+    return me;
+}
+
+static int
+parse_ints(const char *s, int *v, int max)
+{
+    int n = 0;
+    char *end;
+
+    while (*s != '\0' && n < max) {
+        long x = strtol(s, &end, 10);
+
+        if (end == s || x < 0 || x > MAX_NODES)
+            return -1;
+        v[n++] = (int)x;
+        if (*end == '\0')
+            break;
+        if (*end != ',')
+            return -1;
+        s = end + 1;
+    }
+    return n;
+}
+
+/*
+ * Builds topology 'spec' ("single,N", "linear,N", "tree,D[,F]") into 't'.
+ * Returns 0, or -1 with a message in 'err'.
+ */
+int
+topo_build(struct emu_topo *t, const char *spec, char *err, size_t errlen)
+{
+    const char *comma = strchr(spec, ',');
+    size_t klen = comma ? (size_t)(comma - spec) : strlen(spec);
+    int v[3] = { 0, 0, 0 }, n = 0, swnum = 0, prev = -1;
+    long total;
+
+    memset(t, 0, sizeof(*t));
+    snprintf(t->desc, sizeof(t->desc), "%s", spec);
+    if (comma != NULL && (n = parse_ints(comma + 1, v, 3)) < 0) {
+        snprintf(err, errlen, "%s: bad numbers", spec);
+        return -1;
+    }
+    if (klen == 6 && strncmp(spec, "single", 6) == 0) {
+        int s;
+
+        if (n == 0)
+            v[0] = 2;
+        if (n > 1 || v[0] < 1)
+            goto bad;
+        if ((s = add_switch(t, &swnum)) < 0)
+            goto mem;
+        for (int i = 0; i < v[0]; i++) {
+            int h = add_host(t);
+
+            if (h < 0 || add_link(t, h, s) < 0)
+                goto mem;
+        }
+    } else if (klen == 6 && strncmp(spec, "linear", 6) == 0) {
+        if (n == 0)
+            v[0] = 2;
+        if (n > 1 || v[0] < 1)
+            goto bad;
+        for (int i = 0; i < v[0]; i++) {
+            int h = add_host(t), s = add_switch(t, &swnum);
+
+            if (h < 0 || s < 0 || add_link(t, h, s) < 0)
+                goto mem;
+            if (prev >= 0 && add_link(t, s, prev) < 0)
+                goto mem;
+            prev = s;
+        }
+    } else if (klen == 4 && strncmp(spec, "tree", 4) == 0) {
+        if (n == 0)
+            v[0] = 1;
+        if (n < 2)
+            v[1] = 2;
+        if (n > 2 || v[0] < 1 || v[1] < 1)
+            goto bad;
+        total = 1;
+        for (int i = 0; i < v[0]; i++) {
+            total *= v[1];
+            if (total > 65536)
+                goto big;
+        }
+        if (add_tree(t, v[0], v[1], &swnum) < 0)
+            goto mem;
+    } else {
+        snprintf(err, errlen, "%s: unknown topology (single,N linear,N tree,D,F or --topo-file)",
+            spec);
+        return -1;
+    }
+    if (t->nhosts > 65536)
+        goto big;
+    return 0;
+bad:
+    snprintf(err, errlen, "%s: bad parameters", spec);
+    topo_free(t);
+    return -1;
+big:
+    snprintf(err, errlen, "%s: more than 65536 hosts", spec);
+    topo_free(t);
+    return -1;
+mem:
+    snprintf(err, errlen, "%s: out of memory or too many nodes", spec);
+    topo_free(t);
+    return -1;
+}
+
+static int
+parse_vlans(const char *s, int *v, int max)
+{
+    int n = parse_ints(s, v, max);
+
+    for (int i = 0; i < n; i++)
+        if (v[i] < 1 || v[i] > 4094)
+            return -1;
+    return n;
+}
+
+/*
+ * Reads the topology file 'path': one statement per line, '#' comments.
+ *   host NAME [ip=A.B.C.D[/LEN]] [mac=XX:XX:XX:XX:XX:XX]
+ *   switch NAME
+ *   link NODE NODE [vlan=N] [trunks=N,N,...]
+ * Returns 0, or -1 with "path:line: reason" in 'err'.
+ */
+int
+topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int lineno = 0;
+
+    memset(t, 0, sizeof(*t));
+    snprintf(t->desc, sizeof(t->desc), "file %s", path);
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *tok[16], *save = NULL, *p;
+        int ntok = 0;
+
+        lineno++;
+        if ((p = strchr(line, '#')) != NULL)
+            *p = '\0';
+        for (p = strtok_r(line, " \t\r\n", &save); p != NULL && ntok < 16;
+             p = strtok_r(NULL, " \t\r\n", &save))
+            tok[ntok++] = p;
+        if (ntok == 0)
+            continue;
+        if (strcmp(tok[0], "host") == 0 || strcmp(tok[0], "switch") == 0) {
+            enum emu_kind k = tok[0][0] == 'h' ? EMU_HOST : EMU_SWITCH;
+            int i;
+
+            if (ntok < 2 || strlen(tok[1]) > 10 || !isalpha((unsigned char)tok[1][0])) {
+                snprintf(err, errlen, "%s:%d: %s needs a name of 1-10 characters starting with a letter",
+                    path, lineno, tok[0]);
+                goto fail;
+            }
+            for (p = tok[1]; *p; p++)
+                if (!isalnum((unsigned char)*p) && *p != '_') {
+                    snprintf(err, errlen, "%s:%d: %s: letters, digits and '_' only",
+                        path, lineno, tok[1]);
+                    goto fail;
+                }
+            if (topo_find(t, tok[1]) >= 0) {
+                snprintf(err, errlen, "%s:%d: %s defined twice", path, lineno, tok[1]);
+                goto fail;
+            }
+            if ((i = add_node(t, k, tok[1])) < 0) {
+                snprintf(err, errlen, "%s:%d: too many nodes", path, lineno);
+                goto fail;
+            }
+            for (int j = 2; j < ntok; j++) {
+                struct emu_node *n = &t->node[i];
+                unsigned m[6];
+                struct in_addr a;
+                char *slash;
+
+                if (k == EMU_HOST && strncmp(tok[j], "ip=", 3) == 0) {
+                    if ((slash = strchr(tok[j], '/')) != NULL) {
+                        *slash = '\0';
+                        n->plen = atoi(slash + 1);
+                    }
+                    if (inet_pton(AF_INET, tok[j] + 3, &a) != 1 || n->plen < 1 || n->plen > 32) {
+                        snprintf(err, errlen, "%s:%d: bad address", path, lineno);
+                        goto fail;
+                    }
+                    n->ip = ntohl(a.s_addr);
+                } else if (k == EMU_HOST && strncmp(tok[j], "mac=", 4) == 0 &&
+                    sscanf(tok[j] + 4, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+                    &m[4], &m[5]) == 6) {
+                    for (int b = 0; b < 6; b++)
+                        n->mac[b] = (uint8_t)m[b];
+                } else {
+                    snprintf(err, errlen, "%s:%d: unknown option %s", path, lineno, tok[j]);
+                    goto fail;
+                }
+            }
+        } else if (strcmp(tok[0], "link") == 0) {
+            int a, b, li;
+
+            if (ntok < 3 || (a = topo_find(t, tok[1])) < 0 || (b = topo_find(t, tok[2])) < 0) {
+                snprintf(err, errlen, "%s:%d: link needs two defined nodes", path, lineno);
+                goto fail;
+            }
+            if ((li = add_link(t, a, b)) < 0) {
+                snprintf(err, errlen, "%s:%d: a link joins a switch to a host or a switch,"
+                    " and a host has one link", path, lineno);
+                goto fail;
+            }
+            for (int j = 3; j < ntok; j++) {
+                struct emu_link *l = &t->link[li];
+                int v[EMU_MAX_VLANS];
+
+                if (strncmp(tok[j], "vlan=", 5) == 0 && t->node[l->a].kind == EMU_HOST &&
+                    parse_vlans(tok[j] + 5, v, 1) == 1) {
+                    l->vlan = v[0];
+                    t->has_vlans = true;
+                } else if (strncmp(tok[j], "trunks=", 7) == 0 &&
+                    t->node[l->a].kind == EMU_SWITCH &&
+                    (l->ntrunk = parse_vlans(tok[j] + 7, l->trunk, EMU_MAX_VLANS)) > 0) {
+                    t->has_vlans = true;
+                } else {
+                    snprintf(err, errlen, "%s:%d: bad option %s (vlan=N on a host link,"
+                        " trunks=N,... on a switch link)", path, lineno, tok[j]);
+                    goto fail;
+                }
+            }
+        } else {
+            snprintf(err, errlen, "%s:%d: unknown statement %s", path, lineno, tok[0]);
+            goto fail;
+        }
+    }
+    fclose(f);
+    for (int i = 0; i < t->nnodes; i++)
+        if (t->node[i].kind == EMU_HOST && t->node[i].uplink < 0) {
+            snprintf(err, errlen, "%s: host %s has no link", path, t->node[i].name);
+            topo_free(t);
+            return -1;
+        }
+    if (t->nhosts == 0) {
+        snprintf(err, errlen, "%s: no hosts", path);
+        topo_free(t);
+        return -1;
+    }
+    return 0;
+fail:
+    fclose(f);
+    topo_free(t);
+    return -1;
+}
+
+void
+topo_free(struct emu_topo *t)
+{
+    free(t->node);
+    free(t->link);
+    t->node = NULL;
+    t->link = NULL;
+    t->nnodes = t->nlinks = t->nhosts = t->nswitches = 0;
+}
+
+int
+topo_find(const struct emu_topo *t, const char *name)
+{
+    for (int i = 0; i < t->nnodes; i++)
+        if (strcmp(t->node[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Node index of host number 'nth' (0-based), or -1. */
+int
+topo_host(const struct emu_topo *t, int nth)
+{
+    for (int i = 0; i < t->nnodes; i++)
+        if (t->node[i].kind == EMU_HOST && nth-- == 0)
+            return i;
+    return -1;
+}
+
+/*
+ * Names every link's interfaces: a host end is "h1-eth0" inside its
+ * namespace; a switch end is PREFIX + "s1-eth1" in the root namespace, or
+ * PREFIX + "p" + a number when that would not fit IFNAMSIZ.
+ */
+void
+topo_name_links(struct emu_topo *t, const char *prefix)
+{
+    for (int i = 0; i < t->nlinks; i++) {
+        struct emu_link *l = &t->link[i];
+        const struct emu_node *a = &t->node[l->a], *b = &t->node[l->b];
+        char buf[64];
+
+        if (a->kind == EMU_HOST) {
+            snprintf(buf, sizeof(buf), "%s-eth0", a->name);
+            if (strlen(buf) >= IF_NAMESIZE)
+                snprintf(buf, sizeof(buf), "eth0");
+        } else {
+            snprintf(buf, sizeof(buf), "%s%s-eth%d", prefix, a->name, l->a_port);
+            if (strlen(buf) >= IF_NAMESIZE)
+                snprintf(buf, sizeof(buf), "%sp%da", prefix, i);
+        }
+        memcpy(l->a_if, buf, IF_NAMESIZE - 1);
+        l->a_if[IF_NAMESIZE - 1] = '\0';
+        snprintf(buf, sizeof(buf), "%s%s-eth%d", prefix, b->name, l->b_port);
+        if (strlen(buf) >= IF_NAMESIZE)
+            snprintf(buf, sizeof(buf), "%sp%db", prefix, i);
+        memcpy(l->b_if, buf, IF_NAMESIZE - 1);
+        l->b_if[IF_NAMESIZE - 1] = '\0';
+    }
+}
+
+char *
+topo_ipstr(uint32_t ip, char *buf, size_t len)
+{
+    snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+    return buf;
+}
+
+void
+topo_print_nodes(const struct emu_topo *t, FILE *f)
+{
+    fprintf(f, "available nodes are:");
+    for (int i = 0; i < t->nnodes; i++)
+        fprintf(f, " %s", t->node[i].name);
+    fprintf(f, "\n");
+}
+
+/* Mininet's "net": each node and what its ports connect to. */
+void
+topo_print_net(const struct emu_topo *t, FILE *f)
+{
+    for (int i = 0; i < t->nnodes; i++) {
+        const struct emu_node *n = &t->node[i];
+
+        fprintf(f, "%s", n->name);
+        if (n->kind == EMU_SWITCH)
+            fprintf(f, " lo:");
+        for (int j = 0; j < t->nlinks; j++) {
+            const struct emu_link *l = &t->link[j];
+
+            if (l->a == i)
+                fprintf(f, " %s-eth%d:%s-eth%d", n->name, l->a_port, t->node[l->b].name,
+                    l->b_port);
+            else if (l->b == i)
+                fprintf(f, " %s-eth%d:%s-eth%d", n->name, l->b_port, t->node[l->a].name,
+                    l->a_port);
+        }
+        fprintf(f, "\n");
+    }
+}
+
+void
+topo_print_links(const struct emu_topo *t, FILE *f)
+{
+    for (int j = 0; j < t->nlinks; j++) {
+        const struct emu_link *l = &t->link[j];
+
+        fprintf(f, "%s-eth%d<->%s-eth%d (%s)", t->node[l->a].name, l->a_port,
+            t->node[l->b].name, l->b_port, l->down ? "down" : "OK OK");
+        if (l->vlan)
+            fprintf(f, " vlan %d", l->vlan);
+        if (l->ntrunk) {
+            fprintf(f, " trunks");
+            for (int k = 0; k < l->ntrunk; k++)
+                fprintf(f, "%c%d", k ? ',' : ' ', l->trunk[k]);
+        }
+        fprintf(f, "\n");
+    }
+}
+
+/* Mininet's "dump": one line per node with its interfaces and addresses. */
+void
+topo_print_dump(const struct emu_topo *t, const char *prefix, FILE *f)
+{
+    char ip[16];
+
+    for (int i = 0; i < t->nnodes; i++) {
+        const struct emu_node *n = &t->node[i];
+
+        if (n->kind == EMU_HOST) {
+            const struct emu_link *l = &t->link[n->uplink];
+            fprintf(f, "<Host %s: %s:%s/%d mac %02x:%02x:%02x:%02x:%02x:%02x netns %s-%s>\n",
+                n->name, l->a_if, topo_ipstr(n->ip, ip, sizeof(ip)), n->plen, n->mac[0],
+                n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5], prefix, n->name);
+        } else {
+            fprintf(f, "<Switch %s: %d ports>\n", n->name, n->nports);
+        }
+    }
+}

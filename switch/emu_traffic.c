@@ -1,0 +1,765 @@
+/*
+ * emu_traffic: traffic inside the hosts, with exact accounting.  One
+ * process per host taking part joins the host's namespace (setns), binds
+ * its receivers, and sends its flows on a timetable; every packet is one
+ * send(), so the count of successful sends is the count of frames the host
+ * put on its link (IPv6 is off and, for accuracy runs, ARP entries are
+ * static, so nothing else leaves the host).  Results come back through a
+ * pipe per process.
+ *
+ *   UDP:  frame = 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + payload; the
+ *         payload opens with the flow's number so receivers can count.
+ *   ICMP: echo requests from a raw socket (frame = 14 + 20 + 8 + data);
+ *         the kernel's echo replies form a flow of their own, whose truth
+ *         is the replies the sender received (the requests that arrived).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emu.h"
+
+#define UDP_DPORT 5001
+#define SPORT_BASE 10000
+#define HDR_UDP 42
+#define HDR_ICMP 42
+#define MAX_FRAME 1514
+#define REPLY_WAIT_S 2.0
+
+/* ---- building flow lists ---- */
+
+static struct emu_flow *
+add_flow(struct emu_traffic *tr)
+{
+    struct emu_flow *f;
+
+    if (tr->nflows == tr->cap) {
+        int cap = tr->cap ? tr->cap * 2 : 64;
+        void *p = realloc(tr->flow, (size_t)cap * sizeof(*tr->flow));
+
+        if (p == NULL)
+            return NULL;
+        tr->flow = p;
+        tr->cap = cap;
+    }
+    f = &tr->flow[tr->nflows++];
+    memset(f, 0, sizeof(*f));
+    return f;
+}
+
+static int
+add_udp(struct emu_traffic *tr, int src, int dst, uint64_t count, uint32_t size,
+    double rate, double start)
+{
+    struct emu_flow *f = add_flow(tr);
+
+    if (f == NULL)
+        return ENOMEM;
+    f->src = src;
+    f->dst = dst;
+    f->proto = FLOW_UDP;
+    f->sport = (uint16_t)(SPORT_BASE + (tr->nflows - 1) % 50000);
+    f->dport = UDP_DPORT;
+    f->size = size < HDR_UDP + 4 ? HDR_UDP + 4 : size > MAX_FRAME ? MAX_FRAME : size;
+    f->count = count;
+    f->rate = rate;
+    f->start = start;
+    return 0;
+}
+
+/* An ICMP echo flow from 'a' to 'b' and its reply flow. */
+static int
+add_icmp(struct emu_traffic *tr, int a, int b, uint64_t count, uint32_t size, double rate,
+    double start)
+{
+    struct emu_flow *f = add_flow(tr), *r;
+
+    if (f == NULL)
+        return ENOMEM;
+    f->src = a;
+    f->dst = b;
+    f->proto = FLOW_ICMP;
+    f->sport = ICMP_ECHO;
+    f->dport = 0;
+    f->size = size < HDR_ICMP + 8 ? HDR_ICMP + 8 : size > MAX_FRAME ? MAX_FRAME : size;
+    f->count = count;
+    f->rate = rate;
+    f->start = start;
+    if ((r = add_flow(tr)) == NULL)
+        return ENOMEM;
+    f = r - 1;
+    *r = *f;
+    r->src = b;
+    r->dst = a;
+    r->sport = ICMP_ECHOREPLY;
+    r->reply = true;
+    return 0;
+}
+
+int
+traffic_pings(struct emu_traffic *tr, const struct emu_topo *t, int a, int b, int count)
+{
+    (void)t;
+    return add_icmp(tr, a, b, (uint64_t)count, 98, count > 1 ? 10.0 : 1e6, 0);
+}
+
+/*
+ * "pairs": host i sends a UDP flow to host i + n/2 (mod n), so every host
+ * sends one flow and receives one, at 'rate' packets/s in all, frames of
+ * 'size' bytes, for 'duration' seconds.
+ */
+int
+traffic_pairs(struct emu_traffic *tr, const struct emu_topo *t, double duration,
+    double rate, uint32_t size, unsigned seed)
+{
+    int n = t->nhosts, half = n / 2 ? n / 2 : 1;
+
+    (void)seed;
+    tr->duration = duration;
+    if (n < 2)
+        return EINVAL;
+    for (int i = 0; i < n; i++) {
+        double r = rate / n;
+        uint64_t count = (uint64_t)(r * duration);
+
+        if (count == 0)
+            count = 1;
+        if (add_udp(tr, topo_host(t, i), topo_host(t, (i + half) % n), count, size,
+            r, 0) != 0)
+            return ENOMEM;
+    }
+    return 0;
+}
+
+/* splitmix64: a small, good generator; the mix must be the same for a seed. */
+static uint64_t
+rnd_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static double
+rnd_unit(uint64_t *s)
+{
+    return ((double)(rnd_next(s) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/*
+ * "mix": many flows between random pairs with Pareto-distributed sizes
+ * (shape 1.2: a few elephants carry most packets, many mice carry few),
+ * about 'rate' packets/s in all over 'duration' seconds.  Elephants send
+ * full-size frames, mice small ones; a flow starts at a random time in the
+ * first half of the run and ends before the run does.
+ */
+int
+traffic_mix(struct emu_traffic *tr, const struct emu_topo *t, double duration,
+    double rate, unsigned seed)
+{
+    int n = t->nhosts, nflows;
+    uint64_t s = seed ? seed : 1;
+    double *w, sum = 0, budget = rate * duration;
+
+    tr->duration = duration;
+    if (n < 2)
+        return EINVAL;
+    nflows = n * 4 < 16 ? 16 : n * 4 > 400 ? 400 : n * 4;
+    if ((w = calloc((size_t)nflows, sizeof(*w))) == NULL)
+        return ENOMEM;
+    for (int i = 0; i < nflows; i++) {
+        w[i] = 1.0 / pow(rnd_unit(&s), 1.0 / 1.2);
+        if (w[i] > 1e4)
+            w[i] = 1e4;
+        sum += w[i];
+    }
+    for (int i = 0; i < nflows; i++) {
+        int a = (int)(rnd_next(&s) % (uint64_t)n), b = (int)(rnd_next(&s) % (uint64_t)(n - 1));
+        double start = rnd_unit(&s) * duration * 0.5;
+        uint64_t count = (uint64_t)(budget * w[i] / sum) + 1;
+        double span = duration - start - 0.1;
+        uint32_t size;
+
+        if (b >= a)
+            b++;
+        if (w[i] > 20)
+            size = MAX_FRAME;
+        else
+            size = 64 + (uint32_t)(rnd_next(&s) % 400);
+        if (add_udp(tr, topo_host(t, a), topo_host(t, b), count, size,
+            (double)count / (span > 0.1 ? span : 0.1), start) != 0) {
+            free(w);
+            return ENOMEM;
+        }
+    }
+    free(w);
+    return 0;
+}
+
+/*
+ * --flows FILE: one flow a line, '#' comments:
+ *   SRC DST udp|icmp PACKETS [SIZE [RATE [START]]]
+ * SIZE is the frame size in bytes (default 500), RATE packets/s (default:
+ * spread over the duration), START seconds from the start (default 0).
+ */
+int
+traffic_load(struct emu_traffic *tr, const struct emu_topo *t, const char *path,
+    double duration, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    int lineno = 0;
+
+    tr->duration = duration;
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return errno;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char src[32], dst[32], proto[8], *hash = strchr(line, '#');
+        unsigned long long count;
+        unsigned size = 500;
+        double rate = 0, start = 0;
+        int a, b, n, e;
+
+        lineno++;
+        if (hash)
+            *hash = '\0';
+        n = sscanf(line, "%31s %31s %7s %llu %u %lf %lf", src, dst, proto, &count, &size,
+            &rate, &start);
+        if (n <= 0)
+            continue;
+        if (n < 4 || (a = topo_find(t, src)) < 0 || (b = topo_find(t, dst)) < 0 ||
+            t->node[a].kind != EMU_HOST || t->node[b].kind != EMU_HOST || a == b ||
+            count == 0 || rate < 0 || start < 0 || start >= duration) {
+            snprintf(err, errlen, "%s:%d: expected SRC DST udp|icmp PACKETS [SIZE [RATE [START]]]"
+                " with two different hosts and START below the duration", path, lineno);
+            fclose(f);
+            return EINVAL;
+        }
+        if (rate == 0)
+            rate = (double)count / (duration - start > 0.2 ? duration - start - 0.1 : 0.1);
+        if (strcmp(proto, "udp") == 0)
+            e = add_udp(tr, a, b, count, size, rate, start);
+        else if (strcmp(proto, "icmp") == 0)
+            e = add_icmp(tr, a, b, count, size, rate, start);
+        else {
+            snprintf(err, errlen, "%s:%d: protocol %s: udp or icmp (TCP's segments are"
+                " the kernel's to choose, so it cannot be counted exactly)", path, lineno, proto);
+            fclose(f);
+            return EINVAL;
+        }
+        if (e != 0) {
+            fclose(f);
+            return e;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+void
+traffic_free(struct emu_traffic *tr)
+{
+    free(tr->flow);
+    memset(tr, 0, sizeof(*tr));
+}
+
+/* ---- running: one process per host ---- */
+
+struct result {
+    int32_t flow;
+    int32_t what;               /* 0 sent, 1 received */
+    uint64_t pkts, bytes;
+};
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint16_t
+csum(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint32_t s = 0;
+
+    for (size_t i = 0; i + 1 < n; i += 2)
+        s += (uint32_t)(b[i] << 8 | b[i + 1]);
+    if (n & 1)
+        s += (uint32_t)b[n - 1] << 8;
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return htons((uint16_t)~s);
+}
+
+struct hostjob {
+    int node;
+    int *flows;                 /* Indexes of flows this host sends. */
+    int nflows;
+    bool receives_udp, pings;
+    int *peers;                 /* Hosts it exchanges packets with (static ARP). */
+    int npeers;
+};
+
+static void
+put_result(int fd, int32_t flow, int32_t what, uint64_t pkts, uint64_t bytes)
+{
+    struct result r = { flow, what, pkts, bytes };
+
+    if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+        _exit(3);
+}
+
+/*
+ * The child's life: join the host, prepare sockets, say 'R', wait for the
+ * go (EOF on 'go'), send on the timetable while counting what arrives, say
+ * 'D', keep receiving until 'stop' closes, write the results.
+ */
+static void
+host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *prefix,
+    const struct hostjob *job, bool static_arp, int out, int go, int stop)
+{
+    const struct emu_node *me = &t->node[job->node];
+    char ns[64];
+    int udp_rx = -1, icmp = -1, *sk;
+    uint64_t *sent, *rcvd;
+    static uint8_t buf[2048];
+    uint16_t echo_id = (uint16_t)(getpid() & 0xffff);
+    double t0, end_send, last_send_ok;
+    bool done = false;
+
+    snprintf(ns, sizeof(ns), "%s-%s", prefix, me->name);
+    if (netns_enter(ns) != 0)
+        _exit(2);
+    if (static_arp) {
+        for (int i = 0; i < job->npeers; i++)
+            link_neigh_add(2, t->node[job->peers[i]].ip, t->node[job->peers[i]].mac);
+        if (link_neigh_add(0, 0, NULL) != 0)
+            _exit(4);
+    }
+    sk = calloc((size_t)job->nflows + 1, sizeof(*sk));
+    sent = calloc((size_t)tr->nflows + 1, sizeof(*sent));
+    rcvd = calloc((size_t)tr->nflows + 1, sizeof(*rcvd));
+    if (sk == NULL || sent == NULL || rcvd == NULL)
+        _exit(5);
+    if (job->receives_udp) {
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(UDP_DPORT) };
+        int big = 4 << 20;
+
+        udp_rx = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        setsockopt(udp_rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+        if (udp_rx < 0 || bind(udp_rx, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+            _exit(6);
+    }
+    if (job->pings &&
+        (icmp = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP)) < 0)
+        _exit(7);
+    for (int i = 0; i < job->nflows; i++) {
+        const struct emu_flow *f = &tr->flow[job->flows[i]];
+        struct sockaddr_in src = { .sin_family = AF_INET, .sin_port = htons(f->sport),
+            .sin_addr.s_addr = htonl(me->ip) };
+        struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(f->dport),
+            .sin_addr.s_addr = htonl(t->node[f->dst].ip) };
+
+        sk[i] = -1;
+        if (f->proto != FLOW_UDP)
+            continue;
+        sk[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sk[i] < 0 || bind(sk[i], (struct sockaddr *)&src, sizeof(src)) < 0 ||
+            connect(sk[i], (struct sockaddr *)&dst, sizeof(dst)) < 0)
+            _exit(8);
+    }
+    if (write(out, "R", 1) != 1)
+        _exit(9);
+    while (read(go, buf, 1) > 0)
+        ;
+    t0 = now_s();
+    end_send = t0;
+    last_send_ok = t0;
+    for (;;) {
+        struct pollfd pfd[3];
+        int np = 0, pending = 0;
+        double now = now_s() - t0;
+
+        if (!done) {
+            for (int i = 0; i < job->nflows; i++) {
+                int fi = job->flows[i];
+                const struct emu_flow *f = &tr->flow[fi];
+                double due_d = (now - f->start) * f->rate;
+                uint64_t due = due_d <= 0 ? 0 : due_d >= (double)f->count ? f->count :
+                    (uint64_t)due_d + 1;
+
+                while (sent[fi] < due) {
+                    ssize_t n;
+
+                    memcpy(buf, &fi, sizeof(fi));
+                    if (f->proto == FLOW_UDP) {
+                        n = send(sk[i], buf, f->size - HDR_UDP, MSG_DONTWAIT);
+                    } else {
+                        struct icmphdr *ic = (struct icmphdr *)buf;
+                        struct sockaddr_in dst = { .sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(t->node[f->dst].ip) };
+                        size_t len = f->size - 34;
+
+                        memset(buf, 0, len);
+                        ic->type = ICMP_ECHO;
+                        ic->un.echo.id = htons(echo_id);
+                        ic->un.echo.sequence = htons((uint16_t)fi);
+                        memcpy(buf + 8, &fi, sizeof(fi));
+                        ic->checksum = csum(buf, len);
+                        n = sendto(icmp, buf, len, MSG_DONTWAIT, (struct sockaddr *)&dst,
+                            sizeof(dst));
+                    }
+                    if (n < 0)
+                        break;  /* Full queue: try again on the next turn. */
+                    sent[fi]++;
+                    last_send_ok = now_s();
+                }
+                if (sent[fi] < f->count)
+                    pending++;
+            }
+            if (pending == 0) {
+                /* Pings wait for their replies (or REPLY_WAIT_S) before 'D'. */
+                bool waiting = false;
+
+                for (int i = 0; i < job->nflows && !waiting; i++) {
+                    int fi = job->flows[i];
+
+                    if (tr->flow[fi].proto == FLOW_ICMP && rcvd[fi + 1] < sent[fi] &&
+                        now_s() - last_send_ok < REPLY_WAIT_S)
+                        waiting = true;
+                }
+                if (!waiting) {
+                    done = true;
+                    end_send = now_s();
+                    if (write(out, "D", 1) != 1)
+                        _exit(10);
+                }
+            }
+        }
+        (void)end_send;
+        if (udp_rx >= 0)
+            pfd[np++] = (struct pollfd){ .fd = udp_rx, .events = POLLIN };
+        if (icmp >= 0)
+            pfd[np++] = (struct pollfd){ .fd = icmp, .events = POLLIN };
+        if (done)
+            pfd[np++] = (struct pollfd){ .fd = stop, .events = POLLIN };
+        if (poll(pfd, (nfds_t)np, done ? 1000 : pending ? 1 : 20) < 0 && errno != EINTR)
+            _exit(11);
+        if (udp_rx >= 0) {
+            ssize_t n;
+
+            while ((n = recv(udp_rx, buf, sizeof(buf), 0)) >= 4) {
+                int fi;
+
+                memcpy(&fi, buf, sizeof(fi));
+                if (fi >= 0 && fi < tr->nflows)
+                    rcvd[fi]++;
+            }
+        }
+        if (icmp >= 0) {
+            ssize_t n;
+
+            while ((n = recv(icmp, buf, sizeof(buf), 0)) >= 28) {
+                size_t ihl = (size_t)(buf[0] & 15) * 4;
+                const struct icmphdr *ic = (const struct icmphdr *)(buf + ihl);
+                int fi;
+
+                if ((size_t)n < ihl + 12 || ic->type != ICMP_ECHOREPLY ||
+                    ntohs(ic->un.echo.id) != echo_id)
+                    continue;
+                memcpy(&fi, buf + ihl + 8, sizeof(fi));
+                /* The reply flow follows its request flow; count it there as fi + 1. */
+                if (fi >= 0 && fi + 1 < tr->nflows)
+                    rcvd[fi + 1]++;
+            }
+        }
+        if (done && np > 0 && (pfd[np - 1].revents & (POLLIN | POLLHUP)))
+            break;
+    }
+    for (int i = 0; i < job->nflows; i++) {
+        int fi = job->flows[i];
+
+        put_result(out, fi, 0, sent[fi], sent[fi] * tr->flow[fi].size);
+        if (tr->flow[fi].proto == FLOW_ICMP)
+            put_result(out, fi + 1, 2, rcvd[fi + 1], rcvd[fi + 1] * tr->flow[fi].size);
+    }
+    for (int fi = 0; fi < tr->nflows; fi++)
+        if (tr->flow[fi].proto == FLOW_UDP && tr->flow[fi].dst == job->node && rcvd[fi])
+            put_result(out, fi, 1, rcvd[fi], 0);
+    _exit(0);
+}
+
+static int
+add_peer(struct hostjob *j, int peer)
+{
+    for (int i = 0; i < j->npeers; i++)
+        if (j->peers[i] == peer)
+            return 0;
+    if ((j->npeers & (j->npeers + 1)) == 0 || j->npeers == 0) {
+        void *p = realloc(j->peers, (size_t)(j->npeers + 1) * 2 * sizeof(int));
+
+        if (p == NULL)
+            return ENOMEM;
+        j->peers = p;
+    }
+    j->peers[j->npeers++] = peer;
+    return 0;
+}
+
+/*
+ * Runs the flows of 'tr' and fills in their truth (sent_pkts, sent_bytes,
+ * rcvd_pkts).  With 'static_arp', hosts get permanent neighbour entries
+ * for their peers first, so that no ARP joins the counted traffic.
+ * Returns 0, or an errno with a message in 'err'.
+ */
+int
+traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix,
+    bool static_arp, char *err, size_t errlen)
+{
+    struct hostjob *job = calloc((size_t)t->nnodes, sizeof(*job));
+    int *out = calloc((size_t)t->nnodes, sizeof(int));
+    pid_t *pid = calloc((size_t)t->nnodes, sizeof(pid_t));
+    int go[2] = { -1, -1 }, stop[2] = { -1, -1 }, nkids = 0, e = 0, ready = 0, doneN = 0;
+    struct pollfd *pfd = NULL;
+
+    if (job == NULL || out == NULL || pid == NULL || pipe2(go, O_CLOEXEC) < 0 ||
+        pipe2(stop, O_CLOEXEC) < 0) {
+        e = ENOMEM;
+        snprintf(err, errlen, "traffic: %s", strerror(errno));
+        goto out;
+    }
+    for (int i = 0; i < t->nnodes; i++) {
+        job[i].node = i;
+        out[i] = -1;
+    }
+    for (int fi = 0; fi < tr->nflows; fi++) {
+        struct emu_flow *f = &tr->flow[fi];
+        struct hostjob *s = &job[f->src], *d = &job[f->dst];
+
+        f->sent_pkts = f->sent_bytes = f->rcvd_pkts = 0;
+        if (f->reply)
+            continue;
+        if ((s->nflows & (s->nflows - 1)) == 0) {
+            void *p = realloc(s->flows, (size_t)(s->nflows ? s->nflows * 2 : 1) * sizeof(int));
+
+            if (p == NULL) {
+                e = ENOMEM;
+                goto out;
+            }
+            s->flows = p;
+        }
+        s->flows[s->nflows++] = fi;
+        if (f->proto == FLOW_UDP)
+            d->receives_udp = true;
+        else
+            s->pings = true;
+        if (static_arp && (add_peer(s, f->dst) != 0 || add_peer(d, f->src) != 0)) {
+            e = ENOMEM;
+            goto out;
+        }
+    }
+    signal(SIGPIPE, SIG_IGN);
+    for (int i = 0; i < t->nnodes; i++) {
+        int p[2];
+
+        if (job[i].nflows == 0 && !job[i].receives_udp && job[i].npeers == 0)
+            continue;
+        if (pipe2(p, O_CLOEXEC) < 0) {
+            e = errno;
+            snprintf(err, errlen, "traffic: pipe: %s", strerror(e));
+            break;
+        }
+        fflush(NULL);
+        if ((pid[i] = fork()) < 0) {
+            e = errno;
+            close(p[0]);
+            close(p[1]);
+            snprintf(err, errlen, "traffic: fork: %s", strerror(e));
+            break;
+        }
+        if (pid[i] == 0) {
+            close(p[0]);
+            close(go[1]);
+            close(stop[1]);
+            host_main(tr, t, prefix, &job[i], static_arp, p[1], go[0], stop[0]);
+        }
+        close(p[1]);
+        out[i] = p[0];
+        nkids++;
+    }
+    close(go[0]);
+    close(stop[0]);
+    go[0] = stop[0] = -1;
+    if ((pfd = calloc((size_t)t->nnodes, sizeof(*pfd))) == NULL)
+        e = ENOMEM;
+    /* Phase 1: every child ready ('R'); then the go.  Phase 2: every child done ('D'). */
+    for (int phase = 0; phase < 2 && e == 0; phase++) {
+        int want = nkids, have = 0;
+
+        while (have < want) {
+            int np = 0, r;
+
+            for (int i = 0; i < t->nnodes; i++)
+                if (out[i] >= 0)
+                    pfd[np++] = (struct pollfd){ .fd = out[i], .events = POLLIN };
+            r = poll(pfd, (nfds_t)np, 30000);
+            if (r <= 0) {
+                e = ETIMEDOUT;
+                snprintf(err, errlen, "traffic: hosts did not %s in time",
+                    phase ? "finish" : "start");
+                break;
+            }
+            for (int k = 0; k < np; k++) {
+                char c;
+
+                if (!(pfd[k].revents & (POLLIN | POLLHUP)))
+                    continue;
+                if (read(pfd[k].fd, &c, 1) != 1) {
+                    e = EIO;
+                    snprintf(err, errlen, "traffic: a host process failed");
+                    break;
+                }
+                have++;
+            }
+            if (e)
+                break;
+        }
+        if (phase == 0) {
+            ready = have;
+            close(go[1]);       /* EOF: everyone starts now. */
+            go[1] = -1;
+        } else {
+            doneN = have;
+        }
+    }
+    (void)ready, (void)doneN;
+    /* Let the last packets arrive, then collect. */
+    usleep(300000);
+    close(stop[1]);
+    stop[1] = -1;
+    for (int i = 0; i < t->nnodes; i++) {
+        struct result r;
+
+        if (out[i] < 0)
+            continue;
+        while (read(out[i], &r, sizeof(r)) == (ssize_t)sizeof(r)) {
+            struct emu_flow *f;
+
+            if (r.flow < 0 || r.flow >= tr->nflows)
+                continue;
+            f = &tr->flow[r.flow];
+            if (r.what == 0) {
+                f->sent_pkts = r.pkts;
+                f->sent_bytes = r.bytes;
+            } else if (r.what == 1) {
+                f->rcvd_pkts = r.pkts;
+            } else {
+                /* Echo replies: the kernel sent one per request that arrived. */
+                f->sent_pkts = f->rcvd_pkts = r.pkts;
+                f->sent_bytes = r.bytes;
+                tr->flow[r.flow - 1].rcvd_pkts = r.pkts;
+            }
+        }
+        close(out[i]);
+    }
+    for (int i = 0; i < t->nnodes; i++) {
+        int st;
+
+        if (pid[i] > 0 && waitpid(pid[i], &st, 0) == pid[i] && e == 0 &&
+            (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
+            e = EIO;
+            snprintf(err, errlen, "traffic: the process of %s failed (status %d)",
+                t->node[i].name, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        }
+    }
+out:
+    for (int k = 0; k < 2; k++) {
+        if (go[k] >= 0)
+            close(go[k]);
+        if (stop[k] >= 0)
+            close(stop[k]);
+    }
+    if (job != NULL)
+        for (int i = 0; i < t->nnodes; i++) {
+            free(job[i].flows);
+            free(job[i].peers);
+        }
+    free(job);
+    free(out);
+    free(pid);
+    free(pfd);
+    return e;
+}
+
+/*
+ * Mininet's pingall: one echo request from every host to every other,
+ * replies awaited; prints the matrix and the loss to 'out' (if not NULL).
+ */
+int
+traffic_pingall(const struct emu_topo *t, const char *prefix, int *sentp, int *lostp,
+    FILE *out)
+{
+    struct emu_traffic tr = { 0 };
+    char err[256];
+    int e, sent = 0, lost = 0;
+
+    for (int a = 0; a < t->nhosts; a++)
+        for (int b = 0; b < t->nhosts; b++)
+            if (a != b && traffic_pings(&tr, t, topo_host(t, a), topo_host(t, b), 1) != 0) {
+                traffic_free(&tr);
+                return ENOMEM;
+            }
+    tr.duration = 1;
+    if (out)
+        fprintf(out, "*** Ping: testing ping reachability\n");
+    if ((e = traffic_run(&tr, t, prefix, false, err, sizeof(err))) != 0) {
+        if (out)
+            fprintf(out, "%s\n", err);
+        traffic_free(&tr);
+        return e;
+    }
+    for (int a = 0, k = 0; a < t->nhosts; a++) {
+        if (out)
+            fprintf(out, "%s ->", t->node[topo_host(t, a)].name);
+        for (int b = 0; b < t->nhosts; b++) {
+            const struct emu_flow *f;
+
+            if (a == b)
+                continue;
+            f = &tr.flow[k];
+            k += 2;
+            sent++;
+            if (f->rcvd_pkts == 0)
+                lost++;
+            if (out)
+                fprintf(out, " %s", f->rcvd_pkts ? t->node[f->dst].name : "X");
+        }
+        if (out)
+            fprintf(out, "\n");
+    }
+    if (out)
+        fprintf(out, "*** Results: %d%% dropped (%d/%d received)\n",
+            sent ? lost * 100 / sent : 0, sent - lost, sent);
+    *sentp = sent;
+    *lostp = lost;
+    traffic_free(&tr);
+    return 0;
+}
