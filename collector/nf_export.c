@@ -50,7 +50,9 @@
 #define NF_MAX_AGENTS 4096              /* Exporters (engine_type:engine_id) used. */
 #define NF_AGENT_SLOTS 8192             /* Hash slots, a power of two > exporters. */
 #define NF_FLUSH_MS 500                 /* Age at which a part-filled batch goes. */
-#define NF_FLOWS_MAX 65536              /* Aggregation table cap. */
+#ifndef NF_FLOWS_MAX
+#define NF_FLOWS_MAX 65536              /* Aggregation table cap, a power of two. */
+#endif
 
 struct nf_agent {
     struct sflow_addr addr;
