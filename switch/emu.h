@@ -5,7 +5,8 @@
  * `sflow-emu --cleanup` touch nothing else.
  *
  * Files: emu_topo.c (topologies and the topology file), emu_netns.c (host
- * namespaces), emu_link.c (veths, bridges, batched rtnetlink), emu_run.c
+ * namespaces), emu_link.c (veths, bridges, batched rtnetlink), emu_ctl.c
+ * (sflow-switch's control socket), emu_run.c
  * (run registry, child processes, cleanup), emu_traffic.c (traffic with
  * exact accounting), emu_report.c (sFlow estimates against the truth),
  * emu_cli.c (the interactive CLI), emu_main.c (options and orchestration).
@@ -100,6 +101,10 @@ int link_rx_stats(struct emu_topo *, uint64_t *pkts, uint64_t *bytes);
 int link_count_prefix(const char *prefix);
 int link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6]);
 
+/* emu_ctl.c */
+int ctl_cmdv(const char *sock, char *out, size_t outlen, char *const argv[]);
+int ctl_cmd(const char *sock, char *out, size_t outlen, ...);
+
 /* emu_run.c */
 struct emu_run {
     int id;
@@ -176,6 +181,8 @@ struct emu_ctx {
     int ntargets;
     int collector_port;
     pid_t collector;
+    pid_t sw_pid;               /* sflow-switch (--switch user). */
+    char sw_sock[128];
     char samples_path[128];
     struct emu_traffic traffic; /* The last traffic run, for "report". */
     uint64_t *if_pkts, *if_bytes;

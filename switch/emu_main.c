@@ -28,6 +28,8 @@
 
 volatile sig_atomic_t emu_stop;
 
+static int set_switch_sflow(struct emu_ctx *);
+
 static double
 now_s(void)
 {
@@ -58,8 +60,8 @@ usage(FILE *f)
 "network:\n"
 "  -t, --topo SPEC        single,N | linear,N | tree,DEPTH,FANOUT (default tree,2,2)\n"
 "  -f, --topo-file FILE   hosts, switches, links and VLANs from FILE (sflow-emu(1))\n"
-"      --switch bridge|user  Linux bridges + sflow-agent (default for now), or one\n"
-"                         sflow-switch process (needs sflow-switch, not built yet)\n"
+"      --switch user|bridge  one sflow-switch process for all switches (default),\n"
+"                         or Linux bridges sampled by sflow-agent\n"
 "sFlow:\n"
 "  -s, --sampling N       sample 1 packet in N (default 64)\n"
 "  -p, --polling S        counter polling interval in seconds (default 5)\n"
@@ -160,7 +162,7 @@ start_sflow(struct emu_ctx *c)
         return EIO;
     }
     if (c->sw != EMU_SW_BRIDGE)
-        return 0;
+        return set_switch_sflow(c);
     snprintf(path, sizeof(path), "%s/sflow-agent", c->bindir);
     snprintf(target, sizeof(target), "127.0.0.1:%d", c->collector_port);
     snprintf(rate, sizeof(rate), "%d", c->sampling);
@@ -211,6 +213,146 @@ start_sflow(struct emu_ctx *c)
     return 0;
 }
 
+/* Pairs (port number, link index) of one switch, to add its ports in order. */
+static int
+cmp_port(const void *a, const void *b)
+{
+    const int *x = a, *y = b;
+
+    return x[0] - y[0];
+}
+
+/*
+ * --switch user: one sflow-switch for all switches, its control socket and
+ * state file in the run's directory; a bridge per switch (named as the
+ * switch), its ports added in port order with OpenFlow numbers equal to
+ * Mininet's ethN, VLAN tags and trunks from the topology.
+ */
+static int
+start_user_switch(struct emu_ctx *c)
+{
+    char path[300], state[160], log[160], ans[512], num[16], tag[32], trunks[96];
+    char *argv[12];
+    int (*ports)[2] = calloc((size_t)c->topo.nlinks * 2 + 1, sizeof(*ports));
+
+    if (ports == NULL)
+        return ENOMEM;
+    snprintf(path, sizeof(path), "%s/sflow-switch", c->bindir);
+    snprintf(c->sw_sock, sizeof(c->sw_sock), "%s/switch.sock", c->run.dir);
+    snprintf(state, sizeof(state), "%s/switch.state", c->run.dir);
+    snprintf(log, sizeof(log), "%s/switch.log", c->run.dir);
+    if (access(path, X_OK) != 0) {
+        log_warnx("%s not found: build it with 'make', or use --switch bridge", path);
+        free(ports);
+        return ENOENT;
+    }
+    argv[0] = path;
+    argv[1] = "-d";
+    argv[2] = "--socket";
+    argv[3] = c->sw_sock;
+    argv[4] = "--state";
+    argv[5] = state;
+    argv[6] = NULL;
+    if ((c->sw_pid = run_spawn(&c->run, argv, log, -1)) < 0) {
+        free(ports);
+        return errno;
+    }
+    for (int i = 0; ctl_cmd(c->sw_sock, NULL, 0, "list-br", NULL) != 0; i++) {
+        if (i == 500) {
+            log_warnx("sflow-switch did not start; see %s", log);
+            free(ports);
+            return EIO;
+        }
+        usleep(10000);
+    }
+    for (int i = 0; i < c->topo.nnodes; i++) {
+        struct emu_node *sw = &c->topo.node[i];
+        int np = 0;
+
+        if (sw->kind != EMU_SWITCH)
+            continue;
+        if (ctl_cmd(c->sw_sock, ans, sizeof(ans), "add-br", sw->name, NULL) != 0) {
+            log_warnx("sflow-switch: add-br %s: %s", sw->name, ans);
+            free(ports);
+            return EIO;
+        }
+        for (int k = 0; k < c->topo.nlinks; k++) {
+            const struct emu_link *l = &c->topo.link[k];
+
+            if (l->b == i)
+                ports[np][0] = l->b_port, ports[np++][1] = k;
+            if (l->a == i)
+                ports[np][0] = l->a_port, ports[np++][1] = k;
+        }
+        qsort(ports, (size_t)np, sizeof(ports[0]), cmp_port);
+        for (int k = 0; k < np; k++) {
+            const struct emu_link *l = &c->topo.link[ports[k][1]];
+            const char *ifname = l->b == i ? l->b_if : l->a_if;
+            int n = 0;
+
+            argv[n++] = "add-port";
+            argv[n++] = sw->name;
+            argv[n++] = (char *)ifname;
+            snprintf(num, sizeof(num), "ofport=%d", ports[k][0]);
+            argv[n++] = num;
+            if (l->vlan) {
+                snprintf(tag, sizeof(tag), "tag=%d", l->vlan);
+                argv[n++] = tag;
+            }
+            if (l->ntrunk) {
+                size_t o = (size_t)snprintf(trunks, sizeof(trunks), "trunks=");
+
+                for (int v = 0; v < l->ntrunk && o < sizeof(trunks); v++)
+                    o += (size_t)snprintf(trunks + o, sizeof(trunks) - o, "%s%d", v ? "," : "",
+                        l->trunk[v]);
+                argv[n++] = trunks;
+            }
+            argv[n] = NULL;
+            if (ctl_cmdv(c->sw_sock, ans, sizeof(ans), argv) != 0) {
+                log_warnx("sflow-switch: add-port %s %s: %s", sw->name, ifname, ans);
+                free(ports);
+                return EIO;
+            }
+        }
+    }
+    free(ports);
+    return 0;
+}
+
+/* --switch user: sFlow on every bridge of the switch, to the collector. */
+static int
+set_switch_sflow(struct emu_ctx *c)
+{
+    char target[32], rate[32], poll[32], ans[512], extra[8][80];
+    char *argv[20];
+
+    snprintf(target, sizeof(target), "target=127.0.0.1:%d", c->collector_port);
+    snprintf(rate, sizeof(rate), "sampling=%d", c->sampling);
+    snprintf(poll, sizeof(poll), "polling=%d", c->polling);
+    for (int i = 0; i < c->topo.nnodes; i++) {
+        int n = 0;
+
+        if (c->topo.node[i].kind != EMU_SWITCH)
+            continue;
+        argv[n++] = "set-sflow";
+        argv[n++] = c->topo.node[i].name;
+        argv[n++] = target;
+        for (int k = 0; k < c->ntargets && k < 8; k++) {
+            snprintf(extra[k], sizeof(extra[k]), "target=%s", c->targets[k]);
+            argv[n++] = extra[k];
+        }
+        argv[n++] = rate;
+        argv[n++] = poll;
+        argv[n++] = "agent=127.0.0.1";
+        argv[n] = NULL;
+        if (ctl_cmdv(c->sw_sock, ans, sizeof(ans), argv) != 0) {
+            log_warnx("sflow-switch: set-sflow %s: %s", c->topo.node[i].name, ans);
+            return EIO;
+        }
+    }
+    return 0;
+}
+
 static double t_setup, t_teardown;
 
 /* Builds the network of 'c' and starts its processes; 0 or an errno. */
@@ -222,6 +364,10 @@ emu_build(struct emu_ctx *c)
     double t0 = now_s();
     int e;
 
+    if (c->topo.has_vlans && c->sw == EMU_SW_BRIDGE) {
+        log_warnx("%s: VLANs need --switch user", c->topo.desc);
+        return ENOTSUP;
+    }
     if ((e = run_register(&c->run)) != 0) {
         log_warnx("registering the run in %s: %s", EMU_RUN_DIR, strerror(e));
         return e;
@@ -273,10 +419,8 @@ emu_build(struct emu_ctx *c)
         log_warnx("links not up: %s", strerror(e));
         return e;
     }
-    if (c->sw == EMU_SW_USER) {
-        log_warnx("--switch user: sflow-switch is not available yet; use --switch bridge");
-        return ENOTSUP;
-    }
+    if (c->sw == EMU_SW_USER && (e = start_user_switch(c)) != 0)
+        return e;
     if (c->sflow && (e = start_sflow(c)) != 0)
         return e;
     run_save(&c->run, &c->topo);
@@ -526,7 +670,7 @@ main(int argc, char **argv)
     ssize_t n;
     struct sigaction sa;
 
-    c->sw = EMU_SW_BRIDGE;
+    c->sw = EMU_SW_USER;
     c->sflow = true;
     c->sampling = 64;
     c->polling = 5;
@@ -615,6 +759,7 @@ main(int argc, char **argv)
     }
     if (emu_stop)
         fprintf(stderr, "*** interrupted: tearing down\n");
+    fflush(stdout);
     emu_teardown(c);
     if (timings)
         fprintf(stderr, "timings: setup %.3f s, teardown %.3f s\n", t_setup, t_teardown);

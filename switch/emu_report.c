@@ -138,6 +138,43 @@ top(const struct emu_traffic *tr, const struct est *est, bool by_est, double (*o
 }
 
 /*
+ * Checks the truth against the kernel: what each host sent, by the flows'
+ * accounts, must be what its link's switch end received.  Counts hosts
+ * that sent anything ('*hosts') and those that agree ('*agree'); the first
+ * disagreements go to 'msg'.
+ */
+static void
+ifcheck(const struct emu_topo *t, const struct emu_traffic *tr,
+    const struct emu_report_opts *o, int *hosts, int *agree, char *msg, size_t len)
+{
+    size_t used = 0;
+
+    if (o->if_pkts == NULL)
+        return;
+    for (int i = 0; i < t->nnodes; i++) {
+        uint64_t p = 0, b = 0;
+
+        if (t->node[i].kind != EMU_HOST)
+            continue;
+        for (int k = 0; k < tr->nflows; k++)
+            if (tr->flow[k].src == i) {
+                p += tr->flow[k].sent_pkts;
+                b += tr->flow[k].sent_bytes;
+            }
+        if (p == 0 && o->if_pkts[i] == 0)
+            continue;
+        (*hosts)++;
+        if (p == o->if_pkts[i] && b == o->if_bytes[i])
+            (*agree)++;
+        else if (used + 80 < len)
+            used += (size_t)snprintf(msg + used, len - used, "; %s: truth %llu/%llu,"
+                " interface %llu/%llu", t->node[i].name, (unsigned long long)p,
+                (unsigned long long)b, (unsigned long long)o->if_pkts[i],
+                (unsigned long long)o->if_bytes[i]);
+    }
+}
+
+/*
  * Prints the accuracy report of traffic 'tr' on 't' to o->out, as text or
  * (o->json) JSON.  Returns 0, or -1 if the samples could not be read.
  */
@@ -150,7 +187,8 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
     double (*te)[2] = calloc((size_t)tr->nflows + 1, sizeof(*te));
     uint64_t tp = 0, tb = 0, ts = 0, later = 0;
     double ep = 0, eb = 0;
-    int within = 0, counted = 0, rate = o->sampling, ntop;
+    int within = 0, counted = 0, rate = o->sampling, ntop, hosts = 0, agree = 0;
+    char mismatch[512] = "";
     long other;
     FILE *f = o->out;
     char lab[96];
@@ -175,6 +213,7 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
         }
     }
     ntop = tr->nflows < o->top ? tr->nflows : o->top;
+    ifcheck(t, tr, o, &hosts, &agree, mismatch, sizeof(mismatch));
     top(tr, est, false, tt, tr->nflows);
     top(tr, est, true, te, tr->nflows);
     if (o->json) {
@@ -204,6 +243,8 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
             "\"err_bytes_pct\":%.3f,\"bound_pct\":%.3f},",
             (unsigned long long)tp, (unsigned long long)tb, (unsigned long long)ts, ep, eb,
             rel_err(ep, (double)tp), rel_err(eb, (double)tb), ts ? bound(ts) : 0.0);
+        if (o->if_pkts != NULL)
+            fprintf(f, "\"interface_check\":{\"hosts\":%d,\"agree\":%d},", hosts, agree);
         fprintf(f, "\"flows_within_bound\":%d,\"flows_sampled\":%d,"
             "\"samples_at_later_hops\":%llu,\"samples_unmatched\":%ld,",
             within, counted, (unsigned long long)later, other);
@@ -244,6 +285,9 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
         fprintf(f, "flows within the 95%% bound: %d of %d sampled (%d flows never sampled);"
             " %llu samples at later hops, %ld of other traffic\n", within, counted,
             tr->nflows - counted, (unsigned long long)later, other);
+        if (o->if_pkts != NULL)
+            fprintf(f, "truth against interface counters: %d of %d sending hosts agree"
+                " (packets and bytes)%s\n", agree, hosts, mismatch);
         fprintf(f, "*** top talkers by true bytes | by sFlow's estimated bytes\n");
         for (int i = 0; i < ntop; i++) {
             char lab2[96];

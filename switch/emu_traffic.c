@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -345,6 +346,10 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     double t0, end_send, last_send_ok;
     bool done = false;
 
+    /* A killed emulator must not leave senders running in its hosts. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        _exit(1);
     snprintf(ns, sizeof(ns), "%s-%s", prefix, me->name);
     if (netns_enter(ns) != 0)
         _exit(2);
