@@ -1,0 +1,208 @@
+#!/bin/sh
+# sflow-switch flow table: each action, priorities, timeouts and counters.
+#
+#   br0: h1 (1), h2 (2), h3 (3), and a veth pair t0 (4) <-> t1 (5) looped
+#   back into the same bridge, so a frame can leave tagged and come back.
+#
+#  - drop by in_port; table miss drops when rules exist, normal when none;
+#  - dump-flows n_packets/n_bytes equal the pings sent (98-byte frames),
+#    with 200 other rules in the table;
+#  - output:N + mod_dl_dst steer h1's pings for h2 to h3, mod_dl_src
+#    disguises the replies (seen by tcpdump in h1);
+#  - mod_vlan_vid pushes a tag out of t0, dl_vlan matches it on t1,
+#    strip_vlan removes it before h2: the ping works only if all three do;
+#  - flood copies unicast to every other port;
+#  - idle_timeout and hard_timeout remove rules on time.
+set -u
+BIN=${BIN:?BIN=directory of binaries}
+skip() { echo "skip: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+[ -x "$BIN/sflow-switch" ] && [ -x "$BIN/sfctl" ] || skip "sflow-switch or sfctl not built"
+command -v ip >/dev/null 2>&1 || skip "ip missing"
+P=swf$$
+T=$(mktemp -d /tmp/sfk-switch.XXXXXX)
+NS="" LINKS="" SPID="" PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null; done
+    if [ -n "$SPID" ]; then kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; fi
+    for n in $NS; do ip netns del "$n" 2>/dev/null; done
+    for l in $LINKS; do ip link del "$l" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+ip netns add ${P}x 2>/dev/null || skip "cannot create network namespaces"
+ip netns del ${P}x
+
+# host NAME ADDR: namespace P+NAME, its eth0 peered with P+NAME in this namespace.
+host() {
+    ns=${P}$1
+    ip netns add "$ns" && NS="$NS $ns"
+    ip link add "${P}$1" type veth peer name eth0 netns "$ns" && LINKS="$LINKS ${P}$1"
+    # No IPv6: its multicast chatter would blur exact counts.
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    sysctl -qw "net.ipv6.conf.${P}$1.disable_ipv6=1"
+    ip -n "$ns" link set lo up
+    ip -n "$ns" addr add "$2/24" dev eth0
+    ip -n "$ns" link set eth0 up
+}
+in_ns() { n=$1; shift; ip netns exec "${P}$n" "$@"; }
+sfctl() { "$BIN/sfctl" --socket "$T/sock" "$@"; }
+start_switch() {
+    "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
+    SPID=$!
+    i=0
+    while [ ! -S "$T/sock" ] || ! sfctl list-br >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 50 ] || { cat "$T/switch.log"; fail "switch did not start"; }
+        sleep 0.1
+    done
+}
+stop_switch() {
+    kill "$SPID" && wait "$SPID"
+    SPID=""
+}
+txp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p'; }
+# ICMP echo requests host $1 received (Icmp InEchos, found by name).
+echos() {
+    in_ns "$1" awk '/^Icmp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
+        else print $c["InEchos"] }' /proc/net/snmp
+}
+rxp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*rx pkts=\([0-9]*\).*/\1/p'; }
+# expect_fail PATTERN CMD...: CMD must exit non-zero with PATTERN on stderr.
+expect_fail() {
+    pat=$1; shift
+    if "$@" 2>"$T/err"; then fail "succeeded: $*"; fi
+    grep -q -- "$pat" "$T/err" || { cat "$T/err"; fail "no '$pat' in the error of: $*"; }
+}
+
+host h1 10.79.0.1
+host h2 10.79.0.2
+host h3 10.79.0.3
+ip link add ${P}t0 type veth peer name ${P}t1 && LINKS="$LINKS ${P}t0"
+sysctl -qw "net.ipv6.conf.${P}t0.disable_ipv6=1" "net.ipv6.conf.${P}t1.disable_ipv6=1"
+mac() { in_ns "$1" cat /sys/class/net/eth0/address; }
+M1=$(mac h1); M2=$(mac h2); M3=$(mac h3)
+start_switch
+sfctl add-br br0 || fail "add-br"
+for i in h1 h2 h3; do sfctl add-port br0 ${P}$i || fail "add-port $i"; done
+# The loop ports sit in a VLAN of their own, so normal switching never floods into the loop.
+for i in t0 t1; do sfctl add-port br0 ${P}$i tag=99 || fail "add-port $i"; done
+ping_ok() { in_ns "$1" ping -c "${3:-3}" -i 0.1 -W 1 -q "$2" >/dev/null 2>&1; }
+# n_packets of the rule whose dump line contains $2.
+npk() { sfctl dump-flows "$1" | grep -F -- "$2" | sed -n 's/.*n_packets=\([0-9]*\).*/\1/p'; }
+nby() { sfctl dump-flows "$1" | grep -F -- "$2" | sed -n 's/.*n_bytes=\([0-9]*\).*/\1/p'; }
+txp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p'; }
+
+ping_ok h1 10.79.0.2 || fail "no rules: normal switching"
+echo "ok: empty table switches normally"
+
+# --- drop by in_port ---
+sfctl add-flow br0 "priority=100,in_port=1,actions=drop" || fail "add-flow"
+sfctl add-flow br0 "priority=0,actions=normal" || fail "add-flow"
+if ping_ok h1 10.79.0.2; then fail "in_port=1 drop did not drop"; fi
+ping_ok h3 10.79.0.2 || fail "h3 should still reach h2"
+[ "$(npk br0 'in_port=1 actions=drop')" -ge 3 ] || { sfctl dump-flows br0; fail "drop rule did not count"; }
+sfctl --strict del-flows br0 "priority=0" || fail "del-flows --strict"
+[ "$(sfctl dump-flows br0 | grep -c NORMAL)" = 0 ] || fail "--strict del-flows priority=0 left the rule"
+[ "$(sfctl dump-flows br0 | grep -c in_port=1)" = 1 ] || fail "--strict del-flows priority=0 took the other rule"
+if ping_ok h3 10.79.0.2 1; then fail "table miss should drop"; fi
+sfctl del-flows br0 in_port=1 || fail "del-flows"
+[ "$(sfctl dump-flows br0 | grep -c priority)" = 0 ] || fail "del-flows in_port=1 left rules"
+ping_ok h3 10.79.0.2 || fail "empty table again: normal"
+echo "ok: drop by in_port, table miss, del-flows"
+
+# --- counters, with many rules ---
+i=0
+while [ $i -lt 200 ]; do
+    echo "priority=50,tcp,nw_dst=10.79.1.$((i % 250)),tp_dst=$((1000 + i)),actions=drop"
+    i=$((i + 1))
+done >"$T/rules"
+while read -r r; do sfctl add-flow br0 "$r" || fail "add-flow $r"; done <"$T/rules"
+sfctl add-flow br0 "priority=100,icmp,in_port=1,actions=normal" || fail "add-flow"
+sfctl add-flow br0 "priority=100,icmp,in_port=2,actions=normal" || fail "add-flow"
+sfctl add-flow br0 "priority=90,arp,actions=normal" || fail "add-flow"
+sfctl add-flow br0 "priority=0,actions=normal" || fail "add-flow"
+ping_ok h1 10.79.0.2 1 || fail "ping"
+p0=$(npk br0 "priority=100,icmp,in_port=1 "); b0=$(nby br0 "priority=100,icmp,in_port=1 ")
+in_ns h1 ping -c 25 -i 0.02 -W 1 -q 10.79.0.2 >/dev/null || fail "ping x25"
+p1=$(npk br0 "priority=100,icmp,in_port=1 "); b1=$(nby br0 "priority=100,icmp,in_port=1 ")
+r1=$(npk br0 "priority=100,icmp,in_port=2 ")
+echo "counters: rule in_port=1 +$((p1 - p0)) packets +$((b1 - b0)) bytes; in_port=2 $r1"
+[ $((p1 - p0)) = 25 ] || fail "n_packets grew by $((p1 - p0)), 25 pings sent"
+[ $((b1 - b0)) = $((25 * 98)) ] || fail "n_bytes grew by $((b1 - b0)), expected $((25 * 98))"
+[ "$(sfctl dump-flows br0 | grep -c 'tp_dst=1')" = 200 ] || fail "200 tcp rules expected"
+echo "ok: dump-flows counters match the traffic sent"
+sfctl del-flows br0
+
+# --- output:N, mod_dl_dst, mod_dl_src ---
+# h3 owns h2's address too (on lo, not answered by ARP), so h1's pings
+# steered to h3 get answers.
+in_ns h3 ip addr add 10.79.0.2/32 dev lo
+in_ns h3 sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_ignore=1
+sfctl add-flow br0 "priority=200,arp,actions=normal" || fail "add-flow"
+sfctl add-flow br0 "priority=100,icmp,in_port=1,nw_dst=10.79.0.2,actions=mod_dl_dst:$M3,output:3" || fail "add-flow"
+sfctl add-flow br0 "priority=100,icmp,in_port=3,actions=mod_dl_src:$M2,output:1" || fail "add-flow"
+sfctl add-flow br0 "priority=0,actions=normal" || fail "add-flow"
+sfctl dump-flows br0
+in_ns h1 ping -c 1 -W 1 10.79.0.2 >/dev/null 2>&1
+in_ns h1 timeout 5 tcpdump -i eth0 -e -nn -c 3 icmp >"$T/td1" 2>/dev/null &
+TD=$!
+PIDS="$PIDS $TD"
+sleep 1
+e2=$(echos h2)
+ping_ok h1 10.79.0.2 5 || fail "steered ping failed"
+wait "$TD"
+cat "$T/td1"
+[ "$(echos h2)" = "$e2" ] || fail "h2 got echo requests of the steered ping"
+[ "$(npk br0 "in_port=1,nw_dst=10.79.0.2")" -ge 5 ] || fail "output rule did not count"
+grep "echo reply" "$T/td1" | grep -q "^.* $M2 > $M1" || fail "reply source MAC not rewritten to h2's"
+echo "ok: output:N, mod_dl_dst, mod_dl_src"
+sfctl del-flows br0
+in_ns h3 ip addr del 10.79.0.2/32 dev lo
+
+# --- mod_vlan_vid, dl_vlan, strip_vlan through the loop t0 -> t1 ---
+sfctl add-flow br0 "priority=200,in_port=1,actions=mod_vlan_vid:42,output:4" || fail "add-flow"
+sfctl add-flow br0 "priority=200,in_port=5,dl_vlan=42,actions=strip_vlan,output:2" || fail "add-flow"
+sfctl add-flow br0 "priority=200,in_port=2,actions=output:1" || fail "add-flow"
+sfctl add-flow br0 "priority=0,actions=drop" || fail "add-flow"
+in_ns h1 ip neigh flush dev eth0
+timeout 5 tcpdump -i ${P}t1 -e -nn -c 2 icmp >"$T/td2" 2>/dev/null &
+TD=$!
+PIDS="$PIDS $TD"
+sleep 1
+ping_ok h1 10.79.0.2 4 || { sfctl dump-flows br0; fail "ping through push/strip failed"; }
+wait "$TD"
+cat "$T/td2"
+grep -q "vlan 42" "$T/td2" || fail "no tag 42 between t0 and t1"
+[ "$(npk br0 "dl_vlan=42")" -ge 4 ] || fail "dl_vlan=42 rule did not count"
+echo "ok: mod_vlan_vid, dl_vlan, strip_vlan"
+sfctl del-flows br0
+
+# --- flood ---
+sfctl add-flow br0 "priority=100,in_port=1,actions=flood" || fail "add-flow"
+sfctl add-flow br0 "priority=0,actions=normal" || fail "add-flow"
+ping_ok h1 10.79.0.2 1 || fail "ping with flood"
+t3=$(txp br0 3)
+ping_ok h1 10.79.0.2 10 || fail "ping with flood"
+[ $(( $(txp br0 3) - t3 )) -ge 10 ] || fail "flood did not copy unicast to port 3"
+echo "ok: flood"
+sfctl del-flows br0
+
+# --- timeouts ---
+sfctl add-flow br0 "priority=100,in_port=1,hard_timeout=4,actions=drop" || fail "add-flow"
+sfctl add-flow br0 "priority=100,in_port=3,idle_timeout=1,actions=normal" || fail "add-flow"
+sfctl add-flow br0 "priority=0,actions=normal" || fail "add-flow"
+sfctl dump-flows br0 | grep -q "hard_timeout=4" || fail "hard_timeout not shown"
+if ping_ok h1 10.79.0.2 1; then fail "hard_timeout rule not dropping"; fi
+sleep 1.5
+# About 2.5 s after adding: the idle rule (unused) is gone, the hard one is not.
+[ "$(sfctl dump-flows br0 | grep -c idle_timeout=1)" = 0 ] || fail "idle rule still there after 1.5 s idle"
+[ "$(sfctl dump-flows br0 | grep -c hard_timeout=4)" = 1 ] || fail "hard rule gone too early"
+sleep 2
+[ "$(sfctl dump-flows br0 | grep -c hard_timeout=4)" = 0 ] || fail "hard rule still there after 4.5 s"
+ping_ok h1 10.79.0.2 || fail "ping after the drop rule expired"
+echo "ok: idle_timeout, hard_timeout"
+echo "PASS"
