@@ -99,7 +99,7 @@ sleep 1
 # Known traffic: 8000 echo requests h1 -> h2 (and as many replies).
 COUNT=8000
 in_ns h1 ping -c 1 -W 1 10.80.0.2 >/dev/null || fail "ping"
-in_ns h1 ping -f -c $COUNT -s 100 -W 1 -q 10.80.0.2 >"$T/ping.log" 2>&1 || { cat "$T/ping.log"; fail "ping -f"; }
+in_ns h1 ping -f -l 32 -c $COUNT -s 100 -W 1 -q 10.80.0.2 >"$T/ping.log" 2>&1 || { cat "$T/ping.log"; fail "ping -f"; }
 grep -q "$COUNT received" "$T/ping.log" || { cat "$T/ping.log"; fail "lost pings"; }
 # Rules: h3's pings are dropped (discard samples); h1's broadcast pings
 # are flooded by the flood action to both other ports ("multiple 2").
