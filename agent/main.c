@@ -441,8 +441,15 @@ reload(struct agent *ag)
     memset(ag->failing, 0, sizeof(ag->failing));
     config_free(&ag->cfg);
     ag->cfg = nc;
-    if (open_dgram(ag) != 0)
-        fatalx("datagram setup failed");
+    {
+        uint64_t dgs = ag->dg->datagrams, smps = ag->dg->samples, big = ag->dg->too_big;
+
+        if (open_dgram(ag) != 0)
+            fatalx("datagram setup failed");
+        ag->dg->datagrams = dgs;
+        ag->dg->samples = smps;
+        ag->dg->too_big = big;
+    }
     for (size_t i = 0; i < ag->np; i++) {
         struct port *p = ag->port[i];
 
