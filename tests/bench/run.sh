@@ -217,3 +217,4 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
 )
 # A mode that failed fails the bench.
 ! grep -q ' FAILED$' "$TMP/rows"
+r=$?; [ "$(id -u)" != 0 ] || sh "$(dirname "$0")/switch_bench.sh" "$BIN"; exit $r

@@ -1,0 +1,94 @@
+#!/bin/sh
+# sflow-switch beside a Linux bridge, measured in the same run on the same
+# namespaces: TCP throughput (1 and 4 streams) and small-UDP packets/s,
+# with sFlow off, 1-in-64 and 1-in-1 on the switch.
+#
+# usage: sh tests/bench/switch_bench.sh BIN_DIR
+#   BENCH_SWITCH_SECONDS  seconds per measurement (default 5)
+#
+# Everything lives in three namespaces named with a per-run prefix: h1 and
+# h2 (the hosts) and sw (the Linux bridge or the switch, its sFlow
+# collector); they are removed on exit.  Traffic: iperf3 (TCP; UDP with
+# 64-byte payloads at full speed, counting packets the receiver got).
+set -u
+BIN=$(cd "${1:?usage: sh tests/bench/switch_bench.sh BIN_DIR}" && pwd)
+SECS=${BENCH_SWITCH_SECONDS:-5}
+skip() { echo "switch bench: skipped: $*"; exit 0; }
+[ "$(id -u)" = 0 ] || skip "needs root"
+for t in ip iperf3 jq; do command -v $t >/dev/null 2>&1 || skip "$t missing (make deps)"; done
+for p in sflow-switch sfctl sflowcollect; do [ -x "$BIN/$p" ] || skip "$BIN/$p missing"; done
+P=swbn$$
+T=$(mktemp -d /tmp/sfk-swbench.XXXXXX)
+SPID="" CPID=""
+cleanup() {
+    [ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+    [ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null
+    for n in h1 h2 sw; do ip netns del "${P}$n" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+for n in h1 h2 sw; do ip netns add "${P}$n" || skip "cannot create namespaces"; done
+for i in 1 2; do
+    ip -n ${P}sw link add p$i type veth peer name eth0 netns ${P}h$i
+    ip -n ${P}h$i addr add 10.81.0.$i/24 dev eth0
+    ip -n ${P}h$i link set eth0 up
+    ip -n ${P}h$i link set lo up
+done
+ip -n ${P}sw link set lo up
+sfctl() { "$BIN/sfctl" --socket "$T/sock" "$@"; }
+
+# measure NAME: prints one row (TCP 1 stream, TCP 4 streams in Gbit/s; UDP kpps).
+measure() {
+    ip netns exec ${P}h2 iperf3 -s -D -1 -p 5301 --logfile "$T/s1" >/dev/null 2>&1
+    sleep 0.3
+    tcp1=$(ip netns exec ${P}h1 iperf3 -c 10.81.0.2 -p 5301 -t "$SECS" -J 2>/dev/null |
+        jq '.end.sum_received.bits_per_second / 1e9' 2>/dev/null)
+    ip netns exec ${P}h2 iperf3 -s -D -1 -p 5302 --logfile "$T/s2" >/dev/null 2>&1
+    sleep 0.3
+    tcp4=$(ip netns exec ${P}h1 iperf3 -c 10.81.0.2 -p 5302 -P 4 -t "$SECS" -J 2>/dev/null |
+        jq '.end.sum_received.bits_per_second / 1e9' 2>/dev/null)
+    ip netns exec ${P}h2 iperf3 -s -D -1 -p 5303 --logfile "$T/s3" >/dev/null 2>&1
+    sleep 0.3
+    udp=$(ip netns exec ${P}h1 iperf3 -c 10.81.0.2 -p 5303 -u -l 64 -b 0 -t "$SECS" -J 2>/dev/null |
+        jq '(.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds / 1000' 2>/dev/null)
+    printf '%-28s %10.2f %10.2f %12.0f\n' "$1" "${tcp1:-0}" "${tcp4:-0}" "${udp:-0}"
+    echo "$1 ${tcp1:-0} ${tcp4:-0} ${udp:-0}" >>"$T/rows"
+}
+
+echo "sflow-switch vs Linux bridge, ${SECS}s per figure (iperf3 between two namespaces)"
+printf '%-28s %10s %10s %12s\n' "datapath" "TCP Gb/s" "TCPx4 Gb/s" "UDP64 kpps"
+
+ip -n ${P}sw link add br0 type bridge
+for i in 1 2; do ip -n ${P}sw link set p$i master br0 && ip -n ${P}sw link set p$i up; done
+ip -n ${P}sw link set br0 up
+sleep 1
+measure "linux bridge"
+ip -n ${P}sw link del br0
+
+ip netns exec ${P}sw "$BIN/sflowcollect" -p 6343 -b 127.0.0.1 -q 2>/dev/null &
+CPID=$!
+ip netns exec ${P}sw "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>"$T/switch.log" &
+SPID=$!
+i=0
+while ! sfctl list-br >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -lt 50 ] || { cat "$T/switch.log"; exit 1; }
+    sleep 0.1
+done
+sfctl add-br br0 && sfctl add-port br0 p1 && sfctl add-port br0 p2 || exit 1
+sleep 0.5
+measure "sflow-switch, sFlow off"
+sfctl set-sflow br0 target=127.0.0.1:6343 sampling=64 polling=20 || exit 1
+measure "sflow-switch, 1-in-64"
+sfctl set-sflow br0 sampling=1 || exit 1
+measure "sflow-switch, 1-in-1"
+awk '
+    { t = $(NF - 2); t4 = $(NF - 1); u = $NF }
+    /^linux bridge/ { bt = t; b4 = t4; bu = u }
+    /sFlow off/ { ot = t; o4 = t4; ou = u }
+    /1-in-64/ { st = t; su = u }
+    END {
+        if (bt > 0 && b4 > 0 && bu > 0 && ot > 0 && ou > 0)
+            printf "switch/bridge: TCP %.0f%%, TCPx4 %.0f%%, UDP %.0f%%; 1-in-64 vs off: TCP %+.1f%%, UDP %+.1f%%\n",
+                100 * ot / bt, 100 * o4 / b4, 100 * ou / bu, 100 * (st - ot) / ot, 100 * (su - ou) / ou
+    }' "$T/rows"
