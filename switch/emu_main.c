@@ -401,7 +401,8 @@ emu_build(struct emu_ctx *c)
     }
     if (emu_stop)
         return EINTR;
-    log_debug("creating %d links", c->topo.nlinks);
+    log_debug("%.3f s: %d namespaces; creating %d links", now_s() - t0, c->topo.nhosts,
+        c->topo.nlinks);
     if ((e = link_build(&c->topo, c->run.prefix, c->run.group, c->sw == EMU_SW_BRIDGE,
         err, sizeof(err))) != 0 ||
         (e = link_configure_hosts(&c->topo, err, sizeof(err))) != 0) {
@@ -415,12 +416,15 @@ emu_build(struct emu_ctx *c)
         }
     if (emu_stop)
         return EINTR;
+    log_debug("%.3f s: links made, hosts configured", now_s() - t0);
     if ((e = link_wait_up(&c->topo, 20000)) != 0) {
         log_warnx("links not up: %s", strerror(e));
         return e;
     }
+    log_debug("%.3f s: links up", now_s() - t0);
     if (c->sw == EMU_SW_USER && (e = start_user_switch(c)) != 0)
         return e;
+    log_debug("%.3f s: switch configured", now_s() - t0);
     if (c->sflow && (e = start_sflow(c)) != 0)
         return e;
     run_save(&c->run, &c->topo);

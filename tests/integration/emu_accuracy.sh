@@ -1,0 +1,37 @@
+#!/bin/sh
+# sflow-emu's accuracy report: the truth (packets and bytes the emulator
+# sent) equals what the kernel counted on the hosts' links, and sFlow's
+# estimates lie within the spec's bound (196/sqrt(samples) % at 95 %).
+# The total must be within 1.5 x its bound (a 0.3 % false-alarm rate),
+# and at least 80 % of the sampled flows within theirs (95 % expected).
+set -u
+[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
+EMU=$BIN/sflow-emu
+[ -x "$EMU" ] || { echo "no $EMU"; exit 77; }
+command -v jq >/dev/null || { echo "no jq"; exit 77; }
+tmp=$(mktemp -d /tmp/emu-acc.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+run() {    # run MODE TOPO
+    if ! "$EMU" --switch "$1" --topo "$2" --sampling 16 --test traffic --traffic mix \
+        --duration 5 --rate 3000 --json "$tmp/r.json" >"$tmp/out" 2>&1; then
+        echo "FAIL $1: exit status"; cat "$tmp/out"; fail=1; return
+    fi
+    jq -e . "$tmp/r.json" >/dev/null || { echo "FAIL $1: bad JSON"; fail=1; return; }
+    hosts=$(jq .interface_check.hosts "$tmp/r.json")
+    agree=$(jq .interface_check.agree "$tmp/r.json")
+    tot=$(jq -r '.total | "\(.true_packets) \(.est_packets) \(.err_packets_pct) \(.bound_pct)"' "$tmp/r.json")
+    within=$(jq .flows_within_bound "$tmp/r.json")
+    sampled=$(jq .flows_sampled "$tmp/r.json")
+    echo "$1 $2: interfaces agree $agree/$hosts; total true/est/err%/bound% $tot; flows within bound $within/$sampled"
+    [ "$hosts" -gt 0 ] && [ "$agree" = "$hosts" ] || { echo "FAIL $1: truth differs from interface counters"; grep 'truth against' "$tmp/out"; fail=1; }
+    jq -e '.total | (.err_packets_pct | fabs) <= 1.5 * .bound_pct' "$tmp/r.json" >/dev/null ||
+        { echo "FAIL $1: total outside 1.5 x bound"; fail=1; }
+    [ $((within * 5)) -ge $((sampled * 4)) ] || { echo "FAIL $1: too few flows within bound"; fail=1; }
+    jq -e '[.flows[] | .received_packets == .true_packets] | all' "$tmp/r.json" >/dev/null ||
+        echo "note $1: some packets were not received (loss is allowed, truth is what was sent)"
+}
+run bridge tree,2,2
+[ -x "$BIN/sflow-switch" ] && run user tree,2,2
+exit $fail

@@ -1,0 +1,71 @@
+#!/bin/sh
+# sflow-emu: every topology builds, pings all pairs without loss and tears
+# down leaving no namespace, link, run record or process of its own; a
+# topology file with VLANs isolates what it should.
+# env: BIN (programs), TOP (source tree).  Root required, else skipped (77).
+set -u
+[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
+EMU=$BIN/sflow-emu
+[ -x "$EMU" ] || { echo "no $EMU"; exit 77; }
+ip netns list >/dev/null 2>&1 || { echo "no ip netns"; exit 77; }
+tmp=$(mktemp -d /tmp/emu-topos.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# Nothing of ours may be left: namespaces sfeN-*, links sfeN..., run records.
+leftovers() {
+    ns=$(ip netns list 2>/dev/null | grep -cE '^sfe[0-9]+-' || true)
+    ln=$(ip -o link show 2>/dev/null | grep -cE '^[0-9]+: sfe[0-9]+[sp]' || true)
+    rr=$(ls /run/sflowkit-emu/*.run 2>/dev/null | wc -l)
+    echo "$ns $ln $rr"
+}
+base=$(leftovers)
+
+check() {    # check MODE TOPO
+    out=$tmp/out
+    if ! "$EMU" --switch "$1" --topo "$2" --test pingall --timings >"$out" 2>&1; then
+        echo "FAIL $1 $2: exit status"; cat "$out"; fail=1; return
+    fi
+    if ! grep -q '^\*\*\* Results: 0% dropped' "$out"; then
+        echo "FAIL $1 $2: loss"; cat "$out"; fail=1; return
+    fi
+    now=$(leftovers)
+    if [ "$now" != "$base" ]; then
+        echo "FAIL $1 $2: left behind (namespaces links records: $now, before: $base)"; fail=1; return
+    fi
+    echo "ok $1 $2: $(grep -o 'Results.*' "$out"); $(grep timings "$out")"
+}
+
+modes=bridge
+[ -x "$BIN/sflow-switch" ] && modes="user bridge"
+for m in $modes; do
+    for t in single,3 linear,4 tree,2,2 tree,3,2; do
+        check "$m" "$t"
+    done
+done
+
+# VLANs (userspace switch only): h1 and h2 on VLAN 10, h3 on VLAN 20 over a trunk.
+if [ -x "$BIN/sflow-switch" ]; then
+    cat >"$tmp/vlan.topo" <<'T'
+# two switches, a trunk between them
+switch s1
+switch s2
+host h1
+host h2
+host h3
+host h4 ip=10.0.0.44/8
+link h1 s1 vlan=10
+link h2 s2 vlan=10
+link h3 s2 vlan=20
+link h4 s1 vlan=20
+link s1 s2 trunks=10,20
+T
+    "$EMU" --topo-file "$tmp/vlan.topo" --test pingall >"$tmp/vlan.out" 2>&1
+    if grep -q '^h1 -> h2 X X$' "$tmp/vlan.out" && grep -q '^h3 -> X X h4$' "$tmp/vlan.out"; then
+        echo "ok vlan file: isolation and trunk"
+    else
+        echo "FAIL vlan file"; cat "$tmp/vlan.out"; fail=1
+    fi
+    [ "$(leftovers)" = "$base" ] || { echo "FAIL vlan file: left behind"; fail=1; }
+fi
+exit $fail
