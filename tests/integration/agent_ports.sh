@@ -71,7 +71,7 @@ collector 127.0.0.1:$PORT
 sampling 1
 polling 2
 EOC
-ip netns exec "$SW" "$BIN/sflow-agent" -d -f "$T/agent.conf" -P "$T/agent.pid" -a 127.0.0.1 \
+ip netns exec "$SW" "$BIN/sflow-agent" -d -f "$T/agent.conf" -P "$T/agent.pid" -a 127.0.0.1 --host-counters \
     2>"$T/agent.log" &
 AGENT=$!
 PIDS="$PIDS $AGENT"
@@ -96,7 +96,7 @@ IF3=$(sw cat /sys/class/net/p3/ifindex)
 n=$(count "$IF3" 10.9.0.3)
 echo "added port p3 (ifIndex $IF3): $n samples of 20 echo requests at rate 1"
 [ "$n" = 20 ] || err "new port: $n samples, 20 expected"
-grep -q "p3 (ifIndex $IF3, bridge port): sampling 1 in 1" "$T/agent.log" || err "new port not logged"
+grep -q "p3 (ifIndex $IF3, bridge port.*sampling 1 in 1" "$T/agent.log" || err "new port not logged"
 
 # It leaves again.
 sw ip link del p3
@@ -128,6 +128,15 @@ sleep 1.5
 rate=$(jq -r '.samples[] | select(.sampleType_tag == "0:3") | .meanSkipCount' "$T/out.json" | tail -n 1)
 echo "after SIGHUP: sampling rate $rate"
 [ "$rate" = 2 ] || err "SIGHUP: rate $rate, 2 expected"
+
+# Host counters on 2:1: the five records, memory as /proc/meminfo says.
+tags=$(jq -r '.samples[] | select(.sourceId == "2:1") | [.elements[].counterBlock_tag] | join(",")' \
+    "$T/out.json" | tail -n 1)
+echo "host counters: $tags"
+[ "$tags" = "0:2000,0:2003,0:2004,0:2005,0:2006" ] || err "host counter records: $tags"
+mem=$(jq -r '.samples[] | select(.sourceId == "2:1") | .elements[] | select(.counterBlock_tag == "0:2004") | .mem_total' \
+    "$T/out.json" | tail -n 1)
+[ "$mem" = $(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) * 1024)) ] || err "mem_total $mem"
 
 kill -TERM $AGENT
 wait $AGENT
