@@ -117,7 +117,8 @@ host_cmd(struct emu_ctx *c, int node, char **argv, int argc)
     }
     if (bg) {
         jobs[slot].pid = pid;
-        snprintf(jobs[slot].cmd, sizeof(jobs[slot].cmd), "%s %s", c->topo.node[node].name, cmd);
+        snprintf(jobs[slot].cmd, sizeof(jobs[slot].cmd), "%s ", c->topo.node[node].name);
+        strncat(jobs[slot].cmd, cmd, sizeof(jobs[slot].cmd) - strlen(jobs[slot].cmd) - 1);
         printf("[%d] %d\n", slot + 1, (int)pid);
         return;
     }

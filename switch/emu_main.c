@@ -323,8 +323,9 @@ start_user_switch(struct emu_ctx *c)
 static int
 set_switch_sflow(struct emu_ctx *c)
 {
-    char target[32], rate[32], poll[32], ans[512], extra[8][80];
+    char target[32], rate[32], poll[32], ans[512], extra[8][80], agent[40];
     char *argv[20];
+    int nsw = 0;
 
     snprintf(target, sizeof(target), "target=127.0.0.1:%d", c->collector_port);
     snprintf(rate, sizeof(rate), "sampling=%d", c->sampling);
@@ -343,7 +344,10 @@ set_switch_sflow(struct emu_ctx *c)
         }
         argv[n++] = rate;
         argv[n++] = poll;
-        argv[n++] = "agent=127.0.0.1";
+        /* An agent address per switch (127.1.x.y), so the collector keeps their sequences apart. */
+        nsw++;
+        snprintf(agent, sizeof(agent), "agent=127.1.%d.%d", (nsw >> 8) & 255, nsw & 255);
+        argv[n++] = agent;
         argv[n] = NULL;
         if (ctl_cmdv(c->sw_sock, ans, sizeof(ans), argv) != 0) {
             log_warnx("sflow-switch: set-sflow %s: %s", c->topo.node[i].name, ans);

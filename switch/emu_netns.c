@@ -161,7 +161,7 @@ netns_list_prefix(const char *prefix, char names[][64], int max)
         if (strncmp(de->d_name, prefix, plen) != 0 || de->d_name[plen] != '-' ||
             strlen(de->d_name) >= 64)
             continue;
-        snprintf(names[n++], 64, "%s", de->d_name);
+        memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);
     }
     closedir(d);
     return n;
