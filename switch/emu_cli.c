@@ -117,8 +117,15 @@ host_cmd(struct emu_ctx *c, int node, char **argv, int argc)
     }
     if (bg) {
         jobs[slot].pid = pid;
-        snprintf(jobs[slot].cmd, sizeof(jobs[slot].cmd), "%s ", c->topo.node[node].name);
-        strncat(jobs[slot].cmd, cmd, sizeof(jobs[slot].cmd) - strlen(jobs[slot].cmd) - 1);
+        {
+            size_t o = (size_t)snprintf(jobs[slot].cmd, sizeof(jobs[slot].cmd), "%s ",
+                c->topo.node[node].name), n = strlen(cmd);
+
+            if (n > sizeof(jobs[slot].cmd) - 1 - o)
+                n = sizeof(jobs[slot].cmd) - 1 - o;
+            memcpy(jobs[slot].cmd + o, cmd, n);
+            jobs[slot].cmd[o + n] = '\0';
+        }
         printf("[%d] %d\n", slot + 1, (int)pid);
         return;
     }
