@@ -215,6 +215,8 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
             "$((sent - $1))"
     done
 )
+# sflow-agent beside a bare Linux bridge (root only: namespaces).
+[ "$(id -u)" != 0 ] || sh "$(dirname "$0")/agent_bench.sh" "$BIN"
 # A mode that failed fails the bench.
 ! grep -q ' FAILED$' "$TMP/rows"
 r=$?; [ "$(id -u)" != 0 ] || sh "$(dirname "$0")/switch_bench.sh" "$BIN"; exit $r
