@@ -121,7 +121,7 @@ static void
 report_bad(struct collector *c, const struct dgram_meta *meta,
     const struct sflow_datagram *dg)
 {
-    char detail[96] = "";
+    char detail[96] = "", origin[80];
     time_t now;
 
     /* A remote sender must not be able to flood the log. */
@@ -140,17 +140,22 @@ report_bad(struct collector *c, const struct dgram_meta *meta,
             return;
         }
     }
+    /* Formatted here, not per datagram: most datagrams are fine. */
+    if (meta->from_file)
+        snprintf(origin, sizeof(origin), "frame %llu", (unsigned long long)meta->frame);
+    else
+        snprintf(origin, sizeof(origin), "%s port %u", meta->src, meta->src_port);
     if (dg->err.code == SFLOW_E_VERSION)
         snprintf(detail, sizeof(detail), " (version %u)", dg->version);
     else if (dg->err.expected || dg->err.found)
         snprintf(detail, sizeof(detail), " (declared %u, found %u)",
             dg->err.expected, dg->err.found);
     if (dg->err.tag)
-        log_warnx("%s (%s): %s%s at byte %zu, in %u:%u", meta->origin, meta->src,
+        log_warnx("%s (%s): %s%s at byte %zu, in %u:%u", origin, meta->src,
             sflow_strerror(dg->err.code), detail, dg->err.offset,
             SFLOW_ENTERPRISE(dg->err.tag), SFLOW_FORMAT(dg->err.tag));
     else
-        log_warnx("%s (%s): %s%s at byte %zu", meta->origin, meta->src,
+        log_warnx("%s (%s): %s%s at byte %zu", origin, meta->src,
             sflow_strerror(dg->err.code), detail, dg->err.offset);
 }
 

@@ -74,7 +74,6 @@ recv_pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
     struct pkt_info info;
     const struct pkt_layer *l;
     struct dgram_meta meta;
-    char origin[64];
     uint32_t proto;
     size_t off, start, len;
     const uint8_t *payload;
@@ -118,8 +117,7 @@ recv_pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
         inet_ntop(AF_INET6, l->src_ip, meta.src, sizeof(meta.src));
     meta.src_port = l->src_port;
     meta.size = len;
-    snprintf(origin, sizeof(origin), "frame %llu", (unsigned long long)c->stats->frames);
-    meta.origin = origin;
+    meta.frame = c->stats->frames;
     if (c->cb(c->ctx, payload, len, &meta) != 0)
         c->stop = 1;
 }

@@ -135,7 +135,6 @@ recv_udp_loop(struct recv_udp *u, recv_cb cb, void *ctx,
     char ctl[RECV_BATCH][CMSG_SPACE(sizeof(uint32_t)) + 64];
     struct dgram_meta meta;
     struct pollfd pfd;
-    char origin[72];
     int i, n;
 
     while (!*stop) {
@@ -173,8 +172,6 @@ recv_udp_loop(struct recv_udp *u, recv_cb cb, void *ctx,
             meta.from_file = 0;
             recv_udp_source(&from[i], &meta);
             meta.size = msgs[i].msg_len;
-            snprintf(origin, sizeof(origin), "%s port %u", meta.src, meta.src_port);
-            meta.origin = origin;
             if (cb(ctx, u->bufs + (size_t)i * RECV_MAX, msgs[i].msg_len, &meta) != 0)
                 return 0;
         }

@@ -22,15 +22,21 @@ seqtrack_free(struct seqtrack *t)
     memset(t, 0, sizeof(*t));
 }
 
+_Static_assert(sizeof(struct seq_key) % 4 == 0, "seq_key is hashed by words");
+
+/* Multiply-xorshift over the key's 32-bit words: one step per word, not per byte. */
 static uint64_t
 seq_hash(const struct seq_key *k)
 {
-    const uint8_t *p = (const uint8_t *)k;
-    uint64_t h = 1469598103934665603ULL;        /* FNV-1a */
+    uint32_t w[sizeof(*k) / 4];
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
     size_t i;
 
-    for (i = 0; i < sizeof(*k); i++)
-        h = (h ^ p[i]) * 1099511628211ULL;
+    memcpy(w, k, sizeof(w));
+    for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+        h = (h ^ w[i]) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
+    }
     return h;
 }
 

@@ -14,7 +14,7 @@ struct dgram_meta {
     char src[48];               /* Sender's address as text ("-" if unknown). */
     uint16_t src_port;
     size_t size;                /* UDP payload bytes. */
-    const char *origin;         /* "FILE:frame N" or "ADDR:PORT", for messages. */
+    uint64_t frame;             /* from_file: the frame number in the capture, from 1. */
 };
 
 #endif /* SFK_DGRAM_META_H */

@@ -39,7 +39,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&meta, 0, sizeof(meta));
     strcpy(meta.src, "192.0.2.1");
     meta.size = size;
-    meta.origin = "fuzz";
     sflow_decode(copy, size, dg);
     text_datagram(sink, &meta, dg);
     text_grep_datagram(sink, &meta, dg);

@@ -325,7 +325,7 @@ render(const uint8_t *p, size_t len, int pretty, size_t *outlen)
     meta.from_file = 1;
     strcpy(meta.src, "192.0.2.1");
     meta.size = len;
-    meta.origin = "test";
+    meta.frame = 1;
     f = open_memstream(&out, outlen);
     assert_non_null(f);
     sflow_decode(p, len, &dg);
