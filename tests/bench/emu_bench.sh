@@ -17,6 +17,7 @@ CG=
 cleanup() {
     [ -n "$CG" ] && rmdir "$CG" 2>/dev/null
     for n in $(ip netns list 2>/dev/null | sed -n 's/^\(sfb[0-9]*-[^ ]*\).*/\1/p'); do ip netns del "$n"; done
+    for l in $(ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: \(sfb[0-9][^:@]*\).*/\1/p'); do ip link del "$l" 2>/dev/null; done
     rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
