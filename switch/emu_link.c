@@ -204,12 +204,18 @@ send_up(struct nlbatch *b, const char *name, int master)
     if (l == NULL)
         return ENOMEM;
     rtnl_link_set_name(l, name);
-    rtnl_link_set_flags(l, IFF_UP);
     rtnl_link_inet6_set_addr_gen_mode(l, IN6_ADDR_GEN_MODE_NONE);
     if (master)
         rtnl_link_set_master(l, master);
     e = send_link(b, l, 0);
     rtnl_link_put(l);
+    /* Separately: do_setlink() applies flags before IFLA_AF_SPEC, and up first means an address. */
+    if (e == 0 && (l = rtnl_link_alloc()) != NULL) {
+        rtnl_link_set_name(l, name);
+        rtnl_link_set_flags(l, IFF_UP);
+        e = send_link(b, l, 0);
+        rtnl_link_put(l);
+    }
     return e;
 }
 
