@@ -219,4 +219,5 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
 [ "$(id -u)" != 0 ] || sh "$(dirname "$0")/agent_bench.sh" "$BIN"
 # A mode that failed fails the bench.
 ! grep -q ' FAILED$' "$TMP/rows"
-r=$?; [ "$(id -u)" != 0 ] || sh "$(dirname "$0")/switch_bench.sh" "$BIN"; exit $r
+r=$?; [ "$(id -u)" != 0 ] || sh "$(dirname "$0")/switch_bench.sh" "$BIN"
+[ "$(id -u)" != 0 ] || sh "$(dirname "$0")/emu_bench.sh" "$BIN"; exit $r
