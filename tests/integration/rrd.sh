@@ -132,6 +132,61 @@ else
     echo "rrdcached not installed: --rrdcached not tested"
 fi
 
+# Hand-made datagrams from an IPv6 agent: expanded and compact counter
+# samples, one older than the file's last update (skipped), and counters
+# the agent does not have (all ones: unknown).
+hex() { printf "%0${2:-8}x" "$1"; }
+le32() { hex "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'; }
+# generic counters of ifIndex 7: inOctets outOctets inUcast inDiscards
+generic() {
+    printf '00000001%s' "$(hex 88)"
+    printf '00000007%s%s%s%s' "$(hex 6)" "$(hex 1000000000 16)" "$(hex 1)" "$(hex 3)"
+    printf '%s%s%s%s%s%s%s' "$1" "$(hex "$3")" "$(hex 5)" "$(hex 1)" "$4" "$(hex 0)" "$(hex 0)"
+    printf '%s%s%s%s%s%s%s' "$2" "$(hex 20)" "$(hex 5)" "$(hex 1)" "$(hex 0)" "$(hex 0)" "$(hex 0)"
+}
+# frame SECONDS SEQ SAMPLE_TYPE GENERIC_HEX
+frame() {
+    if [ "$3" = 4 ]; then
+        smp="$(hex 4)$(hex 112)$(hex "$2")$(hex 0)$(hex 7)$(hex 1)$4"
+    else
+        smp="$(hex 2)$(hex 108)$(hex "$2")$(hex 7)$(hex 1)$4"
+    fi
+    sf="$(hex 5)$(hex 2)20010db8000000000000000000000005$(hex 0)$(hex "$2")$(hex 1000)$(hex 1)$smp"
+    n=$(( ${#sf} / 2 ))
+    printf '%s%s%s%s' "$(le32 "$1")" "$(le32 0)" "$(le32 $((n + 28)))" "$(le32 $((n + 28)))"
+    printf '4500%s000040004011%s' "$(hex $((n + 28)) 4)" "0000c0000205c0000201"
+    printf '04d218bd%s0000%s' "$(hex $((n + 8)) 4)" "$sf"
+}
+ones32=ffffffff
+ones64=ffffffffffffffff
+{
+    printf 'd4c3b2a1020004000000000000000000ffff000065000000'
+    frame 1700000000 1 4 "$(generic "$(hex 1000 16)" "$(hex 2000 16)" 10 "$(hex 0)")"
+    frame 1700000020 2 2 "$(generic "$(hex 11000 16)" "$(hex 6000 16)" 210 "$(hex 0)")"
+    frame 1700000010 3 2 "$(generic "$(hex 5000 16)" "$(hex 4000 16)" 110 "$(hex 0)")"
+    frame 1700000040 4 2 "$(generic "$(hex 21000 16)" $ones64 410 $ones32)"
+} | awk '{
+    for (i = 1; i < length($0); i += 2) {
+        d = "0123456789abcdef"
+        printf "\\%03o", (index(d, substr($0, i, 1)) - 1) * 16 + index(d, substr($0, i + 1, 1)) - 1
+    } }' >"$tmp/v6.oct"
+printf "$(cat "$tmp/v6.oct")" >"$tmp/v6.pcap"
+"$BIN/sflowcollect" -r "$tmp/v6.pcap" --rrd "$tmp/v6" -q --stats 2>"$tmp/s4" || fail=1
+grep -q "^rrd: 1 files, 1 created, 3 updates, 1 skipped .* 2 unknown values, 0 errors" "$tmp/s4" ||
+    { echo "FAIL IPv6 agent run"; cat "$tmp/s4"; fail=1; }
+f="$tmp/v6/2001:db8::5/if7.rrd"
+got=$(rrdtool lastupdate "$f" | tail -n 1 | awk '{ print $1, $2, $3, $4, $10 }')
+[ "$got" = "1700000040: 21000 U 410 U" ] || { echo "FAIL IPv6 lastupdate '$got'"; fail=1; }
+# Row 1700000040 covers (20, 40]: 500 octets/s in, out unknown, 10 packets/s.
+got=$(rrdtool fetch "$f" AVERAGE -r 20 -s 1700000020 -e 1700000040 | grep '^1700000040:' |
+    awk '{ printf "%g %s %g", $2, $3, $4 }')
+case $got in
+"500 "*nan*" 10") ;;
+*) echo "FAIL IPv6 fetch '$got'"; fail=1 ;;
+esac
+"$BIN/sflowcollect" --graph "$tmp/v6" --agent 2001:0db8:0::5 --if 7 --out "$tmp/v6.png" 2>"$tmp/g.err" ||
+    { echo "FAIL --graph of an IPv6 agent"; cat "$tmp/g.err"; fail=1; }
+
 # The graph of the first interface.
 set -- $(head -n 1 "$tmp/ifaces")
 "$BIN/sflowcollect" --graph "$dir" --agent "$1" --if "$2" --out "$tmp/g.png" 2>"$tmp/g.err" ||
