@@ -205,7 +205,11 @@ start_sflow(struct emu_ctx *c)
         snprintf(log, sizeof(log), "%s/agent%d.log", c->run.dir, nagents++);
         if ((pid = run_spawn(&c->run, argv, log, -1)) < 0)
             return errno;
-        if (run_wait_log(log, "started:", 10000) != 0) {
+    }
+    /* All agents start together; each says "started:" once its ports are sampled. */
+    for (int i = 0; i < nagents; i++) {
+        snprintf(log, sizeof(log), "%s/agent%d.log", c->run.dir, i);
+        if (run_wait_log(log, "started:", 30000) != 0) {
             log_warnx("sflow-agent did not start; see %s", log);
             return EIO;
         }
@@ -450,6 +454,7 @@ emu_teardown(struct emu_ctx *c)
     if (c->run.prefix[0] == '\0')
         return;
     run_stop_children(&c->run);
+    log_debug("teardown: %.3f s: processes stopped", now_s() - t0);
     for (int i = 0; i < c->topo.nnodes; i++) {
         struct emu_node *h = &c->topo.node[i];
 
@@ -463,6 +468,7 @@ emu_teardown(struct emu_ctx *c)
     /* Root ends first, in one request: their peers in the hosts go with them. */
     link_delete_group(c->run.group);
     link_delete_prefix(c->run.prefix);
+    log_debug("teardown: %.3f s: links deleted", now_s() - t0);
     n = netns_list_prefix(c->run.prefix, names, 65536);
     for (int i = 0; i < n; i++)
         netns_remove(names[i]);
@@ -497,6 +503,7 @@ emu_traffic_cmd(struct emu_ctx *c, const char *kind, const char *file, double du
     uint64_t *p0, *b0;
     int e;
 
+    err[0] = '\0';
     if (file != NULL)
         e = traffic_load(&tr, &c->topo, file, duration, err, sizeof(err));
     else if (strcmp(kind, "pairs") == 0)
@@ -508,9 +515,9 @@ emu_traffic_cmd(struct emu_ctx *c, const char *kind, const char *file, double du
         e = EINVAL;
     }
     if (e != 0) {
-        if (e != EINVAL || file != NULL || strcmp(kind, "pairs") == 0 || strcmp(kind, "mix") == 0)
-            if (e != EINVAL)
-                snprintf(err, sizeof(err), "traffic: %s", strerror(e));
+        if (err[0] == '\0')
+            snprintf(err, sizeof(err), "traffic %s: %s", kind,
+                e == EINVAL ? "needs at least two hosts" : strerror(e));
         log_warnx("%s", err);
         traffic_free(&tr);
         return e;

@@ -175,32 +175,49 @@ run_spawn(struct emu_run *r, char *const argv[], const char *log_path, int out_f
     return pid;
 }
 
+/* Stops a process of a dead run, if it is still the one recorded ('st'). */
 static void
-stop_pid(pid_t pid, unsigned long long st, bool reap)
+stop_pid(pid_t pid, unsigned long long st)
 {
-    if (st != 0 && start_time(pid) != st)
+    if (start_time(pid) != st)
         return;                 /* Gone, or a stranger with a recycled pid. */
     kill(pid, SIGTERM);
-    for (int i = 0; i < 200; i++) {
-        if (reap) {
-            if (waitpid(pid, NULL, WNOHANG) == pid)
-                return;
-        } else if (start_time(pid) == 0) {
+    for (int i = 0; i < 100; i++) {
+        if (start_time(pid) != st)
             return;
-        }
         usleep(10000);
     }
-    kill(pid, SIGKILL);
-    if (reap)
-        waitpid(pid, NULL, 0);
+    if (start_time(pid) == st)
+        kill(pid, SIGKILL);
 }
 
-/* SIGTERM (then SIGKILL after 2 s) to the run's own children, and reaps them. */
+/*
+ * SIGTERM to all the run's own children at once, SIGKILL to those still
+ * there after a second (a switch or agent closing a thousand packet
+ * sockets would take longer, and the kernel finishes that as fast
+ * either way), and reaps them.
+ */
 void
 run_stop_children(struct emu_run *r)
 {
-    for (int i = r->npids - 1; i >= 0; i--)
-        stop_pid(r->pids[i], 0, true);
+    int left = r->npids;
+
+    for (int i = 0; i < r->npids; i++)
+        kill(r->pids[i], SIGTERM);
+    for (int t = 0; t < 100 && left > 0; t++) {
+        for (int i = 0; i < r->npids; i++)
+            if (r->pids[i] > 0 && waitpid(r->pids[i], NULL, WNOHANG) == r->pids[i]) {
+                r->pids[i] = 0;
+                left--;
+            }
+        if (left > 0)
+            usleep(10000);
+    }
+    for (int i = 0; i < r->npids; i++)
+        if (r->pids[i] > 0) {
+            kill(r->pids[i], SIGKILL);
+            waitpid(r->pids[i], NULL, 0);
+        }
     r->npids = 0;
 }
 
@@ -297,7 +314,7 @@ run_cleanup(bool verbose)
             }
             while (fgets(line, sizeof(line), f) != NULL) {
                 if (sscanf(line, "child %d %llu", &pid, &st) == 2 && pid > 0 && st != 0)
-                    stop_pid(pid, st, false);
+                    stop_pid(pid, st);
                 else
                     sscanf(line, "group %u", &group);
             }

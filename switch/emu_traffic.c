@@ -626,8 +626,10 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
                 if (out[i] >= 0)
                     pfd[np++] = (struct pollfd){ .fd = out[i], .events = POLLIN };
             r = poll(pfd, (nfds_t)np, 30000);
+            if (r < 0 && errno == EINTR && !emu_stop)
+                continue;
             if (r <= 0) {
-                e = ETIMEDOUT;
+                e = r < 0 ? EINTR : ETIMEDOUT;
                 snprintf(err, errlen, "traffic: hosts did not %s in time",
                     phase ? "finish" : "start");
                 break;
@@ -688,6 +690,9 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
     for (int i = 0; i < t->nnodes; i++) {
         int st;
 
+        /* After a failure or a signal, senders still on their timetable are not waited for. */
+        if (pid[i] > 0 && e != 0)
+            kill(pid[i], SIGKILL);
         if (pid[i] > 0 && waitpid(pid[i], &st, 0) == pid[i] && e == 0 &&
             (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
             e = EIO;

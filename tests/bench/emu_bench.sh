@@ -88,18 +88,23 @@ done <"$1/hosts"
 S
 
 k=0
-printf "%-12s %-26s %9s %9s %9s\n" topology builder "setup s" "down s" "peak MB"
+printf "%-12s %-30s %9s %9s %9s\n" topology builder "setup s" "down s" "peak MB"
 for t in $TOPOS; do
     rm -f "$TMP"/ns "$TMP"/up.batch "$TMP"/links "$TMP"/links2 "$TMP"/down.batch "$TMP"/hosts
     hosts=$(echo "$t" | awk -F, '{ if ($1 == "tree") { n = 1; for (i = 0; i < $2; i++) n *= ($3 ? $3 : 2); print n } else print $2 }')
-    for mode in bridge user; do
+    # "net": the network alone (bridges, no sFlow), what the ip script builds.
+    for mode in net bridge user; do
         [ "$mode" = user ] && { [ -x "$BIN/sflow-switch" ] && [ "$hosts" -le "$USER_MAX" ] || continue; }
-        measure "$BIN/sflow-emu" --topo "$t" --switch "$mode" --test build --timings >"$TMP/out" 2>&1
+        if [ "$mode" = net ]; then
+            set -- --switch bridge --no-sflow; label="sflow-emu (bridges, no sFlow)"
+        else
+            set -- --switch "$mode"; label="sflow-emu --switch $mode"
+        fi
+        measure "$BIN/sflow-emu" --topo "$t" "$@" --test build --timings >"$TMP/out" 2>&1
         s=$(sed -n 's/^timings: setup \([0-9.]*\) s, teardown \([0-9.]*\) s/\1 \2/p' "$TMP/out")
         [ -n "$s" ] || { echo "$t $mode: failed"; tail -n 3 "$TMP/out"; continue; }
         set -- $s
-        label="sflow-emu --switch $mode"
-        printf "%-12s %-26s %9s %9s %9s\n" "$t" "$label" "$1" "$2" "$(cat "$TMP/peak")"
+        printf "%-12s %-30s %9s %9s %9s\n" "$t" "$label" "$1" "$2" "$(cat "$TMP/peak")"
     done
     k=$((k + 1))
     gen_ip "$t" "sfb$k"
@@ -107,5 +112,5 @@ for t in $TOPOS; do
     # Deleting a namespace returns before the kernel has freed it; so does ours.
     ip -batch "$TMP/down.batch" >/dev/null 2>&1; t2=$(now)
     awk -v t="$t" -v a="$t0" -v b="$t1" -v c="$t2" -v p="$peak" \
-        'BEGIN { printf "%-12s %-26s %9.3f %9.3f %9s\n", t, "ip -batch (shell)", b - a, c - b, p }'
+        'BEGIN { printf "%-12s %-30s %9.3f %9.3f %9s\n", t, "ip -batch (shell)", b - a, c - b, p }'
 done
