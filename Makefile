@@ -122,7 +122,7 @@ test: deps
 
 # The tree must build clean with clang as well as gcc.
 check-clang:
-	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(AGENT_SRC) $(wildcard tests/bench/*.c tests/unit/*.c); do \
+	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(AGENT_SRC) $(wildcard switch/*.c) $(wildcard tests/bench/*.c tests/unit/*.c); do \
 	    clang $(CSTD) $(WARN) -Iconvert -Iagent -Iswitch $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
 	@echo "clang: clean"
 
