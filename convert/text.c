@@ -208,38 +208,49 @@ text_item_end(const struct sflow_walk *w)
 }
 
 /*
- * Names and values are short: eight bytes at a time beats a call to
- * memcpy() for a variable length, which is most of a line's cost.
+ * Keys and values are short: a few fixed-size moves beat a call to
+ * memcpy() for a variable length, which was most of a line's cost.
  */
-static inline char *
+static inline __attribute__((always_inline)) char *
 copy_short(char *dst, const char *src, size_t n)
 {
-    if (n > 64) {
-        memcpy(dst, src, n);
+    if (n >= 8) {
+        if (n > 32) {
+            memcpy(dst, src, n);
+            return dst + n;
+        }
+        /* 8-byte moves, the last one overlapping the one before. */
+        while (n > 8) {
+            memcpy(dst, src, 8);
+            dst += 8;
+            src += 8;
+            n -= 8;
+        }
+        memcpy(dst + n - 8, src + n - 8, 8);
         return dst + n;
     }
-    while (n >= 8) {
-        memcpy(dst, src, 8);
-        dst += 8;
-        src += 8;
-        n -= 8;
+    if (n >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+        return dst + n;
     }
     while (n-- > 0)
         *dst++ = *src++;
     return dst;
 }
 
+/* "key value" line; 'klen' is -1 when 'key' is to be measured. */
 static void
-text_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
-    enum sflow_walk_kind kind)
+text_line(struct text_out *o, const char *key, size_t klen, const char *val, size_t len)
 {
-    struct text_out *o = w->arg;
-    const char *name;
-    size_t n, total;
+    const char *name = key;
+    size_t n = klen, total;
     char *p;
 
-    (void)kind;
-    name = names_key(&o->names, key, &n);
+    if (o->names.depth > 0 || key == NULL)
+        name = names_key(&o->names, key, &n);
+    else if (klen == (size_t)-1)
+        n = strlen(key);
     total = o->ctx_len + n + len + 2;
     if (total > TEXT_BUF - o->n) {
         out_flush(o);
@@ -270,41 +281,175 @@ next:
 }
 
 static void
+text_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
+    enum sflow_walk_kind kind)
+{
+    (void)kind;
+    text_line(w->arg, key, (size_t)-1, val, len);
+}
+
+static void
 text_note(const struct sflow_walk *w, const char *text)
 {
     out_line(w->arg, text, strlen(text));
 }
 
-static const struct sflow_walk_ops text_ops = {
-    .datagram_begin = text_datagram_begin,
-    .datagram_end = text_datagram_end,
-    .sample_begin = text_sample_begin,
-    .sample_end = text_sample_end,
-    .list_begin = text_list_begin,
-    .list_end = text_list_end,
-    .item_end = text_item_end,
-    .kv = text_kv,
-    .note = text_note,
-};
+/*
+ * The default output compiles the walk with this visitor inlined
+ * (sflow_walk_impl.h): numbers and addresses are formatted straight into
+ * the output buffer.  -g and -L, slower by nature, use the callbacks.
+ */
+#define WALK_VISITOR struct text_out
+
+static inline void
+walk_v_datagram_begin(struct text_out *o, const struct sflow_walk *w)
+{
+    (void)w;
+    out_line(o, start_datagram, sizeof(start_datagram) - 1);
+}
+
+static inline void
+walk_v_datagram_end(struct text_out *o, const struct sflow_walk *w)
+{
+    (void)w;
+    out_line(o, end_datagram, sizeof(end_datagram) - 1);
+}
+
+static inline void
+walk_v_sample_begin(struct text_out *o, const struct sflow_walk *w)
+{
+    (void)w;
+    out_line(o, start_sample, sizeof(start_sample) - 1);
+}
+
+static inline void
+walk_v_sample_end(struct text_out *o, const struct sflow_walk *w, int complete)
+{
+    (void)w;
+    if (complete)
+        out_line(o, end_sample, sizeof(end_sample) - 1);
+}
+
+static inline void
+walk_v_element_begin(struct text_out *o, const struct sflow_walk *w, uint32_t tag,
+    int known)
+{
+    (void)o, (void)w, (void)tag, (void)known;
+}
+
+static inline void
+walk_v_element_end(struct text_out *o, const struct sflow_walk *w)
+{
+    (void)o, (void)w;
+}
+
+static inline void
+walk_v_list_begin(struct text_out *o, const struct sflow_walk *w, const char *json_name,
+    const char *text_name)
+{
+    (void)w, (void)json_name;
+    names_begin(&o->names, text_name);
+}
+
+static inline void
+walk_v_list_end(struct text_out *o, const struct sflow_walk *w)
+{
+    (void)w;
+    names_end(&o->names);
+}
+
+static inline void
+walk_v_item_begin(struct text_out *o, const struct sflow_walk *w)
+{
+    (void)o, (void)w;
+}
+
+static inline void
+walk_v_item_end(struct text_out *o, const struct sflow_walk *w)
+{
+    (void)w;
+    names_next(&o->names);
+}
+
+static inline void
+walk_v_note(struct text_out *o, const struct sflow_walk *w, const char *text, size_t len)
+{
+    (void)w;
+    out_line(o, text, len);
+}
+
+static inline void
+walk_v_kv(struct text_out *o, const struct sflow_walk *w, const char *key, size_t klen,
+    const char *val, size_t len, enum sflow_walk_kind kind)
+{
+    (void)w, (void)kind;
+    text_line(o, key, klen, val, len);
+}
+
+/* walk_v_value_begin() inside a list or with the buffer full. */
+static __attribute__((cold, noinline)) char *
+text_value_begin_slow(struct text_out *o, const char *key, size_t klen, size_t max)
+{
+    char *p;
+
+    if (o->names.depth > 0 || key == NULL)
+        key = names_key(&o->names, key, &klen);
+    if (klen + max + 3 > TEXT_BUF - o->n)
+        out_flush(o);
+    p = copy_short(o->buf + o->n, key, klen);
+    *p++ = ' ';
+    return p;
+}
+
+/* "key " now, the value in place, then walk_v_value_end()'s newline. */
+static inline __attribute__((always_inline)) char *
+walk_v_value_begin(struct text_out *o, const struct sflow_walk *w, const char *key,
+    size_t klen, size_t max, enum sflow_walk_kind kind)
+{
+    char *p;
+
+    (void)w, (void)kind;
+    if (o->names.depth > 0 || key == NULL || klen + max + 3 > TEXT_BUF - o->n)
+        return text_value_begin_slow(o, key, klen, max);
+    p = copy_short(o->buf + o->n, key, klen);
+    *p++ = ' ';
+    return p;
+}
+
+static inline __attribute__((always_inline)) void
+walk_v_value_end(struct text_out *o, const struct sflow_walk *w, const char *key,
+    size_t klen, char *start, char *end, enum sflow_walk_kind kind)
+{
+    (void)w, (void)klen, (void)start, (void)kind;
+    *end++ = '\n';
+    o->n = (size_t)(end - o->buf);
+    if (key == NULL)
+        names_next(&o->names);
+}
+
+#include "sflow_walk_impl.h"
+
+/* The longest "key value\n" line, with the slack byte, fits in the buffer. */
+_Static_assert(TEXT_BUF >= TEXT_KEY_MAX + SFLOW_WALK_VALUE_MAX + 3,
+    "TEXT_BUF too small for an in-place value");
 
 static void
-text_run(FILE *f, const struct sflow_walk_ops *ops, const struct dgram_meta *meta,
-    const struct sflow_datagram *dg)
+text_out_init(struct text_out *o, FILE *f)
 {
-    struct text_out o;
-
-    o.f = f;
-    o.n = 0;
-    o.ctx_len = 0;
-    o.names.depth = 0;
-    sflow_walk(ops, &o, meta, dg);
-    out_flush(&o);
+    o->f = f;
+    o->n = 0;
+    o->ctx_len = 0;
+    o->names.depth = 0;
 }
 
 void
 text_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagram *dg)
 {
-    text_run(f, &text_ops, meta, dg);
+    struct text_out o;
+
+    text_out_init(&o, f);
+    walk_run(&o, &o, meta, dg);
+    out_flush(&o);
 }
 
 /*
@@ -387,7 +532,11 @@ static const struct sflow_walk_ops grep_ops = {
 void
 text_grep_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagram *dg)
 {
-    text_run(f, &grep_ops, meta, dg);
+    struct text_out o;
+
+    text_out_init(&o, f);
+    sflow_walk(&grep_ops, &o, meta, dg);
+    out_flush(&o);
 }
 
 /* ---- -L field lists ---- */
@@ -571,10 +720,7 @@ text_fields_datagram(FILE *f, const struct text_fields *tf, const struct dgram_m
 
     if (tf == NULL)
         return;
-    o.f = f;
-    o.n = 0;
-    o.ctx_len = 0;
-    o.names.depth = 0;
+    text_out_init(&o, f);
     memset(fs.set, 0, sizeof(fs.set));
     fs.tf = tf;
     fs.out = &o;
