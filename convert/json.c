@@ -51,7 +51,7 @@
 
 /* String bytes escaped per pass: the buffer holds them all escaped (x 6). */
 #define STR_CHUNK 1024
-#define JSON_BUF 8192
+#define JSON_BUF 32768
 _Static_assert(JSON_BUF >= STR_CHUNK * 6 + 8, "JSON_BUF too small for STR_CHUNK");
 
 enum ctype { C_OBJECT, C_ARRAY };
@@ -401,11 +401,18 @@ member_u64(struct json *j, const char *key, uint64_t v)
 
 /* ---- Visitor ---- */
 
-static void
-on_datagram_begin(const struct sflow_walk *w)
-{
-    struct json *j = w->arg;
+/*
+ * The walk is compiled with this visitor inlined (sflow_walk_impl.h):
+ * numbers and the walk's own strings (addresses, tags, the sampled
+ * header's hex) are written straight into the buffer, unescaped, as the
+ * template promises they need no escaping.
+ */
+#define WALK_VISITOR struct json
 
+static inline void
+walk_v_datagram_begin(struct json *j, const struct sflow_walk *w)
+{
+    (void)w;
     j->depth = 0;
     j->dropped = 0;
     j->samples_depth = 0;
@@ -435,11 +442,9 @@ put_error(struct json *j, const struct sflow_datagram *dg)
     close_container(j);
 }
 
-static void
-on_datagram_end(const struct sflow_walk *w)
+static inline void
+walk_v_datagram_end(struct json *j, const struct sflow_walk *w)
 {
-    struct json *j = w->arg;
-
     if (!j->open)
         return;
     close_to(j, 1);
@@ -453,11 +458,10 @@ on_datagram_end(const struct sflow_walk *w)
     flush(j);
 }
 
-static void
-on_sample_begin(const struct sflow_walk *w)
+static inline void
+walk_v_sample_begin(struct json *j, const struct sflow_walk *w)
 {
-    struct json *j = w->arg;
-
+    (void)w;
     /* A sample always sits in "samples", in the datagram object. */
     close_to(j, j->samples_depth ? j->samples_depth : 1);
     if (!j->samples_depth) {
@@ -467,23 +471,18 @@ on_sample_begin(const struct sflow_walk *w)
     open_container(j, NULL, C_OBJECT);
 }
 
-static void
-on_sample_end(const struct sflow_walk *w, int complete)
+static inline void
+walk_v_sample_end(struct json *j, const struct sflow_walk *w, int complete)
 {
-    struct json *j = w->arg;
-
-    (void)complete;
+    (void)w, (void)complete;
     if (j->samples_depth)
         close_to(j, j->samples_depth);
 }
 
-static void
-on_element_begin(const struct sflow_walk *w, uint32_t tag, int known)
+static inline void
+walk_v_element_begin(struct json *j, const struct sflow_walk *w, uint32_t tag, int known)
 {
-    struct json *j = w->arg;
-
-    (void)tag;
-    (void)known;
+    (void)w, (void)tag, (void)known;
     if (j->elements_depth)
         close_to(j, j->elements_depth);
     else {
@@ -496,40 +495,55 @@ on_element_begin(const struct sflow_walk *w, uint32_t tag, int known)
     open_container(j, NULL, C_OBJECT);
 }
 
-static void
-on_element_end(const struct sflow_walk *w)
+static inline void
+walk_v_element_end(struct json *j, const struct sflow_walk *w)
 {
-    struct json *j = w->arg;
-
+    (void)w;
     if (j->elements_depth)
         close_to(j, j->elements_depth);
 }
 
-static void
-on_list_begin(const struct sflow_walk *w, const char *json_name, const char *text_name)
+static inline void
+walk_v_list_begin(struct json *j, const struct sflow_walk *w, const char *json_name,
+    const char *text_name)
 {
-    (void)text_name;
-    open_container(w->arg, json_name, C_ARRAY);
+    (void)w, (void)text_name;
+    open_container(j, json_name, C_ARRAY);
 }
 
-static void
-on_container_end(const struct sflow_walk *w)
+static inline void
+walk_v_list_end(struct json *j, const struct sflow_walk *w)
 {
-    close_container(w->arg);
+    (void)w;
+    close_container(j);
 }
 
-static void
-on_item_begin(const struct sflow_walk *w)
+static inline void
+walk_v_item_begin(struct json *j, const struct sflow_walk *w)
 {
-    open_container(w->arg, NULL, C_OBJECT);
+    (void)w;
+    open_container(j, NULL, C_OBJECT);
 }
 
-static void
-on_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
-    enum sflow_walk_kind kind)
+static inline void
+walk_v_item_end(struct json *j, const struct sflow_walk *w)
 {
-    struct json *j = w->arg;
+    (void)w;
+    close_container(j);
+}
 
+/* The walk's free-text notes are text-only, as in sflowtool's JSON. */
+static inline void
+walk_v_note(struct json *j, const struct sflow_walk *w, const char *text, size_t len)
+{
+    (void)j, (void)w, (void)text, (void)len;
+}
+
+static inline void
+walk_v_kv(struct json *j, const struct sflow_walk *w, const char *key, size_t klen,
+    const char *val, size_t len, enum sflow_walk_kind kind)
+{
+    (void)w, (void)klen;
     if (j->dropped || j->depth == 0)
         return;
     next_member(j, key, 0);
@@ -540,20 +554,72 @@ on_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
         put_str(j, val, len);
 }
 
-static const struct sflow_walk_ops json_ops = {
-    .datagram_begin = on_datagram_begin,
-    .datagram_end = on_datagram_end,
-    .sample_begin = on_sample_begin,
-    .sample_end = on_sample_end,
-    .element_begin = on_element_begin,
-    .element_end = on_element_end,
-    .list_begin = on_list_begin,
-    .list_end = on_container_end,
-    .item_begin = on_item_begin,
-    .item_end = on_container_end,
-    .kv = on_kv,
-    .note = NULL,
-};
+/* Room for a member's comma, indentation, quoted key and colon, and quotes. */
+#define MEMBER_EXTRA (JSON_MAX_DEPTH + 8)
+
+/* walk_v_value_begin() with the buffer full, or outside any open container. */
+static __attribute__((cold, noinline)) char *
+json_value_begin_slow(struct json *j, const char *key, size_t klen, size_t max,
+    enum sflow_walk_kind kind)
+{
+    if (klen + max + MEMBER_EXTRA > sizeof(j->buf) - j->n)
+        flush(j);
+    /* Nothing is to be written: the value goes where it is not kept. */
+    if (j->dropped || j->depth == 0)
+        return j->buf + j->n;
+    next_member(j, key, 0);
+    if (kind == SFLOW_WALK_STR)
+        j->buf[j->n++] = '"';
+    return j->buf + j->n;
+}
+
+/*
+ * next_member() for the walk's own keys (one of its names, never bytes
+ * from the wire: written unescaped), then the opening quote of a string.
+ */
+static inline __attribute__((always_inline)) char *
+walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
+    size_t klen, size_t max, enum sflow_walk_kind kind)
+{
+    struct container *c;
+    char *p;
+
+    (void)w;
+    if (j->pretty || key == NULL || j->dropped || j->depth == 0 ||
+        klen + max + MEMBER_EXTRA > sizeof(j->buf) - j->n)
+        return json_value_begin_slow(j, key, klen, max, kind);
+    c = &j->stack[j->depth - 1];
+    p = j->buf + j->n;
+    if (c->count++)
+        *p++ = ',';
+    if (c->type == C_OBJECT) {
+        *p++ = '"';
+        memcpy(p, key, klen);
+        p += klen;
+        *p++ = '"';
+        *p++ = ':';
+    }
+    if (kind == SFLOW_WALK_STR)
+        *p++ = '"';
+    return p;
+}
+
+static inline __attribute__((always_inline)) void
+walk_v_value_end(struct json *j, const struct sflow_walk *w, const char *key,
+    size_t klen, char *start, char *end, enum sflow_walk_kind kind)
+{
+    (void)w, (void)key, (void)klen, (void)start;
+    if (j->dropped || j->depth == 0)
+        return;
+    if (kind == SFLOW_WALK_STR)
+        *end++ = '"';
+    j->n = (size_t)(end - j->buf);
+}
+
+#include "sflow_walk_impl.h"
+
+_Static_assert(JSON_BUF >= SFLOW_WALK_KEY_MAX + SFLOW_WALK_VALUE_MAX + MEMBER_EXTRA + 1,
+    "JSON_BUF too small for an in-place value");
 
 void
 json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagram *dg,
@@ -569,7 +635,7 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     j.samples_depth = 0;
     j.elements_depth = 0;
     j.n = 0;
-    sflow_walk(&json_ops, &j, meta, dg);
+    walk_run(&j, &j, meta, dg);
     /* Should the walk end without DATAGRAM_END, still leave valid JSON. */
     if (j.open) {
         close_to(&j, 0);
