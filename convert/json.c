@@ -41,6 +41,7 @@
 
 #include "sflow_decode.h"
 #include "sflow_walk.h"
+#include "sflow_walk_impl.h"
 
 /*
  * Nesting: datagram, samples, sample, elements, element, adaptor_list,
@@ -67,6 +68,7 @@ struct json {
     int depth;                  /* Open containers. */
     int dropped;                /* Containers not opened past JSON_MAX_DEPTH. */
     int open;                   /* Between DATAGRAM_BEGIN and DATAGRAM_END. */
+    int fast;                   /* Compact, inside a container, none dropped. */
     struct container stack[JSON_MAX_DEPTH];
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
@@ -255,8 +257,45 @@ put_str(struct json *j, const char *s, size_t len)
 {
     const uint8_t *p = (const uint8_t *)s;
     const uint8_t *end = p + len;
-    size_t chunk;
+    size_t chunk, i;
+    char *o;
 
+    /*
+     * Keys and short words (type names, times) are plain ASCII: checked a
+     * word at a time and copied whole, without put_str_run()'s setup.
+     */
+    if (len < 8 && sizeof(j->buf) - j->n >= len + 2) {
+        o = j->buf + j->n;
+        for (i = 0; i < len; i++) {
+            if (p[i] < 0x20 || p[i] >= 0x80 || p[i] == '"' || p[i] == '\\')
+                goto escape;
+            o[i + 1] = (char)p[i];
+        }
+        o[0] = '"';
+        o[len + 1] = '"';
+        j->n += len + 2;
+        return;
+    }
+    if (len <= 32 && sizeof(j->buf) - j->n >= len + 2) {
+        uint64_t w;
+
+        /* Whole words, the last one overlapping: no byte-by-byte loop. */
+        for (i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, p + i, 8);
+            if (needs_escape(w))
+                goto escape;
+        }
+        memcpy(&w, p + len - 8, 8);
+        if (needs_escape(w))
+            goto escape;
+        o = j->buf + j->n;
+        o[0] = '"';
+        walk_copy(o + 1, (const char *)p, len);
+        o[len + 1] = '"';
+        j->n += len + 2;
+        return;
+    }
+escape:
     put_c(j, '"');
     while (p < end) {
         chunk = (size_t)(end - p);
@@ -311,6 +350,13 @@ top(struct json *j)
     return j->depth > 0 ? &j->stack[j->depth - 1] : NULL;
 }
 
+/* Whether walk_v_value_begin() may take its fast path: one test per value. */
+static inline void
+update_fast(struct json *j)
+{
+    j->fast = !j->pretty && !j->dropped && j->depth > 0;
+}
+
 /*
  * Starts the next member of the innermost container: the comma, the
  * indentation and, in an object, the key.  An array's first object goes
@@ -319,7 +365,7 @@ top(struct json *j)
  * both out, but the output stays valid JSON if it breaks them.
  */
 static void
-next_member(struct json *j, const char *key, int is_object)
+next_member(struct json *j, const char *key, size_t klen, int is_object)
 {
     struct container *c = top(j);
 
@@ -330,7 +376,7 @@ next_member(struct json *j, const char *key, int is_object)
     if (c->type == C_OBJECT) {
         if (j->pretty)
             indent(j, j->depth);
-        put_str(j, key ? key : "value", key ? strlen(key) : 5);
+        put_str(j, key ? key : "value", key ? klen : 5);
         put_c(j, ':');
     } else if (j->pretty && !(is_object && c->count == 1)) {
         indent(j, j->depth);
@@ -345,13 +391,15 @@ open_container(struct json *j, const char *key, enum ctype type)
         return;
     if (j->depth == JSON_MAX_DEPTH) {
         j->dropped++;
+        update_fast(j);
         return;
     }
-    next_member(j, key, type == C_OBJECT);
+    next_member(j, key, key != NULL ? strlen(key) : 0, type == C_OBJECT);
     put_c(j, type == C_OBJECT ? '{' : '[');
     j->stack[j->depth].type = type;
     j->stack[j->depth].count = 0;
     j->depth++;
+    update_fast(j);
 }
 
 static void
@@ -361,6 +409,7 @@ close_container(struct json *j)
 
     if (j->dropped) {
         j->dropped--;
+        update_fast(j);
         return;
     }
     c = top(j);
@@ -374,6 +423,7 @@ close_container(struct json *j)
         j->samples_depth = 0;
     if (j->elements_depth > j->depth)
         j->elements_depth = 0;
+    update_fast(j);
 }
 
 /* Closes containers until 'depth' remain open. */
@@ -381,6 +431,7 @@ static void
 close_to(struct json *j, int depth)
 {
     j->dropped = 0;
+    update_fast(j);
     while (j->depth > depth)
         close_container(j);
 }
@@ -388,14 +439,14 @@ close_to(struct json *j, int depth)
 static void
 member_str(struct json *j, const char *key, const char *val)
 {
-    next_member(j, key, 0);
+    next_member(j, key, strlen(key), 0);
     put_str(j, val, strlen(val));
 }
 
 static void
 member_u64(struct json *j, const char *key, uint64_t v)
 {
-    next_member(j, key, 0);
+    next_member(j, key, strlen(key), 0);
     put_u64(j, v);
 }
 
@@ -543,10 +594,10 @@ static inline void
 walk_v_kv(struct json *j, const struct sflow_walk *w, const char *key, size_t klen,
     const char *val, size_t len, enum sflow_walk_kind kind)
 {
-    (void)w, (void)klen;
+    (void)w;
     if (j->dropped || j->depth == 0)
         return;
-    next_member(j, key, 0);
+    next_member(j, key, klen, 0);
     /* The walk's idea of a number is checked: a bad one must not break the JSON. */
     if (kind == SFLOW_WALK_NUM && is_number(val, len))
         put_mem(j, val, len);
@@ -567,7 +618,7 @@ json_value_begin_slow(struct json *j, const char *key, size_t klen, size_t max,
     /* Nothing is to be written: the value goes where it is not kept. */
     if (j->dropped || j->depth == 0)
         return j->buf + j->n;
-    next_member(j, key, 0);
+    next_member(j, key, klen, 0);
     if (kind == SFLOW_WALK_STR)
         j->buf[j->n++] = '"';
     return j->buf + j->n;
@@ -585,8 +636,7 @@ walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
     char *p;
 
     (void)w;
-    if (j->pretty || key == NULL || j->dropped || j->depth == 0 ||
-        klen + max + MEMBER_EXTRA > sizeof(j->buf) - j->n)
+    if (!j->fast || key == NULL || klen + max + MEMBER_EXTRA > sizeof(j->buf) - j->n)
         return json_value_begin_slow(j, key, klen, max, kind);
     c = &j->stack[j->depth - 1];
     p = j->buf + j->n;
@@ -594,8 +644,7 @@ walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
         *p++ = ',';
     if (c->type == C_OBJECT) {
         *p++ = '"';
-        memcpy(p, key, klen);
-        p += klen;
+        p = walk_copy(p, key, klen);
         *p++ = '"';
         *p++ = ':';
     }
@@ -609,7 +658,7 @@ walk_v_value_end(struct json *j, const struct sflow_walk *w, const char *key,
     size_t klen, char *start, char *end, enum sflow_walk_kind kind)
 {
     (void)w, (void)key, (void)klen, (void)start;
-    if (j->dropped || j->depth == 0)
+    if (!j->fast && (j->dropped || j->depth == 0))
         return;
     if (kind == SFLOW_WALK_STR)
         *end++ = '"';
@@ -632,6 +681,7 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     j.depth = 0;
     j.dropped = 0;
     j.open = 0;
+    j.fast = 0;
     j.samples_depth = 0;
     j.elements_depth = 0;
     j.n = 0;

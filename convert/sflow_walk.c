@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "sflow_schema.h"
+#include "sflow_walk_impl.h"
 
 /* ---- Shared by every instantiation ---- */
 
@@ -64,7 +65,7 @@ sflow_walk_time(char *buf, size_t size, long long sec)
 /* Values formatted in place go to 'val', then to ops->kv. */
 struct walk_cb {
     const struct sflow_walk_ops *ops;
-    char val[4096 * 3 + 64 + 1];
+    char val[SFLOW_WALK_VALUE_MAX + 1];
 };
 
 #define WALK_VISITOR struct walk_cb
@@ -175,9 +176,6 @@ walk_v_value_end(struct walk_cb *v, const struct sflow_walk *w, const char *key,
 }
 
 #include "sflow_walk_impl.h"
-
-_Static_assert(sizeof(((struct walk_cb *)0)->val) >= SFLOW_WALK_VALUE_MAX + 1,
-    "walk_cb.val too small for an in-place value");
 
 sflow_walk_enrich_fn
 sflow_walk_enrich_get(void **arg)

@@ -58,7 +58,9 @@
  *   static void walk_run(V *, void *arg, const struct dgram_meta *,
  *       const struct sflow_datagram *);
  *
- * It is not a header of declarations: include it once per .c file.
+ * Included without WALK_VISITOR defined, the file declares only what a
+ * visitor may use (WALK_K, walk_copy(), the size limits); included again
+ * once the visitor is defined, it compiles the walk, once per .c file.
  */
 #ifndef SFK_SFLOW_WALK_IMPL_H
 #define SFK_SFLOW_WALK_IMPL_H
@@ -98,6 +100,36 @@
  */
 #define WALK_K(s) ("" s), (sizeof("" s) - 1)
 
+/*
+ * Keys and values are short: a few fixed-size moves beat a call to
+ * memcpy() for a variable length, which was most of a line's cost.
+ */
+WALK_INLINE char *
+walk_copy(char *dst, const char *src, size_t n)
+{
+    /* Two moves, overlapping in the middle, cover 'n' in [w, 2w]. */
+    if (n >= 8) {
+        if (n <= 16) {
+            memcpy(dst, src, 8);
+            memcpy(dst + n - 8, src + n - 8, 8);
+        } else if (n <= 32) {
+            memcpy(dst, src, 16);
+            memcpy(dst + n - 16, src + n - 16, 16);
+        } else {
+            memcpy(dst, src, n);
+        }
+        return dst + n;
+    }
+    if (n >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+        return dst + n;
+    }
+    while (n-- > 0)
+        *dst++ = *src++;
+    return dst;
+}
+
 /* ---- What sflow_walk.c keeps for every instantiation ---- */
 
 /* The enrichment hook (sflow_walk_set_enrich()); 'arg' gets its argument. */
@@ -126,9 +158,9 @@ walk_field_name_len(const struct sflow_schema *schema, size_t i)
 
 #endif /* SFK_SFLOW_WALK_IMPL_H */
 
-#ifndef WALK_VISITOR
-#error "define WALK_VISITOR and the walk_v_* functions before including sflow_walk_impl.h"
-#endif
+/* The template: once per file, where the visitor is defined. */
+#if defined(WALK_VISITOR) && !defined(SFK_SFLOW_WALK_TEMPLATE)
+#define SFK_SFLOW_WALK_TEMPLATE
 
 struct walker {
     struct sflow_walk w;                /* What visitors see. */
@@ -1524,3 +1556,5 @@ walk_run(WALK_VISITOR *v, void *arg, const struct dgram_meta *meta,
             walk_sample(&wk, &dg->samples[i]);
     walk_v_datagram_end(v, &wk.w);
 }
+
+#endif /* WALK_VISITOR && !SFK_SFLOW_WALK_TEMPLATE */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sflow_walk.h"
+#include "sflow_walk_impl.h"
 
 #define TEXT_BUF 16384
 #define TEXT_DEPTH 4
@@ -207,38 +208,6 @@ text_item_end(const struct sflow_walk *w)
     names_next(&o->names);
 }
 
-/*
- * Keys and values are short: a few fixed-size moves beat a call to
- * memcpy() for a variable length, which was most of a line's cost.
- */
-static inline __attribute__((always_inline)) char *
-copy_short(char *dst, const char *src, size_t n)
-{
-    if (n >= 8) {
-        if (n > 32) {
-            memcpy(dst, src, n);
-            return dst + n;
-        }
-        /* 8-byte moves, the last one overlapping the one before. */
-        while (n > 8) {
-            memcpy(dst, src, 8);
-            dst += 8;
-            src += 8;
-            n -= 8;
-        }
-        memcpy(dst + n - 8, src + n - 8, 8);
-        return dst + n;
-    }
-    if (n >= 4) {
-        memcpy(dst, src, 4);
-        memcpy(dst + n - 4, src + n - 4, 4);
-        return dst + n;
-    }
-    while (n-- > 0)
-        *dst++ = *src++;
-    return dst;
-}
-
 /* "key value" line; 'klen' is -1 when 'key' is to be measured. */
 static void
 text_line(struct text_out *o, const char *key, size_t klen, const char *val, size_t len)
@@ -270,9 +239,9 @@ text_line(struct text_out *o, const char *key, size_t klen, const char *val, siz
         memcpy(p, o->ctx, o->ctx_len);
         p += o->ctx_len;
     }
-    p = copy_short(p, name, n);
+    p = walk_copy(p, name, n);
     *p++ = ' ';
-    p = copy_short(p, val, len);
+    p = walk_copy(p, val, len);
     *p++ = '\n';
     o->n += total;
 next:
@@ -396,7 +365,7 @@ text_value_begin_slow(struct text_out *o, const char *key, size_t klen, size_t m
         key = names_key(&o->names, key, &klen);
     if (klen + max + 3 > TEXT_BUF - o->n)
         out_flush(o);
-    p = copy_short(o->buf + o->n, key, klen);
+    p = walk_copy(o->buf + o->n, key, klen);
     *p++ = ' ';
     return p;
 }
@@ -411,7 +380,7 @@ walk_v_value_begin(struct text_out *o, const struct sflow_walk *w, const char *k
     (void)w, (void)kind;
     if (o->names.depth > 0 || key == NULL || klen + max + 3 > TEXT_BUF - o->n)
         return text_value_begin_slow(o, key, klen, max);
-    p = copy_short(o->buf + o->n, key, klen);
+    p = walk_copy(o->buf + o->n, key, klen);
     *p++ = ' ';
     return p;
 }
