@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "pkt_parse.h"
 #include "sflow_types.h"
 
@@ -112,7 +113,7 @@ recv_pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
     meta.ts.tv_usec = h->ts.tv_usec;
     meta.from_file = 1;
     if (l->l3 == 4)
-        inet_ntop(AF_INET, l->src_ip, meta.src, sizeof(meta.src));
+        *fmt_ipv4(meta.src, l->src_ip) = '\0';
     else
         inet_ntop(AF_INET6, l->src_ip, meta.src, sizeof(meta.src));
     meta.src_port = l->src_port;

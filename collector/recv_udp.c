@@ -5,6 +5,8 @@
  */
 #include "recv_udp.h"
 
+#include "fmt.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -96,12 +98,12 @@ recv_udp_source(const struct sockaddr_storage *ss, struct dgram_meta *meta)
     const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
 
     if (ss->ss_family == AF_INET) {
-        inet_ntop(AF_INET, &sin->sin_addr, meta->src, sizeof(meta->src));
+        *fmt_ipv4(meta->src, (const uint8_t *)&sin->sin_addr) = '\0';
         meta->src_port = ntohs(sin->sin_port);
     } else if (ss->ss_family == AF_INET6) {
         /* Show an IPv4 sender on a dual-stack socket as IPv4. */
         if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
-            inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], meta->src, sizeof(meta->src));
+            *fmt_ipv4(meta->src, &sin6->sin6_addr.s6_addr[12]) = '\0';
         else
             inet_ntop(AF_INET6, &sin6->sin6_addr, meta->src, sizeof(meta->src));
         meta->src_port = ntohs(sin6->sin6_port);

@@ -24,28 +24,29 @@ seqtrack_free(struct seqtrack *t)
 
 _Static_assert(sizeof(struct seq_key) % 4 == 0, "seq_key is hashed by words");
 
-/* Multiply-xorshift over the key's 32-bit words: one step per word, not per byte. */
+/* Multiply-xorshift over the key's 64-bit words: one step per word, not per byte. */
 static uint64_t
 seq_hash(const struct seq_key *k)
 {
-    uint32_t w[sizeof(*k) / 4];
+    uint64_t w[(sizeof(*k) + 7) / 8] = { 0 };
     uint64_t h = 0x9E3779B97F4A7C15ULL;
     size_t i;
 
-    memcpy(w, k, sizeof(w));
+    memcpy(w, k, sizeof(*k));
     for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
         h = (h ^ w[i]) * 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 32;
+        h ^= h >> 29;
     }
-    return h;
+    return h | 1;               /* Never 0: 0 marks a free slot's hash. */
 }
 
 static struct seq_stream *
-seq_slot(struct seq_stream *tab, size_t cap, const struct seq_key *k)
+seq_slot(struct seq_stream *tab, size_t cap, const struct seq_key *k, uint64_t h)
 {
-    size_t i = (size_t)seq_hash(k) & (cap - 1);
+    size_t i = (size_t)h & (cap - 1);
 
-    while (tab[i].used && memcmp(&tab[i].key, k, sizeof(*k)) != 0)
+    /* The stored hash settles almost every comparison without memcmp(). */
+    while (tab[i].used && (tab[i].hash != h || memcmp(&tab[i].key, k, sizeof(*k)) != 0))
         i = (i + 1) & (cap - 1);
     return &tab[i];
 }
@@ -60,7 +61,7 @@ seq_grow(struct seqtrack *t)
         return -1;
     for (i = 0; i < t->cap; i++)
         if (t->tab[i].used)
-            *seq_slot(ntab, ncap, &t->tab[i].key) = t->tab[i];
+            *seq_slot(ntab, ncap, &t->tab[i].key, t->tab[i].hash) = t->tab[i];
     free(t->tab);
     t->tab = ntab;
     t->cap = ncap;
@@ -72,6 +73,7 @@ seqtrack_update(struct seqtrack *t, const struct seq_key *key, uint32_t seq,
     uint32_t uptime)
 {
     struct seq_stream *s;
+    uint64_t h = seq_hash(key);
     uint32_t delta;
 
     if (t->cap == 0 || (t->n + 1) * 4 > t->cap * 3) {
@@ -79,15 +81,16 @@ seqtrack_update(struct seqtrack *t, const struct seq_key *key, uint32_t seq,
             t->untracked++;
             if (t->cap == 0)
                 return NULL;
-            s = seq_slot(t->tab, t->cap, key);
+            s = seq_slot(t->tab, t->cap, key, h);
             if (!s->used)
                 return NULL;
         }
     }
-    s = seq_slot(t->tab, t->cap, key);
+    s = seq_slot(t->tab, t->cap, key, h);
     if (!s->used) {
         memset(s, 0, sizeof(*s));
         s->key = *key;
+        s->hash = h;
         s->used = 1;
         s->last_seq = seq;
         s->last_uptime = uptime;

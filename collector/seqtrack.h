@@ -24,6 +24,7 @@ struct seq_key {
 
 struct seq_stream {
     struct seq_key key;
+    uint64_t hash;
     uint32_t last_seq;
     uint32_t last_uptime;
     uint64_t seen;

@@ -452,13 +452,59 @@ static const struct sflow_schema schemas[] = {
  */
 static uint8_t schema_index[2][4096];
 
+/* Wire bytes of each schema whose fields all have a fixed size, else 0. */
+static uint32_t schema_fixed[N(schemas)];
+
+static uint32_t
+field_fixed_size(const struct sflow_field *f)
+{
+    if (f->optional)
+        return 0;
+    switch (f->type) {
+    case SFT_U32:
+    case SFT_S32:
+    case SFT_FLOAT:
+    case SFT_PERCENT:
+    case SFT_IP4:
+        return 4;
+    case SFT_U8:
+        return 1;
+    case SFT_U64:
+    case SFT_MAC:
+        return 8;
+    case SFT_IP6:
+    case SFT_UUID:
+        return 16;
+    default:
+        return 0;
+    }
+}
+
 __attribute__((constructor)) static void
 schema_index_build(void)
 {
-    size_t i;
+    size_t i, j;
+    uint32_t size, n;
 
-    for (i = 0; i < N(schemas); i++)
+    for (i = 0; i < N(schemas); i++) {
         schema_index[schemas[i].counter][SFLOW_FORMAT(schemas[i].tag)] = (uint8_t)(i + 1);
+        size = 0;
+        for (j = 0; j < schemas[i].n_fields; j++) {
+            n = field_fixed_size(&schemas[i].fields[j]);
+            if (n == 0) {
+                size = 0;
+                break;
+            }
+            size += n;
+        }
+        schema_fixed[i] = size;
+    }
+}
+
+uint32_t
+sflow_schema_fixed_size(const struct sflow_schema *schema)
+{
+    return schema_fixed[schema - schemas];
 }
 
 const struct sflow_schema *

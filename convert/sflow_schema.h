@@ -11,6 +11,13 @@
 /* Returns the schema of flow ('counter' 0) or counter ('counter' 1) record 'tag', or NULL. */
 const struct sflow_schema *sflow_schema_find(uint32_t tag, int counter);
 
+/*
+ * Bytes on the wire of 'schema' when every field has a fixed size (no
+ * strings, lists or optional fields), else 0: the decoder then checks the
+ * length once per record instead of once per field.
+ */
+uint32_t sflow_schema_fixed_size(const struct sflow_schema *schema);
+
 /* Index of field 'name' in 'schema', or -1. */
 int sflow_schema_field(const struct sflow_schema *schema, const char *name);
 
