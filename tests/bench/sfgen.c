@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "rng.h"
 #include "sflow_encode.h"
 #include "sflow_schema.h"
 #include "wbuf.h"
@@ -42,59 +43,7 @@
 static const uint8_t collector_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 static const uint8_t collector_ip[4] = { 10, 255, 0, 1 };
 
-/* ---- PRNG: splitmix64 seeds xoshiro256** (Blackman & Vigna) ---- */
-
-struct rng {
-    uint64_t s[4];
-};
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static void
-rng_seed(struct rng *r, uint64_t seed)
-{
-    int i;
-
-    for (i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-rng_next(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, n), n > 0, by Lemire's multiply-shift (bias < 2^-32). */
-static uint32_t
-rng_below(struct rng *r, uint32_t n)
-{
-    return (uint32_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
+/* ---- PRNG: agent/rng.c's xoshiro256**, seeded from --seed ---- */
 
 /* Uniform in [lo, hi]. */
 static uint32_t
