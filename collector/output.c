@@ -7,6 +7,7 @@
 #include "geoip.h"
 #include "json.h"
 #include "line.h"
+#include "sflow_walk.h"
 #include "text.h"
 
 struct output_sink {
@@ -48,6 +49,7 @@ static void
 output_tick(void *ctx, const struct timeval *now)
 {
     (void)ctx, (void)now;
+    sflow_walk_flush();
     fflush(stdout);
 }
 
@@ -56,6 +58,7 @@ output_close(void *ctx)
 {
     struct output_sink *o = ctx;
 
+    sflow_walk_hold(NULL);
     fflush(stdout);
     geoip_walk_detach();
     text_fields_free(o->fields);
@@ -86,6 +89,12 @@ output_open(const struct config *cfg, char *err, size_t errlen)
         }
     }
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+    /*
+     * The walk's renderers (all but -l) keep their output across datagrams
+     * and write it themselves, 64 KiB at a time; -l goes through stdio.
+     */
+    if (o->format != OUT_LINE && o->format != OUT_NONE)
+        sflow_walk_hold(stdout);
     o->sink.name = "output";
     o->sink.ctx = o;
     o->sink.datagram = output_datagram;

@@ -9,9 +9,11 @@
  */
 #include "sflow_walk.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sflow_schema.h"
 #include "sflow_walk_impl.h"
@@ -58,6 +60,72 @@ sflow_walk_time(char *buf, size_t size, long long sec)
         return 0;
     memcpy(buf, cached, cached_len + 1);
     return cached_len;
+}
+
+/* ---- Held output ---- */
+
+static struct {
+    FILE *f;                    /* The held stream, or NULL. */
+    size_t n;                   /* Bytes in 'buf'. */
+    char buf[SFLOW_WALK_OUT_SIZE];
+} walk_out;
+
+void
+sflow_walk_write(FILE *f, const char *buf, size_t n)
+{
+    ssize_t r;
+    int fd;
+
+    if (n == 0)
+        return;
+    if (f != walk_out.f || fflush(f) != 0 || (fd = fileno(f)) < 0) {
+        fwrite(buf, 1, n, f);
+        return;
+    }
+    while (n > 0) {
+        r = write(fd, buf, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        buf += r;
+        n -= (size_t)r;
+    }
+    /* stdio tries again and keeps the error for ferror() and fflush(). */
+    if (n > 0)
+        fwrite(buf, 1, n, f);
+}
+
+char *
+sflow_walk_out_take(FILE *f, size_t *n)
+{
+    if (f == NULL || f != walk_out.f)
+        return NULL;
+    *n = walk_out.n;
+    return walk_out.buf;
+}
+
+void
+sflow_walk_out_give(size_t n)
+{
+    walk_out.n = n;
+}
+
+void
+sflow_walk_flush(void)
+{
+    size_t n = walk_out.n;
+
+    walk_out.n = 0;
+    if (walk_out.f != NULL)
+        sflow_walk_write(walk_out.f, walk_out.buf, n);
+}
+
+void
+sflow_walk_hold(FILE *f)
+{
+    sflow_walk_flush();
+    walk_out.f = f;
 }
 
 /* ---- The callback instantiation ---- */

@@ -54,6 +54,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dgram_meta.h"
 #include "sflow_types.h"
@@ -122,6 +123,23 @@ typedef void (*sflow_walk_emit_fn)(void *emit_arg, const char *key, const char *
 typedef void (*sflow_walk_enrich_fn)(void *arg, int ipv6, const uint8_t *src,
     const uint8_t *dst, sflow_walk_emit_fn emit, void *emit_arg);
 void sflow_walk_set_enrich(sflow_walk_enrich_fn fn, void *arg);
+
+/*
+ * Output held across datagrams.  By default each renderer of the walk
+ * (text.c, json.c) hands a datagram's bytes to stdio before it returns.
+ * After sflow_walk_hold('f'), what they render to 'f' stays in one
+ * process-wide buffer until it fills, then goes to f's descriptor with
+ * write(2), after fflush('f') so that the order of bytes on 'f' is kept:
+ * no copy into stdio and one system call per 64 KiB.  A failed or short
+ * write hands the rest to stdio, so that 'f' shows the error as it would
+ * have (ferror(), a failing fflush() at the end, SIGPIPE as before).
+ *
+ * sflow_walk_flush() writes what is held; call it before anything else
+ * writes to 'f' and at the end.  sflow_walk_hold(NULL) flushes and stops
+ * holding.  Not thread-safe: the renderers' callers serialise them.
+ */
+void sflow_walk_hold(FILE *f);
+void sflow_walk_flush(void);
 
 /*
  * sflowtool's timestamp format (ISO 8601, local time of the environment's

@@ -52,6 +52,23 @@
  *       SFLOW_WALK_VALUE_MAX; 'key' is one of the walk's names, at most
  *       SFLOW_WALK_KEY_MAX bytes.
  *
+ * A visitor may also have the keys of schema fields (sflowtool's names of
+ * counters and record fields, most of a datagram's lines) rendered once,
+ * at start-up, in its own form ("ifInOctets " for text, "\"ifInOctets\":"
+ * for JSON), so that a field's line costs a fixed-size copy of its key,
+ * with no length, escaping or type decided per line.  It then defines
+ * WALK_FKEY and:
+ *
+ *   size_t walk_v_key_render(char *dst, size_t size, const char *key, size_t klen)
+ *       Writes the rendering of 'key' at 'dst' (at most 'size' bytes) and
+ *       returns its length, or 0 if it cannot (the fields of that schema
+ *       then take walk_v_value_begin()).  Runs before main(), once a name.
+ *   char *walk_v_fkey_begin(V *, w, const struct walk_fkey *fk, max, kind)
+ *       As walk_v_value_begin() for key fk->name (fk->len bytes); the
+ *       rendering is fk->r, fk->rlen bytes, and the WALK_FKEY_SLOT bytes of
+ *       fk->r may be copied whole (zero padding) if there is room for them.
+ *       Never called inside a list or a discarded-packet sample.
+ *
  * 'key' is NULL for a scalar list member ('klen' 0).  The file defines
  * static functions named walk_* and fmt_*, and the entry point
  *
@@ -130,7 +147,32 @@ walk_copy(char *dst, const char *src, size_t n)
     return dst;
 }
 
+/*
+ * A schema field's key as a visitor renders it (WALK_FKEY above); 'r' is
+ * zero-padded to its whole size, which fits the longest name rendered.
+ */
+#define WALK_FKEY_SLOT 48
+
+struct walk_fkey {
+    char r[WALK_FKEY_SLOT];
+    const char *name;                   /* The field's name... */
+    uint8_t len;                        /* ...and its length. */
+    uint8_t rlen;                       /* Bytes of 'r' that are the key. */
+};
+
 /* ---- What sflow_walk.c keeps for every instantiation ---- */
+
+/*
+ * The held output of sflow_walk_hold(): a renderer asks for it with its
+ * stream 'f' and gets the buffer (SFLOW_WALK_OUT_SIZE bytes, '*n' of them
+ * in use) if 'f' is held, else NULL; it gives back how many bytes are in
+ * use when its datagram is done.  sflow_walk_write() is how a renderer
+ * empties any of its buffers.
+ */
+#define SFLOW_WALK_OUT_SIZE (1 << 16)
+char *sflow_walk_out_take(FILE *f, size_t *n);
+void sflow_walk_out_give(size_t n);
+void sflow_walk_write(FILE *f, const char *buf, size_t n);
 
 /* The enrichment hook (sflow_walk_set_enrich()); 'arg' gets its argument. */
 sflow_walk_enrich_fn sflow_walk_enrich_get(void **arg);
@@ -618,6 +660,100 @@ walk_key(struct walker *wk, const char *prefix, size_t plen, const char *name)
     return fmt_append(wk->key, sizeof(wk->key), o, name, strlen(name));
 }
 
+/* ---- Schema keys rendered by the visitor (WALK_FKEY) ---- */
+
+#ifdef WALK_FKEY
+#define WALK_FKEYS_MAX 1024
+
+static struct walk_fkey walk_fkeys[WALK_FKEYS_MAX];
+/* Per schema of sflow_schema_all(): 1 + index of its first field's key, or 0. */
+static uint16_t walk_fkey_base[SFLOW_WALK_SCHEMAS_MAX];
+static const struct sflow_schema *walk_fkey_schemas;
+static size_t walk_fkey_n_schemas;
+
+/*
+ * Before main(), as sflow_walk.c's name lengths: read-only after.  A
+ * schema whose names do not all render keeps no keys, so that a key in
+ * the table is always usable.
+ */
+__attribute__((constructor)) static void
+walk_fkeys_build(void)
+{
+    const struct sflow_schema *all;
+    struct walk_fkey *fk;
+    size_t n, i, k, len, rlen, used = 0;
+    int ok;
+
+    all = sflow_schema_all(&n);
+    if (n > SFLOW_WALK_SCHEMAS_MAX)
+        n = SFLOW_WALK_SCHEMAS_MAX;
+    for (i = 0; i < n; i++) {
+        if (all[i].n_fields > WALK_FKEYS_MAX - used)
+            break;
+        ok = 1;
+        for (k = 0; k < all[i].n_fields && ok; k++) {
+            fk = &walk_fkeys[used + k];
+            len = strlen(all[i].fields[k].name);
+            rlen = len <= SFLOW_WALK_KEY_MAX ?
+                walk_v_key_render(fk->r, sizeof(fk->r), all[i].fields[k].name, len) : 0;
+            if (rlen == 0 || rlen > sizeof(fk->r))
+                ok = 0;
+            fk->name = all[i].fields[k].name;
+            fk->len = (uint8_t)len;
+            fk->rlen = (uint8_t)rlen;
+        }
+        if (!ok)
+            continue;
+        walk_fkey_base[i] = (uint16_t)(used + 1);
+        used += all[i].n_fields;
+    }
+    walk_fkey_n_schemas = n;
+    walk_fkey_schemas = all;
+}
+#endif
+
+/* The rendered keys of the fields of 'schema', if the walk may use them now. */
+static inline const struct walk_fkey *
+walk_fkey(const struct walker *wk, const struct sflow_schema *schema)
+{
+#ifdef WALK_FKEY
+    size_t k = ((uintptr_t)schema - (uintptr_t)walk_fkey_schemas) / sizeof(*schema);
+
+    if (wk->prefix || wk->w.depth > 0 || (uintptr_t)schema < (uintptr_t)walk_fkey_schemas ||
+        k >= walk_fkey_n_schemas || walk_fkey_base[k] == 0)
+        return NULL;
+    return &walk_fkeys[walk_fkey_base[k] - 1];
+#else
+    (void)wk, (void)schema;
+    return NULL;
+#endif
+}
+
+/* walk_value_begin() for a field with a rendered key. */
+WALK_INLINE char *
+walk_fkey_begin(struct walker *wk, const struct walk_fkey *fk, size_t max,
+    enum sflow_walk_kind kind)
+{
+#ifdef WALK_FKEY
+    return walk_v_fkey_begin(wk->v, &wk->w, fk, max, kind);
+#else
+    const char *key = fk->name;
+    size_t klen = fk->len;
+
+    return walk_value_begin(wk, &key, &klen, max, kind);
+#endif
+}
+
+/* Where field 'key' goes: after its rendered key 'fk', if it has one. */
+WALK_INLINE char *
+walk_field_begin(struct walker *wk, const struct walk_fkey *fk, const char **key,
+    size_t *klen, size_t max, enum sflow_walk_kind kind)
+{
+    if (fk != NULL)
+        return walk_fkey_begin(wk, fk, max, kind);
+    return walk_value_begin(wk, key, klen, max, kind);
+}
+
 /* ---- Schema fields ---- */
 
 static void
@@ -730,10 +866,10 @@ walk_lanes(struct walker *wk, const struct sflow_bytes *b)
     walk_list_end(wk);
 }
 
-/* One schema field, formatted by its type. */
+/* One schema field, formatted by its type; 'fk' is its rendered key, or NULL. */
 static void
-walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_field *f,
-    const union sflow_value *v)
+walk_field(struct walker *wk, const struct walk_fkey *fk, const char *key, size_t klen,
+    const struct sflow_field *f, const union sflow_value *v)
 {
     char buf[64];
     char *p;
@@ -744,10 +880,12 @@ walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_f
     case SFT_U32:
     case SFT_U64:
     case SFT_U8:
-        walk_num(wk, key, klen, v->u);
+        p = walk_field_begin(wk, fk, &key, &klen, 20, SFLOW_WALK_NUM);
+        walk_value_end(wk, key, klen, p, fmt_u64(p, v->u), SFLOW_WALK_NUM);
         break;
     case SFT_S32:
-        walk_snum(wk, key, klen, v->s);
+        p = walk_field_begin(wk, fk, &key, &klen, 21, SFLOW_WALK_NUM);
+        walk_value_end(wk, key, klen, p, fmt_s64(p, v->s), SFLOW_WALK_NUM);
         break;
     case SFT_FLOAT:
         /* Through walk_kv(): printf may say "nan", which JSON checks. */
@@ -759,13 +897,18 @@ walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_f
         walk_percent(wk, key, klen, v->s);
         break;
     case SFT_MAC:
-        if (v->b.p != NULL)
-            walk_mac(wk, key, klen, v->b.p);
+        if (v->b.p != NULL) {
+            p = walk_field_begin(wk, fk, &key, &klen, 12, SFLOW_WALK_STR);
+            walk_value_end(wk, key, klen, p, fmt_hex(p, v->b.p, 6), SFLOW_WALK_STR);
+        }
         break;
     case SFT_IP4:
     case SFT_IP6:
-        if (v->b.p != NULL)
-            walk_ip(wk, key, klen, v->b.p, f->type == SFT_IP6);
+        if (v->b.p != NULL) {
+            p = walk_field_begin(wk, fk, &key, &klen, 40, SFLOW_WALK_STR);
+            walk_value_end(wk, key, klen, p,
+                f->type == SFT_IP6 ? fmt_ip6(p, v->b.p) : fmt_ip4(p, v->b.p), SFLOW_WALK_STR);
+        }
         break;
     case SFT_ADDR:
         walk_addr(wk, key, klen, &v->addr);
@@ -775,7 +918,7 @@ walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_f
         break;
     case SFT_UUID:
         if (v->b.p != NULL) {
-            p = walk_value_begin(wk, &key, &klen, 36, SFLOW_WALK_STR);
+            p = walk_field_begin(wk, fk, &key, &klen, 36, SFLOW_WALK_STR);
             walk_value_end(wk, key, klen, p, fmt_uuid(p, v->b.p), SFLOW_WALK_STR);
         }
         break;
@@ -783,7 +926,7 @@ walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_f
         n = v->b.len < WALK_HEX_MAX ? v->b.len : WALK_HEX_MAX;
         if (v->b.p == NULL)
             n = 0;
-        p = walk_value_begin(wk, &key, &klen, n * 3, SFLOW_WALK_STR);
+        p = walk_field_begin(wk, fk, &key, &klen, n * 3, SFLOW_WALK_STR);
         walk_value_end(wk, key, klen, p, fmt_hex_dashed(p, v->b.p, n), SFLOW_WALK_STR);
         break;
     case SFT_U32_LIST:
@@ -819,19 +962,45 @@ static void
 walk_field_i(struct walker *wk, const struct sflow_record *rec, size_t i)
 {
     const struct sflow_schema *s = rec->schema;
+    const struct walk_fkey *fk = walk_fkey(wk, s);
 
-    walk_field(wk, s->fields[i].name, walk_field_name_len(s, i), &s->fields[i], &rec->v[i]);
+    walk_field(wk, fk != NULL ? &fk[i] : NULL, s->fields[i].name, walk_field_name_len(s, i),
+        &s->fields[i], &rec->v[i]);
 }
 
 static void
 walk_fields(struct walker *wk, const struct sflow_record *rec)
 {
     const struct sflow_schema *s = rec->schema;
+    const struct walk_fkey *fk = walk_fkey(wk, s);
     size_t i, n = rec->n_values < s->n_fields ? rec->n_values : s->n_fields;
+    char *p;
 
-    for (i = 0; i < n; i++)
-        if (walk_field_present(rec, i))
-            walk_field_i(wk, rec, i);
+    if (fk == NULL) {
+        for (i = 0; i < n; i++)
+            if (walk_field_present(rec, i))
+                walk_field_i(wk, rec, i);
+        return;
+    }
+    /*
+     * Counters are runs of integers: those lines cost a copy of their
+     * rendered key and the digits, nothing looked up or decided per line.
+     */
+    for (i = 0; i < n; i++) {
+        switch (s->fields[i].type) {
+        case SFT_U32:
+        case SFT_U64:
+        case SFT_U8:
+            p = walk_fkey_begin(wk, &fk[i], 20, SFLOW_WALK_NUM);
+            walk_value_end(wk, fk[i].name, fk[i].len, p, fmt_u64(p, rec->v[i].u),
+                SFLOW_WALK_NUM);
+            break;
+        default:
+            if (walk_field_present(rec, i))
+                walk_field(wk, &fk[i], fk[i].name, fk[i].len, &s->fields[i], &rec->v[i]);
+            break;
+        }
+    }
 }
 
 /* ---- Special flow records ---- */

@@ -9,8 +9,10 @@
  *   -L a,b   one comma-separated line per sample with the named fields
  *
  * A datagram's lines are gathered in a buffer on the stack and written with
- * one fwrite(): at tens of thousands of datagrams a second, stdio's
- * per-call locking and printf's format parsing are what would cost.
+ * one fwrite(), or, for a stream held by sflow_walk_hold(), left in the
+ * held output with the datagrams before it: at tens of thousands of
+ * datagrams a second, stdio's per-call locking and copying and printf's
+ * format parsing are what would cost.
  */
 #include "text.h"
 
@@ -34,11 +36,13 @@ struct text_names {
 
 struct text_out {
     FILE *f;
-    size_t n;
+    char *buf;                  /* 'own', or the held output (sflow_walk_hold()). */
+    size_t n, size;
+    int held;
     char ctx[256];              /* -g: the context prefix of every line. */
     size_t ctx_len;
     struct text_names names;
-    char buf[TEXT_BUF];
+    char own[TEXT_BUF];
 };
 
 /* ---- Output buffer ---- */
@@ -46,18 +50,17 @@ struct text_out {
 static void
 out_flush(struct text_out *o)
 {
-    if (o->n > 0)
-        fwrite(o->buf, 1, o->n, o->f);
+    sflow_walk_write(o->f, o->buf, o->n);
     o->n = 0;
 }
 
 static void
 out_put(struct text_out *o, const char *s, size_t n)
 {
-    if (n > TEXT_BUF - o->n) {
+    if (n > o->size - o->n) {
         out_flush(o);
-        if (n > TEXT_BUF) {
-            fwrite(s, 1, n, o->f);
+        if (n > o->size) {
+            sflow_walk_write(o->f, s, n);
             return;
         }
     }
@@ -221,9 +224,9 @@ text_line(struct text_out *o, const char *key, size_t klen, const char *val, siz
     else if (klen == (size_t)-1)
         n = strlen(key);
     total = o->ctx_len + n + len + 2;
-    if (total > TEXT_BUF - o->n) {
+    if (total > o->size - o->n) {
         out_flush(o);
-        if (total > TEXT_BUF) {
+        if (total > o->size) {
             /* Only a huge sampled header gets here. */
             out_put(o, o->ctx, o->ctx_len);
             out_put(o, name, n);
@@ -363,7 +366,7 @@ text_value_begin_slow(struct text_out *o, const char *key, size_t klen, size_t m
 
     if (o->names.depth > 0 || key == NULL)
         key = names_key(&o->names, key, &klen);
-    if (klen + max + 3 > TEXT_BUF - o->n)
+    if (klen + max + 3 > o->size - o->n)
         out_flush(o);
     p = walk_copy(o->buf + o->n, key, klen);
     *p++ = ' ';
@@ -378,11 +381,38 @@ walk_v_value_begin(struct text_out *o, const struct sflow_walk *w, const char *k
     char *p;
 
     (void)w, (void)kind;
-    if (o->names.depth > 0 || key == NULL || klen + max + 3 > TEXT_BUF - o->n)
+    if (o->names.depth > 0 || key == NULL || klen + max + 3 > o->size - o->n)
         return text_value_begin_slow(o, key, klen, max);
     p = walk_copy(o->buf + o->n, key, klen);
     *p++ = ' ';
     return p;
+}
+
+/* A schema field's key, rendered once: "ifInOctets ". */
+#define WALK_FKEY 1
+
+static size_t
+walk_v_key_render(char *dst, size_t size, const char *key, size_t klen)
+{
+    if (klen + 1 > size)
+        return 0;
+    memcpy(dst, key, klen);
+    dst[klen] = ' ';
+    return klen + 1;
+}
+
+static inline __attribute__((always_inline)) char *
+walk_v_fkey_begin(struct text_out *o, const struct sflow_walk *w, const struct walk_fkey *fk,
+    size_t max, enum sflow_walk_kind kind)
+{
+    char *p;
+
+    (void)w, (void)kind;
+    if (WALK_FKEY_SLOT + max + 2 > o->size - o->n)
+        return text_value_begin_slow(o, fk->name, fk->len, max);
+    p = o->buf + o->n;
+    memcpy(p, fk->r, WALK_FKEY_SLOT);
+    return p + fk->rlen;
 }
 
 static inline __attribute__((always_inline)) void
@@ -402,13 +432,32 @@ walk_v_value_end(struct text_out *o, const struct sflow_walk *w, const char *key
 _Static_assert(TEXT_BUF >= TEXT_KEY_MAX + SFLOW_WALK_VALUE_MAX + 3,
     "TEXT_BUF too small for an in-place value");
 
+_Static_assert(SFLOW_WALK_OUT_SIZE >= TEXT_BUF, "held output smaller than TEXT_BUF");
+
 static void
 text_out_init(struct text_out *o, FILE *f)
 {
     o->f = f;
-    o->n = 0;
+    o->buf = sflow_walk_out_take(f, &o->n);
+    o->held = o->buf != NULL;
+    o->size = SFLOW_WALK_OUT_SIZE;
+    if (!o->held) {
+        o->buf = o->own;
+        o->n = 0;
+        o->size = TEXT_BUF;
+    }
     o->ctx_len = 0;
     o->names.depth = 0;
+}
+
+/* The datagram is done: held output stays held, our own goes to stdio. */
+static void
+text_out_done(struct text_out *o)
+{
+    if (o->held)
+        sflow_walk_out_give(o->n);
+    else
+        out_flush(o);
 }
 
 void
@@ -418,7 +467,7 @@ text_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
 
     text_out_init(&o, f);
     walk_run(&o, &o, meta, dg);
-    out_flush(&o);
+    text_out_done(&o);
 }
 
 /*
@@ -505,7 +554,7 @@ text_grep_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_da
 
     text_out_init(&o, f);
     sflow_walk(&grep_ops, &o, meta, dg);
-    out_flush(&o);
+    text_out_done(&o);
 }
 
 /* ---- -L field lists ---- */
@@ -697,5 +746,5 @@ text_fields_datagram(FILE *f, const struct text_fields *tf, const struct dgram_m
     fs.sample_fields = 0;
     fs.used = fs.dgram_used = 0;
     sflow_walk(&fields_ops, &fs, meta, dg);
-    out_flush(&o);
+    text_out_done(&o);
 }
