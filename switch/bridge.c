@@ -7,18 +7,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "port.h"
 #include "sflow_dp.h"
 
 #define MAC_TABLE_CAPACITY 8192
 
-void
+int
 sw_init(struct sw *sw, uint64_t now_ms)
 {
+    int e;
+
     memset(sw, 0, sizeof(*sw));
     sw->now_ms = sw->boot_ms = now_ms;
     rng_seed_random(&sw->rng);
+    if ((sw->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        return errno;
+    if ((sw->rx = ring_rx_new()) == NULL) {
+        e = errno ? errno : ENOMEM;
+        close(sw->epfd);
+        return e;
+    }
+    return 0;
 }
 
 void
@@ -26,6 +38,10 @@ sw_destroy(struct sw *sw)
 {
     while (sw->n_br > 0)
         sw_del_bridge(sw, sw->br[sw->n_br - 1]);
+    /* The ports' sockets close in parallel (see ring.h); be done before exit. */
+    ring_close_wait();
+    ring_rx_free(sw->rx);
+    close(sw->epfd);
 }
 
 struct bridge *
@@ -213,6 +229,7 @@ bridge_del_port(struct bridge *br, struct port *p)
         br->n_ports--;
     }
     br->sw->config_gen++;
+    br->sw->ports_freed++;
     free(p);
 }
 

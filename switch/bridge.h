@@ -12,7 +12,10 @@
 
 #include "sw.h"
 
-void sw_init(struct sw *sw, uint64_t now_ms);
+/* Sets up an empty switch (its epoll and receive batch); 0 or an errno. */
+int sw_init(struct sw *sw, uint64_t now_ms);
+
+/* Removes every bridge and waits for the ports' sockets to be closed. */
 void sw_destroy(struct sw *sw);
 
 struct bridge *sw_find_bridge(const struct sw *sw, const char *name);

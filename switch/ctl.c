@@ -1,23 +1,16 @@
 /*
- * ctl: control socket and command interpreter; see ctl.h.
+ * ctl: the command interpreter; see ctl.h.
  */
 #include "ctl.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "bridge.h"
 #include "flow_parse.h"
-#include "log.h"
 #include "sflow_dp.h"
 
 struct cmd_ctx {
@@ -632,166 +625,4 @@ ctl_exec(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restori
     }
     fprintf(err, "unknown command '%s'\n", argv[i]);
     return CTL_ERROR;
-}
-
-/* ---- the socket ---- */
-
-static int
-mkdirs(const char *path)
-{
-    char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    char *s;
-
-    snprintf(buf, sizeof(buf), "%s", path);
-    s = strrchr(buf, '/');
-    if (s == NULL || s == buf)
-        return 0;
-    *s = '\0';
-    for (char *p = buf + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-int
-ctl_listen(const char *path)
-{
-    struct sockaddr_un sun;
-    int fd, probe, e;
-
-    memset(&sun, 0, sizeof(sun));
-    sun.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(sun.sun_path)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    strcpy(sun.sun_path, path);
-    if (mkdirs(path) < 0)
-        return -1;
-    /* A socket file nobody answers on is left over from a crash: replace it. */
-    probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (probe >= 0) {
-        if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-            close(probe);
-            errno = EADDRINUSE;
-            return -1;
-        }
-        close(probe);
-    }
-    unlink(path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0)
-        return -1;
-    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 16) < 0) {
-        e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    chmod(path, 0600);
-    return fd;
-}
-
-/* Reads the request (until EOF, at most a second); returns its length or -1. */
-static ssize_t
-read_request(int fd, char *buf, size_t cap)
-{
-    size_t n = 0;
-
-    for (;;) {
-        struct pollfd pfd = { fd, POLLIN, 0 };
-        ssize_t r;
-
-        if (poll(&pfd, 1, 1000) <= 0)
-            return -1;
-        r = read(fd, buf + n, cap - n);
-        if (r < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            return (ssize_t)n;
-        n += (size_t)r;
-        if (n == cap)
-            return -1;
-    }
-}
-
-static void
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0 && errno == EAGAIN) {
-            struct pollfd pfd = { fd, POLLOUT, 0 };
-
-            if (poll(&pfd, 1, 1000) <= 0)
-                return;
-            continue;
-        }
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
-void
-ctl_serve(struct sw *sw, int lfd)
-{
-    static char req[CTL_MAX_REQUEST];
-    char *argv[CTL_MAX_ARGS + 1];
-    char *obuf = NULL, *ebuf = NULL;
-    size_t olen = 0, elen = 0;
-    FILE *out, *err;
-    ssize_t n;
-    int fd, argc = 0, st;
-    char head[16];
-
-    fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-    if (fd < 0)
-        return;
-    n = read_request(fd, req, sizeof(req) - 1);
-    if (n <= 0) {
-        close(fd);
-        return;
-    }
-    req[n] = '\0';
-    for (char *p = req; p < req + n && argc < CTL_MAX_ARGS; p += strlen(p) + 1)
-        argv[argc++] = p;
-    argv[argc] = NULL;
-    out = open_memstream(&obuf, &olen);
-    err = open_memstream(&ebuf, &elen);
-    if (out == NULL || err == NULL) {
-        if (out)
-            fclose(out);
-        if (err)
-            fclose(err);
-        free(obuf);
-        free(ebuf);
-        close(fd);
-        return;
-    }
-    st = ctl_exec(sw, argc, argv, out, err, 0);
-    fclose(out);
-    fclose(err);
-    if (st == CTL_ERROR)
-        log_info("ctl: %s: %.*s", argv[0], (int)(elen && ebuf[elen - 1] == '\n' ? elen - 1 : elen), ebuf);
-    snprintf(head, sizeof(head), "%d\n", st);
-    write_all(fd, head, strlen(head));
-    if (st == CTL_OK)
-        write_all(fd, obuf, olen);
-    else
-        write_all(fd, ebuf, elen);
-    free(obuf);
-    free(ebuf);
-    close(fd);
 }

@@ -4,8 +4,8 @@
  * A frame is never copied: the transmit queues hold, per output, a small
  * header (virtio_net_hdr, the possibly rewritten Ethernet addresses and
  * the 802.1Q tag the output wants) and a pointer to the rest of the frame
- * in the receive ring.  The rings' blocks are released only after every
- * queue has been flushed.
+ * in the receive batch.  The batch is refilled only after every queue has
+ * been flushed.
  */
 #include "datapath.h"
 
@@ -412,23 +412,20 @@ size_t
 dp_input(struct sw *sw, struct port *in)
 {
     size_t total = 0;
-    void *blk;
+    unsigned n;
 
-    while ((blk = ring_block(&in->ring)) != NULL) {
-        const void *pkt;
-        uint32_t n = ring_block_frames(blk, &pkt);
-
-        for (uint32_t i = 0; i < n; i++) {
+    /* Each batch goes out before the next one overwrites the buffer it points into. */
+    while ((n = ring_recv(&in->ring, sw->rx)) > 0) {
+        for (unsigned i = 0; i < n; i++) {
             struct ring_frame f;
 
-            pkt = ring_frame_get(&in->ring, pkt, &f);
+            ring_rx_frame(&in->ring, sw->rx, i, &f);
             input_frame(sw, in, &f);
         }
         dp_flush(sw);
-        ring_release(&in->ring, blk);
         total += n;
-        /* Do not starve the other ports. */
-        if (total >= 4096)
+        /* Do not starve the other ports (nor the control socket). */
+        if (n < RING_RX_BATCH || total >= 4 * RING_RX_BATCH)
             break;
     }
     return total;

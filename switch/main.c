@@ -2,11 +2,15 @@
  * sflow-switch: a userspace switch with MAC learning, VLANs, an
  * OpenFlow-style flow table and sFlow in its forwarding loop.
  *
- * One thread: poll() on every port's ring and the control socket; each
- * ready ring is drained block by block through the datapath; timers
+ * One thread: epoll on every port's socket and the control connections;
+ * each ready port is drained batch by batch through the datapath; timers
  * (rule timeouts, MAC aging, counter polling, datagram flushing, reopening
- * missing interfaces) run at most every TICK_MS.  A configuration change
- * rewrites the state file before the next poll.
+ * missing interfaces) run at most every TICK_MS.
+ *
+ * Configuration changes are written to the state file at most every
+ * STATE_SAVE_MS, and at exit: a thousand add-port commands cost one or two
+ * writes, not a thousand.  The file is replaced atomically, so a crash
+ * loses at most the changes of the last STATE_SAVE_MS.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,12 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bridge.h"
 #include "ctl.h"
+#include "ctl_sock.h"
 #include "datapath.h"
 #include "log.h"
 #include "port.h"
@@ -32,6 +38,9 @@
 #define DEFAULT_STATE "/var/lib/sflowkit/switch.state"
 #define DEFAULT_PIDFILE "/run/sflowkit/switch.pid"
 #define TICK_MS 100
+#define STATE_SAVE_MS 500
+#define DROPS_EVERY 10                  /* Ticks between reading the sockets' drop counters. */
+#define MAX_EVENTS 64
 
 static volatile sig_atomic_t stop;
 
@@ -106,8 +115,9 @@ make_parent(const char *path)
 }
 
 static void
-timers(struct sw *sw)
+timers(struct sw *sw, bool drops)
 {
+    ctl_sock_tick(sw, sw->now_ms);
     for (size_t i = 0; i < sw->n_br; i++) {
         struct bridge *br = sw->br[i];
 
@@ -118,7 +128,8 @@ timers(struct sw *sw)
             struct port *p = br->ports[j];
 
             port_retry(p, sw->now_ms);
-            p->ring_drops += ring_drops(&p->ring);
+            if (drops)
+                p->ring_drops += ring_drops(&p->ring);
         }
         sfdp_tick(sw, br);
     }
@@ -136,14 +147,14 @@ main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    static struct sw_ev listen_ev = { SW_EV_LISTEN };
     const char *sock = DEFAULT_SOCKET, *statef = DEFAULT_STATE, *pidfile = DEFAULT_PIDFILE;
     int fg = 0, verbose = 0, c, lfd, e;
     static struct sw sw;
-    struct pollfd *pfd = NULL;
-    struct port **pport = NULL;
-    size_t pcap = 0;
+    struct epoll_event evs[MAX_EVENTS], lev;
     uint32_t saved_gen;
-    uint64_t next_tick;
+    uint64_t next_tick, saved_ms;
+    unsigned ticks = 0;
     struct sigaction sa;
 
     while ((c = getopt_long(argc, argv, "dvh", opts, NULL)) != -1) {
@@ -168,84 +179,91 @@ main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if ((lfd = ctl_listen(sock)) < 0)
+    if ((lfd = ctl_sock_listen(sock)) < 0)
         fatal("control socket %s", sock);
     make_parent(statef);
     if (!fg) {
         make_parent(pidfile);
         daemonize(pidfile);
     }
-    sw_init(&sw, now_ms());
+    if ((e = sw_init(&sw, now_ms())) != 0)
+        fatalx("cannot set up: %s", strerror(e));
+    lev.events = EPOLLIN;
+    lev.data.ptr = &listen_ev;
+    if (epoll_ctl(sw.epfd, EPOLL_CTL_ADD, lfd, &lev) < 0)
+        fatal("epoll");
     if ((e = state_load(&sw, statef)) != 0)
         log_warnx("%s: %s (starting empty)", statef, strerror(e));
     saved_gen = sw.config_gen;
+    saved_ms = sw.now_ms;
     log_info("started: %zu bridges, control socket %s", sw.n_br, sock);
     next_tick = sw.now_ms;
 
     while (!stop) {
-        size_t n = 1, nports = 0;
-        int timeout;
+        int n, timeout;
+        uint64_t freed;
 
-        for (size_t i = 0; i < sw.n_br; i++)
-            nports += sw.br[i]->n_ports;
-        if (nports + 1 > pcap) {
-            pcap = nports + 16;
-            pfd = realloc(pfd, pcap * sizeof(*pfd));
-            pport = realloc(pport, pcap * sizeof(*pport));
-            if (pfd == NULL || pport == NULL)
-                fatal("realloc");
-        }
-        pfd[0].fd = lfd;
-        pfd[0].events = POLLIN;
-        for (size_t i = 0; i < sw.n_br; i++) {
-            for (size_t j = 0; j < sw.br[i]->n_ports; j++) {
-                struct port *p = sw.br[i]->ports[j];
-
-                if (p->ring.fd < 0)
-                    continue;
-                pfd[n].fd = p->ring.fd;
-                pfd[n].events = POLLIN;
-                pport[n++] = p;
-            }
-        }
         sw.now_ms = now_ms();
         timeout = next_tick > sw.now_ms ? (int)(next_tick - sw.now_ms) : 0;
-        if (poll(pfd, n, timeout) < 0 && errno != EINTR)
-            fatal("poll");
+        n = epoll_wait(sw.epfd, evs, MAX_EVENTS, timeout);
+        if (n < 0 && errno != EINTR)
+            fatal("epoll_wait");
         sw.now_ms = now_ms();
-        for (size_t i = 1; i < n; i++) {
-            if (pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-                /* The interface went away; port_retry() opens it when it is back. */
-                struct port *p = pport[i];
+        /*
+         * Control first, so that a flood cannot starve sfctl.  A command
+         * that removed ports may have freed one that has an event in
+         * 'evs': then leave the ports to the next epoll_wait(), which
+         * reports those still ready.
+         */
+        freed = sw.ports_freed;
+        for (int i = 0; i < n; i++) {
+            struct sw_ev *ev = evs[i].data.ptr;
 
+            if (ev->kind == SW_EV_PORT)
+                continue;
+            if (ev->kind == SW_EV_LISTEN)
+                ctl_sock_accept(&sw, lfd);
+            else
+                ctl_sock_event(&sw, ev, evs[i].events);     /* May free 'ev'. */
+            evs[i].data.ptr = NULL;
+        }
+        for (int i = 0; i < n && sw.ports_freed == freed; i++) {
+            struct sw_ev *ev = evs[i].data.ptr;
+            struct port *p;
+
+            if (ev == NULL)
+                continue;
+            p = (struct port *)(void *)ev;
+            if (evs[i].events & (EPOLLERR | EPOLLHUP)) {
+                /* The interface went away; port_retry() opens it when it is back. */
                 if (!port_check(p)) {
                     log_warnx("%s: interface lost", p->name);
                     p->retry_ms = sw.now_ms + 1000;
                     continue;
                 }
             }
-            if (pfd[i].revents & POLLIN)
-                dp_input(&sw, pport[i]);
+            if (evs[i].events & EPOLLIN)
+                dp_input(&sw, p);
         }
-        if (pfd[0].revents & POLLIN)
-            ctl_serve(&sw, lfd);
         if (sw.now_ms >= next_tick) {
-            timers(&sw);
+            timers(&sw, ++ticks % DROPS_EVERY == 0);
             next_tick = sw.now_ms + TICK_MS;
         }
-        if (sw.config_gen != saved_gen) {
+        if (sw.config_gen != saved_gen && sw.now_ms - saved_ms >= STATE_SAVE_MS) {
             if ((e = state_save(&sw, statef)) != 0)
                 log_warnx("%s: cannot save state: %s", statef, strerror(e));
             saved_gen = sw.config_gen;
+            saved_ms = sw.now_ms;
         }
     }
     log_info("stopping");
+    if (sw.config_gen != saved_gen && (e = state_save(&sw, statef)) != 0)
+        log_warnx("%s: cannot save state: %s", statef, strerror(e));
+    ctl_sock_close_all();
     sw_destroy(&sw);
     close(lfd);
     unlink(sock);
     if (!fg)
         unlink(pidfile);
-    free(pfd);
-    free(pport);
     return 0;
 }

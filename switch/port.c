@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -54,6 +55,7 @@ int
 port_open(struct port *p)
 {
     const char *what = "";
+    struct epoll_event ev;
     unsigned idx;
     int e;
 
@@ -75,6 +77,15 @@ port_open(struct port *p)
         snprintf(p->error, sizeof(p->error), "%s: %s", what, strerror(e));
         return e;
     }
+    p->ev.kind = SW_EV_PORT;
+    ev.events = EPOLLIN;
+    ev.data.ptr = &p->ev;
+    if (epoll_ctl(p->br->sw->epfd, EPOLL_CTL_ADD, p->ring.fd, &ev) < 0) {
+        e = errno;
+        ring_close(&p->ring);
+        snprintf(p->error, sizeof(p->error), "epoll: %s", strerror(e));
+        return e;
+    }
     p->error[0] = '\0';
     p->tx.n = 0;
     return 0;
@@ -83,6 +94,9 @@ port_open(struct port *p)
 void
 port_close(struct port *p)
 {
+    /* The descriptor lives on a moment in a closer thread: leave the epoll now. */
+    if (p->ring.fd >= 0)
+        (void)epoll_ctl(p->br->sw->epfd, EPOLL_CTL_DEL, p->ring.fd, NULL);
     ring_close(&p->ring);
     p->tx.n = 0;
 }

@@ -1,6 +1,6 @@
 /*
- * ring: AF_PACKET TPACKET_V3 receive ring and sendmmsg() transmit; see
- * ring.h.
+ * ring: packet sockets, the shared receive batch, sendmmsg() transmit and
+ * the background closers; see ring.h.
  */
 #include "ring.h"
 
@@ -8,63 +8,66 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
- * Blocks of 256 KiB hold a 64 KiB GSO frame with room to spare (a V3
- * frame must fit in one block); 16 of them give 4 MiB per port.  A block
- * is handed to user space when full or after RING_BLOCK_TOV_MS, so a
- * lone packet waits at most that long.
+ * A slot holds the largest GSO frame a veth makes (64 KiB) with its
+ * virtio_net_hdr and Ethernet header; bigger ones are cut and counted as
+ * errors.
  */
-#define RING_BLOCK_SIZE (1u << 18)
-#define RING_BLOCK_NR 16
-#define RING_FRAME_SIZE 2048
-#define RING_BLOCK_TOV_MS 1
+#define RING_SLOT (65536 + 512)
+
+/*
+ * The most a port's socket may hold while the loop is busy elsewhere: a
+ * limit, not an allocation (the kernel charges the frames queued).  About
+ * sixty GSO frames, what the old 4 MiB ring held.
+ */
+#define RING_RCVBUF (4 << 20)
+
+/* Closer threads: enough for a thousand closes to overlap in a few grace periods. */
+#define CLOSERS_MAX 64
+#define CLOSER_IDLE_S 2
+#define CLOSER_STACK (64 << 10)
+
+struct ring_rx {
+    struct mmsghdr msg[RING_RX_BATCH];
+    struct iovec iov[RING_RX_BATCH];
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+    } cmsg[RING_RX_BATCH];
+    uint8_t *slots;             /* RING_RX_BATCH * RING_SLOT bytes. */
+};
 
 int
 ring_open(struct ring *r, int ifindex, const char **what)
 {
-    struct tpacket_req3 req;
     struct sockaddr_ll sll;
     struct packet_mreq mr;
     int v, e;
 
-    memset(r, 0, sizeof(*r));
-    r->fd = -1;
-    /* Protocol 0: no packet is queued before the ring exists; bind() sets ETH_P_ALL. */
+    r->vnet = false;
+    /* Protocol 0: no packet is queued before bind() says which interface (and ETH_P_ALL). */
     *what = "socket";
     r->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (r->fd < 0)
         return errno;
-    v = TPACKET_V3;
-    *what = "PACKET_VERSION";
-    if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
-        goto fail;
     v = 1;
     r->vnet = setsockopt(r->fd, SOL_PACKET, PACKET_VNET_HDR, &v, sizeof(v)) == 0;
-    memset(&req, 0, sizeof(req));
-    req.tp_block_size = RING_BLOCK_SIZE;
-    req.tp_block_nr = RING_BLOCK_NR;
-    req.tp_frame_size = RING_FRAME_SIZE;
-    req.tp_frame_nr = RING_BLOCK_SIZE / RING_FRAME_SIZE * RING_BLOCK_NR;
-    req.tp_retire_blk_tov = RING_BLOCK_TOV_MS;
-    *what = "PACKET_RX_RING";
-    if (setsockopt(r->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
+    *what = "PACKET_AUXDATA";
+    if (setsockopt(r->fd, SOL_PACKET, PACKET_AUXDATA, &v, sizeof(v)) < 0)
         goto fail;
-    r->block_size = RING_BLOCK_SIZE;
-    r->block_nr = RING_BLOCK_NR;
-    r->map_len = (size_t)RING_BLOCK_SIZE * RING_BLOCK_NR;
-    *what = "mmap";
-    r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, 0);
-    if (r->map == MAP_FAILED) {
-        r->map = NULL;
-        goto fail;
-    }
     /* Kernels before 4.20 lack it; the switch then sees its own frames (and drops them by MAC learning). */
-    v = 1;
     (void)setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &v, sizeof(v));
+    /* Only root may go past rmem_max; anyone else keeps the default, which still works. */
+    v = RING_RCVBUF;
+    if (setsockopt(r->fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
+        (void)setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
     memset(&sll, 0, sizeof(sll));
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);
@@ -85,72 +88,206 @@ fail:
     return e;
 }
 
+/* ---- closing in the background ---- */
+
+static pthread_mutex_t closer_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t closer_work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t closer_done = PTHREAD_COND_INITIALIZER;
+static int *closer_q;                   /* Descriptors waiting to be closed. */
+static size_t closer_n, closer_cap;
+static unsigned closer_threads, closer_idle, closer_busy;
+
+static void *
+closer_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&closer_mu);
+    for (;;) {
+        struct timespec ts;
+        int fd;
+
+        while (closer_n == 0) {
+            int e;
+
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += CLOSER_IDLE_S;
+            closer_idle++;
+            e = pthread_cond_timedwait(&closer_work, &closer_mu, &ts);
+            closer_idle--;
+            if (e == ETIMEDOUT && closer_n == 0) {
+                closer_threads--;
+                pthread_mutex_unlock(&closer_mu);
+                return NULL;
+            }
+        }
+        fd = closer_q[--closer_n];
+        closer_busy++;
+        pthread_mutex_unlock(&closer_mu);
+        close(fd);
+        pthread_mutex_lock(&closer_mu);
+        closer_busy--;
+        if (closer_n == 0 && closer_busy == 0)
+            pthread_cond_broadcast(&closer_done);
+    }
+}
+
+/* Queues 'fd' for a closer thread; false (nothing queued) if none can take it. */
+static bool
+close_later(int fd)
+{
+    bool ok = true;
+
+    pthread_mutex_lock(&closer_mu);
+    if (closer_n == closer_cap) {
+        size_t cap = closer_cap ? closer_cap * 2 : 64;
+        int *q = realloc(closer_q, cap * sizeof(*q));
+
+        if (q == NULL) {
+            pthread_mutex_unlock(&closer_mu);
+            return false;
+        }
+        closer_q = q;
+        closer_cap = cap;
+    }
+    if (closer_idle <= closer_n && closer_threads < CLOSERS_MAX) {
+        pthread_attr_t a;
+        pthread_t t;
+
+        pthread_attr_init(&a);
+        pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&a, CLOSER_STACK);
+        if (pthread_create(&t, &a, closer_main, NULL) == 0)
+            closer_threads++;
+        pthread_attr_destroy(&a);
+    }
+    if (closer_threads == 0)
+        ok = false;
+    else {
+        closer_q[closer_n++] = fd;
+        pthread_cond_signal(&closer_work);
+    }
+    pthread_mutex_unlock(&closer_mu);
+    return ok;
+}
+
 void
 ring_close(struct ring *r)
 {
-    if (r->map)
-        munmap(r->map, r->map_len);
-    if (r->fd >= 0)
+    if (r->fd >= 0 && !close_later(r->fd))
         close(r->fd);
-    r->map = NULL;
     r->fd = -1;
 }
 
-void *
-ring_block(struct ring *r)
-{
-    struct tpacket_block_desc *bd;
-
-    if (r->map == NULL)
-        return NULL;
-    bd = (struct tpacket_block_desc *)(r->map + (size_t)r->next * r->block_size);
-    if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
-        return NULL;
-    return bd;
-}
-
-uint32_t
-ring_block_frames(const void *block, const void **first)
-{
-    const struct tpacket_block_desc *bd = block;
-
-    *first = (const uint8_t *)block + bd->hdr.bh1.offset_to_first_pkt;
-    return bd->hdr.bh1.num_pkts;
-}
-
-const void *
-ring_frame_get(const struct ring *r, const void *pkt, struct ring_frame *f)
-{
-    const struct tpacket3_hdr *h = pkt;
-
-    f->data = (const uint8_t *)pkt + h->tp_mac;
-    f->len = h->tp_snaplen;
-    f->wire_len = h->tp_len;
-    f->has_vlan = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
-    f->tci = f->has_vlan ? (uint16_t)h->hv1.tp_vlan_tci : 0;
-    f->vnet = r->vnet ? (const struct virtio_net_hdr *)(f->data - sizeof(struct virtio_net_hdr)) : NULL;
-    return (const uint8_t *)pkt + h->tp_next_offset;
-}
-
 void
-ring_release(struct ring *r, void *block)
+ring_close_wait(void)
 {
-    struct tpacket_block_desc *bd = block;
-
-    __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-    r->next = (r->next + 1) % r->block_nr;
+    pthread_mutex_lock(&closer_mu);
+    while (closer_n > 0 || closer_busy > 0)
+        pthread_cond_wait(&closer_done, &closer_mu);
+    pthread_mutex_unlock(&closer_mu);
 }
 
 uint64_t
 ring_drops(struct ring *r)
 {
-    struct tpacket_stats_v3 st;
+    struct tpacket_stats st;
     socklen_t len = sizeof(st);
 
     if (r->fd < 0 || getsockopt(r->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
         return 0;
     return st.tp_drops;
 }
+
+/* ---- receive ---- */
+
+struct ring_rx *
+ring_rx_new(void)
+{
+    struct ring_rx *rx = calloc(1, sizeof(*rx));
+
+    if (rx == NULL)
+        return NULL;
+    /* Anonymous memory: a slot's pages exist only once a frame that long came in. */
+    rx->slots = mmap(NULL, (size_t)RING_RX_BATCH * RING_SLOT, PROT_READ | PROT_WRITE,
+        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (rx->slots == MAP_FAILED) {
+        free(rx);
+        return NULL;
+    }
+    for (unsigned i = 0; i < RING_RX_BATCH; i++) {
+        rx->iov[i].iov_base = rx->slots + (size_t)i * RING_SLOT;
+        rx->iov[i].iov_len = RING_SLOT;
+    }
+    return rx;
+}
+
+void
+ring_rx_free(struct ring_rx *rx)
+{
+    if (rx == NULL)
+        return;
+    munmap(rx->slots, (size_t)RING_RX_BATCH * RING_SLOT);
+    free(rx);
+}
+
+unsigned
+ring_recv(struct ring *r, struct ring_rx *rx)
+{
+    int n;
+
+    if (r->fd < 0)
+        return 0;
+    for (unsigned i = 0; i < RING_RX_BATCH; i++) {
+        struct msghdr *m = &rx->msg[i].msg_hdr;
+
+        m->msg_name = NULL;
+        m->msg_namelen = 0;
+        m->msg_iov = &rx->iov[i];
+        m->msg_iovlen = 1;
+        m->msg_control = rx->cmsg[i].buf;
+        m->msg_controllen = sizeof(rx->cmsg[i].buf);
+        m->msg_flags = 0;
+    }
+    do
+        n = recvmmsg(r->fd, rx->msg, RING_RX_BATCH, MSG_DONTWAIT, NULL);
+    while (n < 0 && errno == EINTR);
+    return n > 0 ? (unsigned)n : 0;
+}
+
+void
+ring_rx_frame(const struct ring *r, const struct ring_rx *rx, unsigned i, struct ring_frame *f)
+{
+    const struct msghdr *m = &rx->msg[i].msg_hdr;
+    const uint8_t *p = rx->iov[i].iov_base;
+    uint32_t n = rx->msg[i].msg_len, hdr = r->vnet ? sizeof(struct virtio_net_hdr) : 0;
+    struct cmsghdr *c;
+
+    memset(f, 0, sizeof(*f));
+    if (n < hdr)
+        n = hdr;
+    f->vnet = r->vnet ? (const struct virtio_net_hdr *)p : NULL;
+    f->data = p + hdr;
+    f->len = n - hdr;
+    f->wire_len = f->len;
+    for (c = CMSG_FIRSTHDR((struct msghdr *)m); c; c = CMSG_NXTHDR((struct msghdr *)m, c)) {
+        struct tpacket_auxdata aux;
+
+        if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
+            c->cmsg_len < CMSG_LEN(sizeof(aux)))
+            continue;
+        memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+        f->wire_len = aux.tp_len;
+        if (aux.tp_status & TP_STATUS_VLAN_VALID) {
+            f->has_vlan = true;
+            f->tci = aux.tp_vlan_tci;
+        }
+    }
+    /* A frame cut to the slot: say so, so that the datapath counts an error. */
+    if ((m->msg_flags & MSG_TRUNC) && f->wire_len <= f->len)
+        f->wire_len = f->len + 1;
+}
+
+/* ---- transmit ---- */
 
 unsigned
 ring_tx_flush(struct ring *r, struct ring_tx *tx, bool *sent)

@@ -1,16 +1,36 @@
 /*
- * ring: one switch port's AF_PACKET socket: a TPACKET_V3 memory-mapped
- * receive ring, and batched transmit with sendmmsg().
+ * ring: one switch port's AF_PACKET socket, the receive batch all ports
+ * share, and batched transmit with sendmmsg().
+ *
+ * A port is a plain packet socket (no memory-mapped ring): frames wait in
+ * the socket's queue, in the kernel's own buffers, and the forwarding loop
+ * takes up to RING_RX_BATCH of them with one recvmmsg() into a buffer of
+ * the whole switch.  What that buys, measured against the TPACKET_V3 rings
+ * this replaced (4 MiB of kernel memory per port, blocks handed over when
+ * full or after 1 ms):
+ *  - memory: a port costs a socket, not a ring; a thousand ports need a
+ *    few MB instead of 4 GB;
+ *  - latency: poll() wakes up on each frame, so a lone ping is forwarded
+ *    at once instead of waiting for its block to be retired;
+ *  - setup: no PACKET_RX_RING, whose setsockopt() waits for an RCU grace
+ *    period (about 13 ms here) on every port.
+ * The copy count is the same: the kernel copied each frame into the ring,
+ * recvmmsg() copies it into the batch.
+ *
+ * Closing a packet socket also waits for a grace period (packet_release()
+ * calls synchronize_net()), so ring_close() hands the descriptor to a few
+ * helper threads that do nothing but close(): their waits overlap, and
+ * removing a thousand ports takes a fraction of a second instead of 13 s.
  *
  * PACKET_VNET_HDR puts a struct virtio_net_hdr before each received frame
  * and expects one before each sent frame, so that GSO super-frames from a
  * veth (up to 64 KiB of TCP) and frames whose checksum the sender left to
  * offload pass through the switch whole instead of being segmented or sent
  * with a wrong checksum.  PACKET_IGNORE_OUTGOING keeps the frames the
- * switch sends on a port from coming back into its own ring.
+ * switch sends on a port from coming back into its own socket.
  *
- * Received frames stay in the ring until the block is released; a transmit
- * batch may point into the block, so flush it before ring_release().
+ * A transmit batch points into the receive batch: flush every port's queue
+ * before the next ring_recv().
  */
 #ifndef SFK_RING_H
 #define SFK_RING_H
@@ -24,17 +44,14 @@
 
 struct ring {
     int fd;                     /* -1 when closed. */
-    uint8_t *map;
-    size_t map_len, block_size;
-    unsigned block_nr, next;
     bool vnet;                  /* Frames carry a virtio_net_hdr. */
 };
 
 /* One received frame. */
 struct ring_frame {
     const uint8_t *data;        /* Ethernet header onwards. */
-    uint32_t len;               /* Bytes at 'data' (the whole frame). */
-    uint32_t wire_len;          /* Length of the frame on the wire (tp_len). */
+    uint32_t len;               /* Bytes at 'data'. */
+    uint32_t wire_len;          /* Length of the frame on the wire (more if it was cut). */
     bool has_vlan;              /* The kernel took a tag out into 'tci'. */
     uint16_t tci;
     const struct virtio_net_hdr *vnet;  /* NULL without PACKET_VNET_HDR. */
@@ -45,23 +62,41 @@ struct ring_frame {
  * errno ('what' names the step that failed).
  */
 int ring_open(struct ring *r, int ifindex, const char **what);
+
+/* Closes 'r' (in the background; see above).  'r->fd' is -1 after. */
 void ring_close(struct ring *r);
 
-/*
- * The next filled block, or NULL.  Walk it with ring_block_frames() /
- * ring_frame_next() and give it back with ring_release().
- */
-void *ring_block(struct ring *r);
-uint32_t ring_block_frames(const void *block, const void **first);
-const void *ring_frame_get(const struct ring *r, const void *pkt, struct ring_frame *f);
-void ring_release(struct ring *r, void *block);
+/* Waits until every descriptor given to ring_close() is closed. */
+void ring_close_wait(void);
 
-/* Packets the kernel dropped for lack of ring space since the last call. */
+/* Packets the kernel dropped for lack of socket buffer since the last call. */
 uint64_t ring_drops(struct ring *r);
 
 /*
+ * The receive batch.  Slots are big enough for a 64 KiB GSO frame; their
+ * pages are touched only as far as frames fill them.
+ */
+#define RING_RX_BATCH 64
+
+struct ring_rx;
+
+/* A batch, or NULL without memory.  Free it with ring_rx_free(). */
+struct ring_rx *ring_rx_new(void);
+void ring_rx_free(struct ring_rx *rx);
+
+/*
+ * Takes the frames waiting on 'r' (at most RING_RX_BATCH) into 'rx',
+ * replacing what it held.  Returns how many (0 if none, or on an error,
+ * which the next poll() reports).
+ */
+unsigned ring_recv(struct ring *r, struct ring_rx *rx);
+
+/* Frame 'i' (below what ring_recv() returned) of 'rx', received on 'r'. */
+void ring_rx_frame(const struct ring *r, const struct ring_rx *rx, unsigned i, struct ring_frame *f);
+
+/*
  * A transmit batch: each message is a header in 'hdr' (virtio_net_hdr,
- * Ethernet addresses, an optional tag) and a tail in the ring.
+ * Ethernet addresses, an optional tag) and a tail in the receive batch.
  */
 #define RING_TX_BATCH 64
 #define RING_TX_HDR 32

@@ -5,9 +5,15 @@
  * Sends the words of the command NUL-terminated, reads "STATUS\n" and the
  * text, prints the text on stdout (or stderr for an error) and exits with
  * the status.
+ *
+ * With --batch it reads commands from its input, one per line, and sends
+ * them all on one connection (the framing is in ctl_sock.h) while reading
+ * the answers as they come: a thousand commands cost one connection and
+ * no waiting between them.
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +28,10 @@ usage(FILE *f)
 {
     fprintf(f,
         "usage: sfctl [--socket PATH] [--timeout SECS] [--may-exist|--if-exists|--strict] COMMAND [ARG...]\n"
+        "       sfctl [--socket PATH] [--timeout SECS] --batch < COMMANDS\n"
+        "  --batch: one command per line (words split at blanks, '...' and \"...\" quote,\n"
+        "  # starts a comment), all sent on one connection; the exit status is the\n"
+        "  first failure's\n"
         "bridges and ports (ovs-vsctl):\n"
         "  add-br BR | del-br BR | list-br | br-exists BR | list-ports BR\n"
         "  add-port BR IF [tag=N] [trunks=LIST] [ofport=N] | del-port [BR] IF | port-to-br IF\n"
@@ -49,12 +59,230 @@ write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* Connects to the daemon at 'sock'; the descriptor, or -1 after a message. */
+static int
+connect_to(const char *sock)
+{
+    struct sockaddr_un sun;
+    int fd;
+
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    if (strlen(sock) >= sizeof(sun.sun_path)) {
+        fprintf(stderr, "sfctl: socket path too long: %s\n", sock);
+        return -1;
+    }
+    strcpy(sun.sun_path, sock);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+        fprintf(stderr, "sfctl: cannot connect to %s: %s (is sflow-switch running?)\n",
+            sock, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* A growing byte buffer. */
+struct buf {
+    char *p;
+    size_t len, cap;
+};
+
+/* Makes room for 'n' more bytes and a NUL after them; false without memory. */
+static bool
+buf_reserve(struct buf *b, size_t n)
+{
+    size_t cap = b->cap ? b->cap : 4096;
+    char *q;
+
+    if (b->len + n + 1 <= b->cap)
+        return true;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    if ((q = realloc(b->p, cap)) == NULL)
+        return false;
+    b->p = q;
+    b->cap = cap;
+    return true;
+}
+
+static bool
+buf_put(struct buf *b, const void *p, size_t n)
+{
+    if (!buf_reserve(b, n))
+        return false;
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return true;
+}
+
+/*
+ * Splits 'line' into words in place (blanks separate, '...' and "..."
+ * quote, # outside quotes ends the line).  Returns how many, at most
+ * 'max', or -1 for an unclosed quote or too many words.
+ */
+static int
+split_words(char *line, char **words, int max)
+{
+    char *r = line, *w = line;
+    int n = 0;
+
+    for (;;) {
+        char q = 0;
+
+        while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+            r++;
+        if (*r == '\0' || *r == '#')
+            return n;
+        if (n == max)
+            return -1;
+        words[n++] = w;
+        while (*r && (q || (*r != ' ' && *r != '\t' && *r != '\n' && *r != '\r'))) {
+            if (q && *r == q)
+                q = 0;
+            else if (!q && (*r == '\'' || *r == '"'))
+                q = *r;
+            else
+                *w++ = *r;
+            r++;
+        }
+        if (q)
+            return -1;
+        if (*r)
+            r++;
+        *w++ = '\0';
+    }
+}
+
+/*
+ * --batch: frames the commands of 'in' for the daemon, sends them while
+ * reading the answers, prints those.  Returns the first failure's status.
+ */
+static int
+batch(const char *sock, int timeout, FILE *in)
+{
+    struct buf req = { 0 }, resp = { 0 };
+    char *line = NULL, *words[64], num[16];
+    size_t cap = 0, sent = 0, got = 0, lineno = 0;
+    unsigned *lines = NULL;
+    size_t n_cmds = 0, cap_cmds = 0, answered = 0;
+    int fd, status = 0;
+    ssize_t n;
+    bool ok = buf_put(&req, "--batch", 8);
+
+    while (ok && (n = getline(&line, &cap, in)) >= 0) {
+        int nw;
+
+        lineno++;
+        if ((nw = split_words(line, words, 64)) < 0) {
+            fprintf(stderr, "sfctl: line %zu: unclosed quote or too many words\n", lineno);
+            status = status ? status : 1;
+            continue;
+        }
+        if (nw == 0)
+            continue;
+        snprintf(num, sizeof(num), "%d", nw);
+        ok = buf_put(&req, num, strlen(num) + 1);
+        for (int i = 0; ok && i < nw; i++)
+            ok = buf_put(&req, words[i], strlen(words[i]) + 1);
+        if (ok && n_cmds == cap_cmds) {
+            unsigned *l = realloc(lines, (cap_cmds = cap_cmds ? cap_cmds * 2 : 64) * sizeof(*l));
+
+            ok = l != NULL;
+            lines = ok ? l : lines;
+        }
+        if (ok)
+            lines[n_cmds++] = (unsigned)lineno;
+    }
+    free(line);
+    fd = -1;
+    if (!ok) {
+        fprintf(stderr, "sfctl: out of memory\n");
+        goto fail;
+    }
+    if (n_cmds == 0)
+        goto out;
+    if ((fd = connect_to(sock)) < 0)
+        goto fail;
+    while (answered < n_cmds) {
+        struct pollfd pfd = { fd, POLLIN | (sent < req.len ? POLLOUT : 0), 0 };
+        int pr = poll(&pfd, 1, timeout > 0 ? timeout * 1000 : -1);
+        char *nl, *end;
+
+        if (pr == 0) {
+            fprintf(stderr, "sfctl: no answer from %s in %d s\n", sock, timeout);
+            goto fail;
+        }
+        if (pr < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "sfctl: poll: %s\n", strerror(errno));
+            goto fail;
+        }
+        if ((pfd.revents & POLLOUT) && sent < req.len) {
+            ssize_t w = send(fd, req.p + sent, req.len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+            if (w < 0 && errno != EINTR && errno != EAGAIN) {
+                fprintf(stderr, "sfctl: %s: %s\n", sock, strerror(errno));
+                goto fail;
+            }
+            if (w > 0 && (sent += (size_t)w) == req.len)
+                shutdown(fd, SHUT_WR);
+        }
+        if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        if (!buf_reserve(&resp, 65536)) {
+            fprintf(stderr, "sfctl: out of memory\n");
+            goto fail;
+        }
+        n = read(fd, resp.p + resp.len, resp.cap - resp.len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            fprintf(stderr, "sfctl: %s closed the connection after %zu of %zu answers\n",
+                sock, answered, n_cmds);
+            goto fail;
+        }
+        resp.len += (size_t)n;
+        resp.p[resp.len] = '\0';
+        /* Every whole answer: "STATUS LENGTH\n" and LENGTH bytes. */
+        while (got < resp.len && (nl = memchr(resp.p + got, '\n', resp.len - got)) != NULL) {
+            unsigned long st = strtoul(resp.p + got, &end, 10), len;
+
+            len = strtoul(end, NULL, 10);
+            if ((size_t)(resp.len - (size_t)(nl + 1 - resp.p)) < len)
+                break;
+            if (st == 0)
+                fwrite(nl + 1, 1, len, stdout);
+            else {
+                fprintf(stderr, "sfctl: line %u: %.*s", lines[answered], (int)len, nl + 1);
+                if (status == 0)
+                    status = (int)st;
+            }
+            got = (size_t)(nl + 1 - resp.p) + len;
+            answered++;
+        }
+    }
+out:
+    if (fd >= 0)
+        close(fd);
+    free(req.p);
+    free(resp.p);
+    free(lines);
+    return status;
+fail:
+    status = 1;
+    goto out;
+}
+
 int
 main(int argc, char **argv)
 {
     const char *sock = getenv("SFCTL_SOCKET") ? getenv("SFCTL_SOCKET") : DEFAULT_SOCKET;
     int timeout = 10, i = 1, fd, status;
-    struct sockaddr_un sun;
     char *resp = NULL, *nl;
     size_t len = 0, cap = 0;
 
@@ -70,6 +298,8 @@ main(int argc, char **argv)
         } else if (strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--batch") == 0 && i + 1 == argc) {
+            return batch(sock, timeout, stdin);
         } else {
             break;              /* --may-exist and friends go to the daemon. */
         }
@@ -78,19 +308,8 @@ main(int argc, char **argv)
         usage(stderr);
         return 1;
     }
-    memset(&sun, 0, sizeof(sun));
-    sun.sun_family = AF_UNIX;
-    if (strlen(sock) >= sizeof(sun.sun_path)) {
-        fprintf(stderr, "sfctl: socket path too long: %s\n", sock);
+    if ((fd = connect_to(sock)) < 0)
         return 1;
-    }
-    strcpy(sun.sun_path, sock);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        fprintf(stderr, "sfctl: cannot connect to %s: %s (is sflow-switch running?)\n",
-            sock, strerror(errno));
-        return 1;
-    }
     for (int k = i; k < argc; k++) {
         if (write_all(fd, argv[k], strlen(argv[k]) + 1) < 0) {
             fprintf(stderr, "sfctl: %s: %s\n", sock, strerror(errno));
@@ -105,37 +324,40 @@ main(int argc, char **argv)
 
         if (pr == 0) {
             fprintf(stderr, "sfctl: no answer from %s in %d s\n", sock, timeout);
-            return 1;
+            goto fail;
         }
         if (pr < 0) {
             if (errno == EINTR)
                 continue;
             fprintf(stderr, "sfctl: poll: %s\n", strerror(errno));
-            return 1;
+            goto fail;
         }
         if (len + 4096 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            resp = realloc(resp, cap + 1);
-            if (resp == NULL) {
+            char *q = realloc(resp, (cap ? cap * 2 : 8192) + 1);
+
+            if (q == NULL) {
                 fprintf(stderr, "sfctl: out of memory\n");
-                return 1;
+                goto fail;
             }
+            resp = q;
+            cap = cap ? cap * 2 : 8192;
         }
         r = read(fd, resp + len, cap - len);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
             fprintf(stderr, "sfctl: %s: %s\n", sock, strerror(errno));
-            return 1;
+            goto fail;
         }
         if (r == 0)
             break;
         len += (size_t)r;
     }
     close(fd);
+    fd = -1;
     if (resp == NULL || (nl = memchr(resp, '\n', len)) == NULL) {
         fprintf(stderr, "sfctl: %s closed the connection without an answer\n", sock);
-        return 1;
+        goto fail;
     }
     resp[len] = '\0';
     status = atoi(resp);
@@ -146,4 +368,9 @@ main(int argc, char **argv)
         fprintf(stderr, "sfctl: %s", nl);
     free(resp);
     return status;
+fail:
+    if (fd >= 0)
+        close(fd);
+    free(resp);
+    return 1;
 }

@@ -12,8 +12,9 @@
  *
  * It is written to a temporary file in the same directory, fsync()ed and
  * renamed over the old one, so a crash leaves the old or the new file,
- * never half of one.  Rule counters and ages are not kept; timeouts start
- * again at restore.
+ * never half of one.  main.c writes it at most every STATE_SAVE_MS and at
+ * exit, not after every command.  Rule counters and ages are not kept;
+ * timeouts start again at restore.
  */
 #ifndef SFK_STATE_H
 #define SFK_STATE_H

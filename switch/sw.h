@@ -5,7 +5,8 @@
  * sampler and counter poller).
  *
  * Everything runs in one thread: the forwarding loop, the control socket
- * and the timers, so nothing here is locked.
+ * and the timers, so nothing here is locked.  (ring.c's closer threads
+ * only ever close() descriptors handed to them.)
  */
 #ifndef SFK_SW_H
 #define SFK_SW_H
@@ -43,7 +44,17 @@ enum cast { CAST_UCAST, CAST_MCAST, CAST_BCAST };
 
 struct bridge;
 
+/*
+ * What an epoll event of the switch's loop points to: the first member of
+ * a port or of a control connection, or the listening socket's.
+ */
+enum sw_ev_kind { SW_EV_PORT, SW_EV_CTL, SW_EV_LISTEN };
+struct sw_ev {
+    enum sw_ev_kind kind;
+};
+
 struct port {
+    struct sw_ev ev;            /* Registered with the switch's epoll while open. */
     char name[IF_NAMESIZE];
     int ifindex;                /* 0 while the interface is missing. */
     uint16_t ofport;
@@ -61,7 +72,7 @@ struct port {
     bool dirty;
 
     struct port_stats st;
-    uint64_t ring_drops;        /* Frames the kernel dropped for lack of ring space. */
+    uint64_t ring_drops;        /* Frames the kernel dropped for lack of socket buffer. */
     struct sampler smp;
     struct poller_src poll;
 };
@@ -96,7 +107,10 @@ struct sw {
     uint64_t boot_ms;
     struct rng rng;
     uint32_t config_gen;        /* Bumped on every configuration change. */
+    uint64_t ports_freed;       /* Bumped whenever a port is freed. */
     struct port *dirty;         /* Ports with frames queued for transmit. */
+    struct ring_rx *rx;         /* The receive batch all ports share. */
+    int epfd;                   /* The loop's epoll: ports and control connections. */
     uint8_t hdr[256 + 4];       /* Scratch for a sampled header. */
 };
 

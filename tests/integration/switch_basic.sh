@@ -6,6 +6,9 @@
 #    only (the third port's tx counter does not move), flooding before;
 #  - sfctl: clear errors and non-zero exit for unknown bridges and ports,
 #    bad syntax, missing interfaces; br-exists answers 2;
+#  - sfctl --batch: many commands on one connection, answers in order,
+#    quoting, the first failure's status;
+#  - latency: a ping through the switch is not held back (sub-millisecond);
 #  - a restart keeps bridges, ports (with their OpenFlow numbers), VLANs,
 #    rules and sFlow settings, and forwarding resumes.
 #
@@ -140,6 +143,35 @@ sfctl br-exists nobr
 [ $? = 2 ] || fail "br-exists of a missing bridge should exit 2"
 sfctl --may-exist add-br br0 || fail "--may-exist add-br"
 sfctl --if-exists del-br nobr || fail "--if-exists del-br"
+
+# --- batch: one connection, answers in order, first failure's status ---
+B=${P}b
+{
+    echo "add-br $B"
+    echo "# a comment, then a blank line"
+    echo ""
+    echo "add-flow $B \"priority=5,udp actions=drop\""
+    echo "add-port $B ${P}none"
+    echo "dump-flows $B"
+    i=0
+    while [ $i -lt 500 ]; do echo "br-exists $B"; i=$((i + 1)); done
+    echo "list-br"
+    echo "del-br $B"
+} >"$T/batch"
+sfctl --batch <"$T/batch" >"$T/bout" 2>"$T/berr"
+st=$?
+[ $st = 1 ] || { cat "$T/berr"; fail "batch status $st, not the first failure's (1)"; }
+grep -q "line 5: .*no such interface" "$T/berr" || { cat "$T/berr"; fail "batch error not reported with its line"; }
+grep -q "priority=5,udp actions=drop" "$T/bout" || { cat "$T/bout"; fail "batch: quoted flow"; }
+[ "$(grep -cx "$B" "$T/bout")" = 1 ] || { cat "$T/bout"; fail "batch: list-br"; }
+sfctl br-exists "$B"
+[ $? = 2 ] || fail "batch: del-br did not run after the others"
+echo "ok: batch"
+
+# --- latency: frames are forwarded as they come, not held for a batch ---
+avg=$(in_ns h1 ping -c 50 -i 0.01 -q 10.77.0.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+echo "ping through the switch: average RTT $avg ms"
+awk -v a="$avg" 'BEGIN { exit !(a != "" && a < 1.0) }' || fail "average RTT $avg ms through the switch"
 
 # --- restart keeps the configuration ---
 sfctl add-br br1 || fail "add-br br1"
