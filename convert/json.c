@@ -72,8 +72,10 @@ struct json {
     struct container stack[JSON_MAX_DEPTH];
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
-    size_t n;
-    char buf[JSON_BUF];
+    char *buf;                  /* 'own', or the held output (sflow_walk_hold()). */
+    size_t n, size;
+    int held;
+    char own[JSON_BUF];
 };
 
 static const char hexdig[] = "0123456789abcdef";
@@ -81,16 +83,14 @@ static const char hexdig[] = "0123456789abcdef";
 static void
 flush(struct json *j)
 {
-    if (j->n) {
-        fwrite(j->buf, 1, j->n, j->f);
-        j->n = 0;
-    }
+    sflow_walk_write(j->f, j->buf, j->n);
+    j->n = 0;
 }
 
 static inline void
 put_c(struct json *j, char c)
 {
-    if (j->n == sizeof(j->buf))
+    if (j->n == j->size)
         flush(j);
     j->buf[j->n++] = c;
 }
@@ -101,16 +101,16 @@ put_mem(struct json *j, const char *s, size_t len)
     size_t room;
 
     /* Short values (numbers) without a call to memcpy. */
-    if (len <= 32 && sizeof(j->buf) - j->n >= len) {
+    if (len <= 32 && j->size - j->n >= len) {
         while (len--)
             j->buf[j->n++] = *s++;
         return;
     }
 
     while (len) {
-        if (j->n == sizeof(j->buf))
+        if (j->n == j->size)
             flush(j);
-        room = sizeof(j->buf) - j->n;
+        room = j->size - j->n;
         if (room > len)
             room = len;
         memcpy(j->buf + j->n, s, room);
@@ -264,7 +264,7 @@ put_str(struct json *j, const char *s, size_t len)
      * Keys and short words (type names, times) are plain ASCII: checked a
      * word at a time and copied whole, without put_str_run()'s setup.
      */
-    if (len < 8 && sizeof(j->buf) - j->n >= len + 2) {
+    if (len < 8 && j->size - j->n >= len + 2) {
         o = j->buf + j->n;
         for (i = 0; i < len; i++) {
             if (p[i] < 0x20 || p[i] >= 0x80 || p[i] == '"' || p[i] == '\\')
@@ -276,7 +276,7 @@ put_str(struct json *j, const char *s, size_t len)
         j->n += len + 2;
         return;
     }
-    if (len <= 32 && sizeof(j->buf) - j->n >= len + 2) {
+    if (len <= 32 && j->size - j->n >= len + 2) {
         uint64_t w;
 
         /* Whole words, the last one overlapping: no byte-by-byte loop. */
@@ -302,7 +302,7 @@ escape:
         if (chunk > STR_CHUNK)
             chunk = STR_CHUNK;
         /* Room for every byte escaped, plus a UTF-8 sequence past the chunk. */
-        if (sizeof(j->buf) - j->n < chunk * 6 + 8)
+        if (j->size - j->n < chunk * 6 + 8)
             flush(j);
         p = put_str_run(j, p, end, p + chunk);
     }
@@ -506,7 +506,6 @@ walk_v_datagram_end(struct json *j, const struct sflow_walk *w)
     put_c(j, '\n');
     if (j->pretty)
         put_c(j, '\n');
-    flush(j);
 }
 
 static inline void
@@ -613,7 +612,7 @@ static __attribute__((cold, noinline)) char *
 json_value_begin_slow(struct json *j, const char *key, size_t klen, size_t max,
     enum sflow_walk_kind kind)
 {
-    if (klen + max + MEMBER_EXTRA > sizeof(j->buf) - j->n)
+    if (klen + max + MEMBER_EXTRA > j->size - j->n)
         flush(j);
     /* Nothing is to be written: the value goes where it is not kept. */
     if (j->dropped || j->depth == 0)
@@ -636,7 +635,7 @@ walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
     char *p;
 
     (void)w;
-    if (!j->fast || key == NULL || klen + max + MEMBER_EXTRA > sizeof(j->buf) - j->n)
+    if (!j->fast || key == NULL || klen + max + MEMBER_EXTRA > j->size - j->n)
         return json_value_begin_slow(j, key, klen, max, kind);
     c = &j->stack[j->depth - 1];
     p = j->buf + j->n;
@@ -647,6 +646,50 @@ walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
         p = walk_copy(p, key, klen);
         *p++ = '"';
         *p++ = ':';
+    }
+    if (kind == SFLOW_WALK_STR)
+        *p++ = '"';
+    return p;
+}
+
+/* A schema field's key, rendered once: "ifInOctets": (names need no escaping). */
+#define WALK_FKEY 1
+
+static size_t
+walk_v_key_render(char *dst, size_t size, const char *key, size_t klen)
+{
+    size_t i;
+
+    if (klen + 3 > size)
+        return 0;
+    for (i = 0; i < klen; i++)
+        if ((uint8_t)key[i] < 0x20 || (uint8_t)key[i] >= 0x80 || key[i] == '"' ||
+            key[i] == '\\')
+            return 0;
+    dst[0] = '"';
+    memcpy(dst + 1, key, klen);
+    dst[klen + 1] = '"';
+    dst[klen + 2] = ':';
+    return klen + 3;
+}
+
+static inline __attribute__((always_inline)) char *
+walk_v_fkey_begin(struct json *j, const struct sflow_walk *w, const struct walk_fkey *fk,
+    size_t max, enum sflow_walk_kind kind)
+{
+    struct container *c;
+    char *p;
+
+    (void)w;
+    if (!j->fast || WALK_FKEY_SLOT + max + MEMBER_EXTRA > j->size - j->n)
+        return json_value_begin_slow(j, fk->name, fk->len, max, kind);
+    c = &j->stack[j->depth - 1];
+    p = j->buf + j->n;
+    if (c->count++)
+        *p++ = ',';
+    if (c->type == C_OBJECT) {
+        memcpy(p, fk->r, WALK_FKEY_SLOT);
+        p += fk->rlen;
     }
     if (kind == SFLOW_WALK_STR)
         *p++ = '"';
@@ -669,6 +712,7 @@ walk_v_value_end(struct json *j, const struct sflow_walk *w, const char *key,
 
 _Static_assert(JSON_BUF >= SFLOW_WALK_KEY_MAX + SFLOW_WALK_VALUE_MAX + MEMBER_EXTRA + 1,
     "JSON_BUF too small for an in-place value");
+_Static_assert(SFLOW_WALK_OUT_SIZE >= JSON_BUF, "held output smaller than JSON_BUF");
 
 void
 json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagram *dg,
@@ -677,6 +721,14 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     struct json j;
 
     j.f = f;
+    j.buf = sflow_walk_out_take(f, &j.n);
+    j.held = j.buf != NULL;
+    j.size = SFLOW_WALK_OUT_SIZE;
+    if (!j.held) {
+        j.buf = j.own;
+        j.n = 0;
+        j.size = JSON_BUF;
+    }
     j.pretty = pretty;
     j.depth = 0;
     j.dropped = 0;
@@ -684,12 +736,14 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     j.fast = 0;
     j.samples_depth = 0;
     j.elements_depth = 0;
-    j.n = 0;
     walk_run(&j, &j, meta, dg);
     /* Should the walk end without DATAGRAM_END, still leave valid JSON. */
     if (j.open) {
         close_to(&j, 0);
         put_c(&j, '\n');
     }
-    flush(&j);
+    if (j.held)
+        sflow_walk_out_give(j.n);
+    else
+        flush(&j);
 }

@@ -563,11 +563,24 @@ walk_snum(struct walker *wk, const char *key, size_t klen, int64_t v)
     walk_value_end(wk, key, klen, p, fmt_s64(p, v), SFLOW_WALK_NUM);
 }
 
-/* 's' is the walk's own string (a type name, a word), NUL-terminated. */
-static void
+/*
+ * 's' is one of the walk's own words (a type name, "FLOWSAMPLE", a drop
+ * reason), NUL-terminated: printable ASCII without '"' or '\\', so it is
+ * written in place like a formatted value.  Anything else goes to walk_kv().
+ */
+WALK_INLINE void
 walk_str(struct walker *wk, const char *key, size_t klen, const char *s)
 {
-    walk_kv(wk, key, klen, s, strlen(s), SFLOW_WALK_STR);
+    size_t n = strlen(s);
+    char *p;
+
+    if (n > 64) {
+        walk_kv(wk, key, klen, s, n, SFLOW_WALK_STR);
+        return;
+    }
+    p = walk_value_begin(wk, &key, &klen, n, SFLOW_WALK_STR);
+    memcpy(p, s, n);
+    walk_value_end(wk, key, klen, p, n, SFLOW_WALK_STR);
 }
 
 WALK_INLINE void
@@ -1678,7 +1691,10 @@ walk_datagram_header(struct walker *wk)
     size_t n;
 
     /* sflowtool prints "-" and 0 here for a capture; we print what we know. */
-    walk_str(wk, WALK_K("datagramSourceIP"), m->src[0] != '\0' ? m->src : "-");
+    if (m->src[0] != '\0')
+        walk_kv(wk, WALK_K("datagramSourceIP"), m->src, strlen(m->src), SFLOW_WALK_STR);
+    else
+        walk_str(wk, WALK_K("datagramSourceIP"), "-");
     walk_num(wk, WALK_K("datagramSize"), dg->len);
     walk_num(wk, WALK_K("unixSecondsUTC"), (uint64_t)m->ts.tv_sec);
     walk_num(wk, WALK_K("unixSecondsUTC_uS"), (uint64_t)m->ts.tv_usec);
