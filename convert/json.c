@@ -384,7 +384,7 @@ next_member(struct json *j, const char *key, size_t klen, int is_object)
 }
 
 static void
-open_container(struct json *j, const char *key, enum ctype type)
+open_container_slow(struct json *j, const char *key, size_t klen, enum ctype type)
 {
     /* Outside the datagram object nothing may be written. */
     if (!j->open)
@@ -394,7 +394,7 @@ open_container(struct json *j, const char *key, enum ctype type)
         update_fast(j);
         return;
     }
-    next_member(j, key, key != NULL ? strlen(key) : 0, type == C_OBJECT);
+    next_member(j, key, klen, type == C_OBJECT);
     put_c(j, type == C_OBJECT ? '{' : '[');
     j->stack[j->depth].type = type;
     j->stack[j->depth].count = 0;
@@ -402,8 +402,46 @@ open_container(struct json *j, const char *key, enum ctype type)
     update_fast(j);
 }
 
+/* Room for a member's comma, indentation, quoted key and colon, and quotes. */
+#define MEMBER_EXTRA (JSON_MAX_DEPTH + 8)
+
+/*
+ * Opens a container as the next member: named 'key' ('klen' bytes, one of
+ * the walk's names, which need no escaping) in an object, NULL in an array.
+ * A datagram opens some 35 of them: compact output takes them in place.
+ */
+static inline void
+open_container(struct json *j, const char *key, size_t klen, enum ctype type)
+{
+    struct container *c;
+    char *p;
+
+    if (!j->fast || j->depth == JSON_MAX_DEPTH || klen + MEMBER_EXTRA > j->size - j->n)
+        goto slow;
+    c = &j->stack[j->depth - 1];
+    if ((c->type == C_OBJECT) != (key != NULL))
+        goto slow;
+    p = j->buf + j->n;
+    if (c->count++)
+        *p++ = ',';
+    if (key != NULL) {
+        *p++ = '"';
+        p = walk_copy(p, key, klen);
+        *p++ = '"';
+        *p++ = ':';
+    }
+    *p++ = type == C_OBJECT ? '{' : '[';
+    j->n = (size_t)(p - j->buf);
+    j->stack[j->depth].type = type;
+    j->stack[j->depth].count = 0;
+    j->depth++;
+    return;
+slow:
+    open_container_slow(j, key, klen, type);
+}
+
 static void
-close_container(struct json *j)
+close_container_slow(struct json *j)
 {
     struct container *c;
 
@@ -426,12 +464,31 @@ close_container(struct json *j)
     update_fast(j);
 }
 
+static inline void
+close_container(struct json *j)
+{
+    /* 'fast': compact, none dropped, one open at least. */
+    if (!j->fast || j->n == j->size) {
+        close_container_slow(j);
+        return;
+    }
+    j->depth--;
+    j->buf[j->n++] = j->stack[j->depth].type == C_OBJECT ? '}' : ']';
+    if (j->samples_depth > j->depth)
+        j->samples_depth = 0;
+    if (j->elements_depth > j->depth)
+        j->elements_depth = 0;
+    j->fast = j->depth > 0;
+}
+
 /* Closes containers until 'depth' remain open. */
-static void
+static inline void
 close_to(struct json *j, int depth)
 {
-    j->dropped = 0;
-    update_fast(j);
+    if (j->dropped) {
+        j->dropped = 0;
+        update_fast(j);
+    }
     while (j->depth > depth)
         close_container(j);
 }
@@ -469,7 +526,7 @@ walk_v_datagram_begin(struct json *j, const struct sflow_walk *w)
     j->samples_depth = 0;
     j->elements_depth = 0;
     j->open = 1;
-    open_container(j, NULL, C_OBJECT);
+    open_container(j, NULL, 0, C_OBJECT);
 }
 
 static void
@@ -477,7 +534,7 @@ put_error(struct json *j, const struct sflow_datagram *dg)
 {
     char tag[24];
 
-    open_container(j, "error", C_OBJECT);
+    open_container(j, WALK_K("error"), C_OBJECT);
     member_str(j, "code", sflow_errname(dg->err.code));
     member_str(j, "message", sflow_strerror(dg->err.code));
     member_u64(j, "offset", dg->err.offset);
@@ -515,10 +572,10 @@ walk_v_sample_begin(struct json *j, const struct sflow_walk *w)
     /* A sample always sits in "samples", in the datagram object. */
     close_to(j, j->samples_depth ? j->samples_depth : 1);
     if (!j->samples_depth) {
-        open_container(j, "samples", C_ARRAY);
+        open_container(j, WALK_K("samples"), C_ARRAY);
         j->samples_depth = j->depth;
     }
-    open_container(j, NULL, C_OBJECT);
+    open_container(j, NULL, 0, C_OBJECT);
 }
 
 static inline void
@@ -539,10 +596,10 @@ walk_v_element_begin(struct json *j, const struct sflow_walk *w, uint32_t tag, i
         /* The sample object is the innermost container past "samples". */
         if (j->samples_depth)
             close_to(j, j->samples_depth + 1);
-        open_container(j, "elements", C_ARRAY);
+        open_container(j, WALK_K("elements"), C_ARRAY);
         j->elements_depth = j->depth;
     }
-    open_container(j, NULL, C_OBJECT);
+    open_container(j, NULL, 0, C_OBJECT);
 }
 
 static inline void
@@ -558,7 +615,7 @@ walk_v_list_begin(struct json *j, const struct sflow_walk *w, const char *json_n
     const char *text_name)
 {
     (void)w, (void)text_name;
-    open_container(j, json_name, C_ARRAY);
+    open_container(j, json_name, strlen(json_name), C_ARRAY);
 }
 
 static inline void
@@ -572,7 +629,7 @@ static inline void
 walk_v_item_begin(struct json *j, const struct sflow_walk *w)
 {
     (void)w;
-    open_container(j, NULL, C_OBJECT);
+    open_container(j, NULL, 0, C_OBJECT);
 }
 
 static inline void
@@ -603,9 +660,6 @@ walk_v_kv(struct json *j, const struct sflow_walk *w, const char *key, size_t kl
     else
         put_str(j, val, len);
 }
-
-/* Room for a member's comma, indentation, quoted key and colon, and quotes. */
-#define MEMBER_EXTRA (JSON_MAX_DEPTH + 8)
 
 /* walk_v_value_begin() with the buffer full, or outside any open container. */
 static __attribute__((cold, noinline)) char *

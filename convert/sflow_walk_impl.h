@@ -977,8 +977,11 @@ walk_field_i(struct walker *wk, const struct sflow_record *rec, size_t i)
     const struct sflow_schema *s = rec->schema;
     const struct walk_fkey *fk = walk_fkey(wk, s);
 
-    walk_field(wk, fk != NULL ? &fk[i] : NULL, s->fields[i].name, walk_field_name_len(s, i),
-        &s->fields[i], &rec->v[i]);
+    if (fk != NULL)
+        walk_field(wk, &fk[i], fk[i].name, fk[i].len, &s->fields[i], &rec->v[i]);
+    else
+        walk_field(wk, NULL, s->fields[i].name, walk_field_name_len(s, i), &s->fields[i],
+            &rec->v[i]);
 }
 
 static void
