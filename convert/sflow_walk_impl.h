@@ -289,6 +289,17 @@ fmt_u64_long(char *buf, uint64_t v)
         fmt_4(buf, (uint32_t)v);
         return 4;
     }
+    /* Counters of a busy port, pools, sequence numbers: five or six digits. */
+    if (v < 100000) {
+        buf[0] = (char)('0' + v / 10000);
+        fmt_4(buf + 1, (uint32_t)(v % 10000));
+        return 5;
+    }
+    if (v < 1000000) {
+        memcpy(buf, walk_dec2 + 2 * (v / 10000), 2);
+        fmt_4(buf + 2, (uint32_t)(v % 10000));
+        return 6;
+    }
     t = (size_t)((64 - __builtin_clzll(v)) * 1233) >> 12;
     n = t + (v >= walk_pow10[t]);
     p = buf + n;

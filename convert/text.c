@@ -69,12 +69,27 @@ out_put(struct text_out *o, const char *s, size_t n)
 }
 
 static void
-out_line(struct text_out *o, const char *s, size_t n)
+out_line_slow(struct text_out *o, const char *s, size_t n)
 {
     if (o->ctx_len > 0)
         out_put(o, o->ctx, o->ctx_len);
     out_put(o, s, n);
     out_put(o, "\n", 1);
+}
+
+/* The start/end markers: inlined where their length is a constant. */
+static inline __attribute__((always_inline)) void
+out_line(struct text_out *o, const char *s, size_t n)
+{
+    char *p;
+
+    if (o->ctx_len > 0 || n + 1 > o->size - o->n) {
+        out_line_slow(o, s, n);
+        return;
+    }
+    p = walk_copy(o->buf + o->n, s, n);
+    *p = '\n';
+    o->n += n + 1;
 }
 
 /* ---- List names ---- */
