@@ -614,7 +614,7 @@ main(int argc, char **argv)
         print_stats(&c);
     for (i = 0; i < c.n_sinks; i++)
         c.sinks[i]->close(c.sinks[i]->ctx);
-    if (fflush(stdout) != 0 && errno != EPIPE) {
+    if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) {
         log_warn("stdout");
         rc = 1;
     }

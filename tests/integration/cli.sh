@@ -20,5 +20,13 @@ check "two outputs" 2 "$BIN/sflowcollect" -l -j -r /dev/null
 check "missing file" 1 "$BIN/sflowcollect" -r /nonexistent.pcap
 grep -q "nonexistent" /tmp/sflowkit-cli.$$ || { echo "FAIL missing file message"; fail=1; }
 check "not a pcap" 1 "$BIN/sflowcollect" -r /etc/hostname
+# A full disk is an error, not a silent success.
+if [ -w /dev/full ] && [ -x "$BIN/sfgen" ]; then
+    "$BIN/sfgen" -n 20 -w /tmp/sflowkit-cli-full.$$ 2>/dev/null
+    "$BIN/sflowcollect" -r /tmp/sflowkit-cli-full.$$ >/dev/full 2>/tmp/sflowkit-cli.$$
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "No space" /tmp/sflowkit-cli.$$ || { echo "FAIL full stdout: exit $rc"; fail=1; }
+    rm -f /tmp/sflowkit-cli-full.$$
+fi
 rm -f /tmp/sflowkit-cli.$$
 exit $fail
