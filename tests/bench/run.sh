@@ -8,7 +8,8 @@
 #   BENCH_SEED       sfgen --seed (default 1)
 #   BENCH_NO_GNU_TIME=1  measure RSS from /proc even if /usr/bin/time exists
 #   BENCH_LIVE_SECONDS   seconds per rate of the live loopback ingest (default 10)
-#   BENCH_LIVE_RATES     its rates in datagrams/s (default "50000 100000 200000")
+#   BENCH_LIVE_RATES     its rates in datagrams/s (default "50000 100000 200000"; "none" skips it)
+#   BENCH_PARTS      datapath benches to run as root (default "agent switch emu"; "" for none)
 #
 # Wall time comes from date +%s%N around the command; peak RSS from GNU
 # time's %M when /usr/bin/time is there, else from VmHWM in /proc/PID/status,
@@ -177,6 +178,7 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
 (
     LIVE_SECS=${BENCH_LIVE_SECONDS:-10}
     LIVE_RATES=${BENCH_LIVE_RATES:-50000 100000 200000}
+    [ "$LIVE_RATES" != none ] || LIVE_RATES=
     LPORT=$((20000 + $$ % 20000))
     LPID=
     trap '[ -z "$LPID" ] || kill "$LPID" 2>/dev/null' EXIT
@@ -215,9 +217,13 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
             "$((sent - $1))"
     done
 )
-# sflow-agent beside a bare Linux bridge (root only: namespaces).
-[ "$(id -u)" != 0 ] || sh "$(dirname "$0")/agent_bench.sh" "$BIN"
+# The datapath benches build namespaces, so they need root; each prints its
+# own table: sflow-agent beside a bare Linux bridge, sflow-switch beside a
+# Linux bridge, sflow-emu beside an `ip -batch` script.
+if [ "$(id -u)" = 0 ]; then
+    for part in ${BENCH_PARTS-agent switch emu}; do
+        sh "$(dirname "$0")/${part}_bench.sh" "$BIN" || echo "$part FAILED" >>"$TMP/rows"
+    done
+fi
 # A mode that failed fails the bench.
 ! grep -q ' FAILED$' "$TMP/rows"
-r=$?; [ "$(id -u)" != 0 ] || sh "$(dirname "$0")/switch_bench.sh" "$BIN"
-[ "$(id -u)" != 0 ] || sh "$(dirname "$0")/emu_bench.sh" "$BIN"; exit $r
