@@ -16,6 +16,9 @@
 #include "sflow_dp.h"
 #include "sflow_types.h"
 
+/* Frames taken from one port before the loop looks at the others and at sfctl. */
+#define DP_PORT_BUDGET 256
+
 #define ETH_VLAN 0x8100
 #define ETH_IP 0x0800
 #define ETH_IP6 0x86dd
@@ -425,7 +428,7 @@ dp_input(struct sw *sw, struct port *in)
         dp_flush(sw);
         total += n;
         /* Do not starve the other ports (nor the control socket). */
-        if (n < RING_RX_BATCH || total >= 4 * RING_RX_BATCH)
+        if (n < RING_RX_BATCH || total >= DP_PORT_BUDGET)
             break;
     }
     return total;

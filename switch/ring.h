@@ -74,9 +74,12 @@ uint64_t ring_drops(struct ring *r);
 
 /*
  * The receive batch.  Slots are big enough for a 64 KiB GSO frame; their
- * pages are touched only as far as frames fill them.
+ * pages are touched only as far as frames fill them.  Sixteen slots (1 MiB)
+ * stay in the L2 cache between the copy in and the copy out, and still
+ * take sixteen small frames per system call; 64 forwarded TCP about 15 %
+ * slower (medians of five runs).
  */
-#define RING_RX_BATCH 64
+#define RING_RX_BATCH 16
 
 struct ring_rx;
 
