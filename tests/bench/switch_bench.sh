@@ -1,10 +1,13 @@
 #!/bin/sh
 # sflow-switch beside a Linux bridge, measured in the same run on the same
-# namespaces: TCP throughput (1 and 4 streams) and small-UDP packets/s,
-# with sFlow off, 1-in-64 and 1-in-1 on the switch.
+# namespaces: TCP throughput (1 and 4 streams), small-UDP packets/s and the
+# average ping RTT, with sFlow off, 1-in-64 and 1-in-1 on the switch; then
+# the time to add and remove BENCH_SWITCH_PORTS ports in one sfctl --batch
+# and the switch's memory with them.
 #
 # usage: sh tests/bench/switch_bench.sh BIN_DIR
 #   BENCH_SWITCH_SECONDS  seconds per measurement (default 5)
+#   BENCH_SWITCH_PORTS    ports added and removed at the end (default 1000)
 #
 # Everything lives in three namespaces named with a per-run prefix: h1 and
 # h2 (the hosts) and sw (the Linux bridge or the switch, its sFlow
@@ -13,6 +16,7 @@
 set -u
 BIN=$(cd "${1:?usage: sh tests/bench/switch_bench.sh BIN_DIR}" && pwd)
 SECS=${BENCH_SWITCH_SECONDS:-5}
+NPORTS=${BENCH_SWITCH_PORTS:-1000}
 skip() { echo "switch bench: skipped: $*"; exit 0; }
 [ "$(id -u)" = 0 ] || skip "needs root"
 for t in ip iperf3 jq; do command -v $t >/dev/null 2>&1 || skip "$t missing (make deps)"; done
@@ -38,7 +42,7 @@ done
 ip -n ${P}sw link set lo up
 sfctl() { "$BIN/sfctl" --socket "$T/sock" "$@"; }
 
-# measure NAME: prints one row (TCP 1 stream, TCP 4 streams in Gbit/s; UDP kpps).
+# measure NAME: prints one row (TCP 1 stream, TCP 4 streams in Gbit/s; UDP kpps; ping RTT ms).
 measure() {
     ip netns exec ${P}h2 iperf3 -s -D -1 -p 5301 --logfile "$T/s1" >/dev/null 2>&1
     sleep 0.3
@@ -52,12 +56,14 @@ measure() {
     sleep 0.3
     udp=$(ip netns exec ${P}h1 iperf3 -c 10.81.0.2 -p 5303 -u -l 64 -b 0 -t "$SECS" -J 2>/dev/null |
         jq '(.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds / 1000' 2>/dev/null)
-    printf '%-28s %10.2f %10.2f %12.0f\n' "$1" "${tcp1:-0}" "${tcp4:-0}" "${udp:-0}"
+    rtt=$(ip netns exec ${P}h1 ping -c 100 -i 0.01 -q 10.81.0.2 2>/dev/null |
+        sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+    printf '%-28s %10.2f %10.2f %12.0f %10.3f\n' "$1" "${tcp1:-0}" "${tcp4:-0}" "${udp:-0}" "${rtt:-0}"
     echo "$1 ${tcp1:-0} ${tcp4:-0} ${udp:-0}" >>"$T/rows"
 }
 
 echo "sflow-switch vs Linux bridge, ${SECS}s per figure (iperf3 between two namespaces)"
-printf '%-28s %10s %10s %12s\n' "datapath" "TCP Gb/s" "TCPx4 Gb/s" "UDP64 kpps"
+printf '%-28s %10s %10s %12s %10s\n' "datapath" "TCP Gb/s" "TCPx4 Gb/s" "UDP64 kpps" "ping ms"
 
 ip -n ${P}sw link add br0 type bridge
 for i in 1 2; do ip -n ${P}sw link set p$i master br0 && ip -n ${P}sw link set p$i up; done
@@ -92,3 +98,27 @@ awk '
             printf "switch/bridge: TCP %.0f%%, TCPx4 %.0f%%, UDP %.0f%%; 1-in-64 vs off: TCP %+.1f%%, UDP %+.1f%%\n",
                 100 * ot / bt, 100 * o4 / b4, 100 * ou / bu, 100 * (st - ot) / ot, 100 * (su - ou) / ou
     }' "$T/rows"
+
+# Ports: veth pairs in the switch's namespace (no IPv6, whose multicast
+# the switch would flood between them), added and removed in one batch.
+ip netns exec ${P}sw sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+i=0
+while [ $i -lt "$NPORTS" ]; do echo "link add q$i type veth peer name r$i"; i=$((i + 1)); done >"$T/links"
+ip -n ${P}sw -batch "$T/links" || exit 1
+rss0=$(awk '/^VmRSS/ { print $2 }' /proc/$SPID/status)
+i=0
+while [ $i -lt "$NPORTS" ]; do
+    [ $((i % 200)) = 0 ] && echo "add-br pb$((i / 200))"
+    echo "add-port pb$((i / 200)) q$i"
+    i=$((i + 1))
+done >"$T/add"
+sed -n 's/^add-port pb[0-9]* /del-port /p' "$T/add" >"$T/del"
+t0=$(date +%s.%N)
+sfctl --batch <"$T/add" >/dev/null || exit 1
+t1=$(date +%s.%N)
+rss1=$(awk '/^VmRSS/ { print $2 }' /proc/$SPID/status)
+sfctl --batch <"$T/del" >/dev/null || exit 1
+t2=$(date +%s.%N)
+awk -v n="$NPORTS" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v r0="$rss0" -v r1="$rss1" 'BEGIN {
+    printf "%d ports in one sfctl --batch: added in %.3f s, removed in %.3f s; switch RSS %.1f MB with them (%.1f MB before)\n",
+        n, t1 - t0, t2 - t1, r1 / 1024, r0 / 1024 }'
