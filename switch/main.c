@@ -39,7 +39,7 @@
 #define DEFAULT_PIDFILE "/run/sflowkit/switch.pid"
 #define TICK_MS 100
 #define STATE_SAVE_MS 500
-#define DROPS_EVERY 10                  /* Ticks between reading the sockets' drop counters. */
+#define SLOW_EVERY 10                   /* Ticks between drop counters and binding checks. */
 #define MAX_EVENTS 64
 
 static volatile sig_atomic_t stop;
@@ -114,8 +114,9 @@ make_parent(const char *path)
     }
 }
 
+/* 'slow': also the checks made every second rather than every tick. */
 static void
-timers(struct sw *sw, bool drops)
+timers(struct sw *sw, bool slow)
 {
     ctl_sock_tick(sw, sw->now_ms);
     for (size_t i = 0; i < sw->n_br; i++) {
@@ -128,8 +129,18 @@ timers(struct sw *sw, bool drops)
             struct port *p = br->ports[j];
 
             port_retry(p, sw->now_ms);
-            if (drops)
-                p->ring_drops += ring_drops(&p->ring);
+            if (!slow)
+                continue;
+            p->ring_drops += ring_drops(&p->ring);
+            /*
+             * Removing an interface takes it down first: the error that
+             * wakes us may come while its name still resolves, and the
+             * kernel reports nothing more when it is then unregistered.
+             */
+            if (!port_bound(p)) {
+                log_warnx("%s: interface lost", p->name);
+                p->retry_ms = sw->now_ms + 1000;
+            }
         }
         sfdp_tick(sw, br);
     }
@@ -246,7 +257,7 @@ main(int argc, char **argv)
                 dp_input(&sw, p);
         }
         if (sw.now_ms >= next_tick) {
-            timers(&sw, ++ticks % DROPS_EVERY == 0);
+            timers(&sw, ++ticks % SLOW_EVERY == 0);
             next_tick = sw.now_ms + TICK_MS;
         }
         if (sw.config_gen != saved_gen && sw.now_ms - saved_ms >= STATE_SAVE_MS) {

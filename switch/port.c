@@ -4,6 +4,7 @@
 #include "port.h"
 
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -45,6 +46,22 @@ port_check(struct port *p)
     (void)getsockopt(p->ring.fd, SOL_SOCKET, SO_ERROR, &err, &len);
     idx = if_nametoindex(p->name);
     if (idx != 0 && (int)idx == p->ifindex)
+        return true;
+    port_close(p);
+    snprintf(p->error, sizeof(p->error), "interface lost");
+    return false;
+}
+
+bool
+port_bound(struct port *p)
+{
+    struct sockaddr_ll sll;
+    socklen_t len = sizeof(sll);
+
+    if (p->ring.fd < 0)
+        return true;
+    /* The kernel sets the socket's ifindex to -1 when its interface is unregistered. */
+    if (getsockname(p->ring.fd, (struct sockaddr *)&sll, &len) < 0 || sll.sll_ifindex == p->ifindex)
         return true;
     port_close(p);
     snprintf(p->error, sizeof(p->error), "interface lost");

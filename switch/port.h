@@ -28,6 +28,12 @@ bool port_check(struct port *p);
 /* Tries again to open a closed port whose retry time passed at 'now_ms'. */
 void port_retry(struct port *p, uint64_t now_ms);
 
+/*
+ * Whether 'p''s socket is still bound to its interface; if not (the
+ * interface was removed), closes the port to be retried and returns false.
+ */
+bool port_bound(struct port *p);
+
 /* Fills 'rp' with 'p''s counters (if_counters, ethernet unknown, port_name). */
 void port_records(const struct port *p, struct records_port *rp);
 

@@ -9,6 +9,8 @@
 #  - sfctl --batch: many commands on one connection, answers in order,
 #    quoting, the first failure's status;
 #  - latency: a ping through the switch is not held back (sub-millisecond);
+#  - an interface taken down and then removed is noticed, and its port
+#    reopened when it is back;
 #  - a restart keeps bridges, ports (with their OpenFlow numbers), VLANs,
 #    rules and sFlow settings, and forwarding resumes.
 #
@@ -172,6 +174,21 @@ echo "ok: batch"
 avg=$(in_ns h1 ping -c 50 -i 0.01 -q 10.77.0.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
 echo "ping through the switch: average RTT $avg ms"
 awk -v a="$avg" 'BEGIN { exit !(a != "" && a < 1.0) }' || fail "average RTT $avg ms through the switch"
+
+# --- an interface removed after going down (its socket's error comes while
+# the name still resolves, and nothing comes at the removal) ---
+ip link add "${P}x" type veth peer name "${P}y" && LINKS="$LINKS ${P}x"
+sfctl add-port br0 "${P}x" || fail "add-port ${P}x"
+ip link set "${P}x" down
+sleep 0.3
+ip link del "${P}x"
+sleep 1.5
+sfctl show | grep -q "Port ${P}x (ofport [0-9]*, error" || { sfctl show; fail "removed interface not noticed"; }
+ip link add "${P}x" type veth peer name "${P}y"
+sleep 1.5
+sfctl show | grep -q "Port ${P}x (ofport [0-9]*, ifindex" || { sfctl show; fail "interface back, port not reopened"; }
+sfctl del-port "${P}x" || fail "del-port ${P}x"
+echo "ok: interface removed and back"
 
 # --- restart keeps the configuration ---
 sfctl add-br br1 || fail "add-br br1"
