@@ -82,7 +82,8 @@ for b in b1 b2; do
     got=$(sed -n 's/^  datagrams \([0-9]*\) .*socket_drops \([0-9]*\)/\1 \2/p' "$tmp/$b.err" | tail -n 1)
     [ "$got" = "$total 0" ] || { echo "FAIL $b received/dropped '$got', want $total 0"; fail=1; }
 done
-[ "$total" -gt 1000 ] || { echo "FAIL only $total datagrams forwarded"; fail=1; }
+# sfgen's 1000 datagrams at least, whether or not the corpus was there.
+[ "$total" -ge 1000 ] || { echo "FAIL only $total datagrams forwarded"; fail=1; }
 
 # A target that does not resolve is an error at start-up.
 if "$BIN/sflowcollect" -r "$tmp/sfgen.pcap" -q -f no.such.host.invalid/6343 2>"$tmp/err"; then
