@@ -1,13 +1,18 @@
 #!/bin/sh
 # sflow-switch beside a Linux bridge, measured in the same run on the same
 # namespaces: TCP throughput (1 and 4 streams), small-UDP packets/s and the
-# average ping RTT, with sFlow off, 1-in-64 and 1-in-1 on the switch; then
+# average ping RTT, with sFlow off, 1-in-64 and 1-in-1 on the switch; the
+# cost of sFlow as the switch's CPU time per forwarded packet during a
+# fixed-rate UDP flood (throughput on a shared 2-core machine varies too
+# much between runs to resolve a few per cent); then
 # the time to add and remove BENCH_SWITCH_PORTS ports in one sfctl --batch
 # and the switch's memory with them.
 #
 # usage: sh tests/bench/switch_bench.sh BIN_DIR
 #   BENCH_SWITCH_SECONDS  seconds per measurement (default 5)
 #   BENCH_SWITCH_PORTS    ports added and removed at the end (default 1000)
+#   BENCH_SWITCH_PPS      packets/s of the fixed-rate flood for the sFlow
+#                         cost (default 20000, well below the switch's max)
 #
 # Everything lives in three namespaces named with a per-run prefix: h1 and
 # h2 (the hosts) and sw (the Linux bridge or the switch, its sFlow
@@ -17,6 +22,7 @@ set -u
 BIN=$(cd "${1:?usage: sh tests/bench/switch_bench.sh BIN_DIR}" && pwd)
 SECS=${BENCH_SWITCH_SECONDS:-5}
 NPORTS=${BENCH_SWITCH_PORTS:-1000}
+PPS=${BENCH_SWITCH_PPS:-20000}
 skip() { echo "switch bench: skipped: $*"; exit 0; }
 [ "$(id -u)" = 0 ] || skip "needs root"
 for t in ip iperf3 jq; do command -v $t >/dev/null 2>&1 || skip "$t missing (make deps)"; done
@@ -98,6 +104,69 @@ awk '
             printf "switch/bridge: TCP %.0f%%, TCPx4 %.0f%%, UDP %.0f%%; 1-in-64 vs off: TCP %+.1f%%, UDP %+.1f%%\n",
                 100 * ot / bt, 100 * o4 / b4, 100 * ou / bu, 100 * (st - ot) / ot, 100 * (su - ou) / ou
     }' "$T/rows"
+
+# sFlow cost: the switch's CPU time (all its threads) per packet h2 received
+# during a UDP flood at a fixed rate it sustains without loss, so that the
+# figure does not depend on how fast iperf3 gets the shared cores.  Off,
+# 1-in-64 and 1-in-1 are interleaved in each of 3 rounds (so that drift
+# hits all three alike); the median of the rounds is reported.
+cpu_ns() {  # CPU time the switch has used so far, in ns
+    if cat /proc/$SPID/task/*/schedstat >"$T/sched" 2>/dev/null && [ -s "$T/sched" ]; then
+        awk '{ s += $1 } END { printf "%.0f\n", s }' "$T/sched"
+    else
+        awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1e9 / hz }' /proc/$SPID/stat
+    fi
+}
+rx_pkts() { ip -n ${P}h2 -s -j link show eth0 | jq '.[0].stats64.rx.packets'; }
+# cost NAME: one flood; appends "NAME ns/packet loss%" to $T/cost
+cost() {
+    ip netns exec ${P}h2 iperf3 -s -D -1 -p 5304 --logfile "$T/s4" >/dev/null 2>&1
+    sleep 0.3
+    ip netns exec ${P}h1 iperf3 -c 10.81.0.2 -p 5304 -u -l 64 -b $((PPS * 64 * 8)) -t $((SECS + 2)) -J \
+        >"$T/flood" 2>/dev/null &
+    fpid=$!
+    sleep 1
+    c0=$(cpu_ns) r0=$(rx_pkts)
+    sleep "$SECS"
+    c1=$(cpu_ns) r1=$(rx_pkts)
+    wait $fpid
+    loss=$(jq '.end.sum.lost_percent // 100' "$T/flood" 2>/dev/null)
+    awk -v n="$1" -v c0="$c0" -v c1="$c1" -v r0="$r0" -v r1="$r1" -v l="${loss:-100}" 'BEGIN {
+        if (r1 > r0) printf "%s %.1f %.2f %d\n", n, (c1 - c0) / (r1 - r0), l, r1 - r0 }' >>"$T/cost"
+}
+for round in 1 2 3; do
+    sfctl clear-sflow br0 || exit 1
+    sleep 0.3
+    cost off
+    sfctl set-sflow br0 target=127.0.0.1:6343 sampling=64 polling=20 || exit 1
+    sleep 0.3
+    cost 64
+    sfctl set-sflow br0 sampling=1 || exit 1
+    sleep 0.3
+    cost 1
+done
+sfctl clear-sflow br0 >/dev/null 2>&1
+echo
+echo "sflow-switch CPU per forwarded packet, UDP64 flood at $PPS packets/s, ${SECS}s x 3 rounds (median)"
+printf '%-28s %12s %12s %10s\n' "sFlow" "ns/packet" "runs" "max loss"
+for k in off 64 1; do
+    awk -v k="$k" '$1 == k { print $2 }' "$T/cost" | sort -n | tr '\n' ' ' >"$T/c.$k"
+    awk -v k="$k" '$1 == k { print $3 }' "$T/cost" | sort -n | tail -1 >"$T/l.$k"
+done
+awk -v off="$(cat "$T/c.off")" -v s64="$(cat "$T/c.64")" -v s1="$(cat "$T/c.1")" \
+    -v loff="$(cat "$T/l.off")" -v l64="$(cat "$T/l.64")" -v l1="$(cat "$T/l.1")" '
+    function med(s,   a, n) { n = split(s, a, " "); return n ? a[int((n + 1) / 2)] : 0 }
+    function row(name, s, l) { printf "%-28s %12.1f %12s %9s%%\n", name, med(s), s, l }
+    BEGIN {
+        row("off", off, loff); row("1-in-64", s64, l64); row("1-in-1", s1, l1)
+        o = med(off); m = med(s64); a = med(s1)
+        if (o > 0) {
+            printf "sFlow 1-in-64 cost: %.1f ns/packet = %.1f %% of the switch'"'"'s per-packet CPU (target < 3 %%)\n",
+                m - o, 100 * (m - o) / o
+            printf "sFlow 1-in-1 cost: %.1f ns/packet = %.1f %% of the switch'"'"'s per-packet CPU\n",
+                a - o, 100 * (a - o) / o
+        }
+    }'
 
 # Ports: veth pairs in the switch's namespace (no IPv6, whose multicast
 # the switch would flood between them), added and removed in one batch.
