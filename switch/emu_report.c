@@ -7,6 +7,11 @@
  * flow as sFlow's users do: packets = sum of sampling rates of its
  * samples, bytes = the same weighted by each sample's frame length.
  *
+ * A TCP flow's samples match on protocol 6 and its exact 5-tuple, so the
+ * receiver's segments (ACKs, FIN: ports reversed) go to the flow of their
+ * own that the traffic generator made for them ("ack" in the labels), never
+ * to the data flow.
+ *
  * The bound is the spec's (sFlow v5, "Sampling accuracy"): at 95 %
  * confidence the relative error of a count estimated from s samples is at
  * most 196 / sqrt(s) percent.
@@ -55,8 +60,9 @@ flow_label(const struct emu_topo *t, const struct emu_flow *f, char *buf, size_t
         snprintf(buf, len, "%s -> %s icmp %s", t->node[f->src].name, t->node[f->dst].name,
             f->reply ? "reply" : "echo");
     else
-        snprintf(buf, len, "%s -> %s %s %u->%u", t->node[f->src].name, t->node[f->dst].name,
-            proto_name(f->proto), f->sport, f->dport);
+        snprintf(buf, len, "%s -> %s %s %u->%u%s", t->node[f->src].name, t->node[f->dst].name,
+            proto_name(f->proto), f->sport, f->dport,
+            f->proto == FLOW_TCP && f->reply ? " ack" : "");
 }
 
 /* Parses the samples file into per-flow estimates; returns unmatched samples or -1. */

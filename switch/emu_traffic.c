@@ -1,9 +1,9 @@
 /*
  * emu_traffic: traffic inside the hosts, with exact accounting.  One
  * process per host taking part joins the host's namespace (setns), binds
- * its receivers, and sends its flows on a timetable; every packet is one
- * send(), so the count of successful sends is the count of frames the host
- * put on its link (IPv6 is off and, for accuracy runs, ARP entries are
+ * its receivers, and sends its flows on a timetable; every UDP or ICMP
+ * packet is one send(), so the count of successful sends is the count of
+ * frames the host put on its link (IPv6 is off and, for accuracy runs, ARP entries are
  * static, so nothing else leaves the host).  Results come back through a
  * pipe per process.
  *
@@ -12,12 +12,31 @@
  *   ICMP: echo requests from a raw socket (frame = 14 + 20 + 8 + data);
  *         the kernel's echo replies form a flow of their own, whose truth
  *         is the replies the sender received (the requests that arrived).
+ *   TCP:  one connection per flow (source port fixed per flow, destination
+ *         TCP_DPORT, TCP_NODELAY), 'count' writes of size - 66 bytes (the
+ *         frame of one segment with timestamps) paced at the flow's rate.
+ *         The kernel chooses the segments, so the truth is not the number
+ *         of writes: every host process opens an AF_PACKET socket (classic
+ *         BPF filter: IPv4 TCP only) on all its interfaces
+ *         and counts, per 5-tuple, the frames the kernel handed to the
+ *         device (PACKET_OUTGOING) and their lengths: exactly what the
+ *         link's counters see, handshake, retransmissions, FINs and any
+ *         GSO-merged frame included.  A drop on that socket fails the run.
+ *         The receiver's segments (ACKs, its FIN) form a flow of their own
+ *         (reversed ports, marked 'reply'), counted the same way at the
+ *         receiver.  The receiver closes first, once it has all the bytes,
+ *         so the sender's port is not held in TIME_WAIT for the next run.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <netinet/in.h>
 #include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -31,6 +50,8 @@
 #include "emu.h"
 
 #define UDP_DPORT 5001
+#define TCP_DPORT 5002
+#define HDR_TCP 66
 #define SPORT_BASE 10000
 #define HDR_UDP 42
 #define HDR_ICMP 42
@@ -107,6 +128,36 @@ add_icmp(struct emu_traffic *tr, int a, int b, uint64_t count, uint32_t size, do
     return 0;
 }
 
+/* A TCP flow from 'a' to 'b' and the flow of b's segments back (ACKs, FIN). */
+static int
+add_tcp(struct emu_traffic *tr, int a, int b, uint64_t count, uint32_t size, double rate,
+    double start)
+{
+    struct emu_flow *f = add_flow(tr), *r;
+
+    if (f == NULL)
+        return ENOMEM;
+    f->src = a;
+    f->dst = b;
+    f->proto = FLOW_TCP;
+    f->sport = (uint16_t)(SPORT_BASE + (tr->nflows - 1) % 50000);
+    f->dport = TCP_DPORT;
+    f->size = size < HDR_TCP + 4 ? HDR_TCP + 4 : size > MAX_FRAME ? MAX_FRAME : size;
+    f->count = count;
+    f->rate = rate;
+    f->start = start;
+    if ((r = add_flow(tr)) == NULL)
+        return ENOMEM;
+    f = r - 1;
+    *r = *f;
+    r->src = b;
+    r->dst = a;
+    r->sport = f->dport;
+    r->dport = f->sport;
+    r->reply = true;
+    return 0;
+}
+
 int
 traffic_pings(struct emu_traffic *tr, const struct emu_topo *t, int a, int b, int count)
 {
@@ -115,9 +166,10 @@ traffic_pings(struct emu_traffic *tr, const struct emu_topo *t, int a, int b, in
 }
 
 /*
- * "pairs": host i sends a UDP flow to host i + n/2 (mod n), so every host
- * sends one flow and receives one, at 'rate' packets/s in all, frames of
- * 'size' bytes, for 'duration' seconds.
+ * "pairs": host i sends a UDP flow and a TCP flow to host i + n/2 (mod n),
+ * so every host sends two flows and receives two, at 'rate' packets (UDP
+ * datagrams and TCP writes) per second in all, frames of 'size' bytes, for
+ * 'duration' seconds.
  */
 int
 traffic_pairs(struct emu_traffic *tr, const struct emu_topo *t, double duration,
@@ -130,13 +182,17 @@ traffic_pairs(struct emu_traffic *tr, const struct emu_topo *t, double duration,
     if (n < 2)
         return EINVAL;
     for (int i = 0; i < n; i++) {
-        double r = rate / n;
+        double r = rate / n / 2;
         uint64_t count = (uint64_t)(r * duration);
 
         if (count == 0)
             count = 1;
         if (add_udp(tr, topo_host(t, i), topo_host(t, (i + half) % n), count, size,
             r, 0) != 0)
+            return ENOMEM;
+        /* TCP's data ends a little before the run does, for its FIN exchange. */
+        if (add_tcp(tr, topo_host(t, i), topo_host(t, (i + half) % n), count, size,
+            (double)count / (duration > 0.3 ? duration - 0.2 : 0.1), 0) != 0)
             return ENOMEM;
     }
     return 0;
@@ -211,8 +267,8 @@ traffic_mix(struct emu_traffic *tr, const struct emu_topo *t, double duration,
 
 /*
  * --flows FILE: one flow a line, '#' comments:
- *   SRC DST udp|icmp PACKETS [SIZE [RATE [START]]]
- * SIZE is the frame size in bytes (default 500), RATE packets/s (default:
+ *   SRC DST udp|tcp|icmp PACKETS [SIZE [RATE [START]]]
+ * (tcp: PACKETS writes of a segment each).  SIZE is the frame size in bytes (default 500), RATE packets/s (default:
  * spread over the duration), START seconds from the start (default 0).
  */
 int
@@ -245,7 +301,7 @@ traffic_load(struct emu_traffic *tr, const struct emu_topo *t, const char *path,
         if (n < 4 || (a = topo_find(t, src)) < 0 || (b = topo_find(t, dst)) < 0 ||
             t->node[a].kind != EMU_HOST || t->node[b].kind != EMU_HOST || a == b ||
             count == 0 || rate < 0 || start < 0 || start >= duration) {
-            snprintf(err, errlen, "%s:%d: expected SRC DST udp|icmp PACKETS [SIZE [RATE [START]]]"
+            snprintf(err, errlen, "%s:%d: expected SRC DST udp|tcp|icmp PACKETS [SIZE [RATE [START]]]"
                 " with two different hosts and START below the duration", path, lineno);
             fclose(f);
             return EINVAL;
@@ -256,9 +312,11 @@ traffic_load(struct emu_traffic *tr, const struct emu_topo *t, const char *path,
             e = add_udp(tr, a, b, count, size, rate, start);
         else if (strcmp(proto, "icmp") == 0)
             e = add_icmp(tr, a, b, count, size, rate, start);
+        else if (strcmp(proto, "tcp") == 0)
+            e = add_tcp(tr, a, b, count, size, rate, start);
         else {
-            snprintf(err, errlen, "%s:%d: protocol %s: udp or icmp (TCP's segments are"
-                " the kernel's to choose, so it cannot be counted exactly)", path, lineno, proto);
+            snprintf(err, errlen, "%s:%d: protocol %s: udp, tcp or icmp", path, lineno,
+                proto);
             fclose(f);
             return EINVAL;
         }
@@ -282,7 +340,7 @@ traffic_free(struct emu_traffic *tr)
 
 struct result {
     int32_t flow;
-    int32_t what;               /* 0 sent, 1 received */
+    int32_t what;               /* 0 sent, 1 received, 2 echo replies, 3 sent (TCP reply) */
     uint64_t pkts, bytes;
 };
 
@@ -314,10 +372,94 @@ struct hostjob {
     int node;
     int *flows;                 /* Indexes of flows this host sends. */
     int nflows;
-    bool receives_udp, pings;
+    bool receives_udp, receives_tcp, pings;
     int *peers;                 /* Hosts it exchanges packets with (static ARP). */
     int npeers;
 };
+
+/* A TCP flow's 5-tuple as the host's tap sees it, and its counts there. */
+struct tkey {
+    int flow;
+    uint32_t src, dst;          /* Host order. */
+    uint16_t sport, dport;
+    uint64_t out_pkts, out_bytes, in_pkts;
+};
+
+/* A receiver's end of a TCP flow. */
+struct tconn {
+    int fd, flow;
+    uint64_t got, want;
+};
+
+/* The tap: IPv4 TCP frames only; recvfrom(MSG_TRUNC) reads 128 bytes and the length. */
+static int
+tap_open(void)
+{
+    static struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_IP, 0, 3),
+        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, 0x40000),    /* Whole: MSG_TRUNC then gives its length. */
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    int big = 8 << 20;
+
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void
+tap_drain(int fd, struct tkey *key, int nkeys)
+{
+    uint8_t pkt[128];
+    struct sockaddr_ll sll;
+    socklen_t slen = sizeof(sll);
+    ssize_t n;
+
+    while ((n = recvfrom(fd, pkt, sizeof(pkt), MSG_TRUNC, (struct sockaddr *)&sll,
+        &slen)) >= 0) {
+        size_t ihl;
+        uint32_t src, dst;
+        uint16_t sport, dport;
+
+        slen = sizeof(sll);
+        if (n < 54 || (pkt[12] << 8 | pkt[13]) != ETHERTYPE_IP || pkt[23] != IPPROTO_TCP)
+            continue;
+        if (sll.sll_pkttype != PACKET_OUTGOING && sll.sll_pkttype != PACKET_HOST)
+            continue;
+        ihl = (size_t)(pkt[14] & 15) * 4;
+        if (14 + ihl + 4 > (size_t)n || 14 + ihl + 4 > sizeof(pkt))
+            continue;
+        memcpy(&src, pkt + 26, 4);
+        memcpy(&dst, pkt + 30, 4);
+        sport = (uint16_t)(pkt[14 + ihl] << 8 | pkt[15 + ihl]);
+        dport = (uint16_t)(pkt[16 + ihl] << 8 | pkt[17 + ihl]);
+        src = ntohl(src);
+        dst = ntohl(dst);
+        for (int k = 0; k < nkeys; k++) {
+            struct tkey *e = &key[k];
+
+            if (e->src != src || e->dst != dst || e->sport != sport || e->dport != dport)
+                continue;
+            if (sll.sll_pkttype == PACKET_OUTGOING) {
+                e->out_pkts++;
+                e->out_bytes += (uint64_t)n;
+            } else {
+                e->in_pkts++;
+            }
+            break;
+        }
+    }
+}
 
 static void
 put_result(int fd, int32_t flow, int32_t what, uint64_t pkts, uint64_t bytes)
@@ -339,8 +481,11 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
 {
     const struct emu_node *me = &t->node[job->node];
     char ns[64];
-    int udp_rx = -1, icmp = -1, *sk;
+    int udp_rx = -1, icmp = -1, *sk, tap = -1, tcp_ls = -1, nkeys = 0, nconns = 0;
     uint64_t *sent, *rcvd;
+    size_t *off;
+    struct tkey *key;
+    struct tconn *conn;
     static uint8_t buf[2048];
     uint16_t echo_id = (uint16_t)(getpid() & 0xffff);
     double t0, end_send, last_send_ok;
@@ -362,8 +507,31 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     sk = calloc((size_t)job->nflows + 1, sizeof(*sk));
     sent = calloc((size_t)tr->nflows + 1, sizeof(*sent));
     rcvd = calloc((size_t)tr->nflows + 1, sizeof(*rcvd));
-    if (sk == NULL || sent == NULL || rcvd == NULL)
+    off = calloc((size_t)job->nflows + 1, sizeof(*off));
+    key = calloc((size_t)tr->nflows + 1, sizeof(*key));
+    conn = calloc((size_t)tr->nflows + 1, sizeof(*conn));
+    if (sk == NULL || sent == NULL || rcvd == NULL || off == NULL || key == NULL || conn == NULL)
         _exit(5);
+    /* The TCP flows this host sends or receives, both directions of each. */
+    for (int fi = 0; fi < tr->nflows; fi++) {
+        const struct emu_flow *f = &tr->flow[fi];
+
+        if (f->proto != FLOW_TCP || (f->src != job->node && f->dst != job->node))
+            continue;
+        key[nkeys++] = (struct tkey){ .flow = fi, .src = t->node[f->src].ip,
+            .dst = t->node[f->dst].ip, .sport = f->sport, .dport = f->dport };
+    }
+    if (nkeys > 0 && (tap = tap_open()) < 0)
+        _exit(12);
+    if (job->receives_tcp) {
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(TCP_DPORT) };
+        int one = 1;
+
+        tcp_ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (tcp_ls < 0 || setsockopt(tcp_ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+            bind(tcp_ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(tcp_ls, 1024) < 0)
+            _exit(13);
+    }
     if (job->receives_udp) {
         struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(UDP_DPORT) };
         int big = 4 << 20;
@@ -384,6 +552,16 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
             .sin_addr.s_addr = htonl(t->node[f->dst].ip) };
 
         sk[i] = -1;
+        if (f->proto == FLOW_TCP) {
+            int one = 1;
+
+            sk[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (sk[i] < 0 || setsockopt(sk[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+                setsockopt(sk[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
+                bind(sk[i], (struct sockaddr *)&src, sizeof(src)) < 0)
+                _exit(14);
+            continue;
+        }
         if (f->proto != FLOW_UDP)
             continue;
         sk[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -395,11 +573,23 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
         _exit(9);
     while (read(go, buf, 1) > 0)
         ;
+    /* Every listener is up now: connect (blocking; a handshake on veths is quick). */
+    for (int i = 0; i < job->nflows; i++) {
+        const struct emu_flow *f = &tr->flow[job->flows[i]];
+        struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(f->dport),
+            .sin_addr.s_addr = htonl(t->node[f->dst].ip) };
+
+        if (f->proto != FLOW_TCP)
+            continue;
+        if (connect(sk[i], (struct sockaddr *)&dst, sizeof(dst)) < 0 ||
+            fcntl(sk[i], F_SETFL, O_NONBLOCK) < 0)
+            _exit(15);
+    }
     t0 = now_s();
     end_send = t0;
     last_send_ok = t0;
     for (;;) {
-        struct pollfd pfd[3];
+        struct pollfd pfd[5];
         int np = 0, pending = 0;
         double now = now_s() - t0;
 
@@ -417,6 +607,18 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
                     memcpy(buf, &fi, sizeof(fi));
                     if (f->proto == FLOW_UDP) {
                         n = send(sk[i], buf, f->size - HDR_UDP, MSG_DONTWAIT);
+                    } else if (f->proto == FLOW_TCP) {
+                        size_t len = f->size - HDR_TCP;
+
+                        n = send(sk[i], buf + off[i], len - off[i], MSG_DONTWAIT | MSG_NOSIGNAL);
+                        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+                            _exit(16);
+                        if (n < 0)
+                            break;
+                        off[i] += (size_t)n;
+                        if (off[i] < len)
+                            break;      /* The rest of this write on the next turn. */
+                        off[i] = 0;
                     } else {
                         struct icmphdr *ic = (struct icmphdr *)buf;
                         struct sockaddr_in dst = { .sin_family = AF_INET,
@@ -451,6 +653,20 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
                         now_s() - last_send_ok < REPLY_WAIT_S)
                         waiting = true;
                 }
+                /* TCP: the receiver closes once it has everything; then we close. */
+                for (int i = 0; i < job->nflows; i++) {
+                    ssize_t n;
+
+                    if (tr->flow[job->flows[i]].proto != FLOW_TCP || sk[i] < 0)
+                        continue;
+                    n = recv(sk[i], buf, sizeof(buf), MSG_DONTWAIT);
+                    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                        waiting = true;
+                        continue;
+                    }
+                    close(sk[i]);
+                    sk[i] = -1;
+                }
                 if (!waiting) {
                     done = true;
                     end_send = now_s();
@@ -464,10 +680,53 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
             pfd[np++] = (struct pollfd){ .fd = udp_rx, .events = POLLIN };
         if (icmp >= 0)
             pfd[np++] = (struct pollfd){ .fd = icmp, .events = POLLIN };
+        if (tap >= 0)
+            pfd[np++] = (struct pollfd){ .fd = tap, .events = POLLIN };
+        if (tcp_ls >= 0)
+            pfd[np++] = (struct pollfd){ .fd = tcp_ls, .events = POLLIN };
         if (done)
             pfd[np++] = (struct pollfd){ .fd = stop, .events = POLLIN };
-        if (poll(pfd, (nfds_t)np, done ? 1000 : pending ? 1 : 20) < 0 && errno != EINTR)
+        if (poll(pfd, (nfds_t)np, done ? 1000 : pending || nkeys ? 1 : 20) < 0 && errno != EINTR)
             _exit(11);
+        if (tap >= 0)
+            tap_drain(tap, key, nkeys);
+        if (tcp_ls >= 0) {
+            struct sockaddr_in pa;
+            socklen_t plen = sizeof(pa);
+            int fd;
+
+            while ((fd = accept4(tcp_ls, (struct sockaddr *)&pa, &plen,
+                SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+                int fi;
+
+                plen = sizeof(pa);
+                for (fi = 0; fi < tr->nflows; fi++) {
+                    const struct emu_flow *f = &tr->flow[fi];
+
+                    if (f->proto == FLOW_TCP && !f->reply && f->dst == job->node &&
+                        f->sport == ntohs(pa.sin_port) &&
+                        t->node[f->src].ip == ntohl(pa.sin_addr.s_addr))
+                        break;
+                }
+                if (fi == tr->nflows || nconns > tr->nflows) {
+                    close(fd);
+                    continue;
+                }
+                conn[nconns++] = (struct tconn){ .fd = fd, .flow = fi,
+                    .want = tr->flow[fi].count * (tr->flow[fi].size - HDR_TCP) };
+            }
+        }
+        for (int c = 0; c < nconns; c++) {
+            ssize_t n = 0;
+
+            while (conn[c].fd >= 0 && (n = recv(conn[c].fd, buf, sizeof(buf), 0)) > 0)
+                conn[c].got += (uint64_t)n;
+            if (conn[c].fd >= 0 && (n == 0 || conn[c].got >= conn[c].want ||
+                (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))) {
+                close(conn[c].fd);
+                conn[c].fd = -1;
+            }
+        }
         if (udp_rx >= 0) {
             ssize_t n;
 
@@ -499,9 +758,28 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
         if (done && np > 0 && (pfd[np - 1].revents & (POLLIN | POLLHUP)))
             break;
     }
+    if (tap >= 0) {
+        struct tpacket_stats st;
+        socklen_t sl = sizeof(st);
+
+        tap_drain(tap, key, nkeys);
+        /* A frame the tap dropped would make the truth wrong: fail instead. */
+        if (getsockopt(tap, SOL_PACKET, PACKET_STATISTICS, &st, &sl) < 0 || st.tp_drops)
+            _exit(17);
+    }
+    for (int k = 0; k < nkeys; k++) {
+        const struct emu_flow *f = &tr->flow[key[k].flow];
+
+        if (f->src == job->node)
+            put_result(out, key[k].flow, f->reply ? 3 : 0, key[k].out_pkts, key[k].out_bytes);
+        else
+            put_result(out, key[k].flow, 1, key[k].in_pkts, 0);
+    }
     for (int i = 0; i < job->nflows; i++) {
         int fi = job->flows[i];
 
+        if (tr->flow[fi].proto == FLOW_TCP)
+            continue;
         put_result(out, fi, 0, sent[fi], sent[fi] * tr->flow[fi].size);
         if (tr->flow[fi].proto == FLOW_ICMP)
             put_result(out, fi + 1, 2, rcvd[fi + 1], rcvd[fi + 1] * tr->flow[fi].size);
@@ -574,6 +852,8 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
         s->flows[s->nflows++] = fi;
         if (f->proto == FLOW_UDP)
             d->receives_udp = true;
+        else if (f->proto == FLOW_TCP)
+            d->receives_tcp = true;
         else
             s->pings = true;
         if (static_arp && (add_peer(s, f->dst) != 0 || add_peer(d, f->src) != 0)) {
@@ -585,7 +865,8 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
     for (int i = 0; i < t->nnodes; i++) {
         int p[2];
 
-        if (job[i].nflows == 0 && !job[i].receives_udp && job[i].npeers == 0)
+        if (job[i].nflows == 0 && !job[i].receives_udp && !job[i].receives_tcp &&
+            job[i].npeers == 0)
             continue;
         if (pipe2(p, O_CLOEXEC) < 0) {
             e = errno;
@@ -678,6 +959,9 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
                 f->sent_bytes = r.bytes;
             } else if (r.what == 1) {
                 f->rcvd_pkts = r.pkts;
+            } else if (r.what == 3) {
+                f->sent_pkts = r.pkts;
+                f->sent_bytes = r.bytes;
             } else {
                 /* Echo replies: the kernel sent one per request that arrived. */
                 f->sent_pkts = f->rcvd_pkts = r.pkts;
