@@ -44,6 +44,7 @@
 
 #include <string.h>
 
+#include "fmt.h"
 #include "sflow_decode.h"
 
 /* sflowtool's per-sample flow state: what the FLOW line prints. */
@@ -118,23 +119,6 @@ put_u64(struct out *o, uint64_t v)
     put_s(o, tmp + n, sizeof(tmp) - n);
 }
 
-/* One byte in decimal, for dotted quads. */
-static inline void
-put_u8(struct out *o, unsigned int v)
-{
-    if (v >= 100) {
-        *o->p++ = (char)('0' + v / 100);
-        v %= 100;
-        *o->p++ = digits2[v * 2];
-        *o->p++ = digits2[v * 2 + 1];
-    } else if (v >= 10) {
-        *o->p++ = digits2[v * 2];
-        *o->p++ = digits2[v * 2 + 1];
-    } else {
-        *o->p++ = (char)('0' + v);
-    }
-}
-
 /* sflowtool prints most unsigned state with %d. */
 static void
 put_d(struct out *o, uint32_t v)
@@ -179,13 +163,7 @@ put_mac(struct out *o, const uint8_t *m)
 static void
 put_ip4(struct out *o, const uint8_t *a)
 {
-    int i;
-
-    for (i = 0; i < 4; i++) {
-        if (i)
-            put_c(o, '.');
-        put_u8(o, a[i]);
-    }
+    o->p = fmt_ipv4(o->p, a);
 }
 
 /* sflowtool writes IPv6 uncompressed: eight groups of four digits. */

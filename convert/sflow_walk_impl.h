@@ -86,6 +86,7 @@
 #include <string.h>
 
 #include "drop_reason.h"
+#include "fmt.h"
 #include "sflow_decode.h"
 #include "sflow_schema.h"
 #include "sflow_walk.h"
@@ -402,36 +403,11 @@ fmt_hex_u32(char *buf, uint32_t v)
     return n;
 }
 
-/* One byte in decimal, for dotted quads. */
-static inline char *
-fmt_u8(char *o, unsigned v)
-{
-    if (v >= 100) {
-        *o++ = (char)('0' + v / 100);
-        v %= 100;
-        memcpy(o, walk_dec2 + 2 * v, 2);
-        return o + 2;
-    }
-    if (v >= 10) {
-        memcpy(o, walk_dec2 + 2 * v, 2);
-        return o + 2;
-    }
-    *o++ = (char)('0' + v);
-    return o;
-}
-
+/* Dotted quad; the one formatter is convert/fmt.h's, shared with the receivers. */
 static size_t
 fmt_ip4(char *buf, const uint8_t *p)
 {
-    char *o = fmt_u8(buf, p[0]);
-
-    *o++ = '.';
-    o = fmt_u8(o, p[1]);
-    *o++ = '.';
-    o = fmt_u8(o, p[2]);
-    *o++ = '.';
-    o = fmt_u8(o, p[3]);
-    return (size_t)(o - buf);
+    return (size_t)(fmt_ipv4(buf, p) - buf);
 }
 
 /* sflowtool prints IPv6 addresses in full: 8 groups of 4 digits, no "::". */
