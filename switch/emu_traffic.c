@@ -79,24 +79,62 @@ add_flow(struct emu_traffic *tr)
     return f;
 }
 
-static int
-add_udp(struct emu_traffic *tr, int src, int dst, uint64_t count, uint32_t size,
-    double rate, double start)
+/*
+ * Appends a flow of 'proto' from 'src' to 'dst'; frames of 'size' bytes,
+ * kept between the protocol's smallest useful frame 'min' and MAX_FRAME.
+ * Returns the flow, or NULL when out of memory.
+ */
+static struct emu_flow *
+add_one(struct emu_traffic *tr, int proto, int src, int dst, uint16_t sport,
+    uint16_t dport, uint32_t min, uint32_t size, uint64_t count, double rate,
+    double start)
 {
     struct emu_flow *f = add_flow(tr);
 
     if (f == NULL)
-        return ENOMEM;
+        return NULL;
     f->src = src;
     f->dst = dst;
-    f->proto = FLOW_UDP;
-    f->sport = (uint16_t)(SPORT_BASE + (tr->nflows - 1) % 50000);
-    f->dport = UDP_DPORT;
-    f->size = size < HDR_UDP + 4 ? HDR_UDP + 4 : size > MAX_FRAME ? MAX_FRAME : size;
+    f->proto = proto;
+    f->sport = sport;
+    f->dport = dport;
+    f->size = size < min ? min : size > MAX_FRAME ? MAX_FRAME : size;
     f->count = count;
     f->rate = rate;
     f->start = start;
+    return f;
+}
+
+/* Appends the reply flow of the last flow: the other way, ports 'sport' -> 'dport'. */
+static int
+add_reply(struct emu_traffic *tr, uint16_t sport, uint16_t dport)
+{
+    struct emu_flow *r = add_flow(tr), *f;
+
+    if (r == NULL)
+        return ENOMEM;
+    f = r - 1;                  /* add_flow() may have moved the array. */
+    *r = *f;
+    r->src = f->dst;
+    r->dst = f->src;
+    r->sport = sport;
+    r->dport = dport;
+    r->reply = true;
     return 0;
+}
+
+static uint16_t
+next_sport(const struct emu_traffic *tr)
+{
+    return (uint16_t)(SPORT_BASE + tr->nflows % 50000);
+}
+
+static int
+add_udp(struct emu_traffic *tr, int src, int dst, uint64_t count, uint32_t size,
+    double rate, double start)
+{
+    return add_one(tr, FLOW_UDP, src, dst, next_sport(tr), UDP_DPORT, HDR_UDP + 4,
+        size, count, rate, start) ? 0 : ENOMEM;
 }
 
 /* An ICMP echo flow from 'a' to 'b' and its reply flow. */
@@ -104,28 +142,10 @@ static int
 add_icmp(struct emu_traffic *tr, int a, int b, uint64_t count, uint32_t size, double rate,
     double start)
 {
-    struct emu_flow *f = add_flow(tr), *r;
-
-    if (f == NULL)
+    if (add_one(tr, FLOW_ICMP, a, b, ICMP_ECHO, 0, HDR_ICMP + 8, size, count, rate,
+        start) == NULL)
         return ENOMEM;
-    f->src = a;
-    f->dst = b;
-    f->proto = FLOW_ICMP;
-    f->sport = ICMP_ECHO;
-    f->dport = 0;
-    f->size = size < HDR_ICMP + 8 ? HDR_ICMP + 8 : size > MAX_FRAME ? MAX_FRAME : size;
-    f->count = count;
-    f->rate = rate;
-    f->start = start;
-    if ((r = add_flow(tr)) == NULL)
-        return ENOMEM;
-    f = r - 1;
-    *r = *f;
-    r->src = b;
-    r->dst = a;
-    r->sport = ICMP_ECHOREPLY;
-    r->reply = true;
-    return 0;
+    return add_reply(tr, ICMP_ECHOREPLY, 0);
 }
 
 /* A TCP flow from 'a' to 'b' and the flow of b's segments back (ACKs, FIN). */
@@ -133,29 +153,12 @@ static int
 add_tcp(struct emu_traffic *tr, int a, int b, uint64_t count, uint32_t size, double rate,
     double start)
 {
-    struct emu_flow *f = add_flow(tr), *r;
+    struct emu_flow *f = add_one(tr, FLOW_TCP, a, b, next_sport(tr), TCP_DPORT,
+        HDR_TCP + 4, size, count, rate, start);
 
     if (f == NULL)
         return ENOMEM;
-    f->src = a;
-    f->dst = b;
-    f->proto = FLOW_TCP;
-    f->sport = (uint16_t)(SPORT_BASE + (tr->nflows - 1) % 50000);
-    f->dport = TCP_DPORT;
-    f->size = size < HDR_TCP + 4 ? HDR_TCP + 4 : size > MAX_FRAME ? MAX_FRAME : size;
-    f->count = count;
-    f->rate = rate;
-    f->start = start;
-    if ((r = add_flow(tr)) == NULL)
-        return ENOMEM;
-    f = r - 1;
-    *r = *f;
-    r->src = b;
-    r->dst = a;
-    r->sport = f->dport;
-    r->dport = f->sport;
-    r->reply = true;
-    return 0;
+    return add_reply(tr, f->dport, f->sport);
 }
 
 int
