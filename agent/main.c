@@ -23,6 +23,7 @@
 #include "datagram.h"
 #include "hostctr.h"
 #include "log.h"
+#include "mono.h"
 #include "poller.h"
 #include "ports.h"
 #include "records.h"
@@ -63,15 +64,6 @@ struct agent {
     struct port *cur;           /* Port being read, for the capture callback. */
     uint8_t hdr[1100];
 };
-
-static uint64_t
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void
 usage(FILE *f)
@@ -561,7 +553,7 @@ main(int argc, char **argv)
     if (open_sender(&ag->cfg, &ag->snd) != 0)
         return EXIT_USAGE;
 
-    ag->boot_ms = ag->now = now_ms();
+    ag->boot_ms = ag->now = mono_ms();
     rng_seed_random(&ag->rng);
     if ((e = ports_open(&ag->nl)) != 0) {
         log_warnx("netlink: %s", strerror(e));
@@ -611,7 +603,7 @@ main(int argc, char **argv)
         }
         if (poll(pfd, n, TICK_MS) < 0 && errno != EINTR)
             fatal("poll");
-        ag->now = now_ms();
+        ag->now = mono_ms();
 
         if (pfd[0].revents & POLLIN) {
             struct signalfd_siginfo si;
@@ -647,7 +639,7 @@ main(int argc, char **argv)
 
     for (size_t i = 0; i < ag->np; i++)
         read_port(ag, ag->port[i]);
-    dgram_flush(ag->dg, now_ms());
+    dgram_flush(ag->dg, mono_ms());
     log_info("exiting: %llu datagrams, %llu samples sent",
         (unsigned long long)ag->dg->datagrams, (unsigned long long)ag->dg->samples);
     for (size_t i = 0; i < ag->np; i++)

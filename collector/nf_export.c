@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "geoip.h"
+#include "mono.h"
 #include "netflow5.h"
 
 #define NF_QUEUE 32                     /* Packets per sendmmsg(). */
@@ -117,15 +118,6 @@ struct nf_export {
     struct nf_stats st;
 };
 
-static uint64_t
-nf_clock_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* ---- Sending ---- */
 
 static void
@@ -188,7 +180,7 @@ nf_flush_agent(struct nf_export *nf, struct nf_agent *a)
     if (nf->n_queued == NF_QUEUE)
         nf_send_queue(nf);
     clock_gettime(CLOCK_REALTIME, &now);
-    up = nf_clock_ms() - nf->start_ms;
+    up = mono_ms() - nf->start_ms;
     memset(&h, 0, sizeof(h));
     h.version = NETFLOW5_VERSION;
     h.count = (uint16_t)a->n;
@@ -529,7 +521,7 @@ nf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *
     (void)raw, (void)len, (void)meta;
     if (dg->stage < 2 || dg->n_samples == 0)
         return;
-    now = nf_clock_ms();
+    now = mono_ms();
     for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++)
         nf_sample(nf, dg, &dg->samples[i], now);
 }
@@ -538,7 +530,7 @@ static void
 nf_tick(void *ctx, const struct timeval *tv)
 {
     struct nf_export *nf = ctx;
-    uint64_t now = nf_clock_ms();
+    uint64_t now = mono_ms();
 
     (void)tv;
     if (nf->aggregate && now - nf->last_expire >= 1000) {
@@ -603,7 +595,7 @@ static void
 nf_close(void *ctx)
 {
     struct nf_export *nf = ctx;
-    uint64_t now = nf_clock_ms();
+    uint64_t now = mono_ms();
 
     if (nf->aggregate)
         nf_expire(nf, now, 1);
@@ -664,7 +656,7 @@ nf_export_open(const struct config *cfg, char *err, size_t errlen)
     nf->active_ms = (uint64_t)cfg->nf_active_timeout * 1000;
     nf->inactive_ms = (uint64_t)cfg->nf_inactive_timeout * 1000;
     nf->last_agent = -1;
-    nf->start_ms = nf_clock_ms();
+    nf->start_ms = mono_ms();
     nf->last_flush_check = nf->last_expire = nf->start_ms;
     for (t = 0; t < cfg->n_nf; t++) {
         if (nf_open_target(&nf->targets[t], &cfg->nf[t], err, errlen) != 0) {

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "emu.h"
+#include "mono.h"
 
 /* Acks are small, but each costs a socket buffer's overhead (~1 KiB). */
 #define BATCH_WINDOW 256
@@ -466,15 +467,6 @@ link_configure_hosts(struct emu_topo *t, char *err, size_t errlen)
     return first;
 }
 
-static uint64_t
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
  * Waits until every root-namespace end of 't's links (and so its peer) is
  * operationally up, as is every bridge; links marked down are skipped.
@@ -484,7 +476,7 @@ int
 link_wait_up(struct emu_topo *t, int timeout_ms)
 {
     struct nlbatch *b;
-    uint64_t end = now_ms() + (uint64_t)timeout_ms;
+    uint64_t end = mono_ms() + (uint64_t)timeout_ms;
     int e;
 
     if ((e = link_open(&b, -1)) != 0)
@@ -530,7 +522,7 @@ link_wait_up(struct emu_topo *t, int timeout_ms)
         nl_cache_free(cache);
         if (down == 0)
             break;
-        if (now_ms() > end) {
+        if (mono_ms() > end) {
             link_close(b);
             return ETIMEDOUT;
         }

@@ -21,6 +21,7 @@
 
 #include "emu.h"
 #include "log.h"
+#include "mono.h"
 
 /* One sflow-agent takes at most this many bridges (-b) and ports. */
 #define AGENT_MAX_BRIDGES 64
@@ -29,15 +30,6 @@
 volatile sig_atomic_t emu_stop;
 
 static int set_switch_sflow(struct emu_ctx *);
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 on_signal(int sig)
@@ -369,7 +361,7 @@ emu_build(struct emu_ctx *c)
 {
     struct rlimit rl;
     char err[256], ns[64];
-    double t0 = now_s();
+    double t0 = mono_s();
     int e;
 
     if (c->topo.has_vlans && c->sw == EMU_SW_BRIDGE) {
@@ -409,7 +401,7 @@ emu_build(struct emu_ctx *c)
     }
     if (emu_stop)
         return EINTR;
-    log_debug("%.3f s: %d namespaces; creating %d links", now_s() - t0, c->topo.nhosts,
+    log_debug("%.3f s: %d namespaces; creating %d links", mono_s() - t0, c->topo.nhosts,
         c->topo.nlinks);
     if ((e = link_build(&c->topo, c->run.prefix, c->run.group, c->sw == EMU_SW_BRIDGE,
         err, sizeof(err))) != 0 ||
@@ -424,19 +416,19 @@ emu_build(struct emu_ctx *c)
         }
     if (emu_stop)
         return EINTR;
-    log_debug("%.3f s: links made, hosts configured", now_s() - t0);
+    log_debug("%.3f s: links made, hosts configured", mono_s() - t0);
     if ((e = link_wait_up(&c->topo, 20000)) != 0) {
         log_warnx("links not up: %s", strerror(e));
         return e;
     }
-    log_debug("%.3f s: links up", now_s() - t0);
+    log_debug("%.3f s: links up", mono_s() - t0);
     if (c->sw == EMU_SW_USER && (e = start_user_switch(c)) != 0)
         return e;
-    log_debug("%.3f s: switch configured", now_s() - t0);
+    log_debug("%.3f s: switch configured", mono_s() - t0);
     if (c->sflow && (e = start_sflow(c)) != 0)
         return e;
     run_save(&c->run, &c->topo);
-    t_setup = now_s() - t0;
+    t_setup = mono_s() - t0;
     printf("*** %s: %d hosts, %d switches, %d links ready (%s, run %s) in %.2f s\n",
         c->topo.desc, c->topo.nhosts, c->topo.nswitches, c->topo.nlinks,
         c->sw == EMU_SW_BRIDGE ? "Linux bridges" : "sflow-switch", c->run.prefix, t_setup);
@@ -448,13 +440,13 @@ static void
 emu_teardown(struct emu_ctx *c)
 {
     static char names[65536][64];
-    double t0 = now_s();
+    double t0 = mono_s();
     int n;
 
     if (c->run.prefix[0] == '\0')
         return;
     run_stop_children(&c->run);
-    log_debug("teardown: %.3f s: processes stopped", now_s() - t0);
+    log_debug("teardown: %.3f s: processes stopped", mono_s() - t0);
     for (int i = 0; i < c->topo.nnodes; i++) {
         struct emu_node *h = &c->topo.node[i];
 
@@ -468,12 +460,12 @@ emu_teardown(struct emu_ctx *c)
     /* Root ends first, in one request: their peers in the hosts go with them. */
     link_delete_group(c->run.group);
     link_delete_prefix(c->run.prefix);
-    log_debug("teardown: %.3f s: links deleted", now_s() - t0);
+    log_debug("teardown: %.3f s: links deleted", mono_s() - t0);
     n = netns_list_prefix(c->run.prefix, names, 65536);
     for (int i = 0; i < n; i++)
         netns_remove(names[i]);
     run_forget(&c->run);
-    t_teardown = now_s() - t0;
+    t_teardown = mono_s() - t0;
     c->run.prefix[0] = '\0';
 }
 

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "emu.h"
+#include "mono.h"
 
 #define UDP_DPORT 5001
 #define TCP_DPORT 5002
@@ -347,15 +348,6 @@ struct result {
     uint64_t pkts, bytes;
 };
 
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static uint16_t
 csum(const void *p, size_t n)
 {
@@ -588,13 +580,13 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
             fcntl(sk[i], F_SETFL, O_NONBLOCK) < 0)
             _exit(15);
     }
-    t0 = now_s();
+    t0 = mono_s();
     end_send = t0;
     last_send_ok = t0;
     for (;;) {
         struct pollfd pfd[5];
         int np = 0, pending = 0;
-        double now = now_s() - t0;
+        double now = mono_s() - t0;
 
         if (!done) {
             for (int i = 0; i < job->nflows; i++) {
@@ -640,7 +632,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
                     if (n < 0)
                         break;  /* Full queue: try again on the next turn. */
                     sent[fi]++;
-                    last_send_ok = now_s();
+                    last_send_ok = mono_s();
                 }
                 if (sent[fi] < f->count)
                     pending++;
@@ -653,7 +645,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
                     int fi = job->flows[i];
 
                     if (tr->flow[fi].proto == FLOW_ICMP && rcvd[fi + 1] < sent[fi] &&
-                        now_s() - last_send_ok < REPLY_WAIT_S)
+                        mono_s() - last_send_ok < REPLY_WAIT_S)
                         waiting = true;
                 }
                 /* TCP: the receiver closes once it has everything; then we close. */
@@ -672,7 +664,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
                 }
                 if (!waiting) {
                     done = true;
-                    end_send = now_s();
+                    end_send = mono_s();
                     if (write(out, "D", 1) != 1)
                         _exit(10);
                 }

@@ -30,6 +30,7 @@
 #include "ctl_sock.h"
 #include "datapath.h"
 #include "log.h"
+#include "mono.h"
 #include "port.h"
 #include "sflow_dp.h"
 #include "state.h"
@@ -49,15 +50,6 @@ on_signal(int sig)
 {
     (void)sig;
     stop = 1;
-}
-
-static uint64_t
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void
@@ -197,7 +189,7 @@ main(int argc, char **argv)
         make_parent(pidfile);
         daemonize(pidfile);
     }
-    if ((e = sw_init(&sw, now_ms())) != 0)
+    if ((e = sw_init(&sw, mono_ms())) != 0)
         fatalx("cannot set up: %s", strerror(e));
     lev.events = EPOLLIN;
     lev.data.ptr = &listen_ev;
@@ -214,12 +206,12 @@ main(int argc, char **argv)
         int n, timeout;
         uint64_t freed;
 
-        sw.now_ms = now_ms();
+        sw.now_ms = mono_ms();
         timeout = next_tick > sw.now_ms ? (int)(next_tick - sw.now_ms) : 0;
         n = epoll_wait(sw.epfd, evs, MAX_EVENTS, timeout);
         if (n < 0 && errno != EINTR)
             fatal("epoll_wait");
-        sw.now_ms = now_ms();
+        sw.now_ms = mono_ms();
         /*
          * Control first, so that a flood cannot starve sfctl.  A command
          * that removed ports may have freed one that has an event in
