@@ -231,20 +231,6 @@ struct walker {
 
 static const char walk_hex2_lower[513] = WALK_HEX_TABLE("a", "b", "c", "d", "e", "f");
 
-/* "00-" to "FF-", padded to 4 bytes so that each byte costs one 4-byte move. */
-#define WALK_HEX_ROW_DASH(h, a, b, c, d, e, f) \
-    h "0- " h "1- " h "2- " h "3- " h "4- " h "5- " h "6- " h "7- " \
-    h "8- " h "9- " h a "- " h b "- " h c "- " h d "- " h e "- " h f "- "
-static const char walk_hex3_upper[1025] =
-    WALK_HEX_ROW_DASH("0", "A", "B", "C", "D", "E", "F") WALK_HEX_ROW_DASH("1", "A", "B", "C", "D", "E", "F")
-    WALK_HEX_ROW_DASH("2", "A", "B", "C", "D", "E", "F") WALK_HEX_ROW_DASH("3", "A", "B", "C", "D", "E", "F")
-    WALK_HEX_ROW_DASH("4", "A", "B", "C", "D", "E", "F") WALK_HEX_ROW_DASH("5", "A", "B", "C", "D", "E", "F")
-    WALK_HEX_ROW_DASH("6", "A", "B", "C", "D", "E", "F") WALK_HEX_ROW_DASH("7", "A", "B", "C", "D", "E", "F")
-    WALK_HEX_ROW_DASH("8", "A", "B", "C", "D", "E", "F") WALK_HEX_ROW_DASH("9", "A", "B", "C", "D", "E", "F")
-    WALK_HEX_ROW_DASH("A", "A", "B", "C", "D", "E", "F") WALK_HEX_ROW_DASH("B", "A", "B", "C", "D", "E", "F")
-    WALK_HEX_ROW_DASH("C", "A", "B", "C", "D", "E", "F") WALK_HEX_ROW_DASH("D", "A", "B", "C", "D", "E", "F")
-    WALK_HEX_ROW_DASH("E", "A", "B", "C", "D", "E", "F") WALK_HEX_ROW_DASH("F", "A", "B", "C", "D", "E", "F");
-
 static const char walk_dec2[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -364,27 +350,11 @@ fmt_hex(char *buf, const uint8_t *p, size_t n)
     return 2 * n;
 }
 
-/*
- * Sampled header bytes: "AE-18-B0".  The longest value of most datagrams,
- * so four bytes per round; writes one byte of slack past the end.
- */
+/* Sampled header bytes: "AE-18-B0"; writes one byte of slack past the end. */
 static size_t
 fmt_hex_dashed(char *buf, const uint8_t *p, size_t n)
 {
-    size_t i = 0;
-    char *o = buf;
-
-    if (n == 0)
-        return 0;
-    for (; i + 4 <= n; i += 4, o += 12) {
-        memcpy(o, walk_hex3_upper + 4 * p[i], 4);
-        memcpy(o + 3, walk_hex3_upper + 4 * p[i + 1], 4);
-        memcpy(o + 6, walk_hex3_upper + 4 * p[i + 2], 4);
-        memcpy(o + 9, walk_hex3_upper + 4 * p[i + 3], 4);
-    }
-    for (; i < n; i++, o += 3)
-        memcpy(o, walk_hex3_upper + 4 * p[i], 4);
-    return 3 * n - 1;
+    return (size_t)(fmt_hex_dash(buf, p, n) - buf);
 }
 
 /* 'v' in lowercase hex without leading zeros ("%x"). */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sflow_walk.h"
+#include "sflow_walk_impl.h"        /* The limits, before the visitor. */
 
 /* A visitor that does nothing: the test calls the formatters directly. */
 struct null_visitor {
@@ -23,7 +24,8 @@ struct null_visitor {
 
 #define WALK_VISITOR struct null_visitor
 
-static char sink[8];
+/* What the walk may write in place: its longest value and a byte of slack. */
+static char sink[SFLOW_WALK_VALUE_MAX + 1];
 
 static inline void
 walk_v_datagram_begin(struct null_visitor *v, const struct sflow_walk *w)
@@ -213,6 +215,16 @@ test_addresses(void **state)
     n = fmt_ip4(buf, ip4);
     buf[n] = '\0';
     assert_string_equal(buf, "0.9.10.255");
+    /* Every byte value in every position, against printf. */
+    for (unsigned v = 0; v < 256; v++) {
+        const uint8_t a[4] = { (uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7), (uint8_t)v };
+        char want[20];
+
+        snprintf(want, sizeof(want), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+        n = fmt_ip4(buf, a);
+        buf[n] = '\0';
+        assert_string_equal(buf, want);
+    }
     n = fmt_ip6(buf, ip6);
     buf[n] = '\0';
     assert_string_equal(buf, "2001:0db8:0000:0000:0000:0000:abcd:0001");
