@@ -8,8 +8,9 @@
  * and 12).  One level of tunnel is opened (VXLAN on UDP 4789, GRE, MPLS) and
  * its inner packet is parsed into 'inner'.
  *
- * Every field is read through the bounds-checked cursor; a header cut short
- * leaves the deeper layers unset ('l3' or 'l4' stays 0).  No allocation.
+ * Every header is read through the bounds-checked cursor (a fixed-size one
+ * with a single check); a header cut short leaves the deeper layers unset
+ * ('l3' or 'l4' stays 0).  No allocation.
  */
 #ifndef SFK_PKT_PARSE_H
 #define SFK_PKT_PARSE_H
