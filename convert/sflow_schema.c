@@ -452,8 +452,11 @@ static const struct sflow_schema schemas[] = {
  */
 static uint8_t schema_index[2][4096];
 
-/* Wire bytes of each schema whose fields all have a fixed size, else 0. */
-static uint32_t schema_fixed[N(schemas)];
+/* Per schema: how many leading fields have a fixed wire size, and their bytes. */
+static struct {
+    uint32_t n;
+    uint32_t size;
+} schema_fixed[N(schemas)];
 
 static uint32_t
 field_fixed_size(const struct sflow_field *f)
@@ -490,21 +493,22 @@ schema_index_build(void)
         schema_index[schemas[i].counter][SFLOW_FORMAT(schemas[i].tag)] = (uint8_t)(i + 1);
         size = 0;
         for (j = 0; j < schemas[i].n_fields; j++) {
-            n = field_fixed_size(&schemas[i].fields[j]);
-            if (n == 0) {
-                size = 0;
+            if ((n = field_fixed_size(&schemas[i].fields[j])) == 0)
                 break;
-            }
             size += n;
         }
-        schema_fixed[i] = size;
+        schema_fixed[i].n = (uint32_t)j;
+        schema_fixed[i].size = size;
     }
 }
 
-uint32_t
-sflow_schema_fixed_size(const struct sflow_schema *schema)
+size_t
+sflow_schema_fixed_prefix(const struct sflow_schema *schema, uint32_t *size)
 {
-    return schema_fixed[schema - schemas];
+    size_t i = (size_t)(schema - schemas);
+
+    *size = schema_fixed[i].size;
+    return schema_fixed[i].n;
 }
 
 const struct sflow_schema *

@@ -12,11 +12,12 @@
 const struct sflow_schema *sflow_schema_find(uint32_t tag, int counter);
 
 /*
- * Bytes on the wire of 'schema' when every field has a fixed size (no
- * strings, lists or optional fields), else 0: the decoder then checks the
- * length once per record instead of once per field.
+ * How many leading fields of 'schema' have a fixed size on the wire (not
+ * strings, lists, addresses or optional fields); their bytes go to '*size'.
+ * The decoder checks a record's length once for all of them instead of once
+ * per field.  'schema' must come from sflow_schema_find() or _all().
  */
-uint32_t sflow_schema_fixed_size(const struct sflow_schema *schema);
+size_t sflow_schema_fixed_prefix(const struct sflow_schema *schema, uint32_t *size);
 
 /* Index of field 'name' in 'schema', or -1. */
 int sflow_schema_field(const struct sflow_schema *schema, const char *name);
