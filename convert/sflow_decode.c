@@ -47,7 +47,12 @@ decode_fail(struct sflow_datagram *dg, enum sflow_err code, const uint8_t *at,
     decode_fail_len(dg, code, at, tag, 0, 0);
 }
 
-static void
+/*
+ * inline: everything else here is inlined into sflow_decode(), and one call
+ * that took the cursor's address would keep the cursor in memory, to be
+ * loaded and stored at every read, for the whole datagram.
+ */
+static inline void
 decode_addr(struct rd *r, struct sflow_addr *addr)
 {
     const uint8_t *p;
