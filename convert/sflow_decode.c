@@ -251,15 +251,13 @@ static void
 decode_fields(struct sflow_datagram *dg, struct sflow_record *rec, struct rd *body)
 {
     const struct sflow_schema *s = rec->schema;
-    uint32_t size;
-    size_t i = sflow_schema_fixed_prefix(s, &size);
+    size_t i = 0;
 
     /* The fixed-size fields in front, if all there, with one check; the rest one by one. */
-    if (i > 0 && body->left >= size) {
-        decode_fixed(s->fields, i, rec->v, body->p);
-        rd_skip(body, size);
-    } else {
-        i = 0;
+    if (s->n_fixed > 0 && body->left >= s->fixed_size) {
+        decode_fixed(s->fields, s->n_fixed, rec->v, body->p);
+        rd_skip(body, s->fixed_size);
+        i = s->n_fixed;
     }
     for (; i < s->n_fields && !body->error; i++) {
         if (s->fields[i].optional && body->left == 0)

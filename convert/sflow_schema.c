@@ -365,10 +365,11 @@ static const struct sflow_field c_ovs_dp[] = {
     F(U32, "OVS_dp_mask_hits"), F(U32, "OVS_dp_flows"), F(U32, "OVS_dp_masks"),
 };
 
-#define FLOW(fmt, name, f) { SFLOW_TAG(0, fmt), 0, name, N(f), f }
-#define CTR(fmt, f) { SFLOW_TAG(0, fmt), 1, NULL, N(f), f }
+#define FLOW(fmt, name, f) { SFLOW_TAG(0, fmt), 0, name, N(f), f, 0, 0 }
+#define CTR(fmt, f) { SFLOW_TAG(0, fmt), 1, NULL, N(f), f, 0, 0 }
 
-static const struct sflow_schema schemas[] = {
+/* Not const: n_fixed and fixed_size are filled in before main(). */
+static struct sflow_schema schemas[] = {
     FLOW(1, "HEADER", f_header),
     FLOW(2, "ETHERNET", f_ethernet),
     FLOW(3, "IPV4", f_ipv4),
@@ -452,12 +453,6 @@ static const struct sflow_schema schemas[] = {
  */
 static uint8_t schema_index[2][4096];
 
-/* Per schema: how many leading fields have a fixed wire size, and their bytes. */
-static struct {
-    uint32_t n;
-    uint32_t size;
-} schema_fixed[N(schemas)];
-
 static uint32_t
 field_fixed_size(const struct sflow_field *f)
 {
@@ -497,18 +492,9 @@ schema_index_build(void)
                 break;
             size += n;
         }
-        schema_fixed[i].n = (uint32_t)j;
-        schema_fixed[i].size = size;
+        schemas[i].n_fixed = (uint32_t)j;
+        schemas[i].fixed_size = size;
     }
-}
-
-size_t
-sflow_schema_fixed_prefix(const struct sflow_schema *schema, uint32_t *size)
-{
-    size_t i = (size_t)(schema - schemas);
-
-    *size = schema_fixed[i].size;
-    return schema_fixed[i].n;
 }
 
 const struct sflow_schema *

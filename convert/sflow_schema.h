@@ -11,14 +11,6 @@
 /* Returns the schema of flow ('counter' 0) or counter ('counter' 1) record 'tag', or NULL. */
 const struct sflow_schema *sflow_schema_find(uint32_t tag, int counter);
 
-/*
- * How many leading fields of 'schema' have a fixed size on the wire (not
- * strings, lists, addresses or optional fields); their bytes go to '*size'.
- * The decoder checks a record's length once for all of them instead of once
- * per field.  'schema' must come from sflow_schema_find() or _all().
- */
-size_t sflow_schema_fixed_prefix(const struct sflow_schema *schema, uint32_t *size);
-
 /* Index of field 'name' in 'schema', or -1. */
 int sflow_schema_field(const struct sflow_schema *schema, const char *name);
 

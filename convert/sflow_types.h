@@ -144,6 +144,14 @@ struct sflow_schema {
     const char *type_name;      /* sflowtool's extendedType/flowSampleType, or NULL. */
     size_t n_fields;
     const struct sflow_field *fields;
+    /*
+     * How many leading fields have a fixed size on the wire (not strings,
+     * lists, addresses or optional fields), and their bytes: the decoder
+     * checks a record's length once for all of them.  Worked out by
+     * sflow_schema.c before main() runs; 0 (no such fields) is always safe.
+     */
+    uint32_t n_fixed;
+    uint32_t fixed_size;
 };
 
 struct sflow_record {
