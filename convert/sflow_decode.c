@@ -188,17 +188,21 @@ decode_field(struct rd *r, const struct sflow_field *f, union sflow_value *v)
 }
 
 /*
- * The first 'n' fields 'f' of a record, all of a fixed size, into 'v': the
- * caller checked once that their bytes are there, so there is no check per
- * field.
+ * The leading fixed-size fields of schema 's' into 'v': the caller checked
+ * once that their bytes are there, so there is no check per field.
  */
 static void
-decode_fixed(const struct sflow_field *f, size_t n, union sflow_value *v,
-    const uint8_t *p)
+decode_fixed(const struct sflow_schema *s, union sflow_value *v, const uint8_t *p)
 {
+    const struct sflow_field *f = s->fields;
+    size_t i, n = s->n_fixed;
     uint32_t u;
-    size_t i;
 
+    if (s->fixed_u32) {
+        for (i = 0; i < n; i++)
+            v[i].u = sflow_be32(p + i * 4);
+        return;
+    }
     for (i = 0; i < n; i++, v++) {
         /* Most fields are unsigned ints: a compare beats the jump table. */
         if (f[i].type == SFT_U32) {
@@ -255,7 +259,7 @@ decode_fields(struct sflow_datagram *dg, struct sflow_record *rec, struct rd *bo
 
     /* The fixed-size fields in front, if all there, with one check; the rest one by one. */
     if (s->n_fixed > 0 && body->left >= s->fixed_size) {
-        decode_fixed(s->fields, s->n_fixed, rec->v, body->p);
+        decode_fixed(s, rec->v, body->p);
         rd_skip(body, s->fixed_size);
         i = s->n_fixed;
     }

@@ -365,8 +365,8 @@ static const struct sflow_field c_ovs_dp[] = {
     F(U32, "OVS_dp_mask_hits"), F(U32, "OVS_dp_flows"), F(U32, "OVS_dp_masks"),
 };
 
-#define FLOW(fmt, name, f) { SFLOW_TAG(0, fmt), 0, name, N(f), f, 0, 0 }
-#define CTR(fmt, f) { SFLOW_TAG(0, fmt), 1, NULL, N(f), f, 0, 0 }
+#define FLOW(fmt, name, f) { SFLOW_TAG(0, fmt), 0, name, N(f), f, 0, 0, 0 }
+#define CTR(fmt, f) { SFLOW_TAG(0, fmt), 1, NULL, N(f), f, 0, 0, 0 }
 
 /* Not const: n_fixed and fixed_size are filled in before main(). */
 static struct sflow_schema schemas[] = {
@@ -483,17 +483,21 @@ schema_index_build(void)
 {
     size_t i, j;
     uint32_t size, n;
+    int u32;
 
     for (i = 0; i < N(schemas); i++) {
         schema_index[schemas[i].counter][SFLOW_FORMAT(schemas[i].tag)] = (uint8_t)(i + 1);
         size = 0;
+        u32 = 1;
         for (j = 0; j < schemas[i].n_fields; j++) {
             if ((n = field_fixed_size(&schemas[i].fields[j])) == 0)
                 break;
             size += n;
+            u32 &= schemas[i].fields[j].type == SFT_U32;
         }
         schemas[i].n_fixed = (uint32_t)j;
         schemas[i].fixed_size = size;
+        schemas[i].fixed_u32 = j > 0 && u32;
     }
 }
 

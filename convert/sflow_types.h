@@ -147,11 +147,14 @@ struct sflow_schema {
     /*
      * How many leading fields have a fixed size on the wire (not strings,
      * lists, addresses or optional fields), and their bytes: the decoder
-     * checks a record's length once for all of them.  Worked out by
-     * sflow_schema.c before main() runs; 0 (no such fields) is always safe.
+     * checks a record's length once for all of them.  'fixed_u32' when
+     * they are all unsigned ints, the commonest layout, read without
+     * looking at their types.  Worked out by sflow_schema.c before main()
+     * runs; 0 (no such fields) is always safe.
      */
     uint32_t n_fixed;
     uint32_t fixed_size;
+    int fixed_u32;
 };
 
 struct sflow_record {
