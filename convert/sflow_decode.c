@@ -292,6 +292,7 @@ decode_records(struct sflow_datagram *dg, struct sflow_sample *smp,
     uint32_t i;
     struct sflow_record *rec;
     struct rd body;
+    const uint8_t *h;
 
     smp->first_record = dg->n_records;
     for (i = 0; i < smp->n_records_declared; i++) {
@@ -301,13 +302,14 @@ decode_records(struct sflow_datagram *dg, struct sflow_sample *smp,
             decode_fail(dg, SFLOW_E_TOO_MANY_RECORDS, at, smp->tag);
             return -1;
         }
-        rec = &dg->records[dg->n_records];
-        rec->tag = rd_u32(r);
-        rec->length = rd_u32(r);
-        if (r->error) {
+        /* data_format and length: both or neither, with one check. */
+        if ((h = rd_bytes(r, 8)) == NULL) {
             decode_fail(dg, SFLOW_E_RECORD_SHORT, at, smp->tag);
             return -1;
         }
+        rec = &dg->records[dg->n_records];
+        rec->tag = sflow_be32(h);
+        rec->length = sflow_be32(h + 4);
         rec->offset = (size_t)(at - dg->data);
         rec->schema = sflow_schema_find(rec->tag, counter);
         rec->pkt = NULL;
@@ -392,7 +394,7 @@ static int
 decode_sample(struct sflow_datagram *dg, struct rd *r)
 {
     struct sflow_sample *smp;
-    const uint8_t *at = r->p;
+    const uint8_t *at = r->p, *h;
     size_t body_left, used;
     uint32_t fmt;
 
@@ -400,15 +402,16 @@ decode_sample(struct sflow_datagram *dg, struct rd *r)
         decode_fail(dg, SFLOW_E_TOO_MANY_SAMPLES, at, 0);
         return -1;
     }
-    smp = &dg->samples[dg->n_samples];
-    memset(smp, 0, sizeof(*smp));
-    smp->offset = (size_t)(at - dg->data);
-    smp->tag = rd_u32(r);
-    smp->length = rd_u32(r);
-    if (r->error) {
+    /* sample_type and length: both or neither, with one check. */
+    if ((h = rd_bytes(r, 8)) == NULL) {
         decode_fail(dg, SFLOW_E_SAMPLE_SHORT, at, 0);
         return -1;
     }
+    smp = &dg->samples[dg->n_samples];
+    memset(smp, 0, sizeof(*smp));
+    smp->offset = (size_t)(at - dg->data);
+    smp->tag = sflow_be32(h);
+    smp->length = sflow_be32(h + 4);
     dg->n_samples++;
     fmt = SFLOW_FORMAT(smp->tag);
     smp->known = SFLOW_ENTERPRISE(smp->tag) == 0 && fmt >= SFLOW_FLOW_SAMPLE &&
