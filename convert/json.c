@@ -80,11 +80,35 @@ struct json {
 
 static const char hexdig[] = "0123456789abcdef";
 
+/*
+ * Writes out the buffer.  Inside a datagram its last byte stays, so that
+ * comma_due() can always look at the byte before a member.
+ */
 static void
 flush(struct json *j)
 {
+    if (j->open && j->n > 0) {
+        sflow_walk_write(j->f, j->buf, j->n - 1);
+        j->buf[0] = j->buf[j->n - 1];
+        j->n = 1;
+        return;
+    }
     sflow_walk_write(j->f, j->buf, j->n);
     j->n = 0;
+}
+
+/*
+ * Whether the next member of 'c' takes a comma.  Compact output asks the
+ * byte before it: anything but the container's opening bracket ends a
+ * member (a value never ends in '{' or '['), which costs no counter per
+ * member.  Indented output puts spaces there, so it counts.
+ */
+static inline int
+comma_due(const struct json *j, struct container *c)
+{
+    if (j->pretty)
+        return c->count++ != 0;
+    return (j->buf[j->n - 1] | 0x20) != '{';     /* '[' | 0x20 is '{' */
 }
 
 static inline void
@@ -371,7 +395,7 @@ next_member(struct json *j, const char *key, size_t klen, int is_object)
 
     if (c == NULL)
         return;
-    if (c->count++)
+    if (comma_due(j, c))
         put_c(j, ',');
     if (c->type == C_OBJECT) {
         if (j->pretty)
@@ -422,7 +446,7 @@ open_container(struct json *j, const char *key, size_t klen, enum ctype type)
     if ((c->type == C_OBJECT) != (key != NULL))
         goto slow;
     p = j->buf + j->n;
-    if (c->count++)
+    if ((p[-1] | 0x20) != '{')          /* comma_due(), compact */
         *p++ = ',';
     if (key != NULL) {
         *p++ = '"';
@@ -693,7 +717,7 @@ walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
         return json_value_begin_slow(j, key, klen, max, kind);
     c = &j->stack[j->depth - 1];
     p = j->buf + j->n;
-    if (c->count++)
+    if ((p[-1] | 0x20) != '{')          /* comma_due(), compact */
         *p++ = ',';
     if (c->type == C_OBJECT) {
         *p++ = '"';
@@ -731,20 +755,17 @@ static inline __attribute__((always_inline)) char *
 walk_v_fkey_begin(struct json *j, const struct sflow_walk *w, const struct walk_fkey *fk,
     size_t max, enum sflow_walk_kind kind)
 {
-    struct container *c;
     char *p;
 
     (void)w;
     if (!j->fast || WALK_FKEY_SLOT + max + MEMBER_EXTRA > j->size - j->n)
         return json_value_begin_slow(j, fk->name, fk->len, max, kind);
-    c = &j->stack[j->depth - 1];
+    /* Rendered keys are used only in an element's object (never in a list). */
     p = j->buf + j->n;
-    if (c->count++)
+    if ((p[-1] | 0x20) != '{')          /* comma_due(), compact */
         *p++ = ',';
-    if (c->type == C_OBJECT) {
-        memcpy(p, fk->r, WALK_FKEY_SLOT);
-        p += fk->rlen;
-    }
+    memcpy(p, fk->r, WALK_FKEY_SLOT);
+    p += fk->rlen;
     if (kind == SFLOW_WALK_STR)
         *p++ = '"';
     return p;
@@ -764,7 +785,8 @@ walk_v_value_end(struct json *j, const struct sflow_walk *w, const char *key,
 
 #include "sflow_walk_impl.h"
 
-_Static_assert(JSON_BUF >= SFLOW_WALK_KEY_MAX + SFLOW_WALK_VALUE_MAX + MEMBER_EXTRA + 1,
+/* The +2: a byte of slack, and the byte flush() keeps. */
+_Static_assert(JSON_BUF >= SFLOW_WALK_KEY_MAX + SFLOW_WALK_VALUE_MAX + MEMBER_EXTRA + 2,
     "JSON_BUF too small for an in-place value");
 _Static_assert(SFLOW_WALK_OUT_SIZE >= JSON_BUF, "held output smaller than JSON_BUF");
 

@@ -13,60 +13,12 @@ wbuf_init(struct wbuf *w, void *base, size_t cap)
     w->error = 0;
 }
 
-static uint8_t *
-wbuf_reserve(struct wbuf *w, size_t n)
+uint8_t *
+wbuf_reserve_slow(struct wbuf *w, size_t n)
 {
-    uint8_t *p;
-
-    if (w->error)
-        return NULL;
-    if (w->cap - w->size < n) {
+    if (w->error == 0 && w->cap - w->size < n)
         w->error = ENOSPC;
-        return NULL;
-    }
-    p = w->base + w->size;
-    w->size += n;
-    return p;
-}
-
-void
-wbuf_put_u8(struct wbuf *w, uint8_t v)
-{
-    uint8_t *p = wbuf_reserve(w, 1);
-
-    if (p)
-        p[0] = v;
-}
-
-void
-wbuf_put_u16(struct wbuf *w, uint16_t v)
-{
-    uint8_t *p = wbuf_reserve(w, 2);
-
-    if (p) {
-        p[0] = v >> 8;
-        p[1] = v;
-    }
-}
-
-void
-wbuf_put_u32(struct wbuf *w, uint32_t v)
-{
-    uint8_t *p = wbuf_reserve(w, 4);
-
-    if (p) {
-        p[0] = v >> 24;
-        p[1] = v >> 16;
-        p[2] = v >> 8;
-        p[3] = v;
-    }
-}
-
-void
-wbuf_put_u64(struct wbuf *w, uint64_t v)
-{
-    wbuf_put_u32(w, v >> 32);
-    wbuf_put_u32(w, (uint32_t)v);
+    return NULL;
 }
 
 void
