@@ -344,49 +344,90 @@ decode_interface(uint32_t word, uint32_t *format, uint32_t *value)
     *value = word & 0x3FFFFFFF;
 }
 
+/* source_id: type in the top 8 bits, index in the low 24. */
+static void
+decode_source_id(uint32_t word, struct sflow_sample *smp)
+{
+    smp->ds_class = word >> 24;
+    smp->ds_index = word & 0x00FFFFFF;
+}
+
+/* Word 'i' of 'p', whose bytes the caller has bounds-checked. */
+static inline uint32_t
+word_at(const uint8_t *p, size_t i)
+{
+    return sflow_be32(p + i * 4);
+}
+
+/*
+ * The fields before a sample's records: a fixed run of words for each
+ * sample type, taken with one bounds check.  A sample cut short leaves them
+ * 0 and the cursor in error; its header_ok stays unset and nothing reads
+ * them.
+ */
 static void
 decode_sample_fields(struct rd *r, struct sflow_sample *smp)
 {
-    uint32_t w;
+    const uint8_t *p;
 
-    smp->seq = rd_u32(r);
     switch (SFLOW_FORMAT(smp->tag)) {
-    case SFLOW_FLOW_SAMPLE:
-    case SFLOW_COUNTERS_SAMPLE:
-        w = rd_u32(r);
-        smp->ds_class = w >> 24;
-        smp->ds_index = w & 0x00FFFFFF;
+    case SFLOW_FLOW_SAMPLE:     /* seq source_id rate pool drops input output n */
+        if ((p = rd_bytes(r, 8 * 4)) == NULL)
+            return;
+        smp->seq = word_at(p, 0);
+        decode_source_id(word_at(p, 1), smp);
+        smp->sampling_rate = word_at(p, 2);
+        smp->sample_pool = word_at(p, 3);
+        smp->drops = word_at(p, 4);
+        decode_interface(word_at(p, 5), &smp->input_format, &smp->input);
+        decode_interface(word_at(p, 6), &smp->output_format, &smp->output);
+        smp->n_records_declared = word_at(p, 7);
         break;
-    default:
-        smp->ds_class = rd_u32(r);
-        smp->ds_index = rd_u32(r);
-        break;
-    }
-    switch (SFLOW_FORMAT(smp->tag)) {
-    case SFLOW_FLOW_SAMPLE:
-        smp->sampling_rate = rd_u32(r);
-        smp->sample_pool = rd_u32(r);
-        smp->drops = rd_u32(r);
-        decode_interface(rd_u32(r), &smp->input_format, &smp->input);
-        decode_interface(rd_u32(r), &smp->output_format, &smp->output);
+    case SFLOW_COUNTERS_SAMPLE: /* seq source_id n */
+        if ((p = rd_bytes(r, 3 * 4)) == NULL)
+            return;
+        smp->seq = word_at(p, 0);
+        decode_source_id(word_at(p, 1), smp);
+        smp->n_records_declared = word_at(p, 2);
         break;
     case SFLOW_FLOW_SAMPLE_EXPANDED:
-        smp->sampling_rate = rd_u32(r);
-        smp->sample_pool = rd_u32(r);
-        smp->drops = rd_u32(r);
-        smp->input_format = rd_u32(r);
-        smp->input = rd_u32(r);
-        smp->output_format = rd_u32(r);
-        smp->output = rd_u32(r);
+        /* seq ds_class ds_index rate pool drops in_fmt in_val out_fmt out_val n */
+        if ((p = rd_bytes(r, 11 * 4)) == NULL)
+            return;
+        smp->seq = word_at(p, 0);
+        smp->ds_class = word_at(p, 1);
+        smp->ds_index = word_at(p, 2);
+        smp->sampling_rate = word_at(p, 3);
+        smp->sample_pool = word_at(p, 4);
+        smp->drops = word_at(p, 5);
+        smp->input_format = word_at(p, 6);
+        smp->input = word_at(p, 7);
+        smp->output_format = word_at(p, 8);
+        smp->output = word_at(p, 9);
+        smp->n_records_declared = word_at(p, 10);
+        break;
+    case SFLOW_COUNTERS_SAMPLE_EXPANDED: /* seq ds_class ds_index n */
+        if ((p = rd_bytes(r, 4 * 4)) == NULL)
+            return;
+        smp->seq = word_at(p, 0);
+        smp->ds_class = word_at(p, 1);
+        smp->ds_index = word_at(p, 2);
+        smp->n_records_declared = word_at(p, 3);
         break;
     case SFLOW_DISCARDED_PACKET:
-        smp->drops = rd_u32(r);
-        smp->input = rd_u32(r);
-        smp->output = rd_u32(r);
-        smp->reason = rd_u32(r);
+        /* seq ds_class ds_index drops input output reason n */
+        if ((p = rd_bytes(r, 8 * 4)) == NULL)
+            return;
+        smp->seq = word_at(p, 0);
+        smp->ds_class = word_at(p, 1);
+        smp->ds_index = word_at(p, 2);
+        smp->drops = word_at(p, 3);
+        smp->input = word_at(p, 4);
+        smp->output = word_at(p, 5);
+        smp->reason = word_at(p, 6);
+        smp->n_records_declared = word_at(p, 7);
         break;
     }
-    smp->n_records_declared = rd_u32(r);
 }
 
 /* Decodes one sample at 'r'; returns 0 to go on, -1 to stop the datagram. */
