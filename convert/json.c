@@ -68,7 +68,9 @@ struct json {
     int depth;                  /* Open containers. */
     int dropped;                /* Containers not opened past JSON_MAX_DEPTH. */
     int open;                   /* Between DATAGRAM_BEGIN and DATAGRAM_END. */
-    int fast;                   /* Compact, inside a container, none dropped. */
+    int fast;                   /* Compact, inside a container, none dropped,
+                                 * not a discarded packet's sample (WALK_FAST). */
+    int discarded;              /* In a discarded packet's sample. */
     struct container stack[JSON_MAX_DEPTH];
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
@@ -378,7 +380,7 @@ top(struct json *j)
 static inline void
 update_fast(struct json *j)
 {
-    j->fast = !j->pretty && !j->dropped && j->depth > 0;
+    j->fast = !j->pretty && !j->dropped && !j->discarded && j->depth > 0;
 }
 
 /*
@@ -547,6 +549,7 @@ walk_v_datagram_begin(struct json *j, const struct sflow_walk *w)
     (void)w;
     j->depth = 0;
     j->dropped = 0;
+    j->discarded = 0;
     j->samples_depth = 0;
     j->elements_depth = 0;
     j->open = 1;
@@ -592,7 +595,6 @@ walk_v_datagram_end(struct json *j, const struct sflow_walk *w)
 static inline void
 walk_v_sample_begin(struct json *j, const struct sflow_walk *w)
 {
-    (void)w;
     /* A sample always sits in "samples", in the datagram object. */
     close_to(j, j->samples_depth ? j->samples_depth : 1);
     if (!j->samples_depth) {
@@ -600,6 +602,8 @@ walk_v_sample_begin(struct json *j, const struct sflow_walk *w)
         j->samples_depth = j->depth;
     }
     open_container(j, NULL, 0, C_OBJECT);
+    j->discarded = w->discarded;
+    update_fast(j);
 }
 
 static inline void
@@ -608,6 +612,8 @@ walk_v_sample_end(struct json *j, const struct sflow_walk *w, int complete)
     (void)w, (void)complete;
     if (j->samples_depth)
         close_to(j, j->samples_depth);
+    j->discarded = 0;
+    update_fast(j);
 }
 
 static inline void
@@ -685,11 +691,12 @@ walk_v_kv(struct json *j, const struct sflow_walk *w, const char *key, size_t kl
         put_str(j, val, len);
 }
 
-/* walk_v_value_begin() with the buffer full, or outside any open container. */
+/* Any value the fast way cannot take: buffer full, outside an open container... */
 static __attribute__((cold, noinline)) char *
-json_value_begin_slow(struct json *j, const char *key, size_t klen, size_t max,
-    enum sflow_walk_kind kind)
+walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
+    size_t klen, size_t max, enum sflow_walk_kind kind)
 {
+    (void)w;
     if (klen + max + MEMBER_EXTRA > j->size - j->n)
         flush(j);
     /* Nothing is to be written: the value goes where it is not kept. */
@@ -705,16 +712,17 @@ json_value_begin_slow(struct json *j, const char *key, size_t klen, size_t max,
  * next_member() for the walk's own keys (one of its names, never bytes
  * from the wire: written unescaped), then the opening quote of a string.
  */
+#define WALK_FAST 1
+
 static inline __attribute__((always_inline)) char *
-walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
-    size_t klen, size_t max, enum sflow_walk_kind kind)
+walk_v_value_begin_fast(struct json *j, const char *key, size_t klen, size_t max,
+    enum sflow_walk_kind kind)
 {
     struct container *c;
     char *p;
 
-    (void)w;
     if (!j->fast || key == NULL || klen + max + MEMBER_EXTRA > j->size - j->n)
-        return json_value_begin_slow(j, key, klen, max, kind);
+        return NULL;
     c = &j->stack[j->depth - 1];
     p = j->buf + j->n;
     if ((p[-1] | 0x20) != '{')          /* comma_due(), compact */
@@ -759,7 +767,7 @@ walk_v_fkey_begin(struct json *j, const struct sflow_walk *w, const struct walk_
 
     (void)w;
     if (!j->fast || WALK_FKEY_SLOT + max + MEMBER_EXTRA > j->size - j->n)
-        return json_value_begin_slow(j, fk->name, fk->len, max, kind);
+        return walk_v_value_begin(j, w, fk->name, fk->len, max, kind);
     /* Rendered keys are used only in an element's object (never in a list). */
     p = j->buf + j->n;
     if ((p[-1] | 0x20) != '{')          /* comma_due(), compact */
@@ -810,6 +818,7 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     j.dropped = 0;
     j.open = 0;
     j.fast = 0;
+    j.discarded = 0;
     j.samples_depth = 0;
     j.elements_depth = 0;
     walk_run(&j, &j, meta, dg);

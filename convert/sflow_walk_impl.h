@@ -52,6 +52,15 @@
  *       SFLOW_WALK_VALUE_MAX; 'key' is one of the walk's names, at most
  *       SFLOW_WALK_KEY_MAX bytes.
  *
+ * A visitor may also take most values with one test, by defining WALK_FAST
+ * and
+ *
+ *   char *walk_v_value_begin_fast(V *, key, klen, max, kind)
+ *       As walk_v_value_begin(), or NULL to have the walk call that: it
+ *       must return NULL for a NULL 'key' and throughout a sample whose
+ *       'w->discarded' is set at walk_v_sample_begin() (its keys take a
+ *       prefix that the walk adds only on the way to walk_v_value_begin()).
+ *
  * A visitor may also have the keys of schema fields (sflowtool's names of
  * counters and record fields, most of a datagram's lines) rendered once,
  * at start-up, in its own form ("ifInOctets " for text, "\"ifInOctets\":"
@@ -488,12 +497,26 @@ walk_kv(struct walker *wk, const char *key, size_t klen, const char *val, size_t
  * A value formatted in place: walk_value_begin() returns where to write at
  * most 'max' bytes; walk_value_end() gets the start and the length.
  */
-WALK_INLINE char *
-walk_value_begin(struct walker *wk, const char **key, size_t *klen, size_t max,
+WALK_COLD char *
+walk_value_begin_slow(struct walker *wk, const char **key, size_t *klen, size_t max,
     enum sflow_walk_kind kind)
 {
     walk_fix_key(wk, key, klen);
     return walk_v_value_begin(wk->v, &wk->w, *key, *klen, max, kind);
+}
+
+WALK_INLINE char *
+walk_value_begin(struct walker *wk, const char **key, size_t *klen, size_t max,
+    enum sflow_walk_kind kind)
+{
+#ifdef WALK_FAST
+    /* The visitor's one test covers the key's prefix too (see WALK_FAST). */
+    char *p = walk_v_value_begin_fast(wk->v, *key, *klen, max, kind);
+
+    if (p != NULL)
+        return p;
+#endif
+    return walk_value_begin_slow(wk, key, klen, max, kind);
 }
 
 WALK_INLINE void

@@ -42,8 +42,16 @@ struct text_out {
     char ctx[256];              /* -g: the context prefix of every line. */
     size_t ctx_len;
     struct text_names names;
+    int fast;                   /* WALK_FAST: in no list, not a discarded packet. */
+    int discarded;              /* In a discarded packet's sample. */
     char own[TEXT_BUF];
 };
+
+static void
+update_fast(struct text_out *o)
+{
+    o->fast = o->names.depth == 0 && !o->discarded;
+}
 
 /* ---- Output buffer ---- */
 
@@ -305,8 +313,9 @@ walk_v_datagram_end(struct text_out *o, const struct sflow_walk *w)
 static inline void
 walk_v_sample_begin(struct text_out *o, const struct sflow_walk *w)
 {
-    (void)w;
     out_line(o, start_sample, sizeof(start_sample) - 1);
+    o->discarded = w->discarded;
+    update_fast(o);
 }
 
 static inline void
@@ -315,6 +324,8 @@ walk_v_sample_end(struct text_out *o, const struct sflow_walk *w, int complete)
     (void)w;
     if (complete)
         out_line(o, end_sample, sizeof(end_sample) - 1);
+    o->discarded = 0;
+    update_fast(o);
 }
 
 static inline void
@@ -336,6 +347,7 @@ walk_v_list_begin(struct text_out *o, const struct sflow_walk *w, const char *js
 {
     (void)w, (void)json_name;
     names_begin(&o->names, text_name);
+    update_fast(o);
 }
 
 static inline void
@@ -343,6 +355,7 @@ walk_v_list_end(struct text_out *o, const struct sflow_walk *w)
 {
     (void)w;
     names_end(&o->names);
+    update_fast(o);
 }
 
 static inline void
@@ -373,12 +386,14 @@ walk_v_kv(struct text_out *o, const struct sflow_walk *w, const char *key, size_
     text_line(o, key, klen, val, len);
 }
 
-/* walk_v_value_begin() inside a list or with the buffer full. */
+/* Any value the fast way cannot take: inside a list, with the buffer full... */
 static __attribute__((cold, noinline)) char *
-text_value_begin_slow(struct text_out *o, const char *key, size_t klen, size_t max)
+walk_v_value_begin(struct text_out *o, const struct sflow_walk *w, const char *key,
+    size_t klen, size_t max, enum sflow_walk_kind kind)
 {
     char *p;
 
+    (void)w, (void)kind;
     if (o->names.depth > 0 || key == NULL)
         key = names_key(&o->names, key, &klen);
     if (klen + max + 3 > o->size - o->n)
@@ -389,15 +404,17 @@ text_value_begin_slow(struct text_out *o, const char *key, size_t klen, size_t m
 }
 
 /* "key " now, the value in place, then walk_v_value_end()'s newline. */
+#define WALK_FAST 1
+
 static inline __attribute__((always_inline)) char *
-walk_v_value_begin(struct text_out *o, const struct sflow_walk *w, const char *key,
-    size_t klen, size_t max, enum sflow_walk_kind kind)
+walk_v_value_begin_fast(struct text_out *o, const char *key, size_t klen, size_t max,
+    enum sflow_walk_kind kind)
 {
     char *p;
 
-    (void)w, (void)kind;
-    if (o->names.depth > 0 || key == NULL || klen + max + 3 > o->size - o->n)
-        return text_value_begin_slow(o, key, klen, max);
+    (void)kind;
+    if (!o->fast || key == NULL || klen + max + 3 > o->size - o->n)
+        return NULL;
     p = walk_copy(o->buf + o->n, key, klen);
     *p++ = ' ';
     return p;
@@ -424,7 +441,7 @@ walk_v_fkey_begin(struct text_out *o, const struct sflow_walk *w, const struct w
 
     (void)w, (void)kind;
     if (WALK_FKEY_SLOT + max + 2 > o->size - o->n)
-        return text_value_begin_slow(o, fk->name, fk->len, max);
+        return walk_v_value_begin(o, w, fk->name, fk->len, max, kind);
     p = o->buf + o->n;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     return p + fk->rlen;
@@ -463,6 +480,8 @@ text_out_init(struct text_out *o, FILE *f)
     }
     o->ctx_len = 0;
     o->names.depth = 0;
+    o->discarded = 0;
+    update_fast(o);
 }
 
 /* The datagram is done: held output stays held, our own goes to stdio. */
