@@ -31,11 +31,14 @@ stats_tag(struct stats *st, uint32_t tag, uint32_t counter)
     for (probes = 0; probes < STATS_TAGS; probes++) {
         struct stats_tag *t = &st->tags[i];
 
+        /* Found is the usual case; a free slot (counter 2) never matches. */
+        if (t->tag == tag && t->counter == counter) {
+            t->n++;
+            return;
+        }
         if (t->counter == 2) {
             t->tag = tag;
             t->counter = counter;
-        }
-        if (t->tag == tag && t->counter == counter) {
             t->n++;
             return;
         }
