@@ -448,10 +448,11 @@ static struct sflow_schema schemas[] = {
 };
 
 /*
- * Format -> schema index + 1, per kind (flow, counter), filled before main()
- * runs so that lookups on the decode path are one load and thread-safe.
+ * Format -> schema (NULL: none), per kind (flow, counter), filled before
+ * main() runs so that lookups on the decode path are one load and
+ * thread-safe.
  */
-static uint8_t schema_index[2][4096];
+static const struct sflow_schema *schema_index[2][4096];
 
 static uint32_t
 field_fixed_size(const struct sflow_field *f)
@@ -486,7 +487,7 @@ schema_index_build(void)
     int u32;
 
     for (i = 0; i < N(schemas); i++) {
-        schema_index[schemas[i].counter][SFLOW_FORMAT(schemas[i].tag)] = (uint8_t)(i + 1);
+        schema_index[schemas[i].counter][SFLOW_FORMAT(schemas[i].tag)] = &schemas[i];
         size = 0;
         u32 = 1;
         for (j = 0; j < schemas[i].n_fields; j++) {
@@ -504,12 +505,9 @@ schema_index_build(void)
 const struct sflow_schema *
 sflow_schema_find(uint32_t tag, int counter)
 {
-    unsigned int i;
-
     if (SFLOW_ENTERPRISE(tag) != 0)
         return NULL;
-    i = schema_index[counter != 0][SFLOW_FORMAT(tag)];
-    return i ? &schemas[i - 1] : NULL;
+    return schema_index[counter != 0][SFLOW_FORMAT(tag)];
 }
 
 int
