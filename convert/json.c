@@ -163,9 +163,13 @@ put_u64(struct json *j, uint64_t v)
 static void
 indent(struct json *j, int level)
 {
-    put_c(j, '\n');
-    while (level-- > 0)
-        put_c(j, ' ');
+    size_t n = level > 0 ? (size_t)level : 0;
+
+    if (n + 1 > j->size - j->n)
+        flush(j);
+    j->buf[j->n++] = '\n';
+    memset(j->buf + j->n, ' ', n);      /* level <= JSON_MAX_DEPTH */
+    j->n += n;
 }
 
 /*
@@ -384,6 +388,27 @@ update_fast(struct json *j)
 }
 
 /*
+ * '"key":' for one of the walk's names (SFLOW_WALK_KEY_MAX bytes at most,
+ * printable ASCII that needs no escaping, as the walk promises): copied
+ * as it is, like the compact output's keys.
+ */
+static void
+put_key(struct json *j, const char *key, size_t klen)
+{
+    char *p;
+
+    if (klen + 3 > j->size - j->n)
+        flush(j);
+    p = j->buf + j->n;
+    *p++ = '"';
+    memcpy(p, key, klen);
+    p += klen;
+    *p++ = '"';
+    *p++ = ':';
+    j->n = (size_t)(p - j->buf);
+}
+
+/*
  * Starts the next member of the innermost container: the comma, the
  * indentation and, in an object, the key.  An array's first object goes
  * on the '[' line, as sflowtool prints it.  A key in an array is dropped
@@ -402,8 +427,7 @@ next_member(struct json *j, const char *key, size_t klen, int is_object)
     if (c->type == C_OBJECT) {
         if (j->pretty)
             indent(j, j->depth);
-        put_str(j, key ? key : "value", key ? klen : 5);
-        put_c(j, ':');
+        put_key(j, key ? key : "value", key ? klen : 5);
     } else if (j->pretty && !(is_object && c->count == 1)) {
         indent(j, j->depth);
     }
