@@ -124,10 +124,16 @@ check_u64(uint64_t v)
 {
     char got[32], want[32];
     size_t n = fmt_u64(got, v);
+    /* fmt_u64() may write its type's whole width: no more (ASan checks). */
+    char *exact = malloc(v <= UINT32_MAX ? 10 : 20);
 
     got[n] = '\0';
     snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
     assert_string_equal(got, want);
+    assert_non_null(exact);
+    assert_int_equal(fmt_u64(exact, v), n);
+    assert_memory_equal(exact, want, n);
+    free(exact);
 }
 
 static void
