@@ -4,7 +4,7 @@
 #
 # usage: sh tests/bench/run.sh BIN_DIR
 #   BENCH_DATAGRAMS  datagrams in the capture (default 200000)
-#   BENCH_RUNS       runs of each command; the fastest counts (default 1)
+#   BENCH_RUNS       rounds of every command, interleaved; the fastest run counts (default 1)
 #   BENCH_SEED       sfgen --seed (default 1)
 #   BENCH_NO_GNU_TIME=1  measure RSS from /proc even if /usr/bin/time exists
 #   BENCH_LIVE_SECONDS   seconds per rate of the live loopback ingest (default 10)
@@ -98,36 +98,20 @@ measure_once() {
     echo "$(( (t1 - t0) / 1000 )) $rss"
 }
 
-# Measures "$@" and appends "LABEL MICROSECONDS PEAK_KB" (or FAILED) to the rows.
+# Measures "$@" once and appends "LABEL MICROSECONDS PEAK_KB" (or FAILED) to raw.
 run_measured() {
     label=$1
     shift
-    if r=$(measure_cmd "$@"); then
-        echo "$label $r" >>"$TMP/rows"
+    if r=$(measure_once "$@"); then
+        echo "$label $r" >>"$TMP/raw"
     else
-        echo "$label FAILED" >>"$TMP/rows"
+        echo "$label FAILED" >>"$TMP/raw"
         echo "bench: $label failed:" >&2
         tail -n 5 "$TMP/err" >&2
     fi
 }
 
-# Best wall time and largest peak RSS of RUNS runs: "MICROSECONDS PEAK_KB".
-measure_cmd() {
-    best=""
-    peak=0
-    i=0
-    while [ "$i" -lt "$RUNS" ]; do
-        r=$(measure_once "$@") || return 1
-        us=${r% *}
-        kb=${r#* }
-        if [ -z "$best" ] || [ "$us" -lt "$best" ]; then best=$us; fi
-        if [ "$kb" -gt "$peak" ]; then peak=$kb; fi
-        i=$((i + 1))
-    done
-    echo "$best $peak"
-}
-
-: >"$TMP/rows"
+: >"$TMP/raw"
 if command -v nfcapd >/dev/null 2>&1; then
     mkdir "$TMP/nf"
     nfcapd -b 127.0.0.1 -p "$NFPORT" -w "$TMP/nf" >"$TMP/nfcapd.log" 2>&1 &
@@ -136,16 +120,38 @@ if command -v nfcapd >/dev/null 2>&1; then
 else
     MODES=$(echo "$MODES" | grep -v '^netflow')
 fi
-echo "$BASELINES" | while read -r name cmd; do
-    [ -n "$name" ] || continue
-    # shellcheck disable=SC2086
-    run_measured "$name" $cmd
+# Round after round of every command, rather than all the runs of one
+# command in a row: on a shared machine a slow spell then costs each
+# command a run, not one command all of its runs.
+run=0
+while [ "$run" -lt "$RUNS" ]; do
+    echo "$BASELINES" | while read -r name cmd; do
+        [ -n "$name" ] || continue
+        # shellcheck disable=SC2086
+        run_measured "$name" $cmd
+    done
+    echo "$MODES" | while read -r name args; do
+        [ -n "$name" ] || continue
+        # shellcheck disable=SC2086
+        run_measured "sflowcollect-$name" "$BIN/sflowcollect" $args
+    done
+    run=$((run + 1))
 done
-echo "$MODES" | while read -r name args; do
-    [ -n "$name" ] || continue
-    # shellcheck disable=SC2086
-    run_measured "sflowcollect-$name" "$BIN/sflowcollect" $args
-done
+# Each command's best time and largest peak RSS, in the order first run.
+awk '
+    !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
+    $2 == "FAILED" { failed[$1] = 1; next }
+    !($1 in best) || $2 < best[$1] { best[$1] = $2 }
+    $3 > peak[$1] { peak[$1] = $3 }
+    END {
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            if (failed[k] || !(k in best))
+                print k, "FAILED"
+            else
+                print k, best[k], peak[k] + 0
+        }
+    }' "$TMP/raw" >"$TMP/rows"
 
 awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
     BEGIN {
