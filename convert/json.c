@@ -68,8 +68,10 @@ struct json {
     int depth;                  /* Open containers. */
     int dropped;                /* Containers not opened past JSON_MAX_DEPTH. */
     int open;                   /* Between DATAGRAM_BEGIN and DATAGRAM_END. */
-    int fast;                   /* Compact, inside a container, none dropped,
-                                 * not a discarded packet's sample (WALK_FAST). */
+    int cfast;                  /* Compact, inside a container, none dropped:
+                                 * containers open and close in place. */
+    int fast;                   /* 'cfast', in an object, not a discarded
+                                 * packet's sample: values too (WALK_FAST). */
     int discarded;              /* In a discarded packet's sample. */
     struct container stack[JSON_MAX_DEPTH];
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
@@ -384,7 +386,8 @@ top(struct json *j)
 static inline void
 update_fast(struct json *j)
 {
-    j->fast = !j->pretty && !j->dropped && !j->discarded && j->depth > 0;
+    j->cfast = !j->pretty && !j->dropped && j->depth > 0;
+    j->fast = j->cfast && !j->discarded && j->stack[j->depth - 1].type == C_OBJECT;
 }
 
 /*
@@ -466,7 +469,7 @@ open_container(struct json *j, const char *key, size_t klen, enum ctype type)
     struct container *c;
     char *p;
 
-    if (!j->fast || j->depth == JSON_MAX_DEPTH || klen + MEMBER_EXTRA > j->size - j->n)
+    if (!j->cfast || j->depth == JSON_MAX_DEPTH || klen + MEMBER_EXTRA > j->size - j->n)
         goto slow;
     c = &j->stack[j->depth - 1];
     if ((c->type == C_OBJECT) != (key != NULL))
@@ -485,6 +488,7 @@ open_container(struct json *j, const char *key, size_t klen, enum ctype type)
     j->stack[j->depth].type = type;
     j->stack[j->depth].count = 0;
     j->depth++;
+    j->fast = type == C_OBJECT && !j->discarded;
     return;
 slow:
     open_container_slow(j, key, klen, type);
@@ -517,8 +521,7 @@ close_container_slow(struct json *j)
 static inline void
 close_container(struct json *j)
 {
-    /* 'fast': compact, none dropped, one open at least. */
-    if (!j->fast || j->n == j->size) {
+    if (!j->cfast || j->n == j->size) {
         close_container_slow(j);
         return;
     }
@@ -528,7 +531,8 @@ close_container(struct json *j)
         j->samples_depth = 0;
     if (j->elements_depth > j->depth)
         j->elements_depth = 0;
-    j->fast = j->depth > 0;
+    j->cfast = j->depth > 0;
+    j->fast = j->cfast && !j->discarded && j->stack[j->depth - 1].type == C_OBJECT;
 }
 
 /* Closes containers until 'depth' remain open. */
@@ -742,21 +746,20 @@ static inline __attribute__((always_inline)) char *
 walk_v_value_begin_fast(struct json *j, const char *key, size_t klen, size_t max,
     enum sflow_walk_kind kind)
 {
-    struct container *c;
     char *p;
+    int comma;
 
+    /* 'fast' says the member goes in an object. */
     if (!j->fast || key == NULL || klen + max + MEMBER_EXTRA > j->size - j->n)
         return NULL;
-    c = &j->stack[j->depth - 1];
     p = j->buf + j->n;
-    if ((p[-1] | 0x20) != '{')          /* comma_due(), compact */
-        *p++ = ',';
-    if (c->type == C_OBJECT) {
-        *p++ = '"';
-        p = walk_copy(p, key, klen);
-        *p++ = '"';
-        *p++ = ':';
-    }
+    comma = (p[-1] | 0x20) != '{';      /* comma_due(), compact */
+    *p = ',';
+    p += comma;
+    *p++ = '"';
+    p = walk_copy(p, key, klen);
+    *p++ = '"';
+    *p++ = ':';
     if (kind == SFLOW_WALK_STR)
         *p++ = '"';
     return p;
@@ -788,14 +791,16 @@ walk_v_fkey_begin(struct json *j, const struct sflow_walk *w, const struct walk_
     size_t max, enum sflow_walk_kind kind)
 {
     char *p;
+    int comma;
 
     (void)w;
     if (!j->fast || WALK_FKEY_SLOT + max + MEMBER_EXTRA > j->size - j->n)
         return walk_v_value_begin(j, w, fk->name, fk->len, max, kind);
     /* Rendered keys are used only in an element's object (never in a list). */
     p = j->buf + j->n;
-    if ((p[-1] | 0x20) != '{')          /* comma_due(), compact */
-        *p++ = ',';
+    comma = (p[-1] | 0x20) != '{';      /* comma_due(), compact */
+    *p = ',';
+    p += comma;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     p += fk->rlen;
     if (kind == SFLOW_WALK_STR)
@@ -841,6 +846,7 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     j.depth = 0;
     j.dropped = 0;
     j.open = 0;
+    j.cfast = 0;
     j.fast = 0;
     j.discarded = 0;
     j.samples_depth = 0;
