@@ -964,16 +964,19 @@ walk_field_i(struct walker *wk, const struct sflow_record *rec, size_t i)
             &rec->v[i]);
 }
 
+/* Fields 'from' to 'to' - 1 of 'rec' (as many as it has), in order. */
 static void
-walk_fields(struct walker *wk, const struct sflow_record *rec)
+walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from, size_t to)
 {
     const struct sflow_schema *s = rec->schema;
     const struct walk_fkey *fk = walk_fkey(wk, s);
     size_t i, n = rec->n_values < s->n_fields ? rec->n_values : s->n_fields;
     char *p;
 
+    if (to < n)
+        n = to;
     if (fk == NULL) {
-        for (i = 0; i < n; i++)
+        for (i = from; i < n; i++)
             if (walk_field_present(rec, i))
                 walk_field_i(wk, rec, i);
         return;
@@ -982,7 +985,7 @@ walk_fields(struct walker *wk, const struct sflow_record *rec)
      * Counters are runs of integers: those lines cost a copy of their
      * rendered key and the digits, nothing looked up or decided per line.
      */
-    for (i = 0; i < n; i++) {
+    for (i = from; i < n; i++) {
         switch (s->fields[i].type) {
         case SFT_U32:
         case SFT_U64:
@@ -997,6 +1000,12 @@ walk_fields(struct walker *wk, const struct sflow_record *rec)
             break;
         }
     }
+}
+
+static void
+walk_fields(struct walker *wk, const struct sflow_record *rec)
+{
+    walk_fields_range(wk, rec, 0, SFLOW_MAX_FIELDS);
 }
 
 /* ---- Special flow records ---- */
@@ -1122,11 +1131,9 @@ walk_header(struct walker *wk, const struct sflow_record *rec)
     char buf[48];
 
     walk_str(wk, WALK_K("flowSampleType"), s->type_name);
-    walk_field_at(wk, rec, 0);
-    walk_field_at(wk, rec, 1);
-    walk_field_at(wk, rec, 2);
+    walk_fields_range(wk, rec, 0, 3);   /* protocol, frame length, stripped */
     walk_num(wk, WALK_K("headerLen"), rec->v[3].b.len);
-    walk_field_at(wk, rec, 3);
+    walk_fields_range(wk, rec, 3, 4);   /* the bytes */
     if (pkt == NULL) {
         if (proto >= 2 && proto <= 16 && proto != 11 && proto != 12) {
             n = snprintf(buf, sizeof(buf), "NO_DECODE headerProtocol=%u", (unsigned)proto);
