@@ -77,6 +77,8 @@ struct json {
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
     char *buf;                  /* 'own', or the held output (sflow_walk_hold()). */
+    size_t opened;              /* 'n' after the last opening bracket: where
+                                 * a member takes no comma. */
     size_t n, size;
     int held;
     char own[JSON_BUF];
@@ -84,35 +86,27 @@ struct json {
 
 static const char hexdig[] = "0123456789abcdef";
 
-/*
- * Writes out the buffer.  Inside a datagram its last byte stays, so that
- * comma_due() can always look at the byte before a member.
- */
+/* Writes out the buffer; 'opened' moves with the bytes. */
 static void
 flush(struct json *j)
 {
-    if (j->open && j->n > 0) {
-        sflow_walk_write(j->f, j->buf, j->n - 1);
-        j->buf[0] = j->buf[j->n - 1];
-        j->n = 1;
-        return;
-    }
     sflow_walk_write(j->f, j->buf, j->n);
+    j->opened = j->opened == j->n ? 0 : SIZE_MAX;
     j->n = 0;
 }
 
 /*
- * Whether the next member of 'c' takes a comma.  Compact output asks the
- * byte before it: anything but the container's opening bracket ends a
- * member (a value never ends in '{' or '['), which costs no counter per
- * member.  Indented output puts spaces there, so it counts.
+ * Whether the next member of 'c' takes a comma.  Compact output asks
+ * whether anything was written since the last opening bracket, which
+ * costs no counter per member and does not wait for the bytes just
+ * written.  Indented output counts.
  */
 static inline int
 comma_due(const struct json *j, struct container *c)
 {
     if (j->pretty)
         return c->count++ != 0;
-    return (j->buf[j->n - 1] | 0x20) != '{';     /* '[' | 0x20 is '{' */
+    return j->n != j->opened;
 }
 
 static inline void
@@ -449,6 +443,7 @@ open_container_slow(struct json *j, const char *key, size_t klen, enum ctype typ
     }
     next_member(j, key, klen, type == C_OBJECT);
     put_c(j, type == C_OBJECT ? '{' : '[');
+    j->opened = j->n;
     j->stack[j->depth].type = type;
     j->stack[j->depth].count = 0;
     j->depth++;
@@ -475,7 +470,7 @@ open_container(struct json *j, const char *key, size_t klen, enum ctype type)
     if ((c->type == C_OBJECT) != (key != NULL))
         goto slow;
     p = j->buf + j->n;
-    if ((p[-1] | 0x20) != '{')          /* comma_due(), compact */
+    if (j->n != j->opened)              /* comma_due(), compact */
         *p++ = ',';
     if (key != NULL) {
         *p++ = '"';
@@ -485,6 +480,7 @@ open_container(struct json *j, const char *key, size_t klen, enum ctype type)
     }
     *p++ = type == C_OBJECT ? '{' : '[';
     j->n = (size_t)(p - j->buf);
+    j->opened = j->n;
     j->stack[j->depth].type = type;
     j->stack[j->depth].count = 0;
     j->depth++;
@@ -753,7 +749,7 @@ walk_v_value_begin_fast(struct json *j, const char *key, size_t klen, size_t max
     if (!j->fast || key == NULL || klen + max + MEMBER_EXTRA > j->size - j->n)
         return NULL;
     p = j->buf + j->n;
-    comma = (p[-1] | 0x20) != '{';      /* comma_due(), compact */
+    comma = j->n != j->opened;          /* comma_due(), compact */
     *p = ',';
     p += comma;
     *p++ = '"';
@@ -798,7 +794,7 @@ walk_v_fkey_begin(struct json *j, const struct sflow_walk *w, const struct walk_
         return walk_v_value_begin(j, w, fk->name, fk->len, max, kind);
     /* Rendered keys are used only in an element's object (never in a list). */
     p = j->buf + j->n;
-    comma = (p[-1] | 0x20) != '{';      /* comma_due(), compact */
+    comma = j->n != j->opened;          /* comma_due(), compact */
     *p = ',';
     p += comma;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
@@ -822,8 +818,7 @@ walk_v_value_end(struct json *j, const struct sflow_walk *w, const char *key,
 
 #include "sflow_walk_impl.h"
 
-/* The +2: a byte of slack, and the byte flush() keeps. */
-_Static_assert(JSON_BUF >= SFLOW_WALK_KEY_MAX + SFLOW_WALK_VALUE_MAX + MEMBER_EXTRA + 2,
+_Static_assert(JSON_BUF >= SFLOW_WALK_KEY_MAX + SFLOW_WALK_VALUE_MAX + MEMBER_EXTRA + 1,
     "JSON_BUF too small for an in-place value");
 _Static_assert(SFLOW_WALK_OUT_SIZE >= JSON_BUF, "held output smaller than JSON_BUF");
 
@@ -848,6 +843,7 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     j.open = 0;
     j.cfast = 0;
     j.fast = 0;
+    j.opened = SIZE_MAX;
     j.discarded = 0;
     j.samples_depth = 0;
     j.elements_depth = 0;
