@@ -11,9 +11,9 @@
 
 #include <string.h>
 
-#define F(t, n) { SFT_##t, n, 0, 0 }
-#define S(n, m) { SFT_STR, n, m, 0 }
-#define OPT(t, n) { SFT_##t, n, 0, 1 }  /* Absent from older agents' records. */
+#define F(t, n) { SFT_##t, n, sizeof(n) - 1, 0, 0 }
+#define S(n, m) { SFT_STR, n, sizeof(n) - 1, m, 0 }
+#define OPT(t, n) { SFT_##t, n, sizeof(n) - 1, 0, 1 }   /* Absent from older agents' records. */
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- Flow records ---- */

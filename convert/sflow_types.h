@@ -131,7 +131,8 @@ union sflow_value {
 
 struct sflow_field {
     enum sflow_ftype type;
-    const char *name;           /* sflowtool's name for the field. */
+    const char *name;           /* sflowtool's name for the field... */
+    uint8_t name_len;           /* ...and its length (a literal's, at compile time). */
     uint32_t max;               /* SFT_STR: longest allowed; 0 = any. */
     int optional;               /* Added by a later spec revision: may be absent. */
 };

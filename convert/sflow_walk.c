@@ -252,36 +252,6 @@ sflow_walk_enrich_get(void **arg)
     return walk_enrich_fn;
 }
 
-/* ---- Lengths of schema names ---- */
-
-uint8_t sflow_walk_name_len[SFLOW_WALK_SCHEMAS_MAX][SFLOW_MAX_FIELDS];
-const struct sflow_schema *sflow_walk_schemas;
-size_t sflow_walk_n_schemas;
-
-/*
- * Filled before main() runs, as sflow_schema.c's index is, so that the
- * walk reads it without locking and without a check per line.
- */
-__attribute__((constructor)) static void
-walk_name_len_build(void)
-{
-    const struct sflow_schema *all;
-    size_t n, i, k, len;
-
-    all = sflow_schema_all(&n);
-    for (i = 0; i < n && i < SFLOW_WALK_SCHEMAS_MAX; i++) {
-        for (k = 0; k < all[i].n_fields && k < SFLOW_MAX_FIELDS; k++) {
-            len = strlen(all[i].fields[k].name);
-            /* A name too long for the table leaves the walk to strlen() it. */
-            if (len > UINT8_MAX)
-                return;
-            sflow_walk_name_len[i][k] = (uint8_t)len;
-        }
-    }
-    sflow_walk_n_schemas = n < SFLOW_WALK_SCHEMAS_MAX ? n : SFLOW_WALK_SCHEMAS_MAX;
-    sflow_walk_schemas = all;
-}
-
 void
 sflow_walk(const struct sflow_walk_ops *ops, void *arg,
     const struct dgram_meta *meta, const struct sflow_datagram *dg)

@@ -187,26 +187,8 @@ void sflow_walk_write(FILE *f, const char *buf, size_t n);
 /* The enrichment hook (sflow_walk_set_enrich()); 'arg' gets its argument. */
 sflow_walk_enrich_fn sflow_walk_enrich_get(void **arg);
 
-/*
- * Length of field 'i' of schema 'schema' (an entry of sflow_schema_all()),
- * indexed [schema][field]: filled before main() runs, read-only after.
- */
+/* Schemas of sflow_schema_all() that have rendered keys (WALK_FKEY). */
 #define SFLOW_WALK_SCHEMAS_MAX 256
-extern uint8_t sflow_walk_name_len[SFLOW_WALK_SCHEMAS_MAX][SFLOW_MAX_FIELDS];
-extern const struct sflow_schema *sflow_walk_schemas;
-extern size_t sflow_walk_n_schemas;
-
-static inline size_t
-walk_field_name_len(const struct sflow_schema *schema, size_t i)
-{
-    /* Integer arithmetic: 'schema' need not point into the table. */
-    size_t k = ((uintptr_t)schema - (uintptr_t)sflow_walk_schemas) / sizeof(*schema);
-
-    if ((uintptr_t)schema >= (uintptr_t)sflow_walk_schemas && k < sflow_walk_n_schemas &&
-        k < SFLOW_WALK_SCHEMAS_MAX && i < SFLOW_MAX_FIELDS)
-        return sflow_walk_name_len[k][i];
-    return strlen(schema->fields[i].name);
-}
 
 #endif /* SFK_SFLOW_WALK_IMPL_H */
 
@@ -686,7 +668,7 @@ walk_fkeys_build(void)
         ok = 1;
         for (k = 0; k < all[i].n_fields && ok; k++) {
             fk = &walk_fkeys[used + k];
-            len = strlen(all[i].fields[k].name);
+            len = all[i].fields[k].name_len;
             rlen = len <= SFLOW_WALK_KEY_MAX ?
                 walk_v_key_render(fk->r, sizeof(fk->r), all[i].fields[k].name, len) : 0;
             if (rlen == 0 || rlen > sizeof(fk->r))
@@ -960,7 +942,7 @@ walk_field_i(struct walker *wk, const struct sflow_record *rec, size_t i)
     if (fk != NULL)
         walk_field(wk, &fk[i], fk[i].name, fk[i].len, &s->fields[i], &rec->v[i]);
     else
-        walk_field(wk, NULL, s->fields[i].name, walk_field_name_len(s, i), &s->fields[i],
+        walk_field(wk, NULL, s->fields[i].name, s->fields[i].name_len, &s->fields[i],
             &rec->v[i]);
 }
 
@@ -1179,7 +1161,7 @@ walk_header(struct walker *wk, const struct sflow_record *rec)
 static size_t
 walk_prefix_len(const struct sflow_record *rec, const char *first)
 {
-    size_t n = walk_field_name_len(rec->schema, 0), m = strlen(first);
+    size_t n = rec->schema->fields[0].name_len, m = strlen(first);
 
     return n > m ? n - m : 0;
 }
@@ -1326,7 +1308,7 @@ walk_label_stack(struct walker *wk, const struct sflow_record *rec, size_t f)
         o = fmt_append(wk->val, sizeof(wk->val), o, ".", 1);
         o = fmt_append_u64(wk->val, sizeof(wk->val), o, lab & 255);
     }
-    walk_kv(wk, rec->schema->fields[f].name, walk_field_name_len(rec->schema, f),
+    walk_kv(wk, rec->schema->fields[f].name, rec->schema->fields[f].name_len,
         wk->val, o, SFLOW_WALK_STR);
 }
 
@@ -1371,7 +1353,7 @@ walk_vlan_tunnel(struct walker *wk, const struct sflow_record *rec)
         o = fmt_append(wk->val, sizeof(wk->val), o, ".", 1);
         o = fmt_append_u64(wk->val, sizeof(wk->val), o, tag & 4095);
     }
-    walk_kv(wk, rec->schema->fields[0].name, walk_field_name_len(rec->schema, 0),
+    walk_kv(wk, rec->schema->fields[0].name, rec->schema->fields[0].name_len,
         wk->val, o, SFLOW_WALK_STR);
 }
 
@@ -1462,7 +1444,7 @@ walk_of_port(struct walker *wk, const struct sflow_record *rec)
     if (rec->n_values < rec->schema->n_fields)
         return;
     key = rec->schema->fields[0].name;
-    klen = walk_field_name_len(rec->schema, 0);
+    klen = rec->schema->fields[0].name_len;
     p = walk_value_begin(wk, &key, &klen, 16, SFLOW_WALK_STR);
     for (i = 15; i >= 0; i--, v >>= 4)
         p[i] = walk_hex2_lower[2 * (v & 0xf) + 1];
