@@ -389,20 +389,36 @@ update_fast(struct json *j)
  * printable ASCII that needs no escaping, as the walk promises): copied
  * as it is, like the compact output's keys.
  */
+static inline char *
+key_at(char *p, const char *key, size_t klen)
+{
+    *p++ = '"';
+    p = walk_copy(p, key, klen);
+    *p++ = '"';
+    *p++ = ':';
+    return p;
+}
+
 static void
 put_key(struct json *j, const char *key, size_t klen)
 {
-    char *p;
-
     if (klen + 3 > j->size - j->n)
         flush(j);
-    p = j->buf + j->n;
-    *p++ = '"';
-    memcpy(p, key, klen);
-    p += klen;
-    *p++ = '"';
-    *p++ = ':';
-    j->n = (size_t)(p - j->buf);
+    j->n = (size_t)(key_at(j->buf + j->n, key, klen) - j->buf);
+}
+
+/*
+ * Where a compact member starts: after a comma unless it is the first of
+ * its container (comma_due()), with no branch: the comma is written
+ * either way and kept or not.  Room was checked by the caller.
+ */
+static inline char *
+member_at(struct json *j)
+{
+    char *p = j->buf + j->n;
+
+    *p = ',';
+    return p + (j->n != j->opened);
 }
 
 /*
@@ -469,15 +485,9 @@ open_container(struct json *j, const char *key, size_t klen, enum ctype type)
     c = &j->stack[j->depth - 1];
     if ((c->type == C_OBJECT) != (key != NULL))
         goto slow;
-    p = j->buf + j->n;
-    if (j->n != j->opened)              /* comma_due(), compact */
-        *p++ = ',';
-    if (key != NULL) {
-        *p++ = '"';
-        p = walk_copy(p, key, klen);
-        *p++ = '"';
-        *p++ = ':';
-    }
+    p = member_at(j);
+    if (key != NULL)
+        p = key_at(p, key, klen);
     *p++ = type == C_OBJECT ? '{' : '[';
     j->n = (size_t)(p - j->buf);
     j->opened = j->n;
@@ -743,19 +753,11 @@ walk_v_value_begin_fast(struct json *j, const char *key, size_t klen, size_t max
     enum sflow_walk_kind kind)
 {
     char *p;
-    int comma;
 
     /* 'fast' says the member goes in an object. */
     if (!j->fast || key == NULL || klen + max + MEMBER_EXTRA > j->size - j->n)
         return NULL;
-    p = j->buf + j->n;
-    comma = j->n != j->opened;          /* comma_due(), compact */
-    *p = ',';
-    p += comma;
-    *p++ = '"';
-    p = walk_copy(p, key, klen);
-    *p++ = '"';
-    *p++ = ':';
+    p = key_at(member_at(j), key, klen);
     if (kind == SFLOW_WALK_STR)
         *p++ = '"';
     return p;
@@ -787,16 +789,12 @@ walk_v_fkey_begin(struct json *j, const struct sflow_walk *w, const struct walk_
     size_t max, enum sflow_walk_kind kind)
 {
     char *p;
-    int comma;
 
     (void)w;
     if (!j->fast || WALK_FKEY_SLOT + max + MEMBER_EXTRA > j->size - j->n)
         return walk_v_value_begin(j, w, fk->name, fk->len, max, kind);
     /* Rendered keys are used only in an element's object (never in a list). */
-    p = j->buf + j->n;
-    comma = j->n != j->opened;          /* comma_due(), compact */
-    *p = ',';
-    p += comma;
+    p = member_at(j);
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     p += fk->rlen;
     if (kind == SFLOW_WALK_STR)
