@@ -58,7 +58,7 @@ seq_slot(struct seq_stream *tab, size_t cap, const struct seq_key *k, uint64_t h
     size_t i = (size_t)h & (cap - 1);
 
     /* The stored hash settles almost every comparison without memcmp(). */
-    while (tab[i].used && (tab[i].hash != h || memcmp(&tab[i].key, k, sizeof(*k)) != 0))
+    while (tab[i].hash != 0 && (tab[i].hash != h || memcmp(&tab[i].key, k, sizeof(*k)) != 0))
         i = (i + 1) & (cap - 1);
     return &tab[i];
 }
@@ -72,7 +72,7 @@ seq_grow(struct seqtrack *t)
     if (ntab == NULL)
         return -1;
     for (i = 0; i < t->cap; i++)
-        if (t->tab[i].used)
+        if (t->tab[i].hash != 0)
             *seq_slot(ntab, ncap, &t->tab[i].key, t->tab[i].hash) = t->tab[i];
     free(t->tab);
     t->tab = ntab;
@@ -94,16 +94,15 @@ seqtrack_update(struct seqtrack *t, const struct seq_key *key, uint32_t seq,
             if (t->cap == 0)
                 return NULL;
             s = seq_slot(t->tab, t->cap, key, h);
-            if (!s->used)
+            if (s->hash == 0)
                 return NULL;
         }
     }
     s = seq_slot(t->tab, t->cap, key, h);
-    if (!s->used) {
+    if (s->hash == 0) {
         memset(s, 0, sizeof(*s));
         s->key = *key;
         s->hash = h;
-        s->used = 1;
         s->last_seq = seq;
         s->last_uptime = uptime;
         s->seen = 1;

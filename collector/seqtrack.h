@@ -24,14 +24,13 @@ struct seq_key {
 
 struct seq_stream {
     struct seq_key key;
-    uint64_t hash;
+    uint64_t hash;              /* seq_hash(key), never 0; 0: a free slot. */
     uint32_t last_seq;
     uint32_t last_uptime;
     uint64_t seen;
     uint64_t lost;              /* Sequence numbers skipped. */
     uint64_t restarts;          /* Sequence (or uptime) went backwards. */
     uint64_t duplicates;
-    int used;
 };
 
 struct seqtrack {

@@ -130,7 +130,7 @@ stats_print_streams(const struct stats *st, FILE *f)
     for (i = 0; i < t->cap; i++) {
         const struct seq_stream *s = &t->tab[i];
 
-        if (!s->used || s->key.kind != SEQ_DATAGRAM)
+        if (s->hash == 0 || s->key.kind != SEQ_DATAGRAM)
             continue;
         fprintf(f, "  agent %s sub-agent %u: datagrams %llu lost %llu restarts %llu"
             " duplicates %llu\n", stats_addr(&s->key.agent, addr, sizeof(addr)),
@@ -141,7 +141,7 @@ stats_print_streams(const struct stats *st, FILE *f)
     for (i = 0; i < t->cap; i++) {
         const struct seq_stream *s = &t->tab[i];
 
-        if (!s->used || s->key.kind == SEQ_DATAGRAM ||
+        if (s->hash == 0 || s->key.kind == SEQ_DATAGRAM ||
             (s->lost == 0 && s->restarts == 0))
             continue;
         if (++shown > 100) {
