@@ -115,12 +115,6 @@ netflow5_decode(const void *buf, size_t len, struct netflow5_header *hdr,
 
 /* ---- sFlow flow sample -> NetFlow v5 record ---- */
 
-static uint32_t
-be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* An input/output word as a 16-bit ifIndex: only format 0 names one interface. */
 static uint16_t
 nf_ifindex(uint32_t format, uint32_t value)
@@ -150,8 +144,8 @@ nf_from_header(const struct sflow_record *rec, struct netflow5_record *o,
     }
     if (l->l3 != 4)
         return NETFLOW5_NOT_IP;
-    o->srcaddr = be32(l->src_ip);
-    o->dstaddr = be32(l->dst_ip);
+    o->srcaddr = sflow_be32(l->src_ip);
+    o->dstaddr = sflow_be32(l->dst_ip);
     o->prot = l->proto;
     o->tos = l->tos;
     if (l->l4 == 6 || l->l4 == 17) {
@@ -189,8 +183,8 @@ nf_from_ip_record(const struct sflow_record *rec, struct netflow5_record *o,
     }
     o->dOctets = (uint32_t)rec->v[0].u;
     o->prot = (uint8_t)rec->v[1].u;
-    o->srcaddr = be32(rec->v[2].b.p);
-    o->dstaddr = be32(rec->v[3].b.p);
+    o->srcaddr = sflow_be32(rec->v[2].b.p);
+    o->dstaddr = sflow_be32(rec->v[3].b.p);
     if (o->prot == 1) {
         /* Agents disagree on where ICMP type goes; the spec says dst_port. */
         o->dstport = (uint16_t)(rec->v[5].u << 8);
@@ -209,7 +203,7 @@ nf_router(const struct sflow_record *rec, struct netflow5_record *o)
     if (rec->n_values < rec->schema->n_fields)
         return;
     if (rec->v[0].addr.type == SFLOW_ADDR_IP4)
-        o->nexthop = be32(rec->v[0].addr.a);
+        o->nexthop = sflow_be32(rec->v[0].addr.a);
     o->src_mask = rec->v[1].u <= 32 ? (uint8_t)rec->v[1].u : 0;
     o->dst_mask = rec->v[2].u <= 32 ? (uint8_t)rec->v[2].u : 0;
 }
@@ -244,7 +238,6 @@ netflow5_from_sample(const struct sflow_datagram *dg, const struct sflow_sample 
     struct netflow5_record *o, int *has_as, uint8_t *src6, uint8_t *dst6)
 {
     enum netflow5_kind kind = NETFLOW5_NOT_IP, k;
-    struct netflow5_record ip4;
     uint32_t fmt = SFLOW_FORMAT(s->tag), i;
     const struct sflow_record *rec;
 
@@ -253,7 +246,6 @@ netflow5_from_sample(const struct sflow_datagram *dg, const struct sflow_sample 
     if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok ||
         (fmt != SFLOW_FLOW_SAMPLE && fmt != SFLOW_FLOW_SAMPLE_EXPANDED))
         return NETFLOW5_NOT_FLOW;
-    memset(&ip4, 0, sizeof(ip4));
     for (i = 0; i < s->n_records && s->first_record + i < dg->n_records; i++) {
         rec = &dg->records[s->first_record + i];
         if (rec->schema == NULL || rec->error)
@@ -265,13 +257,12 @@ netflow5_from_sample(const struct sflow_datagram *dg, const struct sflow_sample 
             /* The first record that names an IPv4 packet wins. */
             if (kind == NETFLOW5_OK)
                 break;
+            /* Either writes 'o' only when it returns NETFLOW5_OK. */
             k = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) ?
-                nf_from_header(rec, &ip4, src6, dst6) :
-                nf_from_ip_record(rec, &ip4, src6, dst6);
+                nf_from_header(rec, o, src6, dst6) :
+                nf_from_ip_record(rec, o, src6, dst6);
             if (k == NETFLOW5_OK || kind == NETFLOW5_NOT_IP)
                 kind = k;
-            if (k != NETFLOW5_OK)
-                memset(&ip4, 0, sizeof(ip4));
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_EX_ROUTER):
             nf_router(rec, o);
@@ -285,14 +276,6 @@ netflow5_from_sample(const struct sflow_datagram *dg, const struct sflow_sample 
     }
     if (kind != NETFLOW5_OK)
         return kind;
-    o->srcaddr = ip4.srcaddr;
-    o->dstaddr = ip4.dstaddr;
-    o->srcport = ip4.srcport;
-    o->dstport = ip4.dstport;
-    o->tcp_flags = ip4.tcp_flags;
-    o->prot = ip4.prot;
-    o->tos = ip4.tos;
-    o->dOctets = ip4.dOctets;
     o->dPkts = 1;
     o->input = nf_ifindex(s->input_format, s->input);
     o->output = nf_ifindex(s->output_format, s->output);
