@@ -212,31 +212,29 @@ flow_table_lookup(struct flow_table *t, const struct flow_key *key)
     return found < 0 ? NULL : &t->rules[found];
 }
 
+static bool
+expired(const struct flow_rule *r, uint64_t now_ms)
+{
+    return (r->hard_timeout && now_ms - r->added_ms >= (uint64_t)r->hard_timeout * 1000) ||
+        (r->idle_timeout && now_ms - r->used_ms >= (uint64_t)r->idle_timeout * 1000);
+}
+
 size_t
 flow_table_expire(struct flow_table *t, uint64_t now_ms)
 {
     bool *kill;
-    bool any = false;
-    size_t n;
+    size_t first = 0, n;
 
-    for (size_t i = 0; i < t->n; i++) {
-        const struct flow_rule *r = &t->rules[i];
-
-        if ((r->hard_timeout && now_ms - r->added_ms >= (uint64_t)r->hard_timeout * 1000) ||
-            (r->idle_timeout && now_ms - r->used_ms >= (uint64_t)r->idle_timeout * 1000))
-            any = true;
-    }
-    if (!any)
+    /* Most ticks expire nothing: look before allocating. */
+    while (first < t->n && !expired(&t->rules[first], now_ms))
+        first++;
+    if (first == t->n)
         return 0;
     kill = calloc(t->n, sizeof(*kill));
     if (kill == NULL)
         return 0;
-    for (size_t i = 0; i < t->n; i++) {
-        const struct flow_rule *r = &t->rules[i];
-
-        kill[i] = (r->hard_timeout && now_ms - r->added_ms >= (uint64_t)r->hard_timeout * 1000) ||
-            (r->idle_timeout && now_ms - r->used_ms >= (uint64_t)r->idle_timeout * 1000);
-    }
+    for (size_t i = first; i < t->n; i++)
+        kill[i] = expired(&t->rules[i], now_ms);
     n = compact(t, kill);
     free(kill);
     return n;
