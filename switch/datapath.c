@@ -179,6 +179,22 @@ normal(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k)
             output_vlan(sw, br->ports[i], k, vlan);
 }
 
+/*
+ * Sets 'key''s tp_src/tp_dst from the transport header at 'l4': the ports
+ * of TCP, UDP and SCTP, or type and code of 'icmp' (ICMP or ICMPv6).
+ */
+static void
+key_l4(struct flow_key *key, const uint8_t *l4, uint8_t icmp)
+{
+    if (key->nw_proto == 6 || key->nw_proto == 17 || key->nw_proto == 132) {
+        key->tp_src = be16(l4);
+        key->tp_dst = be16(l4 + 2);
+    } else if (key->nw_proto == icmp) {
+        key->tp_src = l4[0];
+        key->tp_dst = l4[1];
+    }
+}
+
 /* The flow key of 'k' as it is now (for the table lookup). */
 static void
 extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
@@ -196,34 +212,17 @@ extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
     key->dl_type = be16(k->tail);
     if (key->dl_type == ETH_IP && n >= 20 && (l3[0] >> 4) == 4) {
         uint32_t ihl = (uint32_t)(l3[0] & 15) * 4;
-        const uint8_t *l4 = l3 + ihl;
         bool first = (be16(l3 + 6) & 0x1fff) == 0;
 
         key->nw_proto = l3[9];
         key->nw_src = be32(l3 + 12);
         key->nw_dst = be32(l3 + 16);
-        if (ihl < 20 || !first || n < ihl + 4)
-            return;
-        if (key->nw_proto == 6 || key->nw_proto == 17 || key->nw_proto == 132) {
-            key->tp_src = be16(l4);
-            key->tp_dst = be16(l4 + 2);
-        } else if (key->nw_proto == 1) {
-            key->tp_src = l4[0];
-            key->tp_dst = l4[1];
-        }
+        if (ihl >= 20 && first && n >= ihl + 4)
+            key_l4(key, l3 + ihl, 1);
     } else if (key->dl_type == ETH_IP6 && n >= 40) {
-        const uint8_t *l4 = l3 + 40;
-
         key->nw_proto = l3[6];
-        if (n < 44)
-            return;
-        if (key->nw_proto == 6 || key->nw_proto == 17 || key->nw_proto == 132) {
-            key->tp_src = be16(l4);
-            key->tp_dst = be16(l4 + 2);
-        } else if (key->nw_proto == 58) {
-            key->tp_src = l4[0];
-            key->tp_dst = l4[1];
-        }
+        if (n >= 44)
+            key_l4(key, l3 + 40, 58);
     } else if (key->dl_type == ETH_ARP && n >= 28) {
         key->nw_proto = l3[7];
         key->nw_src = be32(l3 + 14);
