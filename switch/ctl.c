@@ -15,6 +15,7 @@
 
 struct cmd_ctx {
     struct sw *sw;
+    struct bridge *br;          /* argv[1], for commands with 'on_bridge'. */
     FILE *out, *err;
     bool may_exist, if_exists, strict, restoring;
 };
@@ -162,11 +163,10 @@ cmd_br_exists(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
 
     (void)argc;
-    if (br == NULL)
-        return CTL_ERROR;
+    (void)argv;
     for (size_t i = 0; i < br->n_ports; i++)
         fprintf(c->out, "%s\n", br->ports[i]->name);
     return CTL_OK;
@@ -175,14 +175,12 @@ cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_add_port(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
     struct vlan_cfg vc;
     uint32_t ofport = 0;
     char msg[256];
     struct port *p;
 
-    if (br == NULL)
-        return CTL_ERROR;
     if ((p = sw_find_port(c->sw, argv[2])) != NULL && c->may_exist && p->br == br)
         return CTL_OK;
     if (sw_find_bridge(c->sw, argv[2])) {
@@ -302,13 +300,11 @@ cmd_show(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_add_flow(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
     struct flow_rule r;
     char msg[256];
 
     (void)argc;
-    if (br == NULL)
-        return CTL_ERROR;
     if (flow_parse(argv[2], FLOW_PARSE_ADD, &r, msg, sizeof(msg)) != 0) {
         fprintf(c->err, "%s\n", msg);
         return CTL_ERROR;
@@ -330,12 +326,10 @@ cmd_add_flow(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_del_flows(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
     struct flow_rule r;
     char msg[256];
 
-    if (br == NULL)
-        return CTL_ERROR;
     if (flow_parse(argc > 2 ? argv[2] : "", FLOW_PARSE_DEL, &r, msg, sizeof(msg)) != 0) {
         fprintf(c->err, "%s\n", msg);
         return CTL_ERROR;
@@ -348,12 +342,10 @@ cmd_del_flows(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
     struct flow_rule filter;
     char msg[256], m[512], a[512];
 
-    if (br == NULL)
-        return CTL_ERROR;
     if (flow_parse(argc > 2 ? argv[2] : "", FLOW_PARSE_DEL, &filter, msg, sizeof(msg)) != 0) {
         fprintf(c->err, "%s\n", msg);
         return CTL_ERROR;
@@ -383,11 +375,9 @@ cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
     size_t n = 0;
 
-    if (br == NULL)
-        return CTL_ERROR;
     for (size_t i = 0; i < br->n_ports; i++)
         if (argc < 3 || strcmp(argv[2], br->ports[i]->name) == 0 ||
             (unsigned)atoi(argv[2]) == br->ports[i]->ofport)
@@ -436,12 +426,11 @@ fdb_line(void *arg, const struct mac_entry *e)
 static int
 cmd_fdb_show(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
     struct fdb_ctx f;
 
     (void)argc;
-    if (br == NULL)
-        return CTL_ERROR;
+    (void)argv;
     f.out = c->out;
     f.br = br;
     f.now = c->sw->now_ms;
@@ -466,12 +455,10 @@ unquote(char *v)
 static int
 cmd_set_sflow(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
     struct sw_sflow cfg;
     char msg[256];
 
-    if (br == NULL)
-        return CTL_ERROR;
     memset(&cfg, 0, sizeof(cfg));
     cfg.sampling = br->sf.on ? br->sf.sampling : SFDP_DEFAULT_SAMPLING;
     cfg.polling = br->sf.on ? br->sf.polling : SFDP_DEFAULT_POLLING;
@@ -546,11 +533,10 @@ cmd_set_sflow(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_clear_sflow(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = need_bridge(c, argv[1]);
+    struct bridge *br = c->br;
 
     (void)argc;
-    if (br == NULL)
-        return CTL_ERROR;
+    (void)argv;
     sfdp_clear(br);
     return CTL_OK;
 }
@@ -558,29 +544,30 @@ cmd_clear_sflow(struct cmd_ctx *c, int argc, char **argv)
 struct command {
     const char *name;
     int min_args, max_args;     /* Words after the name. */
+    bool on_bridge;             /* The first word names an existing bridge. */
     const char *usage;
     int (*fn)(struct cmd_ctx *, int, char **);
 };
 
 static const struct command commands[] = {
-    { "add-br", 1, 1, "add-br BRIDGE", cmd_add_br },
-    { "del-br", 1, 1, "del-br BRIDGE", cmd_del_br },
-    { "list-br", 0, 0, "list-br", cmd_list_br },
-    { "br-exists", 1, 1, "br-exists BRIDGE", cmd_br_exists },
-    { "list-ports", 1, 1, "list-ports BRIDGE", cmd_list_ports },
-    { "add-port", 2, 5, "add-port BRIDGE IFACE [tag=N] [trunks=LIST] [ofport=N]", cmd_add_port },
-    { "del-port", 1, 2, "del-port [BRIDGE] IFACE", cmd_del_port },
-    { "port-to-br", 1, 1, "port-to-br IFACE", cmd_port_to_br },
-    { "set", 3, 6, "set port IFACE tag=N|trunks=LIST", cmd_set },
-    { "show", 0, 0, "show", cmd_show },
-    { "add-flow", 2, 2, "add-flow BRIDGE FLOW", cmd_add_flow },
-    { "del-flows", 1, 2, "del-flows BRIDGE [MATCH]", cmd_del_flows },
-    { "dump-flows", 1, 2, "dump-flows BRIDGE [MATCH]", cmd_dump_flows },
-    { "dump-ports", 1, 2, "dump-ports BRIDGE [PORT]", cmd_dump_ports },
-    { "fdb-show", 1, 1, "fdb-show BRIDGE", cmd_fdb_show },
-    { "set-sflow", 1, CTL_MAX_ARGS, "set-sflow BRIDGE target=HOST:PORT [sampling=N] [polling=S] [header=B] [agent=IF]",
+    { "add-br", 1, 1, false, "add-br BRIDGE", cmd_add_br },
+    { "del-br", 1, 1, false, "del-br BRIDGE", cmd_del_br },
+    { "list-br", 0, 0, false, "list-br", cmd_list_br },
+    { "br-exists", 1, 1, false, "br-exists BRIDGE", cmd_br_exists },
+    { "list-ports", 1, 1, true, "list-ports BRIDGE", cmd_list_ports },
+    { "add-port", 2, 5, true, "add-port BRIDGE IFACE [tag=N] [trunks=LIST] [ofport=N]", cmd_add_port },
+    { "del-port", 1, 2, false, "del-port [BRIDGE] IFACE", cmd_del_port },
+    { "port-to-br", 1, 1, false, "port-to-br IFACE", cmd_port_to_br },
+    { "set", 3, 6, false, "set port IFACE tag=N|trunks=LIST", cmd_set },
+    { "show", 0, 0, false, "show", cmd_show },
+    { "add-flow", 2, 2, true, "add-flow BRIDGE FLOW", cmd_add_flow },
+    { "del-flows", 1, 2, true, "del-flows BRIDGE [MATCH]", cmd_del_flows },
+    { "dump-flows", 1, 2, true, "dump-flows BRIDGE [MATCH]", cmd_dump_flows },
+    { "dump-ports", 1, 2, true, "dump-ports BRIDGE [PORT]", cmd_dump_ports },
+    { "fdb-show", 1, 1, true, "fdb-show BRIDGE", cmd_fdb_show },
+    { "set-sflow", 1, CTL_MAX_ARGS, true, "set-sflow BRIDGE target=HOST:PORT [sampling=N] [polling=S] [header=B] [agent=IF]",
         cmd_set_sflow },
-    { "clear-sflow", 1, 1, "clear-sflow BRIDGE", cmd_clear_sflow },
+    { "clear-sflow", 1, 1, true, "clear-sflow BRIDGE", cmd_clear_sflow },
 };
 
 int
@@ -621,6 +608,8 @@ ctl_exec(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restori
                 n < cmd->min_args ? "more" : "fewer", cmd->usage);
             return CTL_ERROR;
         }
+        if (cmd->on_bridge && (c.br = need_bridge(&c, argv[i + 1])) == NULL)
+            return CTL_ERROR;
         return cmd->fn(&c, n + 1, argv + i);
     }
     fprintf(err, "unknown command '%s'\n", argv[i]);
