@@ -125,42 +125,57 @@ decode_adapters(struct rd *r, struct sflow_bytes *b)
     b->len = r->error ? 0 : (uint32_t)(r->p - start);
 }
 
-static void
-decode_field(struct rd *r, const struct sflow_field *f, union sflow_value *v)
+/*
+ * A field of fixed size (sflow_type_size() != 0) from 'p', whose bytes the
+ * caller checked: the one decoding of those types, for both ways in.
+ * Returns the bytes it took.
+ */
+static inline uint32_t
+decode_at(enum sflow_ftype type, const uint8_t *p, union sflow_value *v)
 {
     uint32_t u;
 
-    switch (f->type) {
-    case SFT_U32:
-        v->u = rd_u32(r);
-        break;
+    switch (type) {
     case SFT_U64:
-        v->u = rd_u64(r);
-        break;
+        v->u = (uint64_t)sflow_be32(p) << 32 | sflow_be32(p + 4);
+        return 8;
     case SFT_S32:
     case SFT_PERCENT:
-        v->s = (int32_t)rd_u32(r);
-        break;
+        v->s = (int32_t)sflow_be32(p);
+        return 4;
     case SFT_U8:
-        v->u = rd_u8(r);
-        break;
+        v->u = *p;
+        return 1;
     case SFT_FLOAT:
-        u = rd_u32(r);
+        u = sflow_be32(p);
         memcpy(&v->f, &u, sizeof(v->f));
-        break;
+        return 4;
     case SFT_MAC:
-        v->b.p = rd_bytes(r, 8);
+        v->b.p = p;
         v->b.len = 6;
-        break;
+        return 8;
     case SFT_IP4:
-        v->b.p = rd_bytes(r, 4);
+        v->b.p = p;
         v->b.len = 4;
-        break;
+        return 4;
     case SFT_IP6:
     case SFT_UUID:
-        v->b.p = rd_bytes(r, 16);
+        v->b.p = p;
         v->b.len = 16;
-        break;
+        return 16;
+    default:                    /* SFT_U32 */
+        v->u = sflow_be32(p);
+        return 4;
+    }
+}
+
+/* One field through the cursor (a record whose fixed prefix is short, or past it). */
+static void
+decode_field(struct rd *r, const struct sflow_field *f, union sflow_value *v)
+{
+    const uint8_t *p;
+
+    switch (f->type) {
     case SFT_ADDR:
         decode_addr(r, &v->addr);
         break;
@@ -184,6 +199,12 @@ decode_field(struct rd *r, const struct sflow_field *f, union sflow_value *v)
     case SFT_ADAPTERS:
         decode_adapters(r, &v->b);
         break;
+    default:                    /* The types of fixed size. */
+        if ((p = rd_bytes(r, sflow_type_size(f->type))) != NULL)
+            decode_at(f->type, p, v);
+        else
+            memset(v, 0, sizeof(*v));
+        break;
     }
 }
 
@@ -196,58 +217,20 @@ decode_fixed(const struct sflow_schema *s, union sflow_value *v, const uint8_t *
 {
     const struct sflow_field *f = s->fields;
     size_t i, n = s->n_fixed;
-    uint32_t u;
 
     if (s->fixed_u32) {
         for (i = 0; i < n; i++)
             v[i].u = sflow_be32(p + i * 4);
         return;
     }
-    for (i = 0; i < n; i++, v++) {
+    for (i = 0; i < n; i++) {
         /* Most fields are unsigned ints: a compare beats the jump table. */
         if (f[i].type == SFT_U32) {
-            v->u = sflow_be32(p);
+            v[i].u = sflow_be32(p);
             p += 4;
             continue;
         }
-        switch (f[i].type) {
-        case SFT_U32:
-            v->u = sflow_be32(p);
-            p += 4;
-            break;
-        case SFT_U64:
-            v->u = (uint64_t)sflow_be32(p) << 32 | sflow_be32(p + 4);
-            p += 8;
-            break;
-        case SFT_S32:
-        case SFT_PERCENT:
-            v->s = (int32_t)sflow_be32(p);
-            p += 4;
-            break;
-        case SFT_U8:
-            v->u = *p++;
-            break;
-        case SFT_FLOAT:
-            u = sflow_be32(p);
-            memcpy(&v->f, &u, sizeof(v->f));
-            p += 4;
-            break;
-        case SFT_MAC:
-            v->b.p = p;
-            v->b.len = 6;
-            p += 8;
-            break;
-        case SFT_IP4:
-            v->b.p = p;
-            v->b.len = 4;
-            p += 4;
-            break;
-        default:                /* SFT_IP6, SFT_UUID: the only others of fixed size. */
-            v->b.p = p;
-            v->b.len = 16;
-            p += 16;
-            break;
-        }
+        p += decode_at(f[i].type, p, &v[i]);
     }
 }
 

@@ -454,12 +454,10 @@ static struct sflow_schema schemas[] = {
  */
 static const struct sflow_schema *schema_index[2][4096];
 
-static uint32_t
-field_fixed_size(const struct sflow_field *f)
+uint32_t
+sflow_type_size(enum sflow_ftype type)
 {
-    if (f->optional)
-        return 0;
-    switch (f->type) {
+    switch (type) {
     case SFT_U32:
     case SFT_S32:
     case SFT_FLOAT:
@@ -491,7 +489,9 @@ schema_index_build(void)
         size = 0;
         u32 = 1;
         for (j = 0; j < schemas[i].n_fields; j++) {
-            if ((n = field_fixed_size(&schemas[i].fields[j])) == 0)
+            /* An optional field may be absent: the fixed prefix ends before it. */
+            if (schemas[i].fields[j].optional ||
+                (n = sflow_type_size(schemas[i].fields[j].type)) == 0)
                 break;
             size += n;
             u32 &= schemas[i].fields[j].type == SFT_U32;

@@ -17,4 +17,7 @@ int sflow_schema_field(const struct sflow_schema *schema, const char *name);
 /* All schemas, for tests that walk every record type. */
 const struct sflow_schema *sflow_schema_all(size_t *n);
 
+/* Bytes a field of 'type' takes on the wire, or 0 if that varies. */
+uint32_t sflow_type_size(enum sflow_ftype type);
+
 #endif /* SFK_SFLOW_SCHEMA_H */
