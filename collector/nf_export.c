@@ -256,13 +256,13 @@ nf_agent_same(const struct nf_agent *a, const struct sflow_addr *addr, uint32_t 
 static struct nf_agent *
 nf_agent(struct nf_export *nf, const struct sflow_datagram *dg, uint16_t interval)
 {
-    uint32_t slot = nf_agent_hash(&dg->agent, dg->sub_agent_id, interval) &
-        (NF_AGENT_SLOTS - 1);
     struct nf_agent *a;
+    uint32_t slot;
 
     if (nf->last_agent >= 0 &&
         nf_agent_same(nf->agents[nf->last_agent], &dg->agent, dg->sub_agent_id, interval))
         return nf->agents[nf->last_agent];
+    slot = nf_agent_hash(&dg->agent, dg->sub_agent_id, interval) & (NF_AGENT_SLOTS - 1);
     while (nf->agent_slot[slot] != 0) {
         a = nf->agents[nf->agent_slot[slot] - 1];
         if (nf_agent_same(a, &dg->agent, dg->sub_agent_id, interval)) {
@@ -448,17 +448,27 @@ nf_expire(struct nf_export *nf, uint64_t now, int all)
 
 /* ---- The sink ---- */
 
+/* The 16-bit AS number of IPv4 address 'addr' (host order) in 'geo', or 0. */
+static uint16_t
+nf_geoip_as(struct geoip *geo, uint32_t addr)
+{
+    const uint8_t a[4] = {
+        (uint8_t)(addr >> 24), (uint8_t)(addr >> 16), (uint8_t)(addr >> 8), (uint8_t)addr
+    };
+    struct geoip_info gi;
+
+    return geoip_lookup(geo, 0, a, &gi) ? netflow5_as16(gi.asn) : 0;
+}
+
 static void
 nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
     const struct sflow_sample *s, uint64_t now)
 {
     struct nf_agent *agent;
     struct netflow5_record rec;
-    struct geoip_info gi;
     uint32_t rate;
     uint64_t octets;
     uint16_t interval = 0;
-    uint8_t addr[4];
     int has_as;
 
     switch (netflow5_from_sample(dg, s, &rec, &has_as, NULL, NULL)) {
@@ -477,14 +487,9 @@ nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
         break;
     }
     if (!has_as && nf->geo != NULL) {
-        addr[0] = (uint8_t)(rec.srcaddr >> 24), addr[1] = (uint8_t)(rec.srcaddr >> 16);
-        addr[2] = (uint8_t)(rec.srcaddr >> 8), addr[3] = (uint8_t)rec.srcaddr;
-        if (geoip_lookup(nf->geo, 0, addr, &gi) && gi.asn != 0)
-            rec.src_as = netflow5_as16(gi.asn);
-        addr[0] = (uint8_t)(rec.dstaddr >> 24), addr[1] = (uint8_t)(rec.dstaddr >> 16);
-        addr[2] = (uint8_t)(rec.dstaddr >> 8), addr[3] = (uint8_t)rec.dstaddr;
-        if (geoip_lookup(nf->geo, 0, addr, &gi) && gi.asn != 0)
-            rec.dst_as = netflow5_as16(gi.asn);
+        /* No gateway record: both AS numbers are still 0. */
+        rec.src_as = nf_geoip_as(nf->geo, rec.srcaddr);
+        rec.dst_as = nf_geoip_as(nf->geo, rec.dstaddr);
         if (rec.src_as != 0 || rec.dst_as != 0)
             nf->st.geoip_as++;
     }
