@@ -17,15 +17,6 @@
 # Every name carries the per-run prefix P and is removed on exit.
 P=swb$$
 . "$(dirname "$0")/lib/switch_lab.sh"
-txp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p'; }
-rxp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*rx pkts=\([0-9]*\).*/\1/p'; }
-# expect_fail PATTERN CMD...: CMD must exit non-zero with PATTERN on stderr.
-expect_fail() {
-    pat=$1; shift
-    if "$@" 2>"$T/err"; then fail "succeeded: $*"; fi
-    grep -q -- "$pat" "$T/err" || { cat "$T/err"; fail "no '$pat' in the error of: $*"; }
-    echo "ok: error for '$*': $(cat "$T/err")"
-}
 
 host h1 10.77.0.1
 host h2 10.77.0.2

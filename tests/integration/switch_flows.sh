@@ -15,25 +15,16 @@
 #  - idle_timeout and hard_timeout remove rules on time.
 P=swf$$
 . "$(dirname "$0")/lib/switch_lab.sh"
-txp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p'; }
 # ICMP echo requests host $1 received (Icmp InEchos, found by name).
 echos() {
     in_ns "$1" awk '/^Icmp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
         else print $c["InEchos"] }' /proc/net/snmp
 }
-rxp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*rx pkts=\([0-9]*\).*/\1/p'; }
-# expect_fail PATTERN CMD...: CMD must exit non-zero with PATTERN on stderr.
-expect_fail() {
-    pat=$1; shift
-    if "$@" 2>"$T/err"; then fail "succeeded: $*"; fi
-    grep -q -- "$pat" "$T/err" || { cat "$T/err"; fail "no '$pat' in the error of: $*"; }
-}
 
 host h1 10.79.0.1
 host h2 10.79.0.2
 host h3 10.79.0.3
-ip link add ${P}t0 type veth peer name ${P}t1 && LINKS="$LINKS ${P}t0"
-sysctl -qw "net.ipv6.conf.${P}t0.disable_ipv6=1" "net.ipv6.conf.${P}t1.disable_ipv6=1"
+veth_pair t0 t1
 mac() { in_ns "$1" cat /sys/class/net/eth0/address; }
 M1=$(mac h1); M2=$(mac h2); M3=$(mac h3)
 start_switch
@@ -45,7 +36,6 @@ ping_ok() { in_ns "$1" ping -c "${3:-3}" -i 0.1 -W 1 -q "$2" >/dev/null 2>&1; }
 # n_packets of the rule whose dump line contains $2.
 npk() { sfctl dump-flows "$1" | grep -F -- "$2" | sed -n 's/.*n_packets=\([0-9]*\).*/\1/p'; }
 nby() { sfctl dump-flows "$1" | grep -F -- "$2" | sed -n 's/.*n_bytes=\([0-9]*\).*/\1/p'; }
-txp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p'; }
 
 ping_ok h1 10.79.0.2 || fail "no rules: normal switching"
 echo "ok: empty table switches normally"

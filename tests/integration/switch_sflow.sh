@@ -19,9 +19,6 @@
 #  - tshark decodes every datagram with nothing malformed.
 P=sws$$
 . "$(dirname "$0")/lib/switch_lab.sh"
-txp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p'; }
-rxp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*rx pkts=\([0-9]*\).*/\1/p'; }
-# expect_fail PATTERN CMD...: CMD must exit non-zero with PATTERN on stderr.
 for t in jq tshark tcpdump; do
     command -v $t >/dev/null 2>&1 || skip "$t missing (make deps)"
 done

@@ -10,14 +10,6 @@
 # VLAN is untagged and the trunked one tagged on b3's port.
 P=swv$$
 . "$(dirname "$0")/lib/switch_lab.sh"
-txp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p'; }
-rxp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*rx pkts=\([0-9]*\).*/\1/p'; }
-# expect_fail PATTERN CMD...: CMD must exit non-zero with PATTERN on stderr.
-expect_fail() {
-    pat=$1; shift
-    if "$@" 2>"$T/err"; then fail "succeeded: $*"; fi
-    grep -q -- "$pat" "$T/err" || { cat "$T/err"; fail "no '$pat' in the error of: $*"; }
-}
 
 host a1 10.78.0.1
 host a2 10.78.0.2
@@ -33,8 +25,7 @@ if in_ns b3 ip link add link eth0 name eth0.20 type vlan id 20 2>/dev/null; then
 else
     echo "note: no 8021q in this kernel; tagged-host checks skipped"
 fi
-ip link add ${P}t0 type veth peer name ${P}t1 && LINKS="$LINKS ${P}t0"
-sysctl -qw "net.ipv6.conf.${P}t0.disable_ipv6=1" "net.ipv6.conf.${P}t1.disable_ipv6=1"
+veth_pair t0 t1
 start_switch
 sfctl add-br br0 && sfctl add-br br1 || fail "add-br"
 sfctl add-port br0 ${P}a1 tag=10 || fail "add-port"

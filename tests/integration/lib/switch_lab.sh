@@ -54,3 +54,17 @@ stop_switch() {
     kill "$SPID" && wait "$SPID"
     SPID=""
 }
+# txp BRIDGE OFPORT: the port's tx packet count.
+txp() { sfctl dump-ports "$1" "$2" | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p'; }
+# expect_fail PATTERN CMD...: CMD must exit non-zero with PATTERN on stderr.
+expect_fail() {
+    pat=$1; shift
+    if "$@" 2>"$T/err"; then fail "succeeded: $*"; fi
+    grep -q -- "$pat" "$T/err" || { cat "$T/err"; fail "no '$pat' in the error of: $*"; }
+    echo "ok: error for '$*': $(cat "$T/err")"
+}
+# veth_pair A B: a veth pair P+A <-> P+B in this namespace, without IPv6.
+veth_pair() {
+    ip link add "${P}$1" type veth peer name "${P}$2" && LINKS="$LINKS ${P}$1"
+    sysctl -qw "net.ipv6.conf.${P}$1.disable_ipv6=1" "net.ipv6.conf.${P}$2.disable_ipv6=1"
+}
