@@ -566,9 +566,12 @@ has_prefix(const char *name, const char *prefix)
     return strncmp(name, prefix, n) == 0 && (name[n] == 's' || name[n] == 'p');
 }
 
-/* Deletes (batched) the root namespace's interfaces named 'prefix' + s/p...; returns how many. */
-int
-link_delete_prefix(const char *prefix)
+/*
+ * Counts the root namespace's interfaces named 'prefix' + s/p..., and with
+ * 'del' deletes them (batched), counting those it asked to delete.
+ */
+static int
+link_walk_prefix(const char *prefix, bool del)
 {
     struct nlbatch *b;
     struct nl_cache *cache;
@@ -589,40 +592,31 @@ link_delete_prefix(const char *prefix)
 
         if (name == NULL || !has_prefix(name, prefix))
             continue;
-        if (rtnl_link_build_delete_request(l, &msg) == 0) {
+        if (!del)
+            n++;
+        else if (rtnl_link_build_delete_request(l, &msg) == 0) {
             batch_send(b, msg);
             n++;
         }
     }
-    batch_finish(b);
+    batch_finish(b);    /* Nothing in flight when counting. */
     nl_cache_free(cache);
     link_close(b);
     return n;
 }
 
+/* Deletes (batched) the root namespace's interfaces named 'prefix' + s/p...; returns how many. */
+int
+link_delete_prefix(const char *prefix)
+{
+    return link_walk_prefix(prefix, true);
+}
+
+/* How many of the root namespace's interfaces are named 'prefix' + s/p...; -1 on error. */
 int
 link_count_prefix(const char *prefix)
 {
-    struct nlbatch *b;
-    struct nl_cache *cache;
-    struct nl_object *o;
-    int n = 0;
-
-    if (link_open(&b, -1) != 0)
-        return -1;
-    if (rtnl_link_alloc_cache(b->sk, AF_UNSPEC, &cache) < 0) {
-        link_close(b);
-        return -1;
-    }
-    for (o = nl_cache_get_first(cache); o != NULL; o = nl_cache_get_next(o)) {
-        const char *name = rtnl_link_get_name((struct rtnl_link *)o);
-
-        if (name != NULL && has_prefix(name, prefix))
-            n++;
-    }
-    nl_cache_free(cache);
-    link_close(b);
-    return n;
+    return link_walk_prefix(prefix, false);
 }
 
 /* Sets link 'li' of 't' administratively up or down (its root-namespace ends). */
