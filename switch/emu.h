@@ -79,6 +79,7 @@ void topo_print_net(const struct emu_topo *, FILE *);
 void topo_print_links(const struct emu_topo *, FILE *);
 void topo_print_dump(const struct emu_topo *, const char *prefix, FILE *);
 char *topo_ipstr(uint32_t ip, char *buf, size_t len);
+void *emu_grow(void *arr, int n, size_t size);
 
 /* emu_netns.c */
 int netns_prepare_dir(void);
@@ -139,7 +140,7 @@ struct emu_flow {
 };
 struct emu_traffic {
     struct emu_flow *flow;
-    int nflows, cap;
+    int nflows;
     double duration;
 };
 int traffic_pairs(struct emu_traffic *, const struct emu_topo *, double duration,

@@ -17,22 +17,32 @@
 
 #define MAX_NODES 100000
 
+/*
+ * Makes room for element 'n' of 'arr' (elements of 'size' bytes, 'n' of
+ * them in use): the capacity is 'n' rounded up to a power of two, so it
+ * doubles when 'n' reaches one.  Returns the array, moved or not, or NULL
+ * (with 'arr' still valid) when memory runs out.
+ */
+void *
+emu_grow(void *arr, int n, size_t size)
+{
+    if (n & (n - 1))
+        return arr;
+    return realloc(arr, (size_t)(n ? n * 2 : 1) * size);
+}
+
 static int
 add_node(struct emu_topo *t, enum emu_kind kind, const char *name)
 {
     struct emu_node *n;
+    void *p;
     int i;
 
     if (t->nnodes >= MAX_NODES || strlen(name) >= sizeof(n->name))
         return -1;
-    if ((t->nnodes & (t->nnodes - 1)) == 0 || t->nnodes == 0) {
-        size_t cap = t->nnodes ? (size_t)t->nnodes * 2 : 16;
-        void *p = realloc(t->node, cap * sizeof(*t->node));
-
-        if (p == NULL)
-            return -1;
-        t->node = p;
-    }
+    if ((p = emu_grow(t->node, t->nnodes, sizeof(*t->node))) == NULL)
+        return -1;
+    t->node = p;
     i = t->nnodes++;
     n = &t->node[i];
     memset(n, 0, sizeof(*n));
@@ -59,6 +69,7 @@ static int
 add_link(struct emu_topo *t, int a, int b)
 {
     struct emu_link *l;
+    void *p;
 
     if (t->node[b].kind == EMU_HOST) {
         int x = a;
@@ -70,14 +81,9 @@ add_link(struct emu_topo *t, int a, int b)
         return -1;              /* Host to host links are not supported. */
     if (t->node[a].kind == EMU_HOST && t->node[a].uplink >= 0)
         return -1;              /* One interface per host. */
-    if ((t->nlinks & (t->nlinks - 1)) == 0 || t->nlinks == 0) {
-        size_t cap = t->nlinks ? (size_t)t->nlinks * 2 : 16;
-        void *p = realloc(t->link, cap * sizeof(*t->link));
-
-        if (p == NULL)
-            return -1;
-        t->link = p;
-    }
+    if ((p = emu_grow(t->link, t->nlinks, sizeof(*t->link))) == NULL)
+        return -1;
+    t->link = p;
     l = &t->link[t->nlinks];
     memset(l, 0, sizeof(*l));
     l->a = a;

@@ -65,16 +65,11 @@ static struct emu_flow *
 add_flow(struct emu_traffic *tr)
 {
     struct emu_flow *f;
+    void *p;
 
-    if (tr->nflows == tr->cap) {
-        int cap = tr->cap ? tr->cap * 2 : 64;
-        void *p = realloc(tr->flow, (size_t)cap * sizeof(*tr->flow));
-
-        if (p == NULL)
-            return NULL;
-        tr->flow = p;
-        tr->cap = cap;
-    }
+    if ((p = emu_grow(tr->flow, tr->nflows, sizeof(*tr->flow))) == NULL)
+        return NULL;
+    tr->flow = p;
     f = &tr->flow[tr->nflows++];
     memset(f, 0, sizeof(*f));
     return f;
@@ -788,16 +783,14 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
 static int
 add_peer(struct hostjob *j, int peer)
 {
+    void *p;
+
     for (int i = 0; i < j->npeers; i++)
         if (j->peers[i] == peer)
             return 0;
-    if ((j->npeers & (j->npeers + 1)) == 0 || j->npeers == 0) {
-        void *p = realloc(j->peers, (size_t)(j->npeers + 1) * 2 * sizeof(int));
-
-        if (p == NULL)
-            return ENOMEM;
-        j->peers = p;
-    }
+    if ((p = emu_grow(j->peers, j->npeers, sizeof(*j->peers))) == NULL)
+        return ENOMEM;
+    j->peers = p;
     j->peers[j->npeers++] = peer;
     return 0;
 }
@@ -831,19 +824,16 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
     for (int fi = 0; fi < tr->nflows; fi++) {
         struct emu_flow *f = &tr->flow[fi];
         struct hostjob *s = &job[f->src], *d = &job[f->dst];
+        void *p;
 
         f->sent_pkts = f->sent_bytes = f->rcvd_pkts = 0;
         if (f->reply)
             continue;
-        if ((s->nflows & (s->nflows - 1)) == 0) {
-            void *p = realloc(s->flows, (size_t)(s->nflows ? s->nflows * 2 : 1) * sizeof(int));
-
-            if (p == NULL) {
-                e = ENOMEM;
-                goto out;
-            }
-            s->flows = p;
+        if ((p = emu_grow(s->flows, s->nflows, sizeof(*s->flows))) == NULL) {
+            e = ENOMEM;
+            goto out;
         }
+        s->flows = p;
         s->flows[s->nflows++] = fi;
         if (f->proto == FLOW_UDP)
             d->receives_udp = true;
