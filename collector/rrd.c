@@ -200,7 +200,11 @@ grow(struct rrd_sink *r)
     r->n_buckets = n;
 }
 
-/* The entry of ('agent', 'if_index'), added if new; NULL if out of memory. */
+/*
+ * The entry of ('agent', 'if_index'), added if new; NULL if out of memory.
+ * All 16 bytes of the address key it: the decoder zeroes those past an
+ * IPv4 address (decode_addr() in convert/sflow_decode.c).
+ */
 static struct rrd_file *
 lookup(struct rrd_sink *r, const struct sflow_addr *agent, uint32_t if_index)
 {
@@ -368,19 +372,11 @@ rrd_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta 
     const struct sflow_datagram *dg)
 {
     struct rrd_sink *r = ctx;
-    struct sflow_addr agent;
     uint32_t i, j;
 
     (void)raw, (void)len;
     if (dg->stage < 2)
         return;
-    /* The key of the files: only the address's own bytes. */
-    memset(&agent, 0, sizeof(agent));
-    agent.type = dg->agent.type;
-    if (agent.type == SFLOW_ADDR_IP4)
-        memcpy(agent.a, dg->agent.a, 4);
-    else if (agent.type == SFLOW_ADDR_IP6)
-        memcpy(agent.a, dg->agent.a, 16);
     if (meta->from_file)
         r->from_file = 1;
     /* Samples decoded before an error are whole; records carry their own error. */
@@ -401,7 +397,7 @@ rrd_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta 
             if (rec->tag != SFLOW_TAG(0, SFLOW_CTR_GENERIC) || rec->error ||
                 rec->schema == NULL || rec->n_values < rec->schema->n_fields)
                 continue;
-            store(r, &agent, rec, &meta->ts);
+            store(r, &dg->agent, rec, &meta->ts);
         }
     }
 }
