@@ -120,6 +120,29 @@ buf_put(struct buf *b, const void *p, size_t n)
 }
 
 /*
+ * Waits up to 'timeout' seconds (0: for ever) for 'pfd' on the connection
+ * to 'sock'.  Returns 1 when it is ready, 0 after a signal (poll again), or
+ * -1 after a message.
+ */
+static int
+wait_for(struct pollfd *pfd, int timeout, const char *sock)
+{
+    int pr = poll(pfd, 1, timeout > 0 ? timeout * 1000 : -1);
+
+    if (pr == 0) {
+        fprintf(stderr, "sfctl: no answer from %s in %d s\n", sock, timeout);
+        return -1;
+    }
+    if (pr < 0) {
+        if (errno == EINTR)
+            return 0;
+        fprintf(stderr, "sfctl: poll: %s\n", strerror(errno));
+        return -1;
+    }
+    return 1;
+}
+
+/*
  * Splits 'line' into words in place (blanks separate, '...' and "..."
  * quote, # outside quotes ends the line).  Returns how many, at most
  * 'max', or -1 for an unclosed quote or too many words.
@@ -209,19 +232,13 @@ batch(const char *sock, int timeout, FILE *in)
         goto fail;
     while (answered < n_cmds) {
         struct pollfd pfd = { fd, POLLIN | (sent < req.len ? POLLOUT : 0), 0 };
-        int pr = poll(&pfd, 1, timeout > 0 ? timeout * 1000 : -1);
+        int pr = wait_for(&pfd, timeout, sock);
         char *nl, *end;
 
-        if (pr == 0) {
-            fprintf(stderr, "sfctl: no answer from %s in %d s\n", sock, timeout);
+        if (pr < 0)
             goto fail;
-        }
-        if (pr < 0) {
-            if (errno == EINTR)
-                continue;
-            fprintf(stderr, "sfctl: poll: %s\n", strerror(errno));
-            goto fail;
-        }
+        if (pr == 0)
+            continue;
         if ((pfd.revents & POLLOUT) && sent < req.len) {
             ssize_t w = send(fd, req.p + sent, req.len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
 
@@ -283,8 +300,8 @@ main(int argc, char **argv)
 {
     const char *sock = getenv("SFCTL_SOCKET") ? getenv("SFCTL_SOCKET") : DEFAULT_SOCKET;
     int timeout = 10, i = 1, fd, status;
-    char *resp = NULL, *nl;
-    size_t len = 0, cap = 0;
+    struct buf resp = { 0 };
+    char *nl;
 
     while (i < argc && argv[i][0] == '-' && argv[i][1] == '-') {
         if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
@@ -320,29 +337,17 @@ main(int argc, char **argv)
     for (;;) {
         struct pollfd pfd = { fd, POLLIN, 0 };
         ssize_t r;
-        int pr = poll(&pfd, 1, timeout > 0 ? timeout * 1000 : -1);
+        int pr = wait_for(&pfd, timeout, sock);
 
-        if (pr == 0) {
-            fprintf(stderr, "sfctl: no answer from %s in %d s\n", sock, timeout);
+        if (pr < 0)
+            goto fail;
+        if (pr == 0)
+            continue;
+        if (!buf_reserve(&resp, 4096)) {
+            fprintf(stderr, "sfctl: out of memory\n");
             goto fail;
         }
-        if (pr < 0) {
-            if (errno == EINTR)
-                continue;
-            fprintf(stderr, "sfctl: poll: %s\n", strerror(errno));
-            goto fail;
-        }
-        if (len + 4096 > cap) {
-            char *q = realloc(resp, (cap ? cap * 2 : 8192) + 1);
-
-            if (q == NULL) {
-                fprintf(stderr, "sfctl: out of memory\n");
-                goto fail;
-            }
-            resp = q;
-            cap = cap ? cap * 2 : 8192;
-        }
-        r = read(fd, resp + len, cap - len);
+        r = read(fd, resp.p + resp.len, resp.cap - resp.len - 1);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -351,26 +356,26 @@ main(int argc, char **argv)
         }
         if (r == 0)
             break;
-        len += (size_t)r;
+        resp.len += (size_t)r;
     }
     close(fd);
     fd = -1;
-    if (resp == NULL || (nl = memchr(resp, '\n', len)) == NULL) {
+    if ((nl = memchr(resp.p, '\n', resp.len)) == NULL) {
         fprintf(stderr, "sfctl: %s closed the connection without an answer\n", sock);
         goto fail;
     }
-    resp[len] = '\0';
-    status = atoi(resp);
+    resp.p[resp.len] = '\0';
+    status = atoi(resp.p);
     nl++;
     if (status == 0)
-        fwrite(nl, 1, len - (size_t)(nl - resp), stdout);
-    else if (len > (size_t)(nl - resp))
+        fwrite(nl, 1, resp.len - (size_t)(nl - resp.p), stdout);
+    else if (resp.len > (size_t)(nl - resp.p))
         fprintf(stderr, "sfctl: %s", nl);
-    free(resp);
+    free(resp.p);
     return status;
 fail:
     if (fd >= 0)
         close(fd);
-    free(resp);
+    free(resp.p);
     return 1;
 }
