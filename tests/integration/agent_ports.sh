@@ -8,29 +8,7 @@
 #  - SIGHUP re-reads the config file (a new sampling rate shows in the
 #    samples), the command line still wins over it;
 #  - SIGTERM exits 0 and removes the pidfile; bad options exit 2.
-set -u
-BIN=${BIN:?BIN=directory of binaries}
-skip() { echo "skip: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-for t in ip ping jq; do
-    command -v $t >/dev/null 2>&1 || skip "$t missing (make deps)"
-done
-P=sfk$$-
-SW=${P}sw
-T=$(mktemp -d /tmp/sfk-agent.XXXXXX)
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    sleep 0.2
-    for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-        case $n in "$P"*) ip netns del "$n" ;; esac
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib/agent_lab.sh"
 
 # Usage errors need no namespace.
 "$BIN/sflow-agent" -b br0 >/dev/null 2>&1
@@ -39,22 +17,8 @@ trap 'exit 1' INT TERM
 [ $? = 2 ] || fail "sampling 0: exit status not 2"
 "$BIN/sflow-agent" --help | grep -q 'usage: sflow-agent' || fail "--help"
 
-ip netns add "$SW" 2>/dev/null || skip "ip netns add failed"
-sw() { ip netns exec "$SW" "$@"; }
-host() { h=$1; shift; ip netns exec "$P$h" "$@"; }
+lab_bridge
 PORT=6392
-sw ip link set lo up
-sw sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-sw ip link add br0 type bridge
-sw ip link set br0 up
-addhost() {
-    ip netns add "${P}h$1"
-    host h$1 sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    sw ip link add p$1 type veth peer name eth0 netns "${P}h$1"
-    host h$1 ip addr add 10.9.0.$1/24 dev eth0
-    host h$1 ip link set eth0 up
-    sw ip link set p$1 master br0 up
-}
 addhost 1
 addhost 2
 

@@ -19,55 +19,18 @@
 #  - datagrams are <= 1400 bytes, sequence numbers have no gap;
 #  - tshark decodes every datagram with no malformed or expert item;
 #  - sfacctd (pmacct), a second collector, sees the same flows.
-set -u
-BIN=${BIN:?BIN=directory of binaries}
-skip() { echo "skip: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-for t in ip ping jq tshark tcpdump; do
+. "$(dirname "$0")/lib/agent_lab.sh"
+for t in tshark tcpdump; do
     command -v $t >/dev/null 2>&1 || skip "$t missing (make deps)"
 done
-P=sfk$$-
-SW=${P}sw
-T=$(mktemp -d /tmp/sfk-agent.XXXXXX)
-PIDS=""
-cleanup() {
-    for p in $PIDS; do
-        pkill -TERM -P "$p" 2>/dev/null
-        kill "$p" 2>/dev/null
-    done
-    sleep 0.2
-    for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-        case $n in "$P"*) ip netns del "$n" ;; esac
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-ip netns add "$SW" 2>/dev/null || skip "ip netns add failed"
-
-sw() { ip netns exec "$SW" "$@"; }
-host() { h=$1; shift; ip netns exec "$P$h" "$@"; }
+lab_bridge
+sw ip addr add 10.9.0.254/24 dev br0
 
 RATE=4
 POLL=3
 PORT1=6390
 PORT2=6391
-sw ip link set lo up
-sw ip link add br0 type bridge
-sw ip addr add 10.9.0.254/24 dev br0
-sw sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-sw ip link set br0 up
-for i in 1 2 3; do
-    ip netns add "${P}h$i"
-    host h$i sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    sw ip link add p$i type veth peer name eth0 netns "${P}h$i"
-    sw ip link set p$i master br0 up
-    host h$i ip addr add 10.9.0.$i/24 dev eth0
-    host h$i ip link set eth0 up
-    host h$i ip link set lo up
-done
+for i in 1 2 3; do addhost $i; done
 # Static neighbours: no ARP, so nothing but the test's packets crosses the
 # ports and the kernel counters can be compared exactly.
 for i in 1 2 3; do
