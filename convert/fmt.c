@@ -27,6 +27,16 @@ const char fmt_dec_u8_dot[256 * 4 + 1] =
     "224.225.226.227.228.229.230.231.232.233.234.235.236.237.238.239."
     "240.241.242.243.244.245.246.247.248.249.250.251.252.253.254.255.";
 
+/* "00" to "ff": one load per byte instead of two shifts and two loads. */
+#define FMT_HEX2_ROW(h) \
+    h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" \
+    h "8" h "9" h "a" h "b" h "c" h "d" h "e" h "f"
+const char fmt_hex2_lower[256 * 2 + 1] =
+    FMT_HEX2_ROW("0") FMT_HEX2_ROW("1") FMT_HEX2_ROW("2") FMT_HEX2_ROW("3")
+    FMT_HEX2_ROW("4") FMT_HEX2_ROW("5") FMT_HEX2_ROW("6") FMT_HEX2_ROW("7")
+    FMT_HEX2_ROW("8") FMT_HEX2_ROW("9") FMT_HEX2_ROW("a") FMT_HEX2_ROW("b")
+    FMT_HEX2_ROW("c") FMT_HEX2_ROW("d") FMT_HEX2_ROW("e") FMT_HEX2_ROW("f");
+
 /* "00-" to "FF-", padded to four bytes so that each byte costs one 4-byte move. */
 #define FMT_HEX_ROW(h) \
     h "0- " h "1- " h "2- " h "3- " h "4- " h "5- " h "6- " h "7- " \

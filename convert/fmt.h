@@ -45,6 +45,34 @@ fmt_ipv4(char *o, const uint8_t *a)
     return fmt_dec_u8(o, a[3]);
 }
 
+/* fmt.c: byte 'v' in lowercase hex at [2 * v]. */
+extern const char fmt_hex2_lower[256 * 2 + 1];
+
+/* 'n' bytes in lowercase hex, no separator (MACs: 12 bytes). */
+static inline char *
+fmt_hex_lower(char *o, const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++, o += 2)
+        memcpy(o, fmt_hex2_lower + 2 * p[i], 2);
+    return o;
+}
+
+/* IPv6 as sflowtool prints it: 8 groups of 4 digits, no "::" (39 bytes). */
+static inline char *
+fmt_ipv6(char *o, const uint8_t *a)
+{
+    int i;
+
+    for (i = 0; i < 16; i += 2) {
+        if (i > 0)
+            *o++ = ':';
+        o = fmt_hex_lower(o, a + i, 2);
+    }
+    return o;
+}
+
 /*
  * 'n' bytes in uppercase hex joined by dashes ("AE-18-B0"), as sflowtool
  * prints a sampled header: 3n - 1 bytes, and one of slack past the end.

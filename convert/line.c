@@ -152,12 +152,7 @@ put_hex(struct out *o, uint32_t v, int width)
 static void
 put_mac(struct out *o, const uint8_t *m)
 {
-    int i;
-
-    for (i = 0; i < 6; i++) {
-        put_c(o, hexdig[m[i] >> 4]);
-        put_c(o, hexdig[m[i] & 0xf]);
-    }
+    o->p = fmt_hex_lower(o->p, m, 6);
 }
 
 static void
@@ -170,14 +165,7 @@ put_ip4(struct out *o, const uint8_t *a)
 static void
 put_ip6(struct out *o, const uint8_t *a)
 {
-    int i;
-
-    for (i = 0; i < 16; i++) {
-        if (i && !(i & 1))
-            put_c(o, ':');
-        put_c(o, hexdig[a[i] >> 4]);
-        put_c(o, hexdig[a[i] & 0xf]);
-    }
+    o->p = fmt_ipv6(o->p, a);
 }
 
 static void

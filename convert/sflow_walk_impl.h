@@ -207,21 +207,6 @@ struct walker {
 
 /* ---- Formatting: straight into the visitor's buffer, no NUL ---- */
 
-/* "00" to "ff": one load per byte instead of two shifts and two loads. */
-#define WALK_HEX_ROW(h, a, b, c, d, e, f) \
-    h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" h "8" h "9" h a h b h c h d h e h f
-#define WALK_HEX_TABLE(a, b, c, d, e, f) \
-    WALK_HEX_ROW("0", a, b, c, d, e, f) WALK_HEX_ROW("1", a, b, c, d, e, f) \
-    WALK_HEX_ROW("2", a, b, c, d, e, f) WALK_HEX_ROW("3", a, b, c, d, e, f) \
-    WALK_HEX_ROW("4", a, b, c, d, e, f) WALK_HEX_ROW("5", a, b, c, d, e, f) \
-    WALK_HEX_ROW("6", a, b, c, d, e, f) WALK_HEX_ROW("7", a, b, c, d, e, f) \
-    WALK_HEX_ROW("8", a, b, c, d, e, f) WALK_HEX_ROW("9", a, b, c, d, e, f) \
-    WALK_HEX_ROW(a, a, b, c, d, e, f) WALK_HEX_ROW(b, a, b, c, d, e, f) \
-    WALK_HEX_ROW(c, a, b, c, d, e, f) WALK_HEX_ROW(d, a, b, c, d, e, f) \
-    WALK_HEX_ROW(e, a, b, c, d, e, f) WALK_HEX_ROW(f, a, b, c, d, e, f)
-
-static const char walk_hex2_lower[513] = WALK_HEX_TABLE("a", "b", "c", "d", "e", "f");
-
 static const char walk_dec2[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -334,11 +319,7 @@ fmt_s64(char *buf, int64_t v)
 static inline size_t
 fmt_hex(char *buf, const uint8_t *p, size_t n)
 {
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        memcpy(buf + 2 * i, walk_hex2_lower + 2 * p[i], 2);
-    return 2 * n;
+    return (size_t)(fmt_hex_lower(buf, p, n) - buf);
 }
 
 /* Sampled header bytes: "AE-18-B0"; writes one byte of slack past the end. */
@@ -356,7 +337,7 @@ fmt_hex_u32(char *buf, uint32_t v)
     size_t n = 0, i;
 
     do {
-        tmp[n++] = walk_hex2_lower[2 * (v & 0xf) + 1];
+        tmp[n++] = fmt_hex2_lower[2 * (v & 0xf) + 1];
         v >>= 4;
     } while (v != 0);
     for (i = 0; i < n; i++)
@@ -371,19 +352,11 @@ fmt_ip4(char *buf, const uint8_t *p)
     return (size_t)(fmt_ipv4(buf, p) - buf);
 }
 
-/* sflowtool prints IPv6 addresses in full: 8 groups of 4 digits, no "::". */
+/* IPv6 in full: the one formatter is convert/fmt.h's, shared with -l. */
 static size_t
 fmt_ip6(char *buf, const uint8_t *p)
 {
-    size_t o = 0;
-    int i;
-
-    for (i = 0; i < 16; i += 2) {
-        if (i > 0)
-            buf[o++] = ':';
-        o += fmt_hex(buf + o, p + i, 2);
-    }
-    return o;
+    return (size_t)(fmt_ipv6(buf, p) - buf);
 }
 
 static size_t
@@ -1447,7 +1420,7 @@ walk_of_port(struct walker *wk, const struct sflow_record *rec)
     klen = rec->schema->fields[0].name_len;
     p = walk_value_begin(wk, &key, &klen, 16, SFLOW_WALK_STR);
     for (i = 15; i >= 0; i--, v >>= 4)
-        p[i] = walk_hex2_lower[2 * (v & 0xf) + 1];
+        p[i] = fmt_hex2_lower[2 * (v & 0xf) + 1];
     walk_value_end(wk, key, klen, p, 16, SFLOW_WALK_STR);
     walk_field_at(wk, rec, 1);
 }
