@@ -350,11 +350,13 @@ ports_pvid(struct ports *p, int ifindex)
     return pvid > 0 && pvid < 4096 ? (uint32_t)pvid : 0;
 }
 
+/* Reads the FDB again, at 'now_ms' (0 stands in as 1: fdb_ms 0 is never). */
 static void
-fdb_reload(struct ports *p)
+fdb_reload(struct ports *p, uint64_t now_ms)
 {
     struct nl_cache *c = NULL;
 
+    p->fdb_ms = now_ms ? now_ms : 1;
     p->n_fdb = 0;
     /* NL_CACHE_AF_ITER dumps each family in turn, AF_BRIDGE (the FDB) among them. */
     if (rtnl_neigh_alloc_cache_flags(p->sk, &c, NL_CACHE_AF_ITER) < 0)
@@ -379,20 +381,12 @@ fdb_reload(struct ports *p)
     nl_cache_free(c);
 }
 
-enum port_dest
-ports_fdb_lookup(struct ports *p, int bridge, const uint8_t mac[6], uint16_t vlan,
-    uint64_t now_ms, int *ifindex)
+/* The entry of 'mac' on 'bridge', on 'vlan' if there is one; NULL if none. */
+static const struct fdb_entry *
+fdb_find(const struct ports *p, int bridge, const uint8_t mac[6], uint16_t vlan)
 {
     const struct fdb_entry *best = NULL;
-    bool retried = false;
 
-    if (mac[0] & 1)
-        return PORT_DEST_UNKNOWN;
-    if (p->fdb_ms == 0 || now_ms - p->fdb_ms >= 1000) {
-        fdb_reload(p);
-        p->fdb_ms = now_ms ? now_ms : 1;
-    }
-again:
     for (size_t i = 0; i < p->n_fdb; i++) {
         const struct fdb_entry *f = &p->fdb[i];
 
@@ -402,15 +396,27 @@ again:
         if (best == NULL || (f->vlan == vlan && best->vlan != vlan))
             best = f;
     }
+    return best;
+}
+
+enum port_dest
+ports_fdb_lookup(struct ports *p, int bridge, const uint8_t mac[6], uint16_t vlan,
+    uint64_t now_ms, int *ifindex)
+{
+    const struct fdb_entry *best;
+
+    if (mac[0] & 1)
+        return PORT_DEST_UNKNOWN;
+    if (p->fdb_ms == 0 || now_ms - p->fdb_ms >= 1000)
+        fdb_reload(p, now_ms);
+    best = fdb_find(p, bridge, mac, vlan);
     /*
      * A miss may be an address learned since the last read: read again, at
      * most ten times a second, before calling the packet flooded.
      */
-    if (best == NULL && now_ms - p->fdb_ms >= 100 && !retried) {
-        fdb_reload(p);
-        p->fdb_ms = now_ms ? now_ms : 1;
-        retried = true;
-        goto again;
+    if (best == NULL && now_ms - p->fdb_ms >= 100) {
+        fdb_reload(p, now_ms);
+        best = fdb_find(p, bridge, mac, vlan);
     }
     if (best == NULL)
         return PORT_DEST_UNKNOWN;
