@@ -17,21 +17,7 @@ trap cleanup EXIT INT TERM
 fail=0
 pa=$((35000 + $$ % 15000)) pb=$((35001 + $$ % 15000))
 
-listening() {
-    if command -v ss >/dev/null 2>&1; then
-        ss -Huln "sport = :$1" 2>/dev/null | grep -q .
-    else
-        sleep 1
-    fi
-}
-wait_listening() {
-    i=0
-    until listening "$1"; do
-        i=$((i + 1))
-        [ $i -lt 100 ] || { echo "nothing listens on $1"; exit 1; }
-        sleep 0.1
-    done
-}
+. "$(dirname "$0")/lib/listening.sh"
 packets() { grep -c '^[0-9][0-9]*\.[0-9]* ' "$1"; }
 
 "$BIN/sflowcollect" -4 -b 127.0.0.1 -p $pb -l >"$tmp/b.out" 2>"$tmp/b.err" &

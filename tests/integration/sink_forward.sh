@@ -19,24 +19,14 @@ fail=0
 base=$((20000 + $$ % 15000))
 p1=$base p2=$((base + 1)) p3=$((base + 2))
 
-listening() {
-    if command -v ss >/dev/null 2>&1; then
-        ss -Huln "sport = :$1" 2>/dev/null | grep -q .
-    else
-        sleep 1
-    fi
-}
+. "$(dirname "$0")/lib/listening.sh"
 
 "$BIN/sflowcollect" -4 -b 127.0.0.1 -p $p1 -l --stats >"$tmp/b1.out" 2>"$tmp/b1.err" &
 pid1=$!
 "$BIN/sflowcollect" -4 -b 127.0.0.1 -p $p2 -l --stats >"$tmp/b2.out" 2>"$tmp/b2.err" &
 pid2=$!
-i=0
-until listening $p1 && listening $p2; do
-    i=$((i + 1))
-    [ $i -lt 100 ] || { echo "collectors B did not start listening"; cat "$tmp"/b*.err; exit 1; }
-    sleep 0.1
-done
+wait_listening $p1 "$tmp"/b*.err
+wait_listening $p2 "$tmp"/b*.err
 
 "$BIN/sfgen" -n 1000 --seed 11 -w "$tmp/sfgen.pcap" 2>/dev/null || { echo "sfgen failed"; exit 1; }
 set -- "$tmp/sfgen.pcap"
