@@ -225,37 +225,40 @@ geoip_lookup(struct geoip *g, int ipv6, const uint8_t *addr, struct geoip_info *
 
 /* ---- Enrichment of the stdout renderers ---- */
 
+/* The keys of one side of the packet: fixed, so none is built per sample. */
+struct geoip_keys {
+    const char *country, *as, *org;
+};
+
+static const struct geoip_keys geoip_src_keys = { "srcCountry", "srcAS", "srcASOrg" };
+static const struct geoip_keys geoip_dst_keys = { "dstCountry", "dstAS", "dstASOrg" };
+
 static void
-geoip_emit_side(struct geoip *g, int ipv6, const uint8_t *addr, const char *side,
-    sflow_walk_emit_fn emit, void *emit_arg)
+geoip_emit_side(struct geoip *g, int ipv6, const uint8_t *addr,
+    const struct geoip_keys *keys, sflow_walk_emit_fn emit, void *emit_arg)
 {
     struct geoip_info info;
-    char key[16], num[16];
+    char num[16];
     int n;
 
     if (!geoip_lookup(g, ipv6, addr, &info))
         return;
-    if (info.country[0] != '\0') {
-        snprintf(key, sizeof(key), "%sCountry", side);
-        emit(emit_arg, key, info.country, strlen(info.country), SFLOW_WALK_STR);
-    }
+    if (info.country[0] != '\0')
+        emit(emit_arg, keys->country, info.country, strlen(info.country), SFLOW_WALK_STR);
     if (info.asn != 0) {
-        snprintf(key, sizeof(key), "%sAS", side);
         n = snprintf(num, sizeof(num), "%u", (unsigned int)info.asn);
-        emit(emit_arg, key, num, (size_t)n, SFLOW_WALK_NUM);
+        emit(emit_arg, keys->as, num, (size_t)n, SFLOW_WALK_NUM);
     }
-    if (info.org[0] != '\0') {
-        snprintf(key, sizeof(key), "%sASOrg", side);
-        emit(emit_arg, key, info.org, strlen(info.org), SFLOW_WALK_STR);
-    }
+    if (info.org[0] != '\0')
+        emit(emit_arg, keys->org, info.org, strlen(info.org), SFLOW_WALK_STR);
 }
 
 static void
 geoip_enrich(void *arg, int ipv6, const uint8_t *src, const uint8_t *dst,
     sflow_walk_emit_fn emit, void *emit_arg)
 {
-    geoip_emit_side(arg, ipv6, src, "src", emit, emit_arg);
-    geoip_emit_side(arg, ipv6, dst, "dst", emit, emit_arg);
+    geoip_emit_side(arg, ipv6, src, &geoip_src_keys, emit, emit_arg);
+    geoip_emit_side(arg, ipv6, dst, &geoip_dst_keys, emit, emit_arg);
 }
 
 int
