@@ -35,6 +35,15 @@ set_up(const char *name)
     return e;
 }
 
+/* Closes 'p', whose interface went away; false, for port_check() and port_bound(). */
+static bool
+lost(struct port *p)
+{
+    port_close(p);
+    snprintf(p->error, sizeof(p->error), "interface lost");
+    return false;
+}
+
 bool
 port_check(struct port *p)
 {
@@ -47,9 +56,7 @@ port_check(struct port *p)
     idx = if_nametoindex(p->name);
     if (idx != 0 && (int)idx == p->ifindex)
         return true;
-    port_close(p);
-    snprintf(p->error, sizeof(p->error), "interface lost");
-    return false;
+    return lost(p);
 }
 
 bool
@@ -63,9 +70,7 @@ port_bound(struct port *p)
     /* The kernel sets the socket's ifindex to -1 when its interface is unregistered. */
     if (getsockname(p->ring.fd, (struct sockaddr *)&sll, &len) < 0 || sll.sll_ifindex == p->ifindex)
         return true;
-    port_close(p);
-    snprintf(p->error, sizeof(p->error), "interface lost");
-    return false;
+    return lost(p);
 }
 
 int
