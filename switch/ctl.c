@@ -409,7 +409,6 @@ cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
 
 struct fdb_ctx {
     FILE *out;
-    const struct bridge *br;
     uint64_t now;
 };
 
@@ -432,7 +431,6 @@ cmd_fdb_show(struct cmd_ctx *c, int argc, char **argv)
     (void)argc;
     (void)argv;
     f.out = c->out;
-    f.br = br;
     f.now = c->sw->now_ms;
     fprintf(c->out, " port  VLAN  MAC                Age\n");
     mac_table_foreach(&br->mac, c->sw->now_ms, fdb_line, &f);
