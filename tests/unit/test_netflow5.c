@@ -44,12 +44,6 @@ fill_record(struct netflow5_record *r, unsigned int i)
     r->dst_mask = (uint8_t)(i % 33);
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void
 assert_record_equal(const struct netflow5_record *a, const struct netflow5_record *b)
 {
@@ -114,19 +108,19 @@ test_roundtrip(void **state)
     /* Offsets as in SFLOW_V5_NOTES 9.1/9.2, record 1 of the last packet. */
     assert_int_equal(buf[0] << 8 | buf[1], 5);
     assert_int_equal(buf[2] << 8 | buf[3], 30);
-    assert_int_equal(get32(buf + 16), 0xfffffff0u);
+    assert_int_equal(sflow_be32(buf + 16), 0xfffffff0u);
     assert_int_equal(buf[20], 1);
     assert_int_equal(buf[21], 7);
     r1 = buf + NETFLOW5_HEADER_LEN + NETFLOW5_RECORD_LEN;
-    assert_int_equal(get32(r1 + 0), 0xc0000201u);
-    assert_int_equal(get32(r1 + 4), 0xc6336401u);
-    assert_int_equal(get32(r1 + 8), 0x0a000001u);
+    assert_int_equal(sflow_be32(r1 + 0), 0xc0000201u);
+    assert_int_equal(sflow_be32(r1 + 4), 0xc6336401u);
+    assert_int_equal(sflow_be32(r1 + 8), 0x0a000001u);
     assert_int_equal(r1[12] << 8 | r1[13], 1001);
     assert_int_equal(r1[14] << 8 | r1[15], 65534);
-    assert_int_equal(get32(r1 + 16), 100001u);
-    assert_int_equal(get32(r1 + 20), 0xffffffefu);
-    assert_int_equal(get32(r1 + 24), 12346);
-    assert_int_equal(get32(r1 + 28), 23457);
+    assert_int_equal(sflow_be32(r1 + 16), 100001u);
+    assert_int_equal(sflow_be32(r1 + 20), 0xffffffefu);
+    assert_int_equal(sflow_be32(r1 + 24), 12346);
+    assert_int_equal(sflow_be32(r1 + 28), 23457);
     assert_int_equal(r1[32] << 8 | r1[33], 40001);
     assert_int_equal(r1[34] << 8 | r1[35], 443);
     assert_int_equal(r1[36], 0);
@@ -270,8 +264,6 @@ ipv4_tcp_frame(uint8_t *p)
 static size_t
 ipv6_udp_frame(uint8_t *p)
 {
-    size_t i;
-
     memset(p, 0, 62);
     p[12] = 0x86;
     p[13] = 0xdd;
@@ -283,8 +275,6 @@ ipv6_udp_frame(uint8_t *p)
     p[37] = 1;
     p[38] = 0x20, p[39] = 0x01, p[40] = 0x0d, p[41] = 0xb8;
     p[53] = 2;
-    for (i = 54; i < 62; i++)
-        p[i] = 0;
     p[54] = 0x30, p[55] = 0x39, p[56] = 0x00, p[57] = 0x35, p[59] = 8;
     return 62;
 }
@@ -427,6 +417,80 @@ test_from_sample(void **state)
         NETFLOW5_NOT_FLOW);
 }
 
+/*
+ * A sample whose header holds no IPv4 packet falls back to a later 0:3
+ * record (IPv6 in the header does not stick); with nothing else it is
+ * NOT_IP.  ICMP in a 0:3 record puts the type in the destination port.
+ */
+static void
+test_from_sample_fallback(void **state)
+{
+    static struct sflow_datagram dg;
+    struct sflow_addr agent = { SFLOW_ADDR_IP4, { 10, 0, 0, 1 } };
+    struct sflow_sample smp;
+    struct netflow5_record rec;
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    uint8_t buf[2048], frame[128];
+    struct wbuf w;
+    size_t d, s, flen;
+    int has_as;
+
+    (void)state;
+    wbuf_init(&w, buf, sizeof(buf));
+    d = sflow_enc_datagram_begin(&w, &agent, 0, 1, 1000);
+    memset(&smp, 0, sizeof(smp));
+    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+    smp.seq = 1;
+    smp.sampling_rate = 10;
+    smp.input = 1;
+    smp.output = 2;
+
+    /* 1: IPv6 header, then a 0:3 record of an ICMP port unreachable. */
+    s = sflow_enc_sample_begin(&w, &smp);
+    flen = ipv6_udp_frame(frame);
+    sflow_enc_header(&w, PKT_PROTO_ETHERNET, 66, 4, frame, (uint32_t)flen);
+    memset(v, 0, sizeof(v));
+    v[0].u = 56;
+    v[1].u = 1;
+    v[2].b.p = (const uint8_t *)"\xc0\x00\x02\x05";
+    v[3].b.p = (const uint8_t *)"\xc0\x00\x02\x06";
+    v[4].u = 3;
+    v[5].u = 3;
+    v[6].u = 0xff;              /* no TCP flags but for TCP */
+    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_IPV4),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_IPV4), 0), v);
+    assert_int_equal(sflow_enc_sample_end(&w, s), 0);
+
+    /* 2: an ARP frame only. */
+    smp.seq = 2;
+    s = sflow_enc_sample_begin(&w, &smp);
+    memset(frame, 0, 42);
+    memset(frame, 0xff, 6);
+    frame[12] = 0x08, frame[13] = 0x06;
+    sflow_enc_header(&w, PKT_PROTO_ETHERNET, 64, 4, frame, 42);
+    assert_int_equal(sflow_enc_sample_end(&w, s), 0);
+    assert_int_equal(sflow_enc_datagram_end(&w, d), 0);
+
+    sflow_decode(buf, w.size, &dg);
+    assert_int_equal(dg.err.code, SFLOW_OK);
+    assert_int_equal(dg.n_samples, 2);
+
+    assert_int_equal(netflow5_from_sample(&dg, &dg.samples[0], &rec, &has_as, NULL, NULL),
+        NETFLOW5_OK);
+    assert_int_equal(rec.srcaddr, 0xc0000205u);
+    assert_int_equal(rec.dstaddr, 0xc0000206u);
+    assert_int_equal(rec.prot, 1);
+    assert_int_equal(rec.srcport, 0);
+    assert_int_equal(rec.dstport, 0x0300);
+    assert_int_equal(rec.tcp_flags, 0);
+    assert_int_equal(rec.dOctets, 56);
+    assert_int_equal(rec.input, 1);
+    assert_int_equal(rec.output, 2);
+
+    assert_int_equal(netflow5_from_sample(&dg, &dg.samples[1], &rec, &has_as, NULL, NULL),
+        NETFLOW5_NOT_IP);
+}
+
 int
 main(void)
 {
@@ -436,6 +500,7 @@ main(void)
         cmocka_unit_test(test_decode_bad),
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_from_sample),
+        cmocka_unit_test(test_from_sample_fallback),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
