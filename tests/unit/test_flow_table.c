@@ -212,6 +212,34 @@ test_timeouts(void **state)
     flow_table_destroy(&t);
 }
 
+/* A strict delete takes only the rule of that match and priority; expiry takes all due rules in one tick. */
+static void
+test_strict_delete_and_expire_many(void **state)
+{
+    struct flow_table t;
+    struct flow_rule r;
+
+    (void)state;
+    assert_int_equal(flow_table_init(&t), 0);
+    r = parse_ok("priority=7,in_port=1,actions=drop");
+    flow_table_add(&t, &r, 0);
+    r = parse_ok("priority=8,in_port=1,actions=drop");
+    flow_table_add(&t, &r, 0);
+    assert_int_equal(flow_table_del(&t, &r.match, true, 9), 0);
+    assert_int_equal(flow_table_del(&t, &r.match, true, 8), 1);
+    assert_int_equal(t.n, 1);
+    assert_int_equal(t.rules[0].priority, 7);
+    r = parse_ok("priority=1,in_port=2,hard_timeout=1,actions=drop");
+    flow_table_add(&t, &r, 0);
+    r = parse_ok("priority=1,in_port=3,idle_timeout=1,actions=drop");
+    flow_table_add(&t, &r, 0);
+    assert_int_equal(flow_table_expire(&t, 999), 0);
+    assert_int_equal(flow_table_expire(&t, 1000), 2);
+    assert_int_equal(t.n, 1);
+    assert_int_equal(t.rules[0].priority, 7);
+    flow_table_destroy(&t);
+}
+
 int
 main(void)
 {
@@ -221,6 +249,7 @@ main(void)
         cmocka_unit_test(test_match_and_priority),
         cmocka_unit_test(test_many_rules_and_vlan),
         cmocka_unit_test(test_timeouts),
+        cmocka_unit_test(test_strict_delete_and_expire_many),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
