@@ -81,6 +81,39 @@ test_eviction_and_flush(void **state)
     mac_table_destroy(&t);
 }
 
+static void
+count_entry(void *arg, const struct mac_entry *e)
+{
+    size_t *n = arg;
+
+    assert_int_not_equal(e->port, 0);
+    (*n)++;
+}
+
+/* fdb-show's walk: live entries only, aged ones skipped before expiry clears them. */
+static void
+test_foreach_live(void **state)
+{
+    struct mac_table t;
+    size_t n = 0;
+
+    (void)state;
+    assert_int_equal(mac_table_init(&t, 64, 10), 0);
+    mac_table_learn(&t, A, 0, 1, 0);
+    mac_table_learn(&t, B, 0, 2, 5000);
+    mac_table_foreach(&t, 9999, count_entry, &n);
+    assert_int_equal(n, 2);
+    n = 0;
+    mac_table_foreach(&t, 10000, count_entry, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(t.count, 2);
+    assert_int_equal(mac_table_flush_port(&t, 2), 1);
+    n = 0;
+    mac_table_foreach(&t, 0, count_entry, &n);
+    assert_int_equal(n, 1);
+    mac_table_destroy(&t);
+}
+
 int
 main(void)
 {
@@ -88,6 +121,7 @@ main(void)
         cmocka_unit_test(test_learn_lookup),
         cmocka_unit_test(test_aging),
         cmocka_unit_test(test_eviction_and_flush),
+        cmocka_unit_test(test_foreach_live),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
