@@ -120,6 +120,7 @@ void run_save(const struct emu_run *, const struct emu_topo *);
 void run_forget(struct emu_run *);
 pid_t run_spawn(struct emu_run *, char *const argv[], const char *log_path, int out_fd);
 void run_stop_children(struct emu_run *);
+void run_clean(const char *prefix, uint32_t group, bool verbose);
 int run_cleanup(bool verbose);
 int run_wait_log(const char *path, const char *needle, int timeout_ms);
 

@@ -439,9 +439,7 @@ emu_build(struct emu_ctx *c)
 static void
 emu_teardown(struct emu_ctx *c)
 {
-    static char names[65536][64];
     double t0 = mono_s();
-    int n;
 
     if (c->run.prefix[0] == '\0')
         return;
@@ -458,12 +456,8 @@ emu_teardown(struct emu_ctx *c)
         h->nlb = NULL;
     }
     /* Root ends first, in one request: their peers in the hosts go with them. */
-    link_delete_group(c->run.group);
-    link_delete_prefix(c->run.prefix);
-    log_debug("teardown: %.3f s: links deleted", mono_s() - t0);
-    n = netns_list_prefix(c->run.prefix, names, 65536);
-    for (int i = 0; i < n; i++)
-        netns_remove(names[i]);
+    run_clean(c->run.prefix, c->run.group, false);
+    log_debug("teardown: %.3f s: links and namespaces removed", mono_s() - t0);
     run_forget(&c->run);
     t_teardown = mono_s() - t0;
     c->run.prefix[0] = '\0';

@@ -242,8 +242,9 @@ run_wait_log(const char *path, const char *needle, int timeout_ms)
     return ETIMEDOUT;
 }
 
-static void
-clean_prefix(const char *prefix, uint32_t group, bool verbose)
+/* Removes the interfaces (link group 'group' if not 0, and by name) and namespaces named 'prefix'. */
+void
+run_clean(const char *prefix, uint32_t group, bool verbose)
 {
     static char names[65536][64];
     int n, links;
@@ -320,7 +321,7 @@ run_cleanup(bool verbose)
             }
             fclose(f);
             snprintf(prefix, sizeof(prefix), "%s%d", EMU_PREFIX_BASE, id);
-            clean_prefix(prefix, group, verbose);
+            run_clean(prefix, group, verbose);
             snprintf(path, sizeof(path), "%s/%s", EMU_RUN_DIR, prefix);
             rm_tree(path);
             snprintf(path, sizeof(path), "%s/%s.run", EMU_RUN_DIR, prefix);
@@ -339,7 +340,7 @@ run_cleanup(bool verbose)
                 continue;
             seen[id] = true;
             snprintf(prefix, sizeof(prefix), "%s%d", EMU_PREFIX_BASE, id);
-            clean_prefix(prefix, EMU_GROUP_BASE + (uint32_t)id, verbose);
+            run_clean(prefix, EMU_GROUP_BASE + (uint32_t)id, verbose);
             cleaned++;
         }
         closedir(d);
@@ -351,7 +352,7 @@ run_cleanup(bool verbose)
             continue;
         snprintf(prefix, sizeof(prefix), "%s%d", EMU_PREFIX_BASE, id);
         if (link_count_prefix(prefix) > 0) {
-            clean_prefix(prefix, EMU_GROUP_BASE + (uint32_t)id, verbose);
+            run_clean(prefix, EMU_GROUP_BASE + (uint32_t)id, verbose);
             cleaned++;
         }
     }
