@@ -113,7 +113,6 @@ struct nf_export {
     uint8_t queue[NF_QUEUE][NETFLOW5_MAX_LEN];
     size_t queue_len[NF_QUEUE];
     int n_queued;
-    uint64_t pending;                   /* Records in open batches. */
 
     struct nf_stats st;
 };
@@ -196,7 +195,6 @@ nf_flush_agent(struct nf_export *nf, struct nf_agent *a)
         nf->queue_len[nf->n_queued++] = len;
         a->flow_sequence += a->n;
     }
-    nf->pending -= a->n;
     a->n = 0;
 }
 
@@ -208,7 +206,6 @@ nf_add_record(struct nf_export *nf, struct nf_agent *a, const struct netflow5_re
         a->opened_ms = now;
     a->recs[a->n++] = *rec;
     nf->st.records++;
-    nf->pending++;
     if (a->n == NETFLOW5_MAX_RECORDS)
         nf_flush_agent(nf, a);
 }
@@ -554,7 +551,12 @@ nf_stats(void *ctx, FILE *f)
 {
     struct nf_export *nf = ctx;
     const struct nf_stats *s = &nf->st;
+    uint64_t pending = 0;               /* Records in open batches. */
+    unsigned int i;
     int t;
+
+    for (i = 0; i < nf->n_agents; i++)
+        pending += nf->agents[i]->n;
 
     fprintf(f, "netflow v5 export\n");
     fprintf(f, "  flow_samples %llu exported %llu ipv6_not_exportable %llu not_ip %llu"
@@ -563,7 +565,7 @@ nf_stats(void *ctx, FILE *f)
         (unsigned long long)s->not_ip, (unsigned long long)s->exporters_overflow);
     fprintf(f, "  records %llu pending %llu packets %llu queued %d send_errors %llu"
         " exporters %u prescaled_high_rate %llu geoip_as %llu\n",
-        (unsigned long long)s->records, (unsigned long long)nf->pending,
+        (unsigned long long)s->records, (unsigned long long)pending,
         (unsigned long long)s->packets, nf->n_queued, (unsigned long long)s->send_errors,
         nf->n_agents, (unsigned long long)s->prescaled_high_rate,
         (unsigned long long)s->geoip_as);
