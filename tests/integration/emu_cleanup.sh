@@ -2,6 +2,8 @@
 # sflow-emu: a run killed with SIGKILL leaves namespaces, links and a run
 # record; `sflow-emu --cleanup` removes them (and its processes), and
 # touches nothing else: a decoy namespace and link with similar names stay.
+# Orphans with no run record go too: a namespace sfe99-* (found in the
+# namespace directory) and a link sfe98s* alone (found among the links).
 set -u
 [ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
 EMU=$BIN/sflow-emu
@@ -13,6 +15,9 @@ cleanup() {
     [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null
     ip netns del "$decoy_ns" 2>/dev/null
     ip link del "$decoy_ln" 2>/dev/null
+    ip netns del sfe99-h1 2>/dev/null
+    ip link del sfe99s1-eth9 2>/dev/null
+    ip link del sfe98s1-eth9 2>/dev/null
     "$EMU" --cleanup >/dev/null 2>&1
     rm -rf "$tmp"
 }
@@ -42,3 +47,16 @@ ps -eo args | grep -v grep | grep -q "/run/sflowkit-emu/$run/" && { echo "FAIL: 
 ip netns list | grep -q "^$decoy_ns" || { echo "FAIL: decoy namespace removed"; exit 1; }
 ip link show "$decoy_ln" >/dev/null 2>&1 || { echo "FAIL: decoy link removed"; exit 1; }
 echo "ok: cleaned $run, decoys untouched"
+
+# Orphans: no run record, so only their names lead to them.
+ip netns add sfe99-h1 || exit 1
+ip link add sfe99s1-eth9 type veth peer name sfe99p1 || exit 1
+ip link add sfe98s1-eth9 type veth peer name sfe98p1 || exit 1
+"$EMU" --cleanup >"$tmp/orphans" || { echo "FAIL: --cleanup exit status (orphans)"; exit 1; }
+cat "$tmp/orphans"
+ip netns list | grep -q "^sfe99-" && { echo "FAIL: orphan namespace left"; exit 1; }
+ip -o link show | grep -qE ": sfe9[89][sp]" && { echo "FAIL: orphan links left"; exit 1; }
+grep -q "^sfe99: removed 1 namespace" "$tmp/orphans" || { echo "FAIL: sfe99 not reported"; exit 1; }
+grep -q "^sfe98: removed 0 namespace.*leftover links" "$tmp/orphans" || { echo "FAIL: sfe98 not reported"; exit 1; }
+ip netns list | grep -q "^$decoy_ns" || { echo "FAIL: decoy namespace removed (orphans)"; exit 1; }
+echo "ok: orphans sfe99 (namespace) and sfe98 (links only) cleaned"
