@@ -215,8 +215,13 @@ ring_rx_new(void)
         return NULL;
     }
     for (unsigned i = 0; i < RING_RX_BATCH; i++) {
+        struct msghdr *m = &rx->msg[i].msg_hdr;
+
         rx->iov[i].iov_base = rx->slots + (size_t)i * RING_SLOT;
         rx->iov[i].iov_len = RING_SLOT;
+        m->msg_iov = &rx->iov[i];
+        m->msg_iovlen = 1;
+        m->msg_control = rx->cmsg[i].buf;
     }
     return rx;
 }
@@ -237,17 +242,9 @@ ring_recv(struct ring *r, struct ring_rx *rx)
 
     if (r->fd < 0)
         return 0;
-    for (unsigned i = 0; i < RING_RX_BATCH; i++) {
-        struct msghdr *m = &rx->msg[i].msg_hdr;
-
-        m->msg_name = NULL;
-        m->msg_namelen = 0;
-        m->msg_iov = &rx->iov[i];
-        m->msg_iovlen = 1;
-        m->msg_control = rx->cmsg[i].buf;
-        m->msg_controllen = sizeof(rx->cmsg[i].buf);
-        m->msg_flags = 0;
-    }
+    /* The kernel rewrites only the control length (and the flags, an output) of each message. */
+    for (unsigned i = 0; i < RING_RX_BATCH; i++)
+        rx->msg[i].msg_hdr.msg_controllen = sizeof(rx->cmsg[i].buf);
     do
         n = recvmmsg(r->fd, rx->msg, RING_RX_BATCH, MSG_DONTWAIT, NULL);
     while (n < 0 && errno == EINTR);
