@@ -279,6 +279,26 @@ ipv6_udp_frame(uint8_t *p)
     return 62;
 }
 
+/* A 0:3 sampled_ipv4 record; 'src' and 'dst' are 4 bytes each. */
+static void
+put_sampled_ipv4(struct wbuf *w, uint32_t length, uint32_t protocol, const char *src,
+    const char *dst, uint32_t src_port, uint32_t dst_port, uint32_t tcp_flags, uint32_t tos)
+{
+    union sflow_value v[SFLOW_MAX_FIELDS];
+
+    memset(v, 0, sizeof(v));
+    v[0].u = length;
+    v[1].u = protocol;
+    v[2].b.p = (const uint8_t *)src;
+    v[3].b.p = (const uint8_t *)dst;
+    v[4].u = src_port;
+    v[5].u = dst_port;
+    v[6].u = tcp_flags;
+    v[7].u = tos;
+    sflow_enc_record(w, SFLOW_TAG(0, SFLOW_FLOW_IPV4),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_IPV4), 0), v);
+}
+
 static void
 test_from_sample(void **state)
 {
@@ -351,17 +371,9 @@ test_from_sample(void **state)
     smp.output_format = SFLOW_IF_MULTIPLE;
     smp.output = 3;
     s = sflow_enc_sample_begin(&w, &smp);
-    memset(v, 0, sizeof(v));
-    v[0].u = 576;
-    v[1].u = 17;
-    v[2].b.p = (const uint8_t *)"\xc0\x00\x02\x01";
-    v[3].b.p = (const uint8_t *)"\xc0\x00\x02\x02";
-    v[4].u = 5353;
-    v[5].u = 53;
-    v[6].u = 0xff;              /* ignored for UDP */
-    v[7].u = 0xb8;
-    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_IPV4),
-        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_IPV4), 0), v);
+    /* TCP flags 0xff: ignored for UDP. */
+    put_sampled_ipv4(&w, 576, 17, "\xc0\x00\x02\x01", "\xc0\x00\x02\x02", 5353, 53,
+        0xff, 0xb8);
     assert_int_equal(sflow_enc_sample_end(&w, s), 0);
 
     /* 4: a counter sample is no flow. */
@@ -429,7 +441,6 @@ test_from_sample_fallback(void **state)
     struct sflow_addr agent = { SFLOW_ADDR_IP4, { 10, 0, 0, 1 } };
     struct sflow_sample smp;
     struct netflow5_record rec;
-    union sflow_value v[SFLOW_MAX_FIELDS];
     uint8_t buf[2048], frame[128];
     struct wbuf w;
     size_t d, s, flen;
@@ -449,16 +460,8 @@ test_from_sample_fallback(void **state)
     s = sflow_enc_sample_begin(&w, &smp);
     flen = ipv6_udp_frame(frame);
     sflow_enc_header(&w, PKT_PROTO_ETHERNET, 66, 4, frame, (uint32_t)flen);
-    memset(v, 0, sizeof(v));
-    v[0].u = 56;
-    v[1].u = 1;
-    v[2].b.p = (const uint8_t *)"\xc0\x00\x02\x05";
-    v[3].b.p = (const uint8_t *)"\xc0\x00\x02\x06";
-    v[4].u = 3;
-    v[5].u = 3;
-    v[6].u = 0xff;              /* no TCP flags but for TCP */
-    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_IPV4),
-        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_IPV4), 0), v);
+    /* TCP flags 0xff: ignored but for TCP. */
+    put_sampled_ipv4(&w, 56, 1, "\xc0\x00\x02\x05", "\xc0\x00\x02\x06", 3, 3, 0xff, 0);
     assert_int_equal(sflow_enc_sample_end(&w, s), 0);
 
     /* 2: an ARP frame only. */
