@@ -13,7 +13,6 @@
  * loses at most the changes of the last STATE_SAVE_MS.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -68,22 +67,11 @@ usage(FILE *f)
 static void
 daemonize(const char *pidfile)
 {
-    pid_t pid = fork();
-    int fd;
     FILE *f;
 
-    if (pid < 0)
-        fatal("fork");
-    if (pid > 0)
-        _exit(0);
-    setsid();
-    if ((fd = open("/dev/null", O_RDWR)) >= 0) {
-        dup2(fd, 0);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        if (fd > 2)
-            close(fd);
-    }
+    /* Stay in the directory: --socket and --state may be relative to it. */
+    if (daemon(1, 0) < 0)
+        fatal("daemon");
     if ((f = fopen(pidfile, "w")) != NULL) {
         fprintf(f, "%ld\n", (long)getpid());
         fclose(f);
