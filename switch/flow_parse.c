@@ -223,7 +223,7 @@ parse_actions(char *s, struct flow_rule *r, char *err, size_t errsz)
 
 static int
 parse_field(const char *name, const char *val, enum flow_parse_mode mode,
-    struct flow_rule *r, bool *have_priority, char *err, size_t errsz)
+    struct flow_rule *r, char *err, size_t errsz)
 {
     struct flow_match *m = &r->match;
     uint64_t v;
@@ -232,7 +232,6 @@ parse_field(const char *name, const char *val, enum flow_parse_mode mode,
         if (parse_uint(val, 65535, &v) != 0)
             return fail(err, errsz, "priority: \"%s\" is not 0-65535", val);
         r->priority = (uint16_t)v;
-        *have_priority = true;
         return 0;
     }
     if (strcmp(name, "idle_timeout") == 0 || strcmp(name, "hard_timeout") == 0) {
@@ -355,7 +354,6 @@ flow_parse(const char *s, enum flow_parse_mode mode, struct flow_rule *r,
     char *err, size_t errsz)
 {
     char *copy, *acts = NULL, *p, *save = NULL, *tok;
-    bool have_priority = false;
     int e = 0;
 
     memset(r, 0, sizeof(*r));
@@ -391,7 +389,7 @@ flow_parse(const char *s, enum flow_parse_mode mode, struct flow_rule *r,
             e = fail(err, errsz, "%s: missing value", tok);
             break;
         }
-        e = parse_field(tok, eq + 1, mode, r, &have_priority, err, errsz);
+        e = parse_field(tok, eq + 1, mode, r, err, errsz);
     }
     if (e == 0)
         e = check_prereqs(&r->match, err, errsz);
@@ -401,7 +399,6 @@ flow_parse(const char *s, enum flow_parse_mode mode, struct flow_rule *r,
         e = fail(err, errsz, "actions are not allowed when deleting flows");
     if (e == 0 && acts != NULL)
         e = parse_actions(acts, r, err, errsz);
-    (void)have_priority;
 out:
     free(copy);
     return e;
