@@ -1,7 +1,8 @@
 #!/bin/sh
 # sflow-emu: every topology builds, pings all pairs without loss and tears
 # down leaving no namespace, link, run record or process of its own; a
-# topology file with VLANs isolates what it should.
+# topology file with VLANs isolates what it should; bad options, specs
+# and topology files exit 2 with a message naming the fault, building nothing.
 # env: BIN (programs), TOP (source tree).  Root required, else skipped (77).
 set -u
 [ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
@@ -35,6 +36,26 @@ check() {    # check MODE TOPO
     fi
     echo "ok $1 $2: $(grep -o 'Results.*' "$out"); $(grep timings "$out")"
 }
+
+# bad DESCRIPTION PATTERN ARGS...: sflow-emu ARGS exits 2, PATTERN in its stderr.
+bad() {
+    d=$1 pat=$2; shift 2
+    "$EMU" "$@" >"$tmp/bad.out" 2>&1
+    rc=$?
+    if [ $rc != 2 ] || ! grep -q -- "$pat" "$tmp/bad.out"; then
+        echo "FAIL $d: exit $rc, want 2 and '$pat'"; cat "$tmp/bad.out"; fail=1
+    fi
+}
+printf 'switch s1\nhost h1\nlink h1 s9\n' >"$tmp/bad.topo"
+bad "unknown option" "usage: sflow-emu" --no-such-option
+bad "bad --switch" "switch bridge|user" --switch bogus --topo single,2
+bad "bad --sampling" "usage: sflow-emu" --sampling 0 --topo single,2
+bad "unknown topology" "unknown topology" --topo bogus,3 --test build
+bad "bad parameters" "bad parameters" --topo tree,0 --test build
+bad "missing topology file" "No such file" --topo-file "$tmp/none.topo" --test build
+bad "undefined node" "bad.topo:3: link needs two defined nodes" --topo-file "$tmp/bad.topo" --test build
+[ "$(leftovers)" = "$base" ] || { echo "FAIL bad options: left behind"; fail=1; }
+echo "ok: bad options, specs and topology files"
 
 modes=bridge
 [ -x "$BIN/sflow-switch" ] && modes="user bridge"
