@@ -54,6 +54,17 @@ for i in 1 2; do
 done
 ip -n ${P}sw link set lo up
 sfctl() { "$BIN/sfctl" --socket "$T/sock" "$@"; }
+# ctl_bridge CTL LOG TRIES: waits up to TRIES tenths of a second for the
+# switch that CTL (sfctl or vsfctl) talks to, else shows LOG and exits 1;
+# then makes bridge br0 of p1 and p2 there.
+ctl_bridge() {
+    i=0
+    while ! $1 list-br >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -lt $3 ] || { cat "$2"; exit 1; }
+        sleep 0.1
+    done
+    $1 add-br br0 && $1 add-port br0 p1 && $1 add-port br0 p2 || exit 1
+}
 
 # measure NAME: prints one row (none with BENCH_SWITCH_COST_ONLY=1) (TCP 1 stream, TCP 4 streams in Gbit/s; UDP kpps; ping RTT ms).
 measure() {
@@ -90,12 +101,7 @@ ip netns exec ${P}sw "$BIN/sflowcollect" -p 6343 -b 127.0.0.1 -q 2>/dev/null &
 CPID=$!
 ip netns exec ${P}sw "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>"$T/switch.log" &
 SPID=$!
-i=0
-while ! sfctl list-br >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -lt 50 ] || { cat "$T/switch.log"; exit 1; }
-    sleep 0.1
-done
-sfctl add-br br0 && sfctl add-port br0 p1 && sfctl add-port br0 p2 || exit 1
+ctl_bridge sfctl "$T/switch.log" 50
 sleep 0.5
 measure "sflow-switch, sFlow off"
 sfctl set-sflow br0 target=127.0.0.1:6343 sampling=64 polling=20 || exit 1
@@ -246,12 +252,7 @@ ip netns exec ${P}sw valgrind --tool=callgrind --callgrind-out-file="$T/cg" \
     "$BIN/sflow-switch" -d --socket "$T/vsock" --state "$T/vstate" 2>"$T/vg.log" &
 SPID=$!
 vsfctl() { "$BIN/sfctl" --socket "$T/vsock" "$@"; }
-i=0
-while ! vsfctl list-br >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -lt 300 ] || { cat "$T/vg.log"; exit 1; }
-    sleep 0.1
-done
-vsfctl add-br br0 && vsfctl add-port br0 p1 && vsfctl add-port br0 p2 || exit 1
+ctl_bridge vsfctl "$T/vg.log" 300
 ip netns exec ${P}h1 ping -c 3 -i 0.2 -q 10.81.0.2 >/dev/null 2>&1
 VPPS=${BENCH_SWITCH_CG_PPS:-5000}
 for k in off 64 1; do
