@@ -372,18 +372,25 @@ cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
+/* Whether dump-ports' optional PORT (a name or an OpenFlow number), 'want', selects 'p'. */
+static bool
+port_selected(const struct port *p, const char *want)
+{
+    return want == NULL || strcmp(want, p->name) == 0 || (unsigned)atoi(want) == p->ofport;
+}
+
 static int
 cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
 {
     struct bridge *br = c->br;
+    const char *want = argc >= 3 ? argv[2] : NULL;
     size_t n = 0;
 
     for (size_t i = 0; i < br->n_ports; i++)
-        if (argc < 3 || strcmp(argv[2], br->ports[i]->name) == 0 ||
-            (unsigned)atoi(argv[2]) == br->ports[i]->ofport)
+        if (port_selected(br->ports[i], want))
             n++;
-    if (argc >= 3 && n == 0) {
-        fprintf(c->err, "bridge %s has no port %s\n", br->name, argv[2]);
+    if (want != NULL && n == 0) {
+        fprintf(c->err, "bridge %s has no port %s\n", br->name, want);
         return CTL_ERROR;
     }
     fprintf(c->out, "OFPST_PORT reply: %zu ports\n", n);
@@ -391,7 +398,7 @@ cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
         const struct port *p = br->ports[i];
         const struct port_stats *s = &p->st;
 
-        if (argc >= 3 && strcmp(argv[2], p->name) != 0 && (unsigned)atoi(argv[2]) != p->ofport)
+        if (!port_selected(p, want))
             continue;
         fprintf(c->out, "  port %2u: rx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, frame=0, over=0, crc=0\n",
             p->ofport, (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
