@@ -54,14 +54,6 @@ netflow5_encode(void *buf, size_t cap, const struct netflow5_header *hdr,
     return w.error ? 0 : w.size;
 }
 
-static uint16_t
-rd_u16(struct rd *r)
-{
-    const uint8_t *p = rd_bytes(r, 2);
-
-    return p != NULL ? (uint16_t)(p[0] << 8 | p[1]) : 0;
-}
-
 int
 netflow5_decode(const void *buf, size_t len, struct netflow5_header *hdr,
     struct netflow5_record *recs)
@@ -144,8 +136,8 @@ nf_from_header(const struct sflow_record *rec, struct netflow5_record *o,
     }
     if (l->l3 != 4)
         return NETFLOW5_NOT_IP;
-    o->srcaddr = sflow_be32(l->src_ip);
-    o->dstaddr = sflow_be32(l->dst_ip);
+    o->srcaddr = rd_be32(l->src_ip);
+    o->dstaddr = rd_be32(l->dst_ip);
     o->prot = l->proto;
     o->tos = l->tos;
     if (l->l4 == 6 || l->l4 == 17) {
@@ -183,8 +175,8 @@ nf_from_ip_record(const struct sflow_record *rec, struct netflow5_record *o,
     }
     o->dOctets = (uint32_t)rec->v[0].u;
     o->prot = (uint8_t)rec->v[1].u;
-    o->srcaddr = sflow_be32(rec->v[2].b.p);
-    o->dstaddr = sflow_be32(rec->v[3].b.p);
+    o->srcaddr = rd_be32(rec->v[2].b.p);
+    o->dstaddr = rd_be32(rec->v[3].b.p);
     if (o->prot == 1) {
         /* Agents disagree on where ICMP type goes; the spec says dst_port. */
         o->dstport = (uint16_t)(rec->v[5].u << 8);
@@ -203,7 +195,7 @@ nf_router(const struct sflow_record *rec, struct netflow5_record *o)
     if (rec->n_values < rec->schema->n_fields)
         return;
     if (rec->v[0].addr.type == SFLOW_ADDR_IP4)
-        o->nexthop = sflow_be32(rec->v[0].addr.a);
+        o->nexthop = rd_be32(rec->v[0].addr.a);
     o->src_mask = rec->v[1].u <= 32 ? (uint8_t)rec->v[1].u : 0;
     o->dst_mask = rec->v[2].u <= 32 ? (uint8_t)rec->v[2].u : 0;
 }
@@ -225,7 +217,7 @@ nf_gateway(const struct sflow_record *rec, struct netflow5_record *o, int *has_a
         if (next == 0)
             break;
         if (n > 0)
-            dst_as = sflow_be32(asns + (size_t)(n - 1) * 4);
+            dst_as = rd_be32(asns + (size_t)(n - 1) * 4);
         pos = next;
     }
     o->src_as = netflow5_as16(src_as);

@@ -77,20 +77,6 @@ struct walk {
 static void parse_eth(struct walk *, struct pkt_layer *);
 static void parse_net(struct walk *, struct pkt_layer *, uint16_t type);
 
-/* Big-endian 16 bits at 'p', which the caller has bounds-checked. */
-static inline uint16_t
-be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint16_t
-rd_u16(struct rd *r)
-{
-    const uint8_t *p = rd_bytes(r, 2);
-
-    return p ? be16(p) : 0;
-}
 
 static size_t
 walk_offset(const struct walk *w)
@@ -222,10 +208,10 @@ parse_tcp(struct walk *w, struct pkt_layer *l)
 
     if ((h = rd_bytes(&w->r, 20)) == NULL)
         return;
-    off_flags = be16(h + 12);
+    off_flags = rd_be16(h + 12);
     l->l4 = IP_PROTO_TCP;
-    l->src_port = be16(h);
-    l->dst_port = be16(h + 2);
+    l->src_port = rd_be16(h);
+    l->dst_port = rd_be16(h + 2);
     l->tcp_flags = off_flags & 0xff;
 
     /* A data offset under 5 or past the capture leaves the payload unknown. */
@@ -246,9 +232,9 @@ parse_udp(struct walk *w, struct pkt_layer *l)
     if ((h = rd_bytes(&w->r, 8)) == NULL)
         return;
     l->l4 = IP_PROTO_UDP;
-    l->src_port = be16(h);
-    l->dst_port = be16(h + 2);
-    l->udp_len = be16(h + 4);
+    l->src_port = rd_be16(h);
+    l->dst_port = rd_be16(h + 2);
+    l->udp_len = rd_be16(h + 4);
     l->payload_offset = l->l4_offset + 8;
     if (l->dst_port == VXLAN_PORT && !w->inner)
         open_vxlan(w);
@@ -314,9 +300,9 @@ parse_ipv4(struct walk *w, struct pkt_layer *l)
         return;
     l->l3 = 4;
     l->tos = h[1];
-    l->ip_total_len = be16(h + 2);
-    l->ip_id = be16(h + 4);
-    l->ip_frag_off = be16(h + 6) & 0x1fff;
+    l->ip_total_len = rd_be16(h + 2);
+    l->ip_id = rd_be16(h + 4);
+    l->ip_frag_off = rd_be16(h + 6) & 0x1fff;
     l->ttl = h[8];
     l->proto = h[9];
     l->ip_header_len = (uint8_t)hlen;
@@ -407,13 +393,13 @@ parse_ipv6(struct walk *w, struct pkt_layer *l)
 
     if ((h = rd_bytes(&w->r, 40)) == NULL)
         return;
-    vtcfl = (uint32_t)be16(h) << 16 | be16(h + 2);
+    vtcfl = (uint32_t)rd_be16(h) << 16 | rd_be16(h + 2);
     if (vtcfl >> 28 != 6)
         return;
     l->l3 = 6;
     l->tos = (vtcfl >> 20) & 0xff;
     l->ip6_flow_label = vtcfl & 0xfffff;
-    l->ip6_payload_len = be16(h + 4);
+    l->ip6_payload_len = rd_be16(h + 4);
     l->ip6_first_nh = h[6];
     l->proto = h[6];
     l->ttl = h[7];
@@ -521,7 +507,7 @@ parse_eth(struct walk *w, struct pkt_layer *l)
     l->has_eth = 1;
     memcpy(l->dst_mac, h, 6);
     memcpy(l->src_mac, h + 6, 6);
-    type = be16(h + 12);
+    type = rd_be16(h + 12);
 
     type = eth_walk_tags(r, l, type);
     if (r->error)

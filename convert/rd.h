@@ -19,6 +19,19 @@ struct rd {
     int error;          /* 0, or the first error (EBADMSG); sticky. */
 };
 
+/* Big-endian loads of bytes the caller has bounds-checked (rd_bytes()). */
+static inline uint16_t
+rd_be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+rd_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 static inline struct rd
 rd_init(const void *p, size_t len)
 {
@@ -45,8 +58,7 @@ rd_u32(struct rd *r)
 
     if (!rd_need(r, 4))
         return 0;
-    v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 |
-        (uint32_t)r->p[2] << 8 | r->p[3];
+    v = rd_be32(r->p);
     r->p += 4;
     r->left -= 4;
     return v;
@@ -62,6 +74,19 @@ rd_u64(struct rd *r)
     hi = rd_u32(r);
     lo = rd_u32(r);
     return hi << 32 | lo;
+}
+
+static inline uint16_t
+rd_u16(struct rd *r)
+{
+    uint16_t v;
+
+    if (!rd_need(r, 2))
+        return 0;
+    v = rd_be16(r->p);
+    r->p += 2;
+    r->left -= 2;
+    return v;
 }
 
 static inline uint8_t

@@ -137,17 +137,17 @@ decode_at(enum sflow_ftype type, const uint8_t *p, union sflow_value *v)
 
     switch (type) {
     case SFT_U64:
-        v->u = (uint64_t)sflow_be32(p) << 32 | sflow_be32(p + 4);
+        v->u = (uint64_t)rd_be32(p) << 32 | rd_be32(p + 4);
         return 8;
     case SFT_S32:
     case SFT_PERCENT:
-        v->s = (int32_t)sflow_be32(p);
+        v->s = (int32_t)rd_be32(p);
         return 4;
     case SFT_U8:
         v->u = *p;
         return 1;
     case SFT_FLOAT:
-        u = sflow_be32(p);
+        u = rd_be32(p);
         memcpy(&v->f, &u, sizeof(v->f));
         return 4;
     case SFT_MAC:
@@ -164,7 +164,7 @@ decode_at(enum sflow_ftype type, const uint8_t *p, union sflow_value *v)
         v->b.len = 16;
         return 16;
     default:                    /* SFT_U32 */
-        v->u = sflow_be32(p);
+        v->u = rd_be32(p);
         return 4;
     }
 }
@@ -220,13 +220,13 @@ decode_fixed(const struct sflow_schema *s, union sflow_value *v, const uint8_t *
 
     if (s->fixed_u32) {
         for (i = 0; i < n; i++)
-            v[i].u = sflow_be32(p + i * 4);
+            v[i].u = rd_be32(p + i * 4);
         return;
     }
     for (i = 0; i < n; i++) {
         /* Most fields are unsigned ints: a compare beats the jump table. */
         if (f[i].type == SFT_U32) {
-            v[i].u = sflow_be32(p);
+            v[i].u = rd_be32(p);
             p += 4;
             continue;
         }
@@ -291,8 +291,8 @@ decode_records(struct sflow_datagram *dg, struct sflow_sample *smp,
             return -1;
         }
         rec = &dg->records[dg->n_records];
-        rec->tag = sflow_be32(h);
-        rec->length = sflow_be32(h + 4);
+        rec->tag = rd_be32(h);
+        rec->length = rd_be32(h + 4);
         rec->offset = (size_t)(at - dg->data);
         rec->schema = sflow_schema_find(rec->tag, counter);
         rec->pkt = NULL;
@@ -339,7 +339,7 @@ decode_source_id(uint32_t word, struct sflow_sample *smp)
 static inline uint32_t
 word_at(const uint8_t *p, size_t i)
 {
-    return sflow_be32(p + i * 4);
+    return rd_be32(p + i * 4);
 }
 
 /*
@@ -434,8 +434,8 @@ decode_sample(struct sflow_datagram *dg, struct rd *r)
     smp = &dg->samples[dg->n_samples];
     memset(smp, 0, sizeof(*smp));
     smp->offset = (size_t)(at - dg->data);
-    smp->tag = sflow_be32(h);
-    smp->length = sflow_be32(h + 4);
+    smp->tag = rd_be32(h);
+    smp->length = rd_be32(h + 4);
     dg->n_samples++;
     fmt = SFLOW_FORMAT(smp->tag);
     smp->known = SFLOW_ENTERPRISE(smp->tag) == 0 && fmt >= SFLOW_FLOW_SAMPLE &&
@@ -526,7 +526,7 @@ sflow_decode(const uint8_t *p, size_t len, struct sflow_datagram *dg)
 uint32_t
 sflow_list_u32(const struct sflow_bytes *list, uint32_t i)
 {
-    return i < list->count ? sflow_be32(list->p + (size_t)i * 4) : 0;
+    return i < list->count ? rd_be32(list->p + (size_t)i * 4) : 0;
 }
 
 /* Lists below were validated by the decoder, so they are walked unchecked. */
@@ -536,8 +536,8 @@ sflow_as_path_next(const struct sflow_bytes *path, size_t pos, uint32_t *type,
 {
     if (pos + 8 > path->len)
         return 0;
-    *type = sflow_be32(path->p + pos);
-    *n = sflow_be32(path->p + pos + 4);
+    *type = rd_be32(path->p + pos);
+    *n = rd_be32(path->p + pos + 4);
     *asns = path->p + pos + 8;
     return pos + 8 + (size_t)*n * 4;
 }
@@ -548,8 +548,8 @@ sflow_adapters_next(const struct sflow_bytes *list, size_t pos,
 {
     if (pos + 8 > list->len)
         return 0;
-    *if_index = sflow_be32(list->p + pos);
-    *n_macs = sflow_be32(list->p + pos + 4);
+    *if_index = rd_be32(list->p + pos);
+    *n_macs = rd_be32(list->p + pos + 4);
     *macs = list->p + pos + 8;
     return pos + 8 + (size_t)*n_macs * 8;
 }

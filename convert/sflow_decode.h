@@ -37,10 +37,5 @@ size_t sflow_as_path_next(const struct sflow_bytes *path, size_t pos,
 size_t sflow_adapters_next(const struct sflow_bytes *list, size_t pos,
     uint32_t *if_index, uint32_t *n_macs, const uint8_t **macs);
 
-static inline uint32_t
-sflow_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 #endif /* SFK_SFLOW_DECODE_H */

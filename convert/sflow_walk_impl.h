@@ -96,6 +96,7 @@
 
 #include "drop_reason.h"
 #include "fmt.h"
+#include "rd.h"
 #include "sflow_decode.h"
 #include "sflow_schema.h"
 #include "sflow_walk.h"
@@ -1228,13 +1229,13 @@ walk_gateway(struct walker *wk, const struct sflow_record *rec)
         for (i = 0; i < n; i++) {
             if (i > 0)
                 o = fmt_append(wk->val, sizeof(wk->val), o, "-", 1);
-            o = fmt_append_u64(wk->val, sizeof(wk->val), o, sflow_be32(asns + (size_t)i * 4));
+            o = fmt_append_u64(wk->val, sizeof(wk->val), o, rd_be32(asns + (size_t)i * 4));
         }
         if (type == 1)
             o = fmt_append(wk->val, sizeof(wk->val), o, ")", 1);
         if (seg == 0 && n > 0)
-            dst_peer_as = sflow_be32(asns);
-        dst_as = n > 0 ? sflow_be32(asns + (size_t)(n - 1) * 4) : 0;
+            dst_peer_as = rd_be32(asns);
+        dst_as = n > 0 ? rd_be32(asns + (size_t)(n - 1) * 4) : 0;
         pos = next;
     }
     if (path->count > 0)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "netflow5.h"
+#include "rd.h"
 #include "sflow_decode.h"
 #include "sflow_encode.h"
 #include "sflow_schema.h"
@@ -108,19 +109,19 @@ test_roundtrip(void **state)
     /* Offsets as in SFLOW_V5_NOTES 9.1/9.2, record 1 of the last packet. */
     assert_int_equal(buf[0] << 8 | buf[1], 5);
     assert_int_equal(buf[2] << 8 | buf[3], 30);
-    assert_int_equal(sflow_be32(buf + 16), 0xfffffff0u);
+    assert_int_equal(rd_be32(buf + 16), 0xfffffff0u);
     assert_int_equal(buf[20], 1);
     assert_int_equal(buf[21], 7);
     r1 = buf + NETFLOW5_HEADER_LEN + NETFLOW5_RECORD_LEN;
-    assert_int_equal(sflow_be32(r1 + 0), 0xc0000201u);
-    assert_int_equal(sflow_be32(r1 + 4), 0xc6336401u);
-    assert_int_equal(sflow_be32(r1 + 8), 0x0a000001u);
+    assert_int_equal(rd_be32(r1 + 0), 0xc0000201u);
+    assert_int_equal(rd_be32(r1 + 4), 0xc6336401u);
+    assert_int_equal(rd_be32(r1 + 8), 0x0a000001u);
     assert_int_equal(r1[12] << 8 | r1[13], 1001);
     assert_int_equal(r1[14] << 8 | r1[15], 65534);
-    assert_int_equal(sflow_be32(r1 + 16), 100001u);
-    assert_int_equal(sflow_be32(r1 + 20), 0xffffffefu);
-    assert_int_equal(sflow_be32(r1 + 24), 12346);
-    assert_int_equal(sflow_be32(r1 + 28), 23457);
+    assert_int_equal(rd_be32(r1 + 16), 100001u);
+    assert_int_equal(rd_be32(r1 + 20), 0xffffffefu);
+    assert_int_equal(rd_be32(r1 + 24), 12346);
+    assert_int_equal(rd_be32(r1 + 28), 23457);
     assert_int_equal(r1[32] << 8 | r1[33], 40001);
     assert_int_equal(r1[34] << 8 | r1[35], 443);
     assert_int_equal(r1[36], 0);
