@@ -168,6 +168,27 @@ test_grep_context(void **state)
     free(t);
 }
 
+/* -g with an IPv6 agent: the context names it as the "agent" line does. */
+static void
+test_grep_context_ipv6(void **state)
+{
+    static const struct sflow_addr agent6 = { SFLOW_ADDR_IP6,
+        { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34 } };
+    struct wbuf w;
+    size_t d;
+    char *t;
+
+    (void)state;
+    wbuf_init(&w, buf, sizeof(buf));
+    d = sflow_enc_datagram_begin(&w, &agent6, 5, 43, 1000);
+    sflow_enc_datagram_end(&w, d);
+    assert_int_equal(w.error, 0);
+    t = render(text_grep_datagram, w.size);
+    assert_true(has_line(t, "2023-11-14T22:13:20+0000 2001:0db8:0000:0000:0000:0000:0000:1234 "
+        "5 43 0:0 0:0 0:0 agent 2001:0db8:0000:0000:0000:0000:0000:1234"));
+    free(t);
+}
+
 /* A counter sample with host adapters: 2 on ifIndex 2, 1 on ifIndex 3. */
 static size_t
 build_adapters(void)
@@ -406,6 +427,7 @@ main(void)
         cmocka_unit_test(test_flow_lines),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_grep_context),
+        cmocka_unit_test(test_grep_context_ipv6),
         cmocka_unit_test(test_adapters_text),
         cmocka_unit_test(test_adapters_events),
         cmocka_unit_test(test_discard),
