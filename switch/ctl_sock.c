@@ -224,7 +224,7 @@ next_command(struct conn *c, size_t *off, int *argc, char **argv)
     unsigned long n;
 
     if ((z = memchr(p, '\0', (size_t)(end - p))) == NULL)
-        return z == NULL && end - p > 16 ? -1 : 0;
+        return end - p > 16 ? -1 : 0;     /* A count is a few digits. */
     errno = 0;
     n = strtoul(p, &e, 10);
     if (e == p || e != z || errno || n == 0 || n > CTL_MAX_ARGS)
