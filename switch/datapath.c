@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "port.h"
+#include "rd.h"
 #include "sflow_dp.h"
 #include "sflow_types.h"
 
@@ -43,18 +44,6 @@ struct pkt {
     uint16_t in_vlan, out_vlan;
     bool rule_drop;
 };
-
-static inline uint16_t
-be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static void
 mark_dirty(struct sw *sw, struct port *p)
@@ -187,8 +176,8 @@ static void
 key_l4(struct flow_key *key, const uint8_t *l4, uint8_t icmp)
 {
     if (key->nw_proto == 6 || key->nw_proto == 17 || key->nw_proto == 132) {
-        key->tp_src = be16(l4);
-        key->tp_dst = be16(l4 + 2);
+        key->tp_src = rd_be16(l4);
+        key->tp_dst = rd_be16(l4 + 2);
     } else if (key->nw_proto == icmp) {
         key->tp_src = l4[0];
         key->tp_dst = l4[1];
@@ -209,14 +198,14 @@ extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
     key->dl_vlan = k->tagged ? k->tci & 0xfff : FLOW_VLAN_NONE;
     if (k->tail_len < 2)
         return;
-    key->dl_type = be16(k->tail);
+    key->dl_type = rd_be16(k->tail);
     if (key->dl_type == ETH_IP && n >= 20 && (l3[0] >> 4) == 4) {
         uint32_t ihl = (uint32_t)(l3[0] & 15) * 4;
-        bool first = (be16(l3 + 6) & 0x1fff) == 0;
+        bool first = (rd_be16(l3 + 6) & 0x1fff) == 0;
 
         key->nw_proto = l3[9];
-        key->nw_src = be32(l3 + 12);
-        key->nw_dst = be32(l3 + 16);
+        key->nw_src = rd_be32(l3 + 12);
+        key->nw_dst = rd_be32(l3 + 16);
         if (ihl >= 20 && first && n >= ihl + 4)
             key_l4(key, l3 + ihl, 1);
     } else if (key->dl_type == ETH_IP6 && n >= 40) {
@@ -225,8 +214,8 @@ extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
             key_l4(key, l3 + 40, 58);
     } else if (key->dl_type == ETH_ARP && n >= 28) {
         key->nw_proto = l3[7];
-        key->nw_src = be32(l3 + 14);
-        key->nw_dst = be32(l3 + 24);
+        key->nw_src = rd_be32(l3 + 14);
+        key->nw_dst = rd_be32(l3 + 24);
     }
 }
 
@@ -290,10 +279,10 @@ headers_len(const struct pkt *k)
 
     if (k->tail_len < 2)
         return 0;
-    if (be16(k->tail) == ETH_IP && n >= 20) {
+    if (rd_be16(k->tail) == ETH_IP && n >= 20) {
         l3len = (uint32_t)(l3[0] & 15) * 4;
         proto = l3[9];
-    } else if (be16(k->tail) == ETH_IP6 && n >= 40) {
+    } else if (rd_be16(k->tail) == ETH_IP6 && n >= 40) {
         l3len = 40;
         proto = l3[6];
     } else {
@@ -325,9 +314,9 @@ input_frame(struct sw *sw, struct port *in, const struct ring_frame *f)
     k.tagged = f->has_vlan;
     k.tci = f->tci;
     k.prefix = 12;
-    if (!k.tagged && be16(f->data + 12) == ETH_VLAN && f->len >= 18) {
+    if (!k.tagged && rd_be16(f->data + 12) == ETH_VLAN && f->len >= 18) {
         k.tagged = true;
-        k.tci = be16(f->data + 14);
+        k.tci = rd_be16(f->data + 14);
         k.prefix = 16;
     }
     k.tail = f->data + k.prefix;
