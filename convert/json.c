@@ -57,11 +57,6 @@ _Static_assert(JSON_BUF >= STR_CHUNK * 6 + 8, "JSON_BUF too small for STR_CHUNK"
 
 enum ctype { C_OBJECT, C_ARRAY };
 
-struct container {
-    enum ctype type;
-    uint32_t count;             /* Members or items written so far. */
-};
-
 struct json {
     FILE *f;
     int pretty;
@@ -70,15 +65,16 @@ struct json {
     int open;                   /* Between DATAGRAM_BEGIN and DATAGRAM_END. */
     int cfast;                  /* Compact, inside a container, none dropped:
                                  * containers open and close in place. */
-    int fast;                   /* 'cfast', in an object, not a discarded
-                                 * packet's sample: values too (WALK_FAST). */
+    size_t lim;                 /* 'size' when 'cfast', in an object and not
+                                 * in a discarded packet's sample, else 0: a
+                                 * value fitting below it takes the fast way
+                                 * (WALK_FAST). */
     int discarded;              /* In a discarded packet's sample. */
-    struct container stack[JSON_MAX_DEPTH];
+    char closer[JSON_MAX_DEPTH];        /* Per open container: '}' or ']'... */
+    size_t outer_lim[JSON_MAX_DEPTH];   /* ...and 'lim' outside it. */
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
     char *buf;                  /* 'own', or the held output (sflow_walk_hold()). */
-    size_t opened;              /* 'n' after the last opening bracket: where
-                                 * a member takes no comma. */
     size_t n, size;
     int held;
     char own[JSON_BUF];
@@ -86,27 +82,27 @@ struct json {
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* Writes out the buffer; 'opened' moves with the bytes. */
+/*
+ * Every member is written with a comma after it, and a closing bracket
+ * takes back the last one (unwrite_comma()): no member has to know
+ * whether it is the first.  So the buffer is written out all but its last
+ * byte, which may be that comma.
+ */
 static void
 flush(struct json *j)
 {
-    sflow_walk_write(j->f, j->buf, j->n);
-    j->opened = j->opened == j->n ? 0 : SIZE_MAX;
-    j->n = 0;
+    if (j->n == 0)
+        return;
+    sflow_walk_write(j->f, j->buf, j->n - 1);
+    j->buf[0] = j->buf[j->n - 1];
+    j->n = 1;
 }
 
-/*
- * Whether the next member of 'c' takes a comma.  Compact output asks
- * whether anything was written since the last opening bracket, which
- * costs no counter per member and does not wait for the bytes just
- * written.  Indented output counts.
- */
-static inline int
-comma_due(const struct json *j, struct container *c)
+/* Before a closing bracket: the comma of the container's last member. */
+static inline void
+unwrite_comma(struct json *j)
 {
-    if (j->pretty)
-        return c->count++ != 0;
-    return j->n != j->opened;
+    j->n -= j->n > 0 && j->buf[j->n - 1] == ',';
 }
 
 static inline void
@@ -370,18 +366,23 @@ is_number(const char *s, size_t len)
     return s == end;
 }
 
-static struct container *
-top(struct json *j)
+/* Whether the innermost container is an object (there is one). */
+static inline int
+in_object(const struct json *j)
 {
-    return j->depth > 0 ? &j->stack[j->depth - 1] : NULL;
+    return j->closer[j->depth - 1] == '}';
 }
 
-/* Whether walk_v_value_begin() may take its fast path: one test per value. */
+/*
+ * Whether containers and values may take their fast paths: one test per
+ * value.  A fast close restores the 'lim' of the container around it
+ * (outer_lim), which is what this would compute there.
+ */
 static inline void
 update_fast(struct json *j)
 {
     j->cfast = !j->pretty && !j->dropped && j->depth > 0;
-    j->fast = j->cfast && !j->discarded && j->stack[j->depth - 1].type == C_OBJECT;
+    j->lim = j->cfast && !j->discarded && in_object(j) ? j->size : 0;
 }
 
 /*
@@ -408,40 +409,22 @@ put_key(struct json *j, const char *key, size_t klen)
 }
 
 /*
- * Where a compact member starts: after a comma unless it is the first of
- * its container (comma_due()), with no branch: the comma is written
- * either way and kept or not.  Room was checked by the caller.
- */
-static inline char *
-member_at(struct json *j)
-{
-    char *p = j->buf + j->n;
-
-    *p = ',';
-    return p + (j->n != j->opened);
-}
-
-/*
- * Starts the next member of the innermost container: the comma, the
- * indentation and, in an object, the key.  An array's first object goes
- * on the '[' line, as sflowtool prints it.  A key in an array is dropped
- * and an object member without key gets "value": the walk's grammar rules
- * both out, but the output stays valid JSON if it breaks them.
+ * Starts the next member of the innermost container: the indentation and,
+ * in an object, the key.  An array's first object goes on the '[' line,
+ * as sflowtool prints it.  A key in an array is dropped and an object
+ * member without key gets "value": the walk's grammar rules both out, but
+ * the output stays valid JSON if it breaks them.
  */
 static void
 next_member(struct json *j, const char *key, size_t klen, int is_object)
 {
-    struct container *c = top(j);
-
-    if (c == NULL)
+    if (j->depth == 0)
         return;
-    if (comma_due(j, c))
-        put_c(j, ',');
-    if (c->type == C_OBJECT) {
+    if (in_object(j)) {
         if (j->pretty)
             indent(j, j->depth);
         put_key(j, key ? key : "value", key ? klen : 5);
-    } else if (j->pretty && !(is_object && c->count == 1)) {
+    } else if (j->pretty && !(is_object && j->n > 0 && j->buf[j->n - 1] == '[')) {
         indent(j, j->depth);
     }
 }
@@ -459,15 +442,14 @@ open_container_slow(struct json *j, const char *key, size_t klen, enum ctype typ
     }
     next_member(j, key, klen, type == C_OBJECT);
     put_c(j, type == C_OBJECT ? '{' : '[');
-    j->opened = j->n;
-    j->stack[j->depth].type = type;
-    j->stack[j->depth].count = 0;
+    j->closer[j->depth] = type == C_OBJECT ? '}' : ']';
+    j->outer_lim[j->depth] = j->lim;
     j->depth++;
     update_fast(j);
 }
 
-/* Room for a member's comma, indentation, quoted key and colon, and quotes. */
-#define MEMBER_EXTRA (JSON_MAX_DEPTH + 8)
+/* Room for a member's indentation, quoted key and colon, quotes and comma. */
+#define MEMBER_EXTRA (JSON_MAX_DEPTH + 10)
 
 /*
  * Opens a container as the next member: named 'key' ('klen' bytes, one of
@@ -477,80 +459,82 @@ open_container_slow(struct json *j, const char *key, size_t klen, enum ctype typ
 static inline void
 open_container(struct json *j, const char *key, size_t klen, enum ctype type)
 {
-    struct container *c;
     char *p;
 
     if (!j->cfast || j->depth == JSON_MAX_DEPTH || klen + MEMBER_EXTRA > j->size - j->n)
         goto slow;
-    c = &j->stack[j->depth - 1];
-    if ((c->type == C_OBJECT) != (key != NULL))
+    if (in_object(j) != (key != NULL))
         goto slow;
-    p = member_at(j);
+    p = j->buf + j->n;
     if (key != NULL)
         p = key_at(p, key, klen);
     *p++ = type == C_OBJECT ? '{' : '[';
     j->n = (size_t)(p - j->buf);
-    j->opened = j->n;
-    j->stack[j->depth].type = type;
-    j->stack[j->depth].count = 0;
+    j->closer[j->depth] = type == C_OBJECT ? '}' : ']';
+    j->outer_lim[j->depth] = j->lim;
     j->depth++;
-    j->fast = type == C_OBJECT && !j->discarded;
+    j->lim = type == C_OBJECT && !j->discarded ? j->size : 0;
     return;
 slow:
     open_container_slow(j, key, klen, type);
 }
 
+/* A closed container is a member of the one around it: it takes a comma. */
 static void
 close_container_slow(struct json *j)
 {
-    struct container *c;
-
     if (j->dropped) {
         j->dropped--;
         update_fast(j);
         return;
     }
-    c = top(j);
-    if (c == NULL)
+    if (j->depth == 0)
         return;
+    unwrite_comma(j);
     if (j->pretty)
         indent(j, j->depth - 1);
-    put_c(j, c->type == C_OBJECT ? '}' : ']');
+    put_c(j, j->closer[j->depth - 1]);
+    put_c(j, ',');
     j->depth--;
+    update_fast(j);
+}
+
+/* Closes containers until 'depth' remain open (and forgets those closed). */
+static inline __attribute__((always_inline)) void
+close_to(struct json *j, int depth)
+{
+    size_t n;
+
+    if (j->dropped) {
+        j->dropped = 0;
+        update_fast(j);
+    }
+    while (j->depth > depth) {
+        if (!j->cfast || j->n + 2 > j->size) {
+            close_container_slow(j);
+            continue;
+        }
+        j->depth--;
+        n = j->n - (j->buf[j->n - 1] == ',');
+        j->buf[n] = j->closer[j->depth];
+        j->buf[n + 1] = ',';
+        j->n = n + 2;
+        j->lim = j->outer_lim[j->depth];
+        j->cfast = j->depth > 0;
+    }
     if (j->samples_depth > j->depth)
         j->samples_depth = 0;
     if (j->elements_depth > j->depth)
         j->elements_depth = 0;
-    update_fast(j);
 }
 
 static inline void
 close_container(struct json *j)
 {
-    if (!j->cfast || j->n == j->size) {
+    if (j->dropped || j->depth == 0)
         close_container_slow(j);
-        return;
-    }
-    j->depth--;
-    j->buf[j->n++] = j->stack[j->depth].type == C_OBJECT ? '}' : ']';
-    if (j->samples_depth > j->depth)
-        j->samples_depth = 0;
-    if (j->elements_depth > j->depth)
-        j->elements_depth = 0;
-    j->cfast = j->depth > 0;
-    j->fast = j->cfast && !j->discarded && j->stack[j->depth - 1].type == C_OBJECT;
-}
-
-/* Closes containers until 'depth' remain open. */
-static inline void
-close_to(struct json *j, int depth)
-{
-    if (j->dropped) {
-        j->dropped = 0;
-        update_fast(j);
-    }
-    while (j->depth > depth)
-        close_container(j);
+    else
+        close_to(j, j->depth - 1);
 }
 
 static void
@@ -558,6 +542,7 @@ member_str(struct json *j, const char *key, const char *val)
 {
     next_member(j, key, strlen(key), 0);
     put_str(j, val, strlen(val));
+    put_c(j, ',');
 }
 
 static void
@@ -565,6 +550,19 @@ member_u64(struct json *j, const char *key, uint64_t v)
 {
     next_member(j, key, strlen(key), 0);
     put_u64(j, v);
+    put_c(j, ',');
+}
+
+/* The datagram object's last bracket is closed: the line ends. */
+static void
+end_datagram(struct json *j)
+{
+    close_to(j, 0);
+    unwrite_comma(j);
+    j->open = 0;
+    put_c(j, '\n');
+    if (j->pretty)
+        put_c(j, '\n');
 }
 
 /* ---- Visitor ---- */
@@ -619,11 +617,7 @@ walk_v_datagram_end(struct json *j, const struct sflow_walk *w)
     close_to(j, 1);
     if (w->dg->err.code != SFLOW_OK)
         put_error(j, w->dg);
-    close_to(j, 0);
-    j->open = 0;
-    put_c(j, '\n');
-    if (j->pretty)
-        put_c(j, '\n');
+    end_datagram(j);
 }
 
 static inline void
@@ -723,6 +717,7 @@ walk_v_kv(struct json *j, const struct sflow_walk *w, const char *key, size_t kl
         put_mem(j, val, len);
     else
         put_str(j, val, len);
+    put_c(j, ',');
 }
 
 /* Any value the fast way cannot take: buffer full, outside an open container... */
@@ -754,10 +749,10 @@ walk_v_value_begin_fast(struct json *j, const char *key, size_t klen, size_t max
 {
     char *p;
 
-    /* 'fast' says the member goes in an object. */
-    if (!j->fast || key == NULL || klen + max + MEMBER_EXTRA > j->size - j->n)
+    /* 'lim' says the member goes in an object. */
+    if (key == NULL || j->n + klen + max + MEMBER_EXTRA > j->lim)
         return NULL;
-    p = key_at(member_at(j), key, klen);
+    p = key_at(j->buf + j->n, key, klen);
     if (kind == SFLOW_WALK_STR)
         *p++ = '"';
     return p;
@@ -785,16 +780,15 @@ walk_v_key_render(char *dst, size_t size, const char *key, size_t klen)
 }
 
 static inline __attribute__((always_inline)) char *
-walk_v_fkey_begin(struct json *j, const struct sflow_walk *w, const struct walk_fkey *fk,
-    size_t max, enum sflow_walk_kind kind)
+walk_v_fkey_begin(struct json *j, const struct walk_fkey *fk, size_t max,
+    enum sflow_walk_kind kind)
 {
     char *p;
 
-    (void)w;
-    if (!j->fast || WALK_FKEY_SLOT + max + MEMBER_EXTRA > j->size - j->n)
-        return walk_v_value_begin(j, w, fk->name, fk->len, max, kind);
+    if (j->n + WALK_FKEY_SLOT + max + MEMBER_EXTRA > j->lim)
+        return NULL;
     /* Rendered keys are used only in an element's object (never in a list). */
-    p = member_at(j);
+    p = j->buf + j->n;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     p += fk->rlen;
     if (kind == SFLOW_WALK_STR)
@@ -803,15 +797,22 @@ walk_v_fkey_begin(struct json *j, const struct sflow_walk *w, const struct walk_
 }
 
 static inline __attribute__((always_inline)) void
+walk_v_value_end_fast(struct json *j, char *end, enum sflow_walk_kind kind)
+{
+    if (kind == SFLOW_WALK_STR)
+        *end++ = '"';
+    *end++ = ',';
+    j->n = (size_t)(end - j->buf);
+}
+
+static inline __attribute__((always_inline)) void
 walk_v_value_end(struct json *j, const struct sflow_walk *w, const char *key,
     size_t klen, char *start, char *end, enum sflow_walk_kind kind)
 {
     (void)w, (void)key, (void)klen, (void)start;
-    if (!j->fast && (j->dropped || j->depth == 0))
+    if (j->dropped || j->depth == 0)
         return;
-    if (kind == SFLOW_WALK_STR)
-        *end++ = '"';
-    j->n = (size_t)(end - j->buf);
+    walk_v_value_end_fast(j, end, kind);
 }
 
 #include "sflow_walk_impl.h"
@@ -840,19 +841,16 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     j.dropped = 0;
     j.open = 0;
     j.cfast = 0;
-    j.fast = 0;
-    j.opened = SIZE_MAX;
+    j.lim = 0;
     j.discarded = 0;
     j.samples_depth = 0;
     j.elements_depth = 0;
     walk_run(&j, &j, meta, dg);
     /* Should the walk end without DATAGRAM_END, still leave valid JSON. */
-    if (j.open) {
-        close_to(&j, 0);
-        put_c(&j, '\n');
-    }
+    if (j.open)
+        end_datagram(&j);
     if (j.held)
         sflow_walk_out_give(j.n);
     else
-        flush(&j);
+        sflow_walk_write(j.f, j.buf, j.n);
 }

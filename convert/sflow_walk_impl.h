@@ -60,20 +60,24 @@
  *       must return NULL for a NULL 'key' and throughout a sample whose
  *       'w->discarded' is set at walk_v_sample_begin() (its keys take a
  *       prefix that the walk adds only on the way to walk_v_value_begin()).
+ *   walk_v_value_end_fast(V *, end, kind)
+ *       Ends a value that walk_v_value_begin_fast() (or, below,
+ *       walk_v_fkey_begin()) took: the bytes written end at 'end'.  Values
+ *       that the slow way took end with walk_v_value_end().
  *
  * A visitor may also have the keys of schema fields (sflowtool's names of
  * counters and record fields, most of a datagram's lines) rendered once,
  * at start-up, in its own form ("ifInOctets " for text, "\"ifInOctets\":"
  * for JSON), so that a field's line costs a fixed-size copy of its key,
  * with no length, escaping or type decided per line.  It then defines
- * WALK_FKEY and:
+ * WALK_FKEY (with WALK_FAST) and:
  *
  *   size_t walk_v_key_render(char *dst, size_t size, const char *key, size_t klen)
  *       Writes the rendering of 'key' at 'dst' (at most 'size' bytes) and
  *       returns its length, or 0 if it cannot (the fields of that schema
  *       then take walk_v_value_begin()).  Runs before main(), once a name.
- *   char *walk_v_fkey_begin(V *, w, const struct walk_fkey *fk, max, kind)
- *       As walk_v_value_begin() for key fk->name (fk->len bytes); the
+ *   char *walk_v_fkey_begin(V *, const struct walk_fkey *fk, max, kind)
+ *       As walk_v_value_begin_fast() for key fk->name (fk->len bytes); the
  *       rendering is fk->r, fk->rlen bytes, and the WALK_FKEY_SLOT bytes of
  *       fk->r may be copied whole (zero padding) if there is room for them.
  *       Never called inside a list or a discarded-packet sample.
@@ -451,7 +455,9 @@ walk_kv(struct walker *wk, const char *key, size_t klen, const char *val, size_t
 
 /*
  * A value formatted in place: walk_value_begin() returns where to write at
- * most 'max' bytes; walk_value_end() gets the start and the length.
+ * most 'max' bytes and sets '*fast' if the visitor's fast path took it;
+ * walk_value_end() gets the start, the length and that flag back.  The
+ * fast path ends with no test at all: it is most of a datagram's lines.
  */
 WALK_COLD char *
 walk_value_begin_slow(struct walker *wk, const char **key, size_t *klen, size_t max,
@@ -463,22 +469,32 @@ walk_value_begin_slow(struct walker *wk, const char **key, size_t *klen, size_t 
 
 WALK_INLINE char *
 walk_value_begin(struct walker *wk, const char **key, size_t *klen, size_t max,
-    enum sflow_walk_kind kind)
+    enum sflow_walk_kind kind, int *fast)
 {
 #ifdef WALK_FAST
     /* The visitor's one test covers the key's prefix too (see WALK_FAST). */
     char *p = walk_v_value_begin_fast(wk->v, *key, *klen, max, kind);
 
+    *fast = p != NULL;
     if (p != NULL)
         return p;
+#else
+    *fast = 0;
 #endif
     return walk_value_begin_slow(wk, key, klen, max, kind);
 }
 
 WALK_INLINE void
 walk_value_end(struct walker *wk, const char *key, size_t klen, char *start, size_t len,
-    enum sflow_walk_kind kind)
+    enum sflow_walk_kind kind, int fast)
 {
+#ifdef WALK_FAST
+    if (fast) {
+        walk_v_value_end_fast(wk->v, start + len, kind);
+        return;
+    }
+#endif
+    (void)fast;
     walk_v_value_end(wk->v, &wk->w, key, klen, start, start + len, kind);
     walk_kv_done(wk, key);
 }
@@ -486,17 +502,19 @@ walk_value_end(struct walker *wk, const char *key, size_t klen, char *start, siz
 WALK_INLINE void
 walk_num(struct walker *wk, const char *key, size_t klen, uint64_t v)
 {
-    char *p = walk_value_begin(wk, &key, &klen, 20, SFLOW_WALK_NUM);
+    int fast;
+    char *p = walk_value_begin(wk, &key, &klen, 20, SFLOW_WALK_NUM, &fast);
 
-    walk_value_end(wk, key, klen, p, fmt_u64(p, v), SFLOW_WALK_NUM);
+    walk_value_end(wk, key, klen, p, fmt_u64(p, v), SFLOW_WALK_NUM, fast);
 }
 
 WALK_INLINE void
 walk_snum(struct walker *wk, const char *key, size_t klen, int64_t v)
 {
-    char *p = walk_value_begin(wk, &key, &klen, 21, SFLOW_WALK_NUM);
+    int fast;
+    char *p = walk_value_begin(wk, &key, &klen, 21, SFLOW_WALK_NUM, &fast);
 
-    walk_value_end(wk, key, klen, p, fmt_s64(p, v), SFLOW_WALK_NUM);
+    walk_value_end(wk, key, klen, p, fmt_s64(p, v), SFLOW_WALK_NUM, fast);
 }
 
 /*
@@ -509,38 +527,43 @@ walk_str(struct walker *wk, const char *key, size_t klen, const char *s)
 {
     size_t n = strlen(s);
     char *p;
+    int fast;
 
     if (n > 64) {
         walk_kv(wk, key, klen, s, n, SFLOW_WALK_STR);
         return;
     }
-    p = walk_value_begin(wk, &key, &klen, n, SFLOW_WALK_STR);
+    p = walk_value_begin(wk, &key, &klen, n, SFLOW_WALK_STR, &fast);
     memcpy(p, s, n);
-    walk_value_end(wk, key, klen, p, n, SFLOW_WALK_STR);
+    walk_value_end(wk, key, klen, p, n, SFLOW_WALK_STR, fast);
 }
 
 WALK_INLINE void
 walk_tag(struct walker *wk, const char *key, size_t klen, uint32_t tag)
 {
-    char *p = walk_value_begin(wk, &key, &klen, 24, SFLOW_WALK_STR);
+    int fast;
+    char *p = walk_value_begin(wk, &key, &klen, 24, SFLOW_WALK_STR, &fast);
 
-    walk_value_end(wk, key, klen, p, fmt_tag(p, tag), SFLOW_WALK_STR);
+    walk_value_end(wk, key, klen, p, fmt_tag(p, tag), SFLOW_WALK_STR, fast);
 }
 
 WALK_INLINE void
 walk_mac(struct walker *wk, const char *key, size_t klen, const uint8_t *mac)
 {
-    char *p = walk_value_begin(wk, &key, &klen, 12, SFLOW_WALK_STR);
+    int fast;
+    char *p = walk_value_begin(wk, &key, &klen, 12, SFLOW_WALK_STR, &fast);
 
-    walk_value_end(wk, key, klen, p, fmt_hex(p, mac, 6), SFLOW_WALK_STR);
+    walk_value_end(wk, key, klen, p, fmt_hex(p, mac, 6), SFLOW_WALK_STR, fast);
 }
 
 static void
 walk_ip(struct walker *wk, const char *key, size_t klen, const uint8_t *a, int v6)
 {
-    char *p = walk_value_begin(wk, &key, &klen, 40, SFLOW_WALK_STR);
+    int fast;
+    char *p = walk_value_begin(wk, &key, &klen, 40, SFLOW_WALK_STR, &fast);
 
-    walk_value_end(wk, key, klen, p, v6 ? fmt_ip6(p, a) : fmt_ip4(p, a), SFLOW_WALK_STR);
+    walk_value_end(wk, key, klen, p, v6 ? fmt_ip6(p, a) : fmt_ip4(p, a), SFLOW_WALK_STR,
+        fast);
 }
 
 static void
@@ -681,26 +704,30 @@ walk_fkey(const struct walker *wk, const struct sflow_schema *schema)
 /* walk_value_begin() for a field with a rendered key. */
 WALK_INLINE char *
 walk_fkey_begin(struct walker *wk, const struct walk_fkey *fk, size_t max,
-    enum sflow_walk_kind kind)
+    enum sflow_walk_kind kind, int *fast)
 {
-#ifdef WALK_FKEY
-    return walk_v_fkey_begin(wk->v, &wk->w, fk, max, kind);
-#else
     const char *key = fk->name;
     size_t klen = fk->len;
+#ifdef WALK_FKEY
+    char *p = walk_v_fkey_begin(wk->v, fk, max, kind);
 
-    return walk_value_begin(wk, &key, &klen, max, kind);
+    *fast = p != NULL;
+    if (p != NULL)
+        return p;
+    return walk_value_begin_slow(wk, &key, &klen, max, kind);
+#else
+    return walk_value_begin(wk, &key, &klen, max, kind, fast);
 #endif
 }
 
 /* Where field 'key' goes: after its rendered key 'fk', if it has one. */
 WALK_INLINE char *
 walk_field_begin(struct walker *wk, const struct walk_fkey *fk, const char **key,
-    size_t *klen, size_t max, enum sflow_walk_kind kind)
+    size_t *klen, size_t max, enum sflow_walk_kind kind, int *fast)
 {
     if (fk != NULL)
-        return walk_fkey_begin(wk, fk, max, kind);
-    return walk_value_begin(wk, key, klen, max, kind);
+        return walk_fkey_begin(wk, fk, max, kind, fast);
+    return walk_value_begin(wk, key, klen, max, kind, fast);
 }
 
 /* ---- Schema fields ---- */
@@ -823,18 +850,18 @@ walk_field(struct walker *wk, const struct walk_fkey *fk, const char *key, size_
     char buf[64];
     char *p;
     size_t n;
-    int len;
+    int len, fast;
 
     switch (f->type) {
     case SFT_U32:
     case SFT_U64:
     case SFT_U8:
-        p = walk_field_begin(wk, fk, &key, &klen, 20, SFLOW_WALK_NUM);
-        walk_value_end(wk, key, klen, p, fmt_u64(p, v->u), SFLOW_WALK_NUM);
+        p = walk_field_begin(wk, fk, &key, &klen, 20, SFLOW_WALK_NUM, &fast);
+        walk_value_end(wk, key, klen, p, fmt_u64(p, v->u), SFLOW_WALK_NUM, fast);
         break;
     case SFT_S32:
-        p = walk_field_begin(wk, fk, &key, &klen, 21, SFLOW_WALK_NUM);
-        walk_value_end(wk, key, klen, p, fmt_s64(p, v->s), SFLOW_WALK_NUM);
+        p = walk_field_begin(wk, fk, &key, &klen, 21, SFLOW_WALK_NUM, &fast);
+        walk_value_end(wk, key, klen, p, fmt_s64(p, v->s), SFLOW_WALK_NUM, fast);
         break;
     case SFT_FLOAT:
         /* Through walk_kv(): printf may say "nan", which JSON checks. */
@@ -847,16 +874,16 @@ walk_field(struct walker *wk, const struct walk_fkey *fk, const char *key, size_
         break;
     case SFT_MAC:
         if (v->b.p != NULL) {
-            p = walk_field_begin(wk, fk, &key, &klen, 12, SFLOW_WALK_STR);
-            walk_value_end(wk, key, klen, p, fmt_hex(p, v->b.p, 6), SFLOW_WALK_STR);
+            p = walk_field_begin(wk, fk, &key, &klen, 12, SFLOW_WALK_STR, &fast);
+            walk_value_end(wk, key, klen, p, fmt_hex(p, v->b.p, 6), SFLOW_WALK_STR, fast);
         }
         break;
     case SFT_IP4:
     case SFT_IP6:
         if (v->b.p != NULL) {
-            p = walk_field_begin(wk, fk, &key, &klen, 40, SFLOW_WALK_STR);
+            p = walk_field_begin(wk, fk, &key, &klen, 40, SFLOW_WALK_STR, &fast);
             walk_value_end(wk, key, klen, p,
-                f->type == SFT_IP6 ? fmt_ip6(p, v->b.p) : fmt_ip4(p, v->b.p), SFLOW_WALK_STR);
+                f->type == SFT_IP6 ? fmt_ip6(p, v->b.p) : fmt_ip4(p, v->b.p), SFLOW_WALK_STR, fast);
         }
         break;
     case SFT_ADDR:
@@ -867,16 +894,16 @@ walk_field(struct walker *wk, const struct walk_fkey *fk, const char *key, size_
         break;
     case SFT_UUID:
         if (v->b.p != NULL) {
-            p = walk_field_begin(wk, fk, &key, &klen, 36, SFLOW_WALK_STR);
-            walk_value_end(wk, key, klen, p, fmt_uuid(p, v->b.p), SFLOW_WALK_STR);
+            p = walk_field_begin(wk, fk, &key, &klen, 36, SFLOW_WALK_STR, &fast);
+            walk_value_end(wk, key, klen, p, fmt_uuid(p, v->b.p), SFLOW_WALK_STR, fast);
         }
         break;
     case SFT_OPAQUE:
         n = v->b.len < WALK_HEX_MAX ? v->b.len : WALK_HEX_MAX;
         if (v->b.p == NULL)
             n = 0;
-        p = walk_field_begin(wk, fk, &key, &klen, n * 3, SFLOW_WALK_STR);
-        walk_value_end(wk, key, klen, p, fmt_hex_dashed(p, v->b.p, n), SFLOW_WALK_STR);
+        p = walk_field_begin(wk, fk, &key, &klen, n * 3, SFLOW_WALK_STR, &fast);
+        walk_value_end(wk, key, klen, p, fmt_hex_dashed(p, v->b.p, n), SFLOW_WALK_STR, fast);
         break;
     case SFT_U32_LIST:
         walk_u32_list(wk, key, klen, &v->b);
@@ -928,6 +955,7 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
     const struct walk_fkey *fk = walk_fkey(wk, s);
     size_t i, n = rec->n_values < s->n_fields ? rec->n_values : s->n_fields;
     char *p;
+    int fast;
 
     if (to < n)
         n = to;
@@ -946,9 +974,9 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
         case SFT_U32:
         case SFT_U64:
         case SFT_U8:
-            p = walk_fkey_begin(wk, &fk[i], 20, SFLOW_WALK_NUM);
+            p = walk_fkey_begin(wk, &fk[i], 20, SFLOW_WALK_NUM, &fast);
             walk_value_end(wk, fk[i].name, fk[i].len, p, fmt_u64(p, rec->v[i].u),
-                SFLOW_WALK_NUM);
+                SFLOW_WALK_NUM, fast);
             break;
         default:
             if (walk_field_present(rec, i))
@@ -1034,7 +1062,7 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
 {
     size_t off = l->l3_offset + 40;
     uint32_t nh = l->ip6_first_nh;
-    int n = 0, walked_ok = 1;
+    int n = 0, walked_ok = 1, fast;
     const char *key;
     size_t klen;
     char *o;
@@ -1042,11 +1070,11 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
     walk_num(wk, WALK_K("IPTOS"), l->tos);
     key = "IP6_label";
     klen = sizeof("IP6_label") - 1;
-    o = walk_value_begin(wk, &key, &klen, 10, SFLOW_WALK_STR);
+    o = walk_value_begin(wk, &key, &klen, 10, SFLOW_WALK_STR, &fast);
     o[0] = '0';
     o[1] = 'x';
     walk_value_end(wk, key, klen, o, 2 + fmt_hex_u32(o + 2, l->ip6_flow_label),
-        SFLOW_WALK_STR);
+        SFLOW_WALK_STR, fast);
     if (l->ip6_payload_len == 0)
         walk_str(wk, WALK_K("IPV6_payloadLen"), "<jumbo>");
     else
@@ -1412,17 +1440,17 @@ walk_of_port(struct walker *wk, const struct sflow_record *rec)
     const char *key;
     size_t klen;
     char *p;
-    int i;
+    int i, fast;
     uint64_t v = rec->v[0].u;
 
     if (rec->n_values < rec->schema->n_fields)
         return;
     key = rec->schema->fields[0].name;
     klen = rec->schema->fields[0].name_len;
-    p = walk_value_begin(wk, &key, &klen, 16, SFLOW_WALK_STR);
+    p = walk_value_begin(wk, &key, &klen, 16, SFLOW_WALK_STR, &fast);
     for (i = 15; i >= 0; i--, v >>= 4)
         p[i] = fmt_hex2_lower[2 * (v & 0xf) + 1];
-    walk_value_end(wk, key, klen, p, 16, SFLOW_WALK_STR);
+    walk_value_end(wk, key, klen, p, 16, SFLOW_WALK_STR, fast);
     walk_field_at(wk, rec, 1);
 }
 
@@ -1494,6 +1522,7 @@ walk_port(struct walker *wk, const char *key, size_t klen, uint32_t format, uint
     static const char forms[4][12] = { "", "dropCode ", "multiple ", "format==3 " };
     size_t n;
     char *p;
+    int fast;
 
     if (format == 0) {
         walk_num(wk, key, klen, value);
@@ -1504,9 +1533,9 @@ walk_port(struct walker *wk, const char *key, size_t klen, uint32_t format, uint
         return;
     }
     n = strlen(forms[format]);
-    p = walk_value_begin(wk, &key, &klen, n + 20, SFLOW_WALK_STR);
+    p = walk_value_begin(wk, &key, &klen, n + 20, SFLOW_WALK_STR, &fast);
     memcpy(p, forms[format], n);
-    walk_value_end(wk, key, klen, p, n + fmt_u64(p + n, value), SFLOW_WALK_STR);
+    walk_value_end(wk, key, klen, p, n + fmt_u64(p + n, value), SFLOW_WALK_STR, fast);
 }
 
 static void
@@ -1514,12 +1543,13 @@ walk_source_id(struct walker *wk, const struct sflow_sample *s)
 {
     const char *key = "sourceId";
     size_t klen = sizeof("sourceId") - 1, o;
-    char *p = walk_value_begin(wk, &key, &klen, 24, SFLOW_WALK_STR);
+    int fast;
+    char *p = walk_value_begin(wk, &key, &klen, 24, SFLOW_WALK_STR, &fast);
 
     o = fmt_u64(p, s->ds_class);
     p[o++] = ':';
     o += fmt_u64(p + o, s->ds_index);
-    walk_value_end(wk, key, klen, p, o, SFLOW_WALK_STR);
+    walk_value_end(wk, key, klen, p, o, SFLOW_WALK_STR, fast);
 }
 
 static void

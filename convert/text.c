@@ -43,7 +43,9 @@ struct text_out {
     size_t ctx_len;
     size_t ctx_dg, ctx_smp;     /* ...and where its sample's, element's part start. */
     struct text_names names;
-    int fast;                   /* WALK_FAST: in no list, not a discarded packet. */
+    size_t lim;                 /* WALK_FAST: 'size' in no list and not in a
+                                 * discarded packet, else 0: a value takes the
+                                 * fast way if it fits below 'lim'. */
     int discarded;              /* In a discarded packet's sample. */
     char own[TEXT_BUF];
 };
@@ -51,7 +53,7 @@ struct text_out {
 static void
 update_fast(struct text_out *o)
 {
-    o->fast = o->names.depth == 0 && !o->discarded;
+    o->lim = o->names.depth == 0 && !o->discarded ? o->size : 0;
 }
 
 /* ---- Output buffer ---- */
@@ -414,7 +416,7 @@ walk_v_value_begin_fast(struct text_out *o, const char *key, size_t klen, size_t
     char *p;
 
     (void)kind;
-    if (!o->fast || key == NULL || klen + max + 3 > o->size - o->n)
+    if (key == NULL || o->n + klen + max + 3 > o->lim)
         return NULL;
     p = walk_copy(o->buf + o->n, key, klen);
     *p++ = ' ';
@@ -435,14 +437,14 @@ walk_v_key_render(char *dst, size_t size, const char *key, size_t klen)
 }
 
 static inline __attribute__((always_inline)) char *
-walk_v_fkey_begin(struct text_out *o, const struct sflow_walk *w, const struct walk_fkey *fk,
-    size_t max, enum sflow_walk_kind kind)
+walk_v_fkey_begin(struct text_out *o, const struct walk_fkey *fk, size_t max,
+    enum sflow_walk_kind kind)
 {
     char *p;
 
-    (void)w, (void)kind;
-    if (WALK_FKEY_SLOT + max + 2 > o->size - o->n)
-        return walk_v_value_begin(o, w, fk->name, fk->len, max, kind);
+    (void)kind;
+    if (o->n + WALK_FKEY_SLOT + max + 2 > o->lim)
+        return NULL;
     p = o->buf + o->n;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     return p + fk->rlen;
@@ -457,6 +459,14 @@ walk_v_value_end(struct text_out *o, const struct sflow_walk *w, const char *key
     o->n = (size_t)(end - o->buf);
     if (key == NULL)
         names_next(&o->names);
+}
+
+static inline __attribute__((always_inline)) void
+walk_v_value_end_fast(struct text_out *o, char *end, enum sflow_walk_kind kind)
+{
+    (void)kind;
+    *end++ = '\n';
+    o->n = (size_t)(end - o->buf);
 }
 
 #include "sflow_walk_impl.h"

@@ -24,9 +24,9 @@
 #include "wbuf.h"
 
 static struct sflow_datagram dg;
-static uint8_t wire[4096];
+static uint8_t wire[65536];
 static size_t wire_len;
-static uint8_t work[4096];
+static uint8_t work[65536];
 
 /* ---- A strict JSON checker ---- */
 
@@ -334,11 +334,38 @@ render(const uint8_t *p, size_t len, int pretty, size_t *outlen)
     return out;
 }
 
+/*
+ * -J's output without its indentation and blank line: -j's, byte for byte
+ * (the two take different paths through the buffer).  Removes the
+ * whitespace outside strings, in place; returns the new length.
+ */
+static size_t
+minify(char *s, size_t n)
+{
+    size_t i, o = 0;
+    int in_str = 0;
+
+    for (i = 0; i < n; i++) {
+        if (in_str) {
+            if (s[i] == '\\' && i + 1 < n)
+                s[o++] = s[i++];
+            else if (s[i] == '"')
+                in_str = 0;
+        } else if (s[i] == ' ' || s[i] == '\n') {
+            continue;
+        } else if (s[i] == '"') {
+            in_str = 1;
+        }
+        s[o++] = s[i];
+    }
+    return o;
+}
+
 static void
 check(const uint8_t *p, size_t len, const char *what, size_t arg)
 {
-    size_t n, i, lines;
-    char *out;
+    size_t n, i, lines, compact_n = 0;
+    char *out, *compact = NULL;
     int pretty;
 
     for (pretty = 0; pretty <= 1; pretty++) {
@@ -359,8 +386,20 @@ check(const uint8_t *p, size_t len, const char *what, size_t arg)
                 sflow_errname(dg.err.code));
             fail();
         }
+        if (!pretty) {
+            compact = out;
+            compact_n = n - 1;          /* Without the newline. */
+            continue;
+        }
+        n = minify(out, n);
+        if (n != compact_n || memcmp(out, compact, n) != 0) {
+            fprintf(stderr, "%s %zu: -J differs from -j:\n%.*s\n%.*s\n", what, arg,
+                (int)compact_n, compact, (int)n, out);
+            fail();
+        }
         free(out);
     }
+    free(compact);
 }
 
 static void
@@ -386,6 +425,68 @@ test_escaping(void **state)
         fail();
     }
     free(out);
+}
+
+/*
+ * A datagram of many flow samples, whose JSON is twice the renderer's
+ * buffer: the output is written out part way, at places that differ
+ * between -j and -J, and each must still give the same JSON.
+ */
+static void
+test_large(void **state)
+{
+    uint8_t frame[128];
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    struct sflow_sample smp;
+    struct sflow_addr agent;
+    struct wbuf w;
+    size_t dgo, so, n;
+    uint32_t i;
+    char *out;
+
+    (void)state;
+    memset(&agent, 0, sizeof agent);
+    agent.type = SFLOW_ADDR_IP6;
+    agent.a[0] = 0x20;
+    for (i = 0; i < sizeof frame; i++)
+        frame[i] = (uint8_t)(i * 7);
+    frame[12] = 0x08;                   /* IPv4 */
+    frame[13] = 0x00;
+    frame[14] = 0x45;
+    wbuf_init(&w, wire, sizeof wire);
+    dgo = sflow_enc_datagram_begin(&w, &agent, 1, 2, 3);
+    for (i = 0; i < 150; i++) {
+        memset(&smp, 0, sizeof smp);
+        smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+        smp.seq = i;
+        smp.ds_index = i;
+        smp.sampling_rate = 1 + i * 977;
+        smp.input = i;
+        smp.output_format = 2;          /* "multiple" */
+        smp.output = i;
+        so = sflow_enc_sample_begin(&w, &smp);
+        assert_int_equal(sflow_enc_header(&w, 1, 1500 + i, 4, frame, 64 + i % 65), 0);
+        memset(v, 0, sizeof v);
+        v[0].u = i;
+        v[2].u = i * 3;
+        assert_int_equal(sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH),
+            sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0), v), 0);
+        assert_int_equal(sflow_enc_sample_end(&w, so), 0);
+    }
+    assert_int_equal(sflow_enc_datagram_end(&w, dgo), 0);
+    assert_int_equal(w.error, 0);
+    wire_len = w.size;
+
+    out = render(wire, wire_len, 0, &n);
+    assert_int_equal(dg.err.code, SFLOW_OK);
+    assert_true(n > 2 * 32768);
+    free(out);
+    check(wire, wire_len, "large", wire_len);
+    /* Cut short at a few places: the error member comes after a flush. */
+    for (n = wire_len / 2; n < wire_len; n += 997) {
+        memcpy(work, wire, n);
+        check(work, n, "large prefix", n);
+    }
 }
 
 static void
@@ -423,6 +524,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_large),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_corrupted),
     };
