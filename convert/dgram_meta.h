@@ -11,7 +11,8 @@
 struct dgram_meta {
     struct timeval ts;          /* Receive time, or the capture's timestamp. */
     int from_file;              /* 1: read from a capture file ('ts' is its timestamp). */
-    char src[48];               /* Sender's address as text ("-" if unknown). */
+    char src[48];               /* Sender's address as text ("-" if unknown):
+                                 * printers copy it as it is. */
     uint16_t src_port;
     size_t size;                /* UDP payload bytes. */
     uint64_t frame;             /* from_file: the frame number in the capture, from 1. */

@@ -27,6 +27,17 @@ const char fmt_dec_u8_dot[256 * 4 + 1] =
     "224.225.226.227.228.229.230.231.232.233.234.235.236.237.238.239."
     "240.241.242.243.244.245.246.247.248.249.250.251.252.253.254.255.";
 
+#define FMT_DIGITS_10(d) d, d, d, d, d, d, d, d, d, d
+#define FMT_DIGITS_50(d) \
+    FMT_DIGITS_10(d), FMT_DIGITS_10(d), FMT_DIGITS_10(d), FMT_DIGITS_10(d), FMT_DIGITS_10(d)
+const uint8_t fmt_dec_u8_digits[256] = {
+    FMT_DIGITS_10(1),                                           /* 0-9 */
+    FMT_DIGITS_50(2), FMT_DIGITS_10(2), FMT_DIGITS_10(2),       /* 10-79 */
+    FMT_DIGITS_10(2), FMT_DIGITS_10(2),                         /* 80-99 */
+    FMT_DIGITS_50(3), FMT_DIGITS_50(3), FMT_DIGITS_50(3),       /* 100-249 */
+    3, 3, 3, 3, 3, 3,                                           /* 250-255 */
+};
+
 /* "00" to "ff": one load per byte instead of two shifts and two loads. */
 #define FMT_HEX2_ROW(h) \
     h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" \

@@ -11,14 +11,16 @@
 #include <stdint.h>
 #include <string.h>
 
-/* fmt.c: byte 'v' in decimal at [4 * v], padded with dots to four bytes. */
+/* fmt.c: byte 'v' in decimal at [4 * v], padded with dots to four bytes... */
 extern const char fmt_dec_u8_dot[256 * 4 + 1];
+/* ...and its number of digits at [v]. */
+extern const uint8_t fmt_dec_u8_digits[256];
 
 /* Digits of byte 'v': no branch, as addresses' bytes are random to a predictor. */
 static inline unsigned int
 fmt_dec_u8_len(unsigned int v)
 {
-    return 1u + (v >= 10) + (v >= 100);
+    return fmt_dec_u8_digits[v];
 }
 
 /* One byte in decimal; writes up to four bytes (one of slack past the end). */

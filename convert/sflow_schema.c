@@ -9,6 +9,7 @@
  */
 #include "sflow_schema.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define F(t, n) { SFT_##t, n, sizeof(n) - 1, 0, 0 }
@@ -365,10 +366,11 @@ static const struct sflow_field c_ovs_dp[] = {
     F(U32, "OVS_dp_mask_hits"), F(U32, "OVS_dp_flows"), F(U32, "OVS_dp_masks"),
 };
 
-#define FLOW(fmt, name, f) { SFLOW_TAG(0, fmt), 0, name, N(f), f, 0, 0, 0 }
-#define CTR(fmt, f) { SFLOW_TAG(0, fmt), 1, NULL, N(f), f, 0, 0, 0 }
+#define FLOW(fmt, name, f) { .tag = SFLOW_TAG(0, fmt), .counter = 0, .type_name = name, \
+    .n_fields = N(f), .fields = f }
+#define CTR(fmt, f) { .tag = SFLOW_TAG(0, fmt), .counter = 1, .n_fields = N(f), .fields = f }
 
-/* Not const: n_fixed and fixed_size are filled in before main(). */
+/* Not const: what schema_index_build() works out is filled in before main(). */
 static struct sflow_schema schemas[] = {
     FLOW(1, "HEADER", f_header),
     FLOW(2, "ETHERNET", f_ethernet),
@@ -499,6 +501,12 @@ schema_index_build(void)
         schemas[i].n_fixed = (uint32_t)j;
         schemas[i].fixed_size = size;
         schemas[i].fixed_u32 = j > 0 && u32;
+        if (schemas[i].type_name != NULL)
+            schemas[i].type_name_len = (uint8_t)strlen(schemas[i].type_name);
+        /* Enterprise 0, format < 4096: "0:4095" at most. */
+        n = (uint32_t)snprintf(schemas[i].tag_text, sizeof(schemas[i].tag_text), "0:%u",
+            (unsigned)SFLOW_FORMAT(schemas[i].tag));
+        schemas[i].tag_text_len = (uint8_t)n;
     }
 }
 

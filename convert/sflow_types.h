@@ -142,7 +142,8 @@ struct sflow_field {
 struct sflow_schema {
     uint32_t tag;               /* enterprise:format */
     int counter;                /* 1 counter record, 0 flow record. */
-    const char *type_name;      /* sflowtool's extendedType/flowSampleType, or NULL. */
+    const char *type_name;      /* sflowtool's extendedType/flowSampleType, or NULL... */
+    uint8_t type_name_len;      /* ...and its length. */
     size_t n_fields;
     const struct sflow_field *fields;
     /*
@@ -156,6 +157,8 @@ struct sflow_schema {
     uint32_t n_fixed;
     uint32_t fixed_size;
     int fixed_u32;
+    char tag_text[12];          /* The tag as printers show it, "0:1001"... */
+    uint8_t tag_text_len;       /* ...and its length (also before main()). */
 };
 
 struct sflow_record {

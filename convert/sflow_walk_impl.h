@@ -523,9 +523,8 @@ walk_snum(struct walker *wk, const char *key, size_t klen, int64_t v)
  * written in place like a formatted value.  Anything else goes to walk_kv().
  */
 WALK_INLINE void
-walk_str(struct walker *wk, const char *key, size_t klen, const char *s)
+walk_word(struct walker *wk, const char *key, size_t klen, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     char *p;
     int fast;
 
@@ -534,8 +533,20 @@ walk_str(struct walker *wk, const char *key, size_t klen, const char *s)
         return;
     }
     p = walk_value_begin(wk, &key, &klen, n, SFLOW_WALK_STR, &fast);
-    memcpy(p, s, n);
-    walk_value_end(wk, key, klen, p, n, SFLOW_WALK_STR, fast);
+    walk_value_end(wk, key, klen, p, (size_t)(walk_copy(p, s, n) - p), SFLOW_WALK_STR, fast);
+}
+
+WALK_INLINE void
+walk_str(struct walker *wk, const char *key, size_t klen, const char *s)
+{
+    walk_word(wk, key, klen, s, strlen(s));
+}
+
+/* A record's type name (flowSampleType, extendedType). */
+WALK_INLINE void
+walk_type_name(struct walker *wk, const char *key, size_t klen, const struct sflow_schema *s)
+{
+    walk_word(wk, key, klen, s->type_name, s->type_name_len);
 }
 
 WALK_INLINE void
@@ -556,14 +567,32 @@ walk_mac(struct walker *wk, const char *key, size_t klen, const uint8_t *mac)
     walk_value_end(wk, key, klen, p, fmt_hex(p, mac, 6), SFLOW_WALK_STR, fast);
 }
 
+/* Addresses: IPv4 inline, where its key is a literal, as most are. */
+WALK_INLINE void
+walk_ip4(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
+{
+    int fast;
+    char *p = walk_value_begin(wk, &key, &klen, 16, SFLOW_WALK_STR, &fast);
+
+    walk_value_end(wk, key, klen, p, fmt_ip4(p, a), SFLOW_WALK_STR, fast);
+}
+
 static void
-walk_ip(struct walker *wk, const char *key, size_t klen, const uint8_t *a, int v6)
+walk_ip6(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
 {
     int fast;
     char *p = walk_value_begin(wk, &key, &klen, 40, SFLOW_WALK_STR, &fast);
 
-    walk_value_end(wk, key, klen, p, v6 ? fmt_ip6(p, a) : fmt_ip4(p, a), SFLOW_WALK_STR,
-        fast);
+    walk_value_end(wk, key, klen, p, fmt_ip6(p, a), SFLOW_WALK_STR, fast);
+}
+
+WALK_INLINE void
+walk_ip(struct walker *wk, const char *key, size_t klen, const uint8_t *a, int v6)
+{
+    if (v6)
+        walk_ip6(wk, key, klen, a);
+    else
+        walk_ip4(wk, key, klen, a);
 }
 
 static void
@@ -1114,7 +1143,7 @@ walk_header(struct walker *wk, const struct sflow_record *rec)
     char name[32];
     char buf[48];
 
-    walk_str(wk, WALK_K("flowSampleType"), s->type_name);
+    walk_type_name(wk, WALK_K("flowSampleType"), s);
     walk_fields_range(wk, rec, 0, 3);   /* protocol, frame length, stripped */
     walk_num(wk, WALK_K("headerLen"), rec->v[3].b.len);
     walk_fields_range(wk, rec, 3, 4);   /* the bytes */
@@ -1172,7 +1201,7 @@ walk_prefix_len(const struct sflow_record *rec, const char *first)
 static void
 walk_sampled_ethernet(struct walker *wk, const struct sflow_record *rec)
 {
-    walk_str(wk, WALK_K("flowSampleType"), rec->schema->type_name);
+    walk_type_name(wk, WALK_K("flowSampleType"), rec->schema);
     walk_field_at(wk, rec, 3);
     walk_field_at(wk, rec, 0);
     walk_field_at(wk, rec, 1);
@@ -1189,7 +1218,7 @@ walk_sampled_ip(struct walker *wk, const struct sflow_record *rec, int v6)
 
     if (rec->n_values < rec->schema->n_fields)
         return;
-    walk_str(wk, WALK_K("flowSampleType"), rec->schema->type_name);
+    walk_type_name(wk, WALK_K("flowSampleType"), rec->schema);
     n = walk_key(wk, pfx, plen, "sampledPacketSize");
     walk_num(wk, wk->key, n, rec->v[0].u);
     n = walk_key(wk, pfx, plen, "IPSize");
@@ -1242,7 +1271,7 @@ walk_gateway(struct walker *wk, const struct sflow_record *rec)
 
     if (rec->n_values < rec->schema->n_fields)
         return;
-    walk_str(wk, WALK_K("extendedType"), rec->schema->type_name);
+    walk_type_name(wk, WALK_K("extendedType"), rec->schema);
     walk_field_at(wk, rec, 0);
     walk_field_at(wk, rec, 1);
     walk_field_at(wk, rec, 2);
@@ -1281,7 +1310,7 @@ walk_user(struct walker *wk, const struct sflow_record *rec)
 {
     if (rec->n_values < rec->schema->n_fields)
         return;
-    walk_str(wk, WALK_K("extendedType"), rec->schema->type_name);
+    walk_type_name(wk, WALK_K("extendedType"), rec->schema);
     walk_field_at(wk, rec, 0);
     walk_field_at(wk, rec, 2);
     walk_field_at(wk, rec, 1);
@@ -1320,7 +1349,7 @@ walk_mpls(struct walker *wk, const struct sflow_record *rec)
 {
     if (rec->n_values < rec->schema->n_fields)
         return;
-    walk_str(wk, WALK_K("extendedType"), rec->schema->type_name);
+    walk_type_name(wk, WALK_K("extendedType"), rec->schema);
     walk_field_at(wk, rec, 0);
     walk_label_stack(wk, rec, 1);
     walk_label_stack(wk, rec, 2);
@@ -1380,9 +1409,9 @@ walk_flow_generic(struct walker *wk, const struct sflow_record *rec)
 {
     if (rec->schema->type_name != NULL) {
         if (rec->tag == SFLOW_TAG(0, 2206))
-            walk_str(wk, WALK_K("flowSampleType"), rec->schema->type_name);
+            walk_type_name(wk, WALK_K("flowSampleType"), rec->schema);
         else
-            walk_str(wk, WALK_K("extendedType"), rec->schema->type_name);
+            walk_type_name(wk, WALK_K("extendedType"), rec->schema);
     }
     walk_fields(wk, rec);
 }
@@ -1495,7 +1524,13 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
     wk->w.element_tag = rec->tag;
     wk->prefix = wk->w.discarded;
     walk_v_element_begin(wk->v, &wk->w, rec->tag, known);
-    if (counter)
+    if (rec->schema != NULL && counter)
+        walk_word(wk, WALK_K("counterBlock_tag"), rec->schema->tag_text,
+            rec->schema->tag_text_len);
+    else if (rec->schema != NULL)
+        walk_word(wk, WALK_K("flowBlock_tag"), rec->schema->tag_text,
+            rec->schema->tag_text_len);
+    else if (counter)
         walk_tag(wk, WALK_K("counterBlock_tag"), rec->tag);
     else
         walk_tag(wk, WALK_K("flowBlock_tag"), rec->tag);
@@ -1667,17 +1702,18 @@ walk_datagram_header(struct walker *wk)
     size_t n;
 
     /* sflowtool prints "-" and 0 here for a capture; we print what we know. */
+    /* The address and the time are our own text, like the walk's words. */
     if (m->src[0] != '\0')
-        walk_kv(wk, WALK_K("datagramSourceIP"), m->src, strlen(m->src), SFLOW_WALK_STR);
+        walk_word(wk, WALK_K("datagramSourceIP"), m->src, strnlen(m->src, sizeof(m->src)));
     else
         walk_str(wk, WALK_K("datagramSourceIP"), "-");
     walk_num(wk, WALK_K("datagramSize"), dg->len);
     walk_num(wk, WALK_K("unixSecondsUTC"), (uint64_t)m->ts.tv_sec);
     walk_num(wk, WALK_K("unixSecondsUTC_uS"), (uint64_t)m->ts.tv_usec);
     n = sflow_walk_time(buf, sizeof(buf), (long long)m->ts.tv_sec);
-    walk_kv(wk, WALK_K("localtime"), buf, n, SFLOW_WALK_STR);
+    walk_word(wk, WALK_K("localtime"), buf, n);
     if (m->from_file) {
-        walk_kv(wk, WALK_K("pcapTimestamp"), buf, n, SFLOW_WALK_STR);
+        walk_word(wk, WALK_K("pcapTimestamp"), buf, n);
         walk_num(wk, WALK_K("pcapTimestamp_uS"), (uint64_t)m->ts.tv_usec);
     }
     if (dg->stage < 1)
