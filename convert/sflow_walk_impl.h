@@ -173,6 +173,7 @@ struct walk_fkey {
     const char *name;                   /* The field's name... */
     uint8_t len;                        /* ...and its length. */
     uint8_t rlen;                       /* Bytes of 'r' that are the key. */
+    uint8_t num;                        /* An unsigned integer (SFT_U8/U32/U64). */
 };
 
 /* ---- What sflow_walk.c keeps for every instantiation ---- */
@@ -236,12 +237,12 @@ fmt_4(char *p, uint32_t v)
 }
 
 /*
- * Writes 'v' (>= 100) in decimal at 'buf' (20 bytes suffice); returns the
- * length.  The length comes first (from the bit length, "Bit Twiddling
+ * Writes 'v' (>= 100) in decimal at 'buf' (20 bytes suffice); returns its
+ * end, so that the caller keeps nothing across the call.  The length comes first (from the bit length, "Bit Twiddling
  * Hacks"), so the digits go straight to their place, four per division:
  * counters are long numbers, and each division costs a multiplication.
  */
-static size_t
+static char *
 fmt_u64_long(char *buf, uint64_t v)
 {
     size_t n, t;
@@ -251,22 +252,22 @@ fmt_u64_long(char *buf, uint64_t v)
     if (v < 1000) {
         buf[0] = (char)('0' + v / 100);
         memcpy(buf + 1, walk_dec2 + 2 * (v % 100), 2);
-        return 3;
+        return buf + 3;
     }
     if (v < 10000) {
         fmt_4(buf, (uint32_t)v);
-        return 4;
+        return buf + 4;
     }
     /* Counters of a busy port, pools, sequence numbers: five or six digits. */
     if (v < 100000) {
         buf[0] = (char)('0' + v / 10000);
         fmt_4(buf + 1, (uint32_t)(v % 10000));
-        return 5;
+        return buf + 5;
     }
     if (v < 1000000) {
         memcpy(buf, walk_dec2 + 2 * (v / 10000), 2);
         fmt_4(buf + 2, (uint32_t)(v % 10000));
-        return 6;
+        return buf + 6;
     }
     t = (size_t)((64 - __builtin_clzll(v)) * 1233) >> 12;
     n = t + (v >= walk_pow10[t]);
@@ -292,7 +293,7 @@ fmt_u64_long(char *buf, uint64_t v)
         memcpy(p - 2, walk_dec2 + 2 * v32, 2);
     else
         p[-1] = (char)('0' + v32);
-    return n;
+    return buf + n;
 }
 
 /* Most values are small (ports, TTLs, VLANs): those without a call. */
@@ -307,7 +308,7 @@ fmt_u64(char *buf, uint64_t v)
         memcpy(buf, walk_dec2 + 2 * v, 2);
         return 2;
     }
-    return fmt_u64_long(buf, v);
+    return (size_t)(fmt_u64_long(buf, v) - buf);
 }
 
 static size_t
@@ -702,6 +703,8 @@ walk_fkeys_build(void)
             fk->name = all[i].fields[k].name;
             fk->len = (uint8_t)len;
             fk->rlen = (uint8_t)rlen;
+            fk->num = all[i].fields[k].type == SFT_U8 || all[i].fields[k].type == SFT_U32 ||
+                all[i].fields[k].type == SFT_U64;
         }
         if (!ok)
             continue;
@@ -983,8 +986,11 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
     const struct sflow_schema *s = rec->schema;
     const struct walk_fkey *fk = walk_fkey(wk, s);
     size_t i, n = rec->n_values < s->n_fields ? rec->n_values : s->n_fields;
+#ifdef WALK_FKEY
+    WALK_VISITOR *v = wk->v;
+    const union sflow_value *val = rec->v;
     char *p;
-    int fast;
+#endif
 
     if (to < n)
         n = to;
@@ -997,21 +1003,18 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
     /*
      * Counters are runs of integers: those lines cost a copy of their
      * rendered key and the digits, nothing looked up or decided per line.
+     * Anything else, or a key the visitor cannot take the fast way, goes
+     * through walk_field().
      */
     for (i = from; i < n; i++) {
-        switch (s->fields[i].type) {
-        case SFT_U32:
-        case SFT_U64:
-        case SFT_U8:
-            p = walk_fkey_begin(wk, &fk[i], 20, SFLOW_WALK_NUM, &fast);
-            walk_value_end(wk, fk[i].name, fk[i].len, p, fmt_u64(p, rec->v[i].u),
-                SFLOW_WALK_NUM, fast);
-            break;
-        default:
-            if (walk_field_present(rec, i))
-                walk_field(wk, &fk[i], fk[i].name, fk[i].len, &s->fields[i], &rec->v[i]);
-            break;
+#ifdef WALK_FKEY
+        if (fk[i].num && (p = walk_v_fkey_begin(v, &fk[i], 20, SFLOW_WALK_NUM)) != NULL) {
+            walk_v_value_end_fast(v, p + fmt_u64(p, val[i].u), SFLOW_WALK_NUM);
+            continue;
         }
+#endif
+        if (walk_field_present(rec, i))
+            walk_field(wk, &fk[i], fk[i].name, fk[i].len, &s->fields[i], &rec->v[i]);
     }
 }
 
