@@ -1553,19 +1553,16 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
     wk->prefix = 0;
 }
 
-/* An input/output word: ifIndex, or "dropCode N", "multiple N". */
+/* An input/output word that is not an ifIndex: "dropCode N", "multiple N". */
 static void
-walk_port(struct walker *wk, const char *key, size_t klen, uint32_t format, uint32_t value)
+walk_port_format(struct walker *wk, const char *key, size_t klen, uint32_t format,
+    uint32_t value)
 {
     static const char forms[4][12] = { "", "dropCode ", "multiple ", "format==3 " };
     size_t n;
     char *p;
     int fast;
 
-    if (format == 0) {
-        walk_num(wk, key, klen, value);
-        return;
-    }
     if (format > 3) {
         walk_kv(wk, key, klen, "", 0, SFLOW_WALK_STR);
         return;
@@ -1574,6 +1571,16 @@ walk_port(struct walker *wk, const char *key, size_t klen, uint32_t format, uint
     p = walk_value_begin(wk, &key, &klen, n + 20, SFLOW_WALK_STR, &fast);
     memcpy(p, forms[format], n);
     walk_value_end(wk, key, klen, p, n + fmt_u64(p + n, value), SFLOW_WALK_STR, fast);
+}
+
+/* An input/output word: an ifIndex, as most are, or walk_port_format()'s. */
+WALK_INLINE void
+walk_port(struct walker *wk, const char *key, size_t klen, uint32_t format, uint32_t value)
+{
+    if (format == 0)
+        walk_num(wk, key, klen, value);
+    else
+        walk_port_format(wk, key, klen, format, value);
 }
 
 static void
@@ -1656,6 +1663,11 @@ walk_enrich(struct walker *wk, const struct sflow_sample *s, sflow_walk_enrich_f
     }
 }
 
+/* The standard sample types' tags, as fmt_tag() writes them. */
+static const char walk_sample_tags[SFLOW_DISCARDED_PACKET][4] = {
+    "0:1", "0:2", "0:3", "0:4", "0:5",
+};
+
 static void
 walk_sample(struct walker *wk, const struct sflow_sample *s)
 {
@@ -1669,7 +1681,11 @@ walk_sample(struct walker *wk, const struct sflow_sample *s)
     wk->w.element_tag = 0;
     wk->w.discarded = s->known && fmt == SFLOW_DISCARDED_PACKET;
     walk_v_sample_begin(wk->v, &wk->w);
-    walk_tag(wk, WALK_K("sampleType_tag"), s->tag);
+    if (s->tag >= SFLOW_TAG(0, SFLOW_FLOW_SAMPLE) &&
+        s->tag <= SFLOW_TAG(0, SFLOW_DISCARDED_PACKET))
+        walk_word(wk, WALK_K("sampleType_tag"), walk_sample_tags[s->tag - 1], 3);
+    else
+        walk_tag(wk, WALK_K("sampleType_tag"), s->tag);
     if (!s->known) {
         walk_skip_note(wk, "sample", s->tag, s->length);
     } else {
