@@ -20,6 +20,7 @@
 #include "pkt_parse.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "rd.h"
@@ -74,6 +75,9 @@ struct walk {
     int inner;                  /* In a tunnel payload: open no other tunnel. */
 };
 
+_Static_assert(offsetof(struct pkt_info, inner) + sizeof(struct pkt_layer) ==
+    sizeof(struct pkt_info), "pkt_parse() clears what comes before 'inner'");
+
 static void parse_eth(struct walk *, struct pkt_layer *);
 static void parse_net(struct walk *, struct pkt_layer *, uint16_t type);
 
@@ -82,6 +86,17 @@ static size_t
 walk_offset(const struct walk *w)
 {
     return w->len - w->r.left;
+}
+
+/*
+ * Marks tunnel 'encap' open.  Only now is 'inner' cleared: pkt_parse() leaves
+ * it alone, as few sampled packets are tunnelled.
+ */
+static void
+open_encap(struct walk *w, enum pkt_encap encap)
+{
+    w->info->encap = encap;
+    memset(&w->info->inner, 0, sizeof(w->info->inner));
 }
 
 /* Parses the tunnel payload that starts at the cursor into 'info->inner'. */
@@ -112,7 +127,7 @@ open_vxlan(struct walk *w)
     /* Without I the VNI is not valid (RFC 7348 5): not ours to decode. */
     if (r->error || !(flags & VXLAN_FLAG_I))
         return;
-    w->info->encap = PKT_ENCAP_VXLAN;
+    open_encap(w, PKT_ENCAP_VXLAN);
     w->info->vni = vni;
     parse_inner(w, ETH_TYPE_TEB);
 }
@@ -146,7 +161,7 @@ open_gre(struct walk *w)
         rd_skip(r, 4);
     if (r->error)
         return;
-    info->encap = PKT_ENCAP_GRE;
+    open_encap(w, PKT_ENCAP_GRE);
     info->gre_proto = proto;
     if (flags & GRE_FLAG_K) {
         info->gre_key = key;
@@ -179,7 +194,7 @@ open_mpls(struct walk *w)
             info->mpls_label[info->n_mpls++] = lse;
         info->n_mpls_seen++;
     } while (!(lse & MPLS_BOS));
-    info->encap = PKT_ENCAP_MPLS;
+    open_encap(w, PKT_ENCAP_MPLS);
 
     peek = *r;
     version = rd_u8(&peek) >> 4;
@@ -527,7 +542,8 @@ pkt_parse(const uint8_t *p, size_t len, uint32_t proto, struct pkt_info *info)
 {
     struct walk w;
 
-    memset(info, 0, sizeof *info);
+    /* All but 'inner', which open_encap() clears if it is used. */
+    memset(info, 0, offsetof(struct pkt_info, inner));
     w.r = rd_init(p, len);
     w.len = len;
     w.info = info;

@@ -83,7 +83,8 @@ struct pkt_info {
     int n_mpls;                         /* Entries stored (<= PKT_MAX_MPLS). */
     int n_mpls_seen;                    /* Entries walked; may exceed n_mpls. */
     uint32_t mpls_label[PKT_MAX_MPLS];  /* Label stack entries as on the wire. */
-    struct pkt_layer inner;             /* Valid when encap != PKT_ENCAP_NONE. */
+    /* Last.  Cleared and valid only when encap != PKT_ENCAP_NONE. */
+    struct pkt_layer inner;
 };
 
 /* sFlow header_protocol values that pkt_parse() understands. */
@@ -93,8 +94,9 @@ struct pkt_info {
 
 /*
  * Parses 'len' bytes at 'p', captured with sFlow header protocol 'proto',
- * into 'info' (which it clears first).  Returns 0, or EPROTONOSUPPORT for a
- * header protocol it does not know (info then holds nothing).
+ * into 'info' (which it clears first, but for 'inner' when no tunnel is
+ * opened).  Returns 0, or EPROTONOSUPPORT for a header protocol it does not
+ * know (info then holds nothing).
  */
 int pkt_parse(const uint8_t *p, size_t len, uint32_t proto, struct pkt_info *info);
 
