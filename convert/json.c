@@ -644,10 +644,23 @@ walk_v_sample_end(struct json *j, const struct sflow_walk *w, int complete)
     update_fast(j);
 }
 
+/*
+ * Elements are most of a datagram's objects: the next one in an open
+ * "elements" array, and its end, take a straight path.
+ */
 static inline void
 walk_v_element_begin(struct json *j, const struct sflow_walk *w, uint32_t tag, int known)
 {
     (void)w, (void)tag, (void)known;
+    if (j->depth == j->elements_depth && j->cfast && j->depth < JSON_MAX_DEPTH &&
+        j->n < j->size) {
+        j->buf[j->n++] = '{';
+        j->closer[j->depth] = '}';
+        j->outer_lim[j->depth] = j->lim;
+        j->depth++;
+        j->lim = j->discarded ? 0 : j->size;
+        return;
+    }
     if (j->elements_depth)
         close_to(j, j->elements_depth);
     else {
@@ -664,6 +677,15 @@ static inline void
 walk_v_element_end(struct json *j, const struct sflow_walk *w)
 {
     (void)w;
+    if (j->elements_depth && j->depth == j->elements_depth + 1 && j->cfast &&
+        j->n + 2 <= j->size) {
+        j->depth--;
+        j->n -= j->buf[j->n - 1] == ',';
+        j->buf[j->n++] = j->closer[j->depth];
+        j->buf[j->n++] = ',';
+        j->lim = j->outer_lim[j->depth];
+        return;
+    }
     if (j->elements_depth)
         close_to(j, j->elements_depth);
 }
