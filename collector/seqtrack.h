@@ -37,6 +37,7 @@ struct seqtrack {
     struct seq_stream *tab;
     size_t cap;                 /* Power of two. */
     size_t n;
+    size_t grow_at;             /* 'n' at which the table grows: 3/4 of 'cap'. */
     uint64_t untracked;         /* Updates dropped: table at SEQTRACK_MAX. */
 };
 

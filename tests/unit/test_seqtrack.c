@@ -87,6 +87,75 @@ test_many_streams(void **state)
     seqtrack_free(&t);
 }
 
+/*
+ * The hash the table was first built with, a loop over the key as five
+ * zero-padded 64-bit words: a stream's slot, and so the order --stats
+ * prints streams in, must not change with the code that computes it.
+ */
+static uint64_t
+hash_reference(const struct seq_key *k)
+{
+    uint64_t w[5] = { 0 }, h = 0x9E3779B97F4A7C15ULL;
+    size_t i;
+
+    memcpy(w, k, sizeof(*k));
+    for (i = 0; i < 5; i++) {
+        h = (h ^ w[i]) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 29;
+    }
+    return h | 1;
+}
+
+static void
+test_slots(void **state)
+{
+    struct seqtrack t;
+    struct seq_key k;
+    struct seq_stream *s;
+    uint32_t i;
+
+    (void)state;
+    for (i = 0; i < 200; i++) {
+        k = key_of((uint8_t)(i * 7), i % 4, i * 0x01010101u);
+        k.agent.a[15] = (uint8_t)i;
+        k.sub_agent = i * 3;
+        k.ds_class = i % 3;
+        seqtrack_init(&t);
+        s = seqtrack_update(&t, &k, i, i);
+        assert_non_null(s);
+        assert_int_equal(s->hash, hash_reference(&k));
+        assert_ptr_equal(s, &t.tab[hash_reference(&k) & (t.cap - 1)]);
+        seqtrack_free(&t);
+    }
+}
+
+/* A full table still follows the streams it has and counts what it drops. */
+static void
+test_full(void **state)
+{
+    struct seqtrack t;
+    struct seq_key a = key_of(1, SEQ_FLOW, 1), b = key_of(2, SEQ_FLOW, 2);
+    struct seq_stream *s;
+
+    (void)state;
+    seqtrack_init(&t);
+    t.n = SEQTRACK_MAX;         /* As if full before the first stream. */
+    assert_null(seqtrack_update(&t, &a, 1, 0));
+    assert_int_equal(t.untracked, 1);
+    t.n = 0;
+    assert_non_null(seqtrack_update(&t, &a, 1, 0));
+    t.n = SEQTRACK_MAX;
+    s = seqtrack_update(&t, &a, 5, 0);
+    assert_non_null(s);
+    assert_int_equal(s->seen, 2);
+    assert_int_equal(s->lost, 3);
+    assert_int_equal(t.untracked, 2);
+    assert_null(seqtrack_update(&t, &b, 1, 0));
+    assert_int_equal(t.untracked, 3);
+    assert_int_equal(t.n, SEQTRACK_MAX);
+    seqtrack_free(&t);
+}
+
 int
 main(void)
 {
@@ -94,6 +163,8 @@ main(void)
         cmocka_unit_test(test_gaps),
         cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_many_streams),
+        cmocka_unit_test(test_slots),
+        cmocka_unit_test(test_full),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
