@@ -35,6 +35,7 @@
  */
 #include "json.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,22 +66,35 @@ struct json {
     int open;                   /* Between DATAGRAM_BEGIN and DATAGRAM_END. */
     int cfast;                  /* Compact, inside a container, none dropped:
                                  * containers open and close in place. */
-    size_t lim;                 /* 'size' when 'cfast', in an object and not
-                                 * in a discarded packet's sample, else 0: a
-                                 * value fitting below it takes the fast way
+    char *lim;                  /* 'end' when 'cfast', in an object and not
+                                 * in a discarded packet's sample, else 'buf':
+                                 * a value fitting below it takes the fast way
                                  * (WALK_FAST). */
     int discarded;              /* In a discarded packet's sample. */
     char closer[JSON_MAX_DEPTH];        /* Per open container: '}' or ']'... */
-    size_t outer_lim[JSON_MAX_DEPTH];   /* ...and 'lim' outside it. */
+    char *outer_lim[JSON_MAX_DEPTH];    /* ...and 'lim' outside it. */
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
-    char *buf;                  /* 'own', or the held output (sflow_walk_hold()). */
-    size_t n, size;
+    char *buf;                  /* 'own', or the held output (sflow_walk_hold()), */
+    char *cur, *end;            /* where the next byte goes, and its end. */
     int held;
     char own[JSON_BUF];
 };
 
 static const char hexdig[] = "0123456789abcdef";
+
+static inline size_t
+room_left(const struct json *j)
+{
+    return (size_t)(j->end - j->cur);
+}
+
+/* Whether a value of 'n' bytes may take the fast way ('lim'). */
+static inline int
+fast_room(const struct json *j, size_t n)
+{
+    return j->lim - j->cur >= (ptrdiff_t)n;
+}
 
 /*
  * Every member is written with a comma after it, and a closing bracket
@@ -91,26 +105,26 @@ static const char hexdig[] = "0123456789abcdef";
 static void
 flush(struct json *j)
 {
-    if (j->n == 0)
+    if (j->cur == j->buf)
         return;
-    sflow_walk_write(j->f, j->buf, j->n - 1);
-    j->buf[0] = j->buf[j->n - 1];
-    j->n = 1;
+    sflow_walk_write(j->f, j->buf, (size_t)(j->cur - j->buf) - 1);
+    j->buf[0] = j->cur[-1];
+    j->cur = j->buf + 1;
 }
 
 /* Before a closing bracket: the comma of the container's last member. */
 static inline void
 unwrite_comma(struct json *j)
 {
-    j->n -= j->n > 0 && j->buf[j->n - 1] == ',';
+    j->cur -= j->cur > j->buf && j->cur[-1] == ',';
 }
 
 static inline void
 put_c(struct json *j, char c)
 {
-    if (j->n == j->size)
+    if (j->cur == j->end)
         flush(j);
-    j->buf[j->n++] = c;
+    *j->cur++ = c;
 }
 
 static void
@@ -119,20 +133,20 @@ put_mem(struct json *j, const char *s, size_t len)
     size_t room;
 
     /* Short values (numbers) without a call to memcpy. */
-    if (len <= 32 && j->size - j->n >= len) {
+    if (len <= 32 && room_left(j) >= len) {
         while (len--)
-            j->buf[j->n++] = *s++;
+            *j->cur++ = *s++;
         return;
     }
 
     while (len) {
-        if (j->n == j->size)
+        if (j->cur == j->end)
             flush(j);
-        room = j->size - j->n;
+        room = room_left(j);
         if (room > len)
             room = len;
-        memcpy(j->buf + j->n, s, room);
-        j->n += room;
+        memcpy(j->cur, s, room);
+        j->cur += room;
         s += room;
         len -= room;
     }
@@ -157,11 +171,11 @@ indent(struct json *j, int level)
 {
     size_t n = level > 0 ? (size_t)level : 0;
 
-    if (n + 1 > j->size - j->n)
+    if (n + 1 > room_left(j))
         flush(j);
-    j->buf[j->n++] = '\n';
-    memset(j->buf + j->n, ' ', n);      /* level <= JSON_MAX_DEPTH */
-    j->n += n;
+    *j->cur++ = '\n';
+    memset(j->cur, ' ', n);             /* level <= JSON_MAX_DEPTH */
+    j->cur += n;
 }
 
 /*
@@ -230,7 +244,7 @@ needs_escape(uint64_t w)
 static const uint8_t *
 put_str_run(struct json *j, const uint8_t *p, const uint8_t *end, const uint8_t *limit)
 {
-    char *o = j->buf + j->n;
+    char *o = j->cur;
     size_t n;
     uint8_t c;
 
@@ -269,7 +283,7 @@ put_str_run(struct json *j, const uint8_t *p, const uint8_t *end, const uint8_t 
             p++;
         }
     }
-    j->n = (size_t)(o - j->buf);
+    j->cur = o;
     return p;
 }
 
@@ -286,8 +300,8 @@ put_str(struct json *j, const char *s, size_t len)
      * Keys and short words (type names, times) are plain ASCII: checked a
      * word at a time and copied whole, without put_str_run()'s setup.
      */
-    if (len < 8 && j->size - j->n >= len + 2) {
-        o = j->buf + j->n;
+    if (len < 8 && room_left(j) >= len + 2) {
+        o = j->cur;
         for (i = 0; i < len; i++) {
             if (p[i] < 0x20 || p[i] >= 0x80 || p[i] == '"' || p[i] == '\\')
                 goto escape;
@@ -295,10 +309,10 @@ put_str(struct json *j, const char *s, size_t len)
         }
         o[0] = '"';
         o[len + 1] = '"';
-        j->n += len + 2;
+        j->cur += len + 2;
         return;
     }
-    if (len <= 32 && j->size - j->n >= len + 2) {
+    if (len <= 32 && room_left(j) >= len + 2) {
         uint64_t w;
 
         /* Whole words, the last one overlapping: no byte-by-byte loop. */
@@ -310,11 +324,11 @@ put_str(struct json *j, const char *s, size_t len)
         memcpy(&w, p + len - 8, 8);
         if (needs_escape(w))
             goto escape;
-        o = j->buf + j->n;
+        o = j->cur;
         o[0] = '"';
         walk_copy(o + 1, (const char *)p, len);
         o[len + 1] = '"';
-        j->n += len + 2;
+        j->cur += len + 2;
         return;
     }
 escape:
@@ -324,7 +338,7 @@ escape:
         if (chunk > STR_CHUNK)
             chunk = STR_CHUNK;
         /* Room for every byte escaped, plus a UTF-8 sequence past the chunk. */
-        if (j->size - j->n < chunk * 6 + 8)
+        if (room_left(j) < chunk * 6 + 8)
             flush(j);
         p = put_str_run(j, p, end, p + chunk);
     }
@@ -382,7 +396,7 @@ static inline void
 update_fast(struct json *j)
 {
     j->cfast = !j->pretty && !j->dropped && j->depth > 0;
-    j->lim = j->cfast && !j->discarded && in_object(j) ? j->size : 0;
+    j->lim = j->cfast && !j->discarded && in_object(j) ? j->end : j->buf;
 }
 
 /*
@@ -403,9 +417,9 @@ key_at(char *p, const char *key, size_t klen)
 static void
 put_key(struct json *j, const char *key, size_t klen)
 {
-    if (klen + 3 > j->size - j->n)
+    if (klen + 3 > room_left(j))
         flush(j);
-    j->n = (size_t)(key_at(j->buf + j->n, key, klen) - j->buf);
+    j->cur = key_at(j->cur, key, klen);
 }
 
 /*
@@ -424,7 +438,7 @@ next_member(struct json *j, const char *key, size_t klen, int is_object)
         if (j->pretty)
             indent(j, j->depth);
         put_key(j, key ? key : "value", key ? klen : 5);
-    } else if (j->pretty && !(is_object && j->n > 0 && j->buf[j->n - 1] == '[')) {
+    } else if (j->pretty && !(is_object && j->cur > j->buf && j->cur[-1] == '[')) {
         indent(j, j->depth);
     }
 }
@@ -461,19 +475,19 @@ open_container(struct json *j, const char *key, size_t klen, enum ctype type)
 {
     char *p;
 
-    if (!j->cfast || j->depth == JSON_MAX_DEPTH || klen + MEMBER_EXTRA > j->size - j->n)
+    if (!j->cfast || j->depth == JSON_MAX_DEPTH || klen + MEMBER_EXTRA > room_left(j))
         goto slow;
     if (in_object(j) != (key != NULL))
         goto slow;
-    p = j->buf + j->n;
+    p = j->cur;
     if (key != NULL)
         p = key_at(p, key, klen);
     *p++ = type == C_OBJECT ? '{' : '[';
-    j->n = (size_t)(p - j->buf);
+    j->cur = p;
     j->closer[j->depth] = type == C_OBJECT ? '}' : ']';
     j->outer_lim[j->depth] = j->lim;
     j->depth++;
-    j->lim = type == C_OBJECT && !j->discarded ? j->size : 0;
+    j->lim = type == C_OBJECT && !j->discarded ? j->end : j->buf;
     return;
 slow:
     open_container_slow(j, key, klen, type);
@@ -503,22 +517,22 @@ close_container_slow(struct json *j)
 static inline __attribute__((always_inline)) void
 close_to(struct json *j, int depth)
 {
-    size_t n;
+    char *p;
 
     if (j->dropped) {
         j->dropped = 0;
         update_fast(j);
     }
     while (j->depth > depth) {
-        if (!j->cfast || j->n + 2 > j->size) {
+        if (!j->cfast || room_left(j) < 2) {
             close_container_slow(j);
             continue;
         }
         j->depth--;
-        n = j->n - (j->buf[j->n - 1] == ',');
-        j->buf[n] = j->closer[j->depth];
-        j->buf[n + 1] = ',';
-        j->n = n + 2;
+        p = j->cur - (j->cur[-1] == ',');
+        p[0] = j->closer[j->depth];
+        p[1] = ',';
+        j->cur = p + 2;
         j->lim = j->outer_lim[j->depth];
         j->cfast = j->depth > 0;
     }
@@ -653,12 +667,12 @@ walk_v_element_begin(struct json *j, const struct sflow_walk *w, uint32_t tag, i
 {
     (void)w, (void)tag, (void)known;
     if (j->depth == j->elements_depth && j->cfast && j->depth < JSON_MAX_DEPTH &&
-        j->n < j->size) {
-        j->buf[j->n++] = '{';
+        j->cur < j->end) {
+        *j->cur++ = '{';
         j->closer[j->depth] = '}';
         j->outer_lim[j->depth] = j->lim;
         j->depth++;
-        j->lim = j->discarded ? 0 : j->size;
+        j->lim = j->discarded ? j->buf : j->end;
         return;
     }
     if (j->elements_depth)
@@ -678,11 +692,11 @@ walk_v_element_end(struct json *j, const struct sflow_walk *w)
 {
     (void)w;
     if (j->elements_depth && j->depth == j->elements_depth + 1 && j->cfast &&
-        j->n + 2 <= j->size) {
+        room_left(j) >= 2) {
         j->depth--;
-        j->n -= j->buf[j->n - 1] == ',';
-        j->buf[j->n++] = j->closer[j->depth];
-        j->buf[j->n++] = ',';
+        j->cur -= j->cur[-1] == ',';
+        *j->cur++ = j->closer[j->depth];
+        *j->cur++ = ',';
         j->lim = j->outer_lim[j->depth];
         return;
     }
@@ -748,15 +762,15 @@ walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
     size_t klen, size_t max, enum sflow_walk_kind kind)
 {
     (void)w;
-    if (klen + max + MEMBER_EXTRA > j->size - j->n)
+    if (klen + max + MEMBER_EXTRA > room_left(j))
         flush(j);
     /* Nothing is to be written: the value goes where it is not kept. */
     if (j->dropped || j->depth == 0)
-        return j->buf + j->n;
+        return j->cur;
     next_member(j, key, klen, 0);
     if (kind == SFLOW_WALK_STR)
-        j->buf[j->n++] = '"';
-    return j->buf + j->n;
+        *j->cur++ = '"';
+    return j->cur;
 }
 
 /*
@@ -772,9 +786,9 @@ walk_v_value_begin_fast(struct json *j, const char *key, size_t klen, size_t max
     char *p;
 
     /* 'lim' says the member goes in an object. */
-    if (key == NULL || j->n + klen + max + MEMBER_EXTRA > j->lim)
+    if (key == NULL || !fast_room(j, klen + max + MEMBER_EXTRA))
         return NULL;
-    p = key_at(j->buf + j->n, key, klen);
+    p = key_at(j->cur, key, klen);
     if (kind == SFLOW_WALK_STR)
         *p++ = '"';
     return p;
@@ -807,10 +821,10 @@ walk_v_fkey_begin(struct json *j, const struct walk_fkey *fk, size_t max,
 {
     char *p;
 
-    if (j->n + WALK_FKEY_SLOT + max + MEMBER_EXTRA > j->lim)
+    if (!fast_room(j, WALK_FKEY_SLOT + max + MEMBER_EXTRA))
         return NULL;
     /* Rendered keys are used only in an element's object (never in a list). */
-    p = j->buf + j->n;
+    p = j->cur;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     p += fk->rlen;
     if (kind == SFLOW_WALK_STR)
@@ -824,7 +838,7 @@ walk_v_value_end_fast(struct json *j, char *end, enum sflow_walk_kind kind)
     if (kind == SFLOW_WALK_STR)
         *end++ = '"';
     *end++ = ',';
-    j->n = (size_t)(end - j->buf);
+    j->cur = end;
 }
 
 static inline __attribute__((always_inline)) void
@@ -848,22 +862,23 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     int pretty)
 {
     struct json j;
+    size_t n;
 
     j.f = f;
-    j.buf = sflow_walk_out_take(f, &j.n);
+    j.buf = sflow_walk_out_take(f, &n);
     j.held = j.buf != NULL;
-    j.size = SFLOW_WALK_OUT_SIZE;
     if (!j.held) {
         j.buf = j.own;
-        j.n = 0;
-        j.size = JSON_BUF;
+        n = 0;
     }
+    j.cur = j.buf + n;
+    j.end = j.buf + (j.held ? SFLOW_WALK_OUT_SIZE : JSON_BUF);
     j.pretty = pretty;
     j.depth = 0;
     j.dropped = 0;
     j.open = 0;
     j.cfast = 0;
-    j.lim = 0;
+    j.lim = j.buf;
     j.discarded = 0;
     j.samples_depth = 0;
     j.elements_depth = 0;
@@ -872,7 +887,7 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     if (j.open)
         end_datagram(&j);
     if (j.held)
-        sflow_walk_out_give(j.n);
+        sflow_walk_out_give((size_t)(j.cur - j.buf));
     else
-        sflow_walk_write(j.f, j.buf, j.n);
+        sflow_walk_write(j.f, j.buf, (size_t)(j.cur - j.buf));
 }

@@ -16,6 +16,7 @@
  */
 #include "text.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,16 +37,16 @@ struct text_names {
 
 struct text_out {
     FILE *f;
-    char *buf;                  /* 'own', or the held output (sflow_walk_hold()). */
-    size_t n, size;
+    char *buf;                  /* 'own', or the held output (sflow_walk_hold()), */
+    char *cur, *end;            /* where the next byte goes, and its end. */
     int held;
     char ctx[256];              /* -g: the context prefix of every line... */
     size_t ctx_len;
     size_t ctx_dg, ctx_smp;     /* ...and where its sample's, element's part start. */
     struct text_names names;
-    size_t lim;                 /* WALK_FAST: 'size' in no list and not in a
-                                 * discarded packet, else 0: a value takes the
-                                 * fast way if it fits below 'lim'. */
+    char *lim;                  /* WALK_FAST: 'end' in no list and not in a
+                                 * discarded packet, else 'buf': a value takes
+                                 * the fast way if it fits below 'lim'. */
     int discarded;              /* In a discarded packet's sample. */
     char own[TEXT_BUF];
 };
@@ -53,7 +54,20 @@ struct text_out {
 static void
 update_fast(struct text_out *o)
 {
-    o->lim = o->names.depth == 0 && !o->discarded ? o->size : 0;
+    o->lim = o->names.depth == 0 && !o->discarded ? o->end : o->buf;
+}
+
+static inline size_t
+room_left(const struct text_out *o)
+{
+    return (size_t)(o->end - o->cur);
+}
+
+/* Whether a value of 'n' bytes may take the fast way ('lim'). */
+static inline int
+fast_room(const struct text_out *o, size_t n)
+{
+    return o->lim - o->cur >= (ptrdiff_t)n;
 }
 
 /* ---- Output buffer ---- */
@@ -61,22 +75,22 @@ update_fast(struct text_out *o)
 static void
 out_flush(struct text_out *o)
 {
-    sflow_walk_write(o->f, o->buf, o->n);
-    o->n = 0;
+    sflow_walk_write(o->f, o->buf, (size_t)(o->cur - o->buf));
+    o->cur = o->buf;
 }
 
 static void
 out_put(struct text_out *o, const char *s, size_t n)
 {
-    if (n > o->size - o->n) {
+    if (n > room_left(o)) {
         out_flush(o);
-        if (n > o->size) {
+        if (n > room_left(o)) {
             sflow_walk_write(o->f, s, n);
             return;
         }
     }
-    memcpy(o->buf + o->n, s, n);
-    o->n += n;
+    memcpy(o->cur, s, n);
+    o->cur += n;
 }
 
 static void
@@ -94,13 +108,13 @@ out_line(struct text_out *o, const char *s, size_t n)
 {
     char *p;
 
-    if (o->ctx_len > 0 || n + 1 > o->size - o->n) {
+    if (o->ctx_len > 0 || n + 1 > room_left(o)) {
         out_line_slow(o, s, n);
         return;
     }
-    p = walk_copy(o->buf + o->n, s, n);
+    p = walk_copy(o->cur, s, n);
     *p = '\n';
-    o->n += n + 1;
+    o->cur = p + 1;
 }
 
 /* ---- List names ---- */
@@ -250,9 +264,9 @@ text_line(struct text_out *o, const char *key, size_t klen, const char *val, siz
     else if (klen == (size_t)-1)
         n = strlen(key);
     total = o->ctx_len + n + len + 2;
-    if (total > o->size - o->n) {
+    if (total > room_left(o)) {
         out_flush(o);
-        if (total > o->size) {
+        if (total > room_left(o)) {
             /* Only a huge sampled header gets here. */
             out_put(o, o->ctx, o->ctx_len);
             out_put(o, name, n);
@@ -263,7 +277,7 @@ text_line(struct text_out *o, const char *key, size_t klen, const char *val, siz
         }
     }
     /* The hot path of every renderer: one bounds check per line. */
-    p = o->buf + o->n;
+    p = o->cur;
     if (o->ctx_len > 0) {
         memcpy(p, o->ctx, o->ctx_len);
         p += o->ctx_len;
@@ -272,7 +286,7 @@ text_line(struct text_out *o, const char *key, size_t klen, const char *val, siz
     *p++ = ' ';
     p = walk_copy(p, val, len);
     *p++ = '\n';
-    o->n += total;
+    o->cur = p;
 next:
     if (key == NULL)
         names_next(&o->names);
@@ -399,9 +413,9 @@ walk_v_value_begin(struct text_out *o, const struct sflow_walk *w, const char *k
     (void)w, (void)kind;
     if (o->names.depth > 0 || key == NULL)
         key = names_key(&o->names, key, &klen);
-    if (klen + max + 3 > o->size - o->n)
+    if (klen + max + 3 > room_left(o))
         out_flush(o);
-    p = walk_copy(o->buf + o->n, key, klen);
+    p = walk_copy(o->cur, key, klen);
     *p++ = ' ';
     return p;
 }
@@ -416,9 +430,9 @@ walk_v_value_begin_fast(struct text_out *o, const char *key, size_t klen, size_t
     char *p;
 
     (void)kind;
-    if (key == NULL || o->n + klen + max + 3 > o->lim)
+    if (key == NULL || !fast_room(o, klen + max + 3))
         return NULL;
-    p = walk_copy(o->buf + o->n, key, klen);
+    p = walk_copy(o->cur, key, klen);
     *p++ = ' ';
     return p;
 }
@@ -443,9 +457,9 @@ walk_v_fkey_begin(struct text_out *o, const struct walk_fkey *fk, size_t max,
     char *p;
 
     (void)kind;
-    if (o->n + WALK_FKEY_SLOT + max + 2 > o->lim)
+    if (!fast_room(o, WALK_FKEY_SLOT + max + 2))
         return NULL;
-    p = o->buf + o->n;
+    p = o->cur;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     return p + fk->rlen;
 }
@@ -456,7 +470,7 @@ walk_v_value_end(struct text_out *o, const struct sflow_walk *w, const char *key
 {
     (void)w, (void)klen, (void)start, (void)kind;
     *end++ = '\n';
-    o->n = (size_t)(end - o->buf);
+    o->cur = end;
     if (key == NULL)
         names_next(&o->names);
 }
@@ -466,7 +480,7 @@ walk_v_value_end_fast(struct text_out *o, char *end, enum sflow_walk_kind kind)
 {
     (void)kind;
     *end++ = '\n';
-    o->n = (size_t)(end - o->buf);
+    o->cur = end;
 }
 
 #include "sflow_walk_impl.h"
@@ -480,15 +494,17 @@ _Static_assert(SFLOW_WALK_OUT_SIZE >= TEXT_BUF, "held output smaller than TEXT_B
 static void
 text_out_init(struct text_out *o, FILE *f)
 {
+    size_t n;
+
     o->f = f;
-    o->buf = sflow_walk_out_take(f, &o->n);
+    o->buf = sflow_walk_out_take(f, &n);
     o->held = o->buf != NULL;
-    o->size = SFLOW_WALK_OUT_SIZE;
     if (!o->held) {
         o->buf = o->own;
-        o->n = 0;
-        o->size = TEXT_BUF;
+        n = 0;
     }
+    o->cur = o->buf + n;
+    o->end = o->buf + (o->held ? SFLOW_WALK_OUT_SIZE : TEXT_BUF);
     o->ctx_len = 0;
     o->names.depth = 0;
     o->discarded = 0;
@@ -500,7 +516,7 @@ static void
 text_out_done(struct text_out *o)
 {
     if (o->held)
-        sflow_walk_out_give(o->n);
+        sflow_walk_out_give((size_t)(o->cur - o->buf));
     else
         out_flush(o);
 }
