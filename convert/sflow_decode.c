@@ -415,6 +415,12 @@ decode_sample_fields(struct rd *r, struct sflow_sample *smp)
     }
 }
 
+/*
+ * Copied rather than memset(): gcc clears the 88 bytes with 'rep stos',
+ * eleven steps and their setup, but copies them with a few vector moves.
+ */
+static const struct sflow_sample zero_sample;
+
 /* Decodes one sample at 'r'; returns 0 to go on, -1 to stop the datagram. */
 static int
 decode_sample(struct sflow_datagram *dg, struct rd *r)
@@ -434,7 +440,7 @@ decode_sample(struct sflow_datagram *dg, struct rd *r)
         return -1;
     }
     smp = &dg->samples[dg->n_samples];
-    memset(smp, 0, sizeof(*smp));
+    *smp = zero_sample;
     smp->offset = (size_t)(at - dg->data);
     smp->tag = rd_be32(h);
     smp->length = rd_be32(h + 4);
