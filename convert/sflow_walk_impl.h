@@ -980,7 +980,7 @@ walk_field_i(struct walker *wk, const struct sflow_record *rec, size_t i)
 }
 
 /* Fields 'from' to 'to' - 1 of 'rec' (as many as it has), in order. */
-static void
+WALK_INLINE void
 walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from, size_t to)
 {
     const struct sflow_schema *s = rec->schema;
