@@ -537,13 +537,19 @@ parse_eth(struct walk *w, struct pkt_layer *l)
     parse_net(w, l, type);
 }
 
+/*
+ * Copied rather than memset(): gcc clears the bytes with 'rep stos', a step
+ * per 8 bytes and its setup, but copies them with vector moves.
+ */
+static const struct pkt_info zero_info;
+
 int
 pkt_parse(const uint8_t *p, size_t len, uint32_t proto, struct pkt_info *info)
 {
     struct walk w;
 
     /* All but 'inner', which open_encap() clears if it is used. */
-    memset(info, 0, offsetof(struct pkt_info, inner));
+    memcpy(info, &zero_info, offsetof(struct pkt_info, inner));
     w.r = rd_init(p, len);
     w.len = len;
     w.info = info;
