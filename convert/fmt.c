@@ -122,6 +122,58 @@ fmt_hex_dash_ssse3(char *o, const uint8_t *p, size_t n)
     }
     return i;
 }
+
+/*
+ * The same, 32 bytes a turn: each 128-bit lane does what the SSSE3 loop
+ * does for its 16 bytes, and three lane permutes put the two 48-byte
+ * results one after the other.
+ */
+__attribute__((target("avx2"))) static size_t
+fmt_hex_dash_avx2(char *o, const uint8_t *p, size_t n)
+{
+    const __m256i digits = _mm256_setr_epi8('0', '1', '2', '3', '4', '5', '6', '7',
+        '8', '9', 'A', 'B', 'C', 'D', 'E', 'F',
+        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F');
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    const __m256i at0 = _mm256_setr_epi8(0, 1, -128, 2, 3, -128, 4, 5, -128, 6, 7, -128,
+        8, 9, -128, 10, 0, 1, -128, 2, 3, -128, 4, 5, -128, 6, 7, -128, 8, 9, -128, 10);
+    const __m256i at1a = _mm256_setr_epi8(11, -128, 12, 13, -128, 14, 15, -128,
+        -128, -128, -128, -128, -128, -128, -128, -128,
+        11, -128, 12, 13, -128, 14, 15, -128,
+        -128, -128, -128, -128, -128, -128, -128, -128);
+    const __m256i at1b = _mm256_setr_epi8(-128, -128, -128, -128, -128, -128, -128, -128,
+        0, 1, -128, 2, 3, -128, 4, 5,
+        -128, -128, -128, -128, -128, -128, -128, -128,
+        0, 1, -128, 2, 3, -128, 4, 5);
+    const __m256i at2 = _mm256_setr_epi8(-128, 6, 7, -128, 8, 9, -128, 10, 11, -128,
+        12, 13, -128, 14, 15, -128, -128, 6, 7, -128, 8, 9, -128, 10, 11, -128,
+        12, 13, -128, 14, 15, -128);
+    const __m256i dash0 = _mm256_setr_epi8(0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-',
+        0, 0, '-', 0, 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0);
+    const __m256i dash1 = _mm256_setr_epi8(0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0,
+        0, '-', 0, 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0);
+    const __m256i dash2 = _mm256_setr_epi8('-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0,
+        '-', 0, 0, '-', '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-');
+    size_t i;
+
+    for (i = 0; i + 32 <= n; i += 32, o += 96) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        __m256i hi = _mm256_shuffle_epi8(digits, _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
+        __m256i lo = _mm256_shuffle_epi8(digits, _mm256_and_si256(v, low));
+        __m256i a = _mm256_unpacklo_epi8(hi, lo);
+        __m256i b = _mm256_unpackhi_epi8(hi, lo);
+        /* Per lane: the 48 bytes of that lane's 16 input bytes, in three parts. */
+        __m256i x = _mm256_or_si256(_mm256_shuffle_epi8(a, at0), dash0);
+        __m256i y = _mm256_or_si256(_mm256_or_si256(_mm256_shuffle_epi8(a, at1a),
+            _mm256_shuffle_epi8(b, at1b)), dash1);
+        __m256i z = _mm256_or_si256(_mm256_shuffle_epi8(b, at2), dash2);
+
+        _mm256_storeu_si256((__m256i *)(void *)o, _mm256_permute2x128_si256(x, y, 0x20));
+        _mm256_storeu_si256((__m256i *)(void *)(o + 32), _mm256_permute2x128_si256(z, x, 0x30));
+        _mm256_storeu_si256((__m256i *)(void *)(o + 64), _mm256_permute2x128_si256(y, z, 0x31));
+    }
+    return i;
+}
 #endif
 
 char *
@@ -132,9 +184,16 @@ fmt_hex_dash(char *o, const uint8_t *p, size_t n)
     if (n == 0)
         return o;
 #ifdef FMT_HAVE_SSSE3
-    if (n >= 16 && __builtin_cpu_supports("ssse3")) {
-        done = fmt_hex_dash_ssse3(o, p, n);
+    size_t more;
+
+    if (n >= 32 && __builtin_cpu_supports("avx2")) {
+        done = fmt_hex_dash_avx2(o, p, n);
         o += 3 * done;
+    }
+    if (n - done >= 16 && __builtin_cpu_supports("ssse3")) {
+        more = fmt_hex_dash_ssse3(o, p + done, n - done);
+        o += 3 * more;
+        done += more;
     }
 #endif
     /* The last dash is the byte of slack. */
