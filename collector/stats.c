@@ -65,8 +65,9 @@ sample_kind(uint32_t fmt)
 void
 stats_datagram(struct stats *st, const struct sflow_datagram *dg)
 {
+    const struct sflow_record *r, *end;
     struct seq_key key;
-    uint32_t i, j, fmt;
+    uint32_t i, fmt;
 
     st->datagrams++;
     st->bytes += dg->len;
@@ -97,10 +98,9 @@ stats_datagram(struct stats *st, const struct sflow_datagram *dg)
             key.ds_index = s->ds_index;
             seqtrack_update(&st->seq, &key, s->seq, 0);
         }
-        for (j = 0; j < s->n_records; j++) {
-            const struct sflow_record *r = &dg->records[s->first_record + j];
-
-            st->records++;
+        st->records += s->n_records;
+        r = &dg->records[s->first_record];
+        for (end = r + s->n_records; r < end; r++) {
             if (r->schema == NULL)
                 st->unknown_records++;
             stats_tag(st, r->tag, key.kind == SEQ_COUNTER);
