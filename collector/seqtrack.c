@@ -6,6 +6,7 @@
  */
 #include "seqtrack.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,16 +48,27 @@ seq_word(const struct seq_key *k, size_t off, size_t len)
  * loop it replaced was not unrolled.  The values are the loop's, so the
  * table, and the order --stats prints streams in, are unchanged.  Each word
  * is loaded where it lies: a copy of the key into a zeroed array went
- * through the stack.
+ * through the stack.  The first three words are the agent and sub-agent,
+ * hashed apart by seqtrack_hash_agent().
  */
-static inline uint64_t
-seq_hash(const struct seq_key *k)
+_Static_assert(offsetof(struct seq_key, kind) == 24, "the agent is 3 words");
+
+uint64_t
+seqtrack_hash_agent(const struct seq_key *k)
 {
     uint64_t h = 0x9E3779B97F4A7C15ULL;
 
     h = seq_mix(h, seq_word(k, 0, 8));
     h = seq_mix(h, seq_word(k, 8, 8));
-    h = seq_mix(h, seq_word(k, 16, 8));
+    return seq_mix(h, seq_word(k, 16, 8));
+}
+
+/* The hash of 'k', whose first three words hashed to 'agent_hash'. */
+static inline uint64_t
+seq_hash(const struct seq_key *k, uint64_t agent_hash)
+{
+    uint64_t h = agent_hash;
+
     h = seq_mix(h, seq_word(k, 24, 8));
     h = seq_mix(h, seq_word(k, 32, 4));
     return h | 1;               /* Never 0: 0 marks a free slot's hash. */
@@ -133,13 +145,13 @@ seq_step(struct seq_stream *s, uint32_t kind, uint32_t seq, uint32_t uptime)
  * over, or, when it is full, follows the streams already in it.
  */
 static __attribute__((noinline)) struct seq_stream *
-seq_update_grow(struct seqtrack *t, const struct seq_key *key, uint64_t h,
-    uint32_t seq, uint32_t uptime)
+seq_update_grow(struct seqtrack *t, const struct seq_key *key, uint64_t agent_hash,
+    uint64_t h, uint32_t seq, uint32_t uptime)
 {
     struct seq_stream *s;
 
     if (seq_grow(t) == 0)
-        return seqtrack_update(t, key, seq, uptime);
+        return seqtrack_update_agent(t, key, agent_hash, seq, uptime);
     if (t->cap == 0)
         return NULL;
     s = seq_slot(t->tab, t->cap, key, h);
@@ -155,17 +167,24 @@ seq_update_grow(struct seqtrack *t, const struct seq_key *key, uint64_t h,
  * calloc() and memset(), are tail calls out of line.
  */
 struct seq_stream *
-seqtrack_update(struct seqtrack *t, const struct seq_key *key, uint32_t seq,
-    uint32_t uptime)
+seqtrack_update_agent(struct seqtrack *t, const struct seq_key *key,
+    uint64_t agent_hash, uint32_t seq, uint32_t uptime)
 {
     struct seq_stream *s;
-    uint64_t h = seq_hash(key);
+    uint64_t h = seq_hash(key, agent_hash);
 
     if (t->n >= t->grow_at)
-        return seq_update_grow(t, key, h, seq, uptime);
+        return seq_update_grow(t, key, agent_hash, h, seq, uptime);
     s = seq_slot(t->tab, t->cap, key, h);
     if (s->hash == 0)
         return seq_add(t, s, key, h, seq, uptime);
     seq_step(s, key->kind, seq, uptime);
     return s;
+}
+
+struct seq_stream *
+seqtrack_update(struct seqtrack *t, const struct seq_key *key, uint32_t seq,
+    uint32_t uptime)
+{
+    return seqtrack_update_agent(t, key, seqtrack_hash_agent(key), seq, uptime);
 }

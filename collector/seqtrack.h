@@ -53,4 +53,13 @@ void seqtrack_free(struct seqtrack *);
 struct seq_stream *seqtrack_update(struct seqtrack *, const struct seq_key *,
     uint32_t seq, uint32_t uptime);
 
+/*
+ * A key's hash starts with its agent and sub-agent, which all the streams
+ * of a datagram share: seqtrack_hash_agent() of one of the keys, passed to
+ * seqtrack_update_agent() with each, spares hashing them again.
+ */
+uint64_t seqtrack_hash_agent(const struct seq_key *);
+struct seq_stream *seqtrack_update_agent(struct seqtrack *, const struct seq_key *,
+    uint64_t agent_hash, uint32_t seq, uint32_t uptime);
+
 #endif /* SFK_SEQTRACK_H */

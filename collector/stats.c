@@ -67,6 +67,7 @@ stats_datagram(struct stats *st, const struct sflow_datagram *dg)
 {
     const struct sflow_record *r, *end;
     struct seq_key key;
+    uint64_t agent_hash;
     uint32_t i, fmt;
 
     st->datagrams++;
@@ -81,7 +82,8 @@ stats_datagram(struct stats *st, const struct sflow_datagram *dg)
     key.agent = dg->agent;
     key.sub_agent = dg->sub_agent_id;
     key.kind = SEQ_DATAGRAM;
-    seqtrack_update(&st->seq, &key, dg->seq, dg->uptime);
+    agent_hash = seqtrack_hash_agent(&key);
+    seqtrack_update_agent(&st->seq, &key, agent_hash, dg->seq, dg->uptime);
 
     for (i = 0; i < dg->n_samples; i++) {
         const struct sflow_sample *s = &dg->samples[i];
@@ -96,7 +98,7 @@ stats_datagram(struct stats *st, const struct sflow_datagram *dg)
             key.kind = sample_kind(fmt);
             key.ds_class = s->ds_class;
             key.ds_index = s->ds_index;
-            seqtrack_update(&st->seq, &key, s->seq, 0);
+            seqtrack_update_agent(&st->seq, &key, agent_hash, s->seq, 0);
         }
         st->records += s->n_records;
         r = &dg->records[s->first_record];

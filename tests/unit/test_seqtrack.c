@@ -129,6 +129,37 @@ test_slots(void **state)
     }
 }
 
+/* A datagram's streams through one agent hash are the streams seqtrack_update() finds. */
+static void
+test_agent_hash(void **state)
+{
+    struct seqtrack t;
+    struct seq_key k = key_of(9, SEQ_DATAGRAM, 0);
+    struct seq_stream *s[8];
+    uint64_t agent_hash;
+    uint32_t i;
+
+    (void)state;
+    seqtrack_init(&t);
+    k.sub_agent = 7;
+    agent_hash = seqtrack_hash_agent(&k);
+    for (i = 0; i < 8; i++) {
+        k.kind = i == 0 ? SEQ_DATAGRAM : SEQ_FLOW;
+        k.ds_index = i;
+        s[i] = seqtrack_update_agent(&t, &k, agent_hash, 1, 0);
+        assert_non_null(s[i]);
+        assert_int_equal(s[i]->hash, hash_reference(&k));
+    }
+    for (i = 0; i < 8; i++) {
+        k.kind = i == 0 ? SEQ_DATAGRAM : SEQ_FLOW;
+        k.ds_index = i;
+        assert_ptr_equal(seqtrack_update(&t, &k, 3, 0), s[i]);
+        assert_int_equal(s[i]->lost, 1);
+    }
+    assert_int_equal(t.n, 8);
+    seqtrack_free(&t);
+}
+
 /* A full table still follows the streams it has and counts what it drops. */
 static void
 test_full(void **state)
@@ -164,6 +195,7 @@ main(void)
         cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_many_streams),
         cmocka_unit_test(test_slots),
+        cmocka_unit_test(test_agent_hash),
         cmocka_unit_test(test_full),
     };
 
