@@ -513,29 +513,50 @@ close_container_slow(struct json *j)
     update_fast(j);
 }
 
+/*
+ * The next object of the innermost container, an array, opened in place;
+ * 0 if it must take open_container()'s slow way.  Samples and elements
+ * are most of a datagram's objects.
+ */
+static inline int
+open_item_fast(struct json *j)
+{
+    if (!j->cfast || j->depth == JSON_MAX_DEPTH || j->cur == j->end || in_object(j))
+        return 0;
+    *j->cur++ = '{';
+    j->closer[j->depth] = '}';
+    j->outer_lim[j->depth] = j->lim;
+    j->depth++;
+    j->lim = j->discarded ? j->buf : j->end;
+    return 1;
+}
+
+/* The innermost container closed in place, or 0 for the slow way. */
+static inline int
+close_fast(struct json *j)
+{
+    if (!j->cfast || room_left(j) < 2)
+        return 0;
+    j->depth--;
+    j->cur -= j->cur[-1] == ',';
+    *j->cur++ = j->closer[j->depth];
+    *j->cur++ = ',';
+    j->lim = j->outer_lim[j->depth];
+    j->cfast = j->depth > 0;
+    return 1;
+}
+
 /* Closes containers until 'depth' remain open (and forgets those closed). */
 static inline __attribute__((always_inline)) void
 close_to(struct json *j, int depth)
 {
-    char *p;
-
     if (j->dropped) {
         j->dropped = 0;
         update_fast(j);
     }
-    while (j->depth > depth) {
-        if (!j->cfast || room_left(j) < 2) {
+    while (j->depth > depth)
+        if (!close_fast(j))
             close_container_slow(j);
-            continue;
-        }
-        j->depth--;
-        p = j->cur - (j->cur[-1] == ',');
-        p[0] = j->closer[j->depth];
-        p[1] = ',';
-        j->cur = p + 2;
-        j->lim = j->outer_lim[j->depth];
-        j->cfast = j->depth > 0;
-    }
     if (j->samples_depth > j->depth)
         j->samples_depth = 0;
     if (j->elements_depth > j->depth)
@@ -637,6 +658,11 @@ walk_v_datagram_end(struct json *j, const struct sflow_walk *w)
 static inline void
 walk_v_sample_begin(struct json *j, const struct sflow_walk *w)
 {
+    if (j->samples_depth && j->depth == j->samples_depth) {
+        j->discarded = w->discarded;
+        if (open_item_fast(j))
+            return;
+    }
     /* A sample always sits in "samples", in the datagram object. */
     close_to(j, j->samples_depth ? j->samples_depth : 1);
     if (!j->samples_depth) {
@@ -658,23 +684,12 @@ walk_v_sample_end(struct json *j, const struct sflow_walk *w, int complete)
     update_fast(j);
 }
 
-/*
- * Elements are most of a datagram's objects: the next one in an open
- * "elements" array, and its end, take a straight path.
- */
 static inline void
 walk_v_element_begin(struct json *j, const struct sflow_walk *w, uint32_t tag, int known)
 {
     (void)w, (void)tag, (void)known;
-    if (j->depth == j->elements_depth && j->cfast && j->depth < JSON_MAX_DEPTH &&
-        j->cur < j->end) {
-        *j->cur++ = '{';
-        j->closer[j->depth] = '}';
-        j->outer_lim[j->depth] = j->lim;
-        j->depth++;
-        j->lim = j->discarded ? j->buf : j->end;
+    if (j->depth == j->elements_depth && open_item_fast(j))
         return;
-    }
     if (j->elements_depth)
         close_to(j, j->elements_depth);
     else {
@@ -691,15 +706,8 @@ static inline void
 walk_v_element_end(struct json *j, const struct sflow_walk *w)
 {
     (void)w;
-    if (j->elements_depth && j->depth == j->elements_depth + 1 && j->cfast &&
-        room_left(j) >= 2) {
-        j->depth--;
-        j->cur -= j->cur[-1] == ',';
-        *j->cur++ = j->closer[j->depth];
-        *j->cur++ = ',';
-        j->lim = j->outer_lim[j->depth];
+    if (j->elements_depth && j->depth == j->elements_depth + 1 && close_fast(j))
         return;
-    }
     if (j->elements_depth)
         close_to(j, j->elements_depth);
 }
