@@ -78,9 +78,19 @@ struct walk {
 _Static_assert(offsetof(struct pkt_info, inner) + sizeof(struct pkt_layer) ==
     sizeof(struct pkt_info), "pkt_parse() clears what comes before 'inner'");
 
-static void parse_eth(struct walk *, struct pkt_layer *);
-static void parse_net(struct walk *, struct pkt_layer *, uint16_t type);
+/*
+ * The walk of a packet is inlined whole into pkt_parse(), so that the
+ * cursor stays in registers instead of in memory behind a pointer.  A
+ * tunnel, rare, is opened out of line on a copy of the walk, as its
+ * address would put the cursor back in memory; opening one is the last
+ * thing a walk does, so nothing misses what the copy read.  parse_inner()
+ * holds the other copy of the inlined walk.
+ */
+#define PKT_INLINE static inline __attribute__((always_inline))
+#define PKT_TUNNEL static __attribute__((noinline))
 
+PKT_INLINE void parse_eth(struct walk *, struct pkt_layer *);
+PKT_INLINE void parse_net(struct walk *, struct pkt_layer *, uint16_t type);
 
 static size_t
 walk_offset(const struct walk *w)
@@ -100,7 +110,7 @@ open_encap(struct walk *w, enum pkt_encap encap)
 }
 
 /* Parses the tunnel payload that starts at the cursor into 'info->inner'. */
-static void
+PKT_TUNNEL void
 parse_inner(struct walk *w, uint16_t type)
 {
     w->inner = 1;
@@ -114,10 +124,10 @@ parse_inner(struct walk *w, uint16_t type)
  * VXLAN header:  flags(8, I = 0x08) reserved(24) VNI(24) reserved(8),
  * then an Ethernet frame.
  */
-static void
-open_vxlan(struct walk *w)
+PKT_TUNNEL void
+open_vxlan(struct walk w)
 {
-    struct rd *r = &w->r;
+    struct rd *r = &w.r;
     uint8_t flags;
     uint32_t vni;
 
@@ -127,20 +137,20 @@ open_vxlan(struct walk *w)
     /* Without I the VNI is not valid (RFC 7348 5): not ours to decode. */
     if (r->error || !(flags & VXLAN_FLAG_I))
         return;
-    open_encap(w, PKT_ENCAP_VXLAN);
-    w->info->vni = vni;
-    parse_inner(w, ETH_TYPE_TEB);
+    open_encap(&w, PKT_ENCAP_VXLAN);
+    w.info->vni = vni;
+    parse_inner(&w, ETH_TYPE_TEB);
 }
 
 /*
  * GRE header:  C R K S (4 bits) reserved0 (9) version (3) protocol (16),
  * then checksum + reserved1 if C, key if K, sequence number if S.
  */
-static void
-open_gre(struct walk *w)
+PKT_TUNNEL void
+open_gre(struct walk w)
 {
-    struct rd *r = &w->r;
-    struct pkt_info *info = w->info;
+    struct rd *r = &w.r;
+    struct pkt_info *info = w.info;
     uint16_t flags, proto;
     uint32_t key = 0;
 
@@ -161,13 +171,13 @@ open_gre(struct walk *w)
         rd_skip(r, 4);
     if (r->error)
         return;
-    open_encap(w, PKT_ENCAP_GRE);
+    open_encap(&w, PKT_ENCAP_GRE);
     info->gre_proto = proto;
     if (flags & GRE_FLAG_K) {
         info->gre_key = key;
         info->gre_has_key = 1;
     }
-    parse_inner(w, proto);
+    parse_inner(&w, proto);
 }
 
 /*
@@ -175,11 +185,11 @@ open_gre(struct walk *w)
  * Nothing on the wire says what the payload is; like routers hashing MPLS
  * traffic for ECMP, guess IP from the version in the first nibble.
  */
-static void
-open_mpls(struct walk *w)
+PKT_TUNNEL void
+open_mpls(struct walk w)
 {
-    struct rd *r = &w->r;
-    struct pkt_info *info = w->info;
+    struct rd *r = &w.r;
+    struct pkt_info *info = w.info;
     struct rd peek;
     uint32_t lse;
     uint8_t version;
@@ -194,16 +204,16 @@ open_mpls(struct walk *w)
             info->mpls_label[info->n_mpls++] = lse;
         info->n_mpls_seen++;
     } while (!(lse & MPLS_BOS));
-    open_encap(w, PKT_ENCAP_MPLS);
+    open_encap(&w, PKT_ENCAP_MPLS);
 
     peek = *r;
     version = rd_u8(&peek) >> 4;
     if (peek.error)
         return;
     if (version == 4)
-        parse_inner(w, ETH_TYPE_IPV4);
+        parse_inner(&w, ETH_TYPE_IPV4);
     else if (version == 6)
-        parse_inner(w, ETH_TYPE_IPV6);
+        parse_inner(&w, ETH_TYPE_IPV6);
 }
 
 /*
@@ -214,7 +224,7 @@ open_mpls(struct walk *w)
  */
 
 /* TCP: sport(16) dport(16) seq(32) ack(32) off(4) flags(12) win cksum urg. */
-static void
+PKT_INLINE void
 parse_tcp(struct walk *w, struct pkt_layer *l)
 {
     const uint8_t *h;
@@ -239,7 +249,7 @@ parse_tcp(struct walk *w, struct pkt_layer *l)
 }
 
 /* UDP: sport(16) dport(16) length(16) checksum(16). */
-static void
+PKT_INLINE void
 parse_udp(struct walk *w, struct pkt_layer *l)
 {
     const uint8_t *h;
@@ -252,11 +262,11 @@ parse_udp(struct walk *w, struct pkt_layer *l)
     l->udp_len = rd_be16(h + 4);
     l->payload_offset = l->l4_offset + 8;
     if (l->dst_port == VXLAN_PORT && !w->inner)
-        open_vxlan(w);
+        open_vxlan(*w);
 }
 
 /* ICMP and ICMPv6 share the type, code, checksum prefix. */
-static void
+PKT_INLINE void
 parse_icmp(struct walk *w, struct pkt_layer *l)
 {
     struct rd *r = &w->r;
@@ -273,7 +283,7 @@ parse_icmp(struct walk *w, struct pkt_layer *l)
 }
 
 /* The cursor is at the first byte after the IP header(s). */
-static void
+PKT_INLINE void
 parse_l4(struct walk *w, struct pkt_layer *l)
 {
     l->l4_offset = walk_offset(w);
@@ -290,7 +300,7 @@ parse_l4(struct walk *w, struct pkt_layer *l)
         break;
     case IP_PROTO_GRE:
         if (!w->inner)
-            open_gre(w);
+            open_gre(*w);
         break;
     default:
         break;
@@ -301,7 +311,7 @@ parse_l4(struct walk *w, struct pkt_layer *l)
  * IPv4: version(4) IHL(4) TOS(8) total length(16) id(16) flags(3)
  * fragment offset(13) TTL(8) protocol(8) checksum(16) src(32) dst(32).
  */
-static void
+PKT_INLINE void
 parse_ipv4(struct walk *w, struct pkt_layer *l)
 {
     struct rd *r = &w->r;
@@ -356,7 +366,7 @@ ipv6_is_ext(uint8_t nh)
  * at the cursor, 0 if the chain was cut short, too long, or a fragment
  * other than the first (whose bytes are mid-payload).
  */
-static int
+PKT_INLINE int
 ipv6_walk_ext(struct walk *w, struct pkt_layer *l)
 {
     struct rd *r = &w->r;
@@ -400,7 +410,7 @@ ipv6_walk_ext(struct walk *w, struct pkt_layer *l)
  * IPv6: version(4) traffic class(8) flow label(20) payload length(16)
  * next header(8) hop limit(8) src(128) dst(128).
  */
-static void
+PKT_INLINE void
 parse_ipv6(struct walk *w, struct pkt_layer *l)
 {
     const uint8_t *h;
@@ -427,7 +437,7 @@ parse_ipv6(struct walk *w, struct pkt_layer *l)
 }
 
 /* Parses the network header at the cursor, announced as EtherType 'type'. */
-static void
+PKT_INLINE void
 parse_net(struct walk *w, struct pkt_layer *l, uint16_t type)
 {
     l->l3_offset = walk_offset(w);
@@ -441,7 +451,7 @@ parse_net(struct walk *w, struct pkt_layer *l, uint16_t type)
     case ETH_TYPE_MPLS:
     case ETH_TYPE_MPLS_MC:
         if (!w->inner)
-            open_mpls(w);
+            open_mpls(*w);
         break;
     default:
         break;
@@ -459,7 +469,7 @@ eth_is_tag(uint16_t type)
  * Walks the VLAN tags whose TPID is 'type' and returns the EtherType after
  * them, or 0 with the cursor in error if the capture ends first.
  */
-static uint16_t
+PKT_INLINE uint16_t
 eth_walk_tags(struct rd *r, struct pkt_layer *l, uint16_t type)
 {
     uint16_t tci;
@@ -484,7 +494,7 @@ eth_walk_tags(struct rd *r, struct pkt_layer *l, uint16_t type)
  * After an 802.3 length field: returns the EtherType of an LLC/SNAP
  * header, or 0 for any other LLC payload or a short capture.
  */
-static uint16_t
+PKT_INLINE uint16_t
 eth_llc_snap(struct rd *r)
 {
     const uint8_t *oui;
@@ -510,7 +520,7 @@ eth_llc_snap(struct rd *r)
 }
 
 /* Ethernet II: dst(48) src(48) EtherType or 802.3 length(16). */
-static void
+PKT_INLINE void
 parse_eth(struct walk *w, struct pkt_layer *l)
 {
     struct rd *r = &w->r;
