@@ -79,18 +79,18 @@ _Static_assert(offsetof(struct pkt_info, inner) + sizeof(struct pkt_layer) ==
     sizeof(struct pkt_info), "pkt_parse() clears what comes before 'inner'");
 
 /*
- * The walk of a packet is inlined whole into pkt_parse(), so that the
- * cursor stays in registers instead of in memory behind a pointer.  A
- * tunnel, rare, is opened out of line on a copy of the walk, as its
- * address would put the cursor back in memory; opening one is the last
+ * The walk of a packet is inlined whole into pkt_parse() ('flatten'), so
+ * that the cursor stays in registers instead of in memory behind a
+ * pointer.  A tunnel, rare, is opened out of line on a copy of the walk, as
+ * its address would put the cursor back in memory; opening one is the last
  * thing a walk does, so nothing misses what the copy read.  parse_inner()
  * holds the other copy of the inlined walk.
  */
-#define PKT_INLINE static inline __attribute__((always_inline))
+#define PKT_WALK static __attribute__((flatten, noinline))
 #define PKT_TUNNEL static __attribute__((noinline))
 
-PKT_INLINE void parse_eth(struct walk *, struct pkt_layer *);
-PKT_INLINE void parse_net(struct walk *, struct pkt_layer *, uint16_t type);
+static void parse_eth(struct walk *, struct pkt_layer *);
+static void parse_net(struct walk *, struct pkt_layer *, uint16_t type);
 
 static size_t
 walk_offset(const struct walk *w)
@@ -110,7 +110,7 @@ open_encap(struct walk *w, enum pkt_encap encap)
 }
 
 /* Parses the tunnel payload that starts at the cursor into 'info->inner'. */
-PKT_TUNNEL void
+PKT_WALK void
 parse_inner(struct walk *w, uint16_t type)
 {
     w->inner = 1;
@@ -224,7 +224,7 @@ open_mpls(struct walk w)
  */
 
 /* TCP: sport(16) dport(16) seq(32) ack(32) off(4) flags(12) win cksum urg. */
-PKT_INLINE void
+static void
 parse_tcp(struct walk *w, struct pkt_layer *l)
 {
     const uint8_t *h;
@@ -249,7 +249,7 @@ parse_tcp(struct walk *w, struct pkt_layer *l)
 }
 
 /* UDP: sport(16) dport(16) length(16) checksum(16). */
-PKT_INLINE void
+static void
 parse_udp(struct walk *w, struct pkt_layer *l)
 {
     const uint8_t *h;
@@ -266,7 +266,7 @@ parse_udp(struct walk *w, struct pkt_layer *l)
 }
 
 /* ICMP and ICMPv6 share the type, code, checksum prefix. */
-PKT_INLINE void
+static void
 parse_icmp(struct walk *w, struct pkt_layer *l)
 {
     struct rd *r = &w->r;
@@ -283,7 +283,7 @@ parse_icmp(struct walk *w, struct pkt_layer *l)
 }
 
 /* The cursor is at the first byte after the IP header(s). */
-PKT_INLINE void
+static void
 parse_l4(struct walk *w, struct pkt_layer *l)
 {
     l->l4_offset = walk_offset(w);
@@ -311,7 +311,7 @@ parse_l4(struct walk *w, struct pkt_layer *l)
  * IPv4: version(4) IHL(4) TOS(8) total length(16) id(16) flags(3)
  * fragment offset(13) TTL(8) protocol(8) checksum(16) src(32) dst(32).
  */
-PKT_INLINE void
+static void
 parse_ipv4(struct walk *w, struct pkt_layer *l)
 {
     struct rd *r = &w->r;
@@ -366,7 +366,7 @@ ipv6_is_ext(uint8_t nh)
  * at the cursor, 0 if the chain was cut short, too long, or a fragment
  * other than the first (whose bytes are mid-payload).
  */
-PKT_INLINE int
+static int
 ipv6_walk_ext(struct walk *w, struct pkt_layer *l)
 {
     struct rd *r = &w->r;
@@ -410,7 +410,7 @@ ipv6_walk_ext(struct walk *w, struct pkt_layer *l)
  * IPv6: version(4) traffic class(8) flow label(20) payload length(16)
  * next header(8) hop limit(8) src(128) dst(128).
  */
-PKT_INLINE void
+static void
 parse_ipv6(struct walk *w, struct pkt_layer *l)
 {
     const uint8_t *h;
@@ -437,7 +437,7 @@ parse_ipv6(struct walk *w, struct pkt_layer *l)
 }
 
 /* Parses the network header at the cursor, announced as EtherType 'type'. */
-PKT_INLINE void
+static void
 parse_net(struct walk *w, struct pkt_layer *l, uint16_t type)
 {
     l->l3_offset = walk_offset(w);
@@ -469,7 +469,7 @@ eth_is_tag(uint16_t type)
  * Walks the VLAN tags whose TPID is 'type' and returns the EtherType after
  * them, or 0 with the cursor in error if the capture ends first.
  */
-PKT_INLINE uint16_t
+static uint16_t
 eth_walk_tags(struct rd *r, struct pkt_layer *l, uint16_t type)
 {
     uint16_t tci;
@@ -494,7 +494,7 @@ eth_walk_tags(struct rd *r, struct pkt_layer *l, uint16_t type)
  * After an 802.3 length field: returns the EtherType of an LLC/SNAP
  * header, or 0 for any other LLC payload or a short capture.
  */
-PKT_INLINE uint16_t
+static uint16_t
 eth_llc_snap(struct rd *r)
 {
     const uint8_t *oui;
@@ -520,7 +520,7 @@ eth_llc_snap(struct rd *r)
 }
 
 /* Ethernet II: dst(48) src(48) EtherType or 802.3 length(16). */
-PKT_INLINE void
+static void
 parse_eth(struct walk *w, struct pkt_layer *l)
 {
     struct rd *r = &w->r;
@@ -553,7 +553,7 @@ parse_eth(struct walk *w, struct pkt_layer *l)
  */
 static const struct pkt_info zero_info;
 
-int
+__attribute__((flatten)) int
 pkt_parse(const uint8_t *p, size_t len, uint32_t proto, struct pkt_info *info)
 {
     struct walk w;
