@@ -259,7 +259,7 @@ decode_fields(struct sflow_datagram *dg, struct sflow_record *rec, struct rd *bo
         return;
     }
     /* Sampled header: parse the packet too, so no sink has to. */
-    if (!s->counter && rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER)) {
+    if (!s->counter && s->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER)) {
         if (dg->n_pkts >= SFLOW_MAX_HEADERS)
             return;
         rec->pkt = &dg->pkts[dg->n_pkts++];
