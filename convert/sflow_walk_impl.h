@@ -1034,52 +1034,67 @@ walk_field_at(struct walker *wk, const struct sflow_record *rec, size_t i)
         walk_field_i(wk, rec, i);
 }
 
+/*
+ * Field 'name' (a literal) of a packet in a sampled header, written with
+ * 'emit' (walk_num, walk_ip4...): the outer packet's key is the literal,
+ * that of a tunnel's payload 'pfx' ("inner_") and the literal, built in
+ * wk->key.  Where 'pfx' is a constant the test folds away.
+ */
+#define WALK_PKT(emit, wk, pfx, name, ...) do {                                 \
+        if ((pfx) == NULL) {                                                    \
+            emit((wk), WALK_K(name), __VA_ARGS__);                              \
+        } else {                                                                \
+            size_t walk_pkt_n_ = walk_key((wk), (pfx), strlen(pfx), "" name);   \
+            emit((wk), (wk)->key, walk_pkt_n_, __VA_ARGS__);                    \
+        }                                                                       \
+    } while (0)
+
 /* Layer 4 of a decoded packet header; sflowtool wants 8 bytes of it. */
-static void
+WALK_INLINE void
 walk_pkt_l4(struct walker *wk, const struct pkt_layer *l, uint32_t proto,
-    size_t captured)
+    size_t captured, const char *pfx)
 {
     if (l->l4 == 0 || l->l4 != (int)proto || l->l4_offset + 8 > captured)
         return;
     switch (proto) {
     case 1:
-        walk_num(wk, WALK_K("ICMPType"), l->icmp_type);
-        walk_num(wk, WALK_K("ICMPCode"), l->icmp_code);
+        WALK_PKT(walk_num, wk, pfx, "ICMPType", l->icmp_type);
+        WALK_PKT(walk_num, wk, pfx, "ICMPCode", l->icmp_code);
         break;
     case 6:
-        walk_num(wk, WALK_K("TCPSrcPort"), l->src_port);
-        walk_num(wk, WALK_K("TCPDstPort"), l->dst_port);
-        walk_num(wk, WALK_K("TCPFlags"), l->tcp_flags);
+        WALK_PKT(walk_num, wk, pfx, "TCPSrcPort", l->src_port);
+        WALK_PKT(walk_num, wk, pfx, "TCPDstPort", l->dst_port);
+        WALK_PKT(walk_num, wk, pfx, "TCPFlags", l->tcp_flags);
         break;
     case 17:
-        walk_num(wk, WALK_K("UDPSrcPort"), l->src_port);
-        walk_num(wk, WALK_K("UDPDstPort"), l->dst_port);
-        walk_num(wk, WALK_K("UDPBytes"), l->udp_len);
+        WALK_PKT(walk_num, wk, pfx, "UDPSrcPort", l->src_port);
+        WALK_PKT(walk_num, wk, pfx, "UDPDstPort", l->dst_port);
+        WALK_PKT(walk_num, wk, pfx, "UDPBytes", l->udp_len);
         break;
     default:
         break;
     }
 }
 
-static void
-walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured)
+WALK_INLINE void
+walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, const char *pfx)
 {
     /*
      * IPID: sflowtool prints the field without converting it from network
      * byte order; we print its value (docs/compat.md).
      */
-    walk_num(wk, WALK_K("ip.tot_len"), l->ip_total_len);
-    walk_ip(wk, WALK_K("srcIP"), l->src_ip, 0);
-    walk_ip(wk, WALK_K("dstIP"), l->dst_ip, 0);
-    walk_num(wk, WALK_K("IPProtocol"), l->proto);
-    walk_num(wk, WALK_K("IPTOS"), l->tos);
-    walk_num(wk, WALK_K("IPTTL"), l->ttl);
-    walk_num(wk, WALK_K("IPID"), l->ip_id);
+    WALK_PKT(walk_num, wk, pfx, "ip.tot_len", l->ip_total_len);
+    WALK_PKT(walk_ip4, wk, pfx, "srcIP", l->src_ip);
+    WALK_PKT(walk_ip4, wk, pfx, "dstIP", l->dst_ip);
+    WALK_PKT(walk_num, wk, pfx, "IPProtocol", l->proto);
+    WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
+    WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
+    WALK_PKT(walk_num, wk, pfx, "IPID", l->ip_id);
     if (l->ip_frag_off > 0) {
-        walk_num(wk, WALK_K("IPFragmentOffset"), l->ip_frag_off);
+        WALK_PKT(walk_num, wk, pfx, "IPFragmentOffset", l->ip_frag_off);
         return;
     }
-    walk_pkt_l4(wk, l, l->proto, captured);
+    walk_pkt_l4(wk, l, l->proto, captured, pfx);
 }
 
 /*
@@ -1090,7 +1105,7 @@ walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured)
  */
 static void
 walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
-    size_t captured)
+    size_t captured, const char *pfx)
 {
     size_t off = l->l3_offset + 40;
     uint32_t nh = l->ip6_first_nh;
@@ -1099,23 +1114,27 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
     size_t klen;
     char *o;
 
-    walk_num(wk, WALK_K("IPTOS"), l->tos);
+    WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
     key = "IP6_label";
     klen = sizeof("IP6_label") - 1;
+    if (pfx != NULL) {
+        klen = walk_key(wk, pfx, strlen(pfx), key);
+        key = wk->key;
+    }
     o = walk_value_begin(wk, &key, &klen, 10, SFLOW_WALK_STR, &fast);
     o[0] = '0';
     o[1] = 'x';
     walk_value_end(wk, key, klen, o, 2 + fmt_hex_u32(o + 2, l->ip6_flow_label),
         SFLOW_WALK_STR, fast);
     if (l->ip6_payload_len == 0)
-        walk_str(wk, WALK_K("IPV6_payloadLen"), "<jumbo>");
+        WALK_PKT(walk_str, wk, pfx, "IPV6_payloadLen", "<jumbo>");
     else
-        walk_num(wk, WALK_K("IPV6_payloadLen"), l->ip6_payload_len);
-    walk_num(wk, WALK_K("IPTTL"), l->ttl);
-    walk_ip(wk, WALK_K("srcIP6"), l->src_ip, 1);
-    walk_ip(wk, WALK_K("dstIP6"), l->dst_ip, 1);
+        WALK_PKT(walk_num, wk, pfx, "IPV6_payloadLen", l->ip6_payload_len);
+    WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
+    WALK_PKT(walk_ip6, wk, pfx, "srcIP6", l->src_ip);
+    WALK_PKT(walk_ip6, wk, pfx, "dstIP6", l->dst_ip);
     while ((nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60) && n < 16) {
-        walk_num(wk, WALK_K("IP6HeaderExtension"), nh);
+        WALK_PKT(walk_num, wk, pfx, "IP6HeaderExtension", nh);
         if (off + 2 > captured) {
             walked_ok = 0;
             break;
@@ -1128,9 +1147,107 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
     }
     if (!walked_ok)
         return;
-    walk_num(wk, WALK_K("IPProtocol"), nh);
+    WALK_PKT(walk_num, wk, pfx, "IPProtocol", nh);
     if (nh == l->proto)
-        walk_pkt_l4(wk, l, nh, captured);
+        walk_pkt_l4(wk, l, nh, captured, pfx);
+}
+
+/*
+ * The fields of one packet of a sampled header, 'proto' saying how it
+ * starts (sFlow header protocol): the outer packet's ('pfx' NULL), or a
+ * tunnel's payload, whose keys take 'pfx'.
+ */
+WALK_INLINE void
+walk_pkt_fields(struct walker *wk, const struct sflow_record *rec, const struct pkt_layer *l,
+    uint32_t proto, const char *pfx)
+{
+    int64_t size;
+    int i, n;
+    char name[48];
+
+    if (proto == PKT_PROTO_ETHERNET) {
+        if (!l->has_eth)
+            return;
+        WALK_PKT(walk_mac, wk, pfx, "dstMAC", l->dst_mac);
+        WALK_PKT(walk_mac, wk, pfx, "srcMAC", l->src_mac);
+        for (i = 0; i < l->n_vlans; i++) {
+            if (i == 0) {
+                WALK_PKT(walk_num, wk, pfx, "decodedVLAN", l->vlan_id[i]);
+                WALK_PKT(walk_num, wk, pfx, "decodedPriority", l->vlan_prio[i]);
+                continue;
+            }
+            n = snprintf(name, sizeof(name), "%sdecodedVLAN.%d", pfx ? pfx : "", i);
+            walk_num(wk, name, (size_t)n, l->vlan_id[i]);
+            n = snprintf(name, sizeof(name), "%sdecodedPriority.%d", pfx ? pfx : "", i);
+            walk_num(wk, name, (size_t)n, l->vlan_prio[i]);
+        }
+        if (l->eth_type == 0)
+            return;
+        WALK_PKT(walk_num, wk, pfx, "ethernet_type", l->eth_type);
+    }
+    if (l->l3 == 0 && proto == PKT_PROTO_ETHERNET)
+        return;
+    /* The IP packet's size on the wire, from what the agent says it cut. */
+    size = (int64_t)(int32_t)((uint32_t)rec->v[1].u - (uint32_t)rec->v[2].u -
+        (uint32_t)l->l3_offset);
+    WALK_PKT(walk_snum, wk, pfx, "IPSize", size);
+    if (l->l3 == 4)
+        walk_pkt_ipv4(wk, l, rec->v[3].b.len, pfx);
+    else if (l->l3 == 6)
+        walk_pkt_ipv6(wk, l, rec->v[3].b.p, rec->v[3].b.len, pfx);
+}
+
+/* MPLS label stack entry 'lse' as "label.exp.bos.ttl", appended to 'buf'. */
+static size_t
+fmt_append_lse(char *buf, size_t size, size_t o, uint32_t lse)
+{
+    o = fmt_append_u64(buf, size, o, lse >> 12);
+    o = fmt_append(buf, size, o, ".", 1);
+    o = fmt_append_u64(buf, size, o, (lse >> 9) & 7);
+    o = fmt_append(buf, size, o, ".", 1);
+    o = fmt_append_u64(buf, size, o, (lse >> 8) & 1);
+    o = fmt_append(buf, size, o, ".", 1);
+    return fmt_append_u64(buf, size, o, lse & 255);
+}
+
+/*
+ * A tunnel that pkt_parse opened in a sampled header (sflowtool stops at
+ * the outer packet): its type and identifiers, then the packet it carries,
+ * with the outer packet's field names behind the prefix "inner_".
+ */
+static void
+walk_tunnel(struct walker *wk, const struct sflow_record *rec, const struct pkt_info *pkt)
+{
+    const struct pkt_layer *in = &pkt->inner;
+    size_t o = 0;
+    int i;
+
+    switch (pkt->encap) {
+    case PKT_ENCAP_VXLAN:
+        walk_str(wk, WALK_K("tunnelType"), "VXLAN");
+        walk_num(wk, WALK_K("tunnelVNI"), pkt->vni);
+        break;
+    case PKT_ENCAP_GRE:
+        walk_str(wk, WALK_K("tunnelType"), "GRE");
+        walk_num(wk, WALK_K("tunnelGREProtocol"), pkt->gre_proto);
+        if (pkt->gre_has_key)
+            walk_num(wk, WALK_K("tunnelGREKey"), pkt->gre_key);
+        break;
+    case PKT_ENCAP_MPLS:
+        walk_str(wk, WALK_K("tunnelType"), "MPLS");
+        for (i = 0; i < pkt->n_mpls; i++) {
+            if (i > 0)
+                o = fmt_append(wk->val, sizeof(wk->val), o, "-", 1);
+            o = fmt_append_lse(wk->val, sizeof(wk->val), o, pkt->mpls_label[i]);
+        }
+        walk_kv(wk, WALK_K("tunnelMPLSLabels"), wk->val, o, SFLOW_WALK_STR);
+        break;
+    default:
+        return;
+    }
+    if (in->has_eth || in->l3 != 0)
+        walk_pkt_fields(wk, rec, in, in->has_eth ? PKT_PROTO_ETHERNET : PKT_PROTO_IPV4,
+            "inner_");
 }
 
 /* 0:1 sampled_header. */
@@ -1139,11 +1256,8 @@ walk_header(struct walker *wk, const struct sflow_record *rec)
 {
     const struct sflow_schema *s = rec->schema;
     const struct pkt_info *pkt = rec->pkt;
-    const struct pkt_layer *l;
     uint32_t proto = (uint32_t)rec->v[0].u;
-    int64_t size;
-    int i, n;
-    char name[32];
+    int n;
     char buf[48];
 
     walk_type_name(wk, WALK_K("flowSampleType"), s);
@@ -1158,37 +1272,9 @@ walk_header(struct walker *wk, const struct sflow_record *rec)
         }
         return;
     }
-    l = &pkt->outer;
-    if (proto == PKT_PROTO_ETHERNET) {
-        if (!l->has_eth)
-            return;
-        walk_mac(wk, WALK_K("dstMAC"), l->dst_mac);
-        walk_mac(wk, WALK_K("srcMAC"), l->src_mac);
-        for (i = 0; i < l->n_vlans; i++) {
-            if (i == 0) {
-                walk_num(wk, WALK_K("decodedVLAN"), l->vlan_id[i]);
-                walk_num(wk, WALK_K("decodedPriority"), l->vlan_prio[i]);
-                continue;
-            }
-            n = snprintf(name, sizeof(name), "decodedVLAN.%d", i);
-            walk_num(wk, name, (size_t)n, l->vlan_id[i]);
-            n = snprintf(name, sizeof(name), "decodedPriority.%d", i);
-            walk_num(wk, name, (size_t)n, l->vlan_prio[i]);
-        }
-        if (l->eth_type == 0)
-            return;
-        walk_num(wk, WALK_K("ethernet_type"), l->eth_type);
-    }
-    if (l->l3 == 0 && proto == PKT_PROTO_ETHERNET)
-        return;
-    /* The IP packet's size on the wire, from what the agent says it cut. */
-    size = (int64_t)(int32_t)((uint32_t)rec->v[1].u - (uint32_t)rec->v[2].u -
-        (uint32_t)l->l3_offset);
-    walk_snum(wk, WALK_K("IPSize"), size);
-    if (l->l3 == 4)
-        walk_pkt_ipv4(wk, l, rec->v[3].b.len);
-    else if (l->l3 == 6)
-        walk_pkt_ipv6(wk, l, rec->v[3].b.p, rec->v[3].b.len);
+    walk_pkt_fields(wk, rec, &pkt->outer, proto, NULL);
+    if (pkt->encap != PKT_ENCAP_NONE)
+        walk_tunnel(wk, rec, pkt);
 }
 
 /* Length of the "tunnel_ipv4_out_" prefix of a tunnel copy's first field. */
@@ -1334,13 +1420,7 @@ walk_label_stack(struct walker *wk, const struct sflow_record *rec, size_t f)
         lab = sflow_list_u32(b, i);
         if (i > 0)
             o = fmt_append(wk->val, sizeof(wk->val), o, "-", 1);
-        o = fmt_append_u64(wk->val, sizeof(wk->val), o, lab >> 12);
-        o = fmt_append(wk->val, sizeof(wk->val), o, ".", 1);
-        o = fmt_append_u64(wk->val, sizeof(wk->val), o, (lab >> 9) & 7);
-        o = fmt_append(wk->val, sizeof(wk->val), o, ".", 1);
-        o = fmt_append_u64(wk->val, sizeof(wk->val), o, (lab >> 8) & 1);
-        o = fmt_append(wk->val, sizeof(wk->val), o, ".", 1);
-        o = fmt_append_u64(wk->val, sizeof(wk->val), o, lab & 255);
+        o = fmt_append_lse(wk->val, sizeof(wk->val), o, lab);
     }
     walk_kv(wk, rec->schema->fields[f].name, rec->schema->fields[f].name_len,
         wk->val, o, SFLOW_WALK_STR);

@@ -18,6 +18,7 @@
 #include "sflow_encode.h"
 #include "sflow_schema.h"
 #include "sflow_walk.h"
+#include "json.h"
 #include "text.h"
 #include "wbuf.h"
 
@@ -46,10 +47,15 @@ static const uint8_t frame[] = {
     1, 2, 3, 4, 5, 6, 7, 8,
 };
 
-/* A datagram with one flow sample holding 'frame'; returns its length. */
+/*
+ * A datagram with one sample of type 'fmt' holding 'len' bytes at 'hdr'
+ * as a sampled header of 'frame_len' bytes on the wire (4 stripped), then
+ * an extended switch record; returns its length.
+ */
 static size_t
-build_flow(void)
+build_sample(uint32_t fmt, const uint8_t *hdr, size_t len, uint32_t frame_len)
 {
+    union sflow_value v[SFLOW_MAX_FIELDS];
     struct wbuf w;
     struct sflow_sample smp;
     size_t d, s;
@@ -57,7 +63,7 @@ build_flow(void)
     wbuf_init(&w, buf, sizeof(buf));
     d = sflow_enc_datagram_begin(&w, &agent, 0, 42, 1000);
     memset(&smp, 0, sizeof(smp));
-    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+    smp.tag = SFLOW_TAG(0, fmt);
     smp.seq = 7;
     smp.ds_index = 3;
     smp.sampling_rate = 256;
@@ -66,11 +72,22 @@ build_flow(void)
     smp.output_format = SFLOW_IF_MULTIPLE;
     smp.output = 7;
     s = sflow_enc_sample_begin(&w, &smp);
-    sflow_enc_header(&w, PKT_PROTO_ETHERNET, 68, 4, frame, sizeof(frame));
+    sflow_enc_header(&w, PKT_PROTO_ETHERNET, frame_len, 4, hdr, (uint32_t)len);
+    memset(v, 0, sizeof(v));
+    v[0].u = 10;
+    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0), v);
     sflow_enc_sample_end(&w, s);
     sflow_enc_datagram_end(&w, d);
     assert_int_equal(w.error, 0);
     return w.size;
+}
+
+/* A datagram with one flow sample holding 'frame'; returns its length. */
+static size_t
+build_flow(void)
+{
+    return build_sample(SFLOW_FLOW_SAMPLE, frame, sizeof(frame), 68);
 }
 
 /* Renders with 'fn' into a string the caller frees. */
@@ -89,6 +106,12 @@ render(void (*fn)(FILE *, const struct dgram_meta *, const struct sflow_datagram
     fn(f, &m, &dg);
     fclose(f);
     return out;
+}
+
+static void
+json_datagram_compact(FILE *f, const struct dgram_meta *m, const struct sflow_datagram *d)
+{
+    json_datagram(f, m, d, 0);
 }
 
 static int
@@ -382,6 +405,107 @@ test_discard(void **state)
     free(t);
 }
 
+/* Ethernet/IPv4/UDP to 4789, VXLAN 0x123456, Ethernet/IPv4/TCP 1234 -> 443. */
+static const uint8_t vxlan_frame[] = {
+    0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00,
+    0x45, 0x00, 0x00, 0x5a, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+    10, 0, 0, 1, 10, 0, 0, 2,
+    0xc0, 0x00, 0x12, 0xb5, 0x00, 0x46, 0x00, 0x00,
+    0x08, 0x00, 0x00, 0x00, 0x12, 0x34, 0x56, 0x00,
+    0x02, 0, 0, 0, 0, 0x0b, 0x02, 0, 0, 0, 0, 0x0a, 0x08, 0x00,
+    0x45, 0x00, 0x00, 0x28, 0x00, 0x07, 0x00, 0x00, 0x3f, 0x06, 0x00, 0x00,
+    192, 168, 1, 1, 192, 168, 2, 2,
+    0x04, 0xd2, 0x01, 0xbb, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0x01, 0x00,
+    0x00, 0x00, 0x00, 0x00,
+};
+
+/* Ethernet/IPv4/GRE with key 77, carrying IPv4/UDP 1000 -> 53. */
+static const uint8_t gre_frame[] = {
+    0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00,
+    0x45, 0x00, 0x00, 0x38, 0x00, 0x01, 0x00, 0x00, 0x40, 0x2f, 0x00, 0x00,
+    10, 0, 0, 1, 10, 0, 0, 2,
+    0x20, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x4d,
+    0x45, 0x00, 0x00, 0x1c, 0x00, 0x02, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+    172, 16, 0, 1, 172, 16, 0, 2,
+    0x03, 0xe8, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00,
+};
+
+/* Ethernet/MPLS label 100 (bottom, TTL 64), carrying IPv4/ICMP echo request. */
+static const uint8_t mpls_frame[] = {
+    0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x88, 0x47,
+    0x00, 0x06, 0x41, 0x40,
+    0x45, 0x00, 0x00, 0x1c, 0x00, 0x03, 0x00, 0x00, 0x40, 0x01, 0x00, 0x00,
+    10, 1, 1, 1, 10, 2, 2, 2,
+    0x08, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01,
+};
+
+/*
+ * Tunnels in a sampled header, beyond sflowtool: the tunnel's fields, then
+ * the carried packet's behind "inner_", and the next record's without it.
+ */
+static void
+test_tunnels(void **state)
+{
+    char *t;
+
+    (void)state;
+    t = render(text_datagram, build_sample(SFLOW_FLOW_SAMPLE, vxlan_frame,
+        sizeof(vxlan_frame), 108));
+    assert_true(has_line(t, "UDPDstPort 4789"));
+    assert_true(has_line(t, "tunnelType VXLAN"));
+    assert_true(has_line(t, "tunnelVNI 1193046"));
+    assert_true(has_line(t, "inner_dstMAC 02000000000b"));
+    assert_true(has_line(t, "inner_srcMAC 02000000000a"));
+    assert_true(has_line(t, "inner_ethernet_type 2048"));
+    assert_true(has_line(t, "inner_IPSize 40"));    /* 108 - 4 - 64 */
+    assert_true(has_line(t, "inner_srcIP 192.168.1.1"));
+    assert_true(has_line(t, "inner_dstIP 192.168.2.2"));
+    assert_true(has_line(t, "inner_IPTTL 63"));
+    assert_true(has_line(t, "inner_IPID 7"));
+    assert_true(has_line(t, "inner_TCPSrcPort 1234"));
+    assert_true(has_line(t, "inner_TCPDstPort 443"));
+    assert_true(has_line(t, "inner_TCPFlags 24"));
+    assert_true(has_line(t, "in_vlan 10"));
+    assert_false(has_line(t, "inner_in_vlan 10"));
+    free(t);
+
+    t = render(json_datagram_compact, build_sample(SFLOW_FLOW_SAMPLE, vxlan_frame,
+        sizeof(vxlan_frame), 108));
+    assert_non_null(strstr(t, "\"tunnelType\":\"VXLAN\",\"tunnelVNI\":1193046,"
+        "\"inner_dstMAC\":\"02000000000b\","));
+    assert_non_null(strstr(t, "\"inner_TCPFlags\":24}"));
+    assert_non_null(strstr(t, "\"in_vlan\":10,"));
+    free(t);
+
+    t = render(text_datagram, build_sample(SFLOW_FLOW_SAMPLE, gre_frame, sizeof(gre_frame),
+        74));
+    assert_true(has_line(t, "tunnelType GRE"));
+    assert_true(has_line(t, "tunnelGREProtocol 2048"));
+    assert_true(has_line(t, "tunnelGREKey 77"));
+    assert_false(has_line(t, "inner_dstMAC 020000000002"));
+    assert_true(has_line(t, "inner_IPSize 28"));    /* 74 - 4 - 42 */
+    assert_true(has_line(t, "inner_srcIP 172.16.0.1"));
+    assert_true(has_line(t, "inner_UDPDstPort 53"));
+    free(t);
+
+    t = render(text_datagram, build_sample(SFLOW_FLOW_SAMPLE, mpls_frame, sizeof(mpls_frame),
+        50));
+    assert_true(has_line(t, "tunnelType MPLS"));
+    assert_true(has_line(t, "tunnelMPLSLabels 100.0.1.64"));
+    assert_true(has_line(t, "inner_IPSize 28"));    /* 50 - 4 - 18 */
+    assert_true(has_line(t, "inner_dstIP 10.2.2.2"));
+    assert_true(has_line(t, "inner_ICMPType 8"));
+    free(t);
+
+    /* In a discarded packet, both prefixes. */
+    t = render(text_datagram, build_sample(SFLOW_DISCARDED_PACKET, vxlan_frame,
+        sizeof(vxlan_frame), 108));
+    assert_true(has_line(t, "discarded_tunnelVNI 1193046"));
+    assert_true(has_line(t, "discarded_inner_srcIP 192.168.1.1"));
+    assert_true(has_line(t, "discarded_UDPDstPort 4789"));
+    free(t);
+}
+
 static void
 test_fields_parse(void **state)
 {
@@ -431,6 +555,7 @@ main(void)
         cmocka_unit_test(test_adapters_text),
         cmocka_unit_test(test_adapters_events),
         cmocka_unit_test(test_discard),
+        cmocka_unit_test(test_tunnels),
         cmocka_unit_test(test_fields_parse),
         cmocka_unit_test(test_fields_line),
     };
