@@ -169,6 +169,17 @@ decode_at(enum sflow_ftype type, const uint8_t *p, union sflow_value *v)
     }
 }
 
+/* A string<> or opaque<> field. */
+static inline void
+decode_bytes(struct rd *r, const struct sflow_field *f, union sflow_value *v)
+{
+    v->b.len = rd_u32(r);
+    v->b.count = v->b.len;
+    if (f->max && v->b.len > f->max)
+        r->error = EBADMSG;
+    v->b.p = rd_opaque(r, v->b.len);
+}
+
 /* One field through the cursor (a record whose fixed prefix is short, or past it). */
 static void
 decode_field(struct rd *r, const struct sflow_field *f, union sflow_value *v)
@@ -181,11 +192,7 @@ decode_field(struct rd *r, const struct sflow_field *f, union sflow_value *v)
         break;
     case SFT_STR:
     case SFT_OPAQUE:
-        v->b.len = rd_u32(r);
-        v->b.count = v->b.len;
-        if (f->max && v->b.len > f->max)
-            r->error = EBADMSG;
-        v->b.p = rd_opaque(r, v->b.len);
+        decode_bytes(r, f, v);
         break;
     case SFT_U32_LIST:
         decode_list(r, 4, &v->b);
@@ -247,6 +254,16 @@ decode_fields(struct sflow_datagram *dg, struct sflow_record *rec, struct rd *bo
         decode_fixed(s, rec->v, body->p);
         rd_skip(body, s->fixed_size);
         i = s->n_fixed;
+        /*
+         * Then bytes last, the sampled header's layout: read here, as
+         * through the loop's switch every header saved and restored
+         * registers.
+         */
+        if (i + 1 == s->n_fields && !s->fields[i].optional &&
+            (s->fields[i].type == SFT_OPAQUE || s->fields[i].type == SFT_STR)) {
+            decode_bytes(body, &s->fields[i], &rec->v[i]);
+            i++;
+        }
     }
     for (; i < s->n_fields && !body->error; i++) {
         if (s->fields[i].optional && body->left == 0)

@@ -698,6 +698,36 @@ test_bad_lists(void **state)
     assert_int_equal(dg.records[0].v[6].u, 100);
 }
 
+/* The sampled header: its fixed fields, then its bytes, then the packet parsed. */
+static void
+test_header_record(void **state)
+{
+    uint32_t w[4] = { 1, 64, 4, sizeof(frame_udp) };
+    uint8_t tail[sizeof(frame_udp) + 2] = { 0 };
+    const struct sflow_record *rec = &dg.records[0];
+
+    (void)state;
+    memcpy(tail, frame_udp, sizeof(frame_udp));
+    assert_int_equal(decode_body(SFLOW_TAG(0, SFLOW_FLOW_HEADER), 0, w, 4, tail,
+        sizeof(tail)), SFLOW_OK);
+    assert_int_equal(rec->n_values, 4);
+    assert_int_equal(rec->v[0].u, 1);
+    assert_int_equal(rec->v[1].u, 64);
+    assert_int_equal(rec->v[2].u, 4);
+    assert_int_equal(rec->v[3].b.len, sizeof(frame_udp));
+    assert_int_equal(rec->v[3].b.count, sizeof(frame_udp));
+    assert_non_null(rec->pkt);
+    assert_int_equal(rec->pkt->outer.l4, 17);
+    assert_int_equal(rec->pkt->outer.dst_port, 53);
+
+    /* Bytes past the record: an error, and no packet. */
+    w[3] = sizeof(tail) + 1;
+    assert_int_equal(decode_body(SFLOW_TAG(0, SFLOW_FLOW_HEADER), 0, w, 4, tail,
+        sizeof(tail)), SFLOW_E_RECORD_BODY);
+    assert_int_equal(rec->n_values, 4);
+    assert_null(rec->pkt);
+}
+
 /* Every prefix of every record body of every schema: error or value, never a read past. */
 static void
 test_short_bodies(void **state)
@@ -759,6 +789,7 @@ main(void)
         cmocka_unit_test(test_absurd_counts),
         cmocka_unit_test(test_string_max),
         cmocka_unit_test(test_bad_lists),
+        cmocka_unit_test(test_header_record),
         cmocka_unit_test(test_short_bodies),
     };
 
