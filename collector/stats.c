@@ -47,20 +47,14 @@ stats_tag(struct stats *st, uint32_t tag, uint32_t counter)
     st->tags_other++;
 }
 
-static uint32_t
-sample_kind(uint32_t fmt)
-{
-    switch (fmt) {
-    case SFLOW_FLOW_SAMPLE:
-    case SFLOW_FLOW_SAMPLE_EXPANDED:
-        return SEQ_FLOW;
-    case SFLOW_COUNTERS_SAMPLE:
-    case SFLOW_COUNTERS_SAMPLE_EXPANDED:
-        return SEQ_COUNTER;
-    default:
-        return SEQ_DISCARD;
-    }
-}
+/* The stream kind of each known sample format (1-5). */
+static const uint32_t sample_kinds[6] = {
+    [SFLOW_FLOW_SAMPLE] = SEQ_FLOW,
+    [SFLOW_COUNTERS_SAMPLE] = SEQ_COUNTER,
+    [SFLOW_FLOW_SAMPLE_EXPANDED] = SEQ_FLOW,
+    [SFLOW_COUNTERS_SAMPLE_EXPANDED] = SEQ_COUNTER,
+    [SFLOW_DISCARDED_PACKET] = SEQ_DISCARD,
+};
 
 void
 stats_datagram(struct stats *st, const struct sflow_datagram *dg)
@@ -95,7 +89,7 @@ stats_datagram(struct stats *st, const struct sflow_datagram *dg)
         }
         st->samples[fmt]++;
         if (s->header_ok) {
-            key.kind = sample_kind(fmt);
+            key.kind = sample_kinds[fmt];
             key.ds_class = s->ds_class;
             key.ds_index = s->ds_index;
             seqtrack_update_agent(&st->seq, &key, agent_hash, s->seq, 0);
