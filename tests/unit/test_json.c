@@ -244,6 +244,26 @@ str_value(union sflow_value *v, const char *s)
     v->b.len = v->b.count = (uint32_t)strlen(s);
 }
 
+/*
+ * A flow sample 'smp' holding 'len' bytes of a 'frame_len'-byte frame and
+ * an extended switch record with VLANs 'in' and 'out'.
+ */
+static void
+put_flow_sample(struct wbuf *w, const struct sflow_sample *smp, const uint8_t *hdr,
+    uint32_t len, uint32_t frame_len, uint32_t in, uint32_t out)
+{
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    size_t so = sflow_enc_sample_begin(w, smp);
+
+    assert_int_equal(sflow_enc_header(w, 1, frame_len, 4, hdr, len), 0);
+    memset(v, 0, sizeof v);
+    v[0].u = in;
+    v[2].u = out;
+    assert_int_equal(sflow_enc_record(w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0), v), 0);
+    assert_int_equal(sflow_enc_sample_end(w, so), 0);
+}
+
 /* A counters sample with nasty strings and a flow sample with a TCP header. */
 static void
 build(void)
@@ -298,14 +318,7 @@ build(void)
     smp.sample_pool = 9000;
     smp.input = 2;
     smp.output = 3;
-    so = sflow_enc_sample_begin(&w, &smp);
-    assert_int_equal(sflow_enc_header(&w, 1, 1518, 4, frame, sizeof frame), 0);
-    memset(v, 0, sizeof v);
-    v[0].u = 10;
-    v[2].u = 20;
-    assert_int_equal(sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH),
-        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0), v), 0);
-    assert_int_equal(sflow_enc_sample_end(&w, so), 0);
+    put_flow_sample(&w, &smp, frame, sizeof frame, 1518, 10, 20);
 
     assert_int_equal(sflow_enc_datagram_end(&w, dgo), 0);
     assert_int_equal(w.error, 0);
@@ -436,11 +449,10 @@ static void
 test_large(void **state)
 {
     uint8_t frame[128];
-    union sflow_value v[SFLOW_MAX_FIELDS];
     struct sflow_sample smp;
     struct sflow_addr agent;
     struct wbuf w;
-    size_t dgo, so, n;
+    size_t dgo, n;
     uint32_t i;
     char *out;
 
@@ -464,14 +476,7 @@ test_large(void **state)
         smp.input = i;
         smp.output_format = 2;          /* "multiple" */
         smp.output = i;
-        so = sflow_enc_sample_begin(&w, &smp);
-        assert_int_equal(sflow_enc_header(&w, 1, 1500 + i, 4, frame, 64 + i % 65), 0);
-        memset(v, 0, sizeof v);
-        v[0].u = i;
-        v[2].u = i * 3;
-        assert_int_equal(sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH),
-            sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0), v), 0);
-        assert_int_equal(sflow_enc_sample_end(&w, so), 0);
+        put_flow_sample(&w, &smp, frame, 64 + i % 65, 1500 + i, i, i * 3);
     }
     assert_int_equal(sflow_enc_datagram_end(&w, dgo), 0);
     assert_int_equal(w.error, 0);
