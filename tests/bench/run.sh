@@ -4,7 +4,8 @@
 #
 # usage: sh tests/bench/run.sh BIN_DIR
 #   BENCH_DATAGRAMS  datagrams in the capture (default 200000)
-#   BENCH_RUNS       rounds of every command, interleaved; the fastest run counts (default 1)
+#   BENCH_RUNS       rounds of every command, interleaved; the fastest run counts
+#                    (default 5: on a shared machine one run says little)
 #   BENCH_SEED       sfgen --seed (default 1)
 #   BENCH_NO_GNU_TIME=1  measure RSS from /proc even if /usr/bin/time exists
 #   BENCH_LIVE_SECONDS   seconds per rate of the live loopback ingest (default 10)
@@ -19,7 +20,7 @@ set -eu
 
 BIN=$(cd "${1:?usage: sh tests/bench/run.sh BIN_DIR}" && pwd)
 N=${BENCH_DATAGRAMS:-200000}
-RUNS=${BENCH_RUNS:-1}
+RUNS=${BENCH_RUNS:-5}
 SEED=${BENCH_SEED:-1}
 TMP=$(mktemp -d /tmp/sflowkit-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
