@@ -880,6 +880,21 @@ walk_lanes(struct walker *wk, const struct sflow_bytes *b)
     walk_list_end(wk);
 }
 
+/* An opaque<> field ('fk' its rendered key, or NULL) as dashed hex bytes. */
+WALK_INLINE void
+walk_opaque(struct walker *wk, const struct walk_fkey *fk, const char *key, size_t klen,
+    const struct sflow_bytes *b)
+{
+    size_t n = b->len < WALK_HEX_MAX ? b->len : WALK_HEX_MAX;
+    char *p;
+    int fast;
+
+    if (b->p == NULL)
+        n = 0;
+    p = walk_field_begin(wk, fk, &key, &klen, n * 3, SFLOW_WALK_STR, &fast);
+    walk_value_end(wk, key, klen, p, fmt_hex_dashed(p, b->p, n), SFLOW_WALK_STR, fast);
+}
+
 /* One schema field, formatted by its type; 'fk' is its rendered key, or NULL. */
 static void
 walk_field(struct walker *wk, const struct walk_fkey *fk, const char *key, size_t klen,
@@ -887,7 +902,6 @@ walk_field(struct walker *wk, const struct walk_fkey *fk, const char *key, size_
 {
     char buf[64];
     char *p;
-    size_t n;
     int len, fast;
 
     switch (f->type) {
@@ -937,11 +951,7 @@ walk_field(struct walker *wk, const struct walk_fkey *fk, const char *key, size_
         }
         break;
     case SFT_OPAQUE:
-        n = v->b.len < WALK_HEX_MAX ? v->b.len : WALK_HEX_MAX;
-        if (v->b.p == NULL)
-            n = 0;
-        p = walk_field_begin(wk, fk, &key, &klen, n * 3, SFLOW_WALK_STR, &fast);
-        walk_value_end(wk, key, klen, p, fmt_hex_dashed(p, v->b.p, n), SFLOW_WALK_STR, fast);
+        walk_opaque(wk, fk, key, klen, &v->b);
         break;
     case SFT_U32_LIST:
         walk_u32_list(wk, key, klen, &v->b);
@@ -1263,13 +1273,17 @@ walk_header(struct walker *wk, const struct sflow_record *rec)
     const struct sflow_schema *s = rec->schema;
     const struct pkt_info *pkt = rec->pkt;
     uint32_t proto = (uint32_t)rec->v[0].u;
+    const struct walk_fkey *fk;
     int n;
     char buf[48];
 
+    /* The layout is the schema's (walk_flow_record() checked the count). */
     walk_type_name(wk, WALK_K("flowSampleType"), s);
     walk_fields_range(wk, rec, 0, 3);   /* protocol, frame length, stripped */
     walk_num(wk, WALK_K("headerLen"), rec->v[3].b.len);
-    walk_fields_range(wk, rec, 3, 4);   /* the bytes */
+    fk = walk_fkey(wk, s);
+    walk_opaque(wk, fk != NULL ? &fk[3] : NULL, s->fields[3].name, s->fields[3].name_len,
+        &rec->v[3].b);
     if (pkt == NULL) {
         if (proto >= 2 && proto <= 16 && proto != 11 && proto != 12) {
             n = snprintf(buf, sizeof(buf), "NO_DECODE headerProtocol=%u", (unsigned)proto);
