@@ -138,32 +138,48 @@ while [ "$run" -lt "$RUNS" ]; do
     done
     run=$((run + 1))
 done
-# Each command's best time and largest peak RSS, in the order first run.
+# Each command's best time and largest peak RSS, in the order first run,
+# and the median over the rounds of tcpdump's time over the command's in
+# the same round: a slow spell of the machine that lasts a round slows
+# both, where the best of each may come from different spells.
 awk '
     !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
+    { round = ++runs_of[$1] }
     $2 == "FAILED" { failed[$1] = 1; next }
+    { t[$1, round] = $2 }
     !($1 in best) || $2 < best[$1] { best[$1] = $2 }
     $3 > peak[$1] { peak[$1] = $3 }
     END {
         for (i = 1; i <= n; i++) {
             k = order[i]
-            if (failed[k] || !(k in best))
+            if (failed[k] || !(k in best)) {
                 print k, "FAILED"
-            else
-                print k, best[k], peak[k] + 0
+                continue
+            }
+            m = 0
+            for (r = 1; r <= runs_of[k]; r++)
+                if (("tcpdump", r) in t && (k, r) in t)
+                    ratio[++m] = t["tcpdump", r] / t[k, r]
+            for (a = 2; a <= m; a++)
+                for (b = a; b > 1 && ratio[b - 1] > ratio[b]; b--) {
+                    x = ratio[b]; ratio[b] = ratio[b - 1]; ratio[b - 1] = x
+                }
+            paired = m == 0 ? 0 : (m % 2 ? ratio[(m + 1) / 2] : (ratio[m / 2] + ratio[m / 2 + 1]) / 2)
+            print k, best[k], peak[k] + 0, paired
         }
     }' "$TMP/raw" >"$TMP/rows"
 
 awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
     BEGIN {
-        printf "sflowkit bench: %d datagrams, %d samples, %.1f MB of sFlow (sfgen), best of %d run(s)\n\n",
+        printf "sflowkit bench: %d datagrams, %d samples, %.1f MB of sFlow (sfgen), best of %d run(s)\n",
             n, samples, payload / 1e6, runs
-        printf "%-22s %14s %14s %10s %10s %12s\n", "mode", "datagrams/s", "samples/s",
-            "seconds", "peak RSS", "vs tcpdump"
+        printf "(vs tcpdump: best against best; paired: median over the rounds of the two in one round)\n\n"
+        printf "%-22s %14s %14s %10s %10s %12s %8s\n", "mode", "datagrams/s", "samples/s",
+            "seconds", "peak RSS", "vs tcpdump", "paired"
     }
     $2 == "FAILED" { failed[NR] = 1; name[NR] = $1; rows = NR; next }
     {
-        name[NR] = $1; secs[NR] = $2 / 1e6; rss[NR] = $3; rows = NR
+        name[NR] = $1; secs[NR] = $2 / 1e6; rss[NR] = $3; paired[NR] = $4; rows = NR
         if ($1 == "tcpdump") base = n / secs[NR]
     }
     END {
@@ -174,8 +190,9 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
             }
             rate = n / secs[i]
             ratio = base > 0 ? sprintf("%.2fx", rate / base) : "-"
-            printf "%-22s %14.0f %14.0f %10.2f %7.1f MB %12s\n", name[i], rate,
-                samples / secs[i], secs[i], rss[i] / 1024, ratio
+            pr = paired[i] > 0 ? sprintf("%.2fx", paired[i]) : "-"
+            printf "%-22s %14.0f %14.0f %10.2f %7.1f MB %12s %8s\n", name[i], rate,
+                samples / secs[i], secs[i], rss[i] / 1024, ratio, pr
         }
     }' "$TMP/rows"
 # Live loopback ingest: sfgen sends the same mix to 127.0.0.1 at fixed rates
