@@ -188,7 +188,6 @@ awk '
                 continue
             d = 100 * (ns["64", k] - ns["off", k]) / ns["off", k]
             c[++n] = d
-            o[n] = ns["off", k]
             one = ""
             if (("1", k) in ns) {
                 e[++m] = 100 * (ns["1", k] - ns["off", k]) / ns["off", k]
