@@ -33,17 +33,14 @@ fmt_dec_u8(char *o, unsigned int v)
 
 /*
  * Dotted quad: at most 15 bytes, and one byte of slack past the end.  Each
- * byte's table entry brings its own dot.
+ * byte's table entry brings its own dot, kept by stepping over it.
  */
 static inline char *
 fmt_ipv4(char *o, const uint8_t *a)
 {
-    memcpy(o, fmt_dec_u8_dot + 4 * a[0], 4);
-    o += fmt_dec_u8_len(a[0]) + 1;
-    memcpy(o, fmt_dec_u8_dot + 4 * a[1], 4);
-    o += fmt_dec_u8_len(a[1]) + 1;
-    memcpy(o, fmt_dec_u8_dot + 4 * a[2], 4);
-    o += fmt_dec_u8_len(a[2]) + 1;
+    o = fmt_dec_u8(o, a[0]) + 1;
+    o = fmt_dec_u8(o, a[1]) + 1;
+    o = fmt_dec_u8(o, a[2]) + 1;
     return fmt_dec_u8(o, a[3]);
 }
 
