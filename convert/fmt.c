@@ -77,6 +77,39 @@ fmt_hex_dash_tail(char *o, const uint8_t *p, size_t n)
 
 #ifdef FMT_HAVE_SSSE3
 /*
+ * The shuffles of the vector loops, per 16 bytes of input: the digits by
+ * nibble; where output byte j of each 16 takes its digit, (j / 3) * 2 +
+ * j % 3 of the 32 (-128: none); and the dashes at the other places.
+ */
+enum { HD_DIGITS, HD_AT0, HD_AT1A, HD_AT1B, HD_AT2, HD_DASH0, HD_DASH1, HD_DASH2, HD_N };
+static const int8_t fmt_hex_dash_shuf[HD_N][16] = {
+    [HD_DIGITS] = { '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D',
+        'E', 'F' },
+    [HD_AT0] = { 0, 1, -128, 2, 3, -128, 4, 5, -128, 6, 7, -128, 8, 9, -128, 10 },
+    [HD_AT1A] = { 11, -128, 12, 13, -128, 14, 15, -128, -128, -128, -128, -128, -128, -128,
+        -128, -128 },
+    [HD_AT1B] = { -128, -128, -128, -128, -128, -128, -128, -128, 0, 1, -128, 2, 3, -128,
+        4, 5 },
+    [HD_AT2] = { -128, 6, 7, -128, 8, 9, -128, 10, 11, -128, 12, 13, -128, 14, 15, -128 },
+    [HD_DASH0] = { 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0 },
+    [HD_DASH1] = { 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0 },
+    [HD_DASH2] = { '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-' },
+};
+
+__attribute__((target("ssse3"))) static inline __m128i
+hd_shuf128(int k)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)fmt_hex_dash_shuf[k]);
+}
+
+/* The same in both 128-bit lanes. */
+__attribute__((target("avx2"))) static inline __m256i
+hd_shuf256(int k)
+{
+    return _mm256_broadcastsi128_si256(hd_shuf128(k));
+}
+
+/*
  * Sixteen bytes a round: their nibbles become digits by one table shuffle
  * each, and three more shuffles lay the 32 digits out with the dashes in
  * 48 bytes.  A sampled header is a third of a datagram's text; this is
@@ -85,24 +118,11 @@ fmt_hex_dash_tail(char *o, const uint8_t *p, size_t n)
 __attribute__((target("ssse3"))) static size_t
 fmt_hex_dash_ssse3(char *o, const uint8_t *p, size_t n)
 {
-    const __m128i digits = _mm_setr_epi8('0', '1', '2', '3', '4', '5', '6', '7',
-        '8', '9', 'A', 'B', 'C', 'D', 'E', 'F');
-    const __m128i low = _mm_set1_epi8(0x0f);
-    /* Output byte j takes digit (j / 3) * 2 + j % 3, or a dash when j % 3 == 2. */
-    const __m128i at0 = _mm_setr_epi8(0, 1, -128, 2, 3, -128, 4, 5, -128, 6, 7, -128,
-        8, 9, -128, 10);
-    const __m128i at1a = _mm_setr_epi8(11, -128, 12, 13, -128, 14, 15, -128,
-        -128, -128, -128, -128, -128, -128, -128, -128);
-    const __m128i at1b = _mm_setr_epi8(-128, -128, -128, -128, -128, -128, -128, -128,
-        0, 1, -128, 2, 3, -128, 4, 5);
-    const __m128i at2 = _mm_setr_epi8(-128, 6, 7, -128, 8, 9, -128, 10, 11, -128,
-        12, 13, -128, 14, 15, -128);
-    const __m128i dash0 = _mm_setr_epi8(0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-',
-        0, 0, '-', 0);
-    const __m128i dash1 = _mm_setr_epi8(0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0,
-        0, '-', 0, 0);
-    const __m128i dash2 = _mm_setr_epi8('-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0,
-        '-', 0, 0, '-');
+    const __m128i digits = hd_shuf128(HD_DIGITS), low = _mm_set1_epi8(0x0f);
+    const __m128i at0 = hd_shuf128(HD_AT0), at1a = hd_shuf128(HD_AT1A);
+    const __m128i at1b = hd_shuf128(HD_AT1B), at2 = hd_shuf128(HD_AT2);
+    const __m128i dash0 = hd_shuf128(HD_DASH0), dash1 = hd_shuf128(HD_DASH1);
+    const __m128i dash2 = hd_shuf128(HD_DASH2);
     size_t i;
 
     for (i = 0; i + 16 <= n; i += 16, o += 48) {
@@ -131,29 +151,11 @@ fmt_hex_dash_ssse3(char *o, const uint8_t *p, size_t n)
 __attribute__((target("avx2"))) static size_t
 fmt_hex_dash_avx2(char *o, const uint8_t *p, size_t n)
 {
-    const __m256i digits = _mm256_setr_epi8('0', '1', '2', '3', '4', '5', '6', '7',
-        '8', '9', 'A', 'B', 'C', 'D', 'E', 'F',
-        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F');
-    const __m256i low = _mm256_set1_epi8(0x0f);
-    const __m256i at0 = _mm256_setr_epi8(0, 1, -128, 2, 3, -128, 4, 5, -128, 6, 7, -128,
-        8, 9, -128, 10, 0, 1, -128, 2, 3, -128, 4, 5, -128, 6, 7, -128, 8, 9, -128, 10);
-    const __m256i at1a = _mm256_setr_epi8(11, -128, 12, 13, -128, 14, 15, -128,
-        -128, -128, -128, -128, -128, -128, -128, -128,
-        11, -128, 12, 13, -128, 14, 15, -128,
-        -128, -128, -128, -128, -128, -128, -128, -128);
-    const __m256i at1b = _mm256_setr_epi8(-128, -128, -128, -128, -128, -128, -128, -128,
-        0, 1, -128, 2, 3, -128, 4, 5,
-        -128, -128, -128, -128, -128, -128, -128, -128,
-        0, 1, -128, 2, 3, -128, 4, 5);
-    const __m256i at2 = _mm256_setr_epi8(-128, 6, 7, -128, 8, 9, -128, 10, 11, -128,
-        12, 13, -128, 14, 15, -128, -128, 6, 7, -128, 8, 9, -128, 10, 11, -128,
-        12, 13, -128, 14, 15, -128);
-    const __m256i dash0 = _mm256_setr_epi8(0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-',
-        0, 0, '-', 0, 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0);
-    const __m256i dash1 = _mm256_setr_epi8(0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0,
-        0, '-', 0, 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0);
-    const __m256i dash2 = _mm256_setr_epi8('-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0,
-        '-', 0, 0, '-', '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-', 0, 0, '-');
+    const __m256i digits = hd_shuf256(HD_DIGITS), low = _mm256_set1_epi8(0x0f);
+    const __m256i at0 = hd_shuf256(HD_AT0), at1a = hd_shuf256(HD_AT1A);
+    const __m256i at1b = hd_shuf256(HD_AT1B), at2 = hd_shuf256(HD_AT2);
+    const __m256i dash0 = hd_shuf256(HD_DASH0), dash1 = hd_shuf256(HD_DASH1);
+    const __m256i dash2 = hd_shuf256(HD_DASH2);
     size_t i;
 
     for (i = 0; i + 32 <= n; i += 32, o += 96) {
