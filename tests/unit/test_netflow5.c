@@ -300,11 +300,43 @@ put_sampled_ipv4(struct wbuf *w, uint32_t length, uint32_t protocol, const char 
         sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_IPV4), 0), v);
 }
 
+/* Begins a datagram from agent 10.0.0.1 in 'buf'; returns 'd' for end_and_decode(). */
+static size_t
+begin_datagram(struct wbuf *w, uint8_t *buf, size_t cap)
+{
+    static const struct sflow_addr agent = { SFLOW_ADDR_IP4, { 10, 0, 0, 1 } };
+
+    wbuf_init(w, buf, cap);
+    return sflow_enc_datagram_begin(w, &agent, 0, 1, 1000);
+}
+
+/* Ends the datagram begun at 'd' and decodes it: no error, 'n_samples' samples. */
+static void
+end_and_decode(struct wbuf *w, size_t d, struct sflow_datagram *dg, uint32_t n_samples)
+{
+    assert_int_equal(sflow_enc_datagram_end(w, d), 0);
+    sflow_decode(w->base, w->size, dg);
+    assert_int_equal(dg->err.code, SFLOW_OK);
+    assert_int_equal(dg->n_samples, n_samples);
+}
+
+/* 'smp' cleared to a 0:1 flow sample. */
+static void
+flow_sample(struct sflow_sample *smp, uint32_t seq, uint32_t sampling_rate, uint32_t input,
+    uint32_t output)
+{
+    memset(smp, 0, sizeof(*smp));
+    smp->tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+    smp->seq = seq;
+    smp->sampling_rate = sampling_rate;
+    smp->input = input;
+    smp->output = output;
+}
+
 static void
 test_from_sample(void **state)
 {
     static struct sflow_datagram dg;
-    struct sflow_addr agent = { SFLOW_ADDR_IP4, { 10, 0, 0, 1 } };
     struct sflow_sample smp;
     struct netflow5_record rec;
     union sflow_value v[SFLOW_MAX_FIELDS];
@@ -315,16 +347,10 @@ test_from_sample(void **state)
     int has_as;
 
     (void)state;
-    wbuf_init(&w, buf, sizeof(buf));
-    d = sflow_enc_datagram_begin(&w, &agent, 0, 1, 1000);
+    d = begin_datagram(&w, buf, sizeof(buf));
 
     /* 1: IPv4 TCP from the internal interface to 70000, router + gateway. */
-    memset(&smp, 0, sizeof(smp));
-    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
-    smp.seq = 1;
-    smp.sampling_rate = 512;
-    smp.input = SFLOW_IF_INTERNAL;
-    smp.output = 70000;
+    flow_sample(&smp, 1, 512, SFLOW_IF_INTERNAL, 70000);
     s = sflow_enc_sample_begin(&w, &smp);
     flen = ipv4_tcp_frame(frame);
     /* The frame was 1018 bytes: 14 Ethernet + 1000 IP + 4 FCS. */
@@ -364,13 +390,9 @@ test_from_sample(void **state)
     assert_int_equal(sflow_enc_sample_end(&w, s), 0);
 
     /* 3: expanded sample with only a 0:3 sampled_ipv4 (UDP). */
-    memset(&smp, 0, sizeof(smp));
+    flow_sample(&smp, 3, 100, 5, 3);
     smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE_EXPANDED);
-    smp.seq = 3;
-    smp.sampling_rate = 100;
-    smp.input = 5;
     smp.output_format = SFLOW_IF_MULTIPLE;
-    smp.output = 3;
     s = sflow_enc_sample_begin(&w, &smp);
     /* TCP flags 0xff: ignored for UDP. */
     put_sampled_ipv4(&w, 576, 17, "\xc0\x00\x02\x01", "\xc0\x00\x02\x02", 5353, 53,
@@ -382,11 +404,7 @@ test_from_sample(void **state)
     smp.tag = SFLOW_TAG(0, SFLOW_COUNTERS_SAMPLE);
     s = sflow_enc_sample_begin(&w, &smp);
     assert_int_equal(sflow_enc_sample_end(&w, s), 0);
-    assert_int_equal(sflow_enc_datagram_end(&w, d), 0);
-
-    sflow_decode(buf, w.size, &dg);
-    assert_int_equal(dg.err.code, SFLOW_OK);
-    assert_int_equal(dg.n_samples, 4);
+    end_and_decode(&w, d, &dg, 4);
 
     assert_int_equal(netflow5_from_sample(&dg, &dg.samples[0], &rec, &has_as, NULL, NULL),
         NETFLOW5_OK);
@@ -439,7 +457,6 @@ static void
 test_from_sample_fallback(void **state)
 {
     static struct sflow_datagram dg;
-    struct sflow_addr agent = { SFLOW_ADDR_IP4, { 10, 0, 0, 1 } };
     struct sflow_sample smp;
     struct netflow5_record rec;
     uint8_t buf[2048], frame[128];
@@ -448,14 +465,8 @@ test_from_sample_fallback(void **state)
     int has_as;
 
     (void)state;
-    wbuf_init(&w, buf, sizeof(buf));
-    d = sflow_enc_datagram_begin(&w, &agent, 0, 1, 1000);
-    memset(&smp, 0, sizeof(smp));
-    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
-    smp.seq = 1;
-    smp.sampling_rate = 10;
-    smp.input = 1;
-    smp.output = 2;
+    d = begin_datagram(&w, buf, sizeof(buf));
+    flow_sample(&smp, 1, 10, 1, 2);
 
     /* 1: IPv6 header, then a 0:3 record of an ICMP port unreachable. */
     s = sflow_enc_sample_begin(&w, &smp);
@@ -473,11 +484,7 @@ test_from_sample_fallback(void **state)
     frame[12] = 0x08, frame[13] = 0x06;
     sflow_enc_header(&w, PKT_PROTO_ETHERNET, 64, 4, frame, 42);
     assert_int_equal(sflow_enc_sample_end(&w, s), 0);
-    assert_int_equal(sflow_enc_datagram_end(&w, d), 0);
-
-    sflow_decode(buf, w.size, &dg);
-    assert_int_equal(dg.err.code, SFLOW_OK);
-    assert_int_equal(dg.n_samples, 2);
+    end_and_decode(&w, d, &dg, 2);
 
     assert_int_equal(netflow5_from_sample(&dg, &dg.samples[0], &rec, &has_as, NULL, NULL),
         NETFLOW5_OK);
