@@ -21,6 +21,7 @@ root=$(cd "$here/../.." && pwd)
 BIN=${BIN:-$root/build/san/bin}
 SHARED=${SHARED:-$root/../shared}
 expected=$SHARED/corpus/expected/sflowtool-6.11
+tshark_expected=$SHARED/corpus/expected/tshark-4.0.17
 files=$SHARED/corpus/files
 
 if [ ! -d "$SHARED/corpus" ]; then
@@ -146,7 +147,7 @@ for want in "$expected"/*.txt; do
     elif ! msg=$(check_deliberate "$want" "$tmp/got"); then
         echo "FAIL $name: $msg"
         fail=$((fail + 1))
-    elif ! msg=$(check_tunnel "$tmp/got" "$SHARED/corpus/expected/tshark-4.0.17/$name.sflow.txt"); then
+    elif ! msg=$(check_tunnel "$tmp/got" "$tshark_expected/$name.sflow.txt"); then
         echo "FAIL $name: $msg"
         fail=$((fail + 1))
     else
