@@ -66,35 +66,17 @@ struct json {
     int open;                   /* Between DATAGRAM_BEGIN and DATAGRAM_END. */
     int cfast;                  /* Compact, inside a container, none dropped:
                                  * containers open and close in place. */
-    char *lim;                  /* 'end' when 'cfast', in an object and not
-                                 * in a discarded packet's sample, else 'buf':
-                                 * a value fitting below it takes the fast way
-                                 * (WALK_FAST). */
     int discarded;              /* In a discarded packet's sample. */
     char closer[JSON_MAX_DEPTH];        /* Per open container: '}' or ']'... */
     char *outer_lim[JSON_MAX_DEPTH];    /* ...and 'lim' outside it. */
     int samples_depth;          /* Depth of the open "samples" array, or 0. */
     int elements_depth;         /* Depth of the open "elements" array, or 0. */
-    char *buf;                  /* 'own', or the held output (sflow_walk_hold()), */
-    char *cur, *end;            /* where the next byte goes, and its end. */
-    int held;
+    struct walk_buf out;        /* out.lim: 'end' when 'cfast', in an object
+                                 * and not in a discarded packet's sample. */
     char own[JSON_BUF];
 };
 
 static const char hexdig[] = "0123456789abcdef";
-
-static inline size_t
-room_left(const struct json *j)
-{
-    return (size_t)(j->end - j->cur);
-}
-
-/* Whether a value of 'n' bytes may take the fast way ('lim'). */
-static inline int
-fast_room(const struct json *j, size_t n)
-{
-    return j->lim - j->cur >= (ptrdiff_t)n;
-}
 
 /*
  * Every member is written with a comma after it, and a closing bracket
@@ -105,26 +87,26 @@ fast_room(const struct json *j, size_t n)
 static void
 flush(struct json *j)
 {
-    if (j->cur == j->buf)
+    if (j->out.cur == j->out.buf)
         return;
-    sflow_walk_write(j->f, j->buf, (size_t)(j->cur - j->buf) - 1);
-    j->buf[0] = j->cur[-1];
-    j->cur = j->buf + 1;
+    sflow_walk_write(j->f, j->out.buf, (size_t)(j->out.cur - j->out.buf) - 1);
+    j->out.buf[0] = j->out.cur[-1];
+    j->out.cur = j->out.buf + 1;
 }
 
 /* Before a closing bracket: the comma of the container's last member. */
 static inline void
 unwrite_comma(struct json *j)
 {
-    j->cur -= j->cur > j->buf && j->cur[-1] == ',';
+    j->out.cur -= j->out.cur > j->out.buf && j->out.cur[-1] == ',';
 }
 
 static inline void
 put_c(struct json *j, char c)
 {
-    if (j->cur == j->end)
+    if (j->out.cur == j->out.end)
         flush(j);
-    *j->cur++ = c;
+    *j->out.cur++ = c;
 }
 
 static void
@@ -133,20 +115,20 @@ put_mem(struct json *j, const char *s, size_t len)
     size_t room;
 
     /* Short values (numbers) without a call to memcpy. */
-    if (len <= 32 && room_left(j) >= len) {
+    if (len <= 32 && walk_buf_room(&j->out) >= len) {
         while (len--)
-            *j->cur++ = *s++;
+            *j->out.cur++ = *s++;
         return;
     }
 
     while (len) {
-        if (j->cur == j->end)
+        if (j->out.cur == j->out.end)
             flush(j);
-        room = room_left(j);
+        room = walk_buf_room(&j->out);
         if (room > len)
             room = len;
-        memcpy(j->cur, s, room);
-        j->cur += room;
+        memcpy(j->out.cur, s, room);
+        j->out.cur += room;
         s += room;
         len -= room;
     }
@@ -171,11 +153,11 @@ indent(struct json *j, int level)
 {
     size_t n = level > 0 ? (size_t)level : 0;
 
-    if (n + 1 > room_left(j))
+    if (n + 1 > walk_buf_room(&j->out))
         flush(j);
-    *j->cur++ = '\n';
-    memset(j->cur, ' ', n);             /* level <= JSON_MAX_DEPTH */
-    j->cur += n;
+    *j->out.cur++ = '\n';
+    memset(j->out.cur, ' ', n);             /* level <= JSON_MAX_DEPTH */
+    j->out.cur += n;
 }
 
 /*
@@ -244,7 +226,7 @@ needs_escape(uint64_t w)
 static const uint8_t *
 put_str_run(struct json *j, const uint8_t *p, const uint8_t *end, const uint8_t *limit)
 {
-    char *o = j->cur;
+    char *o = j->out.cur;
     size_t n;
     uint8_t c;
 
@@ -283,7 +265,7 @@ put_str_run(struct json *j, const uint8_t *p, const uint8_t *end, const uint8_t 
             p++;
         }
     }
-    j->cur = o;
+    j->out.cur = o;
     return p;
 }
 
@@ -300,8 +282,8 @@ put_str(struct json *j, const char *s, size_t len)
      * Keys and short words (type names, times) are plain ASCII: checked a
      * word at a time and copied whole, without put_str_run()'s setup.
      */
-    if (len < 8 && room_left(j) >= len + 2) {
-        o = j->cur;
+    if (len < 8 && walk_buf_room(&j->out) >= len + 2) {
+        o = j->out.cur;
         for (i = 0; i < len; i++) {
             if (p[i] < 0x20 || p[i] >= 0x80 || p[i] == '"' || p[i] == '\\')
                 goto escape;
@@ -309,10 +291,10 @@ put_str(struct json *j, const char *s, size_t len)
         }
         o[0] = '"';
         o[len + 1] = '"';
-        j->cur += len + 2;
+        j->out.cur += len + 2;
         return;
     }
-    if (len <= 32 && room_left(j) >= len + 2) {
+    if (len <= 32 && walk_buf_room(&j->out) >= len + 2) {
         uint64_t w;
 
         /* Whole words, the last one overlapping: no byte-by-byte loop. */
@@ -324,11 +306,11 @@ put_str(struct json *j, const char *s, size_t len)
         memcpy(&w, p + len - 8, 8);
         if (needs_escape(w))
             goto escape;
-        o = j->cur;
+        o = j->out.cur;
         o[0] = '"';
         walk_copy(o + 1, (const char *)p, len);
         o[len + 1] = '"';
-        j->cur += len + 2;
+        j->out.cur += len + 2;
         return;
     }
 escape:
@@ -338,7 +320,7 @@ escape:
         if (chunk > STR_CHUNK)
             chunk = STR_CHUNK;
         /* Room for every byte escaped, plus a UTF-8 sequence past the chunk. */
-        if (room_left(j) < chunk * 6 + 8)
+        if (walk_buf_room(&j->out) < chunk * 6 + 8)
             flush(j);
         p = put_str_run(j, p, end, p + chunk);
     }
@@ -396,7 +378,7 @@ static inline void
 update_fast(struct json *j)
 {
     j->cfast = !j->pretty && !j->dropped && j->depth > 0;
-    j->lim = j->cfast && !j->discarded && in_object(j) ? j->end : j->buf;
+    j->out.lim = j->cfast && !j->discarded && in_object(j) ? j->out.end : j->out.buf;
 }
 
 /*
@@ -417,9 +399,9 @@ key_at(char *p, const char *key, size_t klen)
 static void
 put_key(struct json *j, const char *key, size_t klen)
 {
-    if (klen + 3 > room_left(j))
+    if (klen + 3 > walk_buf_room(&j->out))
         flush(j);
-    j->cur = key_at(j->cur, key, klen);
+    j->out.cur = key_at(j->out.cur, key, klen);
 }
 
 /*
@@ -438,7 +420,7 @@ next_member(struct json *j, const char *key, size_t klen, int is_object)
         if (j->pretty)
             indent(j, j->depth);
         put_key(j, key ? key : "value", key ? klen : 5);
-    } else if (j->pretty && !(is_object && j->cur > j->buf && j->cur[-1] == '[')) {
+    } else if (j->pretty && !(is_object && j->out.cur > j->out.buf && j->out.cur[-1] == '[')) {
         indent(j, j->depth);
     }
 }
@@ -457,7 +439,7 @@ open_container_slow(struct json *j, const char *key, size_t klen, enum ctype typ
     next_member(j, key, klen, type == C_OBJECT);
     put_c(j, type == C_OBJECT ? '{' : '[');
     j->closer[j->depth] = type == C_OBJECT ? '}' : ']';
-    j->outer_lim[j->depth] = j->lim;
+    j->outer_lim[j->depth] = j->out.lim;
     j->depth++;
     update_fast(j);
 }
@@ -475,19 +457,19 @@ open_container(struct json *j, const char *key, size_t klen, enum ctype type)
 {
     char *p;
 
-    if (!j->cfast || j->depth == JSON_MAX_DEPTH || klen + MEMBER_EXTRA > room_left(j))
+    if (!j->cfast || j->depth == JSON_MAX_DEPTH || klen + MEMBER_EXTRA > walk_buf_room(&j->out))
         goto slow;
     if (in_object(j) != (key != NULL))
         goto slow;
-    p = j->cur;
+    p = j->out.cur;
     if (key != NULL)
         p = key_at(p, key, klen);
     *p++ = type == C_OBJECT ? '{' : '[';
-    j->cur = p;
+    j->out.cur = p;
     j->closer[j->depth] = type == C_OBJECT ? '}' : ']';
-    j->outer_lim[j->depth] = j->lim;
+    j->outer_lim[j->depth] = j->out.lim;
     j->depth++;
-    j->lim = type == C_OBJECT && !j->discarded ? j->end : j->buf;
+    j->out.lim = type == C_OBJECT && !j->discarded ? j->out.end : j->out.buf;
     return;
 slow:
     open_container_slow(j, key, klen, type);
@@ -521,13 +503,13 @@ close_container_slow(struct json *j)
 static inline int
 open_item_fast(struct json *j)
 {
-    if (!j->cfast || j->depth == JSON_MAX_DEPTH || j->cur == j->end || in_object(j))
+    if (!j->cfast || j->depth == JSON_MAX_DEPTH || j->out.cur == j->out.end || in_object(j))
         return 0;
-    *j->cur++ = '{';
+    *j->out.cur++ = '{';
     j->closer[j->depth] = '}';
-    j->outer_lim[j->depth] = j->lim;
+    j->outer_lim[j->depth] = j->out.lim;
     j->depth++;
-    j->lim = j->discarded ? j->buf : j->end;
+    j->out.lim = j->discarded ? j->out.buf : j->out.end;
     return 1;
 }
 
@@ -535,13 +517,13 @@ open_item_fast(struct json *j)
 static inline int
 close_fast(struct json *j)
 {
-    if (!j->cfast || room_left(j) < 2)
+    if (!j->cfast || walk_buf_room(&j->out) < 2)
         return 0;
     j->depth--;
-    j->cur -= j->cur[-1] == ',';
-    *j->cur++ = j->closer[j->depth];
-    *j->cur++ = ',';
-    j->lim = j->outer_lim[j->depth];
+    j->out.cur -= j->out.cur[-1] == ',';
+    *j->out.cur++ = j->closer[j->depth];
+    *j->out.cur++ = ',';
+    j->out.lim = j->outer_lim[j->depth];
     j->cfast = j->depth > 0;
     return 1;
 }
@@ -770,15 +752,15 @@ walk_v_value_begin(struct json *j, const struct sflow_walk *w, const char *key,
     size_t klen, size_t max, enum sflow_walk_kind kind)
 {
     (void)w;
-    if (klen + max + MEMBER_EXTRA > room_left(j))
+    if (klen + max + MEMBER_EXTRA > walk_buf_room(&j->out))
         flush(j);
     /* Nothing is to be written: the value goes where it is not kept. */
     if (j->dropped || j->depth == 0)
-        return j->cur;
+        return j->out.cur;
     next_member(j, key, klen, 0);
     if (kind == SFLOW_WALK_STR)
-        *j->cur++ = '"';
-    return j->cur;
+        *j->out.cur++ = '"';
+    return j->out.cur;
 }
 
 /*
@@ -794,9 +776,9 @@ walk_v_value_begin_fast(struct json *j, const char *key, size_t klen, size_t max
     char *p;
 
     /* 'lim' says the member goes in an object. */
-    if (key == NULL || !fast_room(j, klen + max + MEMBER_EXTRA))
+    if (key == NULL || !walk_buf_fast(&j->out, klen + max + MEMBER_EXTRA))
         return NULL;
-    p = key_at(j->cur, key, klen);
+    p = key_at(j->out.cur, key, klen);
     if (kind == SFLOW_WALK_STR)
         *p++ = '"';
     return p;
@@ -829,10 +811,10 @@ walk_v_fkey_begin(struct json *j, const struct walk_fkey *fk, size_t max,
 {
     char *p;
 
-    if (!fast_room(j, WALK_FKEY_SLOT + max + MEMBER_EXTRA))
+    if (!walk_buf_fast(&j->out, WALK_FKEY_SLOT + max + MEMBER_EXTRA))
         return NULL;
     /* Rendered keys are used only in an element's object (never in a list). */
-    p = j->cur;
+    p = j->out.cur;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     p += fk->rlen;
     if (kind == SFLOW_WALK_STR)
@@ -846,7 +828,7 @@ walk_v_value_end_fast(struct json *j, char *end, enum sflow_walk_kind kind)
     if (kind == SFLOW_WALK_STR)
         *end++ = '"';
     *end++ = ',';
-    j->cur = end;
+    j->out.cur = end;
 }
 
 static inline __attribute__((always_inline)) void
@@ -870,23 +852,14 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     int pretty)
 {
     struct json j;
-    size_t n;
 
     j.f = f;
-    j.buf = sflow_walk_out_take(f, &n);
-    j.held = j.buf != NULL;
-    if (!j.held) {
-        j.buf = j.own;
-        n = 0;
-    }
-    j.cur = j.buf + n;
-    j.end = j.buf + (j.held ? SFLOW_WALK_OUT_SIZE : JSON_BUF);
+    walk_buf_open(&j.out, f, j.own, JSON_BUF);
     j.pretty = pretty;
     j.depth = 0;
     j.dropped = 0;
     j.open = 0;
     j.cfast = 0;
-    j.lim = j.buf;
     j.discarded = 0;
     j.samples_depth = 0;
     j.elements_depth = 0;
@@ -894,8 +867,5 @@ json_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagra
     /* Should the walk end without DATAGRAM_END, still leave valid JSON. */
     if (j.open)
         end_datagram(&j);
-    if (j.held)
-        sflow_walk_out_give((size_t)(j.cur - j.buf));
-    else
-        sflow_walk_write(j.f, j.buf, (size_t)(j.cur - j.buf));
+    walk_buf_close(&j.out, j.f);
 }

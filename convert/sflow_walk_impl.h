@@ -95,6 +95,7 @@
 #ifndef SFK_SFLOW_WALK_IMPL_H
 #define SFK_SFLOW_WALK_IMPL_H
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -195,6 +196,58 @@ struct walk_fkey {
 char *sflow_walk_out_take(FILE *f, size_t *n);
 void sflow_walk_out_give(size_t n);
 void sflow_walk_write(FILE *f, const char *buf, size_t n);
+
+/*
+ * A renderer's output: the held buffer or its own, where the next byte
+ * goes, and 'lim', below which a value takes the renderer's fast way
+ * ('end' when it may, else 'buf': one test per value stands for both).
+ */
+struct walk_buf {
+    char *buf, *cur, *end, *lim;
+    int held;
+};
+
+/* Takes the held output of 'f', or else 'own' ('size' bytes), fast way closed. */
+static inline void
+walk_buf_open(struct walk_buf *b, FILE *f, char *own, size_t size)
+{
+    size_t n = 0;
+
+    b->buf = sflow_walk_out_take(f, &n);
+    b->held = b->buf != NULL;
+    if (!b->held) {
+        b->buf = own;
+        n = 0;
+    }
+    b->cur = b->buf + n;
+    b->end = b->buf + (b->held ? SFLOW_WALK_OUT_SIZE : size);
+    b->lim = b->buf;
+}
+
+/* The datagram is done: held output stays held, the own goes to 'f'. */
+static inline void
+walk_buf_close(struct walk_buf *b, FILE *f)
+{
+    if (b->held)
+        sflow_walk_out_give((size_t)(b->cur - b->buf));
+    else
+        sflow_walk_write(f, b->buf, (size_t)(b->cur - b->buf));
+    b->cur = b->buf;
+}
+
+static inline size_t
+walk_buf_room(const struct walk_buf *b)
+{
+    return (size_t)(b->end - b->cur);
+}
+
+/* Whether a value of 'n' bytes may take the fast way (compared by difference:
+ * no pointer past the buffer). */
+static inline int
+walk_buf_fast(const struct walk_buf *b, size_t n)
+{
+    return b->lim - b->cur >= (ptrdiff_t)n;
+}
 
 /* The enrichment hook (sflow_walk_set_enrich()); 'arg' gets its argument. */
 sflow_walk_enrich_fn sflow_walk_enrich_get(void **arg);

@@ -37,16 +37,12 @@ struct text_names {
 
 struct text_out {
     FILE *f;
-    char *buf;                  /* 'own', or the held output (sflow_walk_hold()), */
-    char *cur, *end;            /* where the next byte goes, and its end. */
-    int held;
+    struct walk_buf out;        /* out.lim: 'end' in no list and not in a
+                                 * discarded packet (WALK_FAST). */
     char ctx[256];              /* -g: the context prefix of every line... */
     size_t ctx_len;
     size_t ctx_dg, ctx_smp;     /* ...and where its sample's, element's part start. */
     struct text_names names;
-    char *lim;                  /* WALK_FAST: 'end' in no list and not in a
-                                 * discarded packet, else 'buf': a value takes
-                                 * the fast way if it fits below 'lim'. */
     int discarded;              /* In a discarded packet's sample. */
     char own[TEXT_BUF];
 };
@@ -54,43 +50,32 @@ struct text_out {
 static void
 update_fast(struct text_out *o)
 {
-    o->lim = o->names.depth == 0 && !o->discarded ? o->end : o->buf;
+    o->out.lim = o->names.depth == 0 && !o->discarded ? o->out.end : o->out.buf;
 }
 
-static inline size_t
-room_left(const struct text_out *o)
-{
-    return (size_t)(o->end - o->cur);
-}
 
-/* Whether a value of 'n' bytes may take the fast way ('lim'). */
-static inline int
-fast_room(const struct text_out *o, size_t n)
-{
-    return o->lim - o->cur >= (ptrdiff_t)n;
-}
 
 /* ---- Output buffer ---- */
 
 static void
 out_flush(struct text_out *o)
 {
-    sflow_walk_write(o->f, o->buf, (size_t)(o->cur - o->buf));
-    o->cur = o->buf;
+    sflow_walk_write(o->f, o->out.buf, (size_t)(o->out.cur - o->out.buf));
+    o->out.cur = o->out.buf;
 }
 
 static void
 out_put(struct text_out *o, const char *s, size_t n)
 {
-    if (n > room_left(o)) {
+    if (n > walk_buf_room(&o->out)) {
         out_flush(o);
-        if (n > room_left(o)) {
+        if (n > walk_buf_room(&o->out)) {
             sflow_walk_write(o->f, s, n);
             return;
         }
     }
-    memcpy(o->cur, s, n);
-    o->cur += n;
+    memcpy(o->out.cur, s, n);
+    o->out.cur += n;
 }
 
 static void
@@ -108,13 +93,13 @@ out_line(struct text_out *o, const char *s, size_t n)
 {
     char *p;
 
-    if (o->ctx_len > 0 || n + 1 > room_left(o)) {
+    if (o->ctx_len > 0 || n + 1 > walk_buf_room(&o->out)) {
         out_line_slow(o, s, n);
         return;
     }
-    p = walk_copy(o->cur, s, n);
+    p = walk_copy(o->out.cur, s, n);
     *p = '\n';
-    o->cur = p + 1;
+    o->out.cur = p + 1;
 }
 
 /* ---- List names ---- */
@@ -264,9 +249,9 @@ text_line(struct text_out *o, const char *key, size_t klen, const char *val, siz
     else if (klen == (size_t)-1)
         n = strlen(key);
     total = o->ctx_len + n + len + 2;
-    if (total > room_left(o)) {
+    if (total > walk_buf_room(&o->out)) {
         out_flush(o);
-        if (total > room_left(o)) {
+        if (total > walk_buf_room(&o->out)) {
             /* Only a huge sampled header gets here. */
             out_put(o, o->ctx, o->ctx_len);
             out_put(o, name, n);
@@ -277,7 +262,7 @@ text_line(struct text_out *o, const char *key, size_t klen, const char *val, siz
         }
     }
     /* The hot path of every renderer: one bounds check per line. */
-    p = o->cur;
+    p = o->out.cur;
     if (o->ctx_len > 0) {
         memcpy(p, o->ctx, o->ctx_len);
         p += o->ctx_len;
@@ -286,7 +271,7 @@ text_line(struct text_out *o, const char *key, size_t klen, const char *val, siz
     *p++ = ' ';
     p = walk_copy(p, val, len);
     *p++ = '\n';
-    o->cur = p;
+    o->out.cur = p;
 next:
     if (key == NULL)
         names_next(&o->names);
@@ -413,9 +398,9 @@ walk_v_value_begin(struct text_out *o, const struct sflow_walk *w, const char *k
     (void)w, (void)kind;
     if (o->names.depth > 0 || key == NULL)
         key = names_key(&o->names, key, &klen);
-    if (klen + max + 3 > room_left(o))
+    if (klen + max + 3 > walk_buf_room(&o->out))
         out_flush(o);
-    p = walk_copy(o->cur, key, klen);
+    p = walk_copy(o->out.cur, key, klen);
     *p++ = ' ';
     return p;
 }
@@ -430,9 +415,9 @@ walk_v_value_begin_fast(struct text_out *o, const char *key, size_t klen, size_t
     char *p;
 
     (void)kind;
-    if (key == NULL || !fast_room(o, klen + max + 3))
+    if (key == NULL || !walk_buf_fast(&o->out, klen + max + 3))
         return NULL;
-    p = walk_copy(o->cur, key, klen);
+    p = walk_copy(o->out.cur, key, klen);
     *p++ = ' ';
     return p;
 }
@@ -457,9 +442,9 @@ walk_v_fkey_begin(struct text_out *o, const struct walk_fkey *fk, size_t max,
     char *p;
 
     (void)kind;
-    if (!fast_room(o, WALK_FKEY_SLOT + max + 2))
+    if (!walk_buf_fast(&o->out, WALK_FKEY_SLOT + max + 2))
         return NULL;
-    p = o->cur;
+    p = o->out.cur;
     memcpy(p, fk->r, WALK_FKEY_SLOT);
     return p + fk->rlen;
 }
@@ -470,7 +455,7 @@ walk_v_value_end(struct text_out *o, const struct sflow_walk *w, const char *key
 {
     (void)w, (void)klen, (void)start, (void)kind;
     *end++ = '\n';
-    o->cur = end;
+    o->out.cur = end;
     if (key == NULL)
         names_next(&o->names);
 }
@@ -480,7 +465,7 @@ walk_v_value_end_fast(struct text_out *o, char *end, enum sflow_walk_kind kind)
 {
     (void)kind;
     *end++ = '\n';
-    o->cur = end;
+    o->out.cur = end;
 }
 
 #include "sflow_walk_impl.h"
@@ -494,17 +479,8 @@ _Static_assert(SFLOW_WALK_OUT_SIZE >= TEXT_BUF, "held output smaller than TEXT_B
 static void
 text_out_init(struct text_out *o, FILE *f)
 {
-    size_t n;
-
     o->f = f;
-    o->buf = sflow_walk_out_take(f, &n);
-    o->held = o->buf != NULL;
-    if (!o->held) {
-        o->buf = o->own;
-        n = 0;
-    }
-    o->cur = o->buf + n;
-    o->end = o->buf + (o->held ? SFLOW_WALK_OUT_SIZE : TEXT_BUF);
+    walk_buf_open(&o->out, f, o->own, TEXT_BUF);
     o->ctx_len = 0;
     o->names.depth = 0;
     o->discarded = 0;
@@ -515,10 +491,7 @@ text_out_init(struct text_out *o, FILE *f)
 static void
 text_out_done(struct text_out *o)
 {
-    if (o->held)
-        sflow_walk_out_give((size_t)(o->cur - o->buf));
-    else
-        out_flush(o);
+    walk_buf_close(&o->out, o->f);
 }
 
 void
