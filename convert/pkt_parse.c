@@ -418,7 +418,7 @@ parse_ipv6(struct walk *w, struct pkt_layer *l)
 
     if ((h = rd_bytes(&w->r, 40)) == NULL)
         return;
-    vtcfl = (uint32_t)rd_be16(h) << 16 | rd_be16(h + 2);
+    vtcfl = rd_be32(h);
     if (vtcfl >> 28 != 6)
         return;
     l->l3 = 6;
