@@ -18,10 +18,10 @@
 #include "pkt_parse.h"
 #include "sflow_types.h"
 
-/* Linux cooked capture v1 header length; its protocol field is at 14. */
 /* stdio buffer of a capture file. */
 #define RECV_PCAP_BUF (1 << 16)
 
+/* Linux cooked capture v1 header length; its protocol field is at 14. */
 #define SLL_HDR_LEN 16
 #define SLL2_HDR_LEN 20
 
