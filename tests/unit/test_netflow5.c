@@ -452,6 +452,7 @@ test_from_sample(void **state)
  * A sample whose header holds no IPv4 packet falls back to a later 0:3
  * record (IPv6 in the header does not stick); with nothing else it is
  * NOT_IP.  ICMP in a 0:3 record puts the type in the destination port.
+ * A 0:4 sampled_ipv6 record alone is IPV6, its addresses handed back.
  */
 static void
 test_from_sample_fallback(void **state)
@@ -459,7 +460,8 @@ test_from_sample_fallback(void **state)
     static struct sflow_datagram dg;
     struct sflow_sample smp;
     struct netflow5_record rec;
-    uint8_t buf[2048], frame[128];
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    uint8_t buf[2048], frame[128], src6[16], dst6[16];
     struct wbuf w;
     size_t d, s, flen;
     int has_as;
@@ -484,7 +486,21 @@ test_from_sample_fallback(void **state)
     frame[12] = 0x08, frame[13] = 0x06;
     sflow_enc_header(&w, PKT_PROTO_ETHERNET, 64, 4, frame, 42);
     assert_int_equal(sflow_enc_sample_end(&w, s), 0);
-    end_and_decode(&w, d, &dg, 2);
+
+    /* 3: a 0:4 sampled_ipv6 record only. */
+    smp.seq = 3;
+    s = sflow_enc_sample_begin(&w, &smp);
+    memset(v, 0, sizeof(v));
+    v[0].u = 100;
+    v[1].u = 17;
+    v[2].b.p = (const uint8_t *)"\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x05";
+    v[3].b.p = (const uint8_t *)"\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x06";
+    v[4].u = 5353;
+    v[5].u = 53;
+    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_IPV6),
+        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_IPV6), 0), v);
+    assert_int_equal(sflow_enc_sample_end(&w, s), 0);
+    end_and_decode(&w, d, &dg, 3);
 
     assert_int_equal(netflow5_from_sample(&dg, &dg.samples[0], &rec, &has_as, NULL, NULL),
         NETFLOW5_OK);
@@ -500,6 +516,15 @@ test_from_sample_fallback(void **state)
 
     assert_int_equal(netflow5_from_sample(&dg, &dg.samples[1], &rec, &has_as, NULL, NULL),
         NETFLOW5_NOT_IP);
+
+    memset(src6, 0, sizeof(src6));
+    memset(dst6, 0, sizeof(dst6));
+    assert_int_equal(netflow5_from_sample(&dg, &dg.samples[2], &rec, &has_as, src6, dst6),
+        NETFLOW5_IPV6);
+    assert_int_equal(src6[0], 0x20);
+    assert_int_equal(src6[15], 5);
+    assert_int_equal(dst6[3], 0xb8);
+    assert_int_equal(dst6[15], 6);
 }
 
 int
