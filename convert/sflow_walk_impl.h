@@ -1666,6 +1666,16 @@ walk_discard_known(uint32_t tag)
     }
 }
 
+/* A record's tag: its schema's text, made before main(), if it has one. */
+WALK_INLINE void
+walk_record_tag(struct walker *wk, const char *key, size_t klen, const struct sflow_record *rec)
+{
+    if (rec->schema != NULL)
+        walk_word(wk, key, klen, rec->schema->tag_text, rec->schema->tag_text_len);
+    else
+        walk_tag(wk, key, klen, rec->tag);
+}
+
 static void
 walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_fmt)
 {
@@ -1680,16 +1690,10 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
     wk->w.element_tag = rec->tag;
     wk->prefix = wk->w.discarded;
     walk_v_element_begin(wk->v, &wk->w, rec->tag, known);
-    if (rec->schema != NULL && counter)
-        walk_word(wk, WALK_K("counterBlock_tag"), rec->schema->tag_text,
-            rec->schema->tag_text_len);
-    else if (rec->schema != NULL)
-        walk_word(wk, WALK_K("flowBlock_tag"), rec->schema->tag_text,
-            rec->schema->tag_text_len);
-    else if (counter)
-        walk_tag(wk, WALK_K("counterBlock_tag"), rec->tag);
+    if (counter)
+        walk_record_tag(wk, WALK_K("counterBlock_tag"), rec);
     else
-        walk_tag(wk, WALK_K("flowBlock_tag"), rec->tag);
+        walk_record_tag(wk, WALK_K("flowBlock_tag"), rec);
     if (!known) {
         what = counter ? "counters_sample_element" :
             sample_fmt == SFLOW_DISCARDED_PACKET ? "discard_sample_element" :
