@@ -5,7 +5,8 @@
 #  - learning: once both ends are known, unicast goes out of the right port
 #    only (the third port's tx counter does not move), flooding before;
 #  - sfctl: clear errors and non-zero exit for unknown bridges and ports,
-#    bad syntax, missing interfaces; br-exists answers 2;
+#    bad syntax, missing interfaces, a switch that does not answer;
+#    br-exists answers 2;
 #  - sfctl --batch: many commands on one connection, answers in order,
 #    quoting, the first failure's status;
 #  - latency: a ping through the switch is not held back (sub-millisecond);
@@ -84,6 +85,14 @@ expect_fail "unknown command" sfctl frobnicate
 expect_fail "takes more arguments" sfctl add-br
 expect_fail "tag" sfctl set port "${P}h1" tag=5000
 expect_fail "cannot connect" "$BIN/sfctl" --socket "$T/none.sock" show
+# A switch that does not answer: sfctl gives up after --timeout (the switch
+# is continued before any verdict, so that the cleanup can stop it).
+kill -STOP "$SPID"
+timeout 10 "$BIN/sfctl" --socket "$T/sock" --timeout 1 show >/dev/null 2>"$T/err"
+rc=$?
+kill -CONT "$SPID"
+[ $rc != 0 ] && grep -q "no answer from" "$T/err" || fail "no timeout from a silent switch (exit $rc): $(cat "$T/err")"
+echo "ok: $(cat "$T/err")"
 sfctl br-exists br0 || fail "br-exists br0"
 sfctl br-exists nobr
 [ $? = 2 ] || fail "br-exists of a missing bridge should exit 2"
