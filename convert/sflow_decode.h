@@ -37,5 +37,4 @@ size_t sflow_as_path_next(const struct sflow_bytes *path, size_t pos,
 size_t sflow_adapters_next(const struct sflow_bytes *list, size_t pos,
     uint32_t *if_index, uint32_t *n_macs, const uint8_t **macs);
 
-
 #endif /* SFK_SFLOW_DECODE_H */
