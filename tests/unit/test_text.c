@@ -439,6 +439,15 @@ static const uint8_t mpls_frame[] = {
     0x08, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01,
 };
 
+/* The same behind two labels: 16 (exp 5, TTL 255), then 100 at the bottom. */
+static const uint8_t mpls2_frame[] = {
+    0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x88, 0x47,
+    0x00, 0x01, 0x0a, 0xff, 0x00, 0x06, 0x41, 0x40,
+    0x45, 0x00, 0x00, 0x1c, 0x00, 0x03, 0x00, 0x00, 0x40, 0x01, 0x00, 0x00,
+    10, 1, 1, 1, 10, 2, 2, 2,
+    0x08, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01,
+};
+
 /*
  * Tunnels in a sampled header, beyond sflowtool: the tunnel's fields, then
  * the carried packet's behind "inner_", and the next record's without it.
@@ -497,6 +506,13 @@ test_tunnels(void **state)
     assert_true(has_line(t, "inner_ICMPType 8"));
     free(t);
 
+    /* Two labels, the first not the bottom of the stack. */
+    t = render(text_datagram, build_sample(SFLOW_FLOW_SAMPLE, mpls2_frame, sizeof(mpls2_frame),
+        54));
+    assert_true(has_line(t, "tunnelMPLSLabels 16.5.0.255-100.0.1.64"));
+    assert_true(has_line(t, "inner_ICMPType 8"));
+    free(t);
+
     /* In a discarded packet, both prefixes. */
     t = render(text_datagram, build_sample(SFLOW_DISCARDED_PACKET, vxlan_frame,
         sizeof(vxlan_frame), 108));
@@ -540,6 +556,20 @@ test_fields_line(void **state)
     text_fields_datagram(f, tf, &m, &dg);
     fclose(f);
     assert_string_equal(out, "10.0.0.1,192.0.2.77,,53\n");
+    free(out);
+    text_fields_free(tf);
+
+    /* A tunnel's fields and its inner packet's are fields like the others. */
+    tf = text_fields_parse("srcIP,tunnelVNI,inner_srcIP,inner_TCPDstPort");
+    assert_non_null(tf);
+    out = NULL;
+    f = open_memstream(&out, &n);
+    assert_non_null(f);
+    sflow_decode(buf, build_sample(SFLOW_FLOW_SAMPLE, vxlan_frame, sizeof(vxlan_frame), 108),
+        &dg);
+    text_fields_datagram(f, tf, &m, &dg);
+    fclose(f);
+    assert_string_equal(out, "10.0.0.1,1193046,192.168.1.1,443\n");
     free(out);
     text_fields_free(tf);
 }
