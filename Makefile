@@ -131,7 +131,7 @@ test: deps
 # The tree must build clean with clang as well as gcc.
 check-clang:
 	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(AGENT_SRC) $(wildcard switch/*.c) $(wildcard tests/bench/*.c tests/unit/*.c); do \
-	    clang $(CSTD) $(WARN) -Iconvert -Iagent -Iswitch $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
+	    clang $(CSTD) $(WARN) -Iconvert -Iagent -Iswitch -Ibuild $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
 	@echo "clang: clean"
 
 # libFuzzer harnesses, built with clang.
@@ -157,5 +157,81 @@ demo: deps
 
 clean:
 	rm -rf build bin
+
+# ---- version, install, uninstall, deb (issue 18) ----
+# One version, from mk/version.sh (git describe, else the VERSION file), in
+# build/version.h for every program's --version; the file is rewritten only
+# when the version changes, so only the mains that show it are rebuilt.
+VERSION_H   := build/version.h
+VERSION_OBJ := $(addprefix $(B)/,collector/main.o agent/main.o switch/main.o \
+                 switch/sfctl.o switch/emu_main.o tests/bench/sfgen.o)
+$(VERSION_OBJ): $(VERSION_H)
+$(VERSION_OBJ): ALL_CFLAGS += -Ibuild
+check-clang: $(VERSION_H)
+.PHONY: version-check
+$(VERSION_H): version-check
+	@mkdir -p $(dir $@)
+	@v=$$(sh mk/version.sh) && \
+	  printf '/* Generated from mk/version.sh; do not edit. */\n#define SFLOWKIT_VERSION "%s"\n' "$$v" >$@.tmp && \
+	  if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo "  GEN     $@ ($$v)"; fi
+
+# make install [PREFIX=/usr/local] [DESTDIR=stage]: the GNU way.  Daemons
+# go to sbin, as Debian's do; man pages get the version in their header.
+# The example agent configuration is installed only where there is none and
+# uninstalled only while unchanged.  The units in dist/systemd name /usr/bin
+# and /usr/sbin; install rewrites those to BINDIR and SBINDIR.  Uninstall
+# removes what install put there and, under a DESTDIR, the directories left
+# empty (on a real system it leaves /usr/local/bin and the like).
+PREFIX     ?= /usr/local
+BINDIR      = $(PREFIX)/bin
+SBINDIR     = $(PREFIX)/sbin
+MANDIR      = $(PREFIX)/share/man
+SYSCONFDIR  = /etc
+UNITDIR     = $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+INSTALL    ?= install
+USER_PROGS := sflowcollect sfgen sfctl sflow-emu
+DAEMONS    := sflow-agent sflow-switch
+MAN1       := $(wildcard docs/*.1)
+MAN8       := $(wildcard docs/*.8)
+UNITS      := $(wildcard dist/systemd/*.service)
+AGENT_CONF  = $(DESTDIR)$(SYSCONFDIR)/sflowkit/sflow-agent.conf
+MAN_VERSION = /^\.TH /s/"sflowkit[^"]*"/"sflowkit $(shell sh mk/version.sh)"/
+INSTALL_DIRS = $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+               $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/sflowkit \
+               $(if $(UNITS),$(DESTDIR)$(UNITDIR))
+
+.PHONY: install uninstall deb
+install: $(PROGS)
+	@$(INSTALL) -d $(INSTALL_DIRS)
+	@for p in $(USER_PROGS:%=$(BIN)/%); do echo "  INSTALL $(DESTDIR)$(BINDIR)/$${p##*/}"; \
+	    $(INSTALL) -m 755 $$p $(DESTDIR)$(BINDIR)/ || exit 1; done
+	@for p in $(DAEMONS:%=$(BIN)/%); do echo "  INSTALL $(DESTDIR)$(SBINDIR)/$${p##*/}"; \
+	    $(INSTALL) -m 755 $$p $(DESTDIR)$(SBINDIR)/ || exit 1; done
+	@for m in $(MAN1) $(MAN8); do f=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
+	    echo "  INSTALL $$f"; sed '$(MAN_VERSION)' $$m >$$f && chmod 644 $$f || exit 1; done
+	@if [ -e $(AGENT_CONF) ]; then echo "  KEPT    $(AGENT_CONF)"; \
+	 else echo "  INSTALL $(AGENT_CONF)"; $(INSTALL) -m 644 dist/sflow-agent.conf $(AGENT_CONF); fi
+	@for u in $(UNITS); do f=$(DESTDIR)$(UNITDIR)/$${u##*/}; echo "  INSTALL $$f"; \
+	    sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/usr/bin/|$(BINDIR)/|g' $$u >$$f && \
+	    chmod 644 $$f || exit 1; done
+
+uninstall:
+	@echo "  RM      $(USER_PROGS) $(DAEMONS), man pages, units"
+	@rm -f $(USER_PROGS:%=$(DESTDIR)$(BINDIR)/%) $(DAEMONS:%=$(DESTDIR)$(SBINDIR)/%) \
+	      $(MAN1:docs/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN8:docs/%=$(DESTDIR)$(MANDIR)/man8/%) \
+	      $(UNITS:dist/systemd/%=$(DESTDIR)$(UNITDIR)/%)
+	@if cmp -s dist/sflow-agent.conf $(AGENT_CONF); then rm -f $(AGENT_CONF); \
+	 elif [ -e $(AGENT_CONF) ]; then echo "  KEPT    $(AGENT_CONF) (changed)"; fi
+	@rmdir $(DESTDIR)$(SYSCONFDIR)/sflowkit 2>/dev/null || true
+	@[ -z "$(DESTDIR)" ] || for d in $(INSTALL_DIRS); do \
+	    while [ -n "$$d" ] && [ "$$d" != "$(DESTDIR)" ] && \
+	          { [ ! -e "$$d" ] || rmdir "$$d" 2>/dev/null; }; do d=$${d%/*}; done; done
+
+# make deb: build/sflowkit_VERSION_ARCH.deb, from the programs installed
+# with PREFIX=/usr into a staging directory (mk/deb.sh).
+deb: $(PROGS)
+	@rm -rf $(B)/deb
+	@$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(B)/deb >/dev/null
+	@sh mk/deb.sh $(B)/deb build
 
 -include $(shell find build -name '*.d' 2>/dev/null)

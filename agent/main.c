@@ -30,6 +30,7 @@
 #include "sampler.h"
 #include "sender.h"
 #include "sflow_types.h"
+#include "version.h"
 
 #define MAX_PORTS 256
 #define DEFAULT_PIDFILE "/run/sflow-agent.pid"
@@ -90,6 +91,7 @@ usage(FILE *f)
         "  -v, --verbose            log debug messages\n"
         "  -P, --pidfile FILE       pidfile (default " DEFAULT_PIDFILE " when daemonised)\n"
         "  -h, --help               this help\n"
+        "      --version            print the version and exit\n"
         "\n"
         "exit status: 0 after SIGTERM/SIGINT, 1 on a run-time failure, 2 on a usage\n"
         "or configuration error.  See sflow-agent(8).\n"
@@ -487,6 +489,7 @@ static const struct option longopts[] = {
     { "verbose", no_argument, NULL, 'v' },
     { "pidfile", required_argument, NULL, 'P' },
     { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
 };
 
@@ -526,6 +529,9 @@ main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            return 0;
+        case 'V':
+            printf("sflow-agent (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
         case 'C':
             (void)config_set(&ag->cli, "host-counters", "yes", err, sizeof(err));

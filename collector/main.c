@@ -26,8 +26,8 @@
 #include "rrd.h"
 #include "sflow_decode.h"
 #include "stats.h"
+#include "version.h"
 
-#define SFLOWKIT_VERSION "0.1.0"
 #define MAX_SINKS 8
 
 /*

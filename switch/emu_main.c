@@ -22,6 +22,7 @@
 #include "emu.h"
 #include "log.h"
 #include "mono.h"
+#include "version.h"
 
 /* One sflow-agent takes at most this many bridges (-b) and ports. */
 #define AGENT_MAX_BRIDGES 64
@@ -76,6 +77,7 @@ usage(FILE *f)
 "      --cleanup          remove what crashed runs left (only names sfeN...)\n"
 "  -v, --verbose          more messages\n"
 "  -h, --help             this help\n"
+"      --version          print the version and exit\n"
 "\n"
 "examples:\n"
 "  sflow-emu --topo tree,2,4 --sampling 64 --test traffic --traffic mix --duration 10\n"
@@ -660,6 +662,7 @@ main(int argc, char **argv)
         { "cleanup", no_argument, NULL, 'C' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     static struct emu_ctx ctx;
@@ -716,6 +719,7 @@ main(int argc, char **argv)
         case 'C': cleanup = true; break;
         case 'v': verbose++; break;
         case 'h': usage(stdout); return 0;
+        case 'V': printf("sflow-emu (sflowkit) %s\n", SFLOWKIT_VERSION); return 0;
         default: usage(stderr); return 2;
         }
     }

@@ -33,6 +33,7 @@
 #include "port.h"
 #include "sflow_dp.h"
 #include "state.h"
+#include "version.h"
 
 #define DEFAULT_SOCKET "/run/sflowkit/switch.sock"
 #define DEFAULT_STATE "/var/lib/sflowkit/switch.state"
@@ -61,6 +62,7 @@ usage(FILE *f)
         "  --socket PATH     control socket (default " DEFAULT_SOCKET ")\n"
         "  --state FILE      configuration kept across restarts (default " DEFAULT_STATE ")\n"
         "  --pidfile FILE    written when daemonised (default " DEFAULT_PIDFILE ")\n"
+        "  --version         print the version and exit\n"
         "Configure it with sfctl(8).\n");
 }
 
@@ -136,6 +138,7 @@ main(int argc, char **argv)
         { "state", required_argument, NULL, 's' },
         { "pidfile", required_argument, NULL, 'p' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     static struct sw_ev listen_ev = { SW_EV_LISTEN };
@@ -156,6 +159,7 @@ main(int argc, char **argv)
         case 's': statef = optarg; break;
         case 'p': pidfile = optarg; break;
         case 'h': usage(stdout); return 0;
+        case 'V': printf("sflow-switch (sflowkit) %s\n", SFLOWKIT_VERSION); return 0;
         default: usage(stderr); return 1;
         }
     }

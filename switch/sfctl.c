@@ -21,6 +21,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "version.h"
+
 #define DEFAULT_SOCKET "/run/sflowkit/switch.sock"
 
 static void
@@ -29,6 +31,7 @@ usage(FILE *f)
     fprintf(f,
         "usage: sfctl [--socket PATH] [--timeout SECS] [--may-exist|--if-exists|--strict] COMMAND [ARG...]\n"
         "       sfctl [--socket PATH] [--timeout SECS] --batch < COMMANDS\n"
+        "       sfctl --help | --version\n"
         "  --batch: one command per line (words split at blanks, '...' and \"...\" quote,\n"
         "  # starts a comment), all sent on one connection; the exit status is the\n"
         "  first failure's\n"
@@ -314,6 +317,9 @@ main(int argc, char **argv)
             i += 2;
         } else if (strcmp(argv[i], "--help") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("sfctl (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
         } else if (strcmp(argv[i], "--batch") == 0 && i + 1 == argc) {
             return batch(sock, timeout, stdin);

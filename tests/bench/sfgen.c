@@ -34,6 +34,7 @@
 #include "sflow_encode.h"
 #include "sflow_schema.h"
 #include "wbuf.h"
+#include "version.h"
 
 #define PCAP_EPOCH 1700000000   /* First pcap timestamp: 2023-11-14T22:13:20Z. */
 #define DGRAM_MAX 16384         /* sFlow payload; the default mix needs ~1.7 KB. */
@@ -1001,7 +1002,8 @@ usage(FILE *f)
         "  --send HOST:PORT    send over UDP instead of writing a file\n"
         "  --rate R            datagrams per second with --send (default 1000; 0 = flat out)\n"
         "  --duration S        seconds to send for (default 10)\n"
-        "  -h                  this help\n");
+        "  -h                  this help\n"
+        "  --version           print the version and exit\n");
 }
 
 static uint64_t
@@ -1053,6 +1055,7 @@ main(int argc, char **argv)
         { "rate", required_argument, NULL, OPT_RATE },
         { "duration", required_argument, NULL, OPT_DURATION },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     static struct gen g;
@@ -1120,6 +1123,9 @@ main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            return 0;
+        case 'V':
+            printf("sfgen (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
         default:
             usage(stderr);
