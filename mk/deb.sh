@@ -29,10 +29,12 @@ find "$stage/usr/share/man" -type f ! -name '*.gz' -exec gzip -9n {} +
 
 mkdir -p "$doc"
 gzip -9nc "$top/README.md" >"$doc/README.md.gz"
+# The years of the history, else this one.
+years=$(git -C "$top" log --format=%cd --date=format:%Y 2>/dev/null | sort -u | sed -n '1p;$p' | uniq | paste -sd-)
 cat >"$doc/copyright" <<EOT
 sflowkit: an sFlow v5 toolkit (agent, collector, userspace switch, emulator).
 
-Copyright: the sflowkit developers.
+Copyright ${years:-$(date +%Y)} the sflowkit developers.
 
 License: sflowkit is free software (README.md).  The sources name no
 licence text yet; this file is to be completed when they do.

@@ -31,11 +31,14 @@ deb() {
     esac
     v=${v#v}
     case $v in
+    *[!0-9a-f]*) ;;
+    ???????*) v=0.0~g$v ;;      # A bare hash, which may start with a digit.
+    esac
+    case $v in
     [0-9]*-*-g*) base=${v%-*-g*}; rest=${v#"$base"-}
                  v=$base+${rest%%-*}.g${rest#*-g} ;;
     [0-9]*) ;;
-    *[!0-9a-f]*) v=0.0~$v ;;
-    *) v=0.0~g$v ;;
+    *) v=0.0~$v ;;
     esac
     echo "$v$dirty" | tr - '~'
 }
