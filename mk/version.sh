@@ -1,8 +1,10 @@
 #!/bin/sh
 # Prints sflowkit's version, the one string every program's --version shows
 # and the package carries: `git describe --tags --always --dirty` in a git
-# checkout of this tree, else the first line of the VERSION file at the top
-# (which a release tarball carries), else "unknown".
+# checkout of this tree, else the VERSION file at the top, else "unknown".
+# `git archive` (so any tarball of a commit) writes into VERSION the same
+# describe, or the bare hash where no tag precedes the commit
+# (.gitattributes: export-subst); in a checkout it holds only the templates.
 #   mk/version.sh          the version (v1.2-3-gabc1234, abc1234-dirty, ...)
 #   mk/version.sh --deb    the same as a Debian version (see mk/deb.sh)
 set -e
@@ -13,8 +15,9 @@ version() {
     if [ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
         git -C "$top" describe --tags --always --dirty && return
     fi
-    if [ -f "$top/VERSION" ]; then
-        head -n 1 "$top/VERSION"
+    if [ -f "$top/VERSION" ] &&
+       v=$(grep -v -e '^$' -e 'Format:' "$top/VERSION" | head -n 1) && [ -n "$v" ]; then
+        echo "$v"
         return
     fi
     echo unknown
