@@ -227,11 +227,16 @@ uninstall:
 	    while [ -n "$$d" ] && [ "$$d" != "$(DESTDIR)" ] && \
 	          { [ ! -e "$$d" ] || rmdir "$$d" 2>/dev/null; }; do d=$${d%/*}; done; done
 
-# make deb: build/sflowkit_VERSION_ARCH.deb, from the programs installed
-# with PREFIX=/usr into a staging directory (mk/deb.sh).
-deb: $(PROGS)
-	@rm -rf $(B)/deb
-	@$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(B)/deb >/dev/null
-	@sh mk/deb.sh $(B)/deb build
+# make deb: build/sflowkit_VERSION_ARCH.deb (mk/deb.sh) from a staged
+# `make install PREFIX=/usr`.  Its programs are built apart, in build/deb,
+# with Debian's hardening flags (all of dpkg-buildflags' hardening=+all).
+DEB_FLAGS = $(foreach f,CFLAGS CPPFLAGS LDFLAGS,\
+              $(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get $(f)))
+DEB_MAKE  = $(MAKE) --no-print-directory B=build/deb CFLAGS="$(strip $(DEB_FLAGS))"
+deb:
+	@$(DEB_MAKE) $(addprefix build/deb/bin/,$(USER_PROGS) $(DAEMONS))
+	@rm -rf build/deb/stage
+	@$(DEB_MAKE) install PREFIX=/usr DESTDIR=$(CURDIR)/build/deb/stage >/dev/null
+	@sh mk/deb.sh build/deb/stage build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
