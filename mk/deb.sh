@@ -72,8 +72,9 @@ if [ -d /run/systemd/system ]; then
     systemctl --system daemon-reload >/dev/null || true
 fi
 if [ "$1" = purge ] && getent passwd sflowkit >/dev/null; then
+    # deluser warns about crontabs where cron is not installed.
     if command -v deluser >/dev/null; then
-        deluser --system --quiet sflowkit || true
+        deluser --system --quiet sflowkit 2>/dev/null || true
     fi
 fi
 EOT
