@@ -17,6 +17,9 @@ arch=$(dpkg --print-architecture)
 name=${DEBFULLNAME:-$(git -C "$top" config user.name 2>/dev/null || echo sflowkit)}
 email=${DEBEMAIL:-$(git -C "$top" config user.email 2>/dev/null || echo "sflowkit@localhost")}
 maintainer="$name <$email>"
+# Reproducible: dates are the last commit's (dpkg-deb reads it too).
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$top" log -1 --format=%ct 2>/dev/null || date +%s)}
+export SOURCE_DATE_EPOCH
 doc=$stage/usr/share/doc/$pkg
 work=$(mktemp -d /tmp/sflowkit-deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -45,7 +48,7 @@ EOT
     echo
     echo "  * Built from sflowkit $upstream."
     echo
-    echo " -- $maintainer  $(date -R)"
+    echo " -- $maintainer  $(date -R -d "@$SOURCE_DATE_EPOCH")"
 } | gzip -9n >"$doc/changelog.gz"
 
 mkdir -p "$stage/DEBIAN"
@@ -75,6 +78,9 @@ if [ "$1" = purge ] && getent passwd sflowkit >/dev/null; then
     # deluser warns about crontabs where cron is not installed.
     if command -v deluser >/dev/null; then
         deluser --system --quiet sflowkit 2>/dev/null || true
+    fi
+    if getent group sflowkit >/dev/null && command -v delgroup >/dev/null; then
+        delgroup --system --quiet --only-if-empty sflowkit 2>/dev/null || true
     fi
 fi
 EOT
