@@ -177,9 +177,10 @@ $(VERSION_H): version-check
 
 # make install [PREFIX=/usr/local] [DESTDIR=stage]: the GNU way.  Daemons
 # go to sbin, as Debian's do; man pages get the version in their header.
-# The example agent configuration is installed only where there is none and
-# uninstalled only while unchanged.  The units in dist/systemd name /usr/bin
-# and /usr/sbin; install rewrites those to BINDIR and SBINDIR.  Uninstall
+# Configuration files (the example agent configuration, the units' options
+# in dist/default/) are installed only where there are none and uninstalled
+# only while unchanged.  The units in dist/systemd name /usr/bin and
+# /usr/sbin; install rewrites those to BINDIR and SBINDIR.  Uninstall
 # removes what install put there and, under a DESTDIR, the directories left
 # empty (on a real system it leaves /usr/local/bin and the like).
 PREFIX     ?= /usr/local
@@ -194,10 +195,14 @@ DAEMONS    := sflow-agent sflow-switch
 MAN1       := $(wildcard docs/*.1)
 MAN8       := $(wildcard docs/*.8)
 UNITS      := $(wildcard dist/systemd/*.service)
-AGENT_CONF  = $(DESTDIR)$(SYSCONFDIR)/sflowkit/sflow-agent.conf
+DEFAULTS   := $(wildcard dist/default/*)
+# Each configuration file as PATH-UNDER-SYSCONFDIR:SOURCE.
+CONFS      := sflowkit/sflow-agent.conf:dist/sflow-agent.conf \
+              $(foreach f,$(DEFAULTS),default/$(notdir $(f)):$(f))
 MAN_VERSION = /^\.TH /s/"sflowkit[^"]*"/"sflowkit $(shell sh mk/version.sh)"/
 INSTALL_DIRS = $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
                $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/sflowkit \
+               $(if $(DEFAULTS),$(DESTDIR)$(SYSCONFDIR)/default) \
                $(if $(UNITS),$(DESTDIR)$(UNITDIR))
 
 .PHONY: install uninstall deb
@@ -209,8 +214,9 @@ install: $(PROGS)
 	    $(INSTALL) -m 755 $$p $(DESTDIR)$(SBINDIR)/ || exit 1; done
 	@for m in $(MAN1) $(MAN8); do f=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
 	    echo "  INSTALL $$f"; sed '$(MAN_VERSION)' $$m >$$f && chmod 644 $$f || exit 1; done
-	@if [ -e $(AGENT_CONF) ]; then echo "  KEPT    $(AGENT_CONF)"; \
-	 else echo "  INSTALL $(AGENT_CONF)"; $(INSTALL) -m 644 dist/sflow-agent.conf $(AGENT_CONF); fi
+	@for c in $(CONFS); do f=$(DESTDIR)$(SYSCONFDIR)/$${c%%:*}; \
+	    if [ -e $$f ]; then echo "  KEPT    $$f"; \
+	    else echo "  INSTALL $$f"; $(INSTALL) -m 644 $${c#*:} $$f || exit 1; fi; done
 	@for u in $(UNITS); do f=$(DESTDIR)$(UNITDIR)/$${u##*/}; echo "  INSTALL $$f"; \
 	    sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/usr/bin/|$(BINDIR)/|g' $$u >$$f && \
 	    chmod 644 $$f || exit 1; done
@@ -220,8 +226,9 @@ uninstall:
 	@rm -f $(USER_PROGS:%=$(DESTDIR)$(BINDIR)/%) $(DAEMONS:%=$(DESTDIR)$(SBINDIR)/%) \
 	      $(MAN1:docs/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN8:docs/%=$(DESTDIR)$(MANDIR)/man8/%) \
 	      $(UNITS:dist/systemd/%=$(DESTDIR)$(UNITDIR)/%)
-	@if cmp -s dist/sflow-agent.conf $(AGENT_CONF); then rm -f $(AGENT_CONF); \
-	 elif [ -e $(AGENT_CONF) ]; then echo "  KEPT    $(AGENT_CONF) (changed)"; fi
+	@for c in $(CONFS); do f=$(DESTDIR)$(SYSCONFDIR)/$${c%%:*}; \
+	    if cmp -s $${c#*:} $$f; then rm -f $$f; \
+	    elif [ -e $$f ]; then echo "  KEPT    $$f (changed)"; fi; done
 	@rmdir $(DESTDIR)$(SYSCONFDIR)/sflowkit 2>/dev/null || true
 	@[ -z "$(DESTDIR)" ] || for d in $(INSTALL_DIRS); do \
 	    while [ -n "$$d" ] && [ "$$d" != "$(DESTDIR)" ] && \

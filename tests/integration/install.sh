@@ -3,9 +3,11 @@
 # program is where Debian puts it (daemons in sbin) and answers --version
 # with mk/version.sh's version and --help with its usage; man -l renders
 # every installed page without a warning; the example agent configuration
-# is the one in dist/ and sflow-agent reads it; a second install keeps a
-# changed configuration; make uninstall keeps a changed one, removes an
-# unchanged one, and leaves DESTDIR empty.  Installs the variant BIN is.
+# and the units' options (dist/default/) are those of dist/, and sflow-agent
+# reads its configuration; units name the installed programs; a second
+# install keeps a changed configuration; make uninstall keeps a changed one,
+# removes an unchanged one, and leaves DESTDIR empty.  Installs the variant
+# BIN is.
 set -u
 : "${BIN:?}" "${TOP:?}"
 skip() { echo "skip: $*"; exit 77; }
@@ -58,6 +60,11 @@ echo "ok: man -l renders $n pages without warnings"
 
 conf=$D/etc/sflowkit/sflow-agent.conf
 cmp "$conf" "$TOP/dist/sflow-agent.conf" || fail "$conf is not dist/sflow-agent.conf"
+for f in "$TOP"/dist/default/*; do
+    [ -f "$f" ] || continue
+    cmp "$D/etc/default/${f##*/}" "$f" || fail "/etc/default/${f##*/} is not dist/default/${f##*/}"
+    echo "ok: /etc/default/${f##*/}"
+done
 # The example is read: what it leaves out for the administrator is the one complaint.
 "$D/usr/local/sbin/sflow-agent" -d -f "$conf" >"$T/agent" 2>&1
 rc=$?
