@@ -239,7 +239,7 @@ uninstall:
 # with Debian's hardening flags (all of dpkg-buildflags' hardening=+all).
 DEB_FLAGS = $(foreach f,CFLAGS CPPFLAGS LDFLAGS,\
               $(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get $(f)))
-DEB_MAKE  = $(MAKE) --no-print-directory B=build/deb CFLAGS="$(strip $(DEB_FLAGS))"
+DEB_MAKE  = $(MAKE) --no-print-directory SAN= B=build/deb CFLAGS="$(strip $(DEB_FLAGS))"
 deb:
 	@$(DEB_MAKE) $(addprefix build/deb/bin/,$(USER_PROGS) $(DAEMONS))
 	@rm -rf build/deb/stage
