@@ -4,21 +4,27 @@
 # finds the libraries' packages, dpkg-deb builds.  The control file and the
 # maintainer scripts are written here.  `make deb` runs it.
 #   usage: mk/deb.sh STAGE OUTDIR
-# The maintainer is $DEBFULLNAME <$DEBEMAIL>, else git's user.name/email.
+# The maintainer is $DEBFULLNAME <$DEBEMAIL>, else git's user.name and
+# user.email, else the last commit's author.
 set -eu
 umask 022
 top=$(cd "$(dirname "$0")/.." && pwd)
+git() { command git -c safe.directory="$top" -C "$top" "$@"; }   # As in version.sh.
 stage=$(cd "${1:?usage: mk/deb.sh STAGE OUTDIR}" && pwd)
 out=${2:?usage: mk/deb.sh STAGE OUTDIR}
 pkg=sflowkit
 upstream=$(sh "$top/mk/version.sh")
 version=$(sh "$top/mk/version.sh" --deb)
 arch=$(dpkg --print-architecture)
-name=${DEBFULLNAME:-$(git -C "$top" config user.name 2>/dev/null || echo sflowkit)}
-email=${DEBEMAIL:-$(git -C "$top" config user.email 2>/dev/null || echo "sflowkit@localhost")}
+name=${DEBFULLNAME:-$({ git config user.name || git log -1 --format=%an || :; } 2>/dev/null)}
+email=${DEBEMAIL:-$({ git config user.email || git log -1 --format=%ae || :; } 2>/dev/null)}
+if [ -z "$name" ] || [ -z "$email" ]; then
+    echo "deb.sh: who is the maintainer? Set DEBFULLNAME and DEBEMAIL." >&2
+    exit 1
+fi
 maintainer="$name <$email>"
 # Reproducible: dates are the last commit's (dpkg-deb reads it too).
-SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$top" log -1 --format=%ct 2>/dev/null || date +%s)}
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 export SOURCE_DATE_EPOCH
 doc=$stage/usr/share/doc/$pkg
 work=$(mktemp -d /tmp/sflowkit-deb.XXXXXX)
@@ -33,7 +39,7 @@ find "$stage/usr/share/man" -type f ! -name '*.gz' -exec gzip -9n {} +
 mkdir -p "$doc"
 gzip -9nc "$top/README.md" >"$doc/README.md.gz"
 # The years of the history, else this one.
-years=$(git -C "$top" log --format=%cd --date=format:%Y 2>/dev/null | sort -u | sed -n '1p;$p' | uniq | paste -sd-)
+years=$(git log --format=%cd --date=format:%Y 2>/dev/null | sort -u | sed -n '1p;$p' | uniq | paste -sd-)
 cat >"$doc/copyright" <<EOT
 sflowkit: an sFlow v5 toolkit (agent, collector, userspace switch, emulator).
 

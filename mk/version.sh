@@ -10,10 +10,14 @@
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 
+# `make && sudo make install` reads a checkout that root does not own:
+# safe.directory lets git do that (running its Makefile trusts it anyway).
+git() { command git -c safe.directory="$top" -C "$top" "$@"; }
+
 version() {
     # Only this tree's own history: not a repository it was unpacked into.
-    if [ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
-        git -C "$top" describe --tags --always --dirty && return
+    if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
+        git describe --tags --always --dirty && return
     fi
     if [ -f "$top/VERSION" ] &&
        v=$(grep -v -e '^$' -e 'Format:' "$top/VERSION" | head -n 1) && [ -n "$v" ]; then
