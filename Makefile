@@ -181,8 +181,9 @@ $(VERSION_H): version-check
 # in dist/default/) are installed only where there are none and uninstalled
 # only while unchanged.  The units in dist/systemd name /usr/bin and
 # /usr/sbin; install rewrites those to BINDIR and SBINDIR.  Uninstall
-# removes what install put there and, under a DESTDIR, the directories left
-# empty (on a real system it leaves /usr/local/bin and the like).
+# removes what install put there, and the directories install created
+# (listed in DIRS_LIST) where they are left empty; the list stays while one
+# of them still holds something (a changed configuration).
 PREFIX     ?= /usr/local
 BINDIR      = $(PREFIX)/bin
 SBINDIR     = $(PREFIX)/sbin
@@ -199,6 +200,7 @@ DEFAULTS   := $(wildcard dist/default/*)
 # Each configuration file as PATH-UNDER-SYSCONFDIR:SOURCE.
 CONFS      := sflowkit/sflow-agent.conf:dist/sflow-agent.conf \
               $(foreach f,$(DEFAULTS),default/$(notdir $(f)):$(f))
+DIRS_LIST   = $(DESTDIR)$(PREFIX)/share/sflowkit/installed-dirs
 MAN_VERSION = /^\.TH /s/"sflowkit[^"]*"/"sflowkit $(shell sh mk/version.sh)"/
 INSTALL_DIRS = $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
                $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/sflowkit \
@@ -207,7 +209,7 @@ INSTALL_DIRS = $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1
 
 .PHONY: install uninstall deb
 install: $(PROGS)
-	@$(INSTALL) -d $(INSTALL_DIRS)
+	@sh mk/installdirs.sh make $(DIRS_LIST) "$(DESTDIR)" $(INSTALL_DIRS)
 	@for p in $(USER_PROGS:%=$(BIN)/%); do echo "  INSTALL $(DESTDIR)$(BINDIR)/$${p##*/}"; \
 	    $(INSTALL) -m 755 $$p $(DESTDIR)$(BINDIR)/ || exit 1; done
 	@for p in $(DAEMONS:%=$(BIN)/%); do echo "  INSTALL $(DESTDIR)$(SBINDIR)/$${p##*/}"; \
@@ -229,10 +231,7 @@ uninstall:
 	@for c in $(CONFS); do f=$(DESTDIR)$(SYSCONFDIR)/$${c%%:*}; \
 	    if cmp -s $${c#*:} $$f; then rm -f $$f; \
 	    elif [ -e $$f ]; then echo "  KEPT    $$f (changed)"; fi; done
-	@rmdir $(DESTDIR)$(SYSCONFDIR)/sflowkit 2>/dev/null || true
-	@[ -z "$(DESTDIR)" ] || for d in $(INSTALL_DIRS); do \
-	    while [ -n "$$d" ] && [ "$$d" != "$(DESTDIR)" ] && \
-	          { [ ! -e "$$d" ] || rmdir "$$d" 2>/dev/null; }; do d=$${d%/*}; done; done
+	@sh mk/installdirs.sh remove $(DIRS_LIST) "$(DESTDIR)"
 
 # make deb: build/sflowkit_VERSION_ARCH.deb (mk/deb.sh) from a staged
 # `make install PREFIX=/usr`.  Its programs are built apart, in build/deb,

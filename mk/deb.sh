@@ -30,6 +30,8 @@ doc=$stage/usr/share/doc/$pkg
 work=$(mktemp -d /tmp/sflowkit-deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
+# dpkg keeps the list of what is installed: not make install's.
+rm -rf "$stage/usr/share/sflowkit"
 # What dh_strip and dh_compress would do: no symbols, man pages gzipped.
 for f in "$stage"/usr/bin/* "$stage"/usr/sbin/*; do
     strip --strip-unneeded --remove-section=.comment --remove-section=.note "$f"

@@ -6,8 +6,8 @@
 # and the units' options (dist/default/) are those of dist/, and sflow-agent
 # reads its configuration; units name the installed programs; a second
 # install keeps a changed configuration; make uninstall keeps a changed one,
-# removes an unchanged one, and leaves DESTDIR empty.  Installs the variant
-# BIN is.
+# removes an unchanged one, and leaves DESTDIR empty, or as it was: a
+# directory that was there stays.  Installs the variant BIN is.
 set -u
 : "${BIN:?}" "${TOP:?}"
 skip() { echo "skip: $*"; exit 77; }
@@ -82,10 +82,20 @@ echo "# mine" >>"$conf"
 mk install >"$T/install.log" 2>&1 || { cat "$T/install.log"; fail "second make install"; }
 grep -q "^# mine" "$conf" || fail "a second install overwrote $conf"
 mk uninstall >"$T/uninstall.log" 2>&1 || { cat "$T/uninstall.log"; fail "make uninstall"; }
-left=$(cd "$D" && find . -type f)
-[ "$left" = ./etc/sflowkit/sflow-agent.conf ] || fail "uninstall left '$left' (want only the changed configuration)"
+# What stays: the changed configuration, and the list of the directories
+# to remove once it is gone.
+left=$(cd "$D" && find . -type f | sort | tr '\n' ' ')
+[ "$left" = "./etc/sflowkit/sflow-agent.conf ./usr/local/share/sflowkit/installed-dirs " ] ||
+    fail "uninstall left '$left' (want the changed configuration and the list of directories)"
 echo "ok: install and uninstall keep a changed $conf"
 cp "$TOP/dist/sflow-agent.conf" "$conf"
 mk uninstall >"$T/uninstall.log" 2>&1 || { cat "$T/uninstall.log"; fail "make uninstall"; }
 [ -z "$(ls -A "$D")" ] || { find "$D"; fail "DESTDIR not empty after make uninstall"; }
 echo "ok: make uninstall leaves DESTDIR empty"
+# A directory that was there before install stays after uninstall.
+mkdir -p "$D/usr/local/sbin"
+mk install >"$T/install.log" 2>&1 || { cat "$T/install.log"; fail "make install"; }
+mk uninstall >"$T/uninstall.log" 2>&1 || { cat "$T/uninstall.log"; fail "make uninstall"; }
+left=$(cd "$D" && find . | sort | tr '\n' ' ')
+[ "$left" = ". ./usr ./usr/local ./usr/local/sbin " ] || fail "uninstall left '$left' (want the sbin that was there)"
+echo "ok: make uninstall keeps the directories it did not create"
