@@ -11,9 +11,10 @@
 #  4. forwarding loops: -f to the collector's own port refused; two
 #     collectors forwarding to each other pass a datagram on once;
 #  5. corrupt GeoIP databases: every byte of the data section spoiled in
-#     turn, lookups fail cleanly (no sanitizer report), errors counted;
-#  6. a datagram of 300 samples and 600 records decodes whole, as tshark
-#     sees it;
+#     turn, each database refused at open or its lookups failing cleanly
+#     (no sanitizer report);
+#  6. datagrams of 300 samples of 2 records, and of 250 samples of 3 (750
+#     records), decode whole; tshark agrees on the second;
 #  7. run as root, the collector becomes 'nobody' (/proc/PID/status).
 : "${BIN:?}"
 [ -x "$BIN/sfgen" ] || { echo "no sfgen"; exit 77; }
@@ -165,14 +166,21 @@ wait_listening $p3 "$tmp/d1.err"
 kill -STOP $d1
 perl -e "$send" $p3 300 1000
 kill -CONT $d1
-sleep 1.5
-kill -USR1 $d1
-sleep 1.5
-got=$(stat datagrams "$tmp/d1.err")
-drops=$(stat socket_drops "$tmp/d1.err")
+# Reports until one accounts for all 300 (the queue takes a moment to drain).
+i=0 got=0 drops=0
+while [ $i -lt 20 ] && [ $((got + drops)) != 300 ]; do
+    sleep 0.5
+    kill -USR1 $d1
+    sleep 0.5
+    got=$(sed -n 's/^  datagrams \([0-9]*\) .*/\1/p' "$tmp/d1.err" | tail -n 1)
+    drops=$(sed -n 's/^  datagrams .* socket_drops \([0-9]*\)$/\1/p' "$tmp/d1.err" | tail -n 1)
+    : "${got:=0}" "${drops:=0}"
+    i=$((i + 1))
+done
 stop $d1
-[ -n "$got" ] && [ -n "$drops" ] && [ "$drops" -gt 0 ] && [ $((got + drops)) = 300 ] ||
+[ "$drops" -gt 0 ] && [ $((got + drops)) = 300 ] ||
     { echo "FAIL SIGUSR1 report: $got received + $drops dropped != 300"; cat "$tmp/d1.err"; fail=1; }
+echo "SIGUSR1 report: $got received, $drops dropped by the kernel"
 
 # ---- 4. Forwarding loops. ----
 for t in 127.0.0.1/$p4 127.0.0.9/$p4 "[::1]/$p4" localhost/$p4; do
@@ -249,7 +257,8 @@ for my $i (1 .. $n) {
 for (my $o = 0; $o < length($dg); $o += 16) {
     printf("%06x %s\n", $o, join(" ", map { sprintf("%02x", $_) } unpack("C*", substr($dg, $o, 16))));
 }' "$@" >"$tmp/big.txt"
-    text2pcap -q -u 50000,6343 -4 192.0.2.7,192.0.2.2 "$tmp/big.txt" "$tmp/big.pcap" >/dev/null
+    text2pcap -q -u 50000,6343 -4 192.0.2.7,192.0.2.2 "$tmp/big.txt" "$tmp/big.pcap" >/dev/null 2>&1 ||
+        { echo "FAIL text2pcap"; exit 1; }
 }
 # wholly N R: the datagram decodes to its end with N samples and N*R records.
 wholly() {
