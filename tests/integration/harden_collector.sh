@@ -134,6 +134,23 @@ sleep 0.5
 stop $l2
 [ "$(stat datagrams "$tmp/l2.err")" = 300 ] && ! grep -q not_allowed "$tmp/l2.err" ||
     { echo "FAIL --allow 127.0.0.0/8"; cat "$tmp/l2.err"; fail=1; }
+# IPv6: a sender on ::1 is dropped by a list of other networks, kept by ::1/128.
+if ip -6 addr show dev lo 2>/dev/null | grep -q "inet6 ::1/128"; then
+    for net in 2001:db8::/32 ::1/128; do
+        collect l6 -6 -b ::1 -p $p2 -q --stats --allow 192.0.2.0/24 --allow $net
+        l6=$pid
+        wait_listening $p2 "$tmp/l6.err"
+        "$BIN/sfgen" --send "[::1]:$p2" --rate 2000 -n 100 --seed 3 2>/dev/null
+        sleep 0.5
+        stop $l6
+        if [ $net = ::1/128 ]; then want="100 0"; else want="0 100"; fi
+        got="$(stat datagrams "$tmp/l6.err") $(stat not_allowed "$tmp/l6.err")"
+        [ "$got" = "$want" ] || [ "$got" = "${want% 0} " ] ||
+            { echo "FAIL --allow $net from ::1: datagrams/not_allowed $got"; cat "$tmp/l6.err"; fail=1; }
+    done
+else
+    echo "no ::1: --allow over IPv6 not checked live"
+fi
 # Captures are filtered by the source address of each frame (sfgen's are
 # its agents, 10.0.0.1 to 10.0.0.10): 10.0.0.8, .9 and .10 are out.
 "$BIN/sflowcollect" -r "$tmp/rrd.pcap" -q --stats --allow 10.0.0.0/29 2>"$tmp/l3.err"
