@@ -90,7 +90,7 @@ $(BIN)/sfgen: $(B)/tests/bench/sfgen.o $(B)/agent/rng.o $(B)/libconvert.a
 $(BIN)/sflow-agent: $(AGENT_OBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3) $(LDLIBS_ALL)
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3) -lcap $(LDLIBS_ALL)
 
 $(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "caps.h"
 #include "config.h"
 #include "datagram.h"
 #include "hostctr.h"
@@ -85,6 +86,8 @@ usage(FILE *f)
         "  -a, --agent ADDR|IFACE   agent address (default: first global address)\n"
         "      --datagram-bytes N   largest datagram (default 1400; 200-8192)\n"
         "      --host-counters      also send host counters (CPU, memory, disk, net) as 2:1\n"
+        "      --wait-bridge        start even if a -b bridge does not exist yet, and\n"
+        "                           sample it once it appears\n"
         "  -f, --config FILE        read settings from FILE (the command line wins);\n"
         "                           SIGHUP re-reads it\n"
         "  -d, --foreground         stay in the foreground, log to stderr\n"
@@ -461,6 +464,35 @@ reload(struct agent *ag)
     rescan(ag);
 }
 
+/*
+ * A -b bridge that is not there is most likely a typo: the agent would run
+ * and sample nothing.  Unless told to wait for it ('wait'), that is a
+ * start-up error.
+ */
+static int
+check_bridges(struct agent *ag, bool wait)
+{
+    int e;
+
+    if ((e = ports_refresh(ag->nl)) != 0) {
+        log_warnx("reading links: %s", strerror(e));
+        return e;
+    }
+    for (size_t i = 0; i < ag->cfg.nb; i++)
+        if ((e = ports_bridge_check(ag->nl, ag->cfg.bridges[i])) != 0) {
+            const char *why = e == ENODEV ? "no such interface" : "not a bridge";
+
+            if (wait) {
+                log_info("bridge %s: %s yet; waiting for it", ag->cfg.bridges[i], why);
+                continue;
+            }
+            log_warnx("bridge %s: %s (--wait-bridge to start anyway and wait for it)",
+                ag->cfg.bridges[i], why);
+            return e;
+        }
+    return 0;
+}
+
 static void
 write_pidfile(const char *path)
 {
@@ -484,6 +516,7 @@ static const struct option longopts[] = {
     { "agent", required_argument, NULL, 'a' },
     { "datagram-bytes", required_argument, NULL, 'D' },
     { "host-counters", no_argument, NULL, 'C' },
+    { "wait-bridge", no_argument, NULL, 'W' },
     { "config", required_argument, NULL, 'f' },
     { "foreground", no_argument, NULL, 'd' },
     { "verbose", no_argument, NULL, 'v' },
@@ -509,7 +542,7 @@ main(int argc, char **argv)
     struct agent *ag = &agent;
     struct pollfd pfd[MAX_PORTS + 2];
     struct port *pfd_port[MAX_PORTS + 2];
-    bool foreground = false, verbose = false, running = true;
+    bool foreground = false, verbose = false, running = true, wait_bridge = false;
     char err[512];
     sigset_t mask;
     int c, e, sigfd;
@@ -535,6 +568,9 @@ main(int argc, char **argv)
             return 0;
         case 'C':
             (void)config_set(&ag->cli, "host-counters", "yes", err, sizeof(err));
+            break;
+        case 'W':
+            wait_bridge = true;
             break;
         case 'P':
         case 'b': case 'i': case 'c': case 's': case 'p': case 'H': case 'a': case 'D':
@@ -569,6 +605,8 @@ main(int argc, char **argv)
         log_warnx("datagram setup failed");
         return EXIT_FAILURE;
     }
+    if (check_bridges(ag, wait_bridge) != 0)
+        return EXIT_FAILURE;
 
     sigemptyset(&mask);
     sigaddset(&mask, SIGHUP);
@@ -588,6 +626,8 @@ main(int argc, char **argv)
         write_pidfile(ag->cfg.pidfile ? ag->cfg.pidfile : DEFAULT_PIDFILE);
 
     rescan(ag);
+    if ((e = caps_keep_net()) != 0)
+        fatalx("dropping capabilities: %s", strerror(e));
     poller_start(&ag->host_poll, ag->cfg.host_counters ? ag->cfg.polling : 0, ag->now, &ag->rng);
     log_info("started: %zu port(s), %zu collector(s), sampling 1 in %u, polling %us",
         ag->np, ag->snd.n, ag->cfg.rate, ag->cfg.polling);

@@ -246,6 +246,19 @@ ports_list(struct ports *p, char *const *bridges, size_t nb,
 }
 
 int
+ports_bridge_check(struct ports *p, const char *name)
+{
+    struct rtnl_link *l = rtnl_link_get_by_name(p->links, name);
+    bool bridge;
+
+    if (l == NULL)
+        return ENODEV;
+    bridge = is_bridge(l);
+    rtnl_link_put(l);
+    return bridge ? 0 : EMEDIUMTYPE;
+}
+
+int
 ports_rx_packets(struct ports *p, int ifindex, uint64_t *rx)
 {
     struct rtnl_link *l = NULL;

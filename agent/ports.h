@@ -52,6 +52,12 @@ int ports_refresh(struct ports *p);
 size_t ports_list(struct ports *p, char *const *bridges, size_t nb,
     char *const *ifaces, size_t ni, struct port_info *out, size_t cap, size_t *missing);
 
+/*
+ * Whether 'name' is a bridge in the link cache: 0, ENODEV (no such link) or
+ * EMEDIUMTYPE (a link, not a bridge).
+ */
+int ports_bridge_check(struct ports *p, const char *name);
+
 /* Reads the kernel's received-packets counter of 'ifindex' (one request); 0 or an errno. */
 int ports_rx_packets(struct ports *p, int ifindex, uint64_t *rx);
 

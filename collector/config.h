@@ -59,6 +59,10 @@ struct config {
     const char *geoip_asn;      /* --geoip-asn FILE.mmdb */
 
     int stats;                  /* --stats */
+
+    /* Hardening (issue 14). */
+    long rrd_max_files;         /* --rrd-max-files: files at most; 0 = no limit */
+    const char *user;           /* -u: run as this user after start-up */
 };
 
 #endif /* SFK_CONFIG_H */

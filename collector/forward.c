@@ -10,6 +10,7 @@
  * dropped and counted per target, as are other send errors.
  */
 #include "forward.h"
+#include "fwd_guard.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -47,6 +48,8 @@ struct forward {
     struct fwd_sock socks[2];   /* AF_INET, AF_INET6 */
     uint8_t *arena;             /* Copies of queued datagrams. */
     size_t arena_used;
+    struct fwd_guard guard;
+    uint64_t looped;            /* Came back after we forwarded them: not sent again. */
 };
 
 /* Sends what socket 's' has queued; never waits. */
@@ -98,7 +101,11 @@ forward_datagram(void *ctx, const uint8_t *raw, size_t len,
     uint8_t *copy;
     int i;
 
-    (void)meta, (void)dg;
+    (void)meta;
+    if (fwd_guard_seen(&fw->guard, raw, len, dg)) {
+        fw->looped++;
+        return;
+    }
     if (len > FWD_ARENA)
         len = FWD_ARENA;        /* Cannot happen with UDP; a capture may lie. */
     if (fw->arena_used + len > FWD_ARENA)
@@ -151,6 +158,8 @@ forward_stats(void *ctx, FILE *f)
             fprintf(f, " (last: %s)", strerror(t->last_errno));
         fprintf(f, "\n");
     }
+    fprintf(f, "  forward looped %llu (forwarded before, not sent again)\n",
+        (unsigned long long)fw->looped);
 }
 
 static void
@@ -238,6 +247,11 @@ forward_open(const struct config *cfg, char *err, size_t errlen)
 
         if (resolve(&cfg->fwd[i], t, err, errlen) != 0)
             goto fail;
+        if (fwd_guard_is_self(cfg, (const struct sockaddr *)&t->addr)) {
+            snprintf(err, errlen, "-f %s: this collector listens there (a forwarding loop)",
+                t->name);
+            goto fail;
+        }
         if (fw->socks[t->fam].fd < 0 &&
             open_sock(&fw->socks[t->fam], t->fam ? AF_INET6 : AF_INET, err, errlen) != 0)
             goto fail;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <maxminddb.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,12 +129,36 @@ geoip_find(struct geoip *g, MMDB_s *db, const struct sockaddr *sa,
     return res->found_entry;
 }
 
+/*
+ * Reads the value at the path of keys after 'entry' into 'd'; 1 if it is
+ * there.  A corrupt database shows here, not at open: libmaxminddb then
+ * reports an error, and 'd' may hold anything (a string type with no
+ * bytes, say), so it is never read; the lookup is counted as an error.
+ */
+static int
+geoip_value(struct geoip *g, MMDB_entry_s *entry, MMDB_entry_data_s *d, ...)
+{
+    va_list keys;
+    int rc;
+
+    memset(d, 0, sizeof(*d));
+    va_start(keys, d);
+    rc = MMDB_vget_value(entry, d, keys);
+    va_end(keys);
+    if (rc == MMDB_SUCCESS)
+        return d->has_data;
+    if (rc != MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR)
+        g->errors++;
+    memset(d, 0, sizeof(*d));
+    return 0;
+}
+
 static void
-geoip_string(MMDB_entry_data_s *d, char *out, size_t size)
+geoip_string(const MMDB_entry_data_s *d, char *out, size_t size)
 {
     size_t n;
 
-    if (!d->has_data || d->type != MMDB_DATA_TYPE_UTF8_STRING)
+    if (!d->has_data || d->type != MMDB_DATA_TYPE_UTF8_STRING || d->utf8_string == NULL)
         return;
     n = d->data_size < size - 1 ? d->data_size : size - 1;
     memcpy(out, d->utf8_string, n);
@@ -148,27 +173,19 @@ geoip_query(struct geoip *g, const struct sockaddr *sa, struct geoip_info *out)
     int found = 0;
 
     if (g->have_country && geoip_find(g, &g->country, sa, &res)) {
-        memset(&d, 0, sizeof(d));
-        if (MMDB_get_value(&res.entry, &d, "country", "iso_code", NULL) != MMDB_SUCCESS ||
-            !d.has_data) {
-            memset(&d, 0, sizeof(d));
-            (void)MMDB_get_value(&res.entry, &d, "registered_country", "iso_code", NULL);
-        }
-        geoip_string(&d, out->country, sizeof(out->country));
+        if (geoip_value(g, &res.entry, &d, "country", "iso_code", NULL) ||
+            geoip_value(g, &res.entry, &d, "registered_country", "iso_code", NULL))
+            geoip_string(&d, out->country, sizeof(out->country));
         found |= out->country[0] != '\0';
     }
     if (g->have_asn && geoip_find(g, &g->asn, sa, &res)) {
-        memset(&d, 0, sizeof(d));
-        if (MMDB_get_value(&res.entry, &d, "autonomous_system_number", NULL) ==
-            MMDB_SUCCESS && d.has_data) {
+        if (geoip_value(g, &res.entry, &d, "autonomous_system_number", NULL)) {
             if (d.type == MMDB_DATA_TYPE_UINT32)
                 out->asn = d.uint32;
             else if (d.type == MMDB_DATA_TYPE_UINT16)
                 out->asn = d.uint16;
         }
-        memset(&d, 0, sizeof(d));
-        if (MMDB_get_value(&res.entry, &d, "autonomous_system_organization", NULL) ==
-            MMDB_SUCCESS)
+        if (geoip_value(g, &res.entry, &d, "autonomous_system_organization", NULL))
             geoip_string(&d, out->org, sizeof(out->org));
         found |= out->asn != 0 || out->org[0] != '\0';
     }

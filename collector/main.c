@@ -15,12 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allow.h"
 #include "config.h"
 #include "forward.h"
 #include "log.h"
 #include "nf_export.h"
 #include "output.h"
 #include "pcap_sink.h"
+#include "privs.h"
 #include "recv_pcap.h"
 #include "recv_udp.h"
 #include "rrd.h"
@@ -45,6 +47,10 @@ struct collector {
     time_t warn_second;
     unsigned int warn_count;
     uint64_t warn_suppressed;
+    struct allow allow;         /* --allow; empty: everyone. */
+    int stats_top;              /* --stats-top */
+    struct worker *workers;     /* Live: their sockets' drops are read at report time. */
+    int n_workers;
 };
 
 struct worker {
@@ -106,7 +112,12 @@ usage(FILE *f)
 "      --rrdcached ADDR  write through rrdcached\n"
 "      --geoip-country FILE.mmdb, --geoip-asn FILE.mmdb  enrich addresses\n"
 "other:\n"
+"      --allow CIDR   accept datagrams only from this network (repeatable)\n"
+"      --rrd-max-files N  create at most N RRD files (default 1000; 0 = no limit)\n"
 "      --stats        print counters to stderr at exit and on SIGUSR1\n"
+"      --stats-top N  list the N busiest agents in --stats (default 20; 0 = all)\n"
+"  -u USER            run as USER once the port and outputs are open (default\n"
+"                     when started as root: nobody; -u root keeps root)\n"
 "  -z                 print the version and exit\n"
 "  -h                 this help\n"
 "\n"
@@ -164,7 +175,10 @@ print_stats(struct collector *c)
 {
     int i;
 
-    stats_print(&c->stats, stderr);
+    if (c->workers != NULL)
+        for (c->stats.socket_drops = 0, i = 0; i < c->n_workers; i++)
+            c->stats.socket_drops += recv_udp_socket_drops(&c->workers[i].udp);
+    stats_print(&c->stats, (size_t)c->stats_top, stderr);
     for (i = 0; i < c->n_sinks; i++)
         if (c->sinks[i]->stats)
             c->sinks[i]->stats(c->sinks[i]->ctx, stderr);
@@ -179,6 +193,13 @@ on_datagram(void *ctx, const uint8_t *p, size_t len, const struct dgram_meta *me
     struct sflow_datagram *dg = w->dg;
     int i;
 
+    if (c->allow.n && !(meta->src_ver && allow_match(&c->allow, meta->src_ver, meta->src_ip))) {
+        pthread_mutex_lock(&c->lock);
+        if (c->stats.not_allowed++ == 0)
+            log_warnx("datagrams from %s (not in --allow) are dropped and counted", meta->src);
+        pthread_mutex_unlock(&c->lock);
+        return got_stop;
+    }
     sflow_decode(p, len, dg);
     pthread_mutex_lock(&c->lock);
     stats_datagram(&c->stats, dg);
@@ -349,6 +370,13 @@ run_udp(struct collector *c, const struct config *cfg)
             goto out;
         }
     }
+    if (privs_drop(cfg->user, cfg->rrd_dir, err, sizeof(err)) != 0) {
+        log_warnx("%s", err);
+        rc = 1;
+        goto out;
+    }
+    c->workers = ws;
+    c->n_workers = n;
     for (i = 1; i < n; i++) {
         if ((errno = pthread_create(&ws[i].tid, NULL, worker_loop, &ws[i])) != 0) {
             log_warn("pthread_create");
@@ -363,11 +391,13 @@ run_udp(struct collector *c, const struct config *cfg)
     for (i = 1; i <= started; i++)
         pthread_join(ws[i].tid, NULL);
 out:
+    c->stats.socket_drops = 0;
     for (i = 0; i < n; i++) {
         rc |= ws[i].rc;
-        c->stats.socket_drops += ws[i].udp.stats.socket_drops;
+        c->stats.socket_drops += recv_udp_socket_drops(&ws[i].udp);
         worker_free(&ws[i]);
     }
+    c->workers = NULL;
     free(ws);
     return rc;
 }
@@ -414,7 +444,7 @@ main(int argc, char **argv)
     enum {
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
-        OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN,
+        OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN, OPT_ALLOW, OPT_RRD_MAX, OPT_STATS_TOP,
     };
     static const struct option longopts[] = {
         { "stats", no_argument, NULL, OPT_STATS },
@@ -431,6 +461,10 @@ main(int argc, char **argv)
         { "out", required_argument, NULL, OPT_OUT },
         { "geoip-country", required_argument, NULL, OPT_GEO_COUNTRY },
         { "geoip-asn", required_argument, NULL, OPT_GEO_ASN },
+        { "allow", required_argument, NULL, OPT_ALLOW },
+        { "rrd-max-files", required_argument, NULL, OPT_RRD_MAX },
+        { "stats-top", required_argument, NULL, OPT_STATS_TOP },
+        { "user", required_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
@@ -453,7 +487,9 @@ main(int argc, char **argv)
     cfg.output = OUT_TEXT;
     cfg.nf_active_timeout = 60;
     cfg.nf_inactive_timeout = 15;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zh",
+    cfg.rrd_max_files = 1000;
+    c.stats_top = 20;
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:u:zh",
         longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
@@ -567,6 +603,21 @@ main(int argc, char **argv)
             break;
         case OPT_GEO_ASN:
             cfg.geoip_asn = optarg;
+            break;
+        case OPT_ALLOW:
+            if (allow_add(&c.allow, optarg, err, sizeof(err)) != 0) {
+                log_warnx("%s", err);
+                return 2;
+            }
+            break;
+        case OPT_RRD_MAX:
+            cfg.rrd_max_files = parse_number(optarg, 0, LONG_MAX, "--rrd-max-files");
+            break;
+        case OPT_STATS_TOP:
+            c.stats_top = (int)parse_number(optarg, 0, INT_MAX, "--stats-top");
+            break;
+        case 'u':
+            cfg.user = optarg;
             break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);

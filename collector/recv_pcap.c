@@ -122,6 +122,8 @@ recv_pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
     else
         inet_ntop(AF_INET6, l->src_ip, meta.src, sizeof(meta.src));
     meta.src_port = l->src_port;
+    meta.src_ver = l->l3 == 4 ? 4 : 6;
+    memcpy(meta.src_ip, l->src_ip, l->l3 == 4 ? 4 : 16);
     meta.size = len;
     meta.frame = c->stats->frames;
     if (c->cb(c->ctx, payload, len, &meta) != 0)

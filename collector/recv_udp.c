@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -52,7 +53,11 @@ recv_udp_open(struct recv_udp *u, const char *addr, uint16_t port, int family,
             continue;
         if (fd < 0)
             break;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+        /*
+         * No SO_REUSEADDR: on UDP it lets any other process that sets it too
+         * bind the same port and take the datagrams.  Our own --threads share
+         * it with SO_REUSEPORT, which the kernel grants only to the same user.
+         */
         if (reuseport)
             setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
         /* Dual-stack unless the user asked for IPv6 only (-6). */
@@ -68,8 +73,8 @@ recv_udp_open(struct recv_udp *u, const char *addr, uint16_t port, int family,
             u->family = ai->ai_family;
             break;
         }
-        snprintf(err, errlen, "bind to %s port %u: %s", addr ? addr : "*", port,
-            strerror(errno));
+        snprintf(err, errlen, "bind to %s port %u: %s", addr ? addr :
+            ai->ai_family == AF_INET6 ? "[::]" : "0.0.0.0", port, strerror(errno));
         close(fd);
         fd = -1;
     }
@@ -97,15 +102,23 @@ recv_udp_source(const struct sockaddr_storage *ss, struct dgram_meta *meta)
     const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
     const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
 
+    meta->src_ver = 0;
     if (ss->ss_family == AF_INET) {
         *fmt_ipv4(meta->src, (const uint8_t *)&sin->sin_addr) = '\0';
         meta->src_port = ntohs(sin->sin_port);
+        meta->src_ver = 4;
+        memcpy(meta->src_ip, &sin->sin_addr, 4);
     } else if (ss->ss_family == AF_INET6) {
         /* Show an IPv4 sender on a dual-stack socket as IPv4. */
-        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
             *fmt_ipv4(meta->src, &sin6->sin6_addr.s6_addr[12]) = '\0';
-        else
+            meta->src_ver = 4;
+            memcpy(meta->src_ip, &sin6->sin6_addr.s6_addr[12], 4);
+        } else {
             inet_ntop(AF_INET6, &sin6->sin6_addr, meta->src, sizeof(meta->src));
+            meta->src_ver = 6;
+            memcpy(meta->src_ip, &sin6->sin6_addr, 16);
+        }
         meta->src_port = ntohs(sin6->sin6_port);
     } else {
         strcpy(meta->src, "-");
@@ -181,6 +194,23 @@ recv_udp_loop(struct recv_udp *u, recv_cb cb, void *ctx,
             tick(ctx);
     }
     return 0;
+}
+
+/*
+ * SO_RXQ_OVFL reports drops only on the next datagram received; a report
+ * made while the socket is idle asks the kernel (SO_MEMINFO, the same
+ * counter) instead.
+ */
+uint64_t
+recv_udp_socket_drops(struct recv_udp *u)
+{
+    uint32_t mem[SK_MEMINFO_VARS];
+    socklen_t len = sizeof(mem);
+
+    if (u->fd >= 0 && getsockopt(u->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+        len > SK_MEMINFO_DROPS * sizeof(mem[0]))
+        return mem[SK_MEMINFO_DROPS];
+    return u->stats.socket_drops;
 }
 
 void

@@ -37,6 +37,9 @@ int recv_udp_open(struct recv_udp *, const char *addr, uint16_t port, int family
 int recv_udp_loop(struct recv_udp *, recv_cb cb, void *ctx,
     volatile sig_atomic_t *stop, void (*tick)(void *), int tick_ms);
 
+/* Datagrams the kernel dropped on this socket so far (queue full). */
+uint64_t recv_udp_socket_drops(struct recv_udp *);
+
 void recv_udp_close(struct recv_udp *);
 
 #endif /* SFK_RECV_UDP_H */

@@ -105,8 +105,10 @@ struct rrd_sink {
     struct rrd_file **buckets;
     size_t n_buckets;           /* A power of two. */
     size_t n_files;
+    size_t max_files;           /* --rrd-max-files; 0: no limit. */
 
     uint64_t created, updates, skipped, unknown_values, errors;
+    uint64_t over_limit;        /* Samples of interfaces refused a file by the limit. */
 
     time_t warn_second;
     unsigned int warn_count;
@@ -201,7 +203,9 @@ grow(struct rrd_sink *r)
 }
 
 /*
- * The entry of ('agent', 'if_index'), added if new; NULL if out of memory.
+ * The entry of ('agent', 'if_index'), added if new; NULL if out of memory
+ * or, counted and logged once, when --rrd-max-files entries exist: each is
+ * a file of ~600 KB that anyone able to send a datagram can ask for.
  * All 16 bytes of the address key it: the decoder zeroes those past an
  * IPv4 address (decode_addr() in convert/sflow_decode.c).
  */
@@ -216,6 +220,12 @@ lookup(struct rrd_sink *r, const struct sflow_addr *agent, uint32_t if_index)
         if (f->if_index == if_index && f->agent.type == agent->type &&
             memcmp(f->agent.a, agent->a, sizeof(agent->a)) == 0)
             return f;
+    if (r->max_files && r->n_files >= r->max_files) {
+        if (r->over_limit++ == 0)
+            log_warnx("rrd: --rrd-max-files %zu reached: counters of further interfaces"
+                " are not stored (counted as over_limit)", r->max_files);
+        return NULL;
+    }
     f = calloc(1, sizeof(*f));
     if (f == NULL)
         return NULL;
@@ -332,7 +342,8 @@ store(struct rrd_sink *r, const struct sflow_addr *agent, const struct sflow_rec
 
     f = lookup(r, agent, if_index);
     if (f == NULL) {
-        r->errors++;
+        if (r->max_files == 0 || r->n_files < r->max_files)
+            r->errors++;
         return;
     }
     if (!f->ready && prepare(r, f, ts->tv_sec) != 0)
@@ -409,8 +420,8 @@ rrd_stats(void *ctx, FILE *out)
 
     fprintf(out, "rrd: %zu files, %" PRIu64 " created, %" PRIu64 " updates, %" PRIu64
         " skipped (not after the last update), %" PRIu64 " unknown values, %" PRIu64
-        " errors\n", r->n_files, r->created, r->updates, r->skipped, r->unknown_values,
-        r->errors);
+        " errors, %" PRIu64 " over_limit\n", r->n_files, r->created, r->updates, r->skipped,
+        r->unknown_values, r->errors, r->over_limit);
 }
 
 static void
@@ -454,6 +465,7 @@ rrd_sink_open(const struct config *cfg, char *err, size_t errlen)
     while (n > 1 && cfg->rrd_dir[n - 1] == '/')
         n--;
     r->dir = strndup(cfg->rrd_dir, n);
+    r->max_files = (size_t)cfg->rrd_max_files;
     r->n_buckets = 256;
     r->buckets = calloc(r->n_buckets, sizeof(*r->buckets));
     if (r->dir == NULL || r->buckets == NULL)

@@ -2,6 +2,7 @@
 #include "stats.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sflow_decode.h"
@@ -116,24 +117,74 @@ stats_addr(const struct sflow_addr *a, char *buf, size_t len)
 
 static const char *const kind_names[] = { "datagrams", "flow", "counters", "discards" };
 
-static void
-stats_print_streams(const struct stats *st, FILE *f)
+/* Most datagrams first. */
+static int
+by_traffic(const void *x, const void *y)
 {
-    const struct seqtrack *t = &st->seq;
-    char addr[INET6_ADDRSTRLEN];
-    size_t i, shown = 0;
+    const struct seq_stream *a = *(const struct seq_stream *const *)x;
+    const struct seq_stream *b = *(const struct seq_stream *const *)y;
 
+    return a->seen < b->seen ? 1 : a->seen > b->seen ? -1 : 0;
+}
+
+/*
+ * One line per agent for the 'top' agents that sent the most datagrams
+ * (all if 'top' is 0), then their total: anyone can make up agents, and
+ * a report of a million lines helps nobody.
+ */
+static void
+stats_print_agents(const struct seqtrack *t, size_t top, FILE *f)
+{
+    const struct seq_stream **agents;
+    struct seq_stream sum;
+    char addr[INET6_ADDRSTRLEN];
+    size_t i, n = 0, n_agents = 0;
+
+    memset(&sum, 0, sizeof(sum));
+    agents = calloc(t->n ? t->n : 1, sizeof(*agents));
     for (i = 0; i < t->cap; i++) {
         const struct seq_stream *s = &t->tab[i];
 
         if (s->hash == 0 || s->key.kind != SEQ_DATAGRAM)
             continue;
+        sum.seen += s->seen;
+        sum.lost += s->lost;
+        sum.restarts += s->restarts;
+        sum.duplicates += s->duplicates;
+        n_agents++;
+        if (agents != NULL && n < t->n)
+            agents[n++] = s;
+    }
+    if (agents == NULL)
+        fprintf(f, "  (agents not listed: out of memory)\n");
+    else
+        qsort(agents, n, sizeof(*agents), by_traffic);
+    if (top == 0 || top > n)
+        top = n;
+    for (i = 0; i < top; i++) {
+        const struct seq_stream *s = agents[i];
+
         fprintf(f, "  agent %s sub-agent %u: datagrams %llu lost %llu restarts %llu"
             " duplicates %llu\n", stats_addr(&s->key.agent, addr, sizeof(addr)),
             s->key.sub_agent, (unsigned long long)s->seen,
             (unsigned long long)s->lost, (unsigned long long)s->restarts,
             (unsigned long long)s->duplicates);
     }
+    free(agents);
+    fprintf(f, "  agents %zu (%zu listed): datagrams %llu lost %llu restarts %llu"
+        " duplicates %llu\n", n_agents, top, (unsigned long long)sum.seen,
+        (unsigned long long)sum.lost, (unsigned long long)sum.restarts,
+        (unsigned long long)sum.duplicates);
+}
+
+static void
+stats_print_streams(const struct stats *st, size_t top, FILE *f)
+{
+    const struct seqtrack *t = &st->seq;
+    char addr[INET6_ADDRSTRLEN];
+    size_t i, shown = 0;
+
+    stats_print_agents(t, top, f);
     for (i = 0; i < t->cap; i++) {
         const struct seq_stream *s = &t->tab[i];
 
@@ -156,7 +207,7 @@ stats_print_streams(const struct stats *st, FILE *f)
 }
 
 void
-stats_print(const struct stats *st, FILE *f)
+stats_print(const struct stats *st, size_t top, FILE *f)
 {
     size_t i;
     int e;
@@ -169,6 +220,9 @@ stats_print(const struct stats *st, FILE *f)
     fprintf(f, "  datagrams %llu bytes %llu decoded %llu socket_drops %llu\n",
         (unsigned long long)st->datagrams, (unsigned long long)st->bytes,
         (unsigned long long)st->decoded, (unsigned long long)st->socket_drops);
+    if (st->not_allowed)
+        fprintf(f, "  not_allowed %llu (senders outside --allow, dropped undecoded)\n",
+            (unsigned long long)st->not_allowed);
     fprintf(f, "  samples flow %llu counters %llu flow_expanded %llu"
         " counters_expanded %llu discarded %llu unknown %llu\n",
         (unsigned long long)st->samples[1], (unsigned long long)st->samples[2],
@@ -190,6 +244,6 @@ stats_print(const struct stats *st, FILE *f)
         if (st->errors[e])
             fprintf(f, "  error %s %llu\n", sflow_errname((enum sflow_err)e),
                 (unsigned long long)st->errors[e]);
-    stats_print_streams(st, f);
+    stats_print_streams(st, top, f);
     fflush(f);
 }

@@ -37,11 +37,13 @@ struct stats {
     /* Filled by the receivers. */
     uint64_t frames, not_udp, not_sflow;
     uint64_t socket_drops;
+    uint64_t not_allowed;       /* Senders outside --allow, dropped undecoded. */
 };
 
 void stats_init(struct stats *);
 void stats_free(struct stats *);
 void stats_datagram(struct stats *, const struct sflow_datagram *);
-void stats_print(const struct stats *, FILE *);
+/* The report: the 'top' busiest agents (0: all) each on a line, then their total. */
+void stats_print(const struct stats *, size_t top, FILE *);
 
 #endif /* SFK_STATS_H */

@@ -13,8 +13,10 @@
  *
  * The decoder fills one struct sflow_datagram per datagram.  It points into
  * the datagram's bytes (zero-copy) and holds fixed-size arrays, so decoding
- * allocates nothing; a datagram with more samples or records than the arrays
- * hold is an error, not a reason to allocate.
+ * allocates nothing.  The arrays are sized for the most that the largest
+ * UDP datagram can carry, so that nothing the wire allows is cut; only a
+ * longer "datagram" read from a capture file can fill them, and that is
+ * an error, not a reason to allocate.
  *
  * Records with a fixed layout of plain fields are described by a schema
  * (sflow_schema.c): one table drives the decoder, the encoder and every
@@ -204,8 +206,8 @@ enum sflow_err {
     SFLOW_E_SAMPLE_LENGTH,      /* Sample length disagrees with its contents. */
     SFLOW_E_RECORD_SHORT,       /* Record length runs past the datagram. */
     SFLOW_E_RECORD_BODY,        /* Record body shorter than its layout or malformed. */
-    SFLOW_E_TOO_MANY_SAMPLES,   /* More samples than SFLOW_MAX_SAMPLES. */
-    SFLOW_E_TOO_MANY_RECORDS,   /* More records than SFLOW_MAX_RECORDS. */
+    SFLOW_E_TOO_MANY_SAMPLES,   /* More samples than SFLOW_MAX_SAMPLES (capture files only). */
+    SFLOW_E_TOO_MANY_RECORDS,   /* More records than SFLOW_MAX_RECORDS (capture files only). */
     SFLOW_E_COUNT,              /* Declared count larger than the bytes can hold. */
     SFLOW_E_MAX
 };
@@ -217,9 +219,16 @@ struct sflow_error {
     uint32_t expected, found;   /* For length errors. */
 };
 
-#define SFLOW_MAX_SAMPLES 256
-#define SFLOW_MAX_RECORDS 512
-#define SFLOW_MAX_HEADERS 256
+/*
+ * A UDP payload is at most 65535 bytes.  After the smallest datagram
+ * header (24 bytes, agent address of type unknown) every sample and every
+ * record takes at least 8 bytes (sample_type or data_format, and length),
+ * and a sampled header record at least 24.
+ */
+#define SFLOW_MAX_DATAGRAM 65535
+#define SFLOW_MAX_SAMPLES ((SFLOW_MAX_DATAGRAM - 24) / 8)
+#define SFLOW_MAX_RECORDS ((SFLOW_MAX_DATAGRAM - 24) / 8)
+#define SFLOW_MAX_HEADERS ((SFLOW_MAX_DATAGRAM - 24) / 24)
 
 struct sflow_datagram {
     const uint8_t *data;        /* The datagram (not owned). */
