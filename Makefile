@@ -58,7 +58,7 @@ PROGS += $(BIN)/sflow-emu
 # agent core.  sfctl needs nothing but libc.
 SWITCH_SRC    := $(filter-out switch/emu_%.c switch/sfctl.c,$(wildcard switch/*.c))
 SWITCH_OBJ    := $(SWITCH_SRC:%.c=$(B)/%.o)
-SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o,$(SWITCH_OBJ))
+SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o $(B)/switch/priv.o,$(SWITCH_OBJ))
 PROGS += $(BIN)/sflow-switch $(BIN)/sfctl
 
 .PHONY: all test unit demo bench fuzz deps clean programs check-clang
@@ -95,7 +95,7 @@ $(BIN)/sflow-agent: $(AGENT_OBJ) $(B)/libconvert.a
 $(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcap
 
 $(BIN)/sfctl: $(B)/switch/sfctl.o
 	@mkdir -p $(dir $@)

@@ -4,7 +4,7 @@
 set -e
 PKGS="gcc clang make pkg-config libc6-dev
 libpcap-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
-librrd-dev libmaxminddb-dev libcmocka-dev libedit-dev
+librrd-dev libmaxminddb-dev libcmocka-dev libedit-dev libcap-dev
 tcpdump tshark jq nfdump rrdtool iproute2 procps
 pmacct iputils-ping iperf3 libmaxmind-db-writer-perl wireshark-common rrdcached
 valgrind"
