@@ -113,14 +113,21 @@ conn_free(struct sw *sw, struct conn *c)
 static void
 drop_idlest(struct sw *sw)
 {
+    static uint64_t logged_ms;
+    static unsigned dropped;
     struct conn *idlest = conns;
 
     for (struct conn *c = conns; c; c = c->next)
         if (c->last_ms < idlest->last_ms)
             idlest = c;
-    log_info("ctl: %d clients; closing the one idle for %llu ms", CTL_SOCK_MAX_CONNS,
-        (unsigned long long)(sw->now_ms - idlest->last_ms));
     conn_free(sw, idlest);
+    /* Anyone who may connect can make this happen: say it once in a while. */
+    dropped++;
+    if (logged_ms == 0 || sw->now_ms - logged_ms >= CTL_SOCK_IDLE_MS) {
+        log_warnx("ctl: %d clients at once; closed %u idle one(s) to make room", CTL_SOCK_MAX_CONNS, dropped);
+        logged_ms = sw->now_ms;
+        dropped = 0;
+    }
 }
 
 void
@@ -285,7 +292,7 @@ static bool
 commit(struct sw *sw, struct conn *c, struct txn *t)
 {
     char msg[512], *old, *rb = NULL;
-    size_t len, rblen = 0, start;
+    size_t len, rblen = 0, start, n_changes = 0;
     FILE *rbf;
     bool ok = true;
     int e;
@@ -297,8 +304,10 @@ commit(struct sw *sw, struct conn *c, struct txn *t)
     if (rollback_to(sw, t->snap, rbf) != 0)
         fprintf(rbf, "out of memory\n");
     fclose(rbf);
-    log_warnx("%s: cannot save the configuration: %s; %s change(s) undone and refused%s%.*s",
-        state_path(), strerror(e), t->n == 1 ? "a" : "the", rblen ? ": " : "",
+    for (size_t i = 0; i < t->n; i++)
+        n_changes += t->cmd[i].changed;
+    log_warnx("%s: cannot save the configuration: %s; %zu change(s) undone and refused%s%.*s",
+        state_path(), strerror(e), n_changes, rblen ? ": " : "",
         (int)(rblen && rb[rblen - 1] == '\n' ? rblen - 1 : rblen), rb);
     free(rb);
     len = (size_t)snprintf(msg, sizeof(msg), "cannot save the configuration to %s: %s; not applied\n",
