@@ -102,7 +102,7 @@ $(BIN)/sfctl: $(B)/switch/sfctl.o
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^
 
-$(BIN)/sflow-emu: $(EMU_OBJ) $(B)/libconvert.a
+$(BIN)/sflow-emu: $(EMU_OBJ) $(B)/switch/owndir.o $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(EMU_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3 -ledit) $(LDLIBS_ALL)

@@ -38,12 +38,12 @@ owndir_check(int fd, const char *name, char *msg, size_t msglen)
         return errno;
     }
     if (st.st_uid != geteuid()) {
-        snprintf(msg, msglen, "%s: owned by uid %u, not by this daemon's user (uid %u); refused",
+        snprintf(msg, msglen, "%s: owned by uid %u, not by this process's user (uid %u); refused",
             name, (unsigned)st.st_uid, (unsigned)geteuid());
         return EPERM;
     }
     if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-        snprintf(msg, msglen, "%s: writable by %s (mode %04o); refused: only this daemon's user may write it",
+        snprintf(msg, msglen, "%s: writable by %s (mode %04o); refused: only this process's user may write it",
             name, st.st_mode & S_IWOTH ? "others" : "its group", (unsigned)(st.st_mode & 07777));
         return EPERM;
     }
