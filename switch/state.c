@@ -243,8 +243,8 @@ keep_bad_copy(const char *buf, size_t len, char *out, size_t outlen)
 int
 state_load(struct sw *sw, FILE *report, unsigned *n_bad)
 {
-    char msg[512], *buf, *line, *end, kept[sizeof(path_) + 16];
-    size_t len;
+    char msg[512], *buf = NULL, *line, *end, kept[sizeof(path_) + 16];
+    size_t len = 0;
     unsigned lineno = 0;
     int fd, e;
 
