@@ -404,9 +404,10 @@ process(struct sw *sw, struct conn *c)
             return false;
         c->done = true;
         if (!c->eof) {
-            static const char msg[] = "command longer than 65536 bytes; refused\n";
+            char msg[64];
+            int n = snprintf(msg, sizeof(msg), "command longer than %d bytes; refused\n", CTL_MAX_REQUEST);
 
-            return answer(c, CTL_ERROR, msg, sizeof(msg) - 1);
+            return answer(c, CTL_ERROR, msg, (size_t)n);
         }
         argc = 0;
         for (char *p = c->in; p < c->in + c->in_len && argc < CTL_MAX_ARGS; p += strlen(p) + 1)

@@ -44,8 +44,8 @@ const char *state_path(void);
  * reported on 'report' as "PATH:LINE: message", and the file as it was is
  * copied to PATH.bad (or PATH.bad.N, the first that is free) before any
  * later save can drop the line; '*n_bad' is how many failed.  Returns 0,
- * or an errno (the file could not be read or is not trusted) with a
- * message on 'report'.
+ * or an errno with a message on 'report': the file could not be read, is
+ * not trusted, or has failing lines of which no copy could be kept.
  */
 int state_load(struct sw *sw, FILE *report, unsigned *n_bad);
 
