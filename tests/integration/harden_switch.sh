@@ -159,6 +159,8 @@ expect_fail "cannot save" sfctl add-flow br0 "priority=999,actions=drop"
 expect_fail "cannot save" sfctl del-br br0
 expect_fail "cannot save" sfctl set-sflow br0 target=127.0.0.1:6343
 expect_fail "cannot save" sfctl del-flows br0
+expect_fail "cannot save" sfctl set port "${P}p1" tag=99
+expect_fail "cannot save" sfctl del-port "${P}p1"
 printf 'add-br br3\nlist-br\nadd-port br3 %sq1\n' "$P" | sfctl --batch >"$T/out" 2>"$T/err" && fail "batch acknowledged"
 cat "$T/err"
 [ "$(grep -c "cannot save" "$T/err")" = 2 ] || fail "batch: both changes should be refused"
