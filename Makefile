@@ -117,7 +117,8 @@ $(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(COLLECTOR_LIBOBJ) $(AGE
 # Unit tests of switch/ modules link the module under test.
 $(BIN)/test_mac_table: $(B)/switch/mac_table.o
 $(BIN)/test_flow_table: $(B)/switch/flow_table.o $(B)/switch/flow_parse.o
-$(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o: ALL_CFLAGS += -Iswitch
+$(BIN)/test_owndir: $(B)/switch/owndir.o
+$(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/unit/test_owndir.o: ALL_CFLAGS += -Iswitch
 
 deps:
 	@sh mk/deps.sh
