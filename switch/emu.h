@@ -1,8 +1,9 @@
 /*
  * emu: the sflow-emu emulator's shared types.  One run owns a prefix
  * ("sfe" + a small run number); every namespace, interface and process it
- * makes carries or is recorded under that prefix, so teardown and
- * `sflow-emu --cleanup` touch nothing else.
+ * makes carries that prefix and is written in its record before it is made,
+ * and teardown and `sflow-emu --cleanup` remove what records list, nothing
+ * found by its name alone.
  *
  * Files: emu_topo.c (topologies and the topology file), emu_netns.c (host
  * namespaces), emu_link.c (veths, bridges, batched rtnetlink), emu_ctl.c

@@ -3,10 +3,12 @@
  * batches.  Requests are sent back to back, up to a window of
  * BATCH_WINDOW unacknowledged ones per socket, and their acks collected as
  * they come: the kernel's work per request stays, the round trip per
- * request goes.  Teardown deletes every root-namespace interface of a run
- * with one RTM_DELLINK naming the run's link group: the kernel then
- * unregisters them (and the veth peers in the hosts) in one batch, where
- * deleting veths one by one costs a synchronize_net() (~20 ms) each.
+ * request goes.  Teardown deletes the root-namespace interfaces a run
+ * recorded with one RTM_DELLINK naming the run's link group when they are
+ * all the group holds: the kernel then unregisters them (and the veth peers
+ * in the hosts) in one batch, where deleting veths one by one costs a
+ * synchronize_net() (~20 ms) each.  When the group holds others too, the
+ * recorded ones go one by one and the others stay.
  */
 #include <errno.h>
 #include <fcntl.h>
