@@ -115,11 +115,10 @@ struct emu_run {
     int npids;
     int nsaved;                 /* Of 'pids', those in the record. */
     int fd;                     /* The record, locked while the run lives. */
-    int note_err;               /* The first error writing the record. */
 };
 int run_register(struct emu_run *, char *msg, size_t msglen);
-void run_note_netns(struct emu_run *, const char *name);
-void run_note_link(struct emu_run *, const char *name);
+int run_note_netns(struct emu_run *, const char *name);
+int run_note_link(struct emu_run *, const char *name);
 void run_save(struct emu_run *, const struct emu_topo *);
 void run_forget(struct emu_run *);
 pid_t run_spawn(struct emu_run *, char *const argv[], const char *log_path, int out_fd);

@@ -355,23 +355,25 @@ set_switch_sflow(struct emu_ctx *c)
 
 static double t_setup, t_teardown;
 
-/* Records the root-namespace interfaces link_build() will make: cleanup removes only those. */
-static void
+/* Records the root-namespace interfaces link_build() will make (cleanup removes only those); 0 or an errno. */
+static int
 note_links(struct emu_ctx *c)
 {
     struct emu_topo *t = &c->topo;
     char name[IF_NAMESIZE];
+    int e = 0;
 
-    for (int i = 0; i < t->nnodes && c->sw == EMU_SW_BRIDGE; i++)
+    for (int i = 0; i < t->nnodes && e == 0 && c->sw == EMU_SW_BRIDGE; i++)
         if (t->node[i].kind == EMU_SWITCH) {
             link_bridge_name(c->run.prefix, &t->node[i], name);
-            run_note_link(&c->run, name);
+            e = run_note_link(&c->run, name);
         }
-    for (int i = 0; i < t->nlinks; i++) {
-        run_note_link(&c->run, t->link[i].b_if);
-        if (t->node[t->link[i].a].kind == EMU_SWITCH)
-            run_note_link(&c->run, t->link[i].a_if);
+    for (int i = 0; i < t->nlinks && e == 0; i++) {
+        e = run_note_link(&c->run, t->link[i].b_if);
+        if (e == 0 && t->node[t->link[i].a].kind == EMU_SWITCH)
+            e = run_note_link(&c->run, t->link[i].a_if);
     }
+    return e;
 }
 
 /* Builds the network of 'c' and starts its processes; 0 or an errno. */
@@ -409,7 +411,10 @@ emu_build(struct emu_ctx *c)
         if (h->kind != EMU_HOST)
             continue;
         snprintf(ns, sizeof(ns), "%s-%s", c->run.prefix, h->name);
-        run_note_netns(&c->run, ns);
+        if ((e = run_note_netns(&c->run, ns)) != 0) {
+            log_warnx("recording namespace %s: %s", ns, strerror(e));
+            return e;
+        }
         if ((e = netns_create(ns, &h->netns_fd)) != 0) {
             log_warnx("namespace %s: %s", ns, strerror(e));
             return e;
@@ -423,10 +428,9 @@ emu_build(struct emu_ctx *c)
         return EINTR;
     log_debug("%.3f s: %d namespaces; creating %d links", mono_s() - t0, c->topo.nhosts,
         c->topo.nlinks);
-    note_links(c);
-    if (c->run.note_err != 0) {
-        log_warnx("%s/%s.run: %s", EMU_RUN_DIR, c->run.prefix, strerror(c->run.note_err));
-        return c->run.note_err;
+    if ((e = note_links(c)) != 0) {
+        log_warnx("recording the links in %s/%s.run: %s", EMU_RUN_DIR, c->run.prefix, strerror(e));
+        return e;
     }
     if ((e = link_build(&c->topo, c->run.prefix, c->run.group, c->sw == EMU_SW_BRIDGE,
         err, sizeof(err))) != 0 ||

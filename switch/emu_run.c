@@ -79,10 +79,10 @@ rm_tree(const char *dir)
     rmdir(dir);
 }
 
-/* Appends one line to the run's record, in one write(). */
-static void
+/* Appends one line to the run's record, in one write(); 0 or an errno. */
+static int
 note(struct emu_run *r, const char *fmt, ...) __attribute__((__format__(printf, 2, 3)));
-static void
+static int
 note(struct emu_run *r, const char *fmt, ...)
 {
     char line[256];
@@ -92,8 +92,11 @@ note(struct emu_run *r, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    if (n > 0 && (size_t)n < sizeof(line) && write(r->fd, line, (size_t)n) != n)
-        r->note_err = errno ? errno : EIO;
+    if (n <= 0 || (size_t)n >= sizeof(line))
+        return ENAMETOOLONG;
+    if (write(r->fd, line, (size_t)n) != n)
+        return errno ? errno : EIO;
+    return 0;
 }
 
 /* Opens EMU_RUN_DIR (made if missing) after checking it is root's alone; -1 with 'msg'. */
@@ -127,7 +130,14 @@ run_register(struct emu_run *r, char *msg, size_t msglen)
         close(dfd);
         return e;
     }
-    note(r, "pid %d %llu\n", (int)getpid(), start_time(getpid()));
+    if ((e = note(r, "pid %d %llu\n", (int)getpid(), start_time(getpid()))) != 0) {
+        snprintf(msg, msglen, "%s/%s: %s", EMU_RUN_DIR, tmp, strerror(e));
+        unlinkat(dfd, tmp, 0);
+        close(dfd);
+        close(r->fd);
+        r->fd = -1;
+        return e;
+    }
     for (int id = 0; id < EMU_MAX_RUNS; id++) {
         snprintf(name, sizeof(name), "%s%d.run", EMU_PREFIX_BASE, id);
         if (linkat(dfd, tmp, dfd, name, 0) < 0) {
@@ -141,7 +151,10 @@ run_register(struct emu_run *r, char *msg, size_t msglen)
         snprintf(r->prefix, sizeof(r->prefix), "%s%d", EMU_PREFIX_BASE, id);
         r->group = EMU_GROUP_BASE + (uint32_t)id;
         snprintf(r->dir, sizeof(r->dir), "%s/%s", EMU_RUN_DIR, r->prefix);
-        note(r, "group %u\n", r->group);
+        if ((e = note(r, "group %u\n", r->group)) != 0) {
+            snprintf(msg, msglen, "%s/%s: %s", EMU_RUN_DIR, name, strerror(e));
+            return e;
+        }
         rm_tree(r->dir);        /* A stale directory of a cleaned run. */
         if (mkdir(r->dir, 0755) < 0 && errno != EEXIST) {
             e = errno;
@@ -159,28 +172,29 @@ run_register(struct emu_run *r, char *msg, size_t msglen)
     return e;
 }
 
-/* Records namespace 'name', before it is made. */
-void
+/* Records namespace 'name', before it is made: 0, or an errno (then do not make it). */
+int
 run_note_netns(struct emu_run *r, const char *name)
 {
-    note(r, "netns %s\n", name);
+    return note(r, "netns %s\n", name);
 }
 
-/* Records root-namespace interface 'name' (in the run's link group), before it is made. */
-void
+/* Records root-namespace interface 'name' (in the run's link group), before it is made; 0 or an errno. */
+int
 run_note_link(struct emu_run *r, const char *name)
 {
-    note(r, "link %s\n", name);
+    return note(r, "link %s\n", name);
 }
 
 /* Records the processes started since the last call, and with 't' the topology. */
 void
 run_save(struct emu_run *r, const struct emu_topo *t)
 {
+    /* A child not recorded still dies with the emulator (PR_SET_PDEATHSIG). */
     for (; r->nsaved < r->npids; r->nsaved++)
-        note(r, "child %d %llu\n", (int)r->pids[r->nsaved], start_time(r->pids[r->nsaved]));
+        (void)note(r, "child %d %llu\n", (int)r->pids[r->nsaved], start_time(r->pids[r->nsaved]));
     if (t != NULL)
-        note(r, "topo %s hosts %d switches %d\n", t->desc, t->nhosts, t->nswitches);
+        (void)note(r, "topo %s hosts %d switches %d\n", t->desc, t->nhosts, t->nswitches);
 }
 
 /* Removes the run's record and directory (after teardown), which frees its number. */
