@@ -58,7 +58,7 @@ PROGS += $(BIN)/sflow-emu
 # agent core.  sfctl needs nothing but libc.
 SWITCH_SRC    := $(filter-out switch/emu_%.c switch/sfctl.c,$(wildcard switch/*.c))
 SWITCH_OBJ    := $(SWITCH_SRC:%.c=$(B)/%.o)
-SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o,$(SWITCH_OBJ))
+SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o $(B)/switch/priv.o,$(SWITCH_OBJ))
 PROGS += $(BIN)/sflow-switch $(BIN)/sfctl
 
 .PHONY: all test unit demo bench fuzz deps clean programs check-clang
@@ -95,14 +95,14 @@ $(BIN)/sflow-agent: $(AGENT_OBJ) $(B)/libconvert.a
 $(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcap
 
 $(BIN)/sfctl: $(B)/switch/sfctl.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^
 
-$(BIN)/sflow-emu: $(EMU_OBJ) $(B)/libconvert.a
+$(BIN)/sflow-emu: $(EMU_OBJ) $(B)/switch/owndir.o $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(EMU_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3 -ledit) $(LDLIBS_ALL)
@@ -117,7 +117,8 @@ $(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(COLLECTOR_LIBOBJ) $(AGE
 # Unit tests of switch/ modules link the module under test.
 $(BIN)/test_mac_table: $(B)/switch/mac_table.o
 $(BIN)/test_flow_table: $(B)/switch/flow_table.o $(B)/switch/flow_parse.o
-$(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o: ALL_CFLAGS += -Iswitch
+$(BIN)/test_owndir: $(B)/switch/owndir.o
+$(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/unit/test_owndir.o: ALL_CFLAGS += -Iswitch
 
 deps:
 	@sh mk/deps.sh

@@ -18,8 +18,10 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "owndir.h"
+#include "rollback.h"
+#include "state.h"
 
-#define MAX_CONNS 64
 #define BATCH_MAGIC "--batch"
 
 struct conn {
@@ -40,48 +42,32 @@ struct conn {
 static struct conn *conns;
 static unsigned n_conns;
 
-static int
-mkdirs(const char *path)
-{
-    char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    char *s;
-
-    snprintf(buf, sizeof(buf), "%s", path);
-    s = strrchr(buf, '/');
-    if (s == NULL || s == buf)
-        return 0;
-    *s = '\0';
-    for (char *p = buf + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 int
-ctl_sock_listen(const char *path)
+ctl_sock_listen(const char *path, char *msg, size_t msglen)
 {
     struct sockaddr_un sun;
+    char dir[sizeof(sun.sun_path)];
     int fd, probe, e;
+    mode_t mask;
 
     memset(&sun, 0, sizeof(sun));
     sun.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(sun.sun_path)) {
+    if (strlen(path) >= sizeof(sun.sun_path) || owndir_split(path, dir, sizeof(dir)) == NULL) {
+        snprintf(msg, msglen, "%s: not a socket path (at most %zu bytes)", path, sizeof(sun.sun_path) - 1);
         errno = ENAMETOOLONG;
         return -1;
     }
     strcpy(sun.sun_path, path);
-    if (mkdirs(path) < 0)
+    /* Another user able to write there could replace the socket under sfctl. */
+    if ((fd = owndir_open(dir, msg, msglen)) < 0)
         return -1;
+    close(fd);
     /* A socket file nobody answers on is left over from a crash: replace it. */
     probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (probe >= 0) {
         if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
             close(probe);
+            snprintf(msg, msglen, "%s: another sflow-switch answers there", path);
             errno = EADDRINUSE;
             return -1;
         }
@@ -89,15 +75,20 @@ ctl_sock_listen(const char *path)
     }
     unlink(path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0)
+    if (fd < 0) {
+        snprintf(msg, msglen, "socket: %s", strerror(errno));
         return -1;
-    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 128) < 0) {
-        e = errno;
+    }
+    /* Mode 0600 from the start: no moment when others may connect. */
+    mask = umask(0177);
+    e = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 128) < 0 ? errno : 0;
+    umask(mask);
+    if (e != 0) {
+        snprintf(msg, msglen, "%s: %s", path, strerror(e));
         close(fd);
         errno = e;
         return -1;
     }
-    chmod(path, 0600);
     return fd;
 }
 
@@ -115,6 +106,30 @@ conn_free(struct sw *sw, struct conn *c)
     free(c);
 }
 
+/*
+ * Makes room for a new client by closing the one silent the longest:
+ * clients that connect and say nothing must not lock the others out.
+ */
+static void
+drop_idlest(struct sw *sw)
+{
+    static uint64_t logged_ms;
+    static unsigned dropped;
+    struct conn *idlest = conns;
+
+    for (struct conn *c = conns; c; c = c->next)
+        if (c->last_ms < idlest->last_ms)
+            idlest = c;
+    conn_free(sw, idlest);
+    /* Anyone who may connect can make this happen: say it once in a while. */
+    dropped++;
+    if (logged_ms == 0 || sw->now_ms - logged_ms >= CTL_SOCK_IDLE_MS) {
+        log_warnx("ctl: %d clients at once; closed %u idle one(s) to make room", CTL_SOCK_MAX_CONNS, dropped);
+        logged_ms = sw->now_ms;
+        dropped = 0;
+    }
+}
+
 void
 ctl_sock_accept(struct sw *sw, int lfd)
 {
@@ -125,8 +140,9 @@ ctl_sock_accept(struct sw *sw, int lfd)
 
         if (fd < 0)
             return;
-        if (n_conns == MAX_CONNS || (c = calloc(1, sizeof(*c))) == NULL) {
-            log_warnx("ctl: too many clients; one refused");
+        if (n_conns == CTL_SOCK_MAX_CONNS)
+            drop_idlest(sw);
+        if ((c = calloc(1, sizeof(*c))) == NULL) {
             close(fd);
             continue;
         }
@@ -173,17 +189,45 @@ out_put(struct conn *c, const char *p, size_t n)
 }
 
 /*
+ * The commands one process() call runs: their answers are queued but not
+ * sent until their changes are saved (commit()).
+ */
+struct txn {
+    char *snap;                 /* The configuration before the first of them. */
+    struct {
+        size_t off;             /* Where its answer starts in 'out'. */
+        bool changed;
+    } *cmd;
+    size_t n, cap;
+    bool changed;
+};
+
+/* Queues answer 'st' with text 'text' ('len' bytes) on 'c'; false without memory. */
+static bool
+answer(struct conn *c, int st, const char *text, size_t len)
+{
+    char head[32];
+
+    if (c->batch)
+        snprintf(head, sizeof(head), "%d %zu\n", st, len);
+    else
+        snprintf(head, sizeof(head), "%d\n", st);
+    return out_put(c, head, strlen(head)) && out_put(c, text, len);
+}
+
+/*
  * Runs the 'argc' words at 'argv' and queues the answer: "STATUS\n" and
- * the text, or in a batch "STATUS LENGTH\n" and the text.  False when the
- * connection must be dropped.
+ * the text, or in a batch "STATUS LENGTH\n" and the text; notes it in
+ * 't'.  False when the connection must be dropped.
  */
 static bool
-run(struct sw *sw, struct conn *c, int argc, char **argv)
+run(struct sw *sw, struct conn *c, struct txn *t, int argc, char **argv)
 {
-    char *obuf = NULL, *ebuf = NULL, head[32];
-    size_t olen = 0, elen = 0, tlen;
+    char *obuf = NULL, *ebuf = NULL;
+    size_t olen = 0, elen = 0;
     FILE *out = open_memstream(&obuf, &olen), *err = open_memstream(&ebuf, &elen);
-    bool ok;
+    bool ok = true;
+    uint32_t gen;
     int st;
 
     if (out == NULL || err == NULL) {
@@ -195,20 +239,96 @@ run(struct sw *sw, struct conn *c, int argc, char **argv)
         free(ebuf);
         return false;
     }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        void *p = realloc(t->cmd, cap * sizeof(*t->cmd));
+
+        if (p == NULL)
+            ok = false;
+        else {
+            t->cmd = p;
+            t->cap = cap;
+        }
+    }
+    if (ok && t->snap == NULL && (t->snap = state_snapshot(sw)) == NULL)
+        ok = false;
+    if (!ok) {
+        fclose(out);
+        fclose(err);
+        free(obuf);
+        free(ebuf);
+        return false;
+    }
+    gen = sw->config_gen;
     st = ctl_exec(sw, argc, argv, out, err, 0);
     fclose(out);
     fclose(err);
     if (st == CTL_ERROR)
         log_info("ctl: %s: %.*s", argc > 0 ? argv[0] : "", (int)(elen && ebuf[elen - 1] == '\n' ? elen - 1 : elen),
             ebuf);
-    tlen = st == CTL_OK ? olen : elen;
-    if (c->batch)
-        snprintf(head, sizeof(head), "%d %zu\n", st, tlen);
-    else
-        snprintf(head, sizeof(head), "%d\n", st);
-    ok = out_put(c, head, strlen(head)) && out_put(c, st == CTL_OK ? obuf : ebuf, tlen);
+    t->cmd[t->n].off = c->out_len;
+    t->cmd[t->n].changed = sw->config_gen != gen;
+    t->changed |= t->cmd[t->n++].changed;
+    ok = answer(c, st, st == CTL_OK ? obuf : ebuf, st == CTL_OK ? olen : elen);
     free(obuf);
     free(ebuf);
+    return ok;
+}
+
+static void
+txn_free(struct txn *t)
+{
+    free(t->snap);
+    free(t->cmd);
+}
+
+/*
+ * Saves the changes of the commands in 't' before their answers go out.
+ * When that fails, undoes them and turns each of their answers into an
+ * error that says why: a change is never acknowledged unsaved.  False
+ * without memory.
+ */
+static bool
+commit(struct sw *sw, struct conn *c, struct txn *t)
+{
+    char msg[512], *old, *rb = NULL;
+    size_t len, rblen = 0, start, n_changes = 0;
+    FILE *rbf;
+    bool ok = true;
+    int e;
+
+    if (!t->changed || (e = state_commit(sw)) == 0)
+        return true;
+    if ((rbf = open_memstream(&rb, &rblen)) == NULL)
+        return false;
+    if (rollback_to(sw, t->snap, rbf) != 0)
+        fprintf(rbf, "out of memory\n");
+    fclose(rbf);
+    for (size_t i = 0; i < t->n; i++)
+        n_changes += t->cmd[i].changed;
+    log_warnx("%s: cannot save the configuration: %s; %zu change(s) undone and refused%s%.*s",
+        state_path(), strerror(e), n_changes, rblen ? ": " : "",
+        (int)(rblen && rb[rblen - 1] == '\n' ? rblen - 1 : rblen), rb);
+    free(rb);
+    len = (size_t)snprintf(msg, sizeof(msg), "cannot save the configuration to %s: %s; not applied\n",
+        state_path(), strerror(e));
+    /* Rebuild the answers from the first command's on. */
+    start = t->cmd[0].off;
+    if ((old = malloc(c->out_len - start + 1)) == NULL)
+        return false;
+    memcpy(old, c->out + start, c->out_len - start);
+    len = len < sizeof(msg) ? len : sizeof(msg) - 1;
+    for (size_t i = 0, end = c->out_len; i < t->n && ok; i++) {
+        size_t a = t->cmd[i].off - start, b = (i + 1 < t->n ? t->cmd[i + 1].off : end) - start;
+
+        if (i == 0)
+            c->out_len = start;
+        if (t->cmd[i].changed)
+            ok = answer(c, CTL_ERROR, msg, len);
+        else
+            ok = out_put(c, old + a, b - a);
+    }
+    free(old);
     return ok;
 }
 
@@ -258,8 +378,10 @@ process(struct sw *sw, struct conn *c)
 {
     static const char magic[] = BATCH_MAGIC;    /* With its NUL. */
     char *argv[CTL_MAX_ARGS + 1];
+    struct txn t = { 0 };
     size_t off = 0;
     int argc, r = 0;
+    bool ok = true;
 
     if (!c->decided) {
         size_t n = c->in_len < sizeof(magic) ? c->in_len : sizeof(magic);
@@ -276,21 +398,31 @@ process(struct sw *sw, struct conn *c)
     }
     if (!c->batch) {
         /* The request ends with the stream; an empty one gets no answer. */
-        if (!c->eof)
-            return c->in_len < CTL_MAX_REQUEST;
+        if (!c->eof && c->in_len < CTL_MAX_REQUEST)
+            return true;
         if (c->in_len == 0)
             return false;
+        c->done = true;
+        if (!c->eof) {
+            char msg[64];
+            int n = snprintf(msg, sizeof(msg), "command longer than %d bytes; refused\n", CTL_MAX_REQUEST);
+
+            return answer(c, CTL_ERROR, msg, (size_t)n);
+        }
         argc = 0;
         for (char *p = c->in; p < c->in + c->in_len && argc < CTL_MAX_ARGS; p += strlen(p) + 1)
             argv[argc++] = p;
         argv[argc] = NULL;
-        c->done = true;
-        return run(sw, c, argc, argv);
+        ok = run(sw, c, &t, argc, argv) && commit(sw, c, &t);
+        txn_free(&t);
+        return ok;
     }
-    while (!backlogged(c) && (r = next_command(c, &off, &argc, argv)) != 0) {
-        if (r < 0 || !run(sw, c, argc, argv))
-            return false;
-    }
+    while (ok && !backlogged(c) && (r = next_command(c, &off, &argc, argv)) != 0)
+        ok = r > 0 && run(sw, c, &t, argc, argv);
+    ok = commit(sw, c, &t) && ok;
+    txn_free(&t);
+    if (!ok)
+        return false;
     memmove(c->in, c->in + off, c->in_len - off);
     c->in_len -= off;
     if (c->in_len >= CTL_MAX_REQUEST)

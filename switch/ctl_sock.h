@@ -20,24 +20,34 @@
  * anything (answers wait in the daemon's memory; it stops reading a client
  * that lets more than CTL_SOCK_MAX_OUT bytes of answers pile up), and
  * shuts down its writing side when done; the daemon closes after the last
- * answer.  A connection silent for CTL_SOCK_IDLE_MS is closed.
+ * answer.  A connection silent for CTL_SOCK_IDLE_MS is closed, and when
+ * all CTL_SOCK_MAX_CONNS are taken a new client takes the place of the one silent
+ * the longest, so idle clients cannot lock the others out.
+ *
+ * A change is answered only once it is saved (state.h): the commands run
+ * together (one, or those of a batch that came in one read) are saved
+ * together, and if that fails they are undone (rollback.h) and each of
+ * them that changed something is answered with the error instead.
  */
 #ifndef SFK_CTL_SOCK_H
 #define SFK_CTL_SOCK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sw.h"
 
 #define CTL_SOCK_MAX_OUT (1 << 20)
 #define CTL_SOCK_IDLE_MS 10000
+#define CTL_SOCK_MAX_CONNS 64
 
 /*
- * Creates the listening socket at 'path' (its directory is created if
- * missing; a stale socket file is replaced).  Returns the descriptor or -1
- * with errno set.
+ * Creates the listening socket at 'path', mode 0600 (its directory is
+ * created if missing, and must be owned by this user and writable by
+ * nobody else; a stale socket file is replaced).  Returns the descriptor,
+ * or -1 with errno set and a message in 'msg' ('msglen' bytes).
  */
-int ctl_sock_listen(const char *path);
+int ctl_sock_listen(const char *path, char *msg, size_t msglen);
 
 /* Accepts the clients waiting on listening socket 'lfd' into 'sw''s epoll. */
 void ctl_sock_accept(struct sw *sw, int lfd);

@@ -1,8 +1,9 @@
 /*
  * emu: the sflow-emu emulator's shared types.  One run owns a prefix
  * ("sfe" + a small run number); every namespace, interface and process it
- * makes carries or is recorded under that prefix, so teardown and
- * `sflow-emu --cleanup` touch nothing else.
+ * makes carries that prefix and is written in its record before it is made,
+ * and teardown and `sflow-emu --cleanup` remove what records list, nothing
+ * found by its name alone.
  *
  * Files: emu_topo.c (topologies and the topology file), emu_netns.c (host
  * namespaces), emu_link.c (veths, bridges, batched rtnetlink), emu_ctl.c
@@ -25,7 +26,7 @@
 #define EMU_NETNS_DIR "/run/netns"
 #define EMU_PREFIX_BASE "sfe"
 #define EMU_MAX_RUNS 100
-/* Link group of a run's root-namespace interfaces: one RTM_DELLINK removes them all. */
+/* Link group of a run's root-namespace interfaces: one RTM_DELLINK removes them all (when all are its own). */
 #define EMU_GROUP_BASE 0x5fe00000u
 #define EMU_MAX_VLANS 8
 
@@ -86,7 +87,6 @@ int netns_prepare_dir(void);
 int netns_create(const char *name, int *fd);
 int netns_remove(const char *name);
 int netns_enter(const char *name);
-int netns_list_prefix(const char *prefix, char names[][64], int max);
 
 /* emu_link.c */
 int link_open(struct nlbatch **, int netns_fd);
@@ -95,11 +95,10 @@ int link_build(struct emu_topo *, const char *prefix, uint32_t group, bool bridg
     char *err, size_t errlen);
 int link_configure_hosts(struct emu_topo *, char *err, size_t errlen);
 int link_wait_up(struct emu_topo *, int timeout_ms);
-int link_delete_group(uint32_t group);
-int link_delete_prefix(const char *prefix);
+void link_bridge_name(const char *prefix, const struct emu_node *sw, char name[IF_NAMESIZE]);
+int link_delete_recorded(uint32_t group, char **names, size_t n);
 int link_set_state(struct emu_topo *, int li, bool up);
 int link_rx_stats(struct emu_topo *, uint64_t *pkts, uint64_t *bytes);
-int link_count_prefix(const char *prefix);
 int link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6]);
 
 /* emu_ctl.c */
@@ -114,14 +113,18 @@ struct emu_run {
     char dir[64];               /* /run/sflowkit-emu/sfe7 */
     pid_t pids[64];
     int npids;
+    int nsaved;                 /* Of 'pids', those in the record. */
+    int fd;                     /* The record, locked while the run lives. */
 };
-int run_register(struct emu_run *);
-void run_save(const struct emu_run *, const struct emu_topo *);
+int run_register(struct emu_run *, char *msg, size_t msglen);
+int run_note_netns(struct emu_run *, const char *name);
+int run_note_link(struct emu_run *, const char *name);
+void run_save(struct emu_run *, const struct emu_topo *);
 void run_forget(struct emu_run *);
 pid_t run_spawn(struct emu_run *, char *const argv[], const char *log_path, int out_fd);
 void run_stop_children(struct emu_run *);
-void run_clean(const char *prefix, uint32_t group, bool verbose);
-int run_cleanup(bool verbose);
+void run_clean(struct emu_run *);
+int run_cleanup(bool verbose, char *msg, size_t msglen);
 int run_wait_log(const char *path, const char *needle, int timeout_ms);
 
 /* emu_traffic.c */

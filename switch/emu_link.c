@@ -3,10 +3,12 @@
  * batches.  Requests are sent back to back, up to a window of
  * BATCH_WINDOW unacknowledged ones per socket, and their acks collected as
  * they come: the kernel's work per request stays, the round trip per
- * request goes.  Teardown deletes every root-namespace interface of a run
- * with one RTM_DELLINK naming the run's link group: the kernel then
- * unregisters them (and the veth peers in the hosts) in one batch, where
- * deleting veths one by one costs a synchronize_net() (~20 ms) each.
+ * request goes.  Teardown deletes the root-namespace interfaces a run
+ * recorded with one RTM_DELLINK naming the run's link group when they are
+ * all the group holds: the kernel then unregisters them (and the veth peers
+ * in the hosts) in one batch, where deleting veths one by one costs a
+ * synchronize_net() (~20 ms) each.  When the group holds others too, the
+ * recorded ones go one by one and the others stay.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -241,6 +243,12 @@ fail(char *err, size_t errlen, const char *what, int e)
     return e;
 }
 
+void
+link_bridge_name(const char *prefix, const struct emu_node *sw, char name[IF_NAMESIZE])
+{
+    snprintf(name, IF_NAMESIZE, "%s%s", prefix, sw->name);
+}
+
 /*
  * Creates the links of 't': one veth per link, a host's end created
  * directly in the host's namespace (node netns_fd) as ifindex 2 with the
@@ -277,7 +285,7 @@ link_build(struct emu_topo *t, const char *prefix, uint32_t group, bool bridges,
 
             if (t->node[i].kind != EMU_SWITCH)
                 continue;
-            snprintf(bn[i], IF_NAMESIZE, "%s%s", prefix, t->node[i].name);
+            link_bridge_name(prefix, &t->node[i], bn[i]);
             if ((l = rtnl_link_alloc()) == NULL) {
                 free(bn);
                 e = fail(err, errlen, "bridges", ENOMEM);
@@ -532,51 +540,41 @@ link_wait_up(struct emu_topo *t, int timeout_ms)
     return 0;
 }
 
-/* Deletes every interface of the root namespace in link 'group' at once. */
-int
-link_delete_group(uint32_t group)
+/* Queues on 'b' the deletion of every interface of the root namespace in link 'group'. */
+static int
+send_delete_group(struct nlbatch *b, uint32_t group)
 {
-    struct nlbatch *b;
-    struct nl_msg *msg;
+    struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
     struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-    int e;
 
-    if ((e = link_open(&b, -1)) != 0)
-        return e;
-    msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
     if (msg == NULL || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
         nla_put_u32(msg, IFLA_GROUP, group) < 0) {
         nlmsg_free(msg);
-        link_close(b);
         return ENOMEM;
     }
-    b->ignore = ENODEV;
-    batch_send(b, msg);
-    e = batch_finish(b);
-    link_close(b);
-    return e;
+    return batch_send(b, msg);
 }
 
 static int
-has_prefix(const char *name, const char *prefix)
+cmp_name(const void *a, const void *b)
 {
-    size_t n = strlen(prefix);
-
-    /* "sfe1" owns "sfe1s2-eth3" and "sfe1p12a", never "sfe12s1". */
-    return strncmp(name, prefix, n) == 0 && (name[n] == 's' || name[n] == 'p');
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /*
- * Counts the root namespace's interfaces named 'prefix' + s/p..., and with
- * 'del' deletes them (batched), counting those it asked to delete.
+ * Deletes the interfaces of the root namespace that are both in link group
+ * 'group' and named in 'names' ('n' of them; sorted here).  When they are
+ * the whole group, one request deletes them all at once; otherwise they go
+ * one by one, and the others of the group stay.  Returns how many it
+ * deleted, or -1.
  */
-static int
-link_walk_prefix(const char *prefix, bool del)
+int
+link_delete_recorded(uint32_t group, char **names, size_t n)
 {
     struct nlbatch *b;
     struct nl_cache *cache;
     struct nl_object *o;
-    int n = 0;
+    int in_group = 0, ours = 0;
 
     if (link_open(&b, -1) != 0)
         return -1;
@@ -584,39 +582,35 @@ link_walk_prefix(const char *prefix, bool del)
         link_close(b);
         return -1;
     }
-    b->ignore = ENODEV;
-    for (o = nl_cache_get_first(cache); o != NULL; o = nl_cache_get_next(o)) {
-        struct rtnl_link *l = (struct rtnl_link *)o;
-        const char *name = rtnl_link_get_name(l);
-        struct nl_msg *msg = NULL;
+    qsort(names, n, sizeof(*names), cmp_name);
+    b->ignore = ENODEV;         /* A veth's peer goes with it. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (o = nl_cache_get_first(cache); o != NULL; o = nl_cache_get_next(o)) {
+            struct rtnl_link *l = (struct rtnl_link *)o;
+            const char *name = rtnl_link_get_name(l);
+            struct nl_msg *msg = NULL;
+            bool recorded;
 
-        if (name == NULL || !has_prefix(name, prefix))
-            continue;
-        if (!del)
-            n++;
-        else if (rtnl_link_build_delete_request(l, &msg) == 0) {
-            batch_send(b, msg);
-            n++;
+            if (name == NULL || rtnl_link_get_group(l) != group)
+                continue;
+            recorded = bsearch(&name, names, n, sizeof(*names), cmp_name) != NULL;
+            if (pass == 0) {
+                in_group++;
+                ours += recorded;
+            } else if (recorded && rtnl_link_build_delete_request(l, &msg) == 0) {
+                batch_send(b, msg);
+            }
+        }
+        if (pass == 0 && ours == in_group) {
+            if (ours > 0)
+                send_delete_group(b, group);
+            break;
         }
     }
-    batch_finish(b);    /* Nothing in flight when counting. */
+    batch_finish(b);
     nl_cache_free(cache);
     link_close(b);
-    return n;
-}
-
-/* Deletes (batched) the root namespace's interfaces named 'prefix' + s/p...; returns how many. */
-int
-link_delete_prefix(const char *prefix)
-{
-    return link_walk_prefix(prefix, true);
-}
-
-/* How many of the root namespace's interfaces are named 'prefix' + s/p...; -1 on error. */
-int
-link_count_prefix(const char *prefix)
-{
-    return link_walk_prefix(prefix, false);
+    return ours;
 }
 
 /* Sets link 'li' of 't' administratively up or down (its root-namespace ends). */

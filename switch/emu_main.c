@@ -74,7 +74,7 @@ usage(FILE *f)
 "      --test build|pingall|traffic   build, do that, tear down (no CLI)\n"
 "      --cli              interactive CLI (the default without --test)\n"
 "      --timings          print setup and teardown seconds on stderr\n"
-"      --cleanup          remove what crashed runs left (only names sfeN...)\n"
+"      --cleanup          remove what crashed runs left (only what their records list)\n"
 "  -v, --verbose          more messages\n"
 "  -h, --help             this help\n"
 "      --version          print the version and exit\n"
@@ -357,6 +357,27 @@ set_switch_sflow(struct emu_ctx *c)
 
 static double t_setup, t_teardown;
 
+/* Records the root-namespace interfaces link_build() will make (cleanup removes only those); 0 or an errno. */
+static int
+note_links(struct emu_ctx *c)
+{
+    struct emu_topo *t = &c->topo;
+    char name[IF_NAMESIZE];
+    int e = 0;
+
+    for (int i = 0; i < t->nnodes && e == 0 && c->sw == EMU_SW_BRIDGE; i++)
+        if (t->node[i].kind == EMU_SWITCH) {
+            link_bridge_name(c->run.prefix, &t->node[i], name);
+            e = run_note_link(&c->run, name);
+        }
+    for (int i = 0; i < t->nlinks && e == 0; i++) {
+        e = run_note_link(&c->run, t->link[i].b_if);
+        if (e == 0 && t->node[t->link[i].a].kind == EMU_SWITCH)
+            e = run_note_link(&c->run, t->link[i].a_if);
+    }
+    return e;
+}
+
 /* Builds the network of 'c' and starts its processes; 0 or an errno. */
 static int
 emu_build(struct emu_ctx *c)
@@ -370,8 +391,8 @@ emu_build(struct emu_ctx *c)
         log_warnx("%s: VLANs need --switch user", c->topo.desc);
         return ENOTSUP;
     }
-    if ((e = run_register(&c->run)) != 0) {
-        log_warnx("registering the run in %s: %s", EMU_RUN_DIR, strerror(e));
+    if ((e = run_register(&c->run, err, sizeof(err))) != 0) {
+        log_warnx("registering the run: %s", err);
         return e;
     }
     run_save(&c->run, &c->topo);
@@ -392,6 +413,10 @@ emu_build(struct emu_ctx *c)
         if (h->kind != EMU_HOST)
             continue;
         snprintf(ns, sizeof(ns), "%s-%s", c->run.prefix, h->name);
+        if ((e = run_note_netns(&c->run, ns)) != 0) {
+            log_warnx("recording namespace %s: %s", ns, strerror(e));
+            return e;
+        }
         if ((e = netns_create(ns, &h->netns_fd)) != 0) {
             log_warnx("namespace %s: %s", ns, strerror(e));
             return e;
@@ -405,6 +430,10 @@ emu_build(struct emu_ctx *c)
         return EINTR;
     log_debug("%.3f s: %d namespaces; creating %d links", mono_s() - t0, c->topo.nhosts,
         c->topo.nlinks);
+    if ((e = note_links(c)) != 0) {
+        log_warnx("recording the links in %s/%s.run: %s", EMU_RUN_DIR, c->run.prefix, strerror(e));
+        return e;
+    }
     if ((e = link_build(&c->topo, c->run.prefix, c->run.group, c->sw == EMU_SW_BRIDGE,
         err, sizeof(err))) != 0 ||
         (e = link_configure_hosts(&c->topo, err, sizeof(err))) != 0) {
@@ -458,7 +487,7 @@ emu_teardown(struct emu_ctx *c)
         h->nlb = NULL;
     }
     /* Root ends first, in one request: their peers in the hosts go with them. */
-    run_clean(c->run.prefix, c->run.group, false);
+    run_clean(&c->run);
     log_debug("teardown: %.3f s: links and namespaces removed", mono_s() - t0);
     run_forget(&c->run);
     t_teardown = mono_s() - t0;
@@ -734,8 +763,13 @@ main(int argc, char **argv)
         return 1;
     }
     if (cleanup) {
-        int k = run_cleanup(true);
+        char msg[512];
+        int k = run_cleanup(true, msg, sizeof(msg));
 
+        if (k < 0) {
+            log_warnx("cleanup: %s", msg);
+            return 1;
+        }
         printf("cleanup: %d run(s) removed\n", k);
         return 0;
     }

@@ -10,7 +10,6 @@
  * iproute2 makes it one the same way on first use, so namespaces made by
  * either tool behave the same.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -141,28 +140,4 @@ netns_enter(const char *name)
         e = errno;
     close(fd);
     return e;
-}
-
-/*
- * Lists up to 'max' namespaces named 'prefix' + "-" + anything into
- * 'names'; returns how many.
- */
-int
-netns_list_prefix(const char *prefix, char names[][64], int max)
-{
-    DIR *d = opendir(EMU_NETNS_DIR);
-    struct dirent *de;
-    size_t plen = strlen(prefix);
-    int n = 0;
-
-    if (d == NULL)
-        return 0;
-    while ((de = readdir(d)) != NULL && n < max) {
-        if (strncmp(de->d_name, prefix, plen) != 0 || de->d_name[plen] != '-' ||
-            strlen(de->d_name) >= 64)
-            continue;
-        memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);
-    }
-    closedir(d);
-    return n;
 }

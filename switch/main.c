@@ -7,10 +7,14 @@
  * (rule timeouts, MAC aging, counter polling, datagram flushing, reopening
  * missing interfaces) run at most every TICK_MS.
  *
- * Configuration changes are written to the state file at most every
- * STATE_SAVE_MS, and at exit: a thousand add-port commands cost one or two
- * writes, not a thousand.  The file is replaced atomically, so a crash
- * loses at most the changes of the last STATE_SAVE_MS.
+ * A configuration change is written to the state file before it is
+ * acknowledged (ctl_sock.c; a batch of commands costs one write per read,
+ * not one per command); changes of the switch's own (rule timeouts) are
+ * written at most every STATE_SAVE_MS, and at exit.  The file is replaced
+ * atomically, so a crash loses no acknowledged change.
+ *
+ * After start-up the switch keeps only the capabilities it needs to open
+ * ports later (priv.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,14 +34,14 @@
 #include "datapath.h"
 #include "log.h"
 #include "mono.h"
+#include "owndir.h"
+#include "paths.h"
 #include "port.h"
+#include "priv.h"
 #include "sflow_dp.h"
 #include "state.h"
 #include "version.h"
 
-#define DEFAULT_SOCKET "/run/sflowkit/switch.sock"
-#define DEFAULT_STATE "/var/lib/sflowkit/switch.state"
-#define DEFAULT_PIDFILE "/run/sflowkit/switch.pid"
 #define TICK_MS 100
 #define STATE_SAVE_MS 500
 #define SLOW_EVERY 10                   /* Ticks between drop counters and binding checks. */
@@ -59,41 +63,68 @@ usage(FILE *f)
         "usage: sflow-switch [-d] [-v] [--socket PATH] [--state FILE] [--pidfile FILE]\n"
         "  -d, --foreground  stay in the foreground, log to stderr\n"
         "  -v, --verbose     log debug messages\n"
-        "  --socket PATH     control socket (default " DEFAULT_SOCKET ")\n"
-        "  --state FILE      configuration kept across restarts (default " DEFAULT_STATE ")\n"
-        "  --pidfile FILE    written when daemonised (default " DEFAULT_PIDFILE ")\n"
+        "  --socket PATH     control socket (default " PATHS_SWITCH_SOCKET ")\n"
+        "  --state FILE      configuration kept across restarts (default " PATHS_SWITCH_STATE ")\n"
+        "  --pidfile FILE    written when daemonised (default " PATHS_SWITCH_PIDFILE ")\n"
         "  --version         print the version and exit\n"
         "Configure it with sfctl(8).\n");
 }
 
-static void
-daemonize(const char *pidfile)
+/*
+ * Opens the directory of 'pidfile' (checked like the state's, owndir.h);
+ * '*name' gets its last component.  Exits with a message when it fails.
+ */
+static int
+open_piddir(const char *pidfile, const char **name)
 {
-    FILE *f;
+    char dir[4096], msg[512];
+    int fd;
+
+    if ((*name = owndir_split(pidfile, dir, sizeof(dir))) == NULL)
+        fatalx("%s: not a file name", pidfile);
+    if ((fd = owndir_open(dir, msg, sizeof(msg))) < 0)
+        fatalx("pidfile: %s", msg);
+    return fd;
+}
+
+static void
+daemonize(int piddir, const char *name, const char *pidfile)
+{
+    char buf[32];
+    int e;
 
     /* Stay in the directory: --socket and --state may be relative to it. */
     if (daemon(1, 0) < 0)
         fatal("daemon");
-    if ((f = fopen(pidfile, "w")) != NULL) {
-        fprintf(f, "%ld\n", (long)getpid());
-        fclose(f);
-    } else {
-        log_warn("%s", pidfile);
-    }
+    snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+    if ((e = owndir_replace(piddir, name, buf, strlen(buf), 0644)) != 0)
+        log_warnx("%s: %s", pidfile, strerror(e));
 }
 
-/* Makes the directory that will hold 'path' (one level), as /run/sflowkit may not exist. */
+/* Replays the state file, saying loudly what failed in it. */
 static void
-make_parent(const char *path)
+load_state(struct sw *sw)
 {
-    char buf[4096];
-    char *s;
+    char *rep = NULL;
+    size_t len = 0;
+    unsigned n_bad = 0;
+    FILE *f = open_memstream(&rep, &len);
+    int e;
 
-    snprintf(buf, sizeof(buf), "%s", path);
-    if ((s = strrchr(buf, '/')) != NULL && s != buf) {
-        *s = '\0';
-        (void)mkdir(buf, 0755);
+    if (f == NULL)
+        fatal("memory");
+    e = state_load(sw, f, &n_bad);
+    fclose(f);
+    for (char *line = rep, *nl; line && *line; line = nl + 1) {
+        if ((nl = strchr(line, '\n')) == NULL)
+            nl = line + strlen(line) - 1;
+        else
+            *nl = '\0';
+        log_warnx("%s%s", n_bad ? "STATE NOT RESTORED: " : "", line);
     }
+    free(rep);
+    if (e != 0)
+        fatalx("cannot use the state file %s", state_path());
 }
 
 /* 'slow': also the checks made every second rather than every tick. */
@@ -142,11 +173,12 @@ main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     static struct sw_ev listen_ev = { SW_EV_LISTEN };
-    const char *sock = DEFAULT_SOCKET, *statef = DEFAULT_STATE, *pidfile = DEFAULT_PIDFILE;
-    int fg = 0, verbose = 0, c, lfd, e;
+    const char *sock = PATHS_SWITCH_SOCKET, *statef = PATHS_SWITCH_STATE, *pidfile = PATHS_SWITCH_PIDFILE;
+    int fg = 0, verbose = 0, c, lfd, e, save_err = 0, piddir = -1;
+    const char *pidname = NULL;
+    char msg[512];
     static struct sw sw;
     struct epoll_event evs[MAX_EVENTS], lev;
-    uint32_t saved_gen;
     uint64_t next_tick, saved_ms;
     unsigned ticks = 0;
     struct sigaction sa;
@@ -174,12 +206,13 @@ main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if ((lfd = ctl_sock_listen(sock)) < 0)
-        fatal("control socket %s", sock);
-    make_parent(statef);
+    if ((e = state_open(statef, msg, sizeof(msg))) != 0)
+        fatalx("state: %s", msg);
+    if ((lfd = ctl_sock_listen(sock, msg, sizeof(msg))) < 0)
+        fatalx("control socket: %s", msg);
     if (!fg) {
-        make_parent(pidfile);
-        daemonize(pidfile);
+        piddir = open_piddir(pidfile, &pidname);
+        daemonize(piddir, pidname, pidfile);
     }
     if ((e = sw_init(&sw, mono_ms())) != 0)
         fatalx("cannot set up: %s", strerror(e));
@@ -187,9 +220,9 @@ main(int argc, char **argv)
     lev.data.ptr = &listen_ev;
     if (epoll_ctl(sw.epfd, EPOLL_CTL_ADD, lfd, &lev) < 0)
         fatal("epoll");
-    if ((e = state_load(&sw, statef)) != 0)
-        log_warnx("%s: %s (starting empty)", statef, strerror(e));
-    saved_gen = sw.config_gen;
+    load_state(&sw);
+    if ((e = priv_drop(msg, sizeof(msg))) != 0)
+        fatalx("%s", msg);
     saved_ms = sw.now_ms;
     log_info("started: %zu bridges, control socket %s", sw.n_br, sock);
     next_tick = sw.now_ms;
@@ -244,21 +277,24 @@ main(int argc, char **argv)
             timers(&sw, ++ticks % SLOW_EVERY == 0);
             next_tick = sw.now_ms + TICK_MS;
         }
-        if (sw.config_gen != saved_gen && sw.now_ms - saved_ms >= STATE_SAVE_MS) {
-            if ((e = state_save(&sw, statef)) != 0)
-                log_warnx("%s: cannot save state: %s", statef, strerror(e));
-            saved_gen = sw.config_gen;
+        if (sw.now_ms - saved_ms >= STATE_SAVE_MS) {
+            e = state_commit(&sw);
+            if (e != 0 && e != save_err)
+                log_warnx("%s: cannot save the configuration: %s (rule timeouts)", statef, strerror(e));
+            else if (e == 0 && save_err != 0)
+                log_info("%s: saved again", statef);
+            save_err = e;
             saved_ms = sw.now_ms;
         }
     }
     log_info("stopping");
-    if (sw.config_gen != saved_gen && (e = state_save(&sw, statef)) != 0)
-        log_warnx("%s: cannot save state: %s", statef, strerror(e));
+    if ((e = state_commit(&sw)) != 0)
+        log_warnx("%s: cannot save the configuration: %s", statef, strerror(e));
     ctl_sock_close_all();
     sw_destroy(&sw);
     close(lfd);
     unlink(sock);
-    if (!fg)
-        unlink(pidfile);
+    if (piddir >= 0)
+        unlinkat(piddir, pidname, 0);
     return 0;
 }

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "version.h"
-
-#define DEFAULT_SOCKET "/run/sflowkit/switch.sock"
 
 static void
 usage(FILE *f)
@@ -46,11 +46,12 @@ usage(FILE *f)
         "  dump-ports BR [PORT] | fdb-show BR\n");
 }
 
+/* Writes 'n' bytes at 'p' to socket 'fd'; 0, or -1 with errno (EPIPE when the daemon closed). */
 static int
 write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
-        ssize_t w = write(fd, p, n);
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 
         if (w < 0 && errno == EINTR)
             continue;
@@ -298,13 +299,30 @@ fail:
     goto out;
 }
 
+/*
+ * Flushes stdout: a reader gone (sfctl show | head -1) is an error said in
+ * words, not a death by SIGPIPE.  Returns 'status', or 1 if that failed.
+ */
+static int
+flush_stdout(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "sfctl: writing the answer: %s\n", strerror(errno ? errno : EIO));
+        return 1;
+    }
+    return status;
+}
+
 int
 main(int argc, char **argv)
 {
-    const char *sock = getenv("SFCTL_SOCKET") ? getenv("SFCTL_SOCKET") : DEFAULT_SOCKET;
-    int timeout = 10, i = 1, fd, status;
+    const char *sock = getenv("SFCTL_SOCKET") ? getenv("SFCTL_SOCKET") : PATHS_SWITCH_SOCKET;
+    int timeout = 10, i = 1, fd, status, closed = 0;
     struct buf resp = { 0 };
     char *nl;
+
+    /* A daemon that closes on us, or a reader of our output that goes, is an error with a message. */
+    signal(SIGPIPE, SIG_IGN);
 
     while (i < argc && argv[i][0] == '-' && argv[i][1] == '-') {
         if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
@@ -322,7 +340,7 @@ main(int argc, char **argv)
             printf("sfctl (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
         } else if (strcmp(argv[i], "--batch") == 0 && i + 1 == argc) {
-            return batch(sock, timeout, stdin);
+            return flush_stdout(batch(sock, timeout, stdin));
         } else {
             break;              /* --may-exist and friends go to the daemon. */
         }
@@ -333,13 +351,19 @@ main(int argc, char **argv)
     }
     if ((fd = connect_to(sock)) < 0)
         return 1;
-    for (int k = i; k < argc; k++) {
+    for (int k = i; k < argc && !closed; k++) {
         if (write_all(fd, argv[k], strlen(argv[k]) + 1) < 0) {
-            fprintf(stderr, "sfctl: %s: %s\n", sock, strerror(errno));
-            return 1;
+            /* The daemon may have refused the command and said why: read on. */
+            if (errno != EPIPE && errno != ECONNRESET) {
+                fprintf(stderr, "sfctl: %s: %s\n", sock, strerror(errno));
+                close(fd);
+                return 1;
+            }
+            closed = errno;
         }
     }
-    shutdown(fd, SHUT_WR);
+    if (!closed)
+        shutdown(fd, SHUT_WR);
     for (;;) {
         struct pollfd pfd = { fd, POLLIN, 0 };
         ssize_t r;
@@ -356,6 +380,8 @@ main(int argc, char **argv)
         r = read(fd, resp.p + resp.len, resp.cap - resp.len - 1);
         if (r < 0 && errno == EINTR)
             continue;
+        if (r < 0 && errno == ECONNRESET && resp.len > 0)
+            break;
         if (r < 0) {
             fprintf(stderr, "sfctl: %s: %s\n", sock, strerror(errno));
             goto fail;
@@ -366,8 +392,12 @@ main(int argc, char **argv)
     }
     close(fd);
     fd = -1;
-    if ((nl = memchr(resp.p, '\n', resp.len)) == NULL) {
-        fprintf(stderr, "sfctl: %s closed the connection without an answer\n", sock);
+    if (resp.len == 0 || (nl = memchr(resp.p, '\n', resp.len)) == NULL) {
+        if (closed)
+            fprintf(stderr, "sfctl: %s closed the connection before taking the whole command (%s)\n",
+                sock, strerror(closed));
+        else
+            fprintf(stderr, "sfctl: %s closed the connection without an answer\n", sock);
         goto fail;
     }
     resp.p[resp.len] = '\0';
@@ -378,7 +408,7 @@ main(int argc, char **argv)
     else if (resp.len > (size_t)(nl - resp.p))
         fprintf(stderr, "sfctl: %s", nl);
     free(resp.p);
-    return status;
+    return flush_stdout(status);
 fail:
     if (fd >= 0)
         close(fd);

@@ -1,6 +1,6 @@
 /*
- * state: configuration file, written atomically, replayed through ctl;
- * see state.h.
+ * state: configuration file, checked, written atomically, replayed
+ * through ctl; see state.h.
  */
 #include "state.h"
 
@@ -9,11 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctl.h"
 #include "flow_parse.h"
-#include "log.h"
+#include "owndir.h"
+
+#define STATE_MAX_BYTES (64u << 20)     /* 64 MiB: far beyond any real configuration. */
+#define BAD_COPIES 100
+
+static int dirfd_ = -1;                 /* The checked directory of the file. */
+static char path_[4096];
+static const char *name_;               /* Last component, in 'path_'. */
+static uint32_t saved_gen;
+static char *saved_text;                /* What the file holds, as last written or read. */
 
 static void
 write_config(const struct sw *sw, FILE *f)
@@ -54,75 +64,275 @@ write_config(const struct sw *sw, FILE *f)
     }
 }
 
-int
-state_save(const struct sw *sw, const char *path)
+char *
+state_format(const struct sw *sw)
 {
-    char tmp[4096];
-    FILE *f;
-    int fd, e = 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
 
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp))
-        return ENAMETOOLONG;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return errno;
-    f = fdopen(fd, "w");
-    if (f == NULL) {
-        e = errno;
-        close(fd);
-        unlink(tmp);
-        return e;
-    }
+    if (f == NULL)
+        return NULL;
     write_config(sw, f);
-    if (fflush(f) != 0 || ferror(f) || fsync(fd) != 0)
-        e = errno ? errno : EIO;
-    if (fclose(f) != 0 && e == 0)
-        e = errno;
-    if (e == 0 && rename(tmp, path) != 0)
-        e = errno;
-    if (e != 0)
-        unlink(tmp);
-    return e;
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 int
-state_load(struct sw *sw, const char *path)
+state_open(const char *path, char *msg, size_t msglen)
 {
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    unsigned lineno = 0;
+    char dir[sizeof(path_)];
+    const char *name;
+    int fd, e;
 
-    if (f == NULL)
-        return errno == ENOENT ? 0 : errno;
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        char *argv[CTL_MAX_ARGS + 1], *save = NULL, *w;
+    if (strlen(path) >= sizeof(path_) || (name = owndir_split(path, dir, sizeof(dir))) == NULL) {
+        snprintf(msg, msglen, "%s: not a file name", path);
+        return EINVAL;
+    }
+    if ((fd = owndir_open(dir, msg, msglen)) < 0)
+        return errno;
+    if (dirfd_ >= 0)
+        close(dirfd_);
+    dirfd_ = fd;
+    snprintf(path_, sizeof(path_), "%s", path);
+    name_ = path_ + (name - path);
+    /* Checked here too, so that a bad file stops the daemon before it forks. */
+    fd = openat(dirfd_, name_, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0) {
+        e = errno;
+        snprintf(msg, msglen, "%s: %s", path,
+            e == ELOOP ? "a symbolic link; refused" : strerror(e));
+        return e;
+    }
+    e = owndir_check(fd, path, msg, msglen);
+    close(fd);
+    return e;
+}
+
+const char *
+state_path(void)
+{
+    return path_;
+}
+
+int
+state_replay_line(struct sw *sw, const char *line, size_t len, FILE *err)
+{
+    char *copy, *argv[CTL_MAX_ARGS + 1], *save = NULL, *w, *obuf = NULL;
+    size_t olen = 0;
+    FILE *out;
+    int argc = 0, st;
+
+    if (memchr(line, '\0', len) != NULL) {
+        fprintf(err, "holds a NUL byte\n");
+        return EINVAL;
+    }
+    if (len == 0 || line[0] == '#')
+        return 0;
+    if ((copy = malloc(len + 1)) == NULL) {
+        fprintf(err, "out of memory\n");
+        return EINVAL;
+    }
+    memcpy(copy, line, len);
+    copy[len] = '\0';
+    for (w = strtok_r(copy, "\t", &save); w; w = strtok_r(NULL, "\t", &save)) {
+        if (argc == CTL_MAX_ARGS) {
+            fprintf(err, "more than %d words\n", CTL_MAX_ARGS);
+            free(copy);
+            return EINVAL;
+        }
+        argv[argc++] = w;
+    }
+    argv[argc] = NULL;
+    if (argc == 0) {
+        free(copy);
+        return 0;
+    }
+    /* What a replayed command prints (a "show" line would) goes nowhere. */
+    if ((out = open_memstream(&obuf, &olen)) == NULL) {
+        free(copy);
+        fprintf(err, "out of memory\n");
+        return EINVAL;
+    }
+    st = ctl_exec(sw, argc, argv, out, err, 1);
+    fclose(out);
+    free(obuf);
+    free(copy);
+    return st == CTL_OK ? 0 : EINVAL;
+}
+
+/* Reads all of 'fd' (a checked regular file) into a malloc'd buffer, NUL-terminated. */
+static int
+read_all(int fd, char **buf, size_t *len)
+{
+    struct stat st;
+    size_t cap, n = 0;
+    char *b;
+
+    if (fstat(fd, &st) < 0)
+        return errno;
+    if (!S_ISREG(st.st_mode))
+        return EINVAL;
+    if ((size_t)st.st_size > STATE_MAX_BYTES)
+        return EFBIG;
+    cap = (size_t)st.st_size + 1;
+    if ((b = malloc(cap)) == NULL)
+        return ENOMEM;
+    for (;;) {
+        ssize_t r = read(fd, b + n, cap - 1 - n);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(b);
+            return errno;
+        }
+        if (r == 0 || (n += (size_t)r) == cap - 1)
+            break;      /* A file that grows meanwhile is read as it was. */
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+/* Copies 'len' bytes at 'buf' to the first free NAME.bad[.N]; its name in 'out', or an errno. */
+static int
+keep_bad_copy(const char *buf, size_t len, char *out, size_t outlen)
+{
+    for (int i = 0; i < BAD_COPIES; i++) {
+        char name[512];
+        int fd;
+
+        if (i == 0)
+            snprintf(name, sizeof(name), "%s.bad", name_);
+        else
+            snprintf(name, sizeof(name), "%s.bad.%d", name_, i);
+        fd = openat(dirfd_, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return errno;
+        for (size_t off = 0; off < len;) {
+            ssize_t w = write(fd, buf + off, len - off);
+
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                int e = w < 0 ? errno : EIO;
+
+                close(fd);
+                unlinkat(dirfd_, name, 0);
+                return e;
+            }
+            off += (size_t)w;
+        }
+        if (fsync(fd) != 0 || close(fd) != 0)
+            return errno;
+        snprintf(out, outlen, "%.*s%s", (int)(name_ - path_), path_, name);
+        return 0;
+    }
+    return EEXIST;
+}
+
+int
+state_load(struct sw *sw, FILE *report, unsigned *n_bad)
+{
+    char msg[512], *buf = NULL, *line, *end, kept[sizeof(path_) + 16];
+    size_t len = 0;
+    unsigned lineno = 0;
+    int fd, e;
+
+    *n_bad = 0;
+    fd = openat(dirfd_, name_, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        saved_gen = sw->config_gen;
+        return 0;
+    }
+    if (fd < 0) {
+        e = errno;
+        fprintf(report, "%s: %s\n", path_, e == ELOOP ? "a symbolic link; refused" : strerror(e));
+        return e;
+    }
+    if ((e = owndir_check(fd, path_, msg, sizeof(msg))) != 0 || (e = read_all(fd, &buf, &len)) != 0) {
+        fprintf(report, "%s\n", e == EPERM ? msg : strerror(e));
+        close(fd);
+        return e;
+    }
+    close(fd);
+    for (line = buf; line < buf + len; line = end + 1) {
         char *ebuf = NULL;
         size_t elen = 0;
         FILE *err;
-        int argc = 0;
 
         lineno++;
-        if (n > 0 && line[n - 1] == '\n')
-            line[--n] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        for (w = strtok_r(line, "\t", &save); w && argc < CTL_MAX_ARGS; w = strtok_r(NULL, "\t", &save))
-            argv[argc++] = w;
-        argv[argc] = NULL;
-        err = open_memstream(&ebuf, &elen);
-        if (err == NULL)
-            continue;
-        if (ctl_exec(sw, argc, argv, stdout, err, 1) != CTL_OK) {
-            fflush(err);
-            log_warnx("%s:%u: %s: %.*s", path, lineno, argv[0],
-                (int)(elen && ebuf[elen - 1] == '\n' ? elen - 1 : elen), ebuf);
+        if ((end = memchr(line, '\n', (size_t)(buf + len - line))) == NULL)
+            end = buf + len;
+        if ((err = open_memstream(&ebuf, &elen)) == NULL) {
+            free(buf);
+            return ENOMEM;
         }
+        e = state_replay_line(sw, line, (size_t)(end - line), err);
         fclose(err);
+        if (e != 0) {
+            (*n_bad)++;
+            fprintf(report, "%s:%u: %.*s", path_, lineno, (int)elen, ebuf);
+        }
         free(ebuf);
     }
-    free(line);
-    fclose(f);
+    if (*n_bad > 0) {
+        /* Without a copy, the next save would drop those lines for good. */
+        if ((e = keep_bad_copy(buf, len, kept, sizeof(kept))) != 0) {
+            fprintf(report, "%s: %u line(s) failed to replay, and no copy of the file could be kept: %s\n",
+                path_, *n_bad, strerror(e));
+            free(buf);
+            return e;
+        }
+        fprintf(report, "%s: %u line(s) failed to replay and are not applied; the next save "
+            "drops them: the file as it was is kept in %s\n", path_, *n_bad, kept);
+    }
+    free(saved_text);
+    saved_text = *n_bad == 0 ? state_format(sw) : NULL;     /* NULL: the file differs from 'sw'. */
+    saved_gen = sw->config_gen;
+    free(buf);
+    return 0;
+}
+
+char *
+state_snapshot(const struct sw *sw)
+{
+    if (sw->config_gen == saved_gen && saved_text != NULL)
+        return strdup(saved_text);
+    return state_format(sw);
+}
+
+int
+state_commit(struct sw *sw)
+{
+    char *text;
+    int e;
+
+    if (sw->config_gen == saved_gen)
+        return 0;
+    if ((text = state_format(sw)) == NULL)
+        return ENOMEM;
+    /* A change undone (a rollback) needs no write. */
+    if (saved_text != NULL && strcmp(text, saved_text) == 0) {
+        free(text);
+        saved_gen = sw->config_gen;
+        return 0;
+    }
+    if ((e = owndir_replace(dirfd_, name_, text, strlen(text), 0600)) != 0) {
+        free(text);
+        return e;
+    }
+    free(saved_text);
+    saved_text = text;
+    saved_gen = sw->config_gen;
     return 0;
 }

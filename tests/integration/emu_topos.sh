@@ -13,7 +13,9 @@ tmp=$(mktemp -d /tmp/emu-topos.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-# Nothing of ours may be left: namespaces sfeN-*, links sfeN..., run records.
+# Nothing of ours may be left: namespaces sfeN-*, links sfeN..., run records
+# (all of them after bad options, which make no run; those of the run after
+# a run).
 leftovers() {
     ns=$(ip netns list 2>/dev/null | grep -cE '^sfe[0-9]+-' || true)
     ln=$(ip -o link show 2>/dev/null | grep -cE '^[0-9]+: sfe[0-9]+[sp]' || true)
@@ -21,6 +23,13 @@ leftovers() {
     echo "$ns $ln $rr"
 }
 base=$(leftovers)
+# What run PREFIX left (other runs may come and go on a shared machine).
+leftovers_of() {
+    ns=$(ip netns list 2>/dev/null | grep -c "^$1-" || true)
+    ln=$(ip -o link show 2>/dev/null | grep -cE "^[0-9]+: $1[sp]" || true)
+    rr=$(ls "/run/sflowkit-emu/$1.run" 2>/dev/null | wc -l)
+    echo "$ns $ln $rr"
+}
 
 check() {    # check MODE TOPO
     out=$tmp/out
@@ -30,9 +39,10 @@ check() {    # check MODE TOPO
     if ! grep -q '^\*\*\* Results: 0% dropped' "$out"; then
         echo "FAIL $1 $2: loss"; cat "$out"; fail=1; return
     fi
-    now=$(leftovers)
-    if [ "$now" != "$base" ]; then
-        echo "FAIL $1 $2: left behind (namespaces links records: $now, before: $base)"; fail=1; return
+    run=$(sed -n 's/.*run \(sfe[0-9]*\)).*/\1/p' "$out")
+    now=$(leftovers_of "$run")
+    if [ -z "$run" ] || [ "$now" != "0 0 0" ]; then
+        echo "FAIL $1 $2: run ${run:-?} left behind (namespaces links records: $now)"; fail=1; return
     fi
     echo "ok $1 $2: $(grep -o 'Results.*' "$out"); $(grep timings "$out")"
 }
@@ -87,6 +97,7 @@ T
     else
         echo "FAIL vlan file"; cat "$tmp/vlan.out"; fail=1
     fi
-    [ "$(leftovers)" = "$base" ] || { echo "FAIL vlan file: left behind"; fail=1; }
+    run=$(sed -n 's/.*run \(sfe[0-9]*\)).*/\1/p' "$tmp/vlan.out")
+    [ -n "$run" ] && [ "$(leftovers_of "$run")" = "0 0 0" ] || { echo "FAIL vlan file: run ${run:-?} left behind"; fail=1; }
 fi
 exit $fail
