@@ -86,16 +86,13 @@ state_save(const struct sw *sw, const char *path)
 }
 
 int
-state_load(struct sw *sw, const char *path)
+state_replay(struct sw *sw, FILE *f, const char *name)
 {
-    FILE *f = fopen(path, "r");
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     unsigned lineno = 0;
 
-    if (f == NULL)
-        return errno == ENOENT ? 0 : errno;
     while ((n = getline(&line, &cap, f)) >= 0) {
         char *argv[CTL_MAX_ARGS + 1], *save = NULL, *w;
         char *ebuf = NULL;
@@ -116,13 +113,25 @@ state_load(struct sw *sw, const char *path)
             continue;
         if (ctl_exec(sw, argc, argv, stdout, err, 1) != CTL_OK) {
             fflush(err);
-            log_warnx("%s:%u: %s: %.*s", path, lineno, argv[0],
+            log_warnx("%s:%u: %s: %.*s", name, lineno, argc ? argv[0] : "",
                 (int)(elen && ebuf[elen - 1] == '\n' ? elen - 1 : elen), ebuf);
         }
         fclose(err);
         free(ebuf);
     }
     free(line);
+    return ferror(f) ? EIO : 0;
+}
+
+int
+state_load(struct sw *sw, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    int e;
+
+    if (f == NULL)
+        return errno == ENOENT ? 0 : errno;
+    e = state_replay(sw, f, path);
     fclose(f);
-    return 0;
+    return e;
 }

@@ -19,6 +19,8 @@
 #ifndef SFK_STATE_H
 #define SFK_STATE_H
 
+#include <stdio.h>
+
 #include "sw.h"
 
 /* Writes 'sw''s configuration to 'path' atomically; 0 or an errno. */
@@ -29,5 +31,11 @@ int state_save(const struct sw *sw, const char *path);
  * Lines that fail are logged and skipped.  Returns 0 or an errno.
  */
 int state_load(struct sw *sw, const char *path);
+
+/*
+ * Replays the lines of 'f' into 'sw' as state_load() does ('name' is for
+ * the log: the file's path).  Returns 0 or EIO on a read error.
+ */
+int state_replay(struct sw *sw, FILE *f, const char *name);
 
 #endif /* SFK_STATE_H */
