@@ -16,6 +16,8 @@
 #include "emu.h"
 
 #define MAX_NODES 100000
+/* add_tree() recurses once per level: a deeper tree (fanout 1) overflowed the stack. */
+#define MAX_TREE_DEPTH 64
 
 /*
  * Makes room for element 'n' of 'arr' (elements of 'size' bytes, 'n' of
@@ -208,6 +210,11 @@ topo_build(struct emu_topo *t, const char *spec, char *err, size_t errlen)
             v[1] = 2;
         if (n > 2 || v[0] < 1 || v[1] < 1)
             goto bad;
+        if (v[0] > MAX_TREE_DEPTH) {
+            snprintf(err, errlen, "%s: a tree is at most %d levels deep", spec, MAX_TREE_DEPTH);
+            topo_free(t);
+            return -1;
+        }
         total = 1;
         for (int i = 0; i < v[0]; i++) {
             total *= v[1];
@@ -249,26 +256,39 @@ parse_vlans(const char *s, int *v, int max)
     return n;
 }
 
+/* topo_read() of the file 'path'. */
+int
+topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    int e;
+
+    if (f == NULL) {
+        memset(t, 0, sizeof(*t));
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    e = topo_read(t, f, path, err, errlen);
+    fclose(f);
+    return e;
+}
+
 /*
- * Reads the topology file 'path': one statement per line, '#' comments.
+ * Reads a topology file from 'f' ('path' names it in messages): one
+ * statement per line, '#' comments.
  *   host NAME [ip=A.B.C.D[/LEN]] [mac=XX:XX:XX:XX:XX:XX]
  *   switch NAME
  *   link NODE NODE [vlan=N] [trunks=N,N,...]
  * Returns 0, or -1 with "path:line: reason" in 'err'.
  */
 int
-topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
+topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
     char line[512];
     int lineno = 0;
 
     memset(t, 0, sizeof(*t));
     snprintf(t->desc, sizeof(t->desc), "file %s", path);
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
     while (fgets(line, sizeof(line), f) != NULL) {
         char *tok[16], *save = NULL, *p;
         int ntok = 0;
@@ -365,7 +385,6 @@ topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
             goto fail;
         }
     }
-    fclose(f);
     for (int i = 0; i < t->nnodes; i++)
         if (t->node[i].kind == EMU_HOST && t->node[i].uplink < 0) {
             snprintf(err, errlen, "%s: host %s has no link", path, t->node[i].name);
@@ -379,7 +398,6 @@ topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
     }
     return 0;
 fail:
-    fclose(f);
     topo_free(t);
     return -1;
 }
