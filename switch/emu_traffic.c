@@ -311,9 +311,10 @@ traffic_read(struct emu_traffic *tr, const struct emu_topo *t, FILE *f, const ch
             &rate, &start);
         if (n <= 0)
             continue;
+        /* strtod() takes "nan" and "inf": a flow with either never runs right. */
         if (n < 4 || (a = topo_find(t, src)) < 0 || (b = topo_find(t, dst)) < 0 ||
             t->node[a].kind != EMU_HOST || t->node[b].kind != EMU_HOST || a == b ||
-            count == 0 || rate < 0 || start < 0 || start >= duration) {
+            count == 0 || !isfinite(rate) || rate < 0 || !(start >= 0 && start < duration)) {
             snprintf(err, errlen, "%s:%d: expected SRC DST udp|tcp|icmp PACKETS [SIZE [RATE [START]]]"
                 " with two different hosts and START below the duration", path, lineno);
             return EINVAL;

@@ -34,11 +34,13 @@ rm -rf "${S:?}/fuzz_recv_pcap"
 mkdir -p "$S/fuzz_recv_pcap"
 cp "$tmp/small.pcap" "$S/fuzz_recv_pcap/ethernet.pcap"
 editcap -F pcapng "$tmp/small.pcap" "$S/fuzz_recv_pcap/ethernet.pcapng"
-od -Ax -tx1 -v "$tmp/sfgen-000000.bin" > "$tmp/d.hex"
-text2pcap -q -F pcap -l 101 -4 10.0.0.1,10.0.0.2 -u 5000,6343 "$tmp/d.hex" \
-    "$S/fuzz_recv_pcap/raw-ipv4.pcap" >/dev/null
-text2pcap -q -F pcapng -6 2001:db8::1,2001:db8::2 -u 5000,6343 "$tmp/d.hex" \
-    "$S/fuzz_recv_pcap/ipv6.pcapng" >/dev/null
+# A timestamp of its own, so that the same script writes the same files.
+{ echo 2023-11-14T22:13:20.000000Z; od -Ax -tx1 -v "$tmp/sfgen-000000.bin"; } > "$tmp/d.hex"
+text2pcap -q -t ISO -F pcap -l 101 -4 10.0.0.1,10.0.0.2 -u 5000,6343 "$tmp/d.hex" \
+    "$S/fuzz_recv_pcap/raw-ipv4.pcap" >/dev/null 2>&1
+text2pcap -q -t ISO -F pcap -6 2001:db8::1,2001:db8::2 -u 5000,6343 "$tmp/d.hex" \
+    "$tmp/ipv6.pcap" >/dev/null 2>&1
+editcap -F pcapng "$tmp/ipv6.pcap" "$S/fuzz_recv_pcap/ipv6.pcapng"
 
 # ---- flow rules (ovs-ofctl syntax) ----
 d=$S/fuzz_flow_parse
@@ -123,6 +125,11 @@ h2 h3 tcp 200 1514 50 1.5
 h3 h1 icmp 10
 h4 h2 udp 5 64
 FLOWS
+# Found by fuzz_emu_flows' checks: these were accepted, and sent nothing or
+# all at once (NaN and infinity reach a float-to-integer conversion).
+printf 'h1 h2 udp 5 500 nan\n' > "$d/nan-rate"
+printf 'h1 h2 udp 5 500 inf\n' > "$d/inf-rate"
+printf 'h1 h2 udp 5 500 1 nan\n' > "$d/nan-start"
 
 # ---- sflow-agent's config file ----
 d=$S/fuzz_agent_config
