@@ -4,7 +4,7 @@
 #   make test       install what is missing, build with ASan+UBSan, run every test
 #   make demo       install what is missing, build, run the main job
 #   make bench      speed figures beside baselines measured in the same run
-#   make fuzz       libFuzzer on the decoders (FUZZ_SECONDS, default 300)
+#   make fuzz       libFuzzer on every parser (FUZZ_SECONDS each, default 300)
 
 CC       ?= cc
 PKGS      = libpcap librrd libmaxminddb
