@@ -5,7 +5,9 @@
  * connection.  The bytes go over a real unix socket, 'chunk' at a time,
  * and the switch's epoll is served until the daemon closes the
  * connection, as sflow-switch's loop serves it; a connection that stalls
- * after the client shut down its writing side is a hang, and aborts.
+ * after the client shut down its writing side is a hang, and aborts.  The
+ * answers must be framed as ctl_sock.h says: "STATUS\n" and text for one
+ * command, "STATUS LENGTH\n" and LENGTH bytes for each of a batch.
  * The switch runs in a network namespace of its own (fuzz_sw.c).
  */
 #include <errno.h>
@@ -25,6 +27,8 @@
 
 /* Rounds without progress before a connection counts as stalled. */
 #define STALL_ROUNDS 1000
+/* The first word of a batch, with its NUL. */
+#define BATCH "--batch"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -50,6 +54,32 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Aborts unless 'len' bytes at 'p' are answers framed as ctl_sock.h says. */
+static void
+check_answers(const char *p, size_t len, bool batch)
+{
+    const char *end = p + len;
+
+    if (!batch) {
+        /* One status digit and a newline, or nothing (an empty or dropped request). */
+        if (len != 0 && (len < 2 || p[0] < '0' || p[0] > '2' || p[1] != '\n'))
+            abort();
+        return;
+    }
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        unsigned long n;
+        char *e;
+
+        if (nl == NULL || p[0] < '0' || p[0] > '2' || p[1] != ' ')
+            abort();
+        n = strtoul(p + 2, &e, 10);
+        if (e != nl || n > (size_t)(end - nl - 1))
+            abort();
+        p = nl + 1 + n;
+    }
+}
+
 /* Serves the switch's epoll once; returns how many events it handled. */
 static int
 serve(struct sw *sw)
@@ -70,7 +100,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct sw *sw = fuzz_sw();
-    size_t chunk, off = 0;
+    size_t chunk, off = 0, got_len = 0, got_cap = 0;
+    char *got = NULL;
     bool shut = false, closed = false;
     int fd, stalled = 0;
 
@@ -85,7 +116,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ctl_sock_accept(sw, lfd);
     while (!closed) {
         int progress = serve(sw);
-        char buf[65536];
         ssize_t r;
 
         if (off < size) {
@@ -102,8 +132,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             shut = true;
             progress++;
         }
-        while ((r = read(fd, buf, sizeof(buf))) > 0)
+        for (;;) {
+            if (got_len == got_cap) {
+                got_cap = got_cap ? got_cap * 2 : 4096;
+                if ((got = realloc(got, got_cap)) == NULL)
+                    abort();
+            }
+            if ((r = read(fd, got + got_len, got_cap - got_len)) <= 0)
+                break;
+            got_len += (size_t)r;
             progress++;
+        }
         if (r == 0 || (r < 0 && errno != EAGAIN))
             closed = true;
         if (progress > 0)
@@ -114,6 +153,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     close(fd);
+    check_answers(got, got_len, size >= sizeof(BATCH) && memcmp(data, BATCH, sizeof(BATCH)) == 0);
+    free(got);
     serve(sw);
     ctl_sock_close_all();
     fuzz_sw_reset(sw);
