@@ -294,6 +294,12 @@ topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errle
         int ntok = 0;
 
         lineno++;
+        /* The rest of a longer line would be read as a statement of its own. */
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            snprintf(err, errlen, "%s:%d: line too long (at most %zu bytes)", path, lineno,
+                sizeof(line) - 2);
+            goto fail;
+        }
         if ((p = strchr(line, '#')) != NULL)
             *p = '\0';
         for (p = strtok_r(line, " \t\r\n", &save); p != NULL && ntok < 16;

@@ -305,6 +305,12 @@ traffic_read(struct emu_traffic *tr, const struct emu_topo *t, FILE *f, const ch
         int a, b, n, e;
 
         lineno++;
+        /* The rest of a longer line would be read as a flow of its own. */
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            snprintf(err, errlen, "%s:%d: line too long (at most %zu bytes)", path, lineno,
+                sizeof(line) - 2);
+            return EINVAL;
+        }
         if (hash)
             *hash = '\0';
         n = sscanf(line, "%31s %31s %7s %llu %u %lf %lf", src, dst, proto, &count, &size,

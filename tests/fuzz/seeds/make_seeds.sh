@@ -103,6 +103,8 @@ printf 'linear,4\n' > "$d/linear"
 printf 'single,3\n' > "$d/single"
 # Found by fuzzing: a tree this deep overflowed add_tree()'s stack (now refused).
 printf 'tree,99999,1\n' > "$d/deep-tree"
+# The tail of a line longer than the reader's buffer was read as a statement.
+{ printf 'switch s1\nhost h1\nlink h1 s1\n# '; head -c 509 /dev/zero | tr '\0' x; printf 'host h2\n'; } > "$d/long-line"
 cat > "$d/vlans" <<'TOPO'
 # two switches, a trunk between them
 switch s1
@@ -130,6 +132,7 @@ FLOWS
 printf 'h1 h2 udp 5 500 nan\n' > "$d/nan-rate"
 printf 'h1 h2 udp 5 500 inf\n' > "$d/inf-rate"
 printf 'h1 h2 udp 5 500 1 nan\n' > "$d/nan-start"
+{ printf '# '; head -c 253 /dev/zero | tr '\0' x; printf 'h1 h2 udp 5\n'; } > "$d/long-line"
 
 # ---- sflow-agent's config file ----
 d=$S/fuzz_agent_config
