@@ -256,6 +256,25 @@ parse_vlans(const char *s, int *v, int max)
     return n;
 }
 
+/*
+ * "XX:XX:XX:XX:XX:XX" (one or two hex digits each) into 'mac'; 0 or -1.
+ * sscanf's %x alone took "100" (stored as 00), signs and trailing bytes.
+ */
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+    unsigned m[6];
+    int end = 0;
+
+    if (strspn(s, "0123456789abcdefABCDEF:") != strlen(s) ||
+        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+        &end) != 6 || s[end] != '\0')
+        return -1;
+    for (int b = 0; b < 6; b++)
+        mac[b] = (uint8_t)m[b];
+    return 0;
+}
+
 /* topo_read() of the file 'path'. */
 int
 topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
@@ -332,25 +351,28 @@ topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errle
             }
             for (int j = 2; j < ntok; j++) {
                 struct emu_node *n = &t->node[i];
-                unsigned m[6];
                 struct in_addr a;
                 char *slash;
 
                 if (k == EMU_HOST && strncmp(tok[j], "ip=", 3) == 0) {
                     if ((slash = strchr(tok[j], '/')) != NULL) {
+                        char *end;
+                        long l;
+
                         *slash = '\0';
-                        n->plen = atoi(slash + 1);
+                        l = strtol(slash + 1, &end, 10);
+                        n->plen = end == slash + 1 || *end != '\0' || l < 1 || l > 32 ? 0 : (int)l;
                     }
                     if (inet_pton(AF_INET, tok[j] + 3, &a) != 1 || n->plen < 1 || n->plen > 32) {
                         snprintf(err, errlen, "%s:%d: bad address", path, lineno);
                         goto fail;
                     }
                     n->ip = ntohl(a.s_addr);
-                } else if (k == EMU_HOST && strncmp(tok[j], "mac=", 4) == 0 &&
-                    sscanf(tok[j] + 4, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
-                    &m[4], &m[5]) == 6) {
-                    for (int b = 0; b < 6; b++)
-                        n->mac[b] = (uint8_t)m[b];
+                } else if (k == EMU_HOST && strncmp(tok[j], "mac=", 4) == 0) {
+                    if (parse_mac(tok[j] + 4, n->mac) != 0) {
+                        snprintf(err, errlen, "%s:%d: bad MAC address %s", path, lineno, tok[j] + 4);
+                        goto fail;
+                    }
                 } else {
                     snprintf(err, errlen, "%s:%d: unknown option %s", path, lineno, tok[j]);
                     goto fail;
