@@ -4,7 +4,7 @@
 #   make test       install what is missing, build with ASan+UBSan, run every test
 #   make demo       install what is missing, build, run the main job
 #   make bench      speed figures beside baselines measured in the same run
-#   make fuzz       libFuzzer on the decoders (FUZZ_SECONDS, default 300)
+#   make fuzz       libFuzzer on every parser (FUZZ_SECONDS each, default 300)
 
 CC       ?= cc
 PKGS      = libpcap librrd libmaxminddb
@@ -135,15 +135,37 @@ check-clang:
 	    clang $(CSTD) $(WARN) -Iconvert -Iagent -Iswitch -Ibuild $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
 	@echo "clang: clean"
 
-# libFuzzer harnesses, built with clang.
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang.  The code
+# under test is compiled once into build/fuzz/obj with the fuzzer's coverage;
+# each harness links convert/ (its logging replaced by tests/fuzz/lib/log_drop.c,
+# which turns fatal() into a finding) and the objects its own line adds.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 300
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+               -Iconvert -Iagent -Iswitch -Icollector -Itests/fuzz/lib \
+               $(shell pkg-config --cflags $(PKGS) $(EMU_PKGS) 2>/dev/null)
+fuzz_obj = $(patsubst %.c,build/fuzz/obj/%.o,$(1))
+FUZZ_COMMON := $(call fuzz_obj,$(filter-out convert/log.c,$(CONVERT_SRC)) tests/fuzz/lib/log_drop.c)
+FUZZ_SWITCH := $(call fuzz_obj,$(filter-out switch/main.c switch/priv.c,$(SWITCH_SRC)) $(AGENT_CORE:%=agent/%.c))
+build/fuzz/fuzz_recv_pcap: $(call fuzz_obj,collector/recv_pcap.c)
+build/fuzz/fuzz_flow_parse: $(call fuzz_obj,switch/flow_parse.c switch/flow_table.c)
+build/fuzz/fuzz_switch_ctl build/fuzz/fuzz_switch_state: $(FUZZ_SWITCH) $(call fuzz_obj,tests/fuzz/lib/fuzz_sw.c)
+build/fuzz/fuzz_emu_topo: $(call fuzz_obj,switch/emu_topo.c)
+build/fuzz/fuzz_emu_flows: $(call fuzz_obj,switch/emu_topo.c switch/emu_traffic.c switch/emu_netns.c switch/emu_link.c)
+build/fuzz/fuzz_agent_config: $(call fuzz_obj,agent/config.c)
+FUZZ_LDLIBS := $(LDLIBS_ALL) $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3)
 .PHONY: fuzz-build
+.PRECIOUS: build/fuzz/obj/%.o
 fuzz-build: $(FUZZ_BIN)
-build/fuzz/%: tests/fuzz/%.c $(CONVERT_SRC) $(wildcard convert/*.h)
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -Iconvert -o $@ $< $(CONVERT_SRC) $(LDLIBS_ALL)
+	@echo "  CC-FUZZ $<"
+	@clang $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $(FUZZ_COMMON)
+	@echo "  LD-FUZZ $@"
+	@clang $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LDLIBS)
 
 fuzz: deps fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)

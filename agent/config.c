@@ -153,16 +153,26 @@ range:
 int
 config_load(struct config *c, const char *path, char *err, size_t errsz)
 {
-    char line[1024], msg[256];
-    unsigned lineno = 0;
     FILE *f = fopen(path, "re");
-    int e = 0;
+    int e;
 
     if (f == NULL) {
         e = errno;
         snprintf(err, errsz, "%s: %s", path, strerror(e));
         return e;
     }
+    e = config_read(c, f, path, err, errsz);
+    fclose(f);
+    return e;
+}
+
+int
+config_read(struct config *c, FILE *f, const char *path, char *err, size_t errsz)
+{
+    char line[1024], msg[256];
+    unsigned lineno = 0;
+    int e = 0;
+
     while (fgets(line, sizeof(line), f)) {
         char *p = line, *name, *value, *end;
 
@@ -194,7 +204,6 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
             break;
         }
     }
-    fclose(f);
     return e;
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CONFIG_MAX_LIST 64
 
@@ -48,6 +49,9 @@ int config_set(struct config *c, const char *name, const char *value,
 
 /* Reads file 'path' into 'c'; 0, or an errno with "path:line: reason" in 'err'. */
 int config_load(struct config *c, const char *path, char *err, size_t errsz);
+
+/* config_load() of the lines of 'f' ('path' names it in messages). */
+int config_read(struct config *c, FILE *f, const char *path, char *err, size_t errsz);
 
 /* Sets 'out' to 'file' overridden by 'cli' (both kept; 'out' owns copies). */
 void config_merge(struct config *out, const struct config *file, const struct config *cli);

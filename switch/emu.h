@@ -71,6 +71,7 @@ struct emu_topo {
 /* emu_topo.c */
 int topo_build(struct emu_topo *, const char *spec, char *err, size_t errlen);
 int topo_load(struct emu_topo *, const char *path, char *err, size_t errlen);
+int topo_read(struct emu_topo *, FILE *f, const char *path, char *err, size_t errlen);
 void topo_free(struct emu_topo *);
 int topo_find(const struct emu_topo *, const char *name);
 int topo_host(const struct emu_topo *, int nth);   /* Node index of the nth host. */
@@ -152,6 +153,8 @@ int traffic_pairs(struct emu_traffic *, const struct emu_topo *, double duration
 int traffic_mix(struct emu_traffic *, const struct emu_topo *, double duration,
     double rate, unsigned seed);
 int traffic_load(struct emu_traffic *, const struct emu_topo *, const char *path,
+    double duration, char *err, size_t errlen);
+int traffic_read(struct emu_traffic *, const struct emu_topo *, FILE *f, const char *path,
     double duration, char *err, size_t errlen);
 int traffic_pings(struct emu_traffic *, const struct emu_topo *, int a, int b, int count);
 int traffic_run(struct emu_traffic *, const struct emu_topo *, const char *prefix,

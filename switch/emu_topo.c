@@ -16,6 +16,8 @@
 #include "emu.h"
 
 #define MAX_NODES 100000
+/* add_tree() recurses once per level: a deeper tree (fanout 1) overflowed the stack. */
+#define MAX_TREE_DEPTH 64
 
 /*
  * Makes room for element 'n' of 'arr' (elements of 'size' bytes, 'n' of
@@ -208,6 +210,11 @@ topo_build(struct emu_topo *t, const char *spec, char *err, size_t errlen)
             v[1] = 2;
         if (n > 2 || v[0] < 1 || v[1] < 1)
             goto bad;
+        if (v[0] > MAX_TREE_DEPTH) {
+            snprintf(err, errlen, "%s: a tree is at most %d levels deep", spec, MAX_TREE_DEPTH);
+            topo_free(t);
+            return -1;
+        }
         total = 1;
         for (int i = 0; i < v[0]; i++) {
             total *= v[1];
@@ -250,30 +257,68 @@ parse_vlans(const char *s, int *v, int max)
 }
 
 /*
- * Reads the topology file 'path': one statement per line, '#' comments.
+ * "XX:XX:XX:XX:XX:XX" (one or two hex digits each) into 'mac'; 0 or -1.
+ * sscanf's %x alone took "100" (stored as 00), signs and trailing bytes.
+ */
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+    unsigned m[6];
+    int end = 0;
+
+    if (strspn(s, "0123456789abcdefABCDEF:") != strlen(s) ||
+        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+        &end) != 6 || s[end] != '\0')
+        return -1;
+    for (int b = 0; b < 6; b++)
+        mac[b] = (uint8_t)m[b];
+    return 0;
+}
+
+/* topo_read() of the file 'path'. */
+int
+topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    int e;
+
+    if (f == NULL) {
+        memset(t, 0, sizeof(*t));
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    e = topo_read(t, f, path, err, errlen);
+    fclose(f);
+    return e;
+}
+
+/*
+ * Reads a topology file from 'f' ('path' names it in messages): one
+ * statement per line, '#' comments.
  *   host NAME [ip=A.B.C.D[/LEN]] [mac=XX:XX:XX:XX:XX:XX]
  *   switch NAME
  *   link NODE NODE [vlan=N] [trunks=N,N,...]
  * Returns 0, or -1 with "path:line: reason" in 'err'.
  */
 int
-topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
+topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
     char line[512];
     int lineno = 0;
 
     memset(t, 0, sizeof(*t));
     snprintf(t->desc, sizeof(t->desc), "file %s", path);
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
     while (fgets(line, sizeof(line), f) != NULL) {
         char *tok[16], *save = NULL, *p;
         int ntok = 0;
 
         lineno++;
+        /* The rest of a longer line would be read as a statement of its own. */
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            snprintf(err, errlen, "%s:%d: line too long (at most %zu bytes)", path, lineno,
+                sizeof(line) - 2);
+            goto fail;
+        }
         if ((p = strchr(line, '#')) != NULL)
             *p = '\0';
         for (p = strtok_r(line, " \t\r\n", &save); p != NULL && ntok < 16;
@@ -306,25 +351,28 @@ topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
             }
             for (int j = 2; j < ntok; j++) {
                 struct emu_node *n = &t->node[i];
-                unsigned m[6];
                 struct in_addr a;
                 char *slash;
 
                 if (k == EMU_HOST && strncmp(tok[j], "ip=", 3) == 0) {
                     if ((slash = strchr(tok[j], '/')) != NULL) {
+                        char *end;
+                        long l;
+
                         *slash = '\0';
-                        n->plen = atoi(slash + 1);
+                        l = strtol(slash + 1, &end, 10);
+                        n->plen = end == slash + 1 || *end != '\0' || l < 1 || l > 32 ? 0 : (int)l;
                     }
                     if (inet_pton(AF_INET, tok[j] + 3, &a) != 1 || n->plen < 1 || n->plen > 32) {
                         snprintf(err, errlen, "%s:%d: bad address", path, lineno);
                         goto fail;
                     }
                     n->ip = ntohl(a.s_addr);
-                } else if (k == EMU_HOST && strncmp(tok[j], "mac=", 4) == 0 &&
-                    sscanf(tok[j] + 4, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
-                    &m[4], &m[5]) == 6) {
-                    for (int b = 0; b < 6; b++)
-                        n->mac[b] = (uint8_t)m[b];
+                } else if (k == EMU_HOST && strncmp(tok[j], "mac=", 4) == 0) {
+                    if (parse_mac(tok[j] + 4, n->mac) != 0) {
+                        snprintf(err, errlen, "%s:%d: bad MAC address %s", path, lineno, tok[j] + 4);
+                        goto fail;
+                    }
                 } else {
                     snprintf(err, errlen, "%s:%d: unknown option %s", path, lineno, tok[j]);
                     goto fail;
@@ -365,7 +413,6 @@ topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
             goto fail;
         }
     }
-    fclose(f);
     for (int i = 0; i < t->nnodes; i++)
         if (t->node[i].kind == EMU_HOST && t->node[i].uplink < 0) {
             snprintf(err, errlen, "%s: host %s has no link", path, t->node[i].name);
@@ -379,7 +426,6 @@ topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
     }
     return 0;
 fail:
-    fclose(f);
     topo_free(t);
     return -1;
 }

@@ -275,14 +275,28 @@ traffic_load(struct emu_traffic *tr, const struct emu_topo *t, const char *path,
     double duration, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
+    int e;
+
+    tr->duration = duration;
+    if (f == NULL) {
+        e = errno;
+        snprintf(err, errlen, "%s: %s", path, strerror(e));
+        return e;
+    }
+    e = traffic_read(tr, t, f, path, duration, err, errlen);
+    fclose(f);
+    return e;
+}
+
+/* traffic_load() of the lines of 'f' ('path' names it in messages). */
+int
+traffic_read(struct emu_traffic *tr, const struct emu_topo *t, FILE *f, const char *path,
+    double duration, char *err, size_t errlen)
+{
     char line[256];
     int lineno = 0;
 
     tr->duration = duration;
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return errno;
-    }
     while (fgets(line, sizeof(line), f) != NULL) {
         char src[32], dst[32], proto[8], *hash = strchr(line, '#');
         unsigned long long count;
@@ -291,18 +305,24 @@ traffic_load(struct emu_traffic *tr, const struct emu_topo *t, const char *path,
         int a, b, n, e;
 
         lineno++;
+        /* The rest of a longer line would be read as a flow of its own. */
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            snprintf(err, errlen, "%s:%d: line too long (at most %zu bytes)", path, lineno,
+                sizeof(line) - 2);
+            return EINVAL;
+        }
         if (hash)
             *hash = '\0';
         n = sscanf(line, "%31s %31s %7s %llu %u %lf %lf", src, dst, proto, &count, &size,
             &rate, &start);
         if (n <= 0)
             continue;
+        /* strtod() takes "nan" and "inf": a flow with either never runs right. */
         if (n < 4 || (a = topo_find(t, src)) < 0 || (b = topo_find(t, dst)) < 0 ||
             t->node[a].kind != EMU_HOST || t->node[b].kind != EMU_HOST || a == b ||
-            count == 0 || rate < 0 || start < 0 || start >= duration) {
+            count == 0 || !isfinite(rate) || rate < 0 || !(start >= 0 && start < duration)) {
             snprintf(err, errlen, "%s:%d: expected SRC DST udp|tcp|icmp PACKETS [SIZE [RATE [START]]]"
                 " with two different hosts and START below the duration", path, lineno);
-            fclose(f);
             return EINVAL;
         }
         if (rate == 0)
@@ -316,15 +336,11 @@ traffic_load(struct emu_traffic *tr, const struct emu_topo *t, const char *path,
         else {
             snprintf(err, errlen, "%s:%d: protocol %s: udp, tcp or icmp", path, lineno,
                 proto);
-            fclose(f);
             return EINVAL;
         }
-        if (e != 0) {
-            fclose(f);
+        if (e != 0)
             return e;
-        }
     }
-    fclose(f);
     return 0;
 }
 

@@ -6,7 +6,7 @@
 BIN=$(cd "${1:?usage: tests/run.sh BIN_DIR}" && pwd)
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${SHARED:-$(cd "$TOP/.." && pwd)/shared}
-FUZZ_TEST_SECONDS=${FUZZ_TEST_SECONDS:-60}
+FUZZ_TEST_SECONDS=${FUZZ_TEST_SECONDS:-15}
 export BIN TOP SHARED FUZZ_TEST_SECONDS
 LOGDIR=$(mktemp -d /tmp/sflowkit-tests.XXXXXX)
 trap 'rm -rf "$LOGDIR"' EXIT INT TERM

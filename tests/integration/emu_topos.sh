@@ -64,6 +64,16 @@ bad "unknown topology" "unknown topology" --topo bogus,3 --test build
 bad "bad parameters" "bad parameters" --topo tree,0 --test build
 bad "missing topology file" "No such file" --topo-file "$tmp/none.topo" --test build
 bad "undefined node" "bad.topo:3: link needs two defined nodes" --topo-file "$tmp/bad.topo" --test build
+# Found by fuzzing: a deeper tree overflowed the stack; the tail of a long
+# comment line was read as a statement of its own.
+bad "deep tree" "at most 64 levels" --topo tree,99999,1 --test build
+{ printf 'switch s1\nhost h1\nlink h1 s1\n# '; head -c 509 /dev/zero | tr '\0' x; printf 'host h2\n'; } >"$tmp/long.topo"
+bad "long line" "long.topo:4: line too long" --topo-file "$tmp/long.topo" --test build
+# sscanf took these: a MAC byte of 0x100 stored as 00, a prefix length "8x".
+printf 'switch s1\nhost h1 mac=100:0:0:0:0:1\nlink h1 s1\n' >"$tmp/mac.topo"
+bad "bad MAC" "mac.topo:2: bad MAC address 100:0:0:0:0:1" --topo-file "$tmp/mac.topo" --test build
+printf 'switch s1\nhost h1 ip=10.0.0.1/8x\nlink h1 s1\n' >"$tmp/plen.topo"
+bad "bad prefix length" "plen.topo:2: bad address" --topo-file "$tmp/plen.topo" --test build
 [ "$(leftovers)" = "$base" ] || { echo "FAIL bad options: left behind"; fail=1; }
 echo "ok: bad options, specs and topology files"
 

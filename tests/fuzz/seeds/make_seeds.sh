@@ -1,0 +1,154 @@
+#!/bin/sh
+# Writes the seeds of the fuzz harnesses into tests/fuzz/seeds/<harness>/.
+# The text seeds are spelled out here; the binary ones (sFlow datagrams and
+# captures) come from sfgen (make programs) and text2pcap/editcap
+# (wireshark-common).  Run from anywhere; the output is committed.
+# usage: tests/fuzz/seeds/make_seeds.sh [SFGEN]
+set -e
+TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+S=$TOP/tests/fuzz/seeds
+gen=${1:-$TOP/build/rel/bin/sfgen}
+[ -x "$gen" ] || gen=$TOP/build/san/bin/sfgen
+tmp=$(mktemp -d /tmp/sflowkit-seeds.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# ---- sFlow datagrams: the decoder and the NetFlow v5 export path ----
+for h in fuzz_sflow_decode fuzz_netflow5; do
+    rm -rf "${S:?}/$h"
+    mkdir -p "$S/$h"
+done
+# (--seeds sends the capture to /dev/null unless -w comes after it.)
+"$gen" -n 2 --agents 1 --flow-samples 2 --counter-samples 1 --header-bytes 64 \
+    --seeds "$tmp" -w "$tmp/small.pcap" >/dev/null 2>&1
+mkdir "$tmp/flows"
+"$gen" -n 1 --seed 7 --agents 1 --flow-samples 6 --counter-samples 0 --header-bytes 128 \
+    --seeds "$tmp/flows" >/dev/null 2>&1
+for f in "$tmp"/sfgen-*.bin; do
+    cp "$f" "$S/fuzz_sflow_decode/"
+    cp "$f" "$S/fuzz_netflow5/"
+done
+cp "$tmp"/flows/sfgen-000000.bin "$S/fuzz_netflow5/six-flows.bin"
+
+# ---- captures: pcap, pcapng, raw IP, IPv6 ----
+rm -rf "${S:?}/fuzz_recv_pcap"
+mkdir -p "$S/fuzz_recv_pcap"
+cp "$tmp/small.pcap" "$S/fuzz_recv_pcap/ethernet.pcap"
+editcap -F pcapng "$tmp/small.pcap" "$S/fuzz_recv_pcap/ethernet.pcapng"
+# A timestamp of its own, so that the same script writes the same files.
+{ echo 2023-11-14T22:13:20.000000Z; od -Ax -tx1 -v "$tmp/sfgen-000000.bin"; } > "$tmp/d.hex"
+text2pcap -q -t ISO -F pcap -l 101 -4 10.0.0.1,10.0.0.2 -u 5000,6343 "$tmp/d.hex" \
+    "$S/fuzz_recv_pcap/raw-ipv4.pcap" >/dev/null 2>&1
+text2pcap -q -t ISO -F pcap -6 2001:db8::1,2001:db8::2 -u 5000,6343 "$tmp/d.hex" \
+    "$tmp/ipv6.pcap" >/dev/null 2>&1
+editcap -F pcapng "$tmp/ipv6.pcap" "$S/fuzz_recv_pcap/ipv6.pcapng"
+
+# ---- flow rules (ovs-ofctl syntax) ----
+d=$S/fuzz_flow_parse
+rm -rf "${d:?}"
+mkdir -p "$d"
+printf 'priority=100,tcp,nw_dst=10.0.0.0/24,tp_dst=80,idle_timeout=10 actions=output:2' > "$d/tcp"
+printf 'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_vlan=10 actions=mod_vlan_vid:20,mod_dl_src:02:00:00:00:00:02,NORMAL' > "$d/l2"
+printf 'cookie=0xff,hard_timeout=5,arp,nw_src=192.168.0.0/255.255.0.0,nw_proto=1 actions=FLOOD' > "$d/arp"
+printf 'udp6,tp_src=53 actions=strip_vlan,in_port,3' > "$d/udp6"
+printf 'priority=0,dl_vlan=0xffff,dl_type=0x88cc actions=drop' > "$d/drop"
+printf 'table=0,ip,nw_proto=*,nw_src=ANY actions=output:in_port' > "$d/wild"
+printf 'icmp,tp_src=8,tp_dst=0 actions=all' > "$d/icmp"
+
+# ---- the switch's control protocol: a chunk-size byte, then a client's bytes ----
+d=$S/fuzz_switch_ctl
+rm -rf "${d:?}"
+mkdir -p "$d"
+printf '\377add-br\000br0\000' > "$d/one"
+printf '\003--may-exist\000add-br\000br0\000' > "$d/option"
+printf '\000--batch\000' > "$d/batch"
+printf '1\000show\000' >> "$d/batch"
+printf '2\000add-br\000s1\000' >> "$d/batch"
+printf '4\000add-port\000s1\000lo\000tag=10\000' >> "$d/batch"
+printf '3\000add-flow\000s1\000priority=10,tcp,tp_dst=80 actions=output:2\000' >> "$d/batch"
+printf '2\000dump-flows\000s1\000' >> "$d/batch"
+printf '2\000dump-ports\000s1\000' >> "$d/batch"
+printf '2\000fdb-show\000s1\000' >> "$d/batch"
+printf '2\000list-ports\000s1\000' >> "$d/batch"
+printf '4\000set\000port\000lo\000trunks=10,20-30\000' >> "$d/batch"
+printf '6\000set-sflow\000s1\000target=127.0.0.1:6343\000sampling=64\000polling=20\000header=128\000' >> "$d/batch"
+printf '3\000del-flows\000s1\000tcp\000' >> "$d/batch"
+printf '2\000port-to-br\000lo\000' >> "$d/batch"
+printf '2\000clear-sflow\000s1\000' >> "$d/batch"
+printf '2\000del-port\000lo\000' >> "$d/batch"
+printf '3\000--if-exists\000del-br\000s1\000' >> "$d/batch"
+printf '1\000list-br\000' >> "$d/batch"
+
+# ---- the switch's state file ----
+d=$S/fuzz_switch_state
+rm -rf "${d:?}"
+mkdir -p "$d"
+{
+    printf '# sflow-switch state; written by the daemon, replayed at start\n'
+    printf 'add-br\tbr0\n'
+    printf 'add-port\tbr0\tveth1\tofport=1\ttag=10\n'
+    printf 'add-port\tbr0\tveth2\tofport=2\ttrunks=10,20,30-40\n'
+    printf 'add-flow\tbr0\tpriority=100,cookie=0x5,idle_timeout=5,tcp,in_port=1,nw_dst=10.0.0.0/24,tp_dst=80 actions=output:2\n'
+    printf 'add-flow\tbr0\tpriority=32768,arp actions=NORMAL\n'
+    printf 'set-sflow\tbr0\ttarget=127.0.0.1:6343,[::1]:6343\tsampling=64\tpolling=20\theader=128\tagent=127.0.0.1\n'
+    printf 'add-br\tbr1\n'
+    printf 'add-port\tbr1\tlo\tofport=7\n'
+} > "$d/state"
+
+# ---- sflow-emu: topology files (first line also a --topo spec) and flows files ----
+d=$S/fuzz_emu_topo
+rm -rf "${d:?}"
+mkdir -p "$d"
+printf 'tree,2,3\n' > "$d/tree"
+printf 'linear,4\n' > "$d/linear"
+printf 'single,3\n' > "$d/single"
+# Found by fuzzing: a tree this deep overflowed add_tree()'s stack (now refused).
+printf 'tree,99999,1\n' > "$d/deep-tree"
+# The tail of a line longer than the reader's buffer was read as a statement.
+{ printf 'switch s1\nhost h1\nlink h1 s1\n# '; head -c 509 /dev/zero | tr '\0' x; printf 'host h2\n'; } > "$d/long-line"
+cat > "$d/vlans" <<'TOPO'
+# two switches, a trunk between them
+switch s1
+switch s2
+host h1 ip=192.168.1.1/24 mac=02:00:00:00:00:01
+host h2
+host h3
+link h1 s1 vlan=10
+link h2 s2 vlan=10
+link h3 s2 vlan=20
+link s1 s2 trunks=10,20
+TOPO
+d=$S/fuzz_emu_flows
+rm -rf "${d:?}"
+mkdir -p "$d"
+cat > "$d/flows" <<'FLOWS'
+# SRC DST udp|tcp|icmp PACKETS [SIZE [RATE [START]]]
+h1 h4 udp 1000 500 100 0
+h2 h3 tcp 200 1514 50 1.5
+h3 h1 icmp 10
+h4 h2 udp 5 64
+FLOWS
+# Found by fuzz_emu_flows' checks: these were accepted, and sent nothing or
+# all at once (NaN and infinity reach a float-to-integer conversion).
+printf 'h1 h2 udp 5 500 nan\n' > "$d/nan-rate"
+printf 'h1 h2 udp 5 500 inf\n' > "$d/inf-rate"
+printf 'h1 h2 udp 5 500 1 nan\n' > "$d/nan-start"
+{ printf '# '; head -c 253 /dev/zero | tr '\0' x; printf 'h1 h2 udp 5\n'; } > "$d/long-line"
+
+# ---- sflow-agent's config file ----
+d=$S/fuzz_agent_config
+rm -rf "${d:?}"
+mkdir -p "$d"
+cat > "$d/agent.conf" <<'CONF'
+# sflow-agent -f FILE
+bridge br0
+interface eth1
+collector 127.0.0.1:6343
+collector = [::1]:6343
+sampling 256
+polling 20
+header-bytes 128
+datagram-bytes 1400
+agent 192.0.2.1
+host-counters yes
+pidfile /run/sflow-agent.pid
+CONF
