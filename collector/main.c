@@ -99,6 +99,9 @@ usage(FILE *f)
 "  -c HOST            export NetFlow v5 to HOST (repeatable)\n"
 "  -d PORT            port of the preceding -c (default 2055)\n"
 "  -s                 NetFlow: raw counts, sampling rate in the header\n"
+"  -N 5|9|10          NetFlow version: 5, 9 or IPFIX (default 5)\n"
+"  -e                 NetFlow AS numbers of the BGP neighbours, not the origins\n"
+"      --nf-template-refresh N[,S]  v9/IPFIX templates every N packets, S seconds (20,60)\n"
 "      --nf-aggregate merge samples of a flow into one record\n"
 "      --nf-active-timeout S, --nf-inactive-timeout S (default 60, 15)\n"
 "  -f HOST/PORT       forward every datagram unchanged (repeatable)\n"
@@ -261,6 +264,35 @@ add_forward(struct config *cfg, char *arg)
     cfg->n_fwd++;
 }
 
+/* -N 5|9|10, -e, --nf-template-refresh PACKETS[,SECONDS]. */
+static void
+nf_option(struct config *cfg, int ch, char *arg)
+{
+    char *comma;
+
+    switch (ch) {
+    case 'N':
+        cfg->nf_version = (int)parse_number(arg, 5, 10, "-N version");
+        if (cfg->nf_version != 5 && cfg->nf_version != 9 && cfg->nf_version != 10) {
+            log_warnx("-N takes 5, 9 or 10 (IPFIX), not '%s'", arg);
+            exit(2);
+        }
+        break;
+    case 'e':
+        cfg->nf_peer_as = 1;
+        break;
+    default:
+        if ((comma = strchr(arg, ',')) != NULL) {
+            *comma = '\0';
+            cfg->nf_tmpl_seconds = (int)parse_number(comma + 1, 1, 86400,
+                "--nf-template-refresh seconds");
+        }
+        cfg->nf_tmpl_packets = (int)parse_number(arg, 1, 1000000,
+            "--nf-template-refresh packets");
+        break;
+    }
+}
+
 static int
 open_sink(struct collector *c, struct sink *(*open)(const struct config *, char *, size_t),
     const struct config *cfg)
@@ -415,6 +447,7 @@ main(int argc, char **argv)
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
         OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN,
+        OPT_NF_TMPL = 512,
     };
     static const struct option longopts[] = {
         { "stats", no_argument, NULL, OPT_STATS },
@@ -431,6 +464,13 @@ main(int argc, char **argv)
         { "out", required_argument, NULL, OPT_OUT },
         { "geoip-country", required_argument, NULL, OPT_GEO_COUNTRY },
         { "geoip-asn", required_argument, NULL, OPT_GEO_ASN },
+        /* NetFlow v9/IPFIX and sflowtool's long names (issue 13). */
+        { "netflow-version", required_argument, NULL, 'N' },
+        { "netflow-peer-as", no_argument, NULL, 'e' },
+        { "netflow-collector", required_argument, NULL, 'c' },
+        { "netflow-udp-dport", required_argument, NULL, 'd' },
+        { "no-scaling", no_argument, NULL, 's' },
+        { "nf-template-refresh", required_argument, NULL, OPT_NF_TMPL },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
@@ -453,7 +493,7 @@ main(int argc, char **argv)
     cfg.output = OUT_TEXT;
     cfg.nf_active_timeout = 60;
     cfg.nf_inactive_timeout = 15;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zh",
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:e",
         longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
@@ -567,6 +607,11 @@ main(int argc, char **argv)
             break;
         case OPT_GEO_ASN:
             cfg.geoip_asn = optarg;
+            break;
+        case 'N':
+        case 'e':
+        case OPT_NF_TMPL:
+            nf_option(&cfg, ch, optarg);
             break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);
