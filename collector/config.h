@@ -49,6 +49,7 @@ struct config {
     int nf_peer_as;             /* -e: neighbour AS numbers, not origin */
     int nf_tmpl_packets;        /* --nf-template-refresh PACKETS,SECONDS */
     int nf_tmpl_seconds;
+    int spoof;                  /* -S: NetFlow and -f leave from the agent's address */
 
     /* Forwarding. */
     struct target fwd[CONFIG_MAX_TARGETS];      /* -f HOST/PORT */

@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "spoof.h"
+
 #define FWD_BATCH 64            /* Messages per sendmmsg(). */
 #define FWD_ARENA (1 << 18)     /* Bytes of datagrams held for one batch. */
 #define FWD_SNDBUF (4 << 20)
@@ -47,6 +49,7 @@ struct forward {
     struct fwd_sock socks[2];   /* AF_INET, AF_INET6 */
     uint8_t *arena;             /* Copies of queued datagrams. */
     size_t arena_used;
+    struct spoof *spoof;        /* -S: sent from the agent's address, else NULL */
 };
 
 /* Sends what socket 's' has queued; never waits. */
@@ -98,7 +101,7 @@ forward_datagram(void *ctx, const uint8_t *raw, size_t len,
     uint8_t *copy;
     int i;
 
-    (void)meta, (void)dg;
+    (void)meta;
     if (len > FWD_ARENA)
         len = FWD_ARENA;        /* Cannot happen with UDP; a capture may lie. */
     if (fw->arena_used + len > FWD_ARENA)
@@ -113,6 +116,11 @@ forward_datagram(void *ctx, const uint8_t *raw, size_t len,
         struct fwd_target *t = &fw->targets[i];
         struct mmsghdr *m;
 
+        if (fw->spoof != NULL && dg->stage >= 2 && spoof_send(fw->spoof, &dg->agent,
+            SFLOW_PORT, (struct sockaddr *)&t->addr, raw, len) == 0) {
+            t->sent++;
+            continue;
+        }
         s = &fw->socks[t->fam];
         m = &s->msgs[s->n];
         s->iov[s->n].iov_base = copy;
@@ -163,6 +171,7 @@ forward_close(void *ctx)
     for (i = 0; i < 2; i++)
         if (fw->socks[i].fd >= 0)
             close(fw->socks[i].fd);
+    spoof_close(fw->spoof);
     free(fw->arena);
     free(fw);
 }
@@ -243,6 +252,8 @@ forward_open(const struct config *cfg, char *err, size_t errlen)
             goto fail;
         fw->n_targets++;
     }
+    if (cfg->spoof && spoof_open(&fw->spoof, err, errlen) != 0)
+        goto fail;
     fw->sink.name = "forward";
     fw->sink.ctx = fw;
     fw->sink.datagram = forward_datagram;

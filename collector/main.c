@@ -101,6 +101,7 @@ usage(FILE *f)
 "  -s                 NetFlow: raw counts, sampling rate in the header\n"
 "  -N 5|9|10          NetFlow version: 5, 9 or IPFIX (default 5)\n"
 "  -e                 NetFlow AS numbers of the BGP neighbours, not the origins\n"
+"  -S                 NetFlow and -f leave from the sFlow agent's address (raw socket)\n"
 "      --nf-template-refresh N[,S]  v9/IPFIX templates every N packets, S seconds (20,60)\n"
 "      --nf-aggregate merge samples of a flow into one record\n"
 "      --nf-active-timeout S, --nf-inactive-timeout S (default 60, 15)\n"
@@ -264,7 +265,7 @@ add_forward(struct config *cfg, char *arg)
     cfg->n_fwd++;
 }
 
-/* -N 5|9|10, -e, --nf-template-refresh PACKETS[,SECONDS]. */
+/* -N 5|9|10, -e, -S, --nf-template-refresh PACKETS[,SECONDS]. */
 static void
 nf_option(struct config *cfg, int ch, char *arg)
 {
@@ -280,6 +281,9 @@ nf_option(struct config *cfg, int ch, char *arg)
         break;
     case 'e':
         cfg->nf_peer_as = 1;
+        break;
+    case 'S':
+        cfg->spoof = 1;
         break;
     default:
         if ((comma = strchr(arg, ',')) != NULL) {
@@ -467,6 +471,7 @@ main(int argc, char **argv)
         /* NetFlow v9/IPFIX and sflowtool's long names (issue 13). */
         { "netflow-version", required_argument, NULL, 'N' },
         { "netflow-peer-as", no_argument, NULL, 'e' },
+        { "netflow-spoof-source", no_argument, NULL, 'S' },
         { "netflow-collector", required_argument, NULL, 'c' },
         { "netflow-udp-dport", required_argument, NULL, 'd' },
         { "no-scaling", no_argument, NULL, 's' },
@@ -493,7 +498,7 @@ main(int argc, char **argv)
     cfg.output = OUT_TEXT;
     cfg.nf_active_timeout = 60;
     cfg.nf_inactive_timeout = 15;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:e",
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eS",
         longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
@@ -610,6 +615,7 @@ main(int argc, char **argv)
             break;
         case 'N':
         case 'e':
+        case 'S':
         case OPT_NF_TMPL:
             nf_option(&cfg, ch, optarg);
             break;

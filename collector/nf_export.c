@@ -48,6 +48,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -62,6 +63,7 @@
 #include "netflow5.h"
 #include "netflow9.h"
 #include "rd.h"
+#include "spoof.h"
 
 #define NF_QUEUE 32                     /* Packets per sendmmsg(). */
 #define NF_BATCH NETFLOW5_MAX_RECORDS   /* Records an exporter holds before sending. */
@@ -100,6 +102,8 @@ struct nf_target {
     int fd;
     char name[80];
     uint64_t errors;
+    struct sockaddr_storage addr;       /* For -S: where, and from which port. */
+    uint16_t sport;
 };
 
 struct nf_stats {
@@ -139,12 +143,37 @@ struct nf_export {
 
     uint8_t queue[NF_QUEUE][NF_PKT_MAX];
     size_t queue_len[NF_QUEUE];
+    uint16_t queue_agent[NF_QUEUE];     /* Exporter of each packet (its -S source). */
     int n_queued;
+    struct spoof *spoof;                /* -S, else NULL */
 
     struct nf_stats st;
 };
 
 /* ---- Sending ---- */
+
+/*
+ * -S: the queue to target 't' from each packet's agent; a packet whose
+ * agent is of the other address family goes the ordinary way.
+ */
+static void
+nf_send_spoofed(struct nf_export *nf, struct nf_target *t)
+{
+    const struct sflow_addr *src;
+    int i, rc;
+
+    for (i = 0; i < nf->n_queued; i++) {
+        src = &nf->agents[nf->queue_agent[i]]->addr;
+        rc = spoof_send(nf->spoof, src, t->sport, (struct sockaddr *)&t->addr,
+            nf->queue[i], nf->queue_len[i]);
+        if (rc == EAFNOSUPPORT)
+            rc = send(t->fd, nf->queue[i], nf->queue_len[i], 0) < 0 ? errno : 0;
+        if (rc != 0) {
+            t->errors++;
+            nf->st.send_errors++;
+        }
+    }
+}
 
 static void
 nf_send_queue(struct nf_export *nf)
@@ -163,6 +192,10 @@ nf_send_queue(struct nf_export *nf)
         msgs[i].msg_hdr.msg_iovlen = 1;
     }
     for (t = 0; t < nf->n_targets; t++) {
+        if (nf->spoof != NULL) {
+            nf_send_spoofed(nf, &nf->targets[t]);
+            continue;
+        }
         sent = 0;
         retried = 0;
         while (sent < nf->n_queued) {
@@ -202,12 +235,13 @@ nf_slot(struct nf_export *nf)
 }
 
 static void
-nf_queued(struct nf_export *nf, size_t len)
+nf_queued(struct nf_export *nf, const struct nf_agent *a, size_t len)
 {
     if (len == 0) {
         nf->st.encode_errors++;
         return;
     }
+    nf->queue_agent[nf->n_queued] = a->index;
     nf->queue_len[nf->n_queued++] = len;
 }
 
@@ -240,7 +274,7 @@ nf_encode_v5(struct nf_export *nf, struct nf_agent *a, uint64_t up,
     len = netflow5_encode(nf_slot(nf), NF_PKT_MAX, &h, recs, a->n);
     if (len > 0)
         a->sequence += a->n;
-    nf_queued(nf, len);
+    nf_queued(nf, a, len);
 }
 
 /* Whether the agent's next v9/IPFIX message must carry the templates. */
@@ -298,7 +332,7 @@ nf_encode_sets(struct nf_export *nf, struct nf_agent *a, uint64_t now_ms,
         }
         if (a->tmpl_left > 0)
             a->tmpl_left--;
-        nf_queued(nf, len);
+        nf_queued(nf, a, len);
     }
 }
 
@@ -717,6 +751,7 @@ nf_free(struct nf_export *nf)
         free(nf->agents[i]);
     free(nf->flows);
     free(nf->buckets);
+    spoof_close(nf->spoof);
     geoip_release(nf->geo);
     free(nf);
 }
@@ -732,6 +767,19 @@ nf_close(void *ctx)
     nf_flush_all(nf, UINT64_MAX);
     nf_send_queue(nf);
     nf_free(nf);
+}
+
+/* -S sends to 'ai' itself, from the port the connected socket 'fd' got. */
+static void
+nf_target_addr(struct nf_target *t, int fd, const struct addrinfo *ai)
+{
+    struct sockaddr_storage local;
+    socklen_t n = sizeof(local);
+
+    memcpy(&t->addr, ai->ai_addr, ai->ai_addrlen);
+    if (getsockname(fd, (struct sockaddr *)&local, &n) == 0)
+        t->sport = ntohs(local.ss_family == AF_INET6 ?
+            ((struct sockaddr_in6 *)&local)->sin6_port : ((struct sockaddr_in *)&local)->sin_port);
 }
 
 static int
@@ -755,8 +803,10 @@ nf_open_target(struct nf_target *t, const struct target *tg, char *err, size_t e
             saved = errno;
             continue;
         }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            nf_target_addr(t, fd, ai);
             break;
+        }
         saved = errno;
         close(fd);
         fd = -1;
@@ -815,6 +865,10 @@ nf_export_open(const struct config *cfg, char *err, size_t errlen)
         for (i = 0; i < NF_FLOWS_MAX; i++)
             nf->flows[i].hnext = i + 2 <= NF_FLOWS_MAX ? i + 2 : 0;
         nf->free_head = 1;
+    }
+    if (cfg->spoof && spoof_open(&nf->spoof, err, errlen) != 0) {
+        nf_free(nf);
+        return NULL;
     }
     if (geoip_acquire(cfg, &nf->geo, err, errlen) != 0) {
         nf_free(nf);

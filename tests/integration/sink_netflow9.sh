@@ -84,7 +84,7 @@ for v in 9 10; do
     nfcapd_start "a$v" $port
     nfcapd_start "b$v" $((port + 1))
     if [ $capture = 1 ]; then
-        tcpdump -i lo -U -w "$tmp/exp$v.pcap" "udp and dst port $port" 2>/dev/null &
+        tcpdump -Z root -i lo -U -w "$tmp/exp$v.pcap" "udp and dst port $port" 2>/dev/null &
         tpid=$!
         pids="$pids $tpid"
     fi
@@ -134,7 +134,7 @@ for v in 9 10; do
     # -s: raw counts; each exporter's options record names its rate.
     nfcapd_start "r$v" $port
     [ $capture = 1 ] && {
-        tcpdump -i lo -U -w "$tmp/raw$v.pcap" "udp and dst port $port" 2>/dev/null &
+        tcpdump -Z root -i lo -U -w "$tmp/raw$v.pcap" "udp and dst port $port" 2>/dev/null &
         tpid=$!
         pids="$pids $tpid"
     }
