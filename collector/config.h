@@ -51,6 +51,10 @@ struct config {
     int nf_tmpl_seconds;
     int spoof;                  /* -S: NetFlow and -f leave from the agent's address */
 
+    /* sflowtool's general options. */
+    int keep_going;             /* -k: a receive error waits a second, not exits */
+    int allow_dns;              /* -D: -c/-f hosts may be names */
+
     /* Forwarding. */
     struct target fwd[CONFIG_MAX_TARGETS];      /* -f HOST/PORT */
     int n_fwd;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <arpa/inet.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include "rrd.h"
 #include "sflow_decode.h"
 #include "stats.h"
+#include "vlan_filter.h"
 
 #define SFLOWKIT_VERSION "0.1.0"
 #define MAX_SINKS 8
@@ -41,6 +43,7 @@ struct collector {
     struct sink *sinks[MAX_SINKS];
     int n_sinks;
     int live;
+    struct vlan_filter vlans;           /* -V / -v */
     /* Rate limit for messages about bad datagrams from the network. */
     time_t warn_second;
     unsigned int warn_count;
@@ -99,6 +102,10 @@ usage(FILE *f)
 "  -c HOST            export NetFlow v5 to HOST (repeatable)\n"
 "  -d PORT            port of the preceding -c (default 2055)\n"
 "  -s                 NetFlow: raw counts, sampling rate in the header\n"
+"  -V LIST, -v LIST   keep / drop flow samples of these VLANs (e.g. 0-20,4091)\n"
+"  -A                 listen on IPv4 and IPv6 (the default)\n"
+"  -k                 keep going after a receive error (wait a second)\n"
+"  -D                 -c and -f hosts may be names (default: addresses only)\n"
 "  -N 5|9|10          NetFlow version: 5, 9 or IPFIX (default 5)\n"
 "  -e                 NetFlow AS numbers of the BGP neighbours, not the origins\n"
 "  -S                 NetFlow and -f leave from the sFlow agent's address (raw socket)\n"
@@ -169,6 +176,9 @@ print_stats(struct collector *c)
     int i;
 
     stats_print(&c->stats, stderr);
+    if (c->vlans.active)
+        fprintf(stderr, "vlan filter: flow samples dropped %llu\n",
+            (unsigned long long)c->vlans.dropped);
     for (i = 0; i < c->n_sinks; i++)
         if (c->sinks[i]->stats)
             c->sinks[i]->stats(c->sinks[i]->ctx, stderr);
@@ -188,6 +198,7 @@ on_datagram(void *ctx, const uint8_t *p, size_t len, const struct dgram_meta *me
     stats_datagram(&c->stats, dg);
     if (dg->err.code != SFLOW_OK)
         report_bad(c, meta, dg);
+    vlan_filter_apply(&c->vlans, dg);
     for (i = 0; i < c->n_sinks; i++)
         c->sinks[i]->datagram(c->sinks[i]->ctx, p, len, meta, dg);
     if (got_usr1) {
@@ -297,6 +308,74 @@ nf_option(struct config *cfg, int ch, char *arg)
     }
 }
 
+/*
+ * sflowtool's other options (issue 13): -A, -k, -D, -V LIST, -v LIST.
+ * Returns 0, or 2 after a message.
+ */
+static int
+compat_option(struct config *cfg, struct collector *c, int ch, const char *arg)
+{
+    switch (ch) {
+    case 'A':
+        cfg->family = AF_UNSPEC;
+        break;
+    case 'k':
+        cfg->keep_going = 1;
+        break;
+    case 'D':
+        cfg->allow_dns = 1;
+        break;
+    default:
+        if (vlan_filter_add(&c->vlans, arg, ch == 'V') != 0) {
+            log_warnx("-%c wants VLANs 0-4095 as N, N-M, ... joined by commas, not '%s'",
+                ch, arg);
+            return 2;
+        }
+        break;
+    }
+    return 0;
+}
+
+/* sflowtool's older spellings: +v LIST is -V LIST, +4 is -A; -? is -h. */
+static void
+compat_argv(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-?") == 0)
+            argv[i][1] = 'h';
+        else if (argv[i][0] == '+' && (argv[i][1] == 'v' || argv[i][1] == '4')) {
+            argv[i][0] = '-';
+            argv[i][1] = argv[i][1] == 'v' ? 'V' : 'A';
+        }
+}
+
+/* Without -D, sflowtool takes only numeric -c/-f hosts; so do we. */
+static int
+compat_numeric_hosts(const struct config *cfg)
+{
+    const struct target *t;
+    unsigned char a[16];
+    char host[64];
+    size_t n;
+    int i;
+
+    for (i = 0; i < cfg->n_nf + cfg->n_fwd; i++) {
+        t = i < cfg->n_nf ? &cfg->nf[i] : &cfg->fwd[i - cfg->n_nf];
+        n = strlen(t->host);
+        if (n >= 2 && t->host[0] == '[' && t->host[n - 1] == ']')
+            snprintf(host, sizeof(host), "%.*s", (int)(n - 2), t->host + 1);
+        else
+            snprintf(host, sizeof(host), "%s", t->host);
+        if (inet_pton(AF_INET, host, a) != 1 && inet_pton(AF_INET6, host, a) != 1) {
+            log_warnx("'%s' is not an IPv4 or IPv6 address (-D allows host names)", t->host);
+            return 2;
+        }
+    }
+    return 0;
+}
+
 static int
 open_sink(struct collector *c, struct sink *(*open)(const struct config *, char *, size_t),
     const struct config *cfg)
@@ -346,9 +425,13 @@ worker_loop(void *arg)
 {
     struct worker *w = arg;
 
-    if (recv_udp_loop(&w->udp, on_datagram, w, &got_stop, on_tick, 1000) != 0) {
+    while (recv_udp_loop(&w->udp, on_datagram, w, &got_stop, on_tick, 1000) != 0) {
         log_warn("receive");
-        w->rc = 1;
+        if (!w->cfg->keep_going || got_stop) {
+            w->rc = 1;
+            break;
+        }
+        sleep(1);               /* -k: as sflowtool, wait a second and go on. */
     }
     return NULL;
 }
@@ -476,6 +559,26 @@ main(int argc, char **argv)
         { "netflow-udp-dport", required_argument, NULL, 'd' },
         { "no-scaling", no_argument, NULL, 's' },
         { "nf-template-refresh", required_argument, NULL, OPT_NF_TMPL },
+        /* sflowtool's long names; its include/exclude-vlans are swapped, ours not. */
+        { "line", no_argument, NULL, 'l' },
+        { "json", no_argument, NULL, 'j' },
+        { "json-indented", no_argument, NULL, 'J' },
+        { "grep", no_argument, NULL, 'g' },
+        { "write-pcap", no_argument, NULL, 't' },
+        { "write-pcap-discards", no_argument, NULL, 'T' },
+        { "redact-payload", no_argument, NULL, 'x' },
+        { "allow-dns", no_argument, NULL, 'D' },
+        { "listen-v4-only", no_argument, NULL, '4' },
+        { "listen-v6-only", no_argument, NULL, '6' },
+        { "listen-v4-v6", no_argument, NULL, 'A' },
+        { "keep-going-on-error", no_argument, NULL, 'k' },
+        { "usage", no_argument, NULL, 'h' },
+        { "fields", required_argument, NULL, 'L' },
+        { "port", required_argument, NULL, 'p' },
+        { "read-pcap", required_argument, NULL, 'r' },
+        { "forwarding-target", required_argument, NULL, 'f' },
+        { "include-vlans", required_argument, NULL, 'V' },
+        { "exclude-vlans", required_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
@@ -489,6 +592,7 @@ main(int argc, char **argv)
     int ch, i, rc;
 
     log_init(argv[0], 0, 0);
+    compat_argv(argc, argv);
     memset(&c, 0, sizeof(c));
     memset(&cfg, 0, sizeof(cfg));
     cfg.port = 6343;
@@ -498,7 +602,7 @@ main(int argc, char **argv)
     cfg.output = OUT_TEXT;
     cfg.nf_active_timeout = 60;
     cfg.nf_inactive_timeout = 15;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eS",
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eSAkDV:v:",
         longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
@@ -619,6 +723,14 @@ main(int argc, char **argv)
         case OPT_NF_TMPL:
             nf_option(&cfg, ch, optarg);
             break;
+        case 'A':
+        case 'k':
+        case 'D':
+        case 'V':
+        case 'v':
+            if (compat_option(&cfg, &c, ch, optarg) != 0)
+                return 2;
+            break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
@@ -630,6 +742,8 @@ main(int argc, char **argv)
             return 2;
         }
     }
+    if (!cfg.allow_dns && compat_numeric_hosts(&cfg) != 0)
+        return 2;
     if (optind != argc) {
         log_warnx("unexpected argument '%s'", argv[optind]);
         usage(stderr);
