@@ -38,13 +38,22 @@ struct config {
     const char *pcap_file;      /* -w FILE (else stdout) */
     int pcap_cut_payload;       /* -x */
 
-    /* NetFlow v5 export. */
+    /* NetFlow v5 / v9 / IPFIX export. */
     struct target nf[CONFIG_MAX_TARGETS];       /* -c HOST -d PORT */
     int n_nf;
     int nf_raw_counts;          /* -s: no pre-scaling; rate in sampling_interval */
     int nf_aggregate;           /* --nf-aggregate */
     int nf_active_timeout;      /* seconds (--nf-active-timeout) */
     int nf_inactive_timeout;    /* seconds (--nf-inactive-timeout) */
+    int nf_version;             /* -N: 5, 9 or 10 (IPFIX) */
+    int nf_peer_as;             /* -e: neighbour AS numbers, not origin */
+    int nf_tmpl_packets;        /* --nf-template-refresh PACKETS,SECONDS */
+    int nf_tmpl_seconds;
+    int spoof;                  /* -S: NetFlow and -f leave from the agent's address */
+
+    /* sflowtool's general options. */
+    int keep_going;             /* -k: a receive error waits a second, not exits */
+    int allow_dns;              /* -D: -c/-f hosts may be names */
 
     /* Forwarding. */
     struct target fwd[CONFIG_MAX_TARGETS];      /* -f HOST/PORT */

@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "spoof.h"
+
 #define FWD_BATCH 64            /* Messages per sendmmsg(). */
 #define FWD_ARENA (1 << 18)     /* Bytes of datagrams held for one batch. */
 #define FWD_SNDBUF (4 << 20)
@@ -50,6 +52,7 @@ struct forward {
     size_t arena_used;
     struct fwd_guard guard;
     uint64_t looped;            /* Came back after we forwarded them: not sent again. */
+    struct spoof *spoof;        /* -S: sent from the agent's address, else NULL */
 };
 
 /* Sends what socket 's' has queued; never waits. */
@@ -120,6 +123,11 @@ forward_datagram(void *ctx, const uint8_t *raw, size_t len,
         struct fwd_target *t = &fw->targets[i];
         struct mmsghdr *m;
 
+        if (fw->spoof != NULL && dg->stage >= 2 && spoof_send(fw->spoof, &dg->agent,
+            SFLOW_PORT, (struct sockaddr *)&t->addr, raw, len) == 0) {
+            t->sent++;
+            continue;
+        }
         s = &fw->socks[t->fam];
         m = &s->msgs[s->n];
         s->iov[s->n].iov_base = copy;
@@ -172,6 +180,7 @@ forward_close(void *ctx)
     for (i = 0; i < 2; i++)
         if (fw->socks[i].fd >= 0)
             close(fw->socks[i].fd);
+    spoof_close(fw->spoof);
     free(fw->arena);
     free(fw);
 }
@@ -257,6 +266,8 @@ forward_open(const struct config *cfg, char *err, size_t errlen)
             goto fail;
         fw->n_targets++;
     }
+    if (cfg->spoof && spoof_open(&fw->spoof, err, errlen) != 0)
+        goto fail;
     fw->sink.name = "forward";
     fw->sink.ctx = fw;
     fw->sink.datagram = forward_datagram;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <arpa/inet.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -29,6 +30,7 @@
 #include "sflow_decode.h"
 #include "stats.h"
 #include "version.h"
+#include "vlan_filter.h"
 
 #define MAX_SINKS 8
 
@@ -43,6 +45,7 @@ struct collector {
     struct sink *sinks[MAX_SINKS];
     int n_sinks;
     int live;
+    struct vlan_filter vlans;           /* -V / -v */
     /* Rate limit for messages about bad datagrams from the network. */
     time_t warn_second;
     unsigned int warn_count;
@@ -105,6 +108,14 @@ usage(FILE *f)
 "  -c HOST            export NetFlow v5 to HOST (repeatable)\n"
 "  -d PORT            port of the preceding -c (default 2055)\n"
 "  -s                 NetFlow: raw counts, sampling rate in the header\n"
+"  -V LIST, -v LIST   keep / drop flow samples of these VLANs (e.g. 0-20,4091)\n"
+"  -A                 listen on IPv4 and IPv6 (the default)\n"
+"  -k                 keep going after a receive error (wait a second)\n"
+"  -D                 -c and -f hosts may be names (default: addresses only)\n"
+"  -N 5|9|10          NetFlow version: 5, 9 or IPFIX (default 5)\n"
+"  -e                 NetFlow AS numbers of the BGP neighbours, not the origins\n"
+"  -S                 NetFlow and -f leave from the sFlow agent's address (raw socket)\n"
+"      --nf-template-refresh N[,S]  v9/IPFIX templates every N packets, S seconds (20,60)\n"
 "      --nf-aggregate merge samples of a flow into one record\n"
 "      --nf-active-timeout S, --nf-inactive-timeout S (default 60, 15)\n"
 "  -f HOST/PORT       forward every datagram unchanged (repeatable)\n"
@@ -179,6 +190,9 @@ print_stats(struct collector *c)
         for (c->stats.socket_drops = 0, i = 0; i < c->n_workers; i++)
             c->stats.socket_drops += recv_udp_socket_drops(&c->workers[i].udp);
     stats_print(&c->stats, (size_t)c->stats_top, stderr);
+    if (c->vlans.active)
+        fprintf(stderr, "vlan filter: flow samples dropped %llu\n",
+            (unsigned long long)c->vlans.dropped);
     for (i = 0; i < c->n_sinks; i++)
         if (c->sinks[i]->stats)
             c->sinks[i]->stats(c->sinks[i]->ctx, stderr);
@@ -205,6 +219,7 @@ on_datagram(void *ctx, const uint8_t *p, size_t len, const struct dgram_meta *me
     stats_datagram(&c->stats, dg);
     if (dg->err.code != SFLOW_OK)
         report_bad(c, meta, dg);
+    vlan_filter_apply(&c->vlans, dg);
     for (i = 0; i < c->n_sinks; i++)
         c->sinks[i]->datagram(c->sinks[i]->ctx, p, len, meta, dg);
     if (got_usr1) {
@@ -282,6 +297,106 @@ add_forward(struct config *cfg, char *arg)
     cfg->n_fwd++;
 }
 
+/* -N 5|9|10, -e, -S, --nf-template-refresh PACKETS[,SECONDS]. */
+static void
+nf_option(struct config *cfg, int ch, char *arg)
+{
+    char *comma;
+
+    switch (ch) {
+    case 'N':
+        cfg->nf_version = (int)parse_number(arg, 5, 10, "-N version");
+        if (cfg->nf_version != 5 && cfg->nf_version != 9 && cfg->nf_version != 10) {
+            log_warnx("-N takes 5, 9 or 10 (IPFIX), not '%s'", arg);
+            exit(2);
+        }
+        break;
+    case 'e':
+        cfg->nf_peer_as = 1;
+        break;
+    case 'S':
+        cfg->spoof = 1;
+        break;
+    default:
+        if ((comma = strchr(arg, ',')) != NULL) {
+            *comma = '\0';
+            cfg->nf_tmpl_seconds = (int)parse_number(comma + 1, 1, 86400,
+                "--nf-template-refresh seconds");
+        }
+        cfg->nf_tmpl_packets = (int)parse_number(arg, 1, 1000000,
+            "--nf-template-refresh packets");
+        break;
+    }
+}
+
+/*
+ * sflowtool's other options (issue 13): -A, -k, -D, -V LIST, -v LIST.
+ * Returns 0, or 2 after a message.
+ */
+static int
+compat_option(struct config *cfg, struct collector *c, int ch, const char *arg)
+{
+    switch (ch) {
+    case 'A':
+        cfg->family = AF_UNSPEC;
+        break;
+    case 'k':
+        cfg->keep_going = 1;
+        break;
+    case 'D':
+        cfg->allow_dns = 1;
+        break;
+    default:
+        if (vlan_filter_add(&c->vlans, arg, ch == 'V') != 0) {
+            log_warnx("-%c wants VLANs 0-4095 as N, N-M, ... joined by commas, not '%s'",
+                ch, arg);
+            return 2;
+        }
+        break;
+    }
+    return 0;
+}
+
+/* sflowtool's older spellings: +v LIST is -V LIST, +4 is -A; -? is -h. */
+static void
+compat_argv(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-?") == 0)
+            argv[i][1] = 'h';
+        else if (argv[i][0] == '+' && (argv[i][1] == 'v' || argv[i][1] == '4')) {
+            argv[i][0] = '-';
+            argv[i][1] = argv[i][1] == 'v' ? 'V' : 'A';
+        }
+}
+
+/* Without -D, sflowtool takes only numeric -c/-f hosts; so do we. */
+static int
+compat_numeric_hosts(const struct config *cfg)
+{
+    const struct target *t;
+    unsigned char a[16];
+    char host[64];
+    size_t n;
+    int i;
+
+    for (i = 0; i < cfg->n_nf + cfg->n_fwd; i++) {
+        t = i < cfg->n_nf ? &cfg->nf[i] : &cfg->fwd[i - cfg->n_nf];
+        n = strlen(t->host);
+        if (n >= 2 && t->host[0] == '[' && t->host[n - 1] == ']')
+            snprintf(host, sizeof(host), "%.*s", (int)(n - 2), t->host + 1);
+        else
+            snprintf(host, sizeof(host), "%s", t->host);
+        if (inet_pton(AF_INET, host, a) != 1 && inet_pton(AF_INET6, host, a) != 1) {
+            log_warnx("'%s' is not an IPv4 or IPv6 address (-D allows host names)", t->host);
+            return 2;
+        }
+    }
+    return 0;
+}
+
 static int
 open_sink(struct collector *c, struct sink *(*open)(const struct config *, char *, size_t),
     const struct config *cfg)
@@ -331,9 +446,13 @@ worker_loop(void *arg)
 {
     struct worker *w = arg;
 
-    if (recv_udp_loop(&w->udp, on_datagram, w, &got_stop, on_tick, 1000) != 0) {
+    while (recv_udp_loop(&w->udp, on_datagram, w, &got_stop, on_tick, 1000) != 0) {
         log_warn("receive");
-        w->rc = 1;
+        if (!w->cfg->keep_going || got_stop) {
+            w->rc = 1;
+            break;
+        }
+        sleep(1);               /* -k: as sflowtool, wait a second and go on. */
     }
     return NULL;
 }
@@ -445,6 +564,7 @@ main(int argc, char **argv)
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
         OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN, OPT_ALLOW, OPT_RRD_MAX, OPT_STATS_TOP,
+        OPT_NF_TMPL = 512,
     };
     static const struct option longopts[] = {
         { "stats", no_argument, NULL, OPT_STATS },
@@ -465,6 +585,34 @@ main(int argc, char **argv)
         { "rrd-max-files", required_argument, NULL, OPT_RRD_MAX },
         { "stats-top", required_argument, NULL, OPT_STATS_TOP },
         { "user", required_argument, NULL, 'u' },
+        /* NetFlow v9/IPFIX and sflowtool's long names (issue 13). */
+        { "netflow-version", required_argument, NULL, 'N' },
+        { "netflow-peer-as", no_argument, NULL, 'e' },
+        { "netflow-spoof-source", no_argument, NULL, 'S' },
+        { "netflow-collector", required_argument, NULL, 'c' },
+        { "netflow-udp-dport", required_argument, NULL, 'd' },
+        { "no-scaling", no_argument, NULL, 's' },
+        { "nf-template-refresh", required_argument, NULL, OPT_NF_TMPL },
+        /* sflowtool's long names; its include/exclude-vlans are swapped, ours not. */
+        { "line", no_argument, NULL, 'l' },
+        { "json", no_argument, NULL, 'j' },
+        { "json-indented", no_argument, NULL, 'J' },
+        { "grep", no_argument, NULL, 'g' },
+        { "write-pcap", no_argument, NULL, 't' },
+        { "write-pcap-discards", no_argument, NULL, 'T' },
+        { "redact-payload", no_argument, NULL, 'x' },
+        { "allow-dns", no_argument, NULL, 'D' },
+        { "listen-v4-only", no_argument, NULL, '4' },
+        { "listen-v6-only", no_argument, NULL, '6' },
+        { "listen-v4-v6", no_argument, NULL, 'A' },
+        { "keep-going-on-error", no_argument, NULL, 'k' },
+        { "usage", no_argument, NULL, 'h' },
+        { "fields", required_argument, NULL, 'L' },
+        { "port", required_argument, NULL, 'p' },
+        { "read-pcap", required_argument, NULL, 'r' },
+        { "forwarding-target", required_argument, NULL, 'f' },
+        { "include-vlans", required_argument, NULL, 'V' },
+        { "exclude-vlans", required_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
@@ -478,6 +626,7 @@ main(int argc, char **argv)
     int ch, i, rc;
 
     log_init(argv[0], 0, 0);
+    compat_argv(argc, argv);
     memset(&c, 0, sizeof(c));
     memset(&cfg, 0, sizeof(cfg));
     cfg.port = 6343;
@@ -489,7 +638,7 @@ main(int argc, char **argv)
     cfg.nf_inactive_timeout = 15;
     cfg.rrd_max_files = 1000;
     c.stats_top = 20;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:u:zh",
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:u:zhN:eSAkDV:v:",
         longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
@@ -619,6 +768,20 @@ main(int argc, char **argv)
         case 'u':
             cfg.user = optarg;
             break;
+        case 'N':
+        case 'e':
+        case 'S':
+        case OPT_NF_TMPL:
+            nf_option(&cfg, ch, optarg);
+            break;
+        case 'A':
+        case 'k':
+        case 'D':
+        case 'V':
+        case 'v':
+            if (compat_option(&cfg, &c, ch, optarg) != 0)
+                return 2;
+            break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
@@ -630,6 +793,8 @@ main(int argc, char **argv)
             return 2;
         }
     }
+    if (!cfg.allow_dns && compat_numeric_hosts(&cfg) != 0)
+        return 2;
     if (optind != argc) {
         log_warnx("unexpected argument '%s'", argv[optind]);
         usage(stderr);

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "flowrec.h"
 #include "sflow_types.h"
 
 #define NETFLOW5_VERSION 5
@@ -110,6 +111,12 @@ enum netflow5_kind {
 enum netflow5_kind netflow5_from_sample(const struct sflow_datagram *dg,
     const struct sflow_sample *s, struct netflow5_record *rec, int *has_as,
     uint8_t *src6, uint8_t *dst6);
+
+/*
+ * The IPv4 flow record 'f' as a v5 record 'o': interfaces cut to 16 bits,
+ * counters saturated at 32, AS numbers through netflow5_as16().
+ */
+void netflow5_from_flowrec(const struct flowrec *f, struct netflow5_record *o);
 
 /* A 32-bit AS number in a 16-bit field: itself if it fits, else AS_TRANS. */
 static inline uint16_t

@@ -82,3 +82,15 @@ wbuf_patch_u32(struct wbuf *w, size_t offset, uint32_t v)
     p[2] = v >> 8;
     p[3] = v;
 }
+
+void
+wbuf_patch_u16(struct wbuf *w, size_t offset, uint16_t v)
+{
+    uint8_t *p;
+
+    if (w->error || offset + 2 > w->size)
+        return;
+    p = w->base + offset;
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}

@@ -86,6 +86,7 @@ void wbuf_put_opaque(struct wbuf *, const void *, uint32_t len);
 size_t wbuf_open_len(struct wbuf *);
 void wbuf_close_len(struct wbuf *, size_t offset);
 void wbuf_patch_u32(struct wbuf *, size_t offset, uint32_t);
+void wbuf_patch_u16(struct wbuf *, size_t offset, uint16_t);
 
 /* Drops everything written after 'offset' (and clears a later error). */
 static inline void

@@ -98,6 +98,7 @@ struct flow {
     uint8_t proto, tos, ttl, prio;
     uint16_t sport, dport, server, ip_id;
     int to_server;
+    int ipv6;                   /* --ipv6: sent as IPv6, 2001:db8::/96 + the IPv4 addresses */
     enum size_class size;
     uint32_t in_if, out_if, vlan, out_vlan;
     uint32_t tcp_seq, tcp_ack, vni;
@@ -123,6 +124,7 @@ struct opts {
     uint64_t seed;
     uint32_t agents, ifaces, flows;
     uint32_t flow_samples, counter_samples, header_bytes;
+    uint32_t ipv6_pct;          /* --ipv6: percent of flows that are IPv6 */
     uint32_t interval_us;
     const char *send;
     const char *seeds;          /* --seeds DIR, or NULL. */
@@ -217,6 +219,9 @@ make_flow(struct gen *g, struct agent *ag, struct flow *fl, uint8_t (*host_mac)[
     fl->tcp_ack = (uint32_t)rng_next(r);
     fl->ip_id = (uint16_t)rng_next(r);
     fl->vni = rng_range(r, 1, (1u << 24) - 1);
+    /* Drawn only when asked for, so that the default mix stays as it was. */
+    if (g->o.ipv6_pct > 0)
+        fl->ipv6 = rng_below(r, 100) < g->o.ipv6_pct;
 }
 
 static void *
@@ -379,6 +384,23 @@ put_ipv4(struct wbuf *w, const uint8_t *src, const uint8_t *dst, uint8_t proto,
         w->base[at + 10] = (uint8_t)(c >> 8);
         w->base[at + 11] = (uint8_t)c;
     }
+}
+
+/* IPv6 header; addresses are the documentation prefix 2001:db8::/96 + 'src'/'dst'. */
+static void
+put_ipv6(struct wbuf *w, const uint8_t *src, const uint8_t *dst, uint8_t next,
+    uint16_t payload_len, uint8_t hop_limit, uint8_t tclass)
+{
+    static const uint8_t prefix[12] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+    wbuf_put_u32(w, 6u << 28 | (uint32_t)tclass << 20);
+    wbuf_put_u16(w, payload_len);
+    wbuf_put_u8(w, next);
+    wbuf_put_u8(w, hop_limit);
+    wbuf_put_bytes(w, prefix, 12);
+    wbuf_put_bytes(w, src, 4);
+    wbuf_put_bytes(w, prefix, 12);
+    wbuf_put_bytes(w, dst, 4);
 }
 
 static void
@@ -569,7 +591,7 @@ sampled_frame(struct rng *r, struct flow *fl, struct wbuf *w, uint32_t max_hdr)
 {
     uint8_t app[512];
     struct wbuf aw;
-    uint32_t flen, ip_len, l4_len, payload, want, room;
+    uint32_t flen, ip_len, l4_len, l3_len, payload, want, room;
 
     /* DNS and NTP are whole messages, so the message sets the frame length. */
     wbuf_init(&aw, app, sizeof app);
@@ -582,16 +604,25 @@ sampled_frame(struct rng *r, struct flow *fl, struct wbuf *w, uint32_t max_hdr)
     } else {
         flen = frame_length(r, fl);
     }
+    /* IPv6: 20 header bytes more, within the largest frame. */
+    l3_len = fl->ipv6 ? 40 : 20;
+    if (fl->ipv6)
+        flen = flen + 20 <= 1518 ? flen + 20 : 1518;
     ip_len = flen - 14 - 4;
     l4_len = fl->proto == 6 ? 32 : 8;
-    payload = ip_len - 20 - l4_len;
+    payload = ip_len - l3_len - l4_len;
     want = flen - 4 < max_hdr ? flen - 4 : max_hdr;
     fl->ip_id++;
 
     wbuf_put_bytes(w, fl->dmac, 6);
     wbuf_put_bytes(w, fl->smac, 6);
-    wbuf_put_u16(w, 0x0800);
-    put_ipv4(w, fl->sip, fl->dip, fl->proto, (uint16_t)ip_len, fl->ip_id, fl->ttl, fl->tos);
+    if (fl->ipv6) {
+        wbuf_put_u16(w, 0x86dd);
+        put_ipv6(w, fl->sip, fl->dip, fl->proto, (uint16_t)(ip_len - 40), fl->ttl, fl->tos);
+    } else {
+        wbuf_put_u16(w, 0x0800);
+        put_ipv4(w, fl->sip, fl->dip, fl->proto, (uint16_t)ip_len, fl->ip_id, fl->ttl, fl->tos);
+    }
     if (fl->proto == 6) {
         fl->tcp_seq += 1448;
         put_tcp(w, r, fl->sport, fl->dport, fl->tcp_seq, fl->tcp_ack,
@@ -599,7 +630,7 @@ sampled_frame(struct rng *r, struct flow *fl, struct wbuf *w, uint32_t max_hdr)
     } else {
         wbuf_put_u16(w, fl->sport);
         wbuf_put_u16(w, fl->dport);
-        wbuf_put_u16(w, (uint16_t)(ip_len - 20));
+        wbuf_put_u16(w, (uint16_t)(ip_len - l3_len));
         wbuf_put_u16(w, (uint16_t)rng_range(r, 1, 65535));
     }
     room = want > w->size ? want - (uint32_t)w->size : 0;
@@ -997,6 +1028,7 @@ usage(FILE *f)
         "  --flow-samples N    flow samples per datagram (default 7)\n"
         "  --counter-samples N counter samples per datagram (default 1)\n"
         "  --header-bytes N    longest sampled header (default 128)\n"
+        "  --ipv6 PCT          make PCT percent of the flows IPv6 (default 0)\n"
         "  --interval-us N     pcap time between datagrams (default 500)\n"
         "  --seeds DIR         also write each payload to DIR/sfgen-N.bin (fuzz seeds)\n"
         "  --send HOST:PORT    send over UDP instead of writing a file\n"
@@ -1035,7 +1067,7 @@ real(const char *opt, const char *s)
 enum {
     OPT_SEED = 256, OPT_AGENTS, OPT_IFACES, OPT_FLOWS, OPT_FLOW_SAMPLES,
     OPT_COUNTER_SAMPLES, OPT_HEADER_BYTES, OPT_INTERVAL, OPT_SEND, OPT_SEEDS, OPT_RATE,
-    OPT_DURATION,
+    OPT_DURATION, OPT_IPV6,
 };
 
 int
@@ -1054,6 +1086,7 @@ main(int argc, char **argv)
         { "seeds", required_argument, NULL, OPT_SEEDS },
         { "rate", required_argument, NULL, OPT_RATE },
         { "duration", required_argument, NULL, OPT_DURATION },
+        { "ipv6", required_argument, NULL, OPT_IPV6 },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -1100,6 +1133,9 @@ main(int argc, char **argv)
             break;
         case OPT_COUNTER_SAMPLES:
             o->counter_samples = (uint32_t)number("--counter-samples", optarg, 0, 64);
+            break;
+        case OPT_IPV6:
+            o->ipv6_pct = (uint32_t)number("--ipv6", optarg, 0, 100);
             break;
         case OPT_HEADER_BYTES:
             o->header_bytes = (uint32_t)number("--header-bytes", optarg, 14, 1514);

@@ -1,0 +1,244 @@
+/* flowrec: an sFlow flow sample as a flow record; see flowrec.h. */
+#include "flowrec.h"
+
+#include <string.h>
+
+#include "rd.h"
+#include "sflow_decode.h"
+
+/* An input/output word as an ifIndex: only format 0 names one interface. */
+static uint32_t
+fr_ifindex(uint32_t format, uint32_t value)
+{
+    if (format != SFLOW_IF_INDEX || value == SFLOW_IF_INTERNAL)
+        return 0;
+    return value;
+}
+
+/* Ports of an L4 header, with Cisco's convention for ICMP (type, code in dst_port). */
+static void
+fr_ports(const struct pkt_layer *l, struct flowrec *o)
+{
+    if (l->l4 == 6 || l->l4 == 17) {
+        o->src_port = l->src_port;
+        o->dst_port = l->dst_port;
+        if (l->l4 == 6)
+            o->tcp_flags = l->tcp_flags;
+    } else if (l->l4 == 1 || l->l4 == 58) {
+        o->dst_port = (uint16_t)(l->icmp_type << 8 | l->icmp_code);
+    }
+}
+
+/* The IP packet of a parsed sampled header (0:1) into 'o'; returns its family or 0. */
+static int
+fr_from_header(const struct sflow_record *rec, struct flowrec *o)
+{
+    const struct pkt_layer *l;
+    uint32_t frame, stripped;
+    size_t n = 4;
+
+    if (rec->pkt == NULL || rec->n_values < rec->schema->n_fields)
+        return 0;
+    l = &rec->pkt->outer;
+    if (l->l3 != 4 && l->l3 != 6)
+        return 0;
+    if (l->l3 == 6)
+        n = 16;
+    o->family = (uint8_t)l->l3;
+    memcpy(o->src, l->src_ip, n);
+    memcpy(o->dst, l->dst_ip, n);
+    o->prot = l->proto;
+    o->tos = l->tos;
+    fr_ports(l, o);
+    /* The packet's IP length on the wire, as the agent reports its frame. */
+    frame = (uint32_t)rec->v[1].u;
+    stripped = (uint32_t)rec->v[2].u;
+    if ((uint64_t)stripped + l->l3_offset < frame)
+        o->octets = frame - stripped - (uint32_t)l->l3_offset;
+    else if (l->l3 == 4)
+        o->octets = l->ip_total_len;
+    else
+        o->octets = (uint64_t)l->ip6_payload_len + 40;
+    return o->family;
+}
+
+/* 0:3 sampled_ipv4 / 0:4 sampled_ipv6 into 'o'; returns the family or 0. */
+static int
+fr_from_ip_record(const struct sflow_record *rec, struct flowrec *o)
+{
+    int v6 = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6);
+
+    if (rec->n_values < rec->schema->n_fields)
+        return 0;
+    o->family = v6 ? 6 : 4;
+    o->octets = rec->v[0].u;
+    o->prot = (uint8_t)rec->v[1].u;
+    memcpy(o->src, rec->v[2].b.p, v6 ? 16 : 4);
+    memcpy(o->dst, rec->v[3].b.p, v6 ? 16 : 4);
+    if (o->prot == 1 || o->prot == 58) {
+        /* Agents disagree on where ICMP type goes; the spec says dst_port. */
+        o->dst_port = (uint16_t)(rec->v[5].u << 8);
+    } else {
+        o->src_port = (uint16_t)rec->v[4].u;
+        o->dst_port = (uint16_t)rec->v[5].u;
+    }
+    o->tcp_flags = o->prot == 6 ? (uint8_t)rec->v[6].u : 0;
+    o->tos = (uint8_t)rec->v[7].u;
+    return o->family;
+}
+
+/* MACs and the outer VLAN of a sampled header, unless records said otherwise. */
+static void
+fr_header_l2(const struct sflow_record *rec, struct flowrec *o)
+{
+    static const uint8_t zero[6];
+    const struct pkt_layer *l;
+
+    if (rec->pkt == NULL || !rec->pkt->outer.has_eth)
+        return;
+    l = &rec->pkt->outer;
+    if (memcmp(o->src_mac, zero, 6) == 0 && memcmp(o->dst_mac, zero, 6) == 0) {
+        memcpy(o->src_mac, l->src_mac, 6);
+        memcpy(o->dst_mac, l->dst_mac, 6);
+    }
+    if (o->src_vlan == 0 && l->n_vlans > 0)
+        o->src_vlan = l->vlan_id[0];
+}
+
+static void
+fr_ethernet(const struct sflow_record *rec, struct flowrec *o)
+{
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    memcpy(o->src_mac, rec->v[1].b.p, 6);
+    memcpy(o->dst_mac, rec->v[2].b.p, 6);
+}
+
+static void
+fr_switch(const struct sflow_record *rec, struct flowrec *o)
+{
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    o->src_vlan = (uint16_t)(rec->v[0].u & 0xfff);
+    o->dst_vlan = (uint16_t)(rec->v[2].u & 0xfff);
+}
+
+static void
+fr_router(const struct sflow_record *rec, struct flowrec *o)
+{
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    if (rec->v[0].addr.type == SFLOW_ADDR_IP4) {
+        memcpy(o->nexthop, rec->v[0].addr.a, 4);
+        o->nexthop_family = 4;
+    } else if (rec->v[0].addr.type == SFLOW_ADDR_IP6) {
+        memcpy(o->nexthop, rec->v[0].addr.a, 16);
+        o->nexthop_family = 6;
+    }
+    /* Checked against the packet's family once it is known. */
+    o->src_mask = rec->v[1].u <= 128 ? (uint8_t)rec->v[1].u : 0;
+    o->dst_mask = rec->v[2].u <= 128 ? (uint8_t)rec->v[2].u : 0;
+}
+
+/* Source AS: src_as, else the peer's; destination: the path's last and first ASN. */
+static void
+fr_gateway(const struct sflow_record *rec, struct flowrec *o)
+{
+    const struct sflow_bytes *path = &rec->v[4].b;
+    uint32_t type, n, seg;
+    const uint8_t *asns;
+    size_t pos = 0, next;
+
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    o->src_peer_as = (uint32_t)rec->v[3].u;
+    o->src_as = rec->v[2].u != 0 ? (uint32_t)rec->v[2].u : o->src_peer_as;
+    o->dst_as = o->dst_peer_as = 0;
+    for (seg = 0; seg < path->count; seg++) {
+        next = sflow_as_path_next(path, pos, &type, &n, &asns);
+        if (next == 0)
+            break;
+        if (n > 0) {
+            if (seg == 0)
+                o->dst_peer_as = rd_be32(asns);
+            o->dst_as = rd_be32(asns + (size_t)(n - 1) * 4);
+        }
+        pos = next;
+    }
+    o->has_as = 1;
+}
+
+/* Takes the packet fields of 'c' into 'o'. */
+static void
+fr_take_packet(struct flowrec *o, const struct flowrec *c)
+{
+    o->family = c->family;
+    memcpy(o->src, c->src, 16);
+    memcpy(o->dst, c->dst, 16);
+    o->src_port = c->src_port;
+    o->dst_port = c->dst_port;
+    o->prot = c->prot;
+    o->tos = c->tos;
+    o->tcp_flags = c->tcp_flags;
+    o->octets = c->octets;
+}
+
+enum flowrec_kind
+flowrec_from_sample(const struct sflow_datagram *dg, const struct sflow_sample *s,
+    struct flowrec *o)
+{
+    uint32_t fmt = SFLOW_FORMAT(s->tag), i, max;
+    const struct sflow_record *rec;
+    struct flowrec cand;
+    int fam;
+
+    memset(o, 0, sizeof(*o));
+    if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok ||
+        (fmt != SFLOW_FLOW_SAMPLE && fmt != SFLOW_FLOW_SAMPLE_EXPANDED))
+        return FLOWREC_NOT_FLOW;
+    for (i = 0; i < s->n_records && s->first_record + i < dg->n_records; i++) {
+        rec = &dg->records[s->first_record + i];
+        if (rec->schema == NULL || rec->error)
+            continue;
+        switch (rec->tag) {
+        case SFLOW_TAG(0, SFLOW_FLOW_HEADER):
+            fr_header_l2(rec, o);
+            /* FALLTHROUGH */
+        case SFLOW_TAG(0, SFLOW_FLOW_IPV4):
+        case SFLOW_TAG(0, SFLOW_FLOW_IPV6):
+            if (o->family == 4)
+                break;
+            memset(&cand, 0, sizeof(cand));
+            fam = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) ?
+                fr_from_header(rec, &cand) : fr_from_ip_record(rec, &cand);
+            if (fam == 4 || (fam == 6 && o->family == 0))
+                fr_take_packet(o, &cand);
+            break;
+        case SFLOW_TAG(0, SFLOW_FLOW_ETHERNET):
+            fr_ethernet(rec, o);
+            break;
+        case SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH):
+            fr_switch(rec, o);
+            break;
+        case SFLOW_TAG(0, SFLOW_FLOW_EX_ROUTER):
+            fr_router(rec, o);
+            break;
+        case SFLOW_TAG(0, SFLOW_FLOW_EX_GATEWAY):
+            fr_gateway(rec, o);
+            break;
+        default:
+            break;
+        }
+    }
+    if (o->family == 0)
+        return FLOWREC_NOT_IP;
+    max = o->family == 4 ? 32 : 128;
+    if (o->src_mask > max)
+        o->src_mask = 0;
+    if (o->dst_mask > max)
+        o->dst_mask = 0;
+    o->packets = 1;
+    o->input = fr_ifindex(s->input_format, s->input);
+    o->output = fr_ifindex(s->output_format, s->output);
+    return FLOWREC_OK;
+}

@@ -1,0 +1,51 @@
+/*
+ * flowrec: one decoded sFlow flow sample as a flow record, the common
+ * ground of the NetFlow v5, v9 and IPFIX encoders.
+ *
+ * The sample's packet comes from the sampled header (0:1, outer packet of a
+ * tunnel) if it holds IP, else from a 0:3 sampled_ipv4 / 0:4 sampled_ipv6
+ * record; an IPv4 packet wins over an IPv6 one (NetFlow v5 can carry only
+ * the former), else the first wins.  The other records add to it: 0:2
+ * ethernet (MACs), 0:1001 extended_switch (VLANs), 0:1002 extended_router
+ * (next hop, prefix lengths), 0:1003 extended_gateway (AS numbers).
+ */
+#ifndef SFK_FLOWREC_H
+#define SFK_FLOWREC_H
+
+#include <stdint.h>
+
+#include "sflow_types.h"
+
+struct flowrec {
+    uint8_t family;             /* 4 or 6 */
+    uint8_t src[16], dst[16];   /* IPv4 in the first 4 bytes */
+    uint8_t nexthop[16];
+    uint8_t nexthop_family;     /* 0 none, 4, 6 */
+    uint8_t src_mask, dst_mask; /* 0 unknown */
+    uint16_t src_port, dst_port;        /* ICMP: type << 8 | code in dst_port */
+    uint8_t prot, tos, tcp_flags;
+    uint32_t input, output;     /* ifIndex; 0 unknown, internal or not one port */
+    uint16_t src_vlan, dst_vlan;        /* 0 none */
+    uint8_t src_mac[6], dst_mac[6];     /* all 0 when unknown */
+    uint64_t packets, octets;   /* 1 and the IP length, until scaled */
+    uint32_t src_as, dst_as;    /* Origin: src_as (else the peer's), path's last */
+    uint32_t src_peer_as, dst_peer_as;  /* Neighbours: src_peer_as, path's first */
+    int has_as;                 /* A gateway record gave the four AS numbers. */
+    uint64_t first_ms, last_ms; /* Set by the exporter. */
+};
+
+enum flowrec_kind {
+    FLOWREC_OK,                 /* 'rec' is filled. */
+    FLOWREC_NOT_FLOW,           /* Not a flow sample (0:1, 0:3), or not decoded. */
+    FLOWREC_NOT_IP,             /* No IP packet in the sample (ARP, cut header). */
+};
+
+/*
+ * Maps sample 's' of 'dg' onto 'rec' (cleared first): one packet, whose
+ * octets are its IP length on the wire (frame length - stripped - L2
+ * header, else the IP header's length, or a 0:3/0:4 record's length).
+ */
+enum flowrec_kind flowrec_from_sample(const struct sflow_datagram *dg,
+    const struct sflow_sample *s, struct flowrec *rec);
+
+#endif /* SFK_FLOWREC_H */
