@@ -14,8 +14,9 @@
  *    samples that were never taken, and is the one judged against the
  *    packets sent.
  * The network's own loss is told apart: per flow the packets sent, those
- * delivered and the difference; in total the drops the ports reported in
- * their counter samples (ifInDiscards), port by port.
+ * delivered and the difference; in total the drops the ports reported,
+ * port by port: in their counter samples (ifInDiscards) and in their flow
+ * samples (drops, one in N of the packets lost before sampling).
  *
  * A TCP flow's samples match on protocol 6 and its exact 5-tuple, so the
  * receiver's segments (ACKs, FIN: ports reversed) go to the flow of their
@@ -40,11 +41,11 @@
 
 const char report_fields[] = "sampleType,sourceId,inputPort,srcIP,dstIP,IPProtocol,"
     "UDPSrcPort,UDPDstPort,TCPSrcPort,TCPDstPort,ICMPType,ICMPCode,IPSize,meanSkipCount,"
-    "samplePool,ifIndex,ifInDiscards";
+    "samplePool,dropEvents,ifIndex,ifInDiscards";
 
 /* Column numbers of report_fields. */
 enum { C_TYPE, C_SOURCE, C_IN, C_SRC, C_DST, C_PROTO, C_USPORT, C_UDPORT, C_TSPORT,
-    C_TDPORT, C_ICMPTYPE, C_ICMPCODE, C_IPSIZE, C_RATE, C_POOL, C_IFINDEX, C_DISCARDS,
+    C_TDPORT, C_ICMPTYPE, C_ICMPCODE, C_IPSIZE, C_RATE, C_POOL, C_DROPS, C_IFINDEX, C_DISCARDS,
     C_N };
 
 /* One flow's samples at its entry port. */
@@ -61,8 +62,10 @@ struct source {
     uint32_t ifindex;
     uint64_t samples;           /* Flow samples, of any traffic. */
     uint32_t pool_min, pool_max;
+    uint64_t at_min;            /* Samples that carry pool_min. */
     double rate;
     bool counters;
+    uint32_t drops_min, drops_max;      /* The flow samples' drops. */
     uint32_t disc_min, disc_max;        /* ifInDiscards. */
 };
 
@@ -92,15 +95,17 @@ source_get(struct sources *ss, uint32_t ifindex)
 
 /*
  * Packets a sample of 's' stands for: the pool's growth between its first
- * and last sample over the samples after the first; the sampling rate if
- * it has fewer than two.
+ * and last sample over the samples taken after the first.  sflow-agent
+ * reads the pool once per batch of samples, so all the samples of its
+ * first batch carry the lowest pool: the growth counts none of them.  The
+ * sampling rate if no sample came after the first.
  */
 static double
 source_weight(const struct source *s)
 {
-    if (s->samples < 2 || s->pool_max <= s->pool_min)
+    if (s->samples <= s->at_min || s->pool_max <= s->pool_min)
         return s->rate;
-    return (double)(s->pool_max - s->pool_min) / (double)(s->samples - 1);
+    return (double)(s->pool_max - s->pool_min) / (double)(s->samples - s->at_min);
 }
 
 static void
@@ -110,6 +115,18 @@ widen(uint32_t *lo, uint32_t *hi, uint32_t v, bool first)
         *lo = v;
     if (first || v > *hi)
         *hi = v;
+}
+
+/* Counts a flow sample of 's' that carries 'pool'. */
+static void
+source_pool(struct source *s, uint32_t pool)
+{
+    if (s->samples == 0 || pool < s->pool_min)
+        s->at_min = 0;
+    widen(&s->pool_min, &s->pool_max, pool, s->samples == 0);
+    if (pool == s->pool_min)
+        s->at_min++;
+    s->samples++;
 }
 
 static const char *
@@ -236,9 +253,9 @@ read_samples(const struct emu_topo *t, const struct emu_traffic *tr, const char 
         if ((src = source_get(ss, (uint32_t)strtoul(id ? id + 1 : col[C_SOURCE], NULL, 10))) == NULL)
             continue;
         rate = atof(col[C_RATE]);
-        widen(&src->pool_min, &src->pool_max, (uint32_t)strtoul(col[C_POOL], NULL, 10),
+        widen(&src->drops_min, &src->drops_max, (uint32_t)strtoul(col[C_DROPS], NULL, 10),
             src->samples == 0);
-        src->samples++;
+        source_pool(src, (uint32_t)strtoul(col[C_POOL], NULL, 10));
         src->rate = rate;
         if (rate > 0)
             *rate_seen = (int)rate;
@@ -295,11 +312,32 @@ port_label(const struct emu_topo *t, uint32_t ifindex, char *buf, size_t len)
     snprintf(buf, len, "ifIndex %u", ifindex);
 }
 
-/* Drops a port's counter samples reported during the run. */
+/* Drops a port's counter samples reported during the run (ifInDiscards). */
+static uint64_t
+port_discards(const struct source *s)
+{
+    return s->counters ? s->disc_max - s->disc_min : 0;
+}
+
+/*
+ * Packets a port lost before sampling, by its flow samples: the growth of
+ * their drops (packets marked for sampling and lost) times the rate.
+ * Counter samples may come too seldom to bracket the run (one per
+ * --polling interval); flow samples come all through it.
+ */
+static uint64_t
+port_sample_drops(const struct source *s)
+{
+    return (uint64_t)((double)(s->drops_max - s->drops_min) * s->rate);
+}
+
+/* What a port dropped during the run: the larger of the two accounts. */
 static uint64_t
 port_drops(const struct source *s)
 {
-    return s->counters ? s->disc_max - s->disc_min : 0;
+    uint64_t a = port_discards(s), b = port_sample_drops(s);
+
+    return a > b ? a : b;
 }
 
 static int
@@ -426,7 +464,10 @@ print_loss(const struct emu_topo *t, const struct totals *tt, const struct sourc
         (unsigned long long)tt->port_drops);
     for (int i = 0; i < ss->n && i < LOSS_PORTS && port_drops(&ss->s[i]) > 0; i++) {
         port_label(t, ss->s[i].ifindex, lab, sizeof(lab));
-        fprintf(f, "%s %s %llu", i ? "," : ":", lab, (unsigned long long)port_drops(&ss->s[i]));
+        fprintf(f, "%s %s %llu (ifInDiscards %llu, sampled drops x rate %llu)", i ? "," : ":",
+            lab, (unsigned long long)port_drops(&ss->s[i]),
+            (unsigned long long)port_discards(&ss->s[i]),
+            (unsigned long long)port_sample_drops(&ss->s[i]));
     }
     fprintf(f, "\n");
 }
@@ -483,8 +524,11 @@ print_json(const struct emu_topo *t, const struct emu_traffic *tr, const struct 
     fprintf(f, "\"port_drops\":[");
     for (int i = 0, n = 0; i < ss->n && port_drops(&ss->s[i]) > 0; i++) {
         port_label(t, ss->s[i].ifindex, lab, sizeof(lab));
-        fprintf(f, "%s{\"port\":\"%s\",\"ifindex\":%u,\"drops\":%llu}", n++ ? "," : "", lab,
-            ss->s[i].ifindex, (unsigned long long)port_drops(&ss->s[i]));
+        fprintf(f, "%s{\"port\":\"%s\",\"ifindex\":%u,\"drops\":%llu,\"discards\":%llu,"
+            "\"sample_drops\":%u}", n++ ? "," : "", lab, ss->s[i].ifindex,
+            (unsigned long long)port_drops(&ss->s[i]),
+            (unsigned long long)port_discards(&ss->s[i]),
+            ss->s[i].drops_max - ss->s[i].drops_min);
     }
     fprintf(f, "],");
 }

@@ -23,11 +23,16 @@
 #define RING_SLOT (65536 + 512)
 
 /*
- * The most a port's socket may hold while the loop is busy elsewhere: a
- * limit, not an allocation (the kernel charges the frames queued).  About
- * sixty GSO frames, what the old 4 MiB ring held.
+ * The most a port's socket may hold while the loop is busy elsewhere or
+ * not running: a limit, not an allocation (the kernel charges the frames
+ * queued, a full-size frame from a veth about 4 KiB).  On a busy machine
+ * the scheduler leaves the switch waiting for 100 ms and more while a
+ * sender goes on; with 4 MiB, sflow-emu's tree,2,8 mix at 20,000 packets/s
+ * lost 3-10 % of its packets on the ports of its largest flow, with 32 MiB
+ * (about 8,000 full-size frames, 0.6 s of that flow) none; see
+ * tests/bench/accuracy_bench.sh.
  */
-#define RING_RCVBUF (4 << 20)
+#define RING_RCVBUF (32 << 20)
 
 /* Closer threads: enough for a thousand closes to overlap in a few grace periods. */
 #define CLOSERS_MAX 64

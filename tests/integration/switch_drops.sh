@@ -21,7 +21,9 @@ command -v jq >/dev/null 2>&1 || skip "jq missing (make deps)"
 [ -x "$BIN/sflowcollect" ] || skip "sflowcollect not built"
 
 N=16
-FLOOD=30000
+# Three pings of 65536 (ping's largest preload) at once: 196,608 small
+# frames, far more than a port's socket buffer (32 MiB) holds.
+FLOOD=65536
 PORT=$((20000 + ($$ + 7) % 20000))
 host h1 10.82.0.1
 host h2 10.82.0.2
@@ -41,7 +43,11 @@ in_ns h1 ping -q -c 200 -i 0.002 -W 1 10.82.0.2 >/dev/null 2>&1
 sleep 0.5
 
 kill -STOP "$SPID"
-in_ns h1 ping -q -c $FLOOD -l $FLOOD -s 16 -w 1 10.82.0.2 >/dev/null 2>&1
+for i in 1 2 3; do
+    in_ns h1 ping -q -c $FLOOD -l $FLOOD -s 16 -w 2 10.82.0.2 >/dev/null 2>&1 &
+    eval "F$i=\$!"
+done
+wait "$F1" "$F2" "$F3"
 kill -CONT "$SPID"
 sleep 1
 # The last packet, sampled for sure: its sample carries the final pool.
