@@ -15,8 +15,9 @@
  *    packets sent.
  * The network's own loss is told apart: per flow the packets sent, those
  * delivered and the difference; in total the drops the ports reported,
- * port by port: in their counter samples (ifInDiscards) and in their flow
- * samples (drops, one in N of the packets lost before sampling).
+ * port by port: in their counter samples (ifInDiscards, ifOutDiscards)
+ * and in their flow samples (drops, one in N of the packets lost before
+ * sampling).
  *
  * A TCP flow's samples match on protocol 6 and its exact 5-tuple, so the
  * receiver's segments (ACKs, FIN: ports reversed) go to the flow of their
@@ -41,11 +42,11 @@
 
 const char report_fields[] = "sampleType,sourceId,inputPort,srcIP,dstIP,IPProtocol,"
     "UDPSrcPort,UDPDstPort,TCPSrcPort,TCPDstPort,ICMPType,ICMPCode,IPSize,meanSkipCount,"
-    "samplePool,dropEvents,ifIndex,ifInDiscards";
+    "samplePool,dropEvents,ifIndex,ifInDiscards,ifOutDiscards";
 
 /* Column numbers of report_fields. */
 enum { C_TYPE, C_SOURCE, C_IN, C_SRC, C_DST, C_PROTO, C_USPORT, C_UDPORT, C_TSPORT,
-    C_TDPORT, C_ICMPTYPE, C_ICMPCODE, C_IPSIZE, C_RATE, C_POOL, C_DROPS, C_IFINDEX, C_DISCARDS,
+    C_TDPORT, C_ICMPTYPE, C_ICMPCODE, C_IPSIZE, C_RATE, C_POOL, C_DROPS, C_IFINDEX, C_DISCARDS, C_OUT_DISCARDS,
     C_N };
 
 /* One flow's samples at its entry port. */
@@ -67,6 +68,7 @@ struct source {
     bool counters;
     uint32_t drops_min, drops_max;      /* The flow samples' drops. */
     uint32_t disc_min, disc_max;        /* ifInDiscards. */
+    uint32_t odisc_min, odisc_max;      /* ifOutDiscards. */
 };
 
 struct sources {
@@ -243,6 +245,8 @@ read_samples(const struct emu_topo *t, const struct emu_traffic *tr, const char 
                 continue;
             widen(&src->disc_min, &src->disc_max,
                 (uint32_t)strtoul(col[C_DISCARDS], NULL, 10), !src->counters);
+            widen(&src->odisc_min, &src->odisc_max,
+                (uint32_t)strtoul(col[C_OUT_DISCARDS], NULL, 10), !src->counters);
             src->counters = true;
             continue;
         }
@@ -312,11 +316,17 @@ port_label(const struct emu_topo *t, uint32_t ifindex, char *buf, size_t len)
     snprintf(buf, len, "ifIndex %u", ifindex);
 }
 
-/* Drops a port's counter samples reported during the run (ifInDiscards). */
+/*
+ * Drops a port's counter samples reported during the run: ifInDiscards
+ * (frames lost before the switch read them) and ifOutDiscards (frames it
+ * could not send).
+ */
 static uint64_t
 port_discards(const struct source *s)
 {
-    return s->counters ? s->disc_max - s->disc_min : 0;
+    if (!s->counters)
+        return 0;
+    return (uint64_t)(s->disc_max - s->disc_min) + (s->odisc_max - s->odisc_min);
 }
 
 /*
@@ -464,7 +474,7 @@ print_loss(const struct emu_topo *t, const struct totals *tt, const struct sourc
         (unsigned long long)tt->port_drops);
     for (int i = 0; i < ss->n && i < LOSS_PORTS && port_drops(&ss->s[i]) > 0; i++) {
         port_label(t, ss->s[i].ifindex, lab, sizeof(lab));
-        fprintf(f, "%s %s %llu (ifInDiscards %llu, sampled drops x rate %llu)", i ? "," : ":",
+        fprintf(f, "%s %s %llu (discards in+out %llu, sampled drops x rate %llu)", i ? "," : ":",
             lab, (unsigned long long)port_drops(&ss->s[i]),
             (unsigned long long)port_discards(&ss->s[i]),
             (unsigned long long)port_sample_drops(&ss->s[i]));

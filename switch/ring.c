@@ -34,6 +34,15 @@
  */
 #define RING_RCVBUF (32 << 20)
 
+/*
+ * What a port's socket may have in flight on transmit: frames sent but
+ * not yet released by the interface.  The default (about 200 KiB, some
+ * ninety full-size frames) is less than one batch of every port of a
+ * large bridge; a send that finds it full fails, and the switch counts
+ * the frames as tx drops.
+ */
+#define RING_SNDBUF (4 << 20)
+
 /* Closer threads: enough for a thousand closes to overlap in a few grace periods. */
 #define CLOSERS_MAX 64
 #define CLOSER_IDLE_S 2
@@ -73,6 +82,9 @@ ring_open(struct ring *r, int ifindex, const char **what)
     v = RING_RCVBUF;
     if (setsockopt(r->fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
         (void)setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+    v = RING_SNDBUF;
+    if (setsockopt(r->fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)) < 0)
+        (void)setsockopt(r->fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
     memset(&sll, 0, sizeof(sll));
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);
