@@ -27,9 +27,7 @@ FLOOD=65536
 PORT=$((20000 + ($$ + 7) % 20000))
 host h1 10.82.0.1
 host h2 10.82.0.2
-"$BIN/sflowcollect" -p $PORT -b 127.0.0.1 -j >"$T/out.json" 2>"$T/collect.log" &
-CPID=$!
-PIDS="$PIDS $CPID"
+start_collector $PORT
 start_switch
 sfctl add-br br0 || fail "add-br"
 for h in h1 h2; do sfctl add-port br0 ${P}$h || fail "add-port"; done
