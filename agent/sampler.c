@@ -40,6 +40,21 @@ sampler_next_skip(struct sampler *sp)
     return 1 + rng_below(&sp->rng, 2 * sp->rate - 1);
 }
 
+void
+sampler_lost(struct sampler *sp, uint64_t n)
+{
+    sp->pool += n;
+    if (sp->rate == 0)
+        return;
+    /* 'skip' is at least 1 on entry and on exit. */
+    while (n >= sp->skip) {
+        n -= sp->skip;
+        sp->drops++;
+        sp->skip = sampler_next_skip(sp);
+    }
+    sp->skip -= (uint32_t)n;
+}
+
 /*
  * The kernel filter:
  *

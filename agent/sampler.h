@@ -61,6 +61,17 @@ sampler_take(struct sampler *sp)
 }
 
 /*
+ * Counts 'n' packets that reached the data source but were lost before
+ * sampler_take() could see them (the kernel dropped them on a full socket
+ * buffer).  They join the pool, as the spec's sample_pool counts every
+ * packet that could have been sampled, and the skip counter runs over them
+ * as over any packet: each that it would have picked counts in 'drops'
+ * (sFlow v5: packets marked to be sampled that were lost for lack of
+ * resources).  Samples plus drops thus stay one in N of the pool.
+ */
+void sampler_lost(struct sampler *sp, uint64_t n);
+
+/*
  * Writes into 'prog' (room for 'cap' instructions) a classic BPF program
  * that drops outgoing packets and passes each other packet with
  * probability 1/'rate', truncated to 'snaplen' bytes.  Rate 1 passes every

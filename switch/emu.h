@@ -164,8 +164,9 @@ int traffic_pingall(const struct emu_topo *, const char *prefix, int *sent, int 
     FILE *out);
 
 /* emu_report.c */
+extern const char report_fields[];      /* What sflowcollect -L writes for the report. */
 struct emu_report_opts {
-    const char *samples_path;   /* sflowcollect -l output. */
+    const char *samples_path;   /* sflowcollect -L report_fields output. */
     const uint64_t *if_pkts;    /* Per node: frames its link's switch end received */
     const uint64_t *if_bytes;   /* during the traffic (NULL: no check). */
     int sampling;

@@ -146,9 +146,10 @@ start_sflow(struct emu_ctx *c)
     argv[2] = port;
     argv[3] = "-b";
     argv[4] = "127.0.0.1";
-    argv[5] = "-l";
-    argv[6] = "--stats";
-    argv[7] = NULL;
+    argv[5] = "-L";
+    argv[6] = (char *)report_fields;
+    argv[7] = "--stats";
+    argv[8] = NULL;
     c->collector = run_spawn(&c->run, argv, log, fd);
     close(fd);
     if (c->collector < 0 || wait_bound(c->collector_port, 5000) != 0) {

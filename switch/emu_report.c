@@ -1,11 +1,23 @@
 /*
- * emu_report: sFlow's estimates against the truth.  Reads the flow
- * samples that sflowcollect printed (-l: one CSV line per sample), keeps
- * those taken where a flow enters the network (the switch port of the
- * sending host: a packet crossing three switches is sampled up to three
- * times, and only one sampling point may count it), and estimates each
- * flow as sFlow's users do: packets = sum of sampling rates of its
- * samples, bytes = the same weighted by each sample's frame length.
+ * emu_report: sFlow's estimates against the truth.  Reads the samples
+ * that sflowcollect printed (-L with report_fields: one CSV line per flow
+ * or counter sample), keeps the flow samples taken where a flow enters the
+ * network (the switch port of the sending host: a packet crossing three
+ * switches is sampled up to three times, and only one sampling point may
+ * count it), and estimates each flow in the two ways sFlow's users do:
+ *  - samples x rate: packets = sum of the sampling rates of its samples,
+ *    bytes = the same weighted by each sample's frame length;
+ *  - from the pool: each flow's share of its data source's samples times
+ *    the growth of that source's sample_pool over the run.  The pool
+ *    counts every packet that reached the port, also those the switch or
+ *    agent lost before sampling them, so this estimate corrects for
+ *    samples that were never taken, and is the one judged against the
+ *    packets sent.
+ * The network's own loss is told apart: per flow the packets sent, those
+ * delivered and the difference; in total the drops the ports reported,
+ * port by port: in their counter samples (ifInDiscards, ifOutDiscards)
+ * and in their flow samples (drops, one in N of the packets lost before
+ * sampling).
  *
  * A TCP flow's samples match on protocol 6 and its exact 5-tuple, so the
  * receiver's segments (ACKs, FIN: ports reversed) go to the flow of their
@@ -23,15 +35,107 @@
 
 #include "emu.h"
 
+/* Delivered below this share of sent: the report says where traffic was lost. */
+#define LOSS_NOTE_PCT 1.0
+/* Ports named in that line. */
+#define LOSS_PORTS 6
+
+const char report_fields[] = "sampleType,sourceId,inputPort,srcIP,dstIP,IPProtocol,"
+    "UDPSrcPort,UDPDstPort,TCPSrcPort,TCPDstPort,ICMPType,ICMPCode,IPSize,meanSkipCount,"
+    "samplePool,dropEvents,ifIndex,ifInDiscards,ifOutDiscards";
+
+/* Column numbers of report_fields. */
+enum { C_TYPE, C_SOURCE, C_IN, C_SRC, C_DST, C_PROTO, C_USPORT, C_UDPORT, C_TSPORT,
+    C_TDPORT, C_ICMPTYPE, C_ICMPCODE, C_IPSIZE, C_RATE, C_POOL, C_DROPS, C_IFINDEX, C_DISCARDS, C_OUT_DISCARDS,
+    C_N };
+
+/* One flow's samples at its entry port. */
 struct est {
     uint64_t samples;
-    double pkts, bytes;
+    double pkts, bytes;         /* samples x rate */
+    double frames;              /* Sum of the samples' frame lengths. */
+    int src;                    /* Its data source (index in struct sources), or -1. */
+    double pkts_pool, bytes_pool;
 };
 
-/* Column numbers of sflowtool's -l FLOW line. */
-enum { C_TYPE, C_AGENT, C_IN, C_OUT, C_SMAC, C_DMAC, C_ETYPE, C_INVLAN, C_OUTVLAN,
-    C_SRC, C_DST, C_PROTO, C_TOS, C_TTL, C_SPORT, C_DPORT, C_TCPFLAGS, C_PKTSIZE,
-    C_IPSIZE, C_RATE, C_N };
+/* A data source (an ifIndex) as its samples saw it during the run. */
+struct source {
+    uint32_t ifindex;
+    uint64_t samples;           /* Flow samples, of any traffic. */
+    uint32_t pool_min, pool_max;
+    uint64_t at_min;            /* Samples that carry pool_min. */
+    double rate;
+    bool counters;
+    uint32_t drops_min, drops_max;      /* The flow samples' drops. */
+    uint32_t disc_min, disc_max;        /* ifInDiscards. */
+    uint32_t odisc_min, odisc_max;      /* ifOutDiscards. */
+};
+
+struct sources {
+    struct source *s;
+    int n;
+};
+
+/* The source of 'ifindex', added if new; NULL without memory. */
+static struct source *
+source_get(struct sources *ss, uint32_t ifindex)
+{
+    struct source *s;
+    void *p;
+
+    for (int i = 0; i < ss->n; i++)
+        if (ss->s[i].ifindex == ifindex)
+            return &ss->s[i];
+    if ((p = emu_grow(ss->s, ss->n, sizeof(*ss->s))) == NULL)
+        return NULL;
+    ss->s = p;
+    s = &ss->s[ss->n++];
+    memset(s, 0, sizeof(*s));
+    s->ifindex = ifindex;
+    return s;
+}
+
+/*
+ * Packets a sample of 's' stands for: the pool's growth between its first
+ * and last sample over the samples taken after the first.  sflow-agent
+ * reads the pool once per batch of samples, so all the samples of its
+ * first batch carry the lowest pool: the growth counts none of them.  The
+ * sampling rate if no sample came after the first.
+ *
+ * The first sample stands for a mean interval, and the packets after a
+ * source's last sample are in no interval: the estimate runs low by a
+ * fraction of an interval per source (on tree,2,8 about 0.1 % of the
+ * total through sflow-switch, 0.5 % through sflow-agent, whose 1-in-N
+ * trials leave longer gaps at the ends than a skip counter).
+ */
+static double
+source_weight(const struct source *s)
+{
+    if (s->samples <= s->at_min || s->pool_max <= s->pool_min)
+        return s->rate;
+    return (double)(s->pool_max - s->pool_min) / (double)(s->samples - s->at_min);
+}
+
+static void
+widen(uint32_t *lo, uint32_t *hi, uint32_t v, bool first)
+{
+    if (first || v < *lo)
+        *lo = v;
+    if (first || v > *hi)
+        *hi = v;
+}
+
+/* Counts a flow sample of 's' that carries 'pool'. */
+static void
+source_pool(struct source *s, uint32_t pool)
+{
+    if (s->samples == 0 || pool < s->pool_min)
+        s->at_min = 0;
+    widen(&s->pool_min, &s->pool_max, pool, s->samples == 0);
+    if (pool == s->pool_min)
+        s->at_min++;
+    s->samples++;
+}
 
 static const char *
 proto_name(int p)
@@ -65,10 +169,66 @@ flow_label(const struct emu_topo *t, const struct emu_flow *f, char *buf, size_t
             f->proto == FLOW_TCP && f->reply ? " ack" : "");
 }
 
-/* Parses the samples file into per-flow estimates; returns unmatched samples or -1. */
+/* Whether the emulator knows how many of 'f''s packets arrived (not for TCP). */
+static bool
+delivery_known(const struct emu_flow *f)
+{
+    return f->proto != FLOW_TCP;
+}
+
+/* Splits 'line' at commas into 'col', keeping empty fields; returns the count. */
+static int
+split(char *line, char **col, int max)
+{
+    int n = 0;
+    char *p;
+
+    line[strcspn(line, "\n")] = '\0';
+    while ((p = strsep(&line, ",")) != NULL && n < max)
+        col[n++] = p;
+    return n;
+}
+
+/* The flow 'col' (a flow sample's columns) belongs to, or -1. */
+static int
+match_flow(const struct emu_topo *t, const struct emu_traffic *tr, char **col)
+{
+    struct in_addr s, d;
+    uint32_t src, dst;
+    int proto, sport, dport;
+
+    if (inet_pton(AF_INET, col[C_SRC], &s) != 1 || inet_pton(AF_INET, col[C_DST], &d) != 1)
+        return -1;
+    src = ntohl(s.s_addr);
+    dst = ntohl(d.s_addr);
+    proto = atoi(col[C_PROTO]);
+    if (proto == FLOW_UDP) {
+        sport = atoi(col[C_USPORT]);
+        dport = atoi(col[C_UDPORT]);
+    } else if (proto == FLOW_TCP) {
+        sport = atoi(col[C_TSPORT]);
+        dport = atoi(col[C_TDPORT]);
+    } else {
+        sport = atoi(col[C_ICMPTYPE]);
+        dport = atoi(col[C_ICMPCODE]);
+    }
+    for (int fi = 0; fi < tr->nflows; fi++) {
+        const struct emu_flow *fl = &tr->flow[fi];
+
+        if (fl->proto == proto && t->node[fl->src].ip == src && t->node[fl->dst].ip == dst &&
+            fl->sport == sport && fl->dport == dport)
+            return fi;
+    }
+    return -1;
+}
+
+/*
+ * Parses the samples file into per-flow estimates 'est' and data sources
+ * 'ss'; returns the flow samples of other traffic, or -1.
+ */
 static long
 read_samples(const struct emu_topo *t, const struct emu_traffic *tr, const char *path,
-    struct est *est, uint64_t *edge_other, int *rate_seen)
+    struct est *est, struct sources *ss, uint64_t *edge_other, int *rate_seen)
 {
     FILE *f = fopen(path, "r");
     char line[1024];
@@ -77,52 +237,131 @@ read_samples(const struct emu_topo *t, const struct emu_traffic *tr, const char 
     if (f == NULL)
         return -1;
     while (fgets(line, sizeof(line), f) != NULL) {
-        char *col[C_N], *save = NULL, *p;
-        int n = 0, fi;
-        struct in_addr s, d;
-        uint32_t src, dst;
-        int proto, sport, dport, in;
-        double rate, frame;
+        char *col[C_N];
+        struct source *src;
+        const char *id;
+        int fi;
+        double rate;
 
-        if (strncmp(line, "FLOW,", 5) != 0)
+        if (split(line, col, C_N) < C_N)
             continue;
-        for (p = strtok_r(line, ",\n", &save); p != NULL && n < C_N; p = strtok_r(NULL, ",\n", &save))
-            col[n++] = p;
-        if (n < C_N || inet_pton(AF_INET, col[C_SRC], &s) != 1 ||
-            inet_pton(AF_INET, col[C_DST], &d) != 1)
+        if (strcmp(col[C_TYPE], "COUNTERSSAMPLE") == 0) {
+            if (col[C_DISCARDS][0] == '\0' ||
+                (src = source_get(ss, (uint32_t)strtoul(col[C_IFINDEX], NULL, 10))) == NULL)
+                continue;
+            widen(&src->disc_min, &src->disc_max,
+                (uint32_t)strtoul(col[C_DISCARDS], NULL, 10), !src->counters);
+            widen(&src->odisc_min, &src->odisc_max,
+                (uint32_t)strtoul(col[C_OUT_DISCARDS], NULL, 10), !src->counters);
+            src->counters = true;
             continue;
-        src = ntohl(s.s_addr);
-        dst = ntohl(d.s_addr);
-        proto = atoi(col[C_PROTO]);
-        sport = atoi(col[C_SPORT]);
-        dport = atoi(col[C_DPORT]);
-        in = atoi(col[C_IN]);
+        }
+        if (strcmp(col[C_TYPE], "FLOWSAMPLE") != 0)
+            continue;
+        /* sourceId is "class:index". */
+        id = strchr(col[C_SOURCE], ':');
+        if ((src = source_get(ss, (uint32_t)strtoul(id ? id + 1 : col[C_SOURCE], NULL, 10))) == NULL)
+            continue;
         rate = atof(col[C_RATE]);
-        frame = atof(col[C_IPSIZE]) + 14;
+        widen(&src->drops_min, &src->drops_max, (uint32_t)strtoul(col[C_DROPS], NULL, 10),
+            src->samples == 0);
+        source_pool(src, (uint32_t)strtoul(col[C_POOL], NULL, 10));
+        src->rate = rate;
         if (rate > 0)
             *rate_seen = (int)rate;
-        for (fi = 0; fi < tr->nflows; fi++) {
-            const struct emu_flow *fl = &tr->flow[fi];
-
-            if (fl->proto == proto && t->node[fl->src].ip == src && t->node[fl->dst].ip == dst &&
-                fl->sport == sport && fl->dport == dport)
-                break;
-        }
-        if (fi == tr->nflows) {
+        if ((fi = match_flow(t, tr, col)) < 0) {
             other++;
             continue;
         }
         /* Only where the flow enters the network. */
-        if (in != t->link[t->node[tr->flow[fi].src].uplink].b_ifindex) {
+        if (atoi(col[C_IN]) != t->link[t->node[tr->flow[fi].src].uplink].b_ifindex) {
             (*edge_other)++;
             continue;
         }
         est[fi].samples++;
         est[fi].pkts += rate;
-        est[fi].bytes += rate * frame;
+        est[fi].frames += atof(col[C_IPSIZE]) + 14;
+        est[fi].bytes += rate * (atof(col[C_IPSIZE]) + 14);
+        est[fi].src = (int)(src - ss->s);
     }
     fclose(f);
     return other;
+}
+
+/* Each flow's estimate from its source's pool (once every sample is read). */
+static void
+pool_estimates(const struct emu_traffic *tr, const struct sources *ss, struct est *est)
+{
+    for (int i = 0; i < tr->nflows; i++) {
+        double w;
+
+        if (est[i].src < 0)
+            continue;
+        w = source_weight(&ss->s[est[i].src]);
+        est[i].pkts_pool = (double)est[i].samples * w;
+        est[i].bytes_pool = est[i].frames * w;
+    }
+}
+
+/* Writes the name of the switch port with root-namespace 'ifindex' (or the number). */
+static void
+port_label(const struct emu_topo *t, uint32_t ifindex, char *buf, size_t len)
+{
+    for (int i = 0; i < t->nlinks; i++) {
+        const struct emu_link *l = &t->link[i];
+
+        if ((uint32_t)l->b_ifindex == ifindex) {
+            snprintf(buf, len, "%s", l->b_if);
+            return;
+        }
+        if ((uint32_t)l->a_ifindex == ifindex && l->a_ifindex != 0) {
+            snprintf(buf, len, "%s", l->a_if);
+            return;
+        }
+    }
+    snprintf(buf, len, "ifIndex %u", ifindex);
+}
+
+/*
+ * Drops a port's counter samples reported during the run: ifInDiscards
+ * (frames lost before the switch read them) and ifOutDiscards (frames it
+ * could not send).
+ */
+static uint64_t
+port_discards(const struct source *s)
+{
+    if (!s->counters)
+        return 0;
+    return (uint64_t)(s->disc_max - s->disc_min) + (s->odisc_max - s->odisc_min);
+}
+
+/*
+ * Packets a port lost before sampling, by its flow samples: the growth of
+ * their drops (packets marked for sampling and lost) times the rate.
+ * Counter samples may come too seldom to bracket the run (one per
+ * --polling interval); flow samples come all through it.
+ */
+static uint64_t
+port_sample_drops(const struct source *s)
+{
+    return (uint64_t)((double)(s->drops_max - s->drops_min) * s->rate);
+}
+
+/* What a port dropped during the run: the larger of the two accounts. */
+static uint64_t
+port_drops(const struct source *s)
+{
+    uint64_t a = port_discards(s), b = port_sample_drops(s);
+
+    return a > b ? a : b;
+}
+
+static int
+cmp_drops_desc(const void *a, const void *b)
+{
+    uint64_t x = port_drops(a), y = port_drops(b);
+
+    return x < y ? 1 : x > y ? -1 : 0;
 }
 
 static int
@@ -137,7 +376,7 @@ static void
 top(const struct emu_traffic *tr, const struct est *est, bool by_est, double (*out)[2], int n)
 {
     for (int i = 0; i < n; i++) {
-        out[i][0] = by_est ? est[i].bytes : (double)tr->flow[i].sent_bytes;
+        out[i][0] = by_est ? est[i].bytes_pool : (double)tr->flow[i].sent_bytes;
         out[i][1] = i;
     }
     qsort(out, (size_t)n, sizeof(out[0]), cmp_desc);
@@ -180,6 +419,178 @@ ifcheck(const struct emu_topo *t, const struct emu_traffic *tr,
     }
 }
 
+/* The totals of a report. */
+struct totals {
+    uint64_t pkts, bytes, samples;
+    uint64_t known_sent, delivered;     /* Over flows whose delivery is known. */
+    double ep, eb, ep_pool, eb_pool;
+    uint64_t port_drops;
+    int within, counted;
+};
+
+static void
+sum_up(const struct emu_traffic *tr, const struct est *est, struct sources *ss,
+    struct totals *tt)
+{
+    memset(tt, 0, sizeof(*tt));
+    for (int i = 0; i < tr->nflows; i++) {
+        const struct emu_flow *fl = &tr->flow[i];
+
+        tt->pkts += fl->sent_pkts;
+        tt->bytes += fl->sent_bytes;
+        if (delivery_known(fl)) {
+            tt->known_sent += fl->sent_pkts;
+            tt->delivered += fl->rcvd_pkts;
+        }
+        tt->samples += est[i].samples;
+        tt->ep += est[i].pkts;
+        tt->eb += est[i].bytes;
+        tt->ep_pool += est[i].pkts_pool;
+        tt->eb_pool += est[i].bytes_pool;
+        if (est[i].samples > 0) {
+            tt->counted++;
+            if (fabs(rel_err(est[i].pkts_pool, (double)fl->sent_pkts)) <= bound(est[i].samples))
+                tt->within++;
+        }
+    }
+    for (int i = 0; i < ss->n; i++)
+        tt->port_drops += port_drops(&ss->s[i]);
+    /* Ports by drops, for the loss line. */
+    qsort(ss->s, (size_t)ss->n, sizeof(*ss->s), cmp_drops_desc);
+}
+
+/* Whether the network lost enough that the report says where. */
+static bool
+lossy(const struct totals *tt)
+{
+    return tt->known_sent > 0 &&
+        (double)tt->delivered < (double)tt->known_sent * (1 - LOSS_NOTE_PCT / 100);
+}
+
+/* The line that says where traffic was lost (sorted 'ss'). */
+static void
+print_loss(const struct emu_topo *t, const struct totals *tt, const struct sources *ss, FILE *f)
+{
+    char lab[IF_NAMESIZE + 16];
+
+    fprintf(f, "network loss: %llu of %llu packets (%.2f%%) not delivered; ports reported"
+        " %llu drops", (unsigned long long)(tt->known_sent - tt->delivered),
+        (unsigned long long)tt->known_sent,
+        100.0 * (double)(tt->known_sent - tt->delivered) / (double)tt->known_sent,
+        (unsigned long long)tt->port_drops);
+    for (int i = 0; i < ss->n && i < LOSS_PORTS && port_drops(&ss->s[i]) > 0; i++) {
+        port_label(t, ss->s[i].ifindex, lab, sizeof(lab));
+        fprintf(f, "%s %s %llu (discards in+out %llu, sampled drops x rate %llu)", i ? "," : ":",
+            lab, (unsigned long long)port_drops(&ss->s[i]),
+            (unsigned long long)port_discards(&ss->s[i]),
+            (unsigned long long)port_sample_drops(&ss->s[i]));
+    }
+    fprintf(f, "\n");
+}
+
+static void
+print_json(const struct emu_topo *t, const struct emu_traffic *tr, const struct est *est,
+    const struct sources *ss, const struct totals *tt, int rate, FILE *f)
+{
+    char lab[IF_NAMESIZE + 16];
+
+    fprintf(f, "{\"sampling\":%d,\"flows\":[", rate);
+    for (int i = 0; i < tr->nflows; i++) {
+        const struct emu_flow *fl = &tr->flow[i];
+        double b = bound(est[i].samples);
+
+        fprintf(f, "%s{\"src\":\"%s\",\"dst\":\"%s\",\"proto\":\"%s\",\"sport\":%u,"
+            "\"dport\":%u,\"reply\":%s,\"true_packets\":%llu,\"true_bytes\":%llu,"
+            "\"received_packets\":%llu,", i ? "," : "", t->node[fl->src].name,
+            t->node[fl->dst].name, proto_name(fl->proto), fl->sport, fl->dport,
+            fl->reply ? "true" : "false", (unsigned long long)fl->sent_pkts,
+            (unsigned long long)fl->sent_bytes, (unsigned long long)fl->rcvd_pkts);
+        if (delivery_known(fl))
+            fprintf(f, "\"lost_packets\":%lld,",
+                (long long)fl->sent_pkts - (long long)fl->rcvd_pkts);
+        else
+            fprintf(f, "\"lost_packets\":null,");
+        fprintf(f, "\"samples\":%llu,\"est_packets\":%.0f,\"est_bytes\":%.0f,"
+            "\"err_packets_pct\":%.3f,\"err_bytes_pct\":%.3f,\"est_packets_pool\":%.0f,"
+            "\"est_bytes_pool\":%.0f,\"err_packets_pool_pct\":%.3f,\"err_bytes_pool_pct\":%.3f,",
+            (unsigned long long)est[i].samples, est[i].pkts, est[i].bytes,
+            rel_err(est[i].pkts, (double)fl->sent_pkts),
+            rel_err(est[i].bytes, (double)fl->sent_bytes), est[i].pkts_pool, est[i].bytes_pool,
+            rel_err(est[i].pkts_pool, (double)fl->sent_pkts),
+            rel_err(est[i].bytes_pool, (double)fl->sent_bytes));
+        if (isinf(b))
+            fprintf(f, "\"bound_pct\":null,\"within\":null}");
+        else
+            fprintf(f, "\"bound_pct\":%.3f,\"within\":%s}", b,
+                fabs(rel_err(est[i].pkts_pool, (double)fl->sent_pkts)) <= b ? "true" : "false");
+    }
+    fprintf(f, "],\"total\":{\"true_packets\":%llu,\"true_bytes\":%llu,\"samples\":%llu,"
+        "\"est_packets\":%.0f,\"est_bytes\":%.0f,\"err_packets_pct\":%.3f,"
+        "\"err_bytes_pct\":%.3f,\"est_packets_pool\":%.0f,\"est_bytes_pool\":%.0f,"
+        "\"err_packets_pool_pct\":%.3f,\"err_bytes_pool_pct\":%.3f,\"bound_pct\":%.3f,"
+        "\"delivered_checked_packets\":%llu,\"delivered_packets\":%llu,\"lost_packets\":%llu,"
+        "\"port_drops\":%llu},",
+        (unsigned long long)tt->pkts, (unsigned long long)tt->bytes,
+        (unsigned long long)tt->samples, tt->ep, tt->eb, rel_err(tt->ep, (double)tt->pkts),
+        rel_err(tt->eb, (double)tt->bytes), tt->ep_pool, tt->eb_pool,
+        rel_err(tt->ep_pool, (double)tt->pkts), rel_err(tt->eb_pool, (double)tt->bytes),
+        tt->samples ? bound(tt->samples) : 0.0, (unsigned long long)tt->known_sent,
+        (unsigned long long)tt->delivered, (unsigned long long)(tt->known_sent - tt->delivered),
+        (unsigned long long)tt->port_drops);
+    fprintf(f, "\"port_drops\":[");
+    for (int i = 0, n = 0; i < ss->n && port_drops(&ss->s[i]) > 0; i++) {
+        port_label(t, ss->s[i].ifindex, lab, sizeof(lab));
+        fprintf(f, "%s{\"port\":\"%s\",\"ifindex\":%u,\"drops\":%llu,\"discards\":%llu,"
+            "\"sample_drops\":%u}", n++ ? "," : "", lab, ss->s[i].ifindex,
+            (unsigned long long)port_drops(&ss->s[i]),
+            (unsigned long long)port_discards(&ss->s[i]),
+            ss->s[i].drops_max - ss->s[i].drops_min);
+    }
+    fprintf(f, "],");
+}
+
+static void
+print_text_flows(const struct emu_topo *t, const struct emu_traffic *tr, const struct est *est,
+    const struct totals *tt, int rate, FILE *f)
+{
+    char lab[96], bs[16], dl[24], lo[24];
+
+    fprintf(f, "*** sFlow accuracy: sampling 1 in %d; samples taken where each flow"
+        " enters the network; 'pool': each flow's share of its port's samples x the growth"
+        " of sample_pool\n", rate);
+    fprintf(f, "%-34s %9s %9s %7s %9s %7s %9s %7s %7s %7s %12s %12s %7s\n", "flow", "sent",
+        "delivered", "lost", "est pkts", "err%", "est pool", "err%", "bound%", "samples",
+        "true bytes", "pool bytes", "err%");
+    for (int i = 0; i < tr->nflows; i++) {
+        const struct emu_flow *fl = &tr->flow[i];
+
+        flow_label(t, fl, lab, sizeof(lab));
+        if (est[i].samples)
+            snprintf(bs, sizeof(bs), "%7.1f", bound(est[i].samples));
+        else
+            snprintf(bs, sizeof(bs), "%7s", "-");
+        if (delivery_known(fl)) {
+            snprintf(dl, sizeof(dl), "%llu", (unsigned long long)fl->rcvd_pkts);
+            snprintf(lo, sizeof(lo), "%lld", (long long)fl->sent_pkts - (long long)fl->rcvd_pkts);
+        } else {
+            snprintf(dl, sizeof(dl), "-");
+            snprintf(lo, sizeof(lo), "-");
+        }
+        fprintf(f, "%-34s %9llu %9s %7s %9.0f %7.1f %9.0f %7.1f %s %7llu %12llu %12.0f %7.1f\n",
+            lab, (unsigned long long)fl->sent_pkts, dl, lo, est[i].pkts,
+            rel_err(est[i].pkts, (double)fl->sent_pkts), est[i].pkts_pool,
+            rel_err(est[i].pkts_pool, (double)fl->sent_pkts), bs,
+            (unsigned long long)est[i].samples, (unsigned long long)fl->sent_bytes,
+            est[i].bytes_pool, rel_err(est[i].bytes_pool, (double)fl->sent_bytes));
+    }
+    fprintf(f, "%-34s %9llu %9llu %7lld %9.0f %7.1f %9.0f %7.1f %7.1f %7llu %12llu %12.0f %7.1f\n",
+        "total", (unsigned long long)tt->pkts, (unsigned long long)tt->delivered,
+        (long long)tt->known_sent - (long long)tt->delivered, tt->ep,
+        rel_err(tt->ep, (double)tt->pkts), tt->ep_pool, rel_err(tt->ep_pool, (double)tt->pkts),
+        tt->samples ? bound(tt->samples) : 0.0, (unsigned long long)tt->samples,
+        (unsigned long long)tt->bytes, tt->eb_pool, rel_err(tt->eb_pool, (double)tt->bytes));
+}
+
 /*
  * Prints the accuracy report of traffic 'tr' on 't' to o->out, as text or
  * (o->json) JSON.  Returns 0, or -1 if the samples could not be read.
@@ -189,108 +600,61 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
     const struct emu_report_opts *o)
 {
     struct est *est = calloc((size_t)tr->nflows + 1, sizeof(*est));
-    double (*tt)[2] = calloc((size_t)tr->nflows + 1, sizeof(*tt));
+    double (*tp)[2] = calloc((size_t)tr->nflows + 1, sizeof(*tp));
     double (*te)[2] = calloc((size_t)tr->nflows + 1, sizeof(*te));
-    uint64_t tp = 0, tb = 0, ts = 0, later = 0;
-    double ep = 0, eb = 0;
-    int within = 0, counted = 0, rate = o->sampling, ntop, hosts = 0, agree = 0;
+    struct sources ss = { NULL, 0 };
+    struct totals tt;
+    uint64_t later = 0;
+    int rate = o->sampling, ntop, hosts = 0, agree = 0;
     char mismatch[512] = "";
     long other;
     FILE *f = o->out;
     char lab[96];
 
-    if (est == NULL || tt == NULL || te == NULL) {
+    if (est == NULL || tp == NULL || te == NULL) {
         free(est);
-        free(tt);
+        free(tp);
         free(te);
         return -1;
     }
-    other = read_samples(t, tr, o->samples_path, est, &later, &rate);
-    for (int i = 0; i < tr->nflows; i++) {
-        tp += tr->flow[i].sent_pkts;
-        tb += tr->flow[i].sent_bytes;
-        ts += est[i].samples;
-        ep += est[i].pkts;
-        eb += est[i].bytes;
-        if (est[i].samples > 0) {
-            counted++;
-            if (fabs(rel_err(est[i].pkts, (double)tr->flow[i].sent_pkts)) <= bound(est[i].samples))
-                within++;
-        }
-    }
+    for (int i = 0; i < tr->nflows; i++)
+        est[i].src = -1;
+    other = read_samples(t, tr, o->samples_path, est, &ss, &later, &rate);
+    pool_estimates(tr, &ss, est);
+    sum_up(tr, est, &ss, &tt);
     ntop = tr->nflows < o->top ? tr->nflows : o->top;
     ifcheck(t, tr, o, &hosts, &agree, mismatch, sizeof(mismatch));
-    top(tr, est, false, tt, tr->nflows);
+    top(tr, est, false, tp, tr->nflows);
     top(tr, est, true, te, tr->nflows);
     if (o->json) {
-        fprintf(f, "{\"sampling\":%d,\"flows\":[", rate);
-        for (int i = 0; i < tr->nflows; i++) {
-            const struct emu_flow *fl = &tr->flow[i];
-            double b = bound(est[i].samples);
-
-            fprintf(f, "%s{\"src\":\"%s\",\"dst\":\"%s\",\"proto\":\"%s\",\"sport\":%u,"
-                "\"dport\":%u,\"reply\":%s,\"true_packets\":%llu,\"true_bytes\":%llu,"
-                "\"received_packets\":%llu,\"samples\":%llu,\"est_packets\":%.0f,"
-                "\"est_bytes\":%.0f,\"err_packets_pct\":%.3f,\"err_bytes_pct\":%.3f,",
-                i ? "," : "", t->node[fl->src].name, t->node[fl->dst].name,
-                proto_name(fl->proto), fl->sport, fl->dport, fl->reply ? "true" : "false",
-                (unsigned long long)fl->sent_pkts, (unsigned long long)fl->sent_bytes,
-                (unsigned long long)fl->rcvd_pkts, (unsigned long long)est[i].samples,
-                est[i].pkts, est[i].bytes, rel_err(est[i].pkts, (double)fl->sent_pkts),
-                rel_err(est[i].bytes, (double)fl->sent_bytes));
-            if (isinf(b))
-                fprintf(f, "\"bound_pct\":null,\"within\":null}");
-            else
-                fprintf(f, "\"bound_pct\":%.3f,\"within\":%s}", b,
-                    fabs(rel_err(est[i].pkts, (double)fl->sent_pkts)) <= b ? "true" : "false");
-        }
-        fprintf(f, "],\"total\":{\"true_packets\":%llu,\"true_bytes\":%llu,\"samples\":%llu,"
-            "\"est_packets\":%.0f,\"est_bytes\":%.0f,\"err_packets_pct\":%.3f,"
-            "\"err_bytes_pct\":%.3f,\"bound_pct\":%.3f},",
-            (unsigned long long)tp, (unsigned long long)tb, (unsigned long long)ts, ep, eb,
-            rel_err(ep, (double)tp), rel_err(eb, (double)tb), ts ? bound(ts) : 0.0);
+        print_json(t, tr, est, &ss, &tt, rate, f);
         if (o->if_pkts != NULL)
             fprintf(f, "\"interface_check\":{\"hosts\":%d,\"agree\":%d},", hosts, agree);
         fprintf(f, "\"flows_within_bound\":%d,\"flows_sampled\":%d,"
             "\"samples_at_later_hops\":%llu,\"samples_unmatched\":%ld,",
-            within, counted, (unsigned long long)later, other);
+            tt.within, tt.counted, (unsigned long long)later, other);
         for (int k = 0; k < 2; k++) {
             fprintf(f, "\"top_%s\":[", k ? "est" : "true");
             for (int i = 0; i < ntop; i++) {
-                int fi = (int)(k ? te : tt)[i][1];
+                int fi = (int)(k ? te : tp)[i][1];
 
                 flow_label(t, &tr->flow[fi], lab, sizeof(lab));
                 fprintf(f, "%s{\"flow\":\"%s\",\"bytes\":%.0f}", i ? "," : "", lab,
-                    (k ? te : tt)[i][0]);
+                    (k ? te : tp)[i][0]);
             }
             fprintf(f, "]%s", k ? "}\n" : ",");
         }
     } else {
-        fprintf(f, "*** sFlow accuracy: sampling 1 in %d; samples taken where each flow"
-            " enters the network\n", rate);
-        fprintf(f, "%-34s %10s %10s %7s %7s %8s %12s %12s %7s\n", "flow", "true pkts",
-            "est pkts", "err%", "bound%", "samples", "true bytes", "est bytes", "err%");
-        for (int i = 0; i < tr->nflows; i++) {
-            const struct emu_flow *fl = &tr->flow[i];
-            char bs[16];
-
-            flow_label(t, fl, lab, sizeof(lab));
-            if (est[i].samples)
-                snprintf(bs, sizeof(bs), "%7.1f", bound(est[i].samples));
-            else
-                snprintf(bs, sizeof(bs), "%7s", "-");
-            fprintf(f, "%-34s %10llu %10.0f %7.1f %s %8llu %12llu %12.0f %7.1f\n", lab,
-                (unsigned long long)fl->sent_pkts, est[i].pkts,
-                rel_err(est[i].pkts, (double)fl->sent_pkts), bs,
-                (unsigned long long)est[i].samples, (unsigned long long)fl->sent_bytes,
-                est[i].bytes, rel_err(est[i].bytes, (double)fl->sent_bytes));
-        }
-        fprintf(f, "%-34s %10llu %10.0f %7.1f %7.1f %8llu %12llu %12.0f %7.1f\n", "total",
-            (unsigned long long)tp, ep, rel_err(ep, (double)tp), ts ? bound(ts) : 0.0,
-            (unsigned long long)ts, (unsigned long long)tb, eb, rel_err(eb, (double)tb));
-        fprintf(f, "flows within the 95%% bound: %d of %d sampled (%d flows never sampled);"
-            " %llu samples at later hops, %ld of other traffic\n", within, counted,
-            tr->nflows - counted, (unsigned long long)later, other);
+        print_text_flows(t, tr, est, &tt, rate, f);
+        fprintf(f, "flows within the 95%% bound (pool estimate): %d of %d sampled (%d flows"
+            " never sampled); %llu samples at later hops, %ld of other traffic\n", tt.within,
+            tt.counted, tr->nflows - tt.counted, (unsigned long long)later, other);
+        if (lossy(&tt))
+            print_loss(t, &tt, &ss, f);
+        else
+            fprintf(f, "network loss: %llu of %llu packets not delivered; ports reported %llu"
+                " drops\n", (unsigned long long)(tt.known_sent - tt.delivered),
+                (unsigned long long)tt.known_sent, (unsigned long long)tt.port_drops);
         if (o->if_pkts != NULL)
             fprintf(f, "truth against interface counters: %d of %d sending hosts agree"
                 " (packets and bytes)%s\n", agree, hosts, mismatch);
@@ -298,13 +662,14 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
         for (int i = 0; i < ntop; i++) {
             char lab2[96];
 
-            flow_label(t, &tr->flow[(int)tt[i][1]], lab, sizeof(lab));
+            flow_label(t, &tr->flow[(int)tp[i][1]], lab, sizeof(lab));
             flow_label(t, &tr->flow[(int)te[i][1]], lab2, sizeof(lab2));
-            fprintf(f, "%2d %-32s %12.0f | %-32s %12.0f\n", i + 1, lab, tt[i][0], lab2, te[i][0]);
+            fprintf(f, "%2d %-32s %12.0f | %-32s %12.0f\n", i + 1, lab, tp[i][0], lab2, te[i][0]);
         }
     }
+    free(ss.s);
     free(est);
-    free(tt);
+    free(tp);
     free(te);
     return other < 0 ? -1 : 0;
 }

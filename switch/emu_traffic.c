@@ -481,6 +481,27 @@ put_result(int fd, int32_t flow, int32_t what, uint64_t pkts, uint64_t bytes)
  * go (EOF on 'go'), send on the timetable while counting what arrives, say
  * 'D', keep receiving until 'stop' closes, write the results.
  */
+/*
+ * How long a host process may sleep in poll(): until its next packet is
+ * due ('due_s' from now), between 1 and 20 ms; 1 ms while it counts TCP
+ * frames ('nkeys', its tap must not overflow); a second once it is done.
+ * Sixty-four hosts waking every millisecond whatever their rates took the
+ * CPU that the switch they send through needs.
+ */
+static int
+wait_ms(bool done, int pending, int nkeys, double due_s)
+{
+    double ms = ceil(due_s * 1000);
+
+    if (done)
+        return 1000;
+    if (nkeys || (pending && ms <= 1))
+        return 1;
+    if (!pending || ms >= 20)
+        return 20;
+    return (int)ms;
+}
+
 static void
 host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *prefix,
     const struct hostjob *job, bool static_arp, int out, int go, int stop)
@@ -597,7 +618,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     for (;;) {
         struct pollfd pfd[5];
         int np = 0, pending = 0;
-        double now = mono_s() - t0;
+        double now = mono_s() - t0, next = INFINITY;
 
         if (!done) {
             for (int i = 0; i < job->nflows; i++) {
@@ -645,8 +666,12 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
                     sent[fi]++;
                     last_send_ok = mono_s();
                 }
-                if (sent[fi] < f->count)
+                if (sent[fi] < f->count) {
+                    double at = sent[fi] < due ? now : f->start + (double)sent[fi] / f->rate;
+
                     pending++;
+                    next = at < next ? at : next;
+                }
             }
             if (pending == 0) {
                 /* Pings wait for their replies (or REPLY_WAIT_S) before 'D'. */
@@ -692,7 +717,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
             pfd[np++] = (struct pollfd){ .fd = tcp_ls, .events = POLLIN };
         if (done)
             pfd[np++] = (struct pollfd){ .fd = stop, .events = POLLIN };
-        if (poll(pfd, (nfds_t)np, done ? 1000 : pending || nkeys ? 1 : 20) < 0 && errno != EINTR)
+        if (poll(pfd, (nfds_t)np, wait_ms(done, pending, nkeys, next - now)) < 0 && errno != EINTR)
             _exit(11);
         if (tap >= 0)
             tap_drain(tap, key, nkeys);

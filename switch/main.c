@@ -144,7 +144,7 @@ timers(struct sw *sw, bool slow)
             port_retry(p, sw->now_ms);
             if (!slow)
                 continue;
-            p->ring_drops += ring_drops(&p->ring);
+            port_read_drops(p);
             /*
              * Removing an interface takes it down first: the error that
              * wakes us may come while its name still resolves, and the

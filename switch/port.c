@@ -116,6 +116,7 @@ port_open(struct port *p)
 void
 port_close(struct port *p)
 {
+    port_read_drops(p);
     /* The descriptor lives on a moment in a closer thread: leave the epoll now. */
     if (p->ring.fd >= 0)
         (void)epoll_ctl(p->br->sw->epfd, EPOLL_CTL_DEL, p->ring.fd, NULL);
@@ -130,6 +131,17 @@ port_retry(struct port *p, uint64_t now_ms)
         return;
     p->retry_ms = now_ms + 1000;
     (void)port_open(p);
+}
+
+void
+port_read_drops(struct port *p)
+{
+    uint64_t n = ring_drops(&p->ring);
+
+    if (n == 0)
+        return;
+    p->ring_drops += n;
+    sampler_lost(&p->smp, n);
 }
 
 static void

@@ -34,6 +34,14 @@ void port_retry(struct port *p, uint64_t now_ms);
  */
 bool port_bound(struct port *p);
 
+/*
+ * Reads the frames the kernel dropped on 'p''s socket since the last call
+ * (it resets its count on each read) into 'p->ring_drops', and into 'p''s
+ * sampler: packets that reached the port unread still join sample_pool
+ * and, where a sample would have fallen, drops.
+ */
+void port_read_drops(struct port *p);
+
 /* Fills 'rp' with 'p''s counters (if_counters, ethernet unknown, port_name). */
 void port_records(const struct port *p, struct records_port *rp);
 

@@ -9,7 +9,8 @@
  * this replaced (4 MiB of kernel memory per port, blocks handed over when
  * full or after 1 ms):
  *  - memory: a port costs a socket, not a ring; a thousand ports need a
- *    few MB instead of 4 GB;
+ *    few MB instead of 4 GB (the socket's queue, up to RING_RCVBUF, is
+ *    charged only for frames waiting in it);
  *  - latency: poll() wakes up on each frame, so a lone ping is forwarded
  *    at once instead of waiting for its block to be retired;
  *  - setup: no PACKET_RX_RING, whose setsockopt() waits for an RCU grace

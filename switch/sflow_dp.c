@@ -228,6 +228,11 @@ sfdp_sample(struct sw *sw, struct port *in, const struct ring_frame *f,
     fl.out_vlan = out->out_vlan;
     fl.out_priority = out->out_prio;
 
+    /* The pool counts what the kernel dropped unread too: bring it up to date (once a millisecond at most). */
+    if (in->drops_read_ms != sw->now_ms) {
+        in->drops_read_ms = sw->now_ms;
+        port_read_drops(in);
+    }
     memset(&smp, 0, sizeof(smp));
     smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE_EXPANDED);
     smp.seq = ++in->smp.seq;
@@ -283,6 +288,7 @@ sfdp_tick(struct sw *sw, struct bridge *br)
 
         if (p->ifindex == 0 || !poller_due(&p->poll, sw->now_ms))
             continue;
+        port_read_drops(p);
         port_records(p, &pc.rp);
         pc.dpid = br->dpid;
         pc.ofport = p->ofport;

@@ -7,7 +7,9 @@
  * own sampler and counter poller.  The datapath calls sampler_take() on
  * the ingress port once per packet after the forwarding decision (once per
  * segment for a GSO super-frame, so sample_pool counts wire packets) and
- * sfdp_sample() when it says yes.
+ * sfdp_sample() when it says yes.  Frames the kernel dropped on a port's
+ * socket before the loop read them join the pool, the flow samples' drops
+ * and the port's ifInDiscards through port_read_drops().
  */
 #ifndef SFK_SFLOW_DP_H
 #define SFK_SFLOW_DP_H

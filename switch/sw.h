@@ -73,6 +73,7 @@ struct port {
 
     struct port_stats st;
     uint64_t ring_drops;        /* Frames the kernel dropped for lack of socket buffer. */
+    uint64_t drops_read_ms;     /* When port_read_drops() last ran for a flow sample. */
     struct sampler smp;
     struct poller_src poll;
 };

@@ -10,7 +10,7 @@
 #   BENCH_NO_GNU_TIME=1  measure RSS from /proc even if /usr/bin/time exists
 #   BENCH_LIVE_SECONDS   seconds per rate of the live loopback ingest (default 10)
 #   BENCH_LIVE_RATES     its rates in datagrams/s (default "50000 100000 200000"; "none" skips it)
-#   BENCH_PARTS      datapath benches to run as root (default "agent switch emu"; "" for none)
+#   BENCH_PARTS      datapath benches to run as root (default "agent switch emu accuracy"; "" for none)
 #
 # Wall time comes from date +%s%N around the command; peak RSS from GNU
 # time's %M when /usr/bin/time is there, else from VmHWM in /proc/PID/status,
@@ -243,9 +243,11 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
 )
 # The datapath benches build namespaces, so they need root; each prints its
 # own table: sflow-agent beside a bare Linux bridge, sflow-switch beside a
-# Linux bridge, sflow-emu beside an `ip -batch` script.
+# Linux bridge, sflow-emu beside an `ip -batch` script, and sFlow's
+# accuracy and the network's loss on 73 ports, sflow-switch beside Linux
+# bridges.
 if [ "$(id -u)" = 0 ]; then
-    for part in ${BENCH_PARTS-agent switch emu}; do
+    for part in ${BENCH_PARTS-agent switch emu accuracy}; do
         sh "$(dirname "$0")/${part}_bench.sh" "$BIN" || echo "$part FAILED" >>"$TMP/rows"
     done
 fi

@@ -31,9 +31,7 @@ host h2 10.80.0.2
 host h3 10.80.0.3
 tcpdump -i lo -U -w "$T/sflow.pcap" udp port $PORT 2>"$T/tcpdump.log" &
 PIDS="$PIDS $!"
-"$BIN/sflowcollect" -p $PORT -b 127.0.0.1 -j >"$T/out.json" 2>"$T/collect.log" &
-CPID=$!
-PIDS="$PIDS $CPID"
+start_collector $PORT
 start_switch
 sfctl add-br br0 || fail "add-br"
 for h in h1 h2; do sfctl add-port br0 ${P}$h || fail "add-port"; done

@@ -1,7 +1,8 @@
 /*
  * agent sampler: the skip counter converges to 1-in-N with skips spread
- * over [1, 2N-1]; rate 1 takes every packet; the kernel filter has the
- * expected shape.
+ * over [1, 2N-1]; rate 1 takes every packet; packets lost before the
+ * sampler saw them join the pool and mark drops exactly where samples
+ * would have been; the kernel filter has the expected shape.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +130,72 @@ test_bpf(void **state)
     assert_int_equal(sampler_bpf(8, 128, prog, 3), 0);
 }
 
+/*
+ * A port where bursts of packets are lost before the sampler sees them
+ * (a full socket buffer): the pool counts every packet that arrived, and
+ * with the same seed the samples taken plus the drops are exactly the
+ * samples a sampler that saw every packet takes, so lost packets mark
+ * drops where samples would have been.
+ */
+static void
+test_lost(void **state)
+{
+    struct sampler all, part;
+    uint64_t arrived = 0, taken_all = 0, taken_part = 0, lost = 0;
+    uint32_t x = 12345;
+
+    (void)state;
+    sampler_init(&all, 64, 99);
+    sampler_init(&part, 64, 99);
+    for (int round = 0; round < 20000; round++) {
+        /* Runs of 1..100 packets, a third of them lost. */
+        uint32_t run;
+        bool gone;
+
+        x = x * 1103515245u + 12345u;
+        run = 1 + (x >> 16) % 100;
+        gone = (x >> 8) % 3 == 0;
+        for (uint32_t i = 0; i < run; i++)
+            taken_all += sampler_take(&all);
+        if (gone) {
+            sampler_lost(&part, run);
+            lost += run;
+        } else {
+            for (uint32_t i = 0; i < run; i++)
+                taken_part += sampler_take(&part);
+        }
+        arrived += run;
+    }
+    assert_true(lost > arrived / 4);
+    assert_int_equal(part.pool, arrived);
+    assert_int_equal(all.pool, arrived);
+    assert_int_equal(taken_part + part.drops, taken_all);
+    /* About a third of the marks fell on lost packets. */
+    assert_true(part.drops * 4 > taken_all && part.drops * 5 < taken_all * 2);
+}
+
+/* Rate 1: every lost packet is a drop; rate 0: the pool only. */
+static void
+test_lost_edges(void **state)
+{
+    struct sampler sp;
+
+    (void)state;
+    sampler_init(&sp, 1, 5);
+    sampler_lost(&sp, 1000);
+    assert_int_equal(sp.drops, 1000);
+    assert_int_equal(sp.pool, 1000);
+    assert_true(sampler_take(&sp));
+    sampler_lost(&sp, 0);
+    assert_true(sampler_take(&sp));
+    assert_int_equal(sp.pool, 1002);
+    sampler_init(&sp, 0, 5);
+    sampler_lost(&sp, 77);
+    assert_int_equal(sp.drops, 0);
+    assert_int_equal(sp.pool, 77);
+    assert_false(sampler_take(&sp));
+}
+
 int
 main(void)
 {
@@ -138,6 +205,8 @@ main(void)
         cmocka_unit_test(test_skip_mean),
         cmocka_unit_test(test_take_converges),
         cmocka_unit_test(test_independent),
+        cmocka_unit_test(test_lost),
+        cmocka_unit_test(test_lost_edges),
         cmocka_unit_test(test_bpf),
     };
 

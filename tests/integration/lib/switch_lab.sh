@@ -50,6 +50,12 @@ start_switch() {
         sleep 0.1
     done
 }
+# start_collector PORT: sflowcollect -j on 127.0.0.1:PORT into $T/out.json (pid CPID).
+start_collector() {
+    "$BIN/sflowcollect" -p "$1" -b 127.0.0.1 -j >"$T/out.json" 2>"$T/collect.log" &
+    CPID=$!
+    PIDS="$PIDS $CPID"
+}
 stop_switch() {
     kill "$SPID" && wait "$SPID"
     SPID=""
