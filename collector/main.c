@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clickhouse.h"
 #include "config.h"
 #include "forward.h"
 #include "log.h"
@@ -105,6 +106,9 @@ usage(FILE *f)
 "      --rrd DIR      store interface counters in RRD files under DIR\n"
 "      --rrdcached ADDR  write through rrdcached\n"
 "      --geoip-country FILE.mmdb, --geoip-asn FILE.mmdb  enrich addresses\n"
+"      --clickhouse URL  store samples in ClickHouse (repeatable; docs/clickhouse.md)\n"
+"      --ch-batch-rows N, --ch-batch-ms MS, --ch-ttl-days N\n"
+"      --ch-spool DIR, --ch-spool-max BYTES  keep what a node did not take\n"
 "other:\n"
 "      --stats        print counters to stderr at exit and on SIGUSR1\n"
 "  -z                 print the version and exit\n"
@@ -280,7 +284,7 @@ static int
 open_sinks(struct collector *c, struct config *cfg)
 {
     int others = cfg->pcap_flows || cfg->pcap_discards || cfg->n_nf || cfg->n_fwd ||
-        cfg->rrd_dir;
+        cfg->rrd_dir || cfg->n_ch;
 
     if ((cfg->pcap_flows || cfg->pcap_discards) && cfg->pcap_file == NULL) {
         if (cfg->output_set && cfg->output != OUT_NONE) {
@@ -301,6 +305,8 @@ open_sinks(struct collector *c, struct config *cfg)
     if (cfg->n_fwd && open_sink(c, forward_open, cfg) != 0)
         return -1;
     if (cfg->rrd_dir && open_sink(c, rrd_sink_open, cfg) != 0)
+        return -1;
+    if (cfg->n_ch && open_sink(c, clickhouse_open, cfg) != 0)
         return -1;
     return 0;
 }
@@ -415,6 +421,7 @@ main(int argc, char **argv)
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
         OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN,
+        OPT_CH,
     };
     static const struct option longopts[] = {
         { "stats", no_argument, NULL, OPT_STATS },
@@ -431,6 +438,13 @@ main(int argc, char **argv)
         { "out", required_argument, NULL, OPT_OUT },
         { "geoip-country", required_argument, NULL, OPT_GEO_COUNTRY },
         { "geoip-asn", required_argument, NULL, OPT_GEO_ASN },
+        /* ClickHouse: parsed by clickhouse_option() by name. */
+        { "clickhouse", required_argument, NULL, OPT_CH },
+        { "ch-batch-rows", required_argument, NULL, OPT_CH },
+        { "ch-batch-ms", required_argument, NULL, OPT_CH },
+        { "ch-ttl-days", required_argument, NULL, OPT_CH },
+        { "ch-spool", required_argument, NULL, OPT_CH },
+        { "ch-spool-max", required_argument, NULL, OPT_CH },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
@@ -441,7 +455,7 @@ main(int argc, char **argv)
     const char *nf_port = "2055";
     char err[256] = "";
     long graph_if = -1;
-    int ch, i, rc;
+    int ch, i, rc, longindex = 0;
 
     log_init(argv[0], 0, 0);
     memset(&c, 0, sizeof(c));
@@ -454,7 +468,7 @@ main(int argc, char **argv)
     cfg.nf_active_timeout = 60;
     cfg.nf_inactive_timeout = 15;
     while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zh",
-        longopts, NULL)) != -1) {
+        longopts, &longindex)) != -1) {
         switch (ch) {
         case 'p':
             cfg.port = (uint16_t)parse_number(optarg, 1, 65535, "-p port");
@@ -568,6 +582,13 @@ main(int argc, char **argv)
         case OPT_GEO_ASN:
             cfg.geoip_asn = optarg;
             break;
+        case OPT_CH:
+            if (clickhouse_option(&cfg, longopts[longindex].name, optarg, err,
+                sizeof(err)) != 0) {
+                log_warnx("%s", err);
+                return 2;
+            }
+            break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
@@ -610,6 +631,9 @@ main(int argc, char **argv)
             gettimeofday(&now, NULL);
             c.sinks[i]->tick(c.sinks[i]->ctx, &now);
         }
+    for (i = 0; i < c.n_sinks; i++)
+        if (c.sinks[i]->finish)
+            c.sinks[i]->finish(c.sinks[i]->ctx);
     if (cfg.stats)
         print_stats(&c);
     for (i = 0; i < c.n_sinks; i++)
