@@ -286,7 +286,7 @@ ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_samp
     const struct sflow_record *r;
     int have_eth = 0;
 
-    if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok ||
+    if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok || s->error ||
         (fmt != SFLOW_FLOW_SAMPLE && fmt != SFLOW_FLOW_SAMPLE_EXPANDED))
         return 0;
     memset(f, 0, sizeof(*f));
@@ -380,7 +380,7 @@ ch_row_put_counters(struct ch_buf *b, const struct sflow_datagram *dg,
     uint64_t v;
     uint8_t *p;
 
-    if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok ||
+    if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok || s->error ||
         (fmt != SFLOW_COUNTERS_SAMPLE && fmt != SFLOW_COUNTERS_SAMPLE_EXPANDED))
         return 0;
     for (i = 0; i < s->n_records && s->first_record + i < dg->n_records; i++) {

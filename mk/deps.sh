@@ -8,7 +8,7 @@ librrd-dev libmaxminddb-dev libcmocka-dev libedit-dev
 tcpdump tshark jq nfdump rrdtool iproute2 procps
 pmacct iputils-ping iperf3 libmaxmind-db-writer-perl wireshark-common rrdcached
 valgrind
-libcurl4-openssl-dev clickhouse-server clickhouse-client zookeeper prometheus"
+libcurl4-openssl-dev curl clickhouse-server clickhouse-client zookeeper prometheus"
 
 missing=""
 for p in $PKGS; do
