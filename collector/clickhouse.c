@@ -46,7 +46,7 @@
 
 struct ch_batch {
     enum ch_table table;
-    uint64_t seq;                       /* Order of creation (spool file order). */
+    uint64_t seq;                       /* Order of completion (spool file order). */
     uint64_t id;                        /* In every row's 'batch' column. */
     uint32_t rows;
     uint64_t opened_ms;
@@ -107,8 +107,8 @@ struct clickhouse {
     long ttl_days;
     struct ch_spool_budget budget;
     struct geoip *geo;
-    atomic_ullong next_seq;
-    uint64_t id_base;
+    atomic_ullong next_seq;             /* Of the next batch handed to a sender. */
+    uint64_t id_base, next_id;
 
     /* Receive side, for --stats: what the rows hold. */
     uint64_t flow_rows, counter_rows, packets, bytes, skipped_counters;
@@ -359,8 +359,7 @@ batch_new(struct clickhouse *ch, enum ch_table t)
     if (b == NULL)
         return NULL;
     b->table = t;
-    b->seq = atomic_fetch_add(&ch->next_seq, 1);
-    b->id = ch->id_base + b->seq;
+    b->id = ch->id_base + ch->next_id++;
     b->opened_ms = mono_ms();
     return b;
 }
@@ -382,6 +381,7 @@ node_enqueue(struct ch_node *node, enum ch_table t)
         batch_free(b);
         return;
     }
+    b->seq = atomic_fetch_add(&node->ch->next_seq, 1);
     pthread_mutex_lock(&node->lock);
     if (node->q_len == CH_QUEUE) {
         pthread_mutex_unlock(&node->lock);
@@ -610,7 +610,8 @@ wait_until(struct ch_node *node, uint64_t at_ms)
 
 /*
  * What the sender does next: 1 replay the spool, 2 send from the queue
- * ('*b'), 0 nothing yet, -1 finish.  Waits a little when idle or backing
+ * ('*b'), 3 spool from the queue ('*b', while backing off or when the
+ * replay falls behind), 0 nothing yet, -1 finish.  Waits a little when idle or backing
  * off.  After stop it delivers for CH_STOP_GRACE_MS, or until a failure,
  * then spools what is left and finishes.
  */
@@ -625,8 +626,15 @@ node_next(struct ch_node *node, struct ch_batch **b)
     if (node->stop && (node->retry_at > 0 || now > node->stop_ms + CH_STOP_GRACE_MS ||
         (node->q_len == 0 && !spooled))) {
         act = -1;
+    } else if (now < node->retry_at && node->spool != NULL &&
+        (*b = queue_pop(node)) != NULL) {
+        act = 3;
     } else if (now < node->retry_at) {
         wait_until(node, node->retry_at);
+    } else if (spooled && node->q_len >= CH_QUEUE / 2) {
+        /* Replay is behind: a spool write is quicker than an insert. */
+        *b = queue_pop(node);
+        act = 3;
     } else if (spooled) {
         act = 1;
     } else if ((*b = queue_pop(node)) != NULL) {
@@ -649,6 +657,10 @@ node_thread(void *arg)
     while ((act = node_next(node, &b)) >= 0) {
         if (act == 0)
             continue;
+        if (act == 3) {
+            node_spool_batch(node, b, 0);
+            continue;
+        }
         rc = act == 1 ? node_replay(node, &buf) : node_send(node, b);
         if (rc != 0) {
             node_failed(node);
