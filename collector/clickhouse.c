@@ -311,7 +311,8 @@ node_create_tables(struct ch_node *node)
 
 /*
  * --ch-ttl-days: the server (18.16) has no TTL clause, so the sender drops
- * the day partitions older than the limit itself, at start and hourly.
+ * the day partitions older than the limit itself, before its first insert
+ * and then before the first insert of every hour.
  */
 static void
 node_expire(struct ch_node *node)
@@ -466,6 +467,10 @@ node_insert(struct ch_node *node, enum ch_table t, const struct ch_buf *buf)
         if ((r = node_create_tables(node)) != CH_OK)
             return r == CH_UNKNOWN ? CH_REFUSED : r;
         node->tables_ready = 1;
+    }
+    if (node->ch->ttl_days > 0 && mono_ms() >= node->ttl_at) {
+        node_expire(node);
+        node->ttl_at = mono_ms() + CH_TTL_EVERY_MS;
     }
     table_sql(t, sql, sizeof(sql), 0);
     r = node_post(node, sql, buf->p, buf->len, &us);
@@ -668,10 +673,6 @@ node_thread(void *arg)
         }
         node->backoff_ms = 0;
         node->retry_at = 0;
-        if (node->ch->ttl_days > 0 && mono_ms() >= node->ttl_at) {
-            node_expire(node);
-            node->ttl_at = mono_ms() + CH_TTL_EVERY_MS;
-        }
     }
     /* Finishing: what is still queued goes to the spool, or is dropped. */
     while ((b = queue_pop(node)) != NULL)

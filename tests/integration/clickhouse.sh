@@ -103,4 +103,61 @@ while IFS= read -r q; do
 done <"$T/queries"
 echo "docs/clickhouse.md: $n queries run"
 [ $n -ge 10 ] || { echo "FAIL: fewer than 10 queries in docs/clickhouse.md"; fail=1; }
+
+# GeoIP columns, in a database of their own (a URL parameter): the same
+# countries and AS numbers as -L prints, sample for sample.
+if perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
+    cat >"$T/mkdb.pl" <<'PL'
+use strict;
+use warnings;
+use MaxMind::DB::Writer::Tree;
+my %types = (country => 'map', iso_code => 'utf8_string', autonomous_system_number => 'uint32');
+for my $kind ('Country', 'ASN') {
+    my $t = MaxMind::DB::Writer::Tree->new(ip_version => 6, record_size => 28,
+        database_type => "GeoLite2-$kind", languages => ['en'],
+        description => { en => 'sflowkit clickhouse test' },
+        map_key_type_callback => sub { $types{ $_[0] } }, remove_reserved_networks => 0);
+    for (['172.16.0.0/12', 'DE', 64500], ['142.0.0.0/8', 'US', 64501]) {
+        my ($net, $cc, $as) = @$_;
+        $t->insert_network($net, $kind eq 'ASN' ? { autonomous_system_number => $as }
+            : { country => { iso_code => $cc } });
+    }
+    open(my $fh, '>:raw', "$ARGV[0]/$kind.mmdb") or die $!;
+    $t->write_tree($fh);
+    close($fh) or die $!;
+}
+PL
+    perl "$T/mkdb.pl" "$T" || { echo "FAIL: building the GeoIP databases"; exit 1; }
+    geo="--geoip-country $T/Country.mmdb --geoip-asn $T/ASN.mmdb"
+    chq $P "CREATE DATABASE geo"
+    # shellcheck disable=SC2086
+    "$BIN/sflowcollect" -r "$T/sfgen.pcap" $geo --clickhouse "${URL}?database=geo" 2>"$T/err" ||
+        { echo "FAIL: GeoIP run"; cat "$T/err"; fail=1; }
+    # shellcheck disable=SC2086
+    "$BIN/sflowcollect" -r "$T/sfgen.pcap" $geo -L srcCountry,srcAS,dstCountry,dstAS |
+        awk -F, '{ printf "%s %d %s %d\n", $1 == "" ? "-" : $1, $2, $3 == "" ? "-" : $3, $4 }' |
+        sort | uniq -c | awk '{ print $2, $3, $4, $5, $1 }' | sort >"$T/geo.want"
+    chq $P "SELECT if(src_country = toFixedString('', 2), '-', toStringCutToZero(src_country)), src_as,
+        if(dst_country = toFixedString('', 2), '-', toStringCutToZero(dst_country)), dst_as, count()
+        FROM geo.flows GROUP BY src_country, src_as, dst_country, dst_as" |
+        tr '\t' ' ' | sort >"$T/geo.have"
+    if ! cmp -s "$T/geo.want" "$T/geo.have" || ! grep -q "^DE 64500 US 64501 " "$T/geo.have"; then
+        echo "FAIL: GeoIP columns differ from -L (country AS country AS samples):"
+        diff "$T/geo.want" "$T/geo.have" | head; fail=1
+    fi
+else
+    echo "no MaxMind::DB::Writer: GeoIP columns not checked"
+fi
+
+# --ch-ttl-days: every stored day is older than a day (capture times), so
+# the collector drops every partition before its first insert; what it
+# inserts then stays (until the next hourly pass).
+"$BIN/sfgen" -n 5 --seed 6 -w "$T/small.pcap" 2>/dev/null
+"$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-ttl-days 1 --stats \
+    2>"$T/err" >/dev/null
+dropped=$(sed -n 's/^  clickhouse http.* partitions_dropped \([0-9]*\)$/\1/p' "$T/err")
+left=$(chq $P "SELECT (SELECT count() FROM flows) + (SELECT count() FROM counters)")
+echo "--ch-ttl-days 1: $dropped partitions dropped, $left rows left"
+new=$(sed -n 's/^  clickhouse http.* inserted rows \([0-9]*\) .*/\1/p' "$T/err")
+[ "${dropped:-0}" -gt 0 ] && [ "$left" = "$new" ] || { echo "FAIL: --ch-ttl-days"; cat "$T/err"; fail=1; }
 exit $fail
