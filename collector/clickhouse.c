@@ -798,6 +798,57 @@ clickhouse_stats(void *ctx, FILE *f)
     }
 }
 
+static void
+clickhouse_metrics(void *ctx, FILE *f)
+{
+    static const struct {
+        const char *name, *help;
+        size_t off;
+    } per_node[] = {
+        { "inserted_rows", "Rows the node acknowledged.", offsetof(struct ch_node_stats, rows) },
+        { "inserted_batches", "Inserts the node acknowledged.",
+            offsetof(struct ch_node_stats, batches) },
+        { "spooled_batches", "Batches written to the spool.",
+            offsetof(struct ch_node_stats, spooled) },
+        { "replayed_batches", "Spooled batches inserted.",
+            offsetof(struct ch_node_stats, replayed) },
+        { "dropped_batches", "Batches lost (queue or spool full, no spool).",
+            offsetof(struct ch_node_stats, dropped) },
+        { "dropped_rows", "Rows of the dropped batches.",
+            offsetof(struct ch_node_stats, dropped_rows) },
+        { "insert_failures", "Inserts that failed.", offsetof(struct ch_node_stats, failed) },
+        { "duplicates_avoided", "Replays skipped: the node had the batch already.",
+            offsetof(struct ch_node_stats, duplicates_avoided) },
+        { "spool_errors", "Spool files that could not be written, read or removed.",
+            offsetof(struct ch_node_stats, spool_errors) },
+    };
+    struct clickhouse *ch = ctx;
+    size_t i;
+    int n;
+
+    fprintf(f, "# HELP sflowcollect_clickhouse_rows_total Rows encoded, by table.\n"
+        "# TYPE sflowcollect_clickhouse_rows_total counter\n"
+        "sflowcollect_clickhouse_rows_total{table=\"flows\"} %llu\n"
+        "sflowcollect_clickhouse_rows_total{table=\"counters\"} %llu\n",
+        (unsigned long long)ch->flow_rows, (unsigned long long)ch->counter_rows);
+    for (i = 0; i < sizeof(per_node) / sizeof(per_node[0]); i++) {
+        fprintf(f, "# HELP sflowcollect_clickhouse_%s_total %s\n"
+            "# TYPE sflowcollect_clickhouse_%s_total counter\n", per_node[i].name,
+            per_node[i].help, per_node[i].name);
+        for (n = 0; n < ch->n_nodes; n++)
+            fprintf(f, "sflowcollect_clickhouse_%s_total{node=\"%d\"} %llu\n",
+                per_node[i].name, n, (unsigned long long)atomic_load(
+                (atomic_ullong *)((char *)&ch->nodes[n].st + per_node[i].off)));
+    }
+    fprintf(f, "# HELP sflowcollect_clickhouse_insert_seconds Time of acknowledged inserts.\n"
+        "# TYPE sflowcollect_clickhouse_insert_seconds summary\n");
+    for (n = 0; n < ch->n_nodes; n++)
+        fprintf(f, "sflowcollect_clickhouse_insert_seconds_sum{node=\"%d\"} %.6f\n"
+            "sflowcollect_clickhouse_insert_seconds_count{node=\"%d\"} %llu\n", n,
+            (double)ch->nodes[n].st.latency_us_sum / 1e6, n,
+            (unsigned long long)ch->nodes[n].st.batches);
+}
+
 /* Hands every open batch to the senders, and waits until they finished. */
 static void
 clickhouse_finish(void *ctx)
@@ -893,6 +944,7 @@ clickhouse_open(const struct config *cfg, char *err, size_t errlen)
     ch->sink.datagram = clickhouse_datagram;
     ch->sink.tick = clickhouse_tick;
     ch->sink.finish = clickhouse_finish;
+    ch->sink.metrics = clickhouse_metrics;
     ch->sink.stats = clickhouse_stats;
     ch->sink.close = clickhouse_close;
     ch->batch_rows = cfg->ch_batch_rows ? (uint32_t)cfg->ch_batch_rows : 50000;

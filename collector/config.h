@@ -67,6 +67,7 @@ struct config {
     const char *ch_spool;       /* --ch-spool DIR */
     unsigned long long ch_spool_max;    /* --ch-spool-max bytes; 0 = default */
 
+    const char *metrics;        /* --metrics ADDR:PORT */
     int stats;                  /* --stats */
 };
 

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "forward.h"
 #include "log.h"
+#include "metrics.h"
 #include "nf_export.h"
 #include "output.h"
 #include "pcap_sink.h"
@@ -111,6 +112,7 @@ usage(FILE *f)
 "      --ch-spool DIR, --ch-spool-max BYTES  keep what a node did not take\n"
 "other:\n"
 "      --stats        print counters to stderr at exit and on SIGUSR1\n"
+"      --metrics ADDR:PORT  serve the counters to Prometheus (GET /metrics)\n"
 "  -z                 print the version and exit\n"
 "  -h                 this help\n"
 "\n"
@@ -173,6 +175,21 @@ print_stats(struct collector *c)
         if (c->sinks[i]->stats)
             c->sinks[i]->stats(c->sinks[i]->ctx, stderr);
     fflush(stderr);
+}
+
+/* The --metrics page: the collector's counters, then the sinks'. */
+static void
+render_metrics(void *arg, FILE *f)
+{
+    struct collector *c = arg;
+    int i;
+
+    pthread_mutex_lock(&c->lock);
+    metrics_render_stats(&c->stats, f);
+    for (i = 0; i < c->n_sinks; i++)
+        if (c->sinks[i]->metrics)
+            c->sinks[i]->metrics(c->sinks[i]->ctx, f);
+    pthread_mutex_unlock(&c->lock);
 }
 
 static int
@@ -421,7 +438,7 @@ main(int argc, char **argv)
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
         OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN,
-        OPT_CH,
+        OPT_CH, OPT_METRICS,
     };
     static const struct option longopts[] = {
         { "stats", no_argument, NULL, OPT_STATS },
@@ -445,12 +462,14 @@ main(int argc, char **argv)
         { "ch-ttl-days", required_argument, NULL, OPT_CH },
         { "ch-spool", required_argument, NULL, OPT_CH },
         { "ch-spool-max", required_argument, NULL, OPT_CH },
+        { "metrics", required_argument, NULL, OPT_METRICS },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
     };
     struct collector c;
     struct config cfg;
+    struct metrics *metrics = NULL;
     const char *graph_dir = NULL, *graph_agent = NULL, *graph_out = NULL;
     const char *nf_port = "2055";
     char err[256] = "";
@@ -589,6 +608,9 @@ main(int argc, char **argv)
                 return 2;
             }
             break;
+        case OPT_METRICS:
+            cfg.metrics = optarg;
+            break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
@@ -622,8 +644,13 @@ main(int argc, char **argv)
     stats_init(&c.stats);
     if (open_sinks(&c, &cfg) != 0)
         rc = 1;
-    else
+    else if (cfg.metrics && metrics_start(cfg.metrics, render_metrics, &c, &metrics, err,
+        sizeof(err)) != 0) {
+        log_warnx("%s", err);
+        rc = 1;
+    } else
         rc = run(&c, &cfg);
+    metrics_stop(metrics);
     for (i = 0; i < c.n_sinks; i++)
         if (c.sinks[i]->tick) {
             struct timeval now;

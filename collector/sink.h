@@ -30,6 +30,8 @@ struct sink {
      * final --stats report.  May be NULL.
      */
     void (*finish)(void *ctx);
+    /* Adds its own counters to the --metrics page (Prometheus text); may be NULL. */
+    void (*metrics)(void *ctx, FILE *);
     /* Adds its own counters to the --stats report; may be NULL. */
     void (*stats)(void *ctx, FILE *);
     /* Flushes and frees everything (ctx included). */
