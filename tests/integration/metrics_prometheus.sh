@@ -41,10 +41,13 @@ prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/data" \
     --web.listen-address=127.0.0.1:$W >"$T/prom.log" 2>&1 &
 ppid=$!
 q() { curl -sf "http://127.0.0.1:$W/api/v1/query" --data-urlencode "query=$1" | jq -r "$2"; }
-i=0 got=
+# Read before the collector stops: a target gone down makes its series stale.
+i=0 got= agents= sum=
 while [ $i -lt 150 ]; do
     got=$(q 'sflowcollect_datagrams_total{job="sflowcollect"}' '.data.result[0].value[1] // empty' 2>/dev/null)
-    [ -n "$got" ] && break
+    agents=$(q 'count(sflowcollect_agent_datagrams_total)' '.data.result[0].value[1] // empty' 2>/dev/null)
+    sum=$(q 'sum(sflowcollect_agent_datagrams_total)' '.data.result[0].value[1] // empty' 2>/dev/null)
+    [ -n "$got" ] && [ -n "$agents" ] && [ -n "$sum" ] && break
     i=$((i + 1))
     sleep 0.2
 done
@@ -54,8 +57,6 @@ cpid=
 want=$(sed -n 's/^  datagrams \([0-9]*\) .*/\1/p' "$T/c.err")
 echo "prometheus scraped sflowcollect_datagrams_total = $got; --stats: $want"
 [ -n "$got" ] && [ "$got" = "$want" ] || { echo "FAIL: prometheus did not scrape $want"; tail -5 "$T/prom.log"; fail=1; }
-agents=$(q 'count(sflowcollect_agent_datagrams_total)' '.data.result[0].value[1]')
-sum=$(q 'sum(sflowcollect_agent_datagrams_total)' '.data.result[0].value[1]')
 echo "prometheus: $agents agent series summing to $sum"
 [ "$agents" = 3 ] && [ "$sum" = "$want" ] || { echo "FAIL: per-agent series"; fail=1; }
 exit $fail
