@@ -49,6 +49,7 @@ struct config {
     /* Forwarding. */
     struct target fwd[CONFIG_MAX_TARGETS];      /* -f HOST/PORT */
     int n_fwd;
+    int fwd_by_agent;           /* --forward-by agent */
 
     /* RRD. */
     const char *rrd_dir;        /* --rrd DIR */

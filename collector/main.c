@@ -104,6 +104,7 @@ usage(FILE *f)
 "      --nf-aggregate merge samples of a flow into one record\n"
 "      --nf-active-timeout S, --nf-inactive-timeout S (default 60, 15)\n"
 "  -f HOST/PORT       forward every datagram unchanged (repeatable)\n"
+"      --forward-by agent  each agent's datagrams to one -f target only (hashed)\n"
 "      --rrd DIR      store interface counters in RRD files under DIR\n"
 "      --rrdcached ADDR  write through rrdcached\n"
 "      --geoip-country FILE.mmdb, --geoip-asn FILE.mmdb  enrich addresses\n"
@@ -438,7 +439,7 @@ main(int argc, char **argv)
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
         OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN,
-        OPT_CH, OPT_METRICS,
+        OPT_CH, OPT_METRICS, OPT_FWD_BY,
     };
     static const struct option longopts[] = {
         { "stats", no_argument, NULL, OPT_STATS },
@@ -463,6 +464,7 @@ main(int argc, char **argv)
         { "ch-spool", required_argument, NULL, OPT_CH },
         { "ch-spool-max", required_argument, NULL, OPT_CH },
         { "metrics", required_argument, NULL, OPT_METRICS },
+        { "forward-by", required_argument, NULL, OPT_FWD_BY },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
@@ -610,6 +612,13 @@ main(int argc, char **argv)
             break;
         case OPT_METRICS:
             cfg.metrics = optarg;
+            break;
+        case OPT_FWD_BY:
+            if (strcmp(optarg, "agent") != 0) {
+                log_warnx("--forward-by knows 'agent' only, not '%s'", optarg);
+                return 2;
+            }
+            cfg.fwd_by_agent = 1;
             break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);
