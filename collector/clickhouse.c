@@ -104,6 +104,7 @@ struct clickhouse {
     int n_nodes;
     uint32_t batch_rows;
     uint64_t batch_ms;
+    const char *engine;                 /* Of the tables it creates. */
     long ttl_days;
     struct ch_spool_budget budget;
     struct geoip *geo;
@@ -170,6 +171,10 @@ clickhouse_option(struct config *cfg, const char *opt, const char *val, char *er
             return -1;
         }
         cfg->ch_url[cfg->n_ch++] = val;
+        return 0;
+    }
+    if (strcmp(opt, "ch-engine") == 0) {
+        cfg->ch_engine = val;
         return 0;
     }
     if (strcmp(opt, "ch-spool") == 0) {
@@ -267,19 +272,35 @@ node_post(struct ch_node *node, const char *sql, const void *body, size_t len, u
 
 /* ---- Tables ---- */
 
+static const char *const table_names[CH_TABLES] = { "flows", "counters" };
+
+/* 'engine' with "{table}" replaced by the table's name, into 'out'. */
 static void
-table_sql(enum ch_table t, char *buf, size_t len, int create)
+engine_text(const char *engine, enum ch_table t, char *out, size_t len)
 {
-    static const char *const names[CH_TABLES] = { "flows", "counters" };
+    const char *at = strstr(engine, "{table}");
+
+    if (at == NULL)
+        snprintf(out, len, "%s", engine);
+    else
+        snprintf(out, len, "%.*s%s%s", (int)(at - engine), engine, table_names[t],
+            at + strlen("{table}"));
+}
+
+/* The CREATE TABLE ('create' 1) or the INSERT of table 't'. */
+static void
+table_sql(const struct clickhouse *ch, enum ch_table t, char *buf, size_t len, int create)
+{
     static const char *const keys[CH_TABLES] = {
         "ORDER BY (time, agent)",
         "ORDER BY (agent, if_index, time)",
     };
     const struct ch_column *c;
+    char engine[512];
     size_t i, off;
 
     off = (size_t)snprintf(buf, len, create ? "CREATE TABLE IF NOT EXISTS %s (" :
-        "INSERT INTO %s (", names[t]);
+        "INSERT INTO %s (", table_names[t]);
     for (i = 0; (c = ch_row_column(t, i)) != NULL && off < len; i++) {
         if (create)
             off += (size_t)snprintf(buf + off, len - off, "%s%s %s", i ? ", " : "",
@@ -287,9 +308,10 @@ table_sql(enum ch_table t, char *buf, size_t len, int create)
         else
             off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", c->name);
     }
+    engine_text(ch->engine, t, engine, sizeof(engine));
     if (off < len && create)
-        snprintf(buf + off, len - off, ") ENGINE = MergeTree PARTITION BY toDate(time) %s",
-            keys[t]);
+        snprintf(buf + off, len - off, ") ENGINE = %s PARTITION BY toDate(time) %s",
+            engine, keys[t]);
     else if (off < len)
         snprintf(buf + off, len - off, ") FORMAT RowBinary");
 }
@@ -303,7 +325,7 @@ node_create_tables(struct ch_node *node)
     int t;
 
     for (t = 0; t < CH_TABLES && r == CH_OK; t++) {
-        table_sql((enum ch_table)t, sql, sizeof(sql), 1);
+        table_sql(node->ch, (enum ch_table)t, sql, sizeof(sql), 1);
         r = node_post(node, sql, NULL, 0, &us);
     }
     return r;
@@ -325,7 +347,7 @@ node_expire(struct ch_node *node)
         snprintf(sql, sizeof(sql), "SELECT DISTINCT partition FROM system.parts WHERE "
             "database = currentDatabase() AND table = '%s' AND active AND "
             "toDate(partition) < today() - %ld ORDER BY partition LIMIT 50",
-            t == CH_FLOWS ? "flows" : "counters", node->ch->ttl_days);
+            table_names[t], node->ch->ttl_days);
         if (node_post(node, sql, NULL, 0, &us) != CH_OK)
             return;
         memcpy(parts, node->resp, node->resp_len + 1);
@@ -334,7 +356,7 @@ node_expire(struct ch_node *node)
             if (strlen(line) != 10 || strspn(line, "0123456789-") != 10)
                 continue;
             snprintf(sql, sizeof(sql), "ALTER TABLE %s DROP PARTITION '%s'",
-                t == CH_FLOWS ? "flows" : "counters", line);
+                table_names[t], line);
             if (node_post(node, sql, NULL, 0, &us) == CH_OK)
                 node->st.partitions_dropped++;
         }
@@ -472,7 +494,7 @@ node_insert(struct ch_node *node, enum ch_table t, const struct ch_buf *buf)
         node_expire(node);
         node->ttl_at = mono_ms() + CH_TTL_EVERY_MS;
     }
-    table_sql(t, sql, sizeof(sql), 0);
+    table_sql(node->ch, t, sql, sizeof(sql), 0);
     r = node_post(node, sql, buf->p, buf->len, &us);
     if (r == CH_OK) {
         node->st.batches++;
@@ -498,7 +520,7 @@ node_has_batch(struct ch_node *node, enum ch_table t, uint64_t id)
         node->tables_ready = 1;
     }
     snprintf(sql, sizeof(sql), "SELECT count() FROM %s WHERE batch = %" PRIu64,
-        t == CH_FLOWS ? "flows" : "counters", id);
+        table_names[t], id);
     if (node_post(node, sql, NULL, 0, &us) != CH_OK)
         return -1;
     return strtoull(node->resp, NULL, 10) > 0;
@@ -950,6 +972,7 @@ clickhouse_open(const struct config *cfg, char *err, size_t errlen)
     ch->batch_rows = cfg->ch_batch_rows ? (uint32_t)cfg->ch_batch_rows : 50000;
     ch->batch_ms = cfg->ch_batch_ms ? (uint64_t)cfg->ch_batch_ms : 1000;
     ch->ttl_days = cfg->ch_ttl_days;
+    ch->engine = cfg->ch_engine ? cfg->ch_engine : "MergeTree";
     ch->budget.max = cfg->ch_spool_max ? cfg->ch_spool_max : 1ull << 30;
     /* Batch ids unique across collectors and restarts: a random base. */
     if (getrandom(&ch->id_base, sizeof(ch->id_base), 0) != sizeof(ch->id_base))

@@ -65,6 +65,7 @@ struct config {
     long ch_batch_rows;         /* --ch-batch-rows; 0 = default */
     long ch_batch_ms;           /* --ch-batch-ms; 0 = default */
     long ch_ttl_days;           /* --ch-ttl-days; 0 = keep */
+    const char *ch_engine;      /* --ch-engine ENGINE; NULL = MergeTree */
     const char *ch_spool;       /* --ch-spool DIR */
     unsigned long long ch_spool_max;    /* --ch-spool-max bytes; 0 = default */
 

@@ -109,7 +109,7 @@ usage(FILE *f)
 "      --rrdcached ADDR  write through rrdcached\n"
 "      --geoip-country FILE.mmdb, --geoip-asn FILE.mmdb  enrich addresses\n"
 "      --clickhouse URL  store samples in ClickHouse (repeatable; docs/clickhouse.md)\n"
-"      --ch-batch-rows N, --ch-batch-ms MS, --ch-ttl-days N\n"
+"      --ch-batch-rows N, --ch-batch-ms MS, --ch-ttl-days N, --ch-engine ENGINE\n"
 "      --ch-spool DIR, --ch-spool-max BYTES  keep what a node did not take\n"
 "other:\n"
 "      --stats        print counters to stderr at exit and on SIGUSR1\n"
@@ -462,6 +462,7 @@ main(int argc, char **argv)
         { "ch-batch-ms", required_argument, NULL, OPT_CH },
         { "ch-ttl-days", required_argument, NULL, OPT_CH },
         { "ch-spool", required_argument, NULL, OPT_CH },
+        { "ch-engine", required_argument, NULL, OPT_CH },
         { "ch-spool-max", required_argument, NULL, OPT_CH },
         { "metrics", required_argument, NULL, OPT_METRICS },
         { "forward-by", required_argument, NULL, OPT_FWD_BY },
