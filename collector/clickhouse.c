@@ -969,7 +969,7 @@ clickhouse_open(const struct config *cfg, char *err, size_t errlen)
     ch->sink.metrics = clickhouse_metrics;
     ch->sink.stats = clickhouse_stats;
     ch->sink.close = clickhouse_close;
-    ch->batch_rows = cfg->ch_batch_rows ? (uint32_t)cfg->ch_batch_rows : 50000;
+    ch->batch_rows = cfg->ch_batch_rows ? (uint32_t)cfg->ch_batch_rows : 100000;
     ch->batch_ms = cfg->ch_batch_ms ? (uint64_t)cfg->ch_batch_ms : 1000;
     ch->ttl_days = cfg->ch_ttl_days;
     ch->engine = cfg->ch_engine ? cfg->ch_engine : "MergeTree";
