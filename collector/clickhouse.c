@@ -81,7 +81,8 @@ struct ch_node {
 
     /* Shared with the sender thread, under 'lock'. */
     pthread_mutex_t lock;
-    pthread_cond_t cond;
+    pthread_cond_t cond;                /* Work for the sender. */
+    pthread_cond_t room;                /* Room in the queue (file input waits). */
     struct ch_batch *queue[CH_QUEUE];
     int q_head, q_len;
     int stop;
@@ -111,7 +112,10 @@ struct clickhouse {
     atomic_ullong next_seq;             /* Of the next batch handed to a sender. */
     uint64_t id_base, next_id;
 
-    /* Receive side, for --stats: what the rows hold. */
+    /* Receive side.  Reading a file (-r), a full queue makes the reader
+     * wait instead of dropping: nothing is lost by waiting. */
+    int from_file;
+    /* For --stats: what the rows hold. */
     uint64_t flow_rows, counter_rows, packets, bytes, skipped_counters;
 };
 
@@ -406,6 +410,8 @@ node_enqueue(struct ch_node *node, enum ch_table t)
     }
     b->seq = atomic_fetch_add(&node->ch->next_seq, 1);
     pthread_mutex_lock(&node->lock);
+    while (node->q_len == CH_QUEUE && node->ch->from_file)
+        pthread_cond_wait(&node->room, &node->lock);
     if (node->q_len == CH_QUEUE) {
         pthread_mutex_unlock(&node->lock);
         node->st.dropped++;
@@ -592,10 +598,14 @@ queue_pop(struct ch_node *node)
     b = node->queue[node->q_head];
     node->q_head = (node->q_head + 1) % CH_QUEUE;
     node->q_len--;
+    pthread_cond_signal(&node->room);
     return b;
 }
 
-/* Failure: the queued batches go to the spool (so they wait there in order). */
+/*
+ * Failure: the queued batches go to the spool (so they wait there in
+ * order), or without one are dropped, so that the queue never stays full.
+ */
 static void
 node_failed(struct ch_node *node)
 {
@@ -605,8 +615,6 @@ node_failed(struct ch_node *node)
     if (node->backoff_ms > CH_BACKOFF_MAX_MS)
         node->backoff_ms = CH_BACKOFF_MAX_MS;
     node->retry_at = mono_ms() + node->backoff_ms;
-    if (node->spool == NULL)
-        return;
     for (;;) {
         pthread_mutex_lock(&node->lock);
         b = queue_pop(node);
@@ -744,6 +752,7 @@ clickhouse_datagram(void *ctx, const uint8_t *raw, size_t len,
     uint32_t i;
 
     (void)raw, (void)len;
+    ch->from_file = meta->from_file;
     if (dg->stage < 2 || dg->n_samples == 0)
         return;
     node = &ch->nodes[forward_hash_pick(&dg->agent, ch->keys, ch->n_nodes)];
@@ -912,6 +921,7 @@ clickhouse_close(void *ctx)
         ch_spool_close(node->spool);
         pthread_mutex_destroy(&node->lock);
         pthread_cond_destroy(&node->cond);
+        pthread_cond_destroy(&node->room);
     }
     if (ch->geo)
         geoip_release(ch->geo);
@@ -928,6 +938,7 @@ node_init(struct clickhouse *ch, struct ch_node *node, const char *url, const st
     snprintf(node->name, sizeof(node->name), "%016" PRIx64, forward_hash_key(url));
     pthread_mutex_init(&node->lock, NULL);
     pthread_cond_init(&node->cond, NULL);
+    pthread_cond_init(&node->room, NULL);
     if ((node->curl = curl_easy_init()) == NULL) {
         snprintf(err, errlen, "clickhouse: curl_easy_init failed");
         return -1;
