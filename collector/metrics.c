@@ -43,13 +43,38 @@ agent_text(const struct sflow_addr *a, char *buf, size_t len)
     return "unknown";
 }
 
+/* One per-agent series: a counter of struct seq_stream at 'off'. */
+struct agent_series {
+    const char *name;
+    const char *help;
+    size_t off;
+};
+
+static uint64_t
+stream_value(const struct seq_stream *s, size_t off)
+{
+    uint64_t v;
+
+    memcpy(&v, (const char *)s + off, sizeof(v));
+    return v;
+}
+
 /* Per-agent datagram streams, the busiest METRICS_TOP_AGENTS labelled. */
 static void
 render_agents(const struct seqtrack *t, FILE *f)
 {
+    static const struct agent_series series[] = {
+        { "sflowcollect_agent_datagrams_total", "Datagrams per agent.",
+            offsetof(struct seq_stream, seen) },
+        { "sflowcollect_agent_sequence_lost_total",
+            "Datagrams missing from each agent's sequence numbers.",
+            offsetof(struct seq_stream, lost) },
+        { "sflowcollect_agent_restarts_total", "Sequence restarts per agent.",
+            offsetof(struct seq_stream, restarts) },
+    };
     const struct seq_stream *top[METRICS_TOP_AGENTS], *s;
-    unsigned long long rest_seen = 0, rest_lost = 0, rest_restarts = 0;
-    size_t i, n = 0, j, agents = 0;
+    unsigned long long rest[3] = { 0, 0, 0 };
+    size_t i, n = 0, j, k, agents = 0;
     char addr[INET6_ADDRSTRLEN];
 
     for (i = 0; i < t->cap; i++) {
@@ -57,15 +82,16 @@ render_agents(const struct seqtrack *t, FILE *f)
         if (s->hash == 0 || s->key.kind != SEQ_DATAGRAM)
             continue;
         agents++;
-        /* Insertion into the sorted top list; what falls off is summed. */
+        /* Insertion into the top list, busiest first; what falls off is summed. */
         if (n == METRICS_TOP_AGENTS && top[n - 1]->seen >= s->seen) {
-            rest_seen += s->seen, rest_lost += s->lost, rest_restarts += s->restarts;
+            for (k = 0; k < 3; k++)
+                rest[k] += stream_value(s, series[k].off);
             continue;
         }
         if (n == METRICS_TOP_AGENTS) {
-            rest_seen += top[n - 1]->seen, rest_lost += top[n - 1]->lost;
-            rest_restarts += top[n - 1]->restarts;
             n--;
+            for (k = 0; k < 3; k++)
+                rest[k] += stream_value(top[n], series[k].off);
         }
         for (j = n; j > 0 && top[j - 1]->seen < s->seen; j--)
             top[j] = top[j - 1];
@@ -74,34 +100,17 @@ render_agents(const struct seqtrack *t, FILE *f)
     }
     fprintf(f, "# HELP sflowcollect_agents Agents (agent, sub-agent) seen.\n"
         "# TYPE sflowcollect_agents gauge\nsflowcollect_agents %zu\n", agents);
-    fprintf(f, "# HELP sflowcollect_agent_datagrams_total Datagrams per agent (the %d busiest;"
-        " agent=\"other\" for the rest).\n# TYPE sflowcollect_agent_datagrams_total counter\n",
-        METRICS_TOP_AGENTS);
-    for (i = 0; i < n; i++)
-        fprintf(f, "sflowcollect_agent_datagrams_total{agent=\"%s\",sub_agent=\"%u\"} %llu\n",
-            agent_text(&top[i]->key.agent, addr, sizeof(addr)), top[i]->key.sub_agent,
-            (unsigned long long)top[i]->seen);
-    if (agents > n)
-        fprintf(f, "sflowcollect_agent_datagrams_total{agent=\"other\",sub_agent=\"\"} %llu\n",
-            rest_seen);
-    fprintf(f, "# HELP sflowcollect_agent_sequence_lost_total Datagrams missing from each"
-        " agent's sequence numbers.\n# TYPE sflowcollect_agent_sequence_lost_total counter\n");
-    for (i = 0; i < n; i++)
-        fprintf(f, "sflowcollect_agent_sequence_lost_total{agent=\"%s\",sub_agent=\"%u\"} %llu\n",
-            agent_text(&top[i]->key.agent, addr, sizeof(addr)), top[i]->key.sub_agent,
-            (unsigned long long)top[i]->lost);
-    if (agents > n)
-        fprintf(f, "sflowcollect_agent_sequence_lost_total{agent=\"other\",sub_agent=\"\"}"
-            " %llu\n", rest_lost);
-    fprintf(f, "# HELP sflowcollect_agent_restarts_total Sequence restarts per agent.\n"
-        "# TYPE sflowcollect_agent_restarts_total counter\n");
-    for (i = 0; i < n; i++)
-        fprintf(f, "sflowcollect_agent_restarts_total{agent=\"%s\",sub_agent=\"%u\"} %llu\n",
-            agent_text(&top[i]->key.agent, addr, sizeof(addr)), top[i]->key.sub_agent,
-            (unsigned long long)top[i]->restarts);
-    if (agents > n)
-        fprintf(f, "sflowcollect_agent_restarts_total{agent=\"other\",sub_agent=\"\"} %llu\n",
-            rest_restarts);
+    for (k = 0; k < 3; k++) {
+        fprintf(f, "# HELP %s %s (the %d busiest agents; agent=\"other\" for the rest)\n"
+            "# TYPE %s counter\n", series[k].name, series[k].help, METRICS_TOP_AGENTS,
+            series[k].name);
+        for (i = 0; i < n; i++)
+            fprintf(f, "%s{agent=\"%s\",sub_agent=\"%u\"} %llu\n", series[k].name,
+                agent_text(&top[i]->key.agent, addr, sizeof(addr)), top[i]->key.sub_agent,
+                (unsigned long long)stream_value(top[i], series[k].off));
+        if (agents > n)
+            fprintf(f, "%s{agent=\"other\",sub_agent=\"\"} %llu\n", series[k].name, rest[k]);
+    }
 }
 
 void
