@@ -65,6 +65,7 @@ struct ch_node_stats {
     atomic_ullong rows, batches, spooled, replayed, dropped, dropped_rows;
     atomic_ullong failed, duplicates_avoided, spool_errors;
     atomic_ullong latency_us_sum, latency_us_max, partitions_dropped;
+    atomic_ullong spool_waiting;        /* Copy of the spool's count, for other threads. */
 };
 
 struct ch_node {
@@ -461,6 +462,7 @@ node_spool_batch(struct ch_node *node, struct ch_batch *b, int attempted)
     it.table = b->table;
     it.attempted = attempted;
     e = ch_spool_put(node->spool, &it, b->buf.p, b->buf.len);
+    node->st.spool_waiting = ch_spool_count(node->spool);
     if (e == 0) {
         node->st.spooled++;
     } else {
@@ -548,6 +550,7 @@ node_replay(struct ch_node *node, struct ch_buf *buf)
         if (have) {
             node->st.duplicates_avoided++;
             ch_spool_remove(node->spool);
+            node->st.spool_waiting = ch_spool_count(node->spool);
             return 0;
         }
     }
@@ -566,7 +569,9 @@ node_replay(struct ch_node *node, struct ch_buf *buf)
         return -1;
     node->st.replayed++;
     node->st.rows += buf->len / ch_row_size(it.table);
-    if ((e = ch_spool_remove(node->spool)) != 0) {
+    e = ch_spool_remove(node->spool);
+    node->st.spool_waiting = ch_spool_count(node->spool);
+    if (e != 0) {
         node->st.spool_errors++;
         node_warn(node, strerror(e));
     }
@@ -823,7 +828,7 @@ clickhouse_stats(void *ctx, FILE *f)
             (unsigned long long)s->dropped, (unsigned long long)s->dropped_rows,
             (unsigned long long)s->failed, (unsigned long long)s->duplicates_avoided,
             (unsigned long long)s->spool_errors,
-            node->spool ? ch_spool_count(node->spool) : (size_t)0,
+            (size_t)s->spool_waiting,
             b ? (double)s->latency_us_sum / (double)b / 1000.0 : 0.0,
             (double)s->latency_us_max / 1000.0, (unsigned long long)s->partitions_dropped);
     }
@@ -833,25 +838,27 @@ static void
 clickhouse_metrics(void *ctx, FILE *f)
 {
     static const struct {
-        const char *name, *help;
+        const char *name, *help;    /* Name: with _total, unless a gauge. */
         size_t off;
     } per_node[] = {
-        { "inserted_rows", "Rows the node acknowledged.", offsetof(struct ch_node_stats, rows) },
-        { "inserted_batches", "Inserts the node acknowledged.",
+        { "inserted_rows_total", "Rows the node acknowledged.", offsetof(struct ch_node_stats, rows) },
+        { "inserted_batches_total", "Inserts the node acknowledged.",
             offsetof(struct ch_node_stats, batches) },
-        { "spooled_batches", "Batches written to the spool.",
+        { "spooled_batches_total", "Batches written to the spool.",
             offsetof(struct ch_node_stats, spooled) },
-        { "replayed_batches", "Spooled batches inserted.",
+        { "replayed_batches_total", "Spooled batches inserted.",
             offsetof(struct ch_node_stats, replayed) },
-        { "dropped_batches", "Batches lost (queue or spool full, no spool).",
+        { "dropped_batches_total", "Batches lost (queue or spool full, no spool).",
             offsetof(struct ch_node_stats, dropped) },
-        { "dropped_rows", "Rows of the dropped batches.",
+        { "dropped_rows_total", "Rows of the dropped batches.",
             offsetof(struct ch_node_stats, dropped_rows) },
-        { "insert_failures", "Inserts that failed.", offsetof(struct ch_node_stats, failed) },
-        { "duplicates_avoided", "Replays skipped: the node had the batch already.",
+        { "insert_failures_total", "Inserts that failed.", offsetof(struct ch_node_stats, failed) },
+        { "duplicates_avoided_total", "Replays skipped: the node had the batch already.",
             offsetof(struct ch_node_stats, duplicates_avoided) },
-        { "spool_errors", "Spool files that could not be written, read or removed.",
+        { "spool_errors_total", "Spool files that could not be written, read or removed.",
             offsetof(struct ch_node_stats, spool_errors) },
+        { "spool_batches", "Batches in the spool now.",
+            offsetof(struct ch_node_stats, spool_waiting) },
     };
     struct clickhouse *ch = ctx;
     size_t i;
@@ -863,11 +870,11 @@ clickhouse_metrics(void *ctx, FILE *f)
         "sflowcollect_clickhouse_rows_total{table=\"counters\"} %llu\n",
         (unsigned long long)ch->flow_rows, (unsigned long long)ch->counter_rows);
     for (i = 0; i < sizeof(per_node) / sizeof(per_node[0]); i++) {
-        fprintf(f, "# HELP sflowcollect_clickhouse_%s_total %s\n"
-            "# TYPE sflowcollect_clickhouse_%s_total counter\n", per_node[i].name,
-            per_node[i].help, per_node[i].name);
+        fprintf(f, "# HELP sflowcollect_clickhouse_%s %s\n"
+            "# TYPE sflowcollect_clickhouse_%s %s\n", per_node[i].name, per_node[i].help,
+            per_node[i].name, strstr(per_node[i].name, "_total") ? "counter" : "gauge");
         for (n = 0; n < ch->n_nodes; n++)
-            fprintf(f, "sflowcollect_clickhouse_%s_total{node=\"%d\"} %llu\n",
+            fprintf(f, "sflowcollect_clickhouse_%s{node=\"%d\"} %llu\n",
                 per_node[i].name, n, (unsigned long long)atomic_load(
                 (atomic_ullong *)((char *)&ch->nodes[n].st + per_node[i].off)));
     }
@@ -952,6 +959,8 @@ node_init(struct clickhouse *ch, struct ch_node *node, const char *url, const st
     if (cfg->ch_spool && ch_spool_open(cfg->ch_spool, node->name, &ch->budget, &node->spool,
         err, errlen) != 0)
         return -1;
+    if (node->spool)
+        node->st.spool_waiting = ch_spool_count(node->spool);
     if (node->spool && ch_spool_next_seq(node->spool) > atomic_load(&ch->next_seq))
         atomic_store(&ch->next_seq, ch_spool_next_seq(node->spool));
     return 0;

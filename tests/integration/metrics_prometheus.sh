@@ -21,13 +21,16 @@ fail=0
 
 base=$((20000 + $$ % 15000))
 U=$base M=$((base + 1)) W=$((base + 2))
-"$BIN/sflowcollect" -4 -b 127.0.0.1 -p $U -q --metrics 127.0.0.1:$M --stats 2>"$T/c.err" &
+# A ClickHouse sink with no server behind it, so that its series are on the page too.
+"$BIN/sflowcollect" -4 -b 127.0.0.1 -p $U -q --metrics 127.0.0.1:$M --stats \
+    --clickhouse http://127.0.0.1:$((base + 3))/ 2>"$T/c.err" &
 cpid=$!
 wait_listening $U "$T/c.err"
 "$BIN/sfgen" --send 127.0.0.1:$U --rate 1000 -n 400 --agents 3 --duration 5 >/dev/null 2>&1
 
 curl -sf "http://127.0.0.1:$M/metrics" >"$T/page" || { echo "FAIL: no metrics page"; cat "$T/c.err"; exit 1; }
 promtool check metrics <"$T/page" >"$T/lint" 2>&1 || { echo "FAIL: promtool:"; cat "$T/lint"; fail=1; }
+grep -q "^sflowcollect_clickhouse_spool_batches{node=\"0\"} 0$" "$T/page" || { echo "FAIL: no ClickHouse series"; fail=1; }
 
 cat >"$T/prometheus.yml" <<YML
 global:
