@@ -694,6 +694,9 @@ node_thread(void *arg)
     struct ch_batch *b;
     int act, rc;
 
+    /* Tables at start; a node not up yet gets them before its first insert. */
+    if (node_create_tables(node) == CH_OK)
+        node->tables_ready = 1;
     while ((act = node_next(node, &b)) >= 0) {
         if (act == 0)
             continue;

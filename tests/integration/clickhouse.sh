@@ -18,6 +18,19 @@ H=$base P=$((base + 1))
 ch_start a $H $P
 URL=http://127.0.0.1:$H/
 
+# The tables come at start, before any sample.
+"$BIN/sflowcollect" -4 -b 127.0.0.1 -p $((base + 2)) -q --clickhouse "$URL" 2>"$T/err" &
+cpid=$!
+i=0
+until [ "$(chq $P "EXISTS TABLE counters" 2>/dev/null)" = 1 ] || [ $i -ge 50 ]; do
+    i=$((i + 1))
+    sleep 0.1
+done
+kill $cpid
+wait $cpid
+[ "$(chq $P "EXISTS TABLE flows")$(chq $P "EXISTS TABLE counters")" = 11 ] ||
+    { echo "FAIL: no tables at start"; cat "$T/err"; fail=1; }
+
 "$BIN/sfgen" -n 2000 --seed 5 -w "$T/sfgen.pcap" 2>/dev/null || { echo "sfgen failed"; exit 1; }
 set -- "$T/sfgen.pcap"
 if [ -d "${SHARED:-}/corpus/files" ]; then
