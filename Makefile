@@ -7,7 +7,7 @@
 #   make fuzz       libFuzzer on every parser (FUZZ_SECONDS each, default 300)
 
 CC       ?= cc
-PKGS      = libpcap librrd libmaxminddb
+PKGS      = libpcap librrd libmaxminddb libcurl
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD      = -std=c11 -D_GNU_SOURCE
 OPT      ?= -O2

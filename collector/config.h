@@ -58,6 +58,7 @@ struct config {
     /* Forwarding. */
     struct target fwd[CONFIG_MAX_TARGETS];      /* -f HOST/PORT */
     int n_fwd;
+    int fwd_by_agent;           /* --forward-by agent */
 
     /* RRD. */
     const char *rrd_dir;        /* --rrd DIR */
@@ -67,6 +68,17 @@ struct config {
     const char *geoip_country;  /* --geoip-country FILE.mmdb */
     const char *geoip_asn;      /* --geoip-asn FILE.mmdb */
 
+    /* ClickHouse (collector/clickhouse.c). */
+    const char *ch_url[CONFIG_MAX_TARGETS];     /* --clickhouse URL */
+    int n_ch;
+    long ch_batch_rows;         /* --ch-batch-rows; 0 = default */
+    long ch_batch_ms;           /* --ch-batch-ms; 0 = default */
+    long ch_ttl_days;           /* --ch-ttl-days; 0 = keep */
+    const char *ch_engine;      /* --ch-engine ENGINE; NULL = MergeTree */
+    const char *ch_spool;       /* --ch-spool DIR */
+    unsigned long long ch_spool_max;    /* --ch-spool-max bytes; 0 = default */
+
+    const char *metrics;        /* --metrics ADDR:PORT */
     int stats;                  /* --stats */
 
     /* Hardening (issue 14). */

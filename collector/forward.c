@@ -8,6 +8,10 @@
  * burst costs one system call per family, not one per datagram and target.
  * A full socket buffer never stalls the collector: what does not fit is
  * dropped and counted per target, as are other send errors.
+ *
+ * With --forward-by agent each datagram goes to one target only, chosen by
+ * a hash of its agent address (forward_hash.c), so each target sees whole
+ * agents and adding a target moves only the agents it wins.
  */
 #include "forward.h"
 #include "fwd_guard.h"
@@ -20,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "forward_hash.h"
 #include "spoof.h"
 
 #define FWD_BATCH 64            /* Messages per sendmmsg(). */
@@ -53,6 +58,8 @@ struct forward {
     struct fwd_guard guard;
     uint64_t looped;            /* Came back after we forwarded them: not sent again. */
     struct spoof *spoof;        /* -S: sent from the agent's address, else NULL */
+    int by_agent;               /* --forward-by agent: one target per agent. */
+    uint64_t keys[CONFIG_MAX_TARGETS];  /* forward_hash_key() of each target. */
 };
 
 /* Sends what socket 's' has queued; never waits. */
@@ -102,7 +109,7 @@ forward_datagram(void *ctx, const uint8_t *raw, size_t len,
     struct forward *fw = ctx;
     struct fwd_sock *s;
     uint8_t *copy;
-    int i;
+    int i, pick;
 
     (void)meta;
     if (fwd_guard_seen(&fw->guard, raw, len, dg)) {
@@ -119,9 +126,13 @@ forward_datagram(void *ctx, const uint8_t *raw, size_t len,
     copy = fw->arena + fw->arena_used;
     memcpy(copy, raw, len);
     fw->arena_used += len;
+    pick = fw->by_agent ? forward_hash_pick(&dg->agent, fw->keys, fw->n_targets) : -1;
     for (i = 0; i < fw->n_targets; i++) {
         struct fwd_target *t = &fw->targets[i];
         struct mmsghdr *m;
+
+        if (pick >= 0 && i != pick)
+            continue;
 
         if (fw->spoof != NULL && dg->stage >= 2 && spoof_send(fw->spoof, &dg->agent,
             SFLOW_PORT, (struct sockaddr *)&t->addr, raw, len) == 0) {
@@ -264,10 +275,12 @@ forward_open(const struct config *cfg, char *err, size_t errlen)
         if (fw->socks[t->fam].fd < 0 &&
             open_sock(&fw->socks[t->fam], t->fam ? AF_INET6 : AF_INET, err, errlen) != 0)
             goto fail;
+        fw->keys[i] = forward_hash_key(t->name);
         fw->n_targets++;
     }
     if (cfg->spoof && spoof_open(&fw->spoof, err, errlen) != 0)
         goto fail;
+    fw->by_agent = cfg->fwd_by_agent;
     fw->sink.name = "forward";
     fw->sink.ctx = fw;
     fw->sink.datagram = forward_datagram;

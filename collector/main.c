@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "allow.h"
+#include "clickhouse.h"
 #include "config.h"
 #include "forward.h"
 #include "log.h"
+#include "metrics.h"
 #include "nf_export.h"
 #include "output.h"
 #include "pcap_sink.h"
@@ -119,9 +121,13 @@ usage(FILE *f)
 "      --nf-aggregate merge samples of a flow into one record\n"
 "      --nf-active-timeout S, --nf-inactive-timeout S (default 60, 15)\n"
 "  -f HOST/PORT       forward every datagram unchanged (repeatable)\n"
+"      --forward-by agent  each agent's datagrams to one -f target only (hashed)\n"
 "      --rrd DIR      store interface counters in RRD files under DIR\n"
 "      --rrdcached ADDR  write through rrdcached\n"
 "      --geoip-country FILE.mmdb, --geoip-asn FILE.mmdb  enrich addresses\n"
+"      --clickhouse URL  store samples in ClickHouse (repeatable; docs/clickhouse.md)\n"
+"      --ch-batch-rows N, --ch-batch-ms MS, --ch-ttl-days N, --ch-engine ENGINE\n"
+"      --ch-spool DIR, --ch-spool-max BYTES  keep what a node did not take\n"
 "other:\n"
 "      --allow CIDR   accept datagrams only from this network (repeatable)\n"
 "      --rrd-max-files N  create at most N RRD files (default 1000; 0 = no limit)\n"
@@ -129,6 +135,7 @@ usage(FILE *f)
 "      --stats-top N  list the N busiest agents in --stats (default 20; 0 = all)\n"
 "  -u USER            run as USER once the port and outputs are open (default\n"
 "                     when started as root: nobody; -u root keeps root)\n"
+"      --metrics ADDR:PORT  serve the counters to Prometheus (GET /metrics)\n"
 "  -z                 print the version and exit\n"
 "  -h                 this help\n"
 "\n"
@@ -197,6 +204,21 @@ print_stats(struct collector *c)
         if (c->sinks[i]->stats)
             c->sinks[i]->stats(c->sinks[i]->ctx, stderr);
     fflush(stderr);
+}
+
+/* The --metrics page: the collector's counters, then the sinks'. */
+static void
+render_metrics(void *arg, FILE *f)
+{
+    struct collector *c = arg;
+    int i;
+
+    pthread_mutex_lock(&c->lock);
+    metrics_render_stats(&c->stats, f);
+    for (i = 0; i < c->n_sinks; i++)
+        if (c->sinks[i]->metrics)
+            c->sinks[i]->metrics(c->sinks[i]->ctx, f);
+    pthread_mutex_unlock(&c->lock);
 }
 
 static int
@@ -416,7 +438,7 @@ static int
 open_sinks(struct collector *c, struct config *cfg)
 {
     int others = cfg->pcap_flows || cfg->pcap_discards || cfg->n_nf || cfg->n_fwd ||
-        cfg->rrd_dir;
+        cfg->rrd_dir || cfg->n_ch;
 
     if ((cfg->pcap_flows || cfg->pcap_discards) && cfg->pcap_file == NULL) {
         if (cfg->output_set && cfg->output != OUT_NONE) {
@@ -437,6 +459,8 @@ open_sinks(struct collector *c, struct config *cfg)
     if (cfg->n_fwd && open_sink(c, forward_open, cfg) != 0)
         return -1;
     if (cfg->rrd_dir && open_sink(c, rrd_sink_open, cfg) != 0)
+        return -1;
+    if (cfg->n_ch && open_sink(c, clickhouse_open, cfg) != 0)
         return -1;
     return 0;
 }
@@ -564,6 +588,7 @@ main(int argc, char **argv)
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
         OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN, OPT_ALLOW, OPT_RRD_MAX, OPT_STATS_TOP,
+        OPT_CH, OPT_METRICS, OPT_FWD_BY,
         OPT_NF_TMPL = 512,
     };
     static const struct option longopts[] = {
@@ -613,17 +638,28 @@ main(int argc, char **argv)
         { "forwarding-target", required_argument, NULL, 'f' },
         { "include-vlans", required_argument, NULL, 'V' },
         { "exclude-vlans", required_argument, NULL, 'v' },
+        /* ClickHouse: parsed by clickhouse_option() by name. */
+        { "clickhouse", required_argument, NULL, OPT_CH },
+        { "ch-batch-rows", required_argument, NULL, OPT_CH },
+        { "ch-batch-ms", required_argument, NULL, OPT_CH },
+        { "ch-ttl-days", required_argument, NULL, OPT_CH },
+        { "ch-spool", required_argument, NULL, OPT_CH },
+        { "ch-engine", required_argument, NULL, OPT_CH },
+        { "ch-spool-max", required_argument, NULL, OPT_CH },
+        { "metrics", required_argument, NULL, OPT_METRICS },
+        { "forward-by", required_argument, NULL, OPT_FWD_BY },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
     };
     struct collector c;
     struct config cfg;
+    struct metrics *metrics = NULL;
     const char *graph_dir = NULL, *graph_agent = NULL, *graph_out = NULL;
     const char *nf_port = "2055";
     char err[256] = "";
     long graph_if = -1;
-    int ch, i, rc;
+    int ch, i, rc, longindex = 0;
 
     log_init(argv[0], 0, 0);
     compat_argv(argc, argv);
@@ -639,7 +675,7 @@ main(int argc, char **argv)
     cfg.rrd_max_files = 1000;
     c.stats_top = 20;
     while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:u:zhN:eSAkDV:v:",
-        longopts, NULL)) != -1) {
+        longopts, &longindex)) != -1) {
         switch (ch) {
         case 'p':
             cfg.port = (uint16_t)parse_number(optarg, 1, 65535, "-p port");
@@ -782,6 +818,23 @@ main(int argc, char **argv)
             if (compat_option(&cfg, &c, ch, optarg) != 0)
                 return 2;
             break;
+        case OPT_CH:
+            if (clickhouse_option(&cfg, longopts[longindex].name, optarg, err,
+                sizeof(err)) != 0) {
+                log_warnx("%s", err);
+                return 2;
+            }
+            break;
+        case OPT_METRICS:
+            cfg.metrics = optarg;
+            break;
+        case OPT_FWD_BY:
+            if (strcmp(optarg, "agent") != 0) {
+                log_warnx("--forward-by knows 'agent' only, not '%s'", optarg);
+                return 2;
+            }
+            cfg.fwd_by_agent = 1;
+            break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);
             return 0;
@@ -817,8 +870,13 @@ main(int argc, char **argv)
     stats_init(&c.stats);
     if (open_sinks(&c, &cfg) != 0)
         rc = 1;
-    else
+    else if (cfg.metrics && metrics_start(cfg.metrics, render_metrics, &c, &metrics, err,
+        sizeof(err)) != 0) {
+        log_warnx("%s", err);
+        rc = 1;
+    } else
         rc = run(&c, &cfg);
+    metrics_stop(metrics);
     for (i = 0; i < c.n_sinks; i++)
         if (c.sinks[i]->tick) {
             struct timeval now;
@@ -826,6 +884,9 @@ main(int argc, char **argv)
             gettimeofday(&now, NULL);
             c.sinks[i]->tick(c.sinks[i]->ctx, &now);
         }
+    for (i = 0; i < c.n_sinks; i++)
+        if (c.sinks[i]->finish)
+            c.sinks[i]->finish(c.sinks[i]->ctx);
     if (cfg.stats)
         print_stats(&c);
     for (i = 0; i < c.n_sinks; i++)

@@ -25,6 +25,13 @@ struct sink {
         const struct dgram_meta *, const struct sflow_datagram *dg);
     /* About once a second and at the end of each receive batch: timers, flushes. */
     void (*tick)(void *ctx, const struct timeval *now);
+    /*
+     * Input has ended: delivers what is pending (may wait), before the
+     * final --stats report.  May be NULL.
+     */
+    void (*finish)(void *ctx);
+    /* Adds its own counters to the --metrics page (Prometheus text); may be NULL. */
+    void (*metrics)(void *ctx, FILE *);
     /* Adds its own counters to the --stats report; may be NULL. */
     void (*stats)(void *ctx, FILE *);
     /* Flushes and frees everything (ctx included). */

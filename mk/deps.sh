@@ -7,7 +7,8 @@ libpcap-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
 librrd-dev libmaxminddb-dev libcmocka-dev libedit-dev libcap-dev
 tcpdump tshark jq nfdump rrdtool iproute2 procps
 pmacct iputils-ping iperf3 libmaxmind-db-writer-perl wireshark-common rrdcached
-valgrind lintian man-db dpkg-dev adduser"
+valgrind lintian man-db dpkg-dev adduser
+libcurl4-openssl-dev curl clickhouse-server clickhouse-client zookeeper prometheus"
 
 missing=""
 for p in $PKGS; do

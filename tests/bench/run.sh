@@ -251,5 +251,7 @@ if [ "$(id -u)" = 0 ]; then
         sh "$(dirname "$0")/${part}_bench.sh" "$BIN" || echo "$part FAILED" >>"$TMP/rows"
     done
 fi
+# ClickHouse inserts beside the clickhouse-client CSV pipeline (no root needed).
+sh "$(dirname "$0")/clickhouse_bench.sh" "$BIN" || echo "clickhouse FAILED" >>"$TMP/rows"
 # A mode that failed fails the bench.
 ! grep -q ' FAILED$' "$TMP/rows"

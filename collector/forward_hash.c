@@ -1,0 +1,52 @@
+/* forward_hash: agents to targets by rendezvous hashing; see forward_hash.h. */
+#include "forward_hash.h"
+
+#include <string.h>
+
+/* FNV-1a, 64 bits. */
+static uint64_t
+fnv64(uint64_t h, const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* A finaliser (splitmix64's) so that keys differing in one bit score apart. */
+static uint64_t
+mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+uint64_t
+forward_hash_key(const char *name)
+{
+    return fnv64(0xcbf29ce484222325ull, (const uint8_t *)name, strlen(name));
+}
+
+int
+forward_hash_pick(const struct sflow_addr *agent, const uint64_t *keys, int n)
+{
+    uint64_t h, best = 0, score;
+    int i, pick = 0;
+
+    if (n < 2)
+        return 0;
+    h = fnv64(0xcbf29ce484222325ull ^ agent->type, agent->a,
+        agent->type == SFLOW_ADDR_IP6 ? 16 : 4);
+    for (i = 0; i < n; i++) {
+        score = mix64(h ^ keys[i]);
+        if (i == 0 || score > best) {
+            best = score;
+            pick = i;
+        }
+    }
+    return pick;
+}
