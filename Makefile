@@ -234,8 +234,9 @@ uninstall:
 	@sh mk/installdirs.sh remove $(DIRS_LIST) "$(DESTDIR)"
 
 # make deb: build/sflowkit_VERSION_ARCH.deb (mk/deb.sh; older ones are
-# removed) from a staged `make install PREFIX=/usr`.  Its programs are built apart, in build/deb,
-# with Debian's hardening flags (all of dpkg-buildflags' hardening=+all).
+# removed) from a staged `make install PREFIX=/usr`.  Its programs are
+# built apart, in build/deb, with Debian's hardening flags (all of
+# dpkg-buildflags' hardening=+all).
 DEB_FLAGS = $(foreach f,CFLAGS CPPFLAGS LDFLAGS,\
               $(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get $(f)))
 DEB_MAKE  = $(MAKE) --no-print-directory SAN= B=build/deb CFLAGS="$(strip $(DEB_FLAGS))"
