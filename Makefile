@@ -256,15 +256,16 @@ uninstall:
 	    elif [ -e $$f ]; then echo "  KEPT    $$f (changed)"; fi; done
 	@sh mk/installdirs.sh remove $(DIRS_LIST) "$(DESTDIR)"
 
-# make deb: build/sflowkit_VERSION_ARCH.deb (mk/deb.sh) from a staged
-# `make install PREFIX=/usr`.  Its programs are built apart, in build/deb,
-# with Debian's hardening flags (all of dpkg-buildflags' hardening=+all).
+# make deb: build/sflowkit_VERSION_ARCH.deb (mk/deb.sh; older ones are
+# removed) from a staged `make install PREFIX=/usr`.  Its programs are
+# built apart, in build/deb, with Debian's hardening flags (all of
+# dpkg-buildflags' hardening=+all).
 DEB_FLAGS = $(foreach f,CFLAGS CPPFLAGS LDFLAGS,\
               $(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get $(f)))
 DEB_MAKE  = $(MAKE) --no-print-directory SAN= B=build/deb CFLAGS="$(strip $(DEB_FLAGS))"
 deb:
 	@$(DEB_MAKE) $(addprefix build/deb/bin/,$(USER_PROGS) $(DAEMONS))
-	@rm -rf build/deb/stage
+	@rm -rf build/deb/stage build/sflowkit_*.deb
 	@$(DEB_MAKE) install PREFIX=/usr DESTDIR=$(CURDIR)/build/deb/stage >/dev/null
 	@sh mk/deb.sh build/deb/stage build
 
