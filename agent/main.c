@@ -86,8 +86,8 @@ usage(FILE *f)
         "  -a, --agent ADDR|IFACE   agent address (default: first global address)\n"
         "      --datagram-bytes N   largest datagram (default 1400; 200-8192)\n"
         "      --host-counters      also send host counters (CPU, memory, disk, net) as 2:1\n"
-        "      --wait-bridge        start even if a -b bridge does not exist yet, and\n"
-        "                           sample it once it appears\n"
+        "      --wait-bridge        start even if a -b bridge or -i interface does not\n"
+        "                           exist yet, and sample it once it appears\n"
         "  -f, --config FILE        read settings from FILE (the command line wins);\n"
         "                           SIGHUP re-reads it\n"
         "  -d, --foreground         stay in the foreground, log to stderr\n"
@@ -465,12 +465,29 @@ reload(struct agent *ag)
 }
 
 /*
- * A -b bridge that is not there is most likely a typo: the agent would run
- * and sample nothing.  Unless told to wait for it ('wait'), that is a
- * start-up error.
+ * A -b bridge or -i interface that is not there is most likely a typo: the
+ * agent would run and sample nothing.  Unless told to wait for it
+ * ('wait'), that is a start-up error.  Returns 0 or an errno.
  */
 static int
-check_bridges(struct agent *ag, bool wait)
+check_link(struct agent *ag, const char *name, bool bridge, bool wait)
+{
+    const char *kind = bridge ? "bridge" : "interface", *why;
+    int e = ports_bridge_check(ag->nl, name);
+
+    if (e == 0 || (!bridge && e == EMEDIUMTYPE))
+        return 0;
+    why = e == ENODEV ? "no such interface" : "not a bridge";
+    if (wait) {
+        log_info("%s %s: %s yet; waiting for it", kind, name, why);
+        return 0;
+    }
+    log_warnx("%s %s: %s (--wait-bridge to start anyway and wait for it)", kind, name, why);
+    return e;
+}
+
+static int
+check_links(struct agent *ag, bool wait)
 {
     int e;
 
@@ -479,17 +496,11 @@ check_bridges(struct agent *ag, bool wait)
         return e;
     }
     for (size_t i = 0; i < ag->cfg.nb; i++)
-        if ((e = ports_bridge_check(ag->nl, ag->cfg.bridges[i])) != 0) {
-            const char *why = e == ENODEV ? "no such interface" : "not a bridge";
-
-            if (wait) {
-                log_info("bridge %s: %s yet; waiting for it", ag->cfg.bridges[i], why);
-                continue;
-            }
-            log_warnx("bridge %s: %s (--wait-bridge to start anyway and wait for it)",
-                ag->cfg.bridges[i], why);
+        if ((e = check_link(ag, ag->cfg.bridges[i], true, wait)) != 0)
             return e;
-        }
+    for (size_t i = 0; i < ag->cfg.ni; i++)
+        if ((e = check_link(ag, ag->cfg.ifaces[i], false, wait)) != 0)
+            return e;
     return 0;
 }
 
@@ -605,7 +616,7 @@ main(int argc, char **argv)
         log_warnx("datagram setup failed");
         return EXIT_FAILURE;
     }
-    if (check_bridges(ag, wait_bridge) != 0)
+    if (check_links(ag, wait_bridge) != 0)
         return EXIT_FAILURE;
 
     sigemptyset(&mask);

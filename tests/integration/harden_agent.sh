@@ -1,7 +1,7 @@
 #!/bin/sh
 # sflow-agent hardening (issue 14):
-#  - '-b nosuchbr' (or a link that is not a bridge) no longer starts with
-#    "0 port(s)" and runs on: it exits 1 naming the bridge;
+#  - '-b nosuchbr' (or a link that is not a bridge, or '-i nosuchif') no
+#    longer starts with "0 port(s)" and runs on: it exits 1 naming it;
 #  - with --wait-bridge it starts, and samples the bridge once it appears;
 #  - after start-up it holds only CAP_NET_RAW and CAP_NET_ADMIN (effective,
 #    permitted and bounding sets, nothing inheritable or ambient,
@@ -19,6 +19,9 @@ grep -q "bridge nosuchbr: no such interface" "$T/nobr.out" || { cat "$T/nobr.out
 sw timeout 10 "$BIN/sflow-agent" -d -b lo -c 127.0.0.1:$PORT >"$T/lo.out" 2>&1
 [ $? = 1 ] || fail "-b lo: not refused"
 grep -q "bridge lo: not a bridge" "$T/lo.out" || { cat "$T/lo.out"; fail "-b lo: message"; }
+sw timeout 10 "$BIN/sflow-agent" -d -i nosuchif -c 127.0.0.1:$PORT >"$T/noif.out" 2>&1
+[ $? = 1 ] || fail "-i nosuchif: not refused"
+grep -q "interface nosuchif: no such interface" "$T/noif.out" || { cat "$T/noif.out"; fail "-i nosuchif: message"; }
 
 ip netns exec "$SW" "$BIN/sflowcollect" -p $PORT -b 127.0.0.1 -j >"$T/out.json" 2>"$T/collect.log" &
 PIDS="$PIDS $!"
