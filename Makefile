@@ -58,7 +58,7 @@ PROGS += $(BIN)/sflow-emu
 # agent core.  sfctl needs nothing but libc.
 SWITCH_SRC    := $(filter-out switch/emu_%.c switch/sfctl.c,$(wildcard switch/*.c))
 SWITCH_OBJ    := $(SWITCH_SRC:%.c=$(B)/%.o)
-SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o $(B)/switch/priv.o,$(SWITCH_OBJ))
+SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o,$(SWITCH_OBJ))
 PROGS += $(BIN)/sflow-switch $(BIN)/sfctl
 
 .PHONY: all test unit demo bench fuzz deps clean programs check-clang
@@ -92,7 +92,7 @@ $(BIN)/sflow-agent: $(AGENT_OBJ) $(B)/libconvert.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3) -lcap $(LDLIBS_ALL)
 
-$(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/libconvert.a
+$(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/agent/caps.o $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcap
@@ -148,7 +148,7 @@ FUZZ_CFLAGS := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsani
                $(shell pkg-config --cflags $(PKGS) $(EMU_PKGS) 2>/dev/null)
 fuzz_obj = $(patsubst %.c,build/fuzz/obj/%.o,$(1))
 FUZZ_COMMON := $(call fuzz_obj,$(filter-out convert/log.c,$(CONVERT_SRC)) tests/fuzz/lib/log_drop.c)
-FUZZ_SWITCH := $(call fuzz_obj,$(filter-out switch/main.c switch/priv.c,$(SWITCH_SRC)) $(AGENT_CORE:%=agent/%.c))
+FUZZ_SWITCH := $(call fuzz_obj,$(filter-out switch/main.c,$(SWITCH_SRC)) $(AGENT_CORE:%=agent/%.c))
 build/fuzz/fuzz_recv_pcap: $(call fuzz_obj,collector/recv_pcap.c)
 build/fuzz/fuzz_flow_parse: $(call fuzz_obj,switch/flow_parse.c switch/flow_table.c)
 build/fuzz/fuzz_switch_ctl build/fuzz/fuzz_switch_state: $(FUZZ_SWITCH) $(call fuzz_obj,tests/fuzz/lib/fuzz_sw.c)

@@ -1,8 +1,9 @@
 /*
- * caps: sflow-agent needs root only for what it opens: packet sockets and
- * their filters (CAP_NET_RAW) and interface settings (CAP_NET_ADMIN).
- * Once started it keeps those two capabilities and gives up every other,
- * for good (bounding set too, and no_new_privs).
+ * caps: sflow-agent and sflow-switch need root only for what they open:
+ * packet sockets and their filters (CAP_NET_RAW) and interface settings
+ * (CAP_NET_ADMIN: up, promiscuous, SO_RCVBUFFORCE), also for ports added
+ * later.  Once started they keep those two capabilities and give up every
+ * other, for good (bounding set too, and no_new_privs).
  */
 #ifndef SFK_CAPS_H
 #define SFK_CAPS_H

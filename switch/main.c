@@ -14,7 +14,7 @@
  * atomically, so a crash loses no acknowledged change.
  *
  * After start-up the switch keeps only the capabilities it needs to open
- * ports later (priv.h).
+ * ports later (agent/caps.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "bridge.h"
+#include "caps.h"
 #include "ctl.h"
 #include "ctl_sock.h"
 #include "datapath.h"
@@ -37,7 +38,6 @@
 #include "owndir.h"
 #include "paths.h"
 #include "port.h"
-#include "priv.h"
 #include "sflow_dp.h"
 #include "state.h"
 #include "version.h"
@@ -221,8 +221,8 @@ main(int argc, char **argv)
     if (epoll_ctl(sw.epfd, EPOLL_CTL_ADD, lfd, &lev) < 0)
         fatal("epoll");
     load_state(&sw);
-    if ((e = priv_drop(msg, sizeof(msg))) != 0)
-        fatalx("%s", msg);
+    if ((e = caps_keep_net()) != 0)
+        fatalx("dropping capabilities: %s", strerror(e));
     saved_ms = sw.now_ms;
     log_info("started: %zu bridges, control socket %s", sw.n_br, sock);
     next_tick = sw.now_ms;

@@ -201,7 +201,9 @@ echo "SIGUSR1 report: $got received, $drops dropped by the kernel"
 
 # ---- 4. Forwarding loops. ----
 for t in 127.0.0.1/$p4 127.0.0.9/$p4 "[::1]/$p4" localhost/$p4; do
-    "$BIN/sflowcollect" -p $p4 -q -f "$t" >/dev/null 2>"$tmp/self.err" &&
+    dns=
+    case $t in localhost/*) dns=-D ;; esac      # a host name needs -D, as in sflowtool
+    "$BIN/sflowcollect" -p $p4 -q $dns -f "$t" >/dev/null 2>"$tmp/self.err" &&
         { echo "FAIL -f $t to itself accepted"; fail=1; }
     grep -q "this collector listens there (a forwarding loop)" "$tmp/self.err" ||
         { echo "FAIL -f $t: message"; cat "$tmp/self.err"; fail=1; }

@@ -123,10 +123,12 @@ sfctl br-exists "$B"
 [ $? = 2 ] || fail "batch: del-br did not run after the others"
 echo "ok: batch"
 
-# --- latency: frames are forwarded as they come, not held for a batch ---
+# --- frames are forwarded as they come, not held for the switch's 100 ms
+# tick: held frames would average 50 ms or more.  The bound is that bug's,
+# far above any load's noise (a speed figure belongs to make bench). ---
 avg=$(in_ns h1 ping -c 50 -i 0.01 -q 10.77.0.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
 echo "ping through the switch: average RTT $avg ms"
-awk -v a="$avg" 'BEGIN { exit !(a != "" && a < 1.0) }' || fail "average RTT $avg ms through the switch"
+awk -v a="$avg" 'BEGIN { exit !(a != "" && a < 40.0) }' || fail "average RTT $avg ms: frames held back"
 
 # --- an interface removed after going down (its socket's error comes while
 # the name still resolves, and nothing comes at the removal) ---
