@@ -513,7 +513,8 @@ run_udp(struct collector *c, const struct config *cfg)
             goto out;
         }
     }
-    if (privs_drop(cfg->user, cfg->rrd_dir, err, sizeof(err)) != 0) {
+    if (privs_drop(cfg->user, (const struct privs_dir[]){ { "--rrd", cfg->rrd_dir },
+        { "--ch-spool", cfg->ch_spool }, { NULL, NULL } }, err, sizeof(err)) != 0) {
         log_warnx("%s", err);
         rc = 1;
         goto out;

@@ -29,6 +29,9 @@ stat_rows() { sed -n 's/^  clickhouse rows flows \([0-9]*\) .*/\1/p' "$1"; }
 stat_node() { sed -n "s/^  clickhouse .* inserted .* $2 \([0-9]*\) .*/\1/p" "$1"; }
 
 # ---- 1. The node dies and comes back while samples stream in. ----
+# Started as root, the collector runs as nobody once its port is open; the
+# spool it makes is handed to nobody, who must be able to reach it.
+chmod 711 "$T"
 "$BIN/sflowcollect" -4 -b 127.0.0.1 -p $U -q --clickhouse "$URL" --ch-spool "$T/spool1" \
     --ch-batch-rows 2000 --ch-batch-ms 200 --stats 2>"$T/c1.err" &
 cpid=$!
