@@ -61,7 +61,7 @@ for f in "$TOP"/build/fuzz/fuzz_*; do
         done
         rc=1
     else
-        grep -E "stat::number_of_executed_units|stat::new_units_added|Done" "$work/log" | tail -n 3
+        grep -E "stat::number_of_executed_units|stat::new_units_added|DONE|Done" "$work/log" | tail -n 4
     fi
 done
 [ $rc -eq 0 ] && [ $ran -eq 0 ] && exit 77
