@@ -54,6 +54,7 @@ struct config {
     /* sflowtool's general options. */
     int keep_going;             /* -k: a receive error waits a second, not exits */
     int allow_dns;              /* -D: -c/-f hosts may be names */
+    int clf;                    /* -H: HTTP Common Log Format on stdout */
 
     /* Forwarding. */
     struct target fwd[CONFIG_MAX_TARGETS];      /* -f HOST/PORT */

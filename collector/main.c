@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clf.h"
 #include "config.h"
 #include "forward.h"
 #include "log.h"
@@ -94,6 +95,7 @@ usage(FILE *f)
 "  -j                 JSON, one datagram per line\n"
 "  -J                 JSON, indented\n"
 "  -q                 no output\n"
+"  -H                 HTTP Common Log Format from http_request records (0:2201, 0:2206)\n"
 "sinks (any combination):\n"
 "  -t                 pcap of the sampled packet headers on stdout (| tcpdump -r -)\n"
 "  -T                 pcap of the headers of discarded packets (0:5 samples)\n"
@@ -417,6 +419,8 @@ open_sinks(struct collector *c, struct config *cfg)
         return -1;
     if (cfg->rrd_dir && open_sink(c, rrd_sink_open, cfg) != 0)
         return -1;
+    if (cfg->clf && open_sink(c, clf_open, cfg) != 0)
+        return -1;
     return 0;
 }
 
@@ -567,6 +571,7 @@ main(int argc, char **argv)
         { "write-pcap", no_argument, NULL, 't' },
         { "write-pcap-discards", no_argument, NULL, 'T' },
         { "redact-payload", no_argument, NULL, 'x' },
+        { "common-logfile", no_argument, NULL, 'H' },
         { "allow-dns", no_argument, NULL, 'D' },
         { "listen-v4-only", no_argument, NULL, '4' },
         { "listen-v6-only", no_argument, NULL, '6' },
@@ -602,7 +607,7 @@ main(int argc, char **argv)
     cfg.output = OUT_TEXT;
     cfg.nf_active_timeout = 60;
     cfg.nf_inactive_timeout = 15;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eSAkDV:v:",
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eSAkDV:v:H",
         longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
@@ -722,6 +727,10 @@ main(int argc, char **argv)
         case 'S':
         case OPT_NF_TMPL:
             nf_option(&cfg, ch, optarg);
+            break;
+        case 'H':
+            set_output(&cfg, OUT_NONE);
+            cfg.clf = 1;
             break;
         case 'A':
         case 'k':
