@@ -22,9 +22,11 @@
 #include "log.h"
 #include "nf_export.h"
 #include "output.h"
+#include "pace.h"
 #include "pcap_sink.h"
 #include "recv_pcap.h"
 #include "recv_udp.h"
+#include "resample.h"
 #include "rrd.h"
 #include "sflow_decode.h"
 #include "stats.h"
@@ -45,6 +47,7 @@ struct collector {
     int n_sinks;
     int live;
     struct vlan_filter vlans;           /* -V / -v */
+    struct pace pace;                   /* -P */
     /* Rate limit for messages about bad datagrams from the network. */
     time_t warn_second;
     unsigned int warn_count;
@@ -86,6 +89,8 @@ usage(FILE *f)
 "  -b ADDR            local address to listen on (default: all, IPv4 and IPv6)\n"
 "  -4, -6             listen on IPv4 only / IPv6 only\n"
 "  -r FILE            read datagrams from a pcap or pcapng file ('-' = stdin)\n"
+"  -R N               -r holds raw packets: sample them 1-in-N into sFlow (to -f)\n"
+"  -P X               replay -r at X times its recorded speed\n"
 "      --rcvbuf N     UDP receive buffer in bytes (default 8388608)\n"
 "      --threads N    receive and decode with N threads (SO_REUSEPORT)\n"
 "output on stdout (one of; default: sflowtool-style text when no other sink):\n"
@@ -195,6 +200,8 @@ on_datagram(void *ctx, const uint8_t *p, size_t len, const struct dgram_meta *me
     struct sflow_datagram *dg = w->dg;
     int i;
 
+    if (meta->from_file)
+        pace_wait(&c->pace, &meta->ts);
     sflow_decode(p, len, dg);
     pthread_mutex_lock(&c->lock);
     stats_datagram(&c->stats, dg);
@@ -520,7 +527,14 @@ run(struct collector *c, const struct config *cfg)
     if (w.dg == NULL)
         fatal("malloc");
     memset(&pst, 0, sizeof(pst));
-    if (recv_pcap_file(cfg->file, on_datagram, &w, &pst, err, sizeof(err)) != 0) {
+    if (cfg->resample_rate > 0) {
+        struct resample_opts ro = { cfg->file, cfg->resample_rate, { SFLOW_ADDR_IP4, { 0 } }, 0 };
+
+        rc = resample_file(&ro, on_datagram, &w, &pst, err, sizeof(err));
+    } else {
+        rc = recv_pcap_file(cfg->file, on_datagram, &w, &pst, err, sizeof(err));
+    }
+    if (rc != 0) {
         log_warnx("%s", err);
         rc = 1;
     }
@@ -582,6 +596,8 @@ main(int argc, char **argv)
         { "port", required_argument, NULL, 'p' },
         { "read-pcap", required_argument, NULL, 'r' },
         { "forwarding-target", required_argument, NULL, 'f' },
+        { "read-pcap-sampling", required_argument, NULL, 'R' },
+        { "read-pcap-playback", required_argument, NULL, 'P' },
         { "include-vlans", required_argument, NULL, 'V' },
         { "exclude-vlans", required_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -607,7 +623,7 @@ main(int argc, char **argv)
     cfg.output = OUT_TEXT;
     cfg.nf_active_timeout = 60;
     cfg.nf_inactive_timeout = 15;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eSAkDV:v:H",
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eSAkDV:v:HR:P:",
         longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
@@ -732,6 +748,15 @@ main(int argc, char **argv)
             set_output(&cfg, OUT_NONE);
             cfg.clf = 1;
             break;
+        case 'R':
+            cfg.resample_rate = (uint32_t)parse_number(optarg, 1, 0x7fffffff, "-R rate");
+            break;
+        case 'P':
+            if ((c.pace.speed = strtod(optarg, NULL)) <= 0) {
+                log_warnx("-P wants a speed above 0 (1 = as recorded), not '%s'", optarg);
+                return 2;
+            }
+            break;
         case 'A':
         case 'k':
         case 'D':
@@ -753,6 +778,10 @@ main(int argc, char **argv)
     }
     if (!cfg.allow_dns && compat_numeric_hosts(&cfg) != 0)
         return 2;
+    if ((cfg.resample_rate > 0 || c.pace.speed > 0) && cfg.file == NULL) {
+        log_warnx("-R and -P read a capture: add -r FILE");
+        return 2;
+    }
     if (optind != argc) {
         log_warnx("unexpected argument '%s'", argv[optind]);
         usage(stderr);
