@@ -18,6 +18,7 @@
 
 #include "clf.h"
 #include "config.h"
+#include "dgram_pcap.h"
 #include "forward.h"
 #include "log.h"
 #include "nf_export.h"
@@ -101,6 +102,7 @@ usage(FILE *f)
 "  -J                 JSON, indented\n"
 "  -q                 no output\n"
 "  -H                 HTTP Common Log Format from http_request records (0:2201, 0:2206)\n"
+"  -M                 the datagrams themselves as pcap (| tshark -r -)\n"
 "sinks (any combination):\n"
 "  -t                 pcap of the sampled packet headers on stdout (| tcpdump -r -)\n"
 "  -T                 pcap of the headers of discarded packets (0:5 samples)\n"
@@ -428,6 +430,14 @@ open_sinks(struct collector *c, struct config *cfg)
         return -1;
     if (cfg->clf && open_sink(c, clf_open, cfg) != 0)
         return -1;
+    if (cfg->pcap_dgrams) {
+        if ((cfg->pcap_flows || cfg->pcap_discards) && cfg->pcap_file == NULL) {
+            log_warnx("-M and -t/-T both write pcap to stdout: add -w FILE");
+            return -1;
+        }
+        if (open_sink(c, dgram_pcap_open, cfg) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -623,7 +633,7 @@ main(int argc, char **argv)
     cfg.output = OUT_TEXT;
     cfg.nf_active_timeout = 60;
     cfg.nf_inactive_timeout = 15;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eSAkDV:v:HR:P:",
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:zhN:eSAkDV:v:HR:P:M",
         longopts, NULL)) != -1) {
         switch (ch) {
         case 'p':
@@ -747,6 +757,10 @@ main(int argc, char **argv)
         case 'H':
             set_output(&cfg, OUT_NONE);
             cfg.clf = 1;
+            break;
+        case 'M':
+            set_output(&cfg, OUT_NONE);
+            cfg.pcap_dgrams = 1;
             break;
         case 'R':
             cfg.resample_rate = (uint32_t)parse_number(optarg, 1, 0x7fffffff, "-R rate");
