@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clf.h"
+#include "clf_sink.h"
 #include "config.h"
 #include "dgram_pcap.h"
 #include "forward.h"
@@ -428,7 +428,7 @@ open_sinks(struct collector *c, struct config *cfg)
         return -1;
     if (cfg->rrd_dir && open_sink(c, rrd_sink_open, cfg) != 0)
         return -1;
-    if (cfg->clf && open_sink(c, clf_open, cfg) != 0)
+    if (cfg->clf && open_sink(c, clf_sink_open, cfg) != 0)
         return -1;
     if (cfg->pcap_dgrams) {
         if ((cfg->pcap_flows || cfg->pcap_discards) && cfg->pcap_file == NULL) {

@@ -1,5 +1,5 @@
 /*
- * clf: -H, one line of HTTP Common Log Format on stdout per flow sample
+ * clf: HTTP Common Log Format (sflowcollect -H), one line per flow sample
  * that carries an http_request record (0:2201 or 0:2206), as sflowtool's -H:
  *
  *   CLIENT - AUTHUSER [TIME] "METHOD URI HTTP/MAJOR.MINOR" STATUS BYTES "REFERRER" "USERAGENT"
@@ -13,11 +13,14 @@
 #ifndef SFK_CLF_H
 #define SFK_CLF_H
 
-#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
-#include "config.h"
-#include "sink.h"
+#include "dgram_meta.h"
+#include "sflow_types.h"
 
-struct sink *clf_open(const struct config *cfg, char *err, size_t errlen);
+/* Writes the lines of 'dg' (received as 'meta' says) to 'f'; returns how many. */
+unsigned int clf_datagram(FILE *f, const struct dgram_meta *meta,
+    const struct sflow_datagram *dg);
 
 #endif /* SFK_CLF_H */

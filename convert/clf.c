@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 
 #include "sflow_schema.h"
@@ -11,11 +10,6 @@
 /* http_method values (sflow_http.txt). */
 static const char *const clf_methods[] = {
     "-", "OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT",
-};
-
-struct clf {
-    struct sink sink;
-    uint64_t lines;
 };
 
 /* The value of field 'name' of 'rec', or NULL. */
@@ -80,16 +74,14 @@ clf_line(FILE *f, const struct dgram_meta *meta, const struct sflow_record *http
     fputs("\"\n", f);
 }
 
-static void
-clf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *meta,
-    const struct sflow_datagram *dg)
+unsigned int
+clf_datagram(FILE *f, const struct dgram_meta *meta, const struct sflow_datagram *dg)
 {
     const struct sflow_record *rec, *http, *sock;
     const struct sflow_sample *s;
-    struct clf *c = ctx;
+    unsigned int lines = 0;
     uint32_t i, j;
 
-    (void)raw, (void)len;
     for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++) {
         s = &dg->samples[i];
         if (SFLOW_ENTERPRISE(s->tag) != 0 || (SFLOW_FORMAT(s->tag) != SFLOW_FLOW_SAMPLE &&
@@ -106,47 +98,9 @@ clf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta 
                 sock = rec;
         }
         if (http != NULL) {
-            clf_line(stdout, meta, http, sock);
-            c->lines++;
+            clf_line(f, meta, http, sock);
+            lines++;
         }
     }
-}
-
-static void
-clf_tick(void *ctx, const struct timeval *now)
-{
-    (void)ctx, (void)now;
-    fflush(stdout);
-}
-
-static void
-clf_stats(void *ctx, FILE *f)
-{
-    fprintf(f, "common log format lines %llu\n", (unsigned long long)((struct clf *)ctx)->lines);
-}
-
-static void
-clf_close(void *ctx)
-{
-    fflush(stdout);
-    free(ctx);
-}
-
-struct sink *
-clf_open(const struct config *cfg, char *err, size_t errlen)
-{
-    struct clf *c = calloc(1, sizeof(*c));
-
-    (void)cfg;
-    if (c == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    c->sink.name = "clf";
-    c->sink.ctx = c;
-    c->sink.datagram = clf_datagram;
-    c->sink.tick = clf_tick;
-    c->sink.stats = clf_stats;
-    c->sink.close = clf_close;
-    return &c->sink;
+    return lines;
 }
