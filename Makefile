@@ -77,7 +77,8 @@ $(B)/libconvert.a: $(CONVERT_OBJ)
 	@echo "  AR      $@"
 	@$(AR) rcs $@ $^
 
-$(BIN)/sflowcollect: $(COLLECTOR_OBJ) $(B)/libconvert.a
+# -R samples raw captures with the agent's sampler and datagram builder.
+$(BIN)/sflowcollect: $(COLLECTOR_OBJ) $(B)/agent/rng.o $(B)/agent/sampler.o $(B)/agent/datagram.o $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)

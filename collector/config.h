@@ -54,6 +54,10 @@ struct config {
     /* sflowtool's general options. */
     int keep_going;             /* -k: a receive error waits a second, not exits */
     int allow_dns;              /* -D: -c/-f hosts may be names */
+    int clf;                    /* -H: HTTP Common Log Format on stdout */
+    int pcap_dgrams;            /* -M: the datagrams whole as pcap on stdout */
+    uint32_t resample_rate;     /* -R N: -r is raw packets, sampled 1-in-N into sFlow */
+    double playback;            /* -P X: replay -r at X times its speed; 0 at once */
 
     /* Forwarding. */
     struct target fwd[CONFIG_MAX_TARGETS];      /* -f HOST/PORT */

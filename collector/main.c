@@ -17,17 +17,21 @@
 #include <unistd.h>
 
 #include "allow.h"
+#include "clf_sink.h"
 #include "clickhouse.h"
 #include "config.h"
+#include "dgram_pcap.h"
 #include "forward.h"
 #include "log.h"
 #include "metrics.h"
 #include "nf_export.h"
 #include "output.h"
+#include "pace.h"
 #include "pcap_sink.h"
 #include "privs.h"
 #include "recv_pcap.h"
 #include "recv_udp.h"
+#include "resample.h"
 #include "rrd.h"
 #include "sflow_decode.h"
 #include "stats.h"
@@ -48,6 +52,7 @@ struct collector {
     int n_sinks;
     int live;
     struct vlan_filter vlans;           /* -V / -v */
+    struct pace pace;                   /* -P */
     /* Rate limit for messages about bad datagrams from the network. */
     time_t warn_second;
     unsigned int warn_count;
@@ -93,6 +98,8 @@ usage(FILE *f)
 "  -b ADDR            local address to listen on (default: all, IPv4 and IPv6)\n"
 "  -4, -6             listen on IPv4 only / IPv6 only\n"
 "  -r FILE            read datagrams from a pcap or pcapng file ('-' = stdin)\n"
+"  -R N               -r holds raw packets: sample them 1-in-N into sFlow (to -f)\n"
+"  -P X               replay -r at X times its recorded speed\n"
 "      --rcvbuf N     UDP receive buffer in bytes (default 8388608)\n"
 "      --threads N    receive and decode with N threads (SO_REUSEPORT)\n"
 "output on stdout (one of; default: sflowtool-style text when no other sink):\n"
@@ -102,6 +109,8 @@ usage(FILE *f)
 "  -j                 JSON, one datagram per line\n"
 "  -J                 JSON, indented\n"
 "  -q                 no output\n"
+"  -H                 HTTP Common Log Format from http_request records (0:2201, 0:2206)\n"
+"  -M                 the datagrams themselves as pcap (| tshark -r -)\n"
 "sinks (any combination):\n"
 "  -t                 pcap of the sampled packet headers on stdout (| tcpdump -r -)\n"
 "  -T                 pcap of the headers of discarded packets (0:5 samples)\n"
@@ -236,6 +245,8 @@ on_datagram(void *ctx, const uint8_t *p, size_t len, const struct dgram_meta *me
         pthread_mutex_unlock(&c->lock);
         return got_stop;
     }
+    if (meta->from_file)
+        pace_wait(&c->pace, &meta->ts);
     sflow_decode(p, len, dg);
     pthread_mutex_lock(&c->lock);
     stats_datagram(&c->stats, dg);
@@ -462,6 +473,16 @@ open_sinks(struct collector *c, struct config *cfg)
         return -1;
     if (cfg->n_ch && open_sink(c, clickhouse_open, cfg) != 0)
         return -1;
+    if (cfg->clf && open_sink(c, clf_sink_open, cfg) != 0)
+        return -1;
+    if (cfg->pcap_dgrams) {
+        if ((cfg->pcap_flows || cfg->pcap_discards) && cfg->pcap_file == NULL) {
+            log_warnx("-M and -t/-T both write pcap to stdout: add -w FILE");
+            return -1;
+        }
+        if (open_sink(c, dgram_pcap_open, cfg) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -571,7 +592,14 @@ run(struct collector *c, const struct config *cfg)
     if (w.dg == NULL)
         fatal("malloc");
     memset(&pst, 0, sizeof(pst));
-    if (recv_pcap_file(cfg->file, on_datagram, &w, &pst, err, sizeof(err)) != 0) {
+    if (cfg->resample_rate > 0) {
+        struct resample_opts ro = { cfg->file, cfg->resample_rate, { SFLOW_ADDR_IP4, { 0 } }, 0 };
+
+        rc = resample_file(&ro, on_datagram, &w, &pst, err, sizeof(err));
+    } else {
+        rc = recv_pcap_file(cfg->file, on_datagram, &w, &pst, err, sizeof(err));
+    }
+    if (rc != 0) {
         log_warnx("%s", err);
         rc = 1;
     }
@@ -627,6 +655,7 @@ main(int argc, char **argv)
         { "write-pcap", no_argument, NULL, 't' },
         { "write-pcap-discards", no_argument, NULL, 'T' },
         { "redact-payload", no_argument, NULL, 'x' },
+        { "common-logfile", no_argument, NULL, 'H' },
         { "allow-dns", no_argument, NULL, 'D' },
         { "listen-v4-only", no_argument, NULL, '4' },
         { "listen-v6-only", no_argument, NULL, '6' },
@@ -637,6 +666,8 @@ main(int argc, char **argv)
         { "port", required_argument, NULL, 'p' },
         { "read-pcap", required_argument, NULL, 'r' },
         { "forwarding-target", required_argument, NULL, 'f' },
+        { "read-pcap-sampling", required_argument, NULL, 'R' },
+        { "read-pcap-playback", required_argument, NULL, 'P' },
         { "include-vlans", required_argument, NULL, 'V' },
         { "exclude-vlans", required_argument, NULL, 'v' },
         /* ClickHouse: parsed by clickhouse_option() by name. */
@@ -675,7 +706,7 @@ main(int argc, char **argv)
     cfg.nf_inactive_timeout = 15;
     cfg.rrd_max_files = 1000;
     c.stats_top = 20;
-    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:u:zhN:eSAkDV:v:",
+    while ((ch = getopt_long(argc, argv, "p:b:46r:lL:gjJqtTw:xc:d:sf:u:zhN:eSAkDV:v:HR:P:M",
         longopts, &longindex)) != -1) {
         switch (ch) {
         case 'p':
@@ -811,6 +842,23 @@ main(int argc, char **argv)
         case OPT_NF_TMPL:
             nf_option(&cfg, ch, optarg);
             break;
+        case 'H':
+            set_output(&cfg, OUT_NONE);
+            cfg.clf = 1;
+            break;
+        case 'M':
+            set_output(&cfg, OUT_NONE);
+            cfg.pcap_dgrams = 1;
+            break;
+        case 'R':
+            cfg.resample_rate = (uint32_t)parse_number(optarg, 1, 0x7fffffff, "-R rate");
+            break;
+        case 'P':
+            if ((c.pace.speed = strtod(optarg, NULL)) <= 0) {
+                log_warnx("-P wants a speed above 0 (1 = as recorded), not '%s'", optarg);
+                return 2;
+            }
+            break;
         case 'A':
         case 'k':
         case 'D':
@@ -849,6 +897,10 @@ main(int argc, char **argv)
     }
     if (!cfg.allow_dns && compat_numeric_hosts(&cfg) != 0)
         return 2;
+    if ((cfg.resample_rate > 0 || c.pace.speed > 0) && cfg.file == NULL) {
+        log_warnx("-R and -P read a capture: add -r FILE");
+        return 2;
+    }
     if (optind != argc) {
         log_warnx("unexpected argument '%s'", argv[optind]);
         usage(stderr);

@@ -23,7 +23,8 @@
  * their first message and again every --nf-template-refresh messages or
  * seconds, so that a collector started later learns them.
  *
- * A batch is sent when it holds 30 records and at the latest about half a
+ * A batch is sent when it holds 30 records (v5; v9 and IPFIX: the IPv4
+ * records one message holds) and at the latest about half a
  * second after its first record (at a tick), so that an idle exporter
  * still delivers within a second.  Full packets wait in a small queue and
  * go out with one sendmmsg() per collector.
@@ -123,6 +124,7 @@ struct nf_export {
     uint32_t tmpl_packets;
     uint64_t tmpl_ms;
     uint64_t counter_max;               /* Largest packet or octet count a record holds. */
+    unsigned int batch;                 /* Records an exporter holds before sending. */
     struct geoip *geo;
 
     struct nf_target targets[CONFIG_MAX_TARGETS];
@@ -362,7 +364,7 @@ nf_add_record(struct nf_export *nf, struct nf_agent *a, const struct flowrec *re
         a->opened_ms = now;
     a->recs[a->n++] = *rec;
     nf->st.records++;
-    if (a->n == NF_BATCH)
+    if (a->n == nf->batch)
         nf_flush_agent(nf, a);
 }
 
@@ -838,6 +840,12 @@ nf_export_open(const struct config *cfg, char *err, size_t errlen)
     nf->tmpl_packets = cfg->nf_tmpl_packets > 0 ? (uint32_t)cfg->nf_tmpl_packets : 20;
     nf->tmpl_ms = (uint64_t)(cfg->nf_tmpl_seconds > 0 ? cfg->nf_tmpl_seconds : 60) * 1000;
     nf->counter_max = nf->version == 5 ? UINT32_MAX : UINT64_MAX;
+    /* v9/IPFIX: as many IPv4 records as fill one message (IPv6 ones spill over). */
+    nf->batch = NF_BATCH;
+    if (nf->version == 9)
+        nf->batch = (NF_MSG_CAP - NETFLOW9_HEADER_LEN - 4) / flowset_record_len(FLOWSET_V9, 4);
+    else if (nf->version == 10)
+        nf->batch = (NF_MSG_CAP - IPFIX_HEADER_LEN - 4) / flowset_record_len(FLOWSET_IPFIX, 4);
     nf->aggregate = cfg->nf_aggregate;
     nf->active_ms = (uint64_t)cfg->nf_active_timeout * 1000;
     nf->inactive_ms = (uint64_t)cfg->nf_inactive_timeout * 1000;

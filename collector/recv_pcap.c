@@ -34,9 +34,8 @@ struct recv_pcap_ctx {
     int stop;
 };
 
-/* Maps a frame of 'linktype' to sFlow header protocol + offset of what follows. */
-static int
-frame_start(int linktype, const uint8_t *p, size_t caplen, uint32_t *proto, size_t *off)
+int
+recv_pcap_link(int linktype, const uint8_t *p, size_t caplen, uint32_t *proto, size_t *off)
 {
     uint16_t et;
 
@@ -87,7 +86,7 @@ recv_pcap_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
     if (c->stop)
         return;
     c->stats->frames++;
-    if (frame_start(c->linktype, bytes, h->caplen, &proto, &off) != 0 ||
+    if (recv_pcap_link(c->linktype, bytes, h->caplen, &proto, &off) != 0 ||
         pkt_parse(bytes + off, h->caplen - off, proto, &info) != 0) {
         c->stats->not_udp++;
         return;

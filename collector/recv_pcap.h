@@ -24,4 +24,12 @@ struct recv_pcap_stats {
 int recv_pcap_file(const char *path, recv_cb cb, void *ctx,
     struct recv_pcap_stats *stats, char *err, size_t errlen);
 
+/*
+ * Maps a frame of libpcap link type 'linktype' ('caplen' bytes at 'p') to
+ * an sFlow header protocol (PKT_PROTO_*) and the offset of the Ethernet or
+ * IP header.  Returns 0, or -1 for a link type it does not know.
+ */
+int recv_pcap_link(int linktype, const uint8_t *p, size_t caplen, uint32_t *proto,
+    size_t *off);
+
 #endif /* SFK_RECV_PCAP_H */

@@ -80,6 +80,8 @@ flowset_begin(struct flowset_msg *m, void *buf, size_t cap, enum flowset_dialect
     wbuf_put_zeros(&m->w, header_len);
     m->dialect = d;
     m->time_shift = time_shift;
+    m->len4 = flowset_record_len(d, 4);
+    m->len6 = flowset_record_len(d, 6);
 }
 
 /* Where a message stood before a put that may not fit. */
@@ -213,55 +215,89 @@ flowset_templates(struct flowset_msg *m, const struct flowset_options *opt)
     return fs_settle(m, &k);
 }
 
-static void
-fs_put_time(struct flowset_msg *m, uint64_t mono_ms)
+/*
+ * The record is written through one reservation of its whole length and
+ * stores that move a pointer: a put per field, each testing the room, was
+ * the largest cost of an export (callgrind: some 390 instructions a record).
+ */
+static uint8_t *
+fs_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+    return p + 2;
+}
+
+static uint8_t *
+fs_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+    return p + 4;
+}
+
+static uint8_t *
+fs_be64(uint8_t *p, uint64_t v)
+{
+    return fs_be32(fs_be32(p, (uint32_t)(v >> 32)), (uint32_t)v);
+}
+
+static uint8_t *
+fs_bytes(uint8_t *p, const uint8_t *src, size_t n)
+{
+    memcpy(p, src, n);
+    return p + n;
+}
+
+static uint8_t *
+fs_time(const struct flowset_msg *m, uint8_t *p, uint64_t mono_ms)
 {
     int64_t t = (int64_t)mono_ms + m->time_shift;
 
-    if (m->dialect == FLOWSET_IPFIX)
-        wbuf_put_u64(&m->w, (uint64_t)t);
-    else
-        wbuf_put_u32(&m->w, (uint32_t)t);
+    return m->dialect == FLOWSET_IPFIX ? fs_be64(p, (uint64_t)t) : fs_be32(p, (uint32_t)t);
 }
 
 int
 flowset_add(struct flowset_msg *m, const struct flowrec *f)
 {
+    static const uint8_t zero[16];
     size_t alen = f->family == 6 ? 16 : 4;
-    struct wbuf *w = &m->w;
+    size_t len = f->family == 6 ? m->len6 : m->len4;
     struct fs_mark k;
+    uint8_t *p;
 
-    /* In the order of fs_ipv4/fs_ipv6, fs_common and the time fields. */
     fs_mark(m, &k);
     fs_open_set(m, f->family == 6 ? FLOWSET_TMPL_IPV6 : FLOWSET_TMPL_IPV4);
-    wbuf_put_bytes(w, f->src, alen);
-    wbuf_put_bytes(w, f->dst, alen);
-    wbuf_put_u8(w, f->src_mask);
-    wbuf_put_u8(w, f->dst_mask);
-    if (f->nexthop_family == f->family)
-        wbuf_put_bytes(w, f->nexthop, alen);
-    else
-        wbuf_put_zeros(w, alen);
-    wbuf_put_u16(w, f->src_port);
-    wbuf_put_u16(w, f->dst_port);
-    wbuf_put_u8(w, f->prot);
-    wbuf_put_u8(w, f->tcp_flags);
-    wbuf_put_u8(w, f->tos);
-    wbuf_put_u32(w, f->input);
-    wbuf_put_u32(w, f->output);
-    wbuf_put_u16(w, f->src_vlan);
-    wbuf_put_u16(w, f->dst_vlan);
-    wbuf_put_bytes(w, f->src_mac, 6);
-    wbuf_put_bytes(w, f->dst_mac, 6);
-    wbuf_put_u64(w, f->packets);
-    wbuf_put_u64(w, f->octets);
-    wbuf_put_u32(w, f->src_as);
-    wbuf_put_u32(w, f->dst_as);
-    fs_put_time(m, f->first_ms);
-    fs_put_time(m, f->last_ms);
+    if ((p = wbuf_reserve(&m->w, len)) == NULL)
+        return fs_settle(m, &k);
+    /* In the order of fs_ipv4/fs_ipv6, fs_common and the time fields. */
+    p = fs_bytes(p, f->src, alen);
+    p = fs_bytes(p, f->dst, alen);
+    *p++ = f->src_mask;
+    *p++ = f->dst_mask;
+    p = fs_bytes(p, f->nexthop_family == f->family ? f->nexthop : zero, alen);
+    p = fs_be16(p, f->src_port);
+    p = fs_be16(p, f->dst_port);
+    *p++ = f->prot;
+    *p++ = f->tcp_flags;
+    *p++ = f->tos;
+    p = fs_be32(p, f->input);
+    p = fs_be32(p, f->output);
+    p = fs_be16(p, f->src_vlan);
+    p = fs_be16(p, f->dst_vlan);
+    p = fs_bytes(p, f->src_mac, 6);
+    p = fs_bytes(p, f->dst_mac, 6);
+    p = fs_be64(p, f->packets);
+    p = fs_be64(p, f->octets);
+    p = fs_be32(p, f->src_as);
+    p = fs_be32(p, f->dst_as);
+    p = fs_time(m, p, f->first_ms);
+    fs_time(m, p, f->last_ms);
     m->records++;
     m->data_records++;
-    return fs_settle(m, &k);
+    return 0;
 }
 
 size_t

@@ -50,6 +50,7 @@ struct flowset_msg {
     uint32_t records;           /* Every record written (v9's count). */
     uint32_t data_records;      /* Data and options data records (IPFIX's sequence). */
     int64_t time_shift;         /* Added to flowrec first_ms/last_ms for the wire. */
+    size_t len4, len6;          /* Bytes of an IPv4 / IPv6 data record. */
 };
 
 /* What the options record says about its exporter. */

@@ -151,6 +151,13 @@ static const struct sflow_field f_http_request[] = {
     F(U64, "http_request_bytes"), F(U64, "http_bytes"),
     F(U32, "http_duration_uS"), F(U32, "http_status"),
 };
+/* The first http_request (sflow_http.txt draft): no xff, no request bytes. */
+static const struct sflow_field f_http_request_v1[] = {
+    F(U32, "http_method"), F(U32, "http_protocol"), S("http_uri", 255),
+    S("http_host", 64), S("http_referrer", 255), S("http_useragent", 128),
+    S("http_authuser", 32), S("http_mimetype", 64), F(U64, "http_bytes"),
+    F(U32, "http_duration_uS"), F(U32, "http_status"),
+};
 static const struct sflow_field f_tcp_info[] = {
     F(U32, "tcpinfo_direction"), F(U32, "tcpinfo_send_mss"),
     F(U32, "tcpinfo_receive_mss"), F(U32, "tcpinfo_unacked_pkts"),
@@ -410,6 +417,7 @@ static struct sflow_schema schemas[] = {
     FLOW(2101, "socket6", f_socket6),
     FLOW(2102, "proxy_socket4", f_proxy_socket4),
     FLOW(2103, "proxy_socket6", f_proxy_socket6),
+    FLOW(2201, "http", f_http_request_v1),
     FLOW(2206, "http", f_http_request),
     FLOW(2209, NULL, f_tcp_info),
     FLOW(2210, "entities", f_entities),

@@ -40,6 +40,8 @@ json        -j -r $F
 pcap        -t -r $F
 netflow     -q -r $F -c 127.0.0.1 -d $NFPORT
 netflow-agg -q -r $F -c 127.0.0.1 -d $NFPORT --nf-aggregate
+netflow9    -q -r $F -c 127.0.0.1 -d $NFPORT -N 9
+ipfix       -q -r $F -c 127.0.0.1 -d $NFPORT -N 10
 EOF
 )
 # Baselines: a name, then a whole command line.
