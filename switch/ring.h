@@ -114,7 +114,9 @@ struct ring_tx {
 
 /*
  * Sends the 'tx->n' queued messages on 'r'.  Sets 'sent[i]' for each
- * message that went out; returns how many did.  'tx->n' is 0 after.
+ * message that went out; returns how many did.  'tx->n' is 0 after.  If
+ * the socket's send buffer is full, waits for room once, at most
+ * RING_TX_WAIT_MS (ring.c), before dropping.
  */
 unsigned ring_tx_flush(struct ring *r, struct ring_tx *tx, bool *sent);
 
