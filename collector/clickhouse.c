@@ -607,19 +607,12 @@ queue_pop(struct ch_node *node)
     return b;
 }
 
-/*
- * Failure: the queued batches go to the spool (so they wait there in
- * order), or without one are dropped, so that the queue never stays full.
- */
+/* Every queued batch to the spool (where they wait in order), or dropped without one. */
 static void
-node_failed(struct ch_node *node)
+node_spool_queue(struct ch_node *node)
 {
     struct ch_batch *b;
 
-    node->backoff_ms = node->backoff_ms ? node->backoff_ms * 2 : 100;
-    if (node->backoff_ms > CH_BACKOFF_MAX_MS)
-        node->backoff_ms = CH_BACKOFF_MAX_MS;
-    node->retry_at = mono_ms() + node->backoff_ms;
     for (;;) {
         pthread_mutex_lock(&node->lock);
         b = queue_pop(node);
@@ -628,6 +621,17 @@ node_failed(struct ch_node *node)
             break;
         node_spool_batch(node, b, 0);
     }
+}
+
+/* Failure: back off, and empty the queue so that it never stays full. */
+static void
+node_failed(struct ch_node *node)
+{
+    node->backoff_ms = node->backoff_ms ? node->backoff_ms * 2 : 100;
+    if (node->backoff_ms > CH_BACKOFF_MAX_MS)
+        node->backoff_ms = CH_BACKOFF_MAX_MS;
+    node->retry_at = mono_ms() + node->backoff_ms;
+    node_spool_queue(node);
 }
 
 static void
@@ -651,9 +655,9 @@ wait_until(struct ch_node *node, uint64_t at_ms)
 /*
  * What the sender does next: 1 replay the spool, 2 send from the queue
  * ('*b'), 3 spool from the queue ('*b', while backing off or when the
- * replay falls behind), 0 nothing yet, -1 finish.  Waits a little when idle or backing
- * off.  After stop it delivers for CH_STOP_GRACE_MS, or until a failure,
- * then spools what is left and finishes.
+ * replay falls behind), 0 nothing yet, -1 finish.  Waits a little when
+ * idle or backing off.  After stop it delivers for CH_STOP_GRACE_MS, or
+ * until a failure, then spools what is left and finishes.
  */
 static int
 node_next(struct ch_node *node, struct ch_batch **b)
@@ -713,8 +717,7 @@ node_thread(void *arg)
         node->retry_at = 0;
     }
     /* Finishing: what is still queued goes to the spool, or is dropped. */
-    while ((b = queue_pop(node)) != NULL)
-        node_spool_batch(node, b, 0);
+    node_spool_queue(node);
     ch_buf_free(&buf);
     return NULL;
 }
