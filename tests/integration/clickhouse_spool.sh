@@ -1,6 +1,7 @@
 #!/bin/sh
 # ClickHouse sink, nothing lost: (1) a live collector fed by sfgen while
-# its ClickHouse node is killed (SIGKILL) and restarted mid-stream: every
+# its ClickHouse node is killed (SIGKILL) and restarted mid-stream, then
+# stopped (SIGSTOP) for 4 s and continued: every
 # sample the collector encoded is one row, none twice, nothing left in the
 # spool; (2) with the node down, a capture goes to the spool; a spool
 # bounded by --ch-spool-max keeps the oldest batches and counts the rest;
@@ -28,17 +29,22 @@ ch_start a $H $P
 stat_rows() { sed -n 's/^  clickhouse rows flows \([0-9]*\) .*/\1/p' "$1"; }
 stat_node() { sed -n "s/^  clickhouse .* inserted .* $2 \([0-9]*\) .*/\1/p" "$1"; }
 
-# ---- 1. The node dies and comes back while samples stream in. ----
+# ---- 1. The node dies and comes back, then hangs for a while, as samples stream in. ----
 "$BIN/sflowcollect" -4 -b 127.0.0.1 -p $U -q --clickhouse "$URL" --ch-spool "$T/spool1" \
     --ch-batch-rows 2000 --ch-batch-ms 200 --stats 2>"$T/c1.err" &
 cpid=$!
 wait_listening $U "$T/c1.err"
-"$BIN/sfgen" --send 127.0.0.1:$U --rate 2000 --duration 6 --seed 3 >/dev/null 2>&1 &
+"$BIN/sfgen" --send 127.0.0.1:$U --rate 2000 --duration 10 --seed 3 >/dev/null 2>&1 &
 gpid=$!
 sleep 2
 ch_stop a KILL
 sleep 2
 ch_start a $H $P
+# Then a hung node (SIGSTOP): inserts wait, the queue goes to the spool.
+sleep 1
+kill -STOP "$(cat "$T/a/pid")"
+sleep 4
+kill -CONT "$(cat "$T/a/pid")"
 wait $gpid
 sleep 1
 kill -TERM $cpid
