@@ -87,6 +87,9 @@ echo "bounded spool: kept $kept, dropped $dropped, oldest kept $first"
     { echo "FAIL: the bounded spool did not keep the oldest batches"; fail=1; }
 [ "$(du -sk "$T/spool3" | cut -f1)" -le 210 ] || { echo "FAIL: spool over its bound"; fail=1; }
 
+# Keep a copy of the oldest batch, to play a crash after its insert below.
+saved=$(find "$T/spool2" -type f | sort | head -n 1)
+cp "$saved" "$T/saved"
 ch_start a $H $P
 "$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-spool "$T/spool2" \
     --stats 2>"$T/c4.err" >/dev/null
@@ -97,6 +100,19 @@ echo "restart: replayed $replayed batches; flows $before -> $after (+$rows2 spoo
 [ "$replayed" = "$spooled" ] || { echo "FAIL: replayed $replayed of $spooled batches"; fail=1; }
 [ "$after" = $((before + rows2 + rows4)) ] || { echo "FAIL: rows after the replay"; fail=1; }
 [ -z "$(find "$T/spool2" -type f)" ] || { echo "FAIL: spool2 not empty after replay"; fail=1; }
+
+# A collector killed after the server stored a batch but before it deleted
+# the file: the file carries the attempted mark, so the next collector asks
+# the server, finds the batch, and does not insert it twice.
+cp "$T/saved" "$saved.a"
+"$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-spool "$T/spool2" \
+    --stats 2>"$T/c6.err" >/dev/null
+avoided=$(stat_node "$T/c6.err" duplicates_avoided)
+rows6=$(stat_rows "$T/c6.err")
+final=$(chq $P "SELECT count() FROM flows")
+echo "replay of a stored, marked batch: duplicates_avoided $avoided; flows $after -> $final (+$rows6 new)"
+[ "$avoided" = 1 ] && [ "$final" = $((after + rows6)) ] ||
+    { echo "FAIL: a stored batch was inserted again"; fail=1; }
 
 # ---- 3. A spool that is a symlink is refused. ----
 mkdir "$T/elsewhere" && ln -s "$T/elsewhere" "$T/link"
