@@ -63,7 +63,7 @@ static int
 spool_push(struct ch_spool *sp, const struct ch_spool_item *it)
 {
     struct ch_spool_item *p;
-    size_t cap;
+    size_t cap, i;
 
     if (sp->head > 0 && sp->head + sp->n == sp->cap) {
         memmove(sp->items, sp->items + sp->head, sp->n * sizeof(*p));
@@ -76,7 +76,11 @@ spool_push(struct ch_spool *sp, const struct ch_spool_item *it)
         sp->items = p;
         sp->cap = cap;
     }
-    sp->items[sp->head + sp->n++] = *it;
+    /* In order of 'seq': a batch whose insert failed may be older than some spooled meanwhile. */
+    for (i = sp->head + sp->n; i > sp->head && sp->items[i - 1].seq > it->seq; i--)
+        sp->items[i] = sp->items[i - 1];
+    sp->items[i] = *it;
+    sp->n++;
     if (it->seq >= sp->next_seq)
         sp->next_seq = it->seq + 1;
     return 0;

@@ -17,8 +17,10 @@
  * root: by root or by the user it will run as), not writable by group or
  * others.
  *
- * One spool per node, used by that node's sender thread only; the byte
- * budget (--ch-spool-max) is shared by all nodes.
+ * One spool per node; callers serialise their calls (the node's sender and
+ * spooler threads share a lock).  The byte budget (--ch-spool-max) is
+ * shared by all nodes.  A batch put takes its place in order of sequence
+ * number.
  */
 #ifndef SFK_CH_SPOOL_H
 #define SFK_CH_SPOOL_H

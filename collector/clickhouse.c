@@ -43,6 +43,7 @@
 #define CH_BACKOFF_MAX_MS 2000
 #define CH_STOP_GRACE_MS 10000          /* Delivery after stop before all is spooled. */
 #define CH_TTL_EVERY_MS 3600000
+#define CH_SLOW_MS 1000                 /* An insert this old: the node is slow. */
 
 struct ch_batch {
     enum ch_table table;
@@ -76,6 +77,7 @@ struct ch_node {
     char resp[1024];                    /* Start of the last response body. */
     size_t resp_len;
     struct ch_spool *spool;             /* NULL without --ch-spool. */
+    pthread_mutex_t spool_lock;         /* The sender and the spooler share 'spool'. */
 
     /* Receive side: the open batch of each table. */
     struct ch_batch *open[CH_TABLES];
@@ -89,9 +91,12 @@ struct ch_node {
     int stop;
     uint64_t stop_ms;
 
+    /* The threads: sender, and (with a spool) spooler. */
+    pthread_t tid, spooler_tid;
+    int started, spooler_started;
+    atomic_ullong busy_since;           /* mono_ms() when a post began; 0 idle. */
+
     /* Sender thread only. */
-    pthread_t tid;
-    int started;
     int tables_ready;
     uint64_t backoff_ms, retry_at, ttl_at;
     time_t warn_second;
@@ -255,7 +260,9 @@ node_post(struct ch_node *node, const char *sql, const void *body, size_t len, u
     curl_easy_setopt(node->curl, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
     curl_easy_setopt(node->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? len : 0));
     clock_gettime(CLOCK_MONOTONIC, &a);
+    node->busy_since = mono_ms();
     rc = curl_easy_perform(node->curl);
+    node->busy_since = 0;
     clock_gettime(CLOCK_MONOTONIC, &b);
     *us = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000u + (uint64_t)((b.tv_nsec - a.tv_nsec) / 1000);
     if (rc == CURLE_OK)
@@ -421,7 +428,8 @@ node_enqueue(struct ch_node *node, enum ch_table t)
         return;
     }
     node->queue[(node->q_head + node->q_len++) % CH_QUEUE] = b;
-    pthread_cond_signal(&node->cond);
+    /* The sender, and the spooler watching the queue's length. */
+    pthread_cond_broadcast(&node->cond);
     pthread_mutex_unlock(&node->lock);
 }
 
@@ -461,8 +469,10 @@ node_spool_batch(struct ch_node *node, struct ch_batch *b, int attempted)
     it.id = b->id;
     it.table = b->table;
     it.attempted = attempted;
+    pthread_mutex_lock(&node->spool_lock);
     e = ch_spool_put(node->spool, &it, b->buf.p, b->buf.len);
     node->st.spool_waiting = ch_spool_count(node->spool);
+    pthread_mutex_unlock(&node->spool_lock);
     if (e == 0) {
         node->st.spooled++;
     } else {
@@ -534,47 +544,62 @@ node_has_batch(struct ch_node *node, enum ch_table t, uint64_t id)
     return strtoull(node->resp, NULL, 10) > 0;
 }
 
-/* Replays the spool's oldest batch.  Returns 0 if done with it, -1 on failure. */
+/* Removes the spool's oldest batch (one the server has). */
+static void
+node_spool_remove(struct ch_node *node)
+{
+    int e;
+
+    pthread_mutex_lock(&node->spool_lock);
+    e = ch_spool_remove(node->spool);
+    node->st.spool_waiting = ch_spool_count(node->spool);
+    pthread_mutex_unlock(&node->spool_lock);
+    if (e != 0) {
+        node->st.spool_errors++;
+        node_warn(node, strerror(e));
+    }
+}
+
+/*
+ * Replays the spool's oldest batch.  Returns 0 if done with it, -1 on
+ * failure.  Only the sender removes from the spool, so the oldest stays
+ * the oldest while the lock is let go for the server's answers.
+ */
 static int
 node_replay(struct ch_node *node, struct ch_buf *buf)
 {
     struct ch_spool_item it;
-    enum ch_result r;
     int have, e;
 
-    if (ch_spool_peek(node->spool, &it) != 0)
+    pthread_mutex_lock(&node->spool_lock);
+    e = ch_spool_peek(node->spool, &it);
+    pthread_mutex_unlock(&node->spool_lock);
+    if (e != 0)
         return 0;
     if (it.attempted) {
         if ((have = node_has_batch(node, it.table, it.id)) < 0)
             return -1;
         if (have) {
             node->st.duplicates_avoided++;
-            ch_spool_remove(node->spool);
-            node->st.spool_waiting = ch_spool_count(node->spool);
+            node_spool_remove(node);
             return 0;
         }
     }
-    if ((e = ch_spool_read(node->spool, buf)) != 0) {
-        /* Unreadable: nothing to replay, but keep the file for a person. */
+    pthread_mutex_lock(&node->spool_lock);
+    if ((e = ch_spool_read(node->spool, buf)) == 0 && (e = ch_spool_mark(node->spool)) != 0)
+        buf->len = 0;
+    pthread_mutex_unlock(&node->spool_lock);
+    if (e != 0) {
+        /* Unreadable: retried, the file kept for a person to look at. */
         node->st.spool_errors++;
         node_warn(node, strerror(e));
         return -1;
     }
-    if (ch_spool_mark(node->spool) != 0) {
-        node->st.spool_errors++;
-        return -1;
-    }
-    r = node_insert(node, it.table, buf);
-    if (r != CH_OK)
+    if (node_insert(node, it.table, buf) != CH_OK)
         return -1;
     node->st.replayed++;
     node->st.rows += buf->len / ch_row_size(it.table);
-    e = ch_spool_remove(node->spool);
-    node->st.spool_waiting = ch_spool_count(node->spool);
-    if (e != 0) {
-        node->st.spool_errors++;
-        node_warn(node, strerror(e));
-    }
+    node_spool_remove(node);
     return 0;
 }
 
@@ -607,19 +632,12 @@ queue_pop(struct ch_node *node)
     return b;
 }
 
-/*
- * Failure: the queued batches go to the spool (so they wait there in
- * order), or without one are dropped, so that the queue never stays full.
- */
+/* Every queued batch to the spool (where they wait in order), or dropped without one. */
 static void
-node_failed(struct ch_node *node)
+node_spool_queue(struct ch_node *node)
 {
     struct ch_batch *b;
 
-    node->backoff_ms = node->backoff_ms ? node->backoff_ms * 2 : 100;
-    if (node->backoff_ms > CH_BACKOFF_MAX_MS)
-        node->backoff_ms = CH_BACKOFF_MAX_MS;
-    node->retry_at = mono_ms() + node->backoff_ms;
     for (;;) {
         pthread_mutex_lock(&node->lock);
         b = queue_pop(node);
@@ -628,6 +646,17 @@ node_failed(struct ch_node *node)
             break;
         node_spool_batch(node, b, 0);
     }
+}
+
+/* Failure: back off, and empty the queue so that it never stays full. */
+static void
+node_failed(struct ch_node *node)
+{
+    node->backoff_ms = node->backoff_ms ? node->backoff_ms * 2 : 100;
+    if (node->backoff_ms > CH_BACKOFF_MAX_MS)
+        node->backoff_ms = CH_BACKOFF_MAX_MS;
+    node->retry_at = mono_ms() + node->backoff_ms;
+    node_spool_queue(node);
 }
 
 static void
@@ -651,14 +680,14 @@ wait_until(struct ch_node *node, uint64_t at_ms)
 /*
  * What the sender does next: 1 replay the spool, 2 send from the queue
  * ('*b'), 3 spool from the queue ('*b', while backing off or when the
- * replay falls behind), 0 nothing yet, -1 finish.  Waits a little when idle or backing
- * off.  After stop it delivers for CH_STOP_GRACE_MS, or until a failure,
- * then spools what is left and finishes.
+ * replay falls behind), 0 nothing yet, -1 finish.  Waits a little when
+ * idle or backing off.  After stop it delivers for CH_STOP_GRACE_MS, or
+ * until a failure, then spools what is left and finishes.
  */
 static int
 node_next(struct ch_node *node, struct ch_batch **b)
 {
-    int spooled = node->spool != NULL && ch_spool_count(node->spool) > 0;
+    int spooled = atomic_load(&node->st.spool_waiting) > 0;
     uint64_t now = mono_ms();
     int act = 0;
 
@@ -713,9 +742,37 @@ node_thread(void *arg)
         node->retry_at = 0;
     }
     /* Finishing: what is still queued goes to the spool, or is dropped. */
-    while ((b = queue_pop(node)) != NULL)
-        node_spool_batch(node, b, 0);
+    node_spool_queue(node);
     ch_buf_free(&buf);
+    return NULL;
+}
+
+/*
+ * The spooler: while an insert has been waiting for CH_SLOW_MS (a slow or
+ * hung node; the sender is stuck in it) and the queue is half full, it
+ * moves queued batches to the spool, so that the queue does not overflow
+ * into drops.
+ */
+static void *
+spooler_thread(void *arg)
+{
+    struct ch_node *node = arg;
+    struct ch_batch *b;
+    uint64_t busy;
+
+    pthread_mutex_lock(&node->lock);
+    while (!node->stop) {
+        busy = atomic_load(&node->busy_since);
+        if (node->q_len >= CH_QUEUE / 2 && busy != 0 && mono_ms() - busy >= CH_SLOW_MS) {
+            b = queue_pop(node);
+            pthread_mutex_unlock(&node->lock);
+            node_spool_batch(node, b, 0);
+            pthread_mutex_lock(&node->lock);
+            continue;
+        }
+        wait_until(node, mono_ms() + 100);
+    }
+    pthread_mutex_unlock(&node->lock);
     return NULL;
 }
 
@@ -905,14 +962,16 @@ clickhouse_finish(void *ctx)
         pthread_mutex_lock(&node->lock);
         node->stop = 1;
         node->stop_ms = mono_ms();
-        pthread_cond_signal(&node->cond);
+        pthread_cond_broadcast(&node->cond);
         pthread_mutex_unlock(&node->lock);
     }
     for (n = 0; n < ch->n_nodes; n++) {
         node = &ch->nodes[n];
+        if (node->spooler_started)
+            pthread_join(node->spooler_tid, NULL);
         if (node->started)
             pthread_join(node->tid, NULL);
-        node->started = 0;
+        node->started = node->spooler_started = 0;
     }
 }
 
@@ -932,6 +991,7 @@ clickhouse_close(void *ctx)
         pthread_mutex_destroy(&node->lock);
         pthread_cond_destroy(&node->cond);
         pthread_cond_destroy(&node->room);
+        pthread_mutex_destroy(&node->spool_lock);
     }
     if (ch->geo)
         geoip_release(ch->geo);
@@ -943,12 +1003,19 @@ static int
 node_init(struct clickhouse *ch, struct ch_node *node, const char *url, const struct config *cfg,
     char *err, size_t errlen)
 {
+    pthread_condattr_t ca;
+
     node->ch = ch;
     snprintf(node->url, sizeof(node->url), "%s", url);
     snprintf(node->name, sizeof(node->name), "%016" PRIx64, forward_hash_key(url));
     pthread_mutex_init(&node->lock, NULL);
-    pthread_cond_init(&node->cond, NULL);
+    /* wait_until() counts on CLOCK_MONOTONIC, which jumps of the wall clock leave alone. */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&node->cond, &ca);
+    pthread_condattr_destroy(&ca);
     pthread_cond_init(&node->room, NULL);
+    pthread_mutex_init(&node->spool_lock, NULL);
     if ((node->curl = curl_easy_init()) == NULL) {
         snprintf(err, errlen, "clickhouse: curl_easy_init failed");
         return -1;
@@ -1016,6 +1083,14 @@ clickhouse_open(const struct config *cfg, char *err, size_t errlen)
             goto fail;
         }
         ch->nodes[n].started = 1;
+        if (ch->nodes[n].spool == NULL)
+            continue;
+        if ((errno = pthread_create(&ch->nodes[n].spooler_tid, NULL, spooler_thread,
+            &ch->nodes[n])) != 0) {
+            snprintf(err, errlen, "clickhouse: pthread_create: %s", strerror(errno));
+            goto fail;
+        }
+        ch->nodes[n].spooler_started = 1;
     }
     return &ch->sink;
 fail:

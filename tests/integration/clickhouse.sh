@@ -92,6 +92,19 @@ dup=$(chq $P "SELECT count() - uniqExact(agent, sub_agent, source_index, seq) FR
     WHERE replaceRegexpOne(IPv6NumToString(agent), '^::ffff:', '') LIKE '10.0.0.%'")
 [ "$dup" = 0 ] || { echo "FAIL: $dup sfgen samples stored twice"; fail=1; }
 
+# Tunnels: the VXLAN capture's inner packet, as the text output opens it.
+vx="${SHARED:-}/corpus/files/akvorado__data-encap-vxlan.pcap"
+if [ -f "$vx" ]; then
+    "$BIN/sflowcollect" -r "$vx" >"$T/vx.txt" 2>/dev/null
+    v() { sed -n "s/^$1 //p" "$T/vx.txt" | head -n 1; }
+    want="1 $(v tunnelVNI) $(chq $P "SELECT IPv6NumToString(IPv6StringToNum('$(v inner_srcIP6)')),
+        IPv6NumToString(IPv6StringToNum('$(v inner_dstIP6)'))" | tr '\t' ' ') $(v inner_IPProtocol)"
+    got=$(chq $P "SELECT tunnel, vni, IPv6NumToString(inner_src_ip), IPv6NumToString(inner_dst_ip),
+        inner_proto FROM flows WHERE tunnel = 1 AND vni = $(v tunnelVNI) LIMIT 1" | tr '\t' ' ')
+    echo "VXLAN row: $got"
+    [ "$got" = "$want" ] || { echo "FAIL: VXLAN columns '$got', text says '$want'"; fail=1; }
+fi
+
 # The schema in docs/clickhouse.md is the tables' own, column by column.
 for t in flows counters; do
     chq $P "DESCRIBE TABLE $t" | awk -F'\t' '{ print $1, $2 }' >"$T/desc.$t"

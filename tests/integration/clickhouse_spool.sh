@@ -1,6 +1,7 @@
 #!/bin/sh
 # ClickHouse sink, nothing lost: (1) a live collector fed by sfgen while
-# its ClickHouse node is killed (SIGKILL) and restarted mid-stream: every
+# its ClickHouse node is killed (SIGKILL) and restarted mid-stream, then
+# stopped (SIGSTOP) for 4 s and continued: every
 # sample the collector encoded is one row, none twice, nothing left in the
 # spool; (2) with the node down, a capture goes to the spool; a spool
 # bounded by --ch-spool-max keeps the oldest batches and counts the rest;
@@ -28,7 +29,7 @@ ch_start a $H $P
 stat_rows() { sed -n 's/^  clickhouse rows flows \([0-9]*\) .*/\1/p' "$1"; }
 stat_node() { sed -n "s/^  clickhouse .* inserted .* $2 \([0-9]*\) .*/\1/p" "$1"; }
 
-# ---- 1. The node dies and comes back while samples stream in. ----
+# ---- 1. The node dies and comes back, then hangs for a while, as samples stream in. ----
 # Started as root, the collector runs as nobody once its port is open; the
 # spool it makes is handed to nobody, who must be able to reach it.
 chmod 711 "$T"
@@ -36,12 +37,17 @@ chmod 711 "$T"
     --ch-batch-rows 2000 --ch-batch-ms 200 --stats 2>"$T/c1.err" &
 cpid=$!
 wait_listening $U "$T/c1.err"
-"$BIN/sfgen" --send 127.0.0.1:$U --rate 2000 --duration 6 --seed 3 >/dev/null 2>&1 &
+"$BIN/sfgen" --send 127.0.0.1:$U --rate 2000 --duration 10 --seed 3 >/dev/null 2>&1 &
 gpid=$!
 sleep 2
 ch_stop a KILL
 sleep 2
 ch_start a $H $P
+# Then a hung node (SIGSTOP): inserts wait, the queue goes to the spool.
+sleep 1
+kill -STOP "$(cat "$T/a/pid")"
+sleep 4
+kill -CONT "$(cat "$T/a/pid")"
 wait $gpid
 sleep 1
 kill -TERM $cpid
@@ -84,6 +90,9 @@ echo "bounded spool: kept $kept, dropped $dropped, oldest kept $first"
     { echo "FAIL: the bounded spool did not keep the oldest batches"; fail=1; }
 [ "$(du -sk "$T/spool3" | cut -f1)" -le 210 ] || { echo "FAIL: spool over its bound"; fail=1; }
 
+# Keep a copy of the oldest batch, to play a crash after its insert below.
+saved=$(find "$T/spool2" -type f | sort | head -n 1)
+cp "$saved" "$T/saved"
 ch_start a $H $P
 "$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-spool "$T/spool2" \
     --stats 2>"$T/c4.err" >/dev/null
@@ -94,6 +103,19 @@ echo "restart: replayed $replayed batches; flows $before -> $after (+$rows2 spoo
 [ "$replayed" = "$spooled" ] || { echo "FAIL: replayed $replayed of $spooled batches"; fail=1; }
 [ "$after" = $((before + rows2 + rows4)) ] || { echo "FAIL: rows after the replay"; fail=1; }
 [ -z "$(find "$T/spool2" -type f)" ] || { echo "FAIL: spool2 not empty after replay"; fail=1; }
+
+# A collector killed after the server stored a batch but before it deleted
+# the file: the file carries the attempted mark, so the next collector asks
+# the server, finds the batch, and does not insert it twice.
+cp "$T/saved" "$saved.a"
+"$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-spool "$T/spool2" \
+    --stats 2>"$T/c6.err" >/dev/null
+avoided=$(stat_node "$T/c6.err" duplicates_avoided)
+rows6=$(stat_rows "$T/c6.err")
+final=$(chq $P "SELECT count() FROM flows")
+echo "replay of a stored, marked batch: duplicates_avoided $avoided; flows $after -> $final (+$rows6 new)"
+[ "$avoided" = 1 ] && [ "$final" = $((after + rows6)) ] ||
+    { echo "FAIL: a stored batch was inserted again"; fail=1; }
 
 # ---- 3. A spool that is a symlink is refused. ----
 mkdir "$T/elsewhere" && ln -s "$T/elsewhere" "$T/link"
