@@ -108,7 +108,7 @@ append_u64(char *buf, size_t size, size_t o, uint64_t v)
 }
 
 /* walk_room() once the buffer is full: the caller's buffer grows. */
-static __attribute__((noinline)) char *
+static __attribute__((cold, noinline)) char *
 walk_grow(struct walker *wk, size_t n)
 {
     if (wk->cur != NULL)
@@ -146,7 +146,7 @@ walk_fields_line(struct walker *wk, int print)
  * "<list>_<i>_" for each open list before it, or for a scalar member (key
  * NULL) "<list>_<i>".  JSON keeps a NULL key: an array member has none.
  */
-static __attribute__((noinline)) const char *
+static __attribute__((cold, noinline)) const char *
 walk_key_name(struct walker *wk, const char *key, size_t *klen)
 {
     size_t o = 0;
@@ -181,29 +181,38 @@ json_indent(const struct walker *wk, char *p)
     return p + wk->depth;
 }
 
+/* walk_copy() past 32 bytes (long values), out of line. */
+static __attribute__((noinline)) char *
+walk_copy_long(char *dst, const char *src, size_t n)
+{
+    memcpy(dst, src, n);
+    return dst + n;
+}
+
 /*
  * Keys are short: two moves, overlapping in the middle, cover a length
  * in [w, 2w] without a call to memcpy() for a variable length, which was
- * most of a line's cost.
+ * most of a line's cost.  (Inlined, such a memcpy() became "rep movsq",
+ * slow to start, in the middle of every line.)
  */
 static inline __attribute__((always_inline)) char *
 walk_copy(char *dst, const char *src, size_t n)
 {
-    if (n >= 8 && n <= 16) {
-        memcpy(dst, src, 8);
-        memcpy(dst + n - 8, src + n - 8, 8);
-    } else if (n > 16 && n <= 32) {
+    if (n > 32)
+        return walk_copy_long(dst, src, n);
+    if (n >= 16) {
         memcpy(dst, src, 16);
         memcpy(dst + n - 16, src + n - 16, 16);
-    } else if (n >= 4 && n < 8) {
+    } else if (n >= 8) {
+        memcpy(dst, src, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
         memcpy(dst, src, 4);
         memcpy(dst + n - 4, src + n - 4, 4);
-    } else if (n < 4) {
+    } else {
         while (n-- > 0)
             *dst++ = *src++;
         return dst;
-    } else {
-        memcpy(dst, src, n);
     }
     return dst + n;
 }
@@ -223,7 +232,7 @@ walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
 }
 
 /* walk_begin() for whatever is not a plain member: see walk_mode(). */
-static __attribute__((noinline)) char *
+static __attribute__((cold, noinline)) char *
 walk_begin_other(struct walker *wk, const char *key, size_t klen, size_t max,
     enum sflow_walk_kind kind)
 {
@@ -292,7 +301,7 @@ walk_begin(struct walker *wk, const char *key, size_t klen, size_t max,
 }
 
 /* walk_end() for -L. */
-static __attribute__((noinline)) void
+static __attribute__((cold, noinline)) void
 walk_end_pick(struct walker *wk, char *end)
 {
     text_fields_take(wk->fields, wk->pick_key, wk->pick_klen, wk->pick_val,
@@ -393,8 +402,7 @@ json_open(struct walker *wk, const char *key, size_t klen, char open)
         p = json_indent(wk, p);
     if (key != NULL) {
         *p++ = '"';
-        memcpy(p, key, klen);
-        p += klen;
+        p = walk_copy(p, key, klen);
         *p++ = '"';
         *p++ = ':';
     }
@@ -405,7 +413,7 @@ json_open(struct walker *wk, const char *key, size_t klen, char open)
 
 /* JSON: closes containers until 'depth' remain open. */
 static void
-json_close_to(struct walker *wk, int depth)
+json_close_containers(struct walker *wk, int depth)
 {
     char *p;
 
@@ -424,6 +432,13 @@ json_close_to(struct walker *wk, int depth)
         wk->elements_at = 0;
     if (wk->samples_at > wk->depth)
         wk->samples_at = 0;
+}
+
+static inline void
+json_close_to(struct walker *wk, int depth)
+{
+    if (wk->depth > depth)
+        json_close_containers(wk, depth);
 }
 
 static void
