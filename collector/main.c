@@ -90,6 +90,7 @@ usage(FILE *f)
 "  -g                 grep-friendly text: each line carries its context\n"
 "  -j                 JSON, one datagram per line\n"
 "  -J                 JSON, indented\n"
+"      --json-strings -j/-J: numbers as strings, as sflowtool prints them\n"
 "  -q                 no output\n"
 "sinks (any combination):\n"
 "  -t                 pcap of the sampled packet headers on stdout (| tcpdump -r -)\n"
@@ -414,7 +415,7 @@ main(int argc, char **argv)
     enum {
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
-        OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN,
+        OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN, OPT_JSON_STRINGS,
     };
     static const struct option longopts[] = {
         { "stats", no_argument, NULL, OPT_STATS },
@@ -431,6 +432,7 @@ main(int argc, char **argv)
         { "out", required_argument, NULL, OPT_OUT },
         { "geoip-country", required_argument, NULL, OPT_GEO_COUNTRY },
         { "geoip-asn", required_argument, NULL, OPT_GEO_ASN },
+        { "json-strings", no_argument, NULL, OPT_JSON_STRINGS },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
@@ -567,6 +569,9 @@ main(int argc, char **argv)
             break;
         case OPT_GEO_ASN:
             cfg.geoip_asn = optarg;
+            break;
+        case OPT_JSON_STRINGS:
+            cfg.json_strings = 1;
             break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);

@@ -129,7 +129,8 @@ output_open(const struct config *cfg, char *err, size_t errlen)
     }
     geoip_enrichment(o->geoip, &o->enrich);
     o->format = cfg->output;
-    o->json_flags = o->format == OUT_JSON_PRETTY ? JSON_PRETTY : 0;
+    o->json_flags = (o->format == OUT_JSON_PRETTY ? JSON_PRETTY : 0) |
+        (cfg->json_strings ? JSON_STRINGS : 0);
     if (o->format == OUT_FIELDS) {
         o->fields = text_fields_parse(cfg->fields);
         if (o->fields == NULL) {
