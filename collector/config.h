@@ -31,6 +31,7 @@ struct config {
     enum output output;
     const char *fields;         /* -L */
     int output_set;             /* An output format was chosen explicitly. */
+    int json_strings;           /* --json-strings */
 
     /* pcap sink. */
     int pcap_flows;             /* -t: sampled headers of flow samples */

@@ -44,7 +44,6 @@ struct geoip {
 };
 
 static struct geoip *shared;
-static struct geoip *walk_geoip;
 
 static int
 geoip_open_db(const char *path, MMDB_s *db, char *err, size_t errlen)
@@ -278,28 +277,11 @@ geoip_enrich(void *arg, int ipv6, const uint8_t *src, const uint8_t *dst,
     geoip_emit_side(arg, ipv6, dst, &geoip_dst_keys, emit, emit_arg);
 }
 
-int
-geoip_walk_attach(const struct config *cfg, char *err, size_t errlen)
-{
-    int rc;
-
-    if (walk_geoip != NULL)
-        return 0;
-    if ((rc = geoip_acquire(cfg, &walk_geoip, err, errlen)) != 0)
-        return rc;
-    if (walk_geoip != NULL)
-        sflow_walk_set_enrich(geoip_enrich, walk_geoip);
-    return 0;
-}
-
 void
-geoip_walk_detach(void)
+geoip_enrichment(struct geoip *g, struct sflow_enrich *e)
 {
-    if (walk_geoip == NULL)
-        return;
-    sflow_walk_set_enrich(NULL, NULL);
-    geoip_release(walk_geoip);
-    walk_geoip = NULL;
+    e->fn = g != NULL ? geoip_enrich : NULL;
+    e->arg = g;
 }
 
 void

@@ -3,7 +3,7 @@
  * DB files (--geoip-country, --geoip-asn) read with libmaxminddb.
  *
  * One instance is shared by every sink that asks for it (the stdout
- * renderers through sflow_walk's enrichment hook, and the NetFlow export),
+ * renderers through an enrichment passed to the walk, and the NetFlow export),
  * so each file is opened once and one cache serves all.  Not thread-safe.
  */
 #ifndef SFK_GEOIP_H
@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "sflow_walk.h"
 
 struct geoip;
 
@@ -40,14 +41,11 @@ void geoip_release(struct geoip *);
 int geoip_lookup(struct geoip *, int ipv6, const uint8_t *addr, struct geoip_info *out);
 
 /*
- * Adds srcCountry, dstCountry, srcAS, dstAS, srcASOrg, dstASOrg to the
- * output of the stdout renderers (through sflow_walk_set_enrich()) when
- * 'cfg' names a database.  Returns 0, or an errno value with 'err' set.
+ * The enrichment of the stdout renderers (sflow_walk.h) for 'g': they add
+ * srcCountry, dstCountry, srcAS, dstAS, srcASOrg, dstASOrg.  With 'g'
+ * NULL, none.
  */
-int geoip_walk_attach(const struct config *cfg, char *err, size_t errlen);
-
-/* Undoes geoip_walk_attach(). */
-void geoip_walk_detach(void);
+void geoip_enrichment(struct geoip *g, struct sflow_enrich *e);
 
 /* Lookups, cache hits and misses, for --stats. */
 void geoip_stats(const struct geoip *, FILE *);

@@ -108,6 +108,7 @@ usage(FILE *f)
 "  -g                 grep-friendly text: each line carries its context\n"
 "  -j                 JSON, one datagram per line\n"
 "  -J                 JSON, indented\n"
+"      --json-strings -j/-J: numbers as strings, as sflowtool prints them\n"
 "  -q                 no output\n"
 "  -H                 HTTP Common Log Format from http_request records (0:2201, 0:2206)\n"
 "  -M                 the datagrams themselves as pcap (| tshark -r -)\n"
@@ -617,7 +618,7 @@ main(int argc, char **argv)
         OPT_STATS = 256, OPT_RCVBUF, OPT_THREADS, OPT_NF_AGG, OPT_NF_ACTIVE,
         OPT_NF_INACTIVE, OPT_RRD, OPT_RRDCACHED, OPT_GRAPH, OPT_AGENT, OPT_IF,
         OPT_OUT, OPT_GEO_COUNTRY, OPT_GEO_ASN, OPT_ALLOW, OPT_RRD_MAX, OPT_STATS_TOP,
-        OPT_CH, OPT_METRICS, OPT_FWD_BY,
+        OPT_CH, OPT_METRICS, OPT_FWD_BY, OPT_JSON_STRINGS,
         OPT_NF_TMPL = 512,
     };
     static const struct option longopts[] = {
@@ -680,6 +681,7 @@ main(int argc, char **argv)
         { "ch-spool-max", required_argument, NULL, OPT_CH },
         { "metrics", required_argument, NULL, OPT_METRICS },
         { "forward-by", required_argument, NULL, OPT_FWD_BY },
+        { "json-strings", no_argument, NULL, OPT_JSON_STRINGS },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'z' },
         { NULL, 0, NULL, 0 },
@@ -883,6 +885,9 @@ main(int argc, char **argv)
                 return 2;
             }
             cfg.fwd_by_agent = 1;
+            break;
+        case OPT_JSON_STRINGS:
+            cfg.json_strings = 1;
             break;
         case 'z':
             printf("sflowcollect (sflowkit) %s\n", SFLOWKIT_VERSION);

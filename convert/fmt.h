@@ -1,8 +1,8 @@
 /*
- * fmt: small formatters for hot paths, where snprintf() and inet_ntop()
- * (which calls sprintf) cost more than the work around them.  Each writes
- * into 'buf' without a terminating NUL and returns the end of what it wrote;
- * some write a byte of slack past that end, as they say.
+ * fmt: numbers, addresses and bytes as text, written at a pointer.  Each
+ * writer returns the end of what it wrote (no NUL); the caller makes room
+ * for the most a value can take (FMT_*_MAX), slack byte included.
+ * snprintf() and inet_ntop() cost more than the rest of a line around them.
  */
 #ifndef SFK_FMT_H
 #define SFK_FMT_H
@@ -11,30 +11,94 @@
 #include <stdint.h>
 #include <string.h>
 
-/* fmt.c: byte 'v' in decimal at [4 * v], padded with dots to four bytes... */
+#define FMT_U64_MAX 20
+#define FMT_S64_MAX 21
+#define FMT_IPV4_MAX 16         /* 15 and one byte of slack. */
+#define FMT_IPV6_MAX 39
+#define FMT_TAG_MAX 21          /* "E:F": 10 + 1 + 10 digits at most. */
+
+/* fmt.c: "00" to "99", and byte 'v' in lowercase hex at [2 * v]. */
+extern const char fmt_dec2[200];
+extern const char fmt_hex2_lower[256 * 2 + 1];
+/* fmt.c: byte 'v' in decimal at [4 * v], dot-padded to four bytes, and its digits at [v]. */
 extern const char fmt_dec_u8_dot[256 * 4 + 1];
-/* ...and its number of digits at [v]. */
 extern const uint8_t fmt_dec_u8_digits[256];
 
-/* Digits of byte 'v': no branch, as addresses' bytes are random to a predictor. */
+/* Digits in 'v': the bit length gives it to within one ("Bit Twiddling Hacks"). */
 static inline unsigned int
-fmt_dec_u8_len(unsigned int v)
+fmt_u64_len(uint64_t v)
 {
-    return fmt_dec_u8_digits[v];
+    static const uint64_t pow10[20] = {
+        UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+        UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+        UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+        UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+        UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+        UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+        UINT64_C(10000000000000000000),
+    };
+    uint64_t w = v | 1;         /* Same digits; 0 has one. */
+    unsigned int t = ((unsigned int)(64 - __builtin_clzll(w)) * 1233) >> 12;
+
+    return t + 1 - (w < pow10[t]);
 }
 
-/* One byte in decimal; writes up to four bytes (one of slack past the end). */
+/*
+ * 'v' in decimal.  Ports, TTLs and VLANs are short; counters are long:
+ * their length first, then four digits per step from the end.
+ */
+static inline char *
+fmt_u64(char *o, uint64_t v)
+{
+    char *end, *p;
+    uint32_t r;
+
+    if (v < 10) {
+        *o = (char)('0' + v);
+        return o + 1;
+    }
+    if (v < 100) {
+        memcpy(o, fmt_dec2 + 2 * v, 2);
+        return o + 2;
+    }
+    end = p = o + fmt_u64_len(v);
+    while (v >= 10000) {
+        r = (uint32_t)(v % 10000);
+        v /= 10000;
+        p -= 4;
+        memcpy(p, fmt_dec2 + 2 * (r / 100), 2);
+        memcpy(p + 2, fmt_dec2 + 2 * (r % 100), 2);
+    }
+    if (v >= 100) {
+        p -= 2;
+        memcpy(p, fmt_dec2 + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10)
+        memcpy(p - 2, fmt_dec2 + 2 * v, 2);
+    else
+        p[-1] = (char)('0' + v);
+    return end;
+}
+
+static inline char *
+fmt_s64(char *o, int64_t v)
+{
+    if (v >= 0)
+        return fmt_u64(o, (uint64_t)v);
+    *o++ = '-';
+    return fmt_u64(o, (uint64_t)0 - (uint64_t)v);
+}
+
+/* One byte in decimal; writes four bytes (the slack past the end is a dot). */
 static inline char *
 fmt_dec_u8(char *o, unsigned int v)
 {
     memcpy(o, fmt_dec_u8_dot + 4 * (v & 0xff), 4);
-    return o + fmt_dec_u8_len(v & 0xff);
+    return o + fmt_dec_u8_digits[v & 0xff];
 }
 
-/*
- * Dotted quad: at most 15 bytes, and one byte of slack past the end.  Each
- * byte's table entry brings its own dot, kept by stepping over it.
- */
+/* Dotted quad: each byte's table entry brings its dot, kept by stepping over it. */
 static inline char *
 fmt_ipv4(char *o, const uint8_t *a)
 {
@@ -44,10 +108,7 @@ fmt_ipv4(char *o, const uint8_t *a)
     return fmt_dec_u8(o, a[3]);
 }
 
-/* fmt.c: byte 'v' in lowercase hex at [2 * v]. */
-extern const char fmt_hex2_lower[256 * 2 + 1];
-
-/* 'n' bytes in lowercase hex, no separator (MACs: 12 bytes). */
+/* 'n' bytes in lowercase hex, no separator (a MAC is 12 digits). */
 static inline char *
 fmt_hex_lower(char *o, const uint8_t *p, size_t n)
 {
@@ -58,7 +119,20 @@ fmt_hex_lower(char *o, const uint8_t *p, size_t n)
     return o;
 }
 
-/* IPv6 as sflowtool prints it: 8 groups of 4 digits, no "::" (39 bytes). */
+/* A MAC: 12 digits. */
+static inline char *
+fmt_mac(char *o, const uint8_t *m)
+{
+    memcpy(o, fmt_hex2_lower + 2 * m[0], 2);
+    memcpy(o + 2, fmt_hex2_lower + 2 * m[1], 2);
+    memcpy(o + 4, fmt_hex2_lower + 2 * m[2], 2);
+    memcpy(o + 6, fmt_hex2_lower + 2 * m[3], 2);
+    memcpy(o + 8, fmt_hex2_lower + 2 * m[4], 2);
+    memcpy(o + 10, fmt_hex2_lower + 2 * m[5], 2);
+    return o + 12;
+}
+
+/* IPv6 as sflowtool prints it: 8 groups of 4 digits, no "::". */
 static inline char *
 fmt_ipv6(char *o, const uint8_t *a)
 {
@@ -72,10 +146,20 @@ fmt_ipv6(char *o, const uint8_t *a)
     return o;
 }
 
+/* fmt.c: "%x" (at most 8 bytes), and "E:F" of an sFlow tag. */
+char *fmt_hex_u32(char *o, uint32_t v);
+char *fmt_tag(char *o, uint32_t tag);
+
 /*
- * 'n' bytes in uppercase hex joined by dashes ("AE-18-B0"), as sflowtool
- * prints a sampled header: 3n - 1 bytes, and one of slack past the end.
+ * fmt.c: a sampled header as uppercase hex joined by dashes ("AE-18-B0":
+ * 3n - 1 bytes, and one of slack): fmt_simd's vector loop for the bulk
+ * where the CPU has one, fmt_hex_dash_scalar()'s for the rest.
  */
 char *fmt_hex_dash(char *o, const uint8_t *p, size_t n);
+char *fmt_hex_dash_scalar(char *o, const uint8_t *p, size_t n);
+
+/* fmt_simd.c: writes the dashed hex of the first bytes of 'p' it can take
+ * (16 at a time), each with its dash; returns how many (0 without SSSE3). */
+size_t fmt_simd_hex_dash(char *o, const uint8_t *p, size_t n);
 
 #endif /* SFK_FMT_H */

@@ -2,11 +2,10 @@
 #ifndef SFK_LINE_H
 #define SFK_LINE_H
 
-#include <stdio.h>
-
 #include "dgram_meta.h"
+#include "obuf.h"
 #include "sflow_types.h"
 
-void line_datagram(FILE *, const struct dgram_meta *, const struct sflow_datagram *);
+void line_datagram(struct obuf *, const struct dgram_meta *, const struct sflow_datagram *);
 
 #endif /* SFK_LINE_H */

@@ -1,33 +1,1765 @@
 /*
- * sflow_walk: the callback API of sflow_walk.h, one instantiation of the
- * walk in sflow_walk_impl.h, and what every instantiation shares: the
- * enrichment hook, the timestamp cache and the lengths of schema names.
+ * sflow_walk: the walk of sflow_walk.h.  The order and names are those of
+ * sflowtool 6.11's text output, learnt from its output on the shared
+ * corpus.  Most records are written straight from their schema
+ * (sflow_schema.c: sflowtool's names in wire order); the walk special-cases
+ * only what a schema cannot say:
  *
- * The callback API is for the renderers that are not on a hot path (-g,
- * -L) and for tests; the default text and JSON outputs compile the walk
- * with their own visitors (text.c, json.c).
+ *   0:1      sampled header: the hex bytes, then the packet's fields
+ *            (dstMAC, decodedVLAN, IPSize, srcIP, TCPSrcPort, ...)
+ *   0:2,3,4  sampled Ethernet/IPv4/IPv6 (and the tunnel copies 1021-1026):
+ *            in another order than on the wire, with derived fields
+ *   0:1003   gateway: AS path segments and derived dst_as / dst_peer_as
+ *   0:1004   user: charsets before the names
+ *   0:1006   MPLS, 0:1012 VLAN tunnel: label stacks
+ *   0:2209   tcp_info: direction as a word
+ *   c 0:10   SFP lanes, c 0:1004 OpenFlow datapath id in hex,
+ *   c 0:2001 host adapters (a nested list)
+ *
+ * The file has two halves.  The first writes members in the format's
+ * syntax: walk_begin() writes what comes before a value (the -g context,
+ * indentation, the key, a quote) and returns where the value goes;
+ * walk_end() writes what comes after it.  The second half finds the
+ * values and formats each in place, between those two calls.
  */
 #include "sflow_walk.h"
 
-#include <errno.h>
-#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "drop_reason.h"
+#include "fmt.h"
+#include "json.h"
+#include "rd.h"
+#include "sflow_decode.h"
 #include "sflow_schema.h"
-#include "sflow_walk_impl.h"
+#include "text.h"
 
-/* ---- Shared by every instantiation ---- */
+/*
+ * Sampled headers longer than this are shown cut short: agents send 128
+ * bytes by default (sFlowFsMaximumHeaderSize).  Joined lists (AS paths,
+ * label stacks) and strings are cut at WALK_VAL_MAX.
+ */
+#define WALK_HEX_MAX 4096
+#define WALK_VAL_MAX (WALK_HEX_MAX * 3 + 64)
+#define WALK_KEY_MAX 192
+#define WALK_LIST_DEPTH 4
+/* datagram, samples, sample, elements, element, list, item, list */
+#define WALK_JSON_DEPTH 8
+/* Around a value: indentation, quotes, colon, comma, newline. */
+#define WALK_MEMBER_EXTRA (WALK_JSON_DEPTH + 8)
+/* A kind of our own: a value that the caller writes quoted, or not, itself. */
+#define WALK_BARE ((enum sflow_walk_kind)2)
 
-static sflow_walk_enrich_fn walk_enrich_fn;
-static void *walk_enrich_arg;
+/* A string literal and its length, as two arguments. */
+#define K(s) ("" s), (sizeof("" s) - 1)
+
+struct walker {
+    struct obuf *out;                   /* The caller's buffer: the walk writes at... */
+    char *cur;                          /* ...'cur', and up to 'lim' (walk_room()), */
+    char *lim;                          /* and gives the buffer its length at the end. */
+    const struct walk_format *fmt;
+    struct text_fields *fields;         /* -L, or NULL. */
+    const struct dgram_meta *meta;
+    const struct sflow_datagram *dg;
+    const struct sflow_sample *sample;  /* Current sample, or NULL. */
+    uint32_t element_tag;               /* Current element's tag, or 0. */
+    int prefix;                         /* Keys take "discarded_". */
+    enum { WALK_OTHER, WALK_PLAIN_TEXT, WALK_PLAIN_JSON } mode;   /* walk_mode() */
+    int quote_numbers;                  /* JSON: numbers between quotes. */
+    int lists;                          /* Open lists... */
+    const char *list_name[WALK_LIST_DEPTH];     /* ...their text names... */
+    uint32_t list_index[WALK_LIST_DEPTH];       /* ...and positions. */
+    int depth;                          /* JSON: open containers... */
+    char closer[WALK_JSON_DEPTH];       /* ...and their closing brackets. */
+    int samples_at, elements_at;        /* JSON: depth of "samples", "elements", or 0. */
+    size_t ctx_len, ctx_dg, ctx_smp;    /* -g: the context, and where its parts start. */
+    char ctx[128];
+    const char *pick_key;               /* -L: the key of the value being written... */
+    size_t pick_klen;
+    char *pick_val;                     /* ...and where it starts. */
+    char key[WALK_KEY_MAX];             /* Keys as the format shows them. */
+    char built[WALK_KEY_MAX];           /* Keys the walk builds ("inner_srcIP"). */
+    char val[WALK_VAL_MAX];             /* Joined lists. */
+};
+
+/* ---- Keys, separators and brackets ---- */
+
+static size_t
+append(char *buf, size_t size, size_t o, const char *s, size_t n)
+{
+    if (o >= size)
+        return o;
+    if (n > size - 1 - o)
+        n = size - 1 - o;
+    memcpy(buf + o, s, n);
+    buf[o + n] = '\0';
+    return o + n;
+}
+
+static size_t
+append_u64(char *buf, size_t size, size_t o, uint64_t v)
+{
+    char num[FMT_U64_MAX];
+
+    return append(buf, size, o, num, (size_t)(fmt_u64(num, v) - num));
+}
+
+/* walk_room() once the buffer is full: the caller's buffer grows. */
+static __attribute__((cold, noinline)) char *
+walk_grow(struct walker *wk, size_t n)
+{
+    if (wk->cur != NULL)
+        obuf_end(wk->out, wk->cur);
+    if (obuf_reserve(wk->out, n) == NULL)
+        return NULL;
+    wk->cur = wk->out->buf + wk->out->len;
+    wk->lim = wk->out->buf + wk->out->cap;
+    return wk->cur;
+}
+
+/* Where 'n' bytes may be written, at wk->cur; NULL when the buffer cannot grow. */
+static inline __attribute__((always_inline)) char *
+walk_room(struct walker *wk, size_t n)
+{
+    if ((size_t)(wk->lim - wk->cur) >= n)
+        return wk->cur;
+    return walk_grow(wk, n);
+}
+
+/* -L: the line of a sample, which text.c writes to the caller's buffer itself. */
+static void
+walk_fields_line(struct walker *wk, int print)
+{
+    if (wk->cur != NULL)
+        obuf_end(wk->out, wk->cur);
+    text_fields_end_sample(wk->fields, wk->out, print);
+    wk->cur = wk->out->buf != NULL ? wk->out->buf + wk->out->len : NULL;
+    wk->lim = wk->out->buf != NULL ? wk->out->buf + wk->out->cap : NULL;
+}
+
+/*
+ * A key as the format shows it, where the walk's name is not enough: in
+ * a discarded packet "discarded_<key>"; in text, inside lists,
+ * "<list>_<i>_" for each open list before it, or for a scalar member (key
+ * NULL) "<list>_<i>".  JSON keeps a NULL key: an array member has none.
+ */
+static __attribute__((cold, noinline)) const char *
+walk_key_name(struct walker *wk, const char *key, size_t *klen)
+{
+    size_t o = 0;
+    int k, n = wk->lists < WALK_LIST_DEPTH ? wk->lists : WALK_LIST_DEPTH;
+
+    if (wk->fmt->syntax == WALK_JSON && wk->fields == NULL) {
+        if (key == NULL || !wk->prefix)
+            return key;
+        n = 0;
+    }
+    for (k = 0; k < n; k++) {
+        o = append(wk->key, sizeof(wk->key), o, wk->list_name[k], strlen(wk->list_name[k]));
+        o = append(wk->key, sizeof(wk->key), o, "_", 1);
+        o = append_u64(wk->key, sizeof(wk->key), o, wk->list_index[k]);
+        if (k < n - 1 || key != NULL)
+            o = append(wk->key, sizeof(wk->key), o, "_", 1);
+    }
+    if (wk->prefix && key != NULL)
+        o = append(wk->key, sizeof(wk->key), o, "discarded_", 10);
+    if (key != NULL)
+        o = append(wk->key, sizeof(wk->key), o, key, *klen);
+    *klen = o;
+    return wk->key;
+}
+
+/* JSON: the indentation of the next member, for -J. */
+static inline char *
+json_indent(const struct walker *wk, char *p)
+{
+    *p++ = '\n';
+    memset(p, ' ', (size_t)wk->depth);
+    return p + wk->depth;
+}
+
+/* walk_copy() past 32 bytes (long values), out of line. */
+static __attribute__((noinline)) char *
+walk_copy_long(char *dst, const char *src, size_t n)
+{
+    memcpy(dst, src, n);
+    return dst + n;
+}
+
+/*
+ * Keys are short: two moves, overlapping in the middle, cover a length
+ * in [w, 2w] without a call to memcpy() for a variable length, which was
+ * most of a line's cost.  (Inlined, such a memcpy() became "rep movsq",
+ * slow to start, in the middle of every line.)
+ */
+static inline __attribute__((always_inline)) char *
+walk_copy(char *dst, const char *src, size_t n)
+{
+    if (n > 32)
+        return walk_copy_long(dst, src, n);
+    if (n >= 16) {
+        memcpy(dst, src, 16);
+        memcpy(dst + n - 16, src + n - 16, 16);
+    } else if (n >= 8) {
+        memcpy(dst, src, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+    } else {
+        while (n-- > 0)
+            *dst++ = *src++;
+        return dst;
+    }
+    return dst + n;
+}
+
+/* Whether the walk writes JSON. */
+static inline int
+walk_json(const struct walker *wk)
+{
+    return wk->fmt->syntax == WALK_JSON && wk->fields == NULL;
+}
+
+/* Whether a JSON value of 'kind' is written between quotes. */
+static inline int
+walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
+{
+    return kind == SFLOW_WALK_STR || (kind == SFLOW_WALK_NUM && wk->quote_numbers);
+}
+
+/* walk_begin() for whatever is not a plain member: see walk_mode(). */
+static __attribute__((cold, noinline)) char *
+walk_begin_other(struct walker *wk, const char *key, size_t klen, size_t max,
+    enum sflow_walk_kind kind)
+{
+    char *p;
+
+    if (wk->prefix || wk->lists > 0 || key == NULL)
+        key = walk_key_name(wk, key, &klen);
+    if (wk->fields != NULL) {
+        wk->pick_key = key;
+        wk->pick_klen = klen;
+        return wk->pick_val = walk_room(wk, max + 1);
+    }
+    p = walk_room(wk, wk->ctx_len + klen + max + WALK_MEMBER_EXTRA);
+    if (p == NULL)
+        return NULL;
+    if (wk->fmt->syntax == WALK_TEXT) {
+        memcpy(p, wk->ctx, wk->ctx_len);
+        p = walk_copy(p + wk->ctx_len, key, klen);
+        *p++ = ' ';
+        return p;
+    }
+    if (wk->fmt->pretty)
+        p = json_indent(wk, p);
+    if (key != NULL) {
+        *p++ = '"';
+        p = walk_copy(p, key, klen);
+        *p++ = '"';
+        *p++ = ':';
+    }
+    if (walk_quoted(wk, kind))
+        *p++ = '"';
+    return p;
+}
+
+/*
+ * Starts a member: what precedes its value in the format, then room for
+ * 'max' bytes of value (and a byte of slack).  Returns where the value
+ * goes, or NULL when the buffer cannot grow.  Most members are plain (see
+ * walk_mode()), and take the few lines here.
+ */
+static inline __attribute__((always_inline)) char *
+walk_begin(struct walker *wk, const char *key, size_t klen, size_t max,
+    enum sflow_walk_kind kind)
+{
+    char *p;
+
+    if (wk->mode == WALK_PLAIN_TEXT) {
+        if ((p = walk_room(wk, klen + max + 2)) == NULL)
+            return NULL;
+        p = walk_copy(p, key, klen);
+        *p++ = ' ';
+        return p;
+    }
+    if (wk->mode == WALK_PLAIN_JSON) {
+        if ((p = walk_room(wk, klen + max + 6)) == NULL)
+            return NULL;
+        *p++ = '"';
+        p = walk_copy(p, key, klen);
+        *p++ = '"';
+        *p++ = ':';
+        if (kind == SFLOW_WALK_STR)
+            *p++ = '"';
+        return p;
+    }
+    return walk_begin_other(wk, key, klen, max, kind);
+}
+
+/* walk_end() for -L. */
+static __attribute__((cold, noinline)) void
+walk_end_pick(struct walker *wk, char *end)
+{
+    text_fields_take(wk->fields, wk->pick_key, wk->pick_klen, wk->pick_val,
+        (size_t)(end - wk->pick_val), wk->sample != NULL);
+}
+
+/* Ends the member whose value ends at 'end'. */
+static inline __attribute__((always_inline)) void
+walk_end(struct walker *wk, char *end, enum sflow_walk_kind kind)
+{
+    if (wk->mode == WALK_PLAIN_TEXT) {
+        *end++ = '\n';
+    } else if (wk->mode == WALK_PLAIN_JSON) {
+        if (kind == SFLOW_WALK_STR)
+            *end++ = '"';
+        *end++ = ',';
+    } else if (wk->fields == NULL && walk_json(wk)) {
+        if (walk_quoted(wk, kind))
+            *end++ = '"';
+        *end++ = ',';
+    } else if (wk->fields == NULL) {
+        *end++ = '\n';
+    } else {
+        walk_end_pick(wk, end);
+        return;
+    }
+    wk->cur = end;
+}
+
+/*
+ * A plain member is written as its key, a separator and its value: no -g
+ * context, no indentation, no list or "discarded_" in its name, not
+ * picked by -L, a JSON number not quoted.  Said once when that changes.
+ * (The walk passes no NULL key, a list's scalar, outside lists.)
+ */
+static void
+walk_mode(struct walker *wk)
+{
+    wk->mode = WALK_OTHER;
+    if (!wk->prefix && wk->lists == 0 && wk->fields == NULL && !wk->fmt->context &&
+        !wk->fmt->pretty && !wk->quote_numbers)
+        wk->mode = wk->fmt->syntax == WALK_TEXT ? WALK_PLAIN_TEXT : WALK_PLAIN_JSON;
+}
+
+/* A line of text of its own (markers, notes), after the -g context. */
+static void
+walk_line(struct walker *wk, const char *s, size_t n)
+{
+    char *p = walk_room(wk, wk->ctx_len + n + 1);
+
+    if (p == NULL)
+        return;
+    if (wk->ctx_len > 0) {
+        memcpy(p, wk->ctx, wk->ctx_len);
+        p += wk->ctx_len;
+    }
+    p = walk_copy(p, s, n);
+    *p++ = '\n';
+    wk->cur = p;
+}
+
+static void
+walk_marker(struct walker *wk, const struct walk_line *line)
+{
+    if (line->text != NULL && wk->fields == NULL)
+        walk_line(wk, line->text, line->len);
+}
+
+static void
+walk_note(struct walker *wk, const char *text, size_t len)
+{
+    if (wk->fmt->notes && wk->fields == NULL)
+        walk_line(wk, text, len);
+}
+
+/* JSON: the comma after the last member goes before a closing bracket. */
+static void
+json_unwrite_comma(struct walker *wk)
+{
+    if (wk->cur != NULL && wk->cur > wk->out->buf && wk->cur[-1] == ',')
+        wk->cur--;
+}
+
+/*
+ * JSON: opens an object ('{') or array ('[') as the next member, named
+ * 'key' in an object.  In -J an array's first object stays on the '['
+ * line, as sflowtool prints it.
+ */
+static void
+json_open(struct walker *wk, const char *key, size_t klen, char open)
+{
+    char *p = walk_room(wk, klen + WALK_MEMBER_EXTRA);
+
+    if (p == NULL || wk->depth == WALK_JSON_DEPTH)
+        return;
+    /* The datagram's object has no indentation; an array's first object none either. */
+    if (wk->fmt->pretty && wk->depth > 0 && !(open == '{' && key == NULL && p[-1] == '['))
+        p = json_indent(wk, p);
+    if (key != NULL) {
+        *p++ = '"';
+        p = walk_copy(p, key, klen);
+        *p++ = '"';
+        *p++ = ':';
+    }
+    *p++ = open;
+    wk->closer[wk->depth++] = open == '{' ? '}' : ']';
+    wk->cur = p;
+}
+
+/* JSON: closes containers until 'depth' remain open. */
+static void
+json_close_containers(struct walker *wk, int depth)
+{
+    char *p;
+
+    while (wk->depth > depth) {
+        json_unwrite_comma(wk);
+        if ((p = walk_room(wk, WALK_MEMBER_EXTRA)) == NULL)
+            return;
+        wk->depth--;
+        if (wk->fmt->pretty)
+            p = json_indent(wk, p);
+        *p++ = wk->closer[wk->depth];
+        *p++ = ',';
+        wk->cur = p;
+    }
+    if (wk->elements_at > wk->depth)
+        wk->elements_at = 0;
+    if (wk->samples_at > wk->depth)
+        wk->samples_at = 0;
+}
+
+static inline void
+json_close_to(struct walker *wk, int depth)
+{
+    if (wk->depth > depth)
+        json_close_containers(wk, depth);
+}
+
+static void
+walk_list_begin(struct walker *wk, const char *json_name, const char *text_name)
+{
+    if (walk_json(wk))
+        json_open(wk, json_name, strlen(json_name), '[');
+    else if (wk->lists < WALK_LIST_DEPTH) {
+        wk->list_name[wk->lists] = text_name;
+        wk->list_index[wk->lists] = 0;
+    }
+    wk->lists++;
+    walk_mode(wk);
+}
+
+/* The innermost list's next member (an item or a scalar). */
+static void
+walk_list_next(struct walker *wk)
+{
+    if (wk->lists > 0 && wk->lists <= WALK_LIST_DEPTH)
+        wk->list_index[wk->lists - 1]++;
+}
+
+static void
+walk_list_end(struct walker *wk)
+{
+    if (walk_json(wk))
+        json_close_to(wk, wk->depth - 1);
+    wk->lists--;
+    walk_mode(wk);
+}
+
+static void
+walk_item_begin(struct walker *wk)
+{
+    if (walk_json(wk))
+        json_open(wk, NULL, 0, '{');
+}
+
+static void
+walk_item_end(struct walker *wk)
+{
+    if (walk_json(wk))
+        json_close_to(wk, wk->depth - 1);
+    walk_list_next(wk);
+}
+
+/* -g: the context of the datagram, then of the sample, then of the element. */
+enum walk_level { LEVEL_DATAGRAM, LEVEL_SAMPLE, LEVEL_ELEMENT };
+
+static void
+walk_context(struct walker *wk, enum walk_level level)
+{
+    const struct sflow_datagram *dg = wk->dg;
+    const struct sflow_sample *s = wk->sample;
+    char *p = wk->ctx;
+
+    if (!wk->fmt->context)
+        return;
+    /* Each part is far shorter than 'ctx' (a time, an address, 8 numbers). */
+    if (level == LEVEL_DATAGRAM) {
+        p += sflow_walk_time(p, 64, (long long)wk->meta->ts.tv_sec);
+        *p++ = ' ';
+        if (dg->stage >= 2 && dg->agent.type == SFLOW_ADDR_IP4)
+            p = fmt_ipv4(p, dg->agent.a);
+        else if (dg->stage >= 2 && dg->agent.type == SFLOW_ADDR_IP6)
+            p = fmt_ipv6(p, dg->agent.a);
+        else
+            *p++ = '-';
+        *p++ = ' ';
+        p = fmt_u64(p, dg->stage >= 2 ? dg->sub_agent_id : 0);
+        *p++ = ' ';
+        p = fmt_u64(p, dg->stage >= 2 ? dg->seq : 0);
+        *p++ = ' ';
+        wk->ctx_dg = (size_t)(p - wk->ctx);
+    }
+    p = wk->ctx + wk->ctx_dg;
+    if (level <= LEVEL_SAMPLE) {
+        p = fmt_u64(p, s != NULL ? s->ds_class : 0);
+        *p++ = ':';
+        p = fmt_u64(p, s != NULL ? s->ds_index : 0);
+        *p++ = ' ';
+        p = fmt_tag(p, s != NULL ? s->tag : 0);
+        *p++ = ' ';
+        wk->ctx_smp = (size_t)(p - wk->ctx);
+    }
+    p = fmt_tag(wk->ctx + wk->ctx_smp, wk->element_tag);
+    *p++ = ' ';
+    wk->ctx_len = (size_t)(p - wk->ctx);
+}
+
+/* ---- Values ---- */
+
+static inline __attribute__((always_inline)) void
+walk_num(struct walker *wk, const char *key, size_t klen, uint64_t v)
+{
+    char *p = walk_begin(wk, key, klen, FMT_U64_MAX, SFLOW_WALK_NUM);
+
+    if (p != NULL)
+        walk_end(wk, fmt_u64(p, v), SFLOW_WALK_NUM);
+}
+
+static void
+walk_snum(struct walker *wk, const char *key, size_t klen, int64_t v)
+{
+    char *p = walk_begin(wk, key, klen, FMT_S64_MAX, SFLOW_WALK_NUM);
+
+    if (p != NULL)
+        walk_end(wk, fmt_s64(p, v), SFLOW_WALK_NUM);
+}
+
+/* One of the walk's own words (type names, times, tags): printable, never escaped. */
+static inline __attribute__((always_inline)) void
+walk_word(struct walker *wk, const char *key, size_t klen, const char *s, size_t n)
+{
+    char *p = walk_begin(wk, key, klen, n, SFLOW_WALK_STR);
+
+    if (p != NULL)
+        walk_end(wk, walk_copy(p, s, n), SFLOW_WALK_STR);
+}
+
+static inline __attribute__((always_inline)) void
+walk_str(struct walker *wk, const char *key, size_t klen, const char *s)
+{
+    walk_word(wk, key, klen, s, strlen(s));
+}
+
+/*
+ * Any bytes (strings from the wire, the enrichment's values, printf's
+ * numbers): JSON escapes a string, and takes a number only if it is one.
+ */
+static void
+walk_bytes(struct walker *wk, const char *key, size_t klen, const char *val, size_t len,
+    enum sflow_walk_kind kind)
+{
+    char *p;
+
+    if (!walk_json(wk) || (kind == SFLOW_WALK_NUM && json_is_number(val, len))) {
+        if ((p = walk_begin(wk, key, klen, len, kind)) == NULL)
+            return;
+        memcpy(p, val, len);
+        walk_end(wk, p + len, kind);
+        return;
+    }
+    /* Room for every byte escaped, the quotes and the comma. */
+    if ((p = walk_begin(wk, key, klen, len * 6 + 3, WALK_BARE)) != NULL)
+        walk_end(wk, json_put_string(p, val, len), WALK_BARE);
+}
+
+static void
+walk_tag(struct walker *wk, const char *key, size_t klen, uint32_t tag)
+{
+    char *p = walk_begin(wk, key, klen, FMT_TAG_MAX, SFLOW_WALK_STR);
+
+    if (p != NULL)
+        walk_end(wk, fmt_tag(p, tag), SFLOW_WALK_STR);
+}
+
+static inline __attribute__((always_inline)) void
+walk_mac(struct walker *wk, const char *key, size_t klen, const uint8_t *mac)
+{
+    char *p = walk_begin(wk, key, klen, 12, SFLOW_WALK_STR);
+
+    if (p != NULL)
+        walk_end(wk, fmt_mac(p, mac), SFLOW_WALK_STR);
+}
+
+static inline __attribute__((always_inline)) void
+walk_ip4(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
+{
+    char *p = walk_begin(wk, key, klen, FMT_IPV4_MAX, SFLOW_WALK_STR);
+
+    if (p != NULL)
+        walk_end(wk, fmt_ipv4(p, a), SFLOW_WALK_STR);
+}
+
+static void
+walk_ip6(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
+{
+    char *p = walk_begin(wk, key, klen, FMT_IPV6_MAX, SFLOW_WALK_STR);
+
+    if (p != NULL)
+        walk_end(wk, fmt_ipv6(p, a), SFLOW_WALK_STR);
+}
+
+static void
+walk_ip(struct walker *wk, const char *key, size_t klen, const uint8_t *a, int v6)
+{
+    if (v6)
+        walk_ip6(wk, key, klen, a);
+    else
+        walk_ip4(wk, key, klen, a);
+}
+
+static void
+walk_addr(struct walker *wk, const char *key, size_t klen, const struct sflow_addr *a)
+{
+    if (a->type == SFLOW_ADDR_IP4 || a->type == SFLOW_ADDR_IP6)
+        walk_ip(wk, key, klen, a->a, a->type == SFLOW_ADDR_IP6);
+    else
+        walk_str(wk, key, klen, "-");
+}
+
+/* Opaque bytes (a sampled header) as dashed uppercase hex, cut at WALK_HEX_MAX. */
+static void
+walk_hex_dump(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
+{
+    size_t n = b->p == NULL ? 0 : b->len < WALK_HEX_MAX ? b->len : WALK_HEX_MAX;
+    char *p = walk_begin(wk, key, klen, n * 3, SFLOW_WALK_STR);
+
+    if (p != NULL)
+        walk_end(wk, fmt_hex_dash(p, b->p, n), SFLOW_WALK_STR);
+}
+
+/* "skipping unknown <what>: E:F len=N", as sflowtool says it (len is signed). */
+static void
+walk_skip_note(struct walker *wk, const char *what, uint32_t tag, uint32_t len)
+{
+    char buf[128], *p;
+    size_t n = strlen(what);
+
+    memcpy(buf, "skipping unknown ", 17);
+    memcpy(buf + 17, what, n);
+    p = buf + 17 + n;
+    *p++ = ':';
+    *p++ = ' ';
+    p = fmt_tag(p, tag);
+    memcpy(p, " len=", 5);
+    p = fmt_s64(p + 5, (int32_t)len);
+    walk_note(wk, buf, (size_t)(p - buf));
+}
+
+/* 'prefix' and 'name' as one key, in wk->built; returns its length. */
+static size_t
+walk_name(struct walker *wk, const char *prefix, size_t plen, const char *name)
+{
+    size_t o = append(wk->built, sizeof(wk->built), 0, prefix, plen);
+
+    return append(wk->built, sizeof(wk->built), o, name, strlen(name));
+}
+
+/* ---- Schema fields ---- */
+
+static void
+walk_percent(struct walker *wk, const char *key, size_t klen, int64_t hundredths)
+{
+    char buf[64];
+    int n;
+
+    if ((uint32_t)hundredths == UINT32_MAX) {
+        walk_str(wk, key, klen, "unknown");
+        return;
+    }
+    /* As sflowtool: through a float, so large values round the same way. */
+    n = snprintf(buf, sizeof(buf), "%.2f", (double)((float)(uint32_t)hundredths / 100.0f));
+    if (n > 0 && (size_t)n < sizeof(buf))
+        walk_bytes(wk, key, klen, buf, (size_t)n, SFLOW_WALK_NUM);
+}
+
+/* A string<>: up to its first NUL, as sflowtool copies it into a C string. */
+static void
+walk_string(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
+{
+    size_t n = b->p == NULL ? 0 : b->len;
+    const void *nul = n > 0 ? memchr(b->p, 0, n) : NULL;
+
+    if (nul != NULL)
+        n = (size_t)((const uint8_t *)nul - b->p);
+    if (n > WALK_VAL_MAX - 1)
+        n = WALK_VAL_MAX - 1;
+    walk_bytes(wk, key, klen, (const char *)b->p, n, SFLOW_WALK_STR);
+}
+
+/* Unsigned ints joined by '-' (BGP communities). */
+static void
+walk_u32_list(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
+{
+    size_t o = 0;
+    uint32_t i;
+
+    wk->val[0] = '\0';
+    for (i = 0; i < b->count; i++) {
+        if (i > 0)
+            o = append(wk->val, sizeof(wk->val), o, "-", 1);
+        o = append_u64(wk->val, sizeof(wk->val), o, sflow_list_u32(b, i));
+    }
+    walk_bytes(wk, key, klen, wk->val, o, SFLOW_WALK_STR);
+}
+
+/* host_adapters: text flattens it (adaptor_0_MAC_0), JSON nests it. */
+static void
+walk_adapters(struct walker *wk, const struct sflow_bytes *b)
+{
+    size_t pos = 0, next;
+    uint32_t i, j, if_index, n_macs;
+    const uint8_t *macs;
+
+    walk_list_begin(wk, "adaptor_list", "adaptor");
+    for (i = 0; i < b->count; i++) {
+        next = sflow_adapters_next(b, pos, &if_index, &n_macs, &macs);
+        if (next == 0)
+            break;
+        walk_item_begin(wk);
+        walk_num(wk, K("ifIndex"), if_index);
+        walk_num(wk, K("MACs"), n_macs);
+        walk_list_begin(wk, "mac_list", "MAC");
+        for (j = 0; j < n_macs; j++) {
+            walk_mac(wk, NULL, 0, macs + (size_t)j * 8);
+            walk_list_next(wk);
+        }
+        walk_list_end(wk);
+        walk_item_end(wk);
+        pos = next;
+    }
+    walk_list_end(wk);
+}
+
+/* sfp_lane: 10 unsigned ints per lane. */
+static void
+walk_lanes(struct walker *wk, const struct sflow_bytes *b)
+{
+    static const char *const names[10] = {
+        "index", "tx_bias_current_uA", "tx_power_uW", "tx_power_min_uW",
+        "tx_power_max_uW", "tx_wavelength_nM", "rx_power_uW",
+        "rx_power_min_uW", "rx_power_max_uW", "rx_wavelength_nM",
+    };
+    uint32_t i, k;
+
+    walk_num(wk, K("sfp_module_active_lanes"), b->count);
+    walk_list_begin(wk, "sfp_lanes", "sfp_lane");
+    for (i = 0; i < b->count; i++) {
+        walk_item_begin(wk);
+        for (k = 0; k < 10; k++)
+            walk_num(wk, names[k], strlen(names[k]), sflow_list_u32(b, i * 10 + k));
+        walk_item_end(wk);
+    }
+    walk_list_end(wk);
+}
+
+/* A value of fixed size that needs no escaping, formatted by its type. */
+static void
+walk_field_fixed(struct walker *wk, const char *key, size_t klen,
+    const struct sflow_field *f, const union sflow_value *v)
+{
+    char *p;
+
+    switch (f->type) {
+    case SFT_U32:
+    case SFT_U64:
+    case SFT_U8:
+        walk_num(wk, key, klen, v->u);
+        break;
+    case SFT_S32:
+        walk_snum(wk, key, klen, v->s);
+        break;
+    case SFT_MAC:
+        if (v->b.p != NULL)
+            walk_mac(wk, key, klen, v->b.p);
+        break;
+    case SFT_IP4:
+    case SFT_IP6:
+        if (v->b.p != NULL)
+            walk_ip(wk, key, klen, v->b.p, f->type == SFT_IP6);
+        break;
+    case SFT_UUID:
+        if (v->b.p != NULL && (p = walk_begin(wk, key, klen, 36, SFLOW_WALK_STR)) != NULL) {
+            /* 8-4-4-4-12 digits. */
+            p = fmt_hex_lower(p, v->b.p, 4);
+            *p++ = '-';
+            p = fmt_hex_lower(p, v->b.p + 4, 2);
+            *p++ = '-';
+            p = fmt_hex_lower(p, v->b.p + 6, 2);
+            *p++ = '-';
+            p = fmt_hex_lower(p, v->b.p + 8, 2);
+            *p++ = '-';
+            walk_end(wk, fmt_hex_lower(p, v->b.p + 10, 6), SFLOW_WALK_STR);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* One schema field, formatted by its type. */
+static void
+walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_field *f,
+    const union sflow_value *v)
+{
+    char buf[64];
+    int len;
+
+    switch (f->type) {
+    case SFT_FLOAT:
+        len = snprintf(buf, sizeof(buf), "%.3f", (double)v->f);
+        if (len > 0 && (size_t)len < sizeof(buf))
+            walk_bytes(wk, key, klen, buf, (size_t)len, SFLOW_WALK_NUM);
+        break;
+    case SFT_PERCENT:
+        walk_percent(wk, key, klen, v->s);
+        break;
+    case SFT_ADDR:
+        walk_addr(wk, key, klen, &v->addr);
+        break;
+    case SFT_STR:
+        walk_string(wk, key, klen, &v->b);
+        break;
+    case SFT_OPAQUE:
+        walk_hex_dump(wk, key, klen, &v->b);
+        break;
+    case SFT_U32_LIST:
+        walk_u32_list(wk, key, klen, &v->b);
+        break;
+    case SFT_ADAPTERS:
+        walk_adapters(wk, &v->b);
+        break;
+    case SFT_LANES:
+        walk_lanes(wk, &v->b);
+        break;
+    case SFT_AS_PATH:
+        break;                  /* Only in 0:1003, which has its own walk. */
+    default:
+        walk_field_fixed(wk, key, klen, f, v);
+        break;
+    }
+}
+
+/* Field 'i' of 'rec', if present, by its schema name. */
+static void
+walk_field_at(struct walker *wk, const struct sflow_record *rec, size_t i)
+{
+    const struct sflow_field *f = &rec->schema->fields[i];
+
+    if (i < rec->n_values && i < rec->schema->n_fields)
+        walk_field(wk, f->name, f->name_len, f, &rec->v[i]);
+}
+
+/*
+ * Fields 'from' to 'to' - 1 of 'rec', in order.  Strings the agent left
+ * empty are not written, as sflowtool does for all but the URL record;
+ * counters, most of a datagram, are integers and take the short way.
+ */
+static void
+walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from, size_t to)
+{
+    const struct sflow_field *f = rec->schema->fields;
+    size_t i, n = rec->n_values < rec->schema->n_fields ? rec->n_values : rec->schema->n_fields;
+
+    for (i = from; i < n && i < to; i++) {
+        if (f[i].type == SFT_U32 || f[i].type == SFT_U64 || f[i].type == SFT_U8)
+            walk_num(wk, f[i].name, f[i].name_len, rec->v[i].u);
+        else if (f[i].type != SFT_STR || rec->v[i].b.len > 0 ||
+            rec->tag == SFLOW_TAG(0, 1005))
+            walk_field(wk, f[i].name, f[i].name_len, &f[i], &rec->v[i]);
+    }
+}
+
+/* ---- Sampled headers ---- */
+
+/*
+ * Field 'name' (a literal) of a packet in a sampled header, written with
+ * 'emit' (walk_num, walk_ip4...): the outer packet's key is the literal,
+ * that of a tunnel's payload 'pfx' ("inner_") and the literal.
+ */
+#define WALK_PKT(emit, wk, pfx, name, ...) do {                                 \
+        if ((pfx) == NULL) {                                                    \
+            emit((wk), K(name), __VA_ARGS__);                                   \
+        } else {                                                                \
+            size_t walk_pkt_n_ = walk_name((wk), (pfx), strlen(pfx), "" name);  \
+            emit((wk), (wk)->built, walk_pkt_n_, __VA_ARGS__);                   \
+        }                                                                       \
+    } while (0)
+
+/* Layer 4 of a decoded packet header; sflowtool wants 8 bytes of it. */
+static void
+walk_pkt_l4(struct walker *wk, const struct pkt_layer *l, uint32_t proto,
+    size_t captured, const char *pfx)
+{
+    if (l->l4 == 0 || l->l4 != (int)proto || l->l4_offset + 8 > captured)
+        return;
+    switch (proto) {
+    case 1:
+        WALK_PKT(walk_num, wk, pfx, "ICMPType", l->icmp_type);
+        WALK_PKT(walk_num, wk, pfx, "ICMPCode", l->icmp_code);
+        break;
+    case 6:
+        WALK_PKT(walk_num, wk, pfx, "TCPSrcPort", l->src_port);
+        WALK_PKT(walk_num, wk, pfx, "TCPDstPort", l->dst_port);
+        WALK_PKT(walk_num, wk, pfx, "TCPFlags", l->tcp_flags);
+        break;
+    case 17:
+        WALK_PKT(walk_num, wk, pfx, "UDPSrcPort", l->src_port);
+        WALK_PKT(walk_num, wk, pfx, "UDPDstPort", l->dst_port);
+        WALK_PKT(walk_num, wk, pfx, "UDPBytes", l->udp_len);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, const char *pfx)
+{
+    /* IPID: sflowtool prints it unconverted from network order; we print its value. */
+    WALK_PKT(walk_num, wk, pfx, "ip.tot_len", l->ip_total_len);
+    WALK_PKT(walk_ip4, wk, pfx, "srcIP", l->src_ip);
+    WALK_PKT(walk_ip4, wk, pfx, "dstIP", l->dst_ip);
+    WALK_PKT(walk_num, wk, pfx, "IPProtocol", l->proto);
+    WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
+    WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
+    WALK_PKT(walk_num, wk, pfx, "IPID", l->ip_id);
+    if (l->ip_frag_off > 0)
+        WALK_PKT(walk_num, wk, pfx, "IPFragmentOffset", l->ip_frag_off);
+    else
+        walk_pkt_l4(wk, l, l->proto, captured, pfx);
+}
+
+/* IP6_label: the flow label in hex ("0x%x"). */
+static void
+walk_flow_label(struct walker *wk, const struct pkt_layer *l, const char *pfx)
+{
+    const char *key = "IP6_label";
+    size_t klen = sizeof("IP6_label") - 1;
+    char *p;
+
+    if (pfx != NULL) {
+        klen = walk_name(wk, pfx, strlen(pfx), key);
+        key = wk->built;
+    }
+    if ((p = walk_begin(wk, key, klen, 10, SFLOW_WALK_STR)) == NULL)
+        return;
+    *p++ = '0';
+    *p++ = 'x';
+    walk_end(wk, fmt_hex_u32(p, l->ip6_flow_label), SFLOW_WALK_STR);
+}
+
+/*
+ * sflowtool walks IPv6 extension headers itself, naming each one, and
+ * sizes them all as (len + 1) * 8 bytes; the names and the protocol it
+ * ends on are reproduced from the bytes, the transport fields come from
+ * pkt_parse when both walks end on the same protocol.
+ */
+static void
+walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
+    size_t captured, const char *pfx)
+{
+    size_t off = l->l3_offset + 40;
+    uint32_t nh = l->ip6_first_nh;
+    int n = 0;
+
+    WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
+    walk_flow_label(wk, l, pfx);
+    if (l->ip6_payload_len == 0)
+        WALK_PKT(walk_str, wk, pfx, "IPV6_payloadLen", "<jumbo>");
+    else
+        WALK_PKT(walk_num, wk, pfx, "IPV6_payloadLen", l->ip6_payload_len);
+    WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
+    WALK_PKT(walk_ip6, wk, pfx, "srcIP6", l->src_ip);
+    WALK_PKT(walk_ip6, wk, pfx, "dstIP6", l->dst_ip);
+    while ((nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60) && n < 16) {
+        WALK_PKT(walk_num, wk, pfx, "IP6HeaderExtension", nh);
+        if (off + 2 > captured)
+            return;
+        nh = p[off];
+        off += ((size_t)p[off + 1] + 1) * 8;
+        n++;
+        if (off > captured)
+            return;             /* sflowtool stops here: ran off the header. */
+    }
+    WALK_PKT(walk_num, wk, pfx, "IPProtocol", nh);
+    if (nh == l->proto)
+        walk_pkt_l4(wk, l, nh, captured, pfx);
+}
+
+/* The Ethernet fields of a sampled header's packet; 0 if it has no more. */
+static int
+walk_pkt_ethernet(struct walker *wk, const struct pkt_layer *l, const char *pfx)
+{
+    char name[48];
+    int i, n;
+
+    if (!l->has_eth)
+        return 0;
+    WALK_PKT(walk_mac, wk, pfx, "dstMAC", l->dst_mac);
+    WALK_PKT(walk_mac, wk, pfx, "srcMAC", l->src_mac);
+    for (i = 0; i < l->n_vlans; i++) {
+        if (i == 0) {
+            WALK_PKT(walk_num, wk, pfx, "decodedVLAN", l->vlan_id[i]);
+            WALK_PKT(walk_num, wk, pfx, "decodedPriority", l->vlan_prio[i]);
+            continue;
+        }
+        n = snprintf(name, sizeof(name), "%sdecodedVLAN.%d", pfx ? pfx : "", i);
+        walk_num(wk, name, (size_t)n, l->vlan_id[i]);
+        n = snprintf(name, sizeof(name), "%sdecodedPriority.%d", pfx ? pfx : "", i);
+        walk_num(wk, name, (size_t)n, l->vlan_prio[i]);
+    }
+    if (l->eth_type == 0)
+        return 0;
+    WALK_PKT(walk_num, wk, pfx, "ethernet_type", l->eth_type);
+    return l->l3 != 0;
+}
+
+/*
+ * The fields of one packet of a sampled header, 'proto' saying how it
+ * starts (sFlow header protocol): the outer packet's ('pfx' NULL), or a
+ * tunnel's payload, whose keys take 'pfx'.
+ */
+static void
+walk_pkt_fields(struct walker *wk, const struct sflow_record *rec, const struct pkt_layer *l,
+    uint32_t proto, const char *pfx)
+{
+    const struct sflow_bytes *hdr = &rec->v[SF_HEADER_BYTES].b;
+    int64_t size;
+
+    if (proto == PKT_PROTO_ETHERNET && !walk_pkt_ethernet(wk, l, pfx))
+        return;
+    /* The IP packet's size on the wire, from what the agent says it cut. */
+    size = (int64_t)(int32_t)((uint32_t)rec->v[SF_HEADER_FRAME_LENGTH].u -
+        (uint32_t)rec->v[SF_HEADER_STRIPPED].u - (uint32_t)l->l3_offset);
+    WALK_PKT(walk_snum, wk, pfx, "IPSize", size);
+    if (l->l3 == 4)
+        walk_pkt_ipv4(wk, l, hdr->len, pfx);
+    else if (l->l3 == 6)
+        walk_pkt_ipv6(wk, l, hdr->p, hdr->len, pfx);
+}
+
+/* MPLS label stack entry 'lse' as "label.exp.bos.ttl", appended to wk->val. */
+static size_t
+append_lse(struct walker *wk, size_t o, uint32_t lse)
+{
+    o = append_u64(wk->val, sizeof(wk->val), o, lse >> 12);
+    o = append(wk->val, sizeof(wk->val), o, ".", 1);
+    o = append_u64(wk->val, sizeof(wk->val), o, (lse >> 9) & 7);
+    o = append(wk->val, sizeof(wk->val), o, ".", 1);
+    o = append_u64(wk->val, sizeof(wk->val), o, (lse >> 8) & 1);
+    o = append(wk->val, sizeof(wk->val), o, ".", 1);
+    return append_u64(wk->val, sizeof(wk->val), o, lse & 255);
+}
+
+/*
+ * A tunnel that pkt_parse opened in a sampled header (sflowtool stops at
+ * the outer packet): its type and identifiers, then the packet it carries,
+ * with the outer packet's field names behind the prefix "inner_".
+ */
+static void
+walk_tunnel(struct walker *wk, const struct sflow_record *rec, const struct pkt_info *pkt)
+{
+    const struct pkt_layer *in = &pkt->inner;
+    size_t o = 0;
+    int i;
+
+    switch (pkt->encap) {
+    case PKT_ENCAP_VXLAN:
+        walk_str(wk, K("tunnelType"), "VXLAN");
+        walk_num(wk, K("tunnelVNI"), pkt->vni);
+        break;
+    case PKT_ENCAP_GRE:
+        walk_str(wk, K("tunnelType"), "GRE");
+        walk_num(wk, K("tunnelGREProtocol"), pkt->gre_proto);
+        if (pkt->gre_has_key)
+            walk_num(wk, K("tunnelGREKey"), pkt->gre_key);
+        break;
+    case PKT_ENCAP_MPLS:
+        walk_str(wk, K("tunnelType"), "MPLS");
+        for (i = 0; i < pkt->n_mpls; i++) {
+            if (i > 0)
+                o = append(wk->val, sizeof(wk->val), o, "-", 1);
+            o = append_lse(wk, o, pkt->mpls_label[i]);
+        }
+        walk_bytes(wk, K("tunnelMPLSLabels"), wk->val, o, SFLOW_WALK_STR);
+        break;
+    default:
+        return;
+    }
+    if (in->has_eth || in->l3 != 0)
+        walk_pkt_fields(wk, rec, in, in->has_eth ? PKT_PROTO_ETHERNET : PKT_PROTO_IPV4,
+            "inner_");
+}
+
+/* 0:1 sampled_header. */
+static void
+walk_header(struct walker *wk, const struct sflow_record *rec)
+{
+    const struct sflow_schema *s = rec->schema;
+    uint32_t proto = (uint32_t)rec->v[SF_HEADER_PROTOCOL].u;
+    char buf[48];
+    int n;
+
+    walk_word(wk, K("flowSampleType"), s->type_name, s->type_name_len);
+    walk_fields_range(wk, rec, SF_HEADER_PROTOCOL, SF_HEADER_BYTES);
+    walk_num(wk, K("headerLen"), rec->v[SF_HEADER_BYTES].b.len);
+    walk_field_at(wk, rec, SF_HEADER_BYTES);
+    if (rec->pkt == NULL) {
+        if (proto >= 2 && proto <= 16 && proto != 11 && proto != 12) {
+            n = snprintf(buf, sizeof(buf), "NO_DECODE headerProtocol=%u", (unsigned)proto);
+            if (n > 0 && (size_t)n < sizeof(buf))
+                walk_note(wk, buf, (size_t)n);
+        }
+        return;
+    }
+    walk_pkt_fields(wk, rec, &rec->pkt->outer, proto, NULL);
+    if (rec->pkt->encap != PKT_ENCAP_NONE)
+        walk_tunnel(wk, rec, rec->pkt);
+}
+
+/* ---- Other special flow records ---- */
+
+/* 0:2 sampled_ethernet, 1021/1022 its tunnel copies: type first. */
+static void
+walk_sampled_ethernet(struct walker *wk, const struct sflow_record *rec)
+{
+    walk_word(wk, K("flowSampleType"), rec->schema->type_name, rec->schema->type_name_len);
+    walk_field_at(wk, rec, SF_ETH_TYPE);
+    walk_field_at(wk, rec, SF_ETH_LENGTH);
+    walk_field_at(wk, rec, SF_ETH_SRC);
+    walk_field_at(wk, rec, SF_ETH_DST);
+}
+
+/* The transport fields of 0:3 / 0:4, by protocol; keys after 'pfx'. */
+static void
+walk_sampled_l4(struct walker *wk, const struct sflow_record *rec, const char *pfx,
+    size_t plen)
+{
+    size_t n;
+
+    switch (rec->v[SF_IP_PROTOCOL].u) {
+    case 1:
+        /* Agents disagree on where ICMP goes; sflowtool takes dst_port. */
+        n = walk_name(wk, pfx, plen, "ICMPType");
+        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
+        break;
+    case 6:
+        n = walk_name(wk, pfx, plen, "TCPSrcPort");
+        walk_num(wk, wk->built, n, rec->v[SF_IP_SRC_PORT].u);
+        n = walk_name(wk, pfx, plen, "TCPDstPort");
+        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
+        n = walk_name(wk, pfx, plen, "TCPFlags");
+        walk_num(wk, wk->built, n, rec->v[SF_IP_TCP_FLAGS].u);
+        break;
+    case 17:
+        n = walk_name(wk, pfx, plen, "UDPSrcPort");
+        walk_num(wk, wk->built, n, rec->v[SF_IP_SRC_PORT].u);
+        n = walk_name(wk, pfx, plen, "UDPDstPort");
+        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
+        break;
+    default:
+        break;
+    }
+}
+
+/* 0:3 sampled_ipv4 / 0:4 sampled_ipv6 and their tunnel copies 1023-1026. */
+static void
+walk_sampled_ip(struct walker *wk, const struct sflow_record *rec, int v6)
+{
+    const char *pfx = rec->schema->fields[0].name;
+    /* The tunnel copies' names are the plain ones behind "tunnel_ipv4_out_". */
+    size_t plen = rec->schema->fields[0].name_len - (sizeof("sampledPacketSize") - 1), n;
+
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    walk_word(wk, K("flowSampleType"), rec->schema->type_name, rec->schema->type_name_len);
+    n = walk_name(wk, pfx, plen, "sampledPacketSize");
+    walk_num(wk, wk->built, n, rec->v[SF_IP_LENGTH].u);
+    n = walk_name(wk, pfx, plen, "IPSize");
+    walk_num(wk, wk->built, n, rec->v[SF_IP_LENGTH].u);
+    n = walk_name(wk, pfx, plen, v6 ? "srcIP6" : "srcIP");
+    walk_ip(wk, wk->built, n, rec->v[SF_IP_SRC].b.p, v6);
+    n = walk_name(wk, pfx, plen, v6 ? "dstIP6" : "dstIP");
+    walk_ip(wk, wk->built, n, rec->v[SF_IP_DST].b.p, v6);
+    n = walk_name(wk, pfx, plen, "IPProtocol");
+    walk_num(wk, wk->built, n, rec->v[SF_IP_PROTOCOL].u);
+    n = walk_name(wk, pfx, plen, v6 ? "priority" : "IPTOS");
+    walk_num(wk, wk->built, n, rec->v[SF_IP_TOS].u);
+    walk_sampled_l4(wk, rec, pfx, plen);
+}
+
+/*
+ * 0:1003 extended_gateway.  The AS path prints as its ASNs joined by '-',
+ * AS_SET segments in parentheses; dst_peer_as is its first ASN, dst_as its
+ * last.  Empty path and communities are not printed.
+ */
+static void
+walk_gateway(struct walker *wk, const struct sflow_record *rec)
+{
+    const struct sflow_bytes *path = &rec->v[SF_GW_AS_PATH].b;
+    size_t pos = 0, next, o = 0;
+    uint32_t type, n, i, seg, dst_as = 0, dst_peer_as = 0;
+    const uint8_t *asns;
+
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    walk_word(wk, K("extendedType"), rec->schema->type_name, rec->schema->type_name_len);
+    walk_fields_range(wk, rec, SF_GW_NEXTHOP, SF_GW_AS_PATH);
+    wk->val[0] = '\0';
+    for (seg = 0; seg < path->count; seg++) {
+        if ((next = sflow_as_path_next(path, pos, &type, &n, &asns)) == 0)
+            break;
+        if (type == 1)
+            o = append(wk->val, sizeof(wk->val), o, "(", 1);
+        for (i = 0; i < n; i++) {
+            if (i > 0)
+                o = append(wk->val, sizeof(wk->val), o, "-", 1);
+            o = append_u64(wk->val, sizeof(wk->val), o, rd_be32(asns + (size_t)i * 4));
+        }
+        if (type == 1)
+            o = append(wk->val, sizeof(wk->val), o, ")", 1);
+        if (seg == 0 && n > 0)
+            dst_peer_as = rd_be32(asns);
+        dst_as = n > 0 ? rd_be32(asns + (size_t)(n - 1) * 4) : 0;
+        pos = next;
+    }
+    if (path->count > 0)
+        walk_bytes(wk, K("dst_as_path"), wk->val, o, SFLOW_WALK_STR);
+    walk_num(wk, K("dst_as"), dst_as);
+    walk_num(wk, K("dst_peer_as"), dst_peer_as);
+    if (rec->v[SF_GW_COMMUNITIES].b.count > 0)
+        walk_field_at(wk, rec, SF_GW_COMMUNITIES);
+    walk_field_at(wk, rec, SF_GW_LOCALPREF);
+}
+
+/* 0:1004 extended_user: both charsets, then both names. */
+static void
+walk_user(struct walker *wk, const struct sflow_record *rec)
+{
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    walk_word(wk, K("extendedType"), rec->schema->type_name, rec->schema->type_name_len);
+    walk_field_at(wk, rec, SF_USER_SRC_CHARSET);
+    walk_field_at(wk, rec, SF_USER_DST_CHARSET);
+    walk_field_at(wk, rec, SF_USER_SRC);
+    walk_field_at(wk, rec, SF_USER_DST);
+}
+
+/* MPLS label stack entries of field 'f' as "label.exp.bos.ttl", joined by '-'. */
+static void
+walk_label_stack(struct walker *wk, const struct sflow_record *rec, size_t f)
+{
+    const struct sflow_bytes *b = &rec->v[f].b;
+    size_t o = 0;
+    uint32_t i;
+
+    if (b->count == 0)
+        return;
+    for (i = 0; i < b->count; i++) {
+        if (i > 0)
+            o = append(wk->val, sizeof(wk->val), o, "-", 1);
+        o = append_lse(wk, o, sflow_list_u32(b, i));
+    }
+    walk_bytes(wk, rec->schema->fields[f].name, rec->schema->fields[f].name_len,
+        wk->val, o, SFLOW_WALK_STR);
+}
+
+/* 0:1006 extended_mpls. */
+static void
+walk_mpls(struct walker *wk, const struct sflow_record *rec)
+{
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    walk_word(wk, K("extendedType"), rec->schema->type_name, rec->schema->type_name_len);
+    walk_field_at(wk, rec, SF_MPLS_NEXTHOP);
+    walk_label_stack(wk, rec, SF_MPLS_IN_STACK);
+    walk_label_stack(wk, rec, SF_MPLS_OUT_STACK);
+}
+
+/*
+ * 0:1012 extended_vlantunnel: each 802.1Q tag as sflowtool shows it, the
+ * TPID in hex immediately followed by "priority.CFI.VLAN".
+ */
+static void
+walk_vlan_tunnel(struct walker *wk, const struct sflow_record *rec)
+{
+    const struct sflow_field *f = &rec->schema->fields[SF_VLANTUNNEL_STACK];
+    const struct sflow_bytes *b = &rec->v[SF_VLANTUNNEL_STACK].b;
+    size_t o = 0;
+    uint32_t i, tag;
+    char num[8];
+    uint8_t tpid[2];
+
+    if (rec->n_values < 1 || b->count == 0)
+        return;
+    for (i = 0; i < b->count; i++) {
+        tag = sflow_list_u32(b, i);
+        tpid[0] = (uint8_t)(tag >> 24);
+        tpid[1] = (uint8_t)(tag >> 16);
+        if (i > 0)
+            o = append(wk->val, sizeof(wk->val), o, "-", 1);
+        o = append(wk->val, sizeof(wk->val), o, "0x", 2);
+        o = append(wk->val, sizeof(wk->val), o, num, (size_t)(fmt_hex_lower(num, tpid, 2) - num));
+        o = append_u64(wk->val, sizeof(wk->val), o, (tag >> 13) & 7);
+        o = append(wk->val, sizeof(wk->val), o, ".", 1);
+        o = append_u64(wk->val, sizeof(wk->val), o, (tag >> 12) & 1);
+        o = append(wk->val, sizeof(wk->val), o, ".", 1);
+        o = append_u64(wk->val, sizeof(wk->val), o, tag & 4095);
+    }
+    walk_bytes(wk, f->name, f->name_len, wk->val, o, SFLOW_WALK_STR);
+}
+
+/* 0:2209 extended_tcp_info: the direction as a word. */
+static void
+walk_tcp_info(struct walker *wk, const struct sflow_record *rec)
+{
+    static const char *const dirs[] = { "unknown", "received", "sent" };
+    uint64_t dir = rec->v[SF_TCPINFO_DIRECTION].u;
+
+    if (rec->n_values < 1)
+        return;
+    walk_str(wk, K("tcpinfo_direction"), dir < 3 ? dirs[dir] : "<bad value>");
+    walk_fields_range(wk, rec, SF_TCPINFO_DIRECTION + 1, SFLOW_MAX_FIELDS);
+}
+
+static void
+walk_flow_record(struct walker *wk, const struct sflow_record *rec)
+{
+    const struct sflow_schema *s = rec->schema;
+
+    switch (rec->tag) {
+    case SFLOW_TAG(0, SFLOW_FLOW_HEADER):
+        if (rec->n_values == s->n_fields)
+            walk_header(wk, rec);
+        break;
+    case SFLOW_TAG(0, SFLOW_FLOW_ETHERNET):
+    case SFLOW_TAG(0, 1021):
+    case SFLOW_TAG(0, 1022):
+        walk_sampled_ethernet(wk, rec);
+        break;
+    case SFLOW_TAG(0, SFLOW_FLOW_IPV4):
+    case SFLOW_TAG(0, 1023):
+    case SFLOW_TAG(0, 1024):
+    case SFLOW_TAG(0, SFLOW_FLOW_IPV6):
+    case SFLOW_TAG(0, 1025):
+    case SFLOW_TAG(0, 1026):
+        walk_sampled_ip(wk, rec, s->fields[SF_IP_SRC].type == SFT_IP6);
+        break;
+    case SFLOW_TAG(0, SFLOW_FLOW_EX_GATEWAY):
+        walk_gateway(wk, rec);
+        break;
+    case SFLOW_TAG(0, 1004):
+        walk_user(wk, rec);
+        break;
+    case SFLOW_TAG(0, 1006):
+        walk_mpls(wk, rec);
+        break;
+    case SFLOW_TAG(0, 1012):
+        walk_vlan_tunnel(wk, rec);
+        break;
+    case SFLOW_TAG(0, 2209):
+        walk_tcp_info(wk, rec);
+        break;
+    default:
+        /* Its type line, then its fields in wire order. */
+        if (s->type_name != NULL && rec->tag == SFLOW_TAG(0, 2206))
+            walk_word(wk, K("flowSampleType"), s->type_name, s->type_name_len);
+        else if (s->type_name != NULL)
+            walk_word(wk, K("extendedType"), s->type_name, s->type_name_len);
+        walk_fields_range(wk, rec, 0, SFLOW_MAX_FIELDS);
+        break;
+    }
+}
+
+/* Counters 0:1004 of_port: the datapath id is 16 hex digits. */
+static void
+walk_of_port(struct walker *wk, const struct sflow_record *rec)
+{
+    const struct sflow_field *f = &rec->schema->fields[SF_OFPORT_DATAPATH];
+    uint64_t v = rec->v[SF_OFPORT_DATAPATH].u;
+    uint8_t id[8];
+    char *p;
+    int i;
+
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    for (i = 7; i >= 0; i--, v >>= 8)
+        id[i] = (uint8_t)v;
+    if ((p = walk_begin(wk, f->name, f->name_len, 16, SFLOW_WALK_STR)) != NULL)
+        walk_end(wk, fmt_hex_lower(p, id, 8), SFLOW_WALK_STR);
+    walk_fields_range(wk, rec, SF_OFPORT_DATAPATH + 1, SFLOW_MAX_FIELDS);
+}
+
+/* ---- Samples ---- */
+
+/* The flow records sflowtool decodes inside a discarded-packet sample. */
+static int
+walk_discard_known(uint32_t tag)
+{
+    switch (tag) {
+    case SFLOW_TAG(0, SFLOW_FLOW_HEADER):
+    case SFLOW_TAG(0, 1036):
+    case SFLOW_TAG(0, 1038):
+    case SFLOW_TAG(0, 1041):
+    case SFLOW_TAG(0, 1042):
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void
+walk_element_begin(struct walker *wk, uint32_t tag)
+{
+    wk->element_tag = tag;
+    walk_context(wk, LEVEL_ELEMENT);
+    if (!walk_json(wk))
+        return;
+    if (wk->elements_at == 0) {
+        json_close_to(wk, wk->samples_at + 1);
+        json_open(wk, K("elements"), '[');
+        wk->elements_at = wk->depth;
+    }
+    json_close_to(wk, wk->elements_at);
+    json_open(wk, NULL, 0, '{');
+}
+
+static void
+walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_fmt)
+{
+    int counter = sample_fmt == SFLOW_COUNTERS_SAMPLE ||
+        sample_fmt == SFLOW_COUNTERS_SAMPLE_EXPANDED;
+    int discard = sample_fmt == SFLOW_DISCARDED_PACKET;
+    int known = rec->schema != NULL && (!discard || walk_discard_known(rec->tag));
+    const char *key = counter ? "counterBlock_tag" : "flowBlock_tag";
+
+    walk_element_begin(wk, rec->tag);
+    if (discard) {
+        wk->prefix = 1;
+        walk_mode(wk);
+    }
+    if (rec->schema != NULL)
+        walk_word(wk, key, strlen(key), rec->schema->tag_text, rec->schema->tag_text_len);
+    else
+        walk_tag(wk, key, strlen(key), rec->tag);
+    if (!known)
+        walk_skip_note(wk, counter ? "counters_sample_element" : discard ?
+            "discard_sample_element" : "flow_sample_element", rec->tag, rec->length);
+    else if (!rec->error && counter && rec->tag == SFLOW_TAG(0, SFLOW_CTR_OPENFLOW_PORT))
+        walk_of_port(wk, rec);
+    else if (!rec->error && counter)
+        walk_fields_range(wk, rec, 0, SFLOW_MAX_FIELDS);
+    else if (!rec->error)
+        walk_flow_record(wk, rec);
+    if (discard) {
+        wk->prefix = 0;
+        walk_mode(wk);
+    }
+    if (walk_json(wk))
+        json_close_to(wk, wk->elements_at);
+}
+
+/* An input/output word that is not an ifIndex: "dropCode N", "multiple N". */
+static void
+walk_port_format(struct walker *wk, const char *key, size_t klen, uint32_t format,
+    uint32_t value)
+{
+    static const char forms[4][12] = { "", "dropCode ", "multiple ", "format==3 " };
+    size_t n;
+    char *p;
+
+    if (format > 3) {
+        walk_word(wk, key, klen, "", 0);
+        return;
+    }
+    n = strlen(forms[format]);
+    if ((p = walk_begin(wk, key, klen, n + FMT_U64_MAX, SFLOW_WALK_STR)) == NULL)
+        return;
+    memcpy(p, forms[format], n);
+    walk_end(wk, fmt_u64(p + n, value), SFLOW_WALK_STR);
+}
+
+/* An input/output word: an ifIndex, as most are, or walk_port_format()'s. */
+static inline void
+walk_port(struct walker *wk, const char *key, size_t klen, uint32_t format, uint32_t value)
+{
+    if (format == 0)
+        walk_num(wk, key, klen, value);
+    else
+        walk_port_format(wk, key, klen, format, value);
+}
+
+static void
+walk_source_id(struct walker *wk, const struct sflow_sample *s)
+{
+    char *p = walk_begin(wk, K("sourceId"), 2 * FMT_U64_MAX + 1, SFLOW_WALK_STR);
+
+    if (p == NULL)
+        return;
+    p = fmt_u64(p, s->ds_class);
+    *p++ = ':';
+    walk_end(wk, fmt_u64(p, s->ds_index), SFLOW_WALK_STR);
+}
+
+static void
+walk_sample_fields(struct walker *wk, const struct sflow_sample *s, uint32_t fmt)
+{
+    const char *name;
+
+    walk_num(wk, K("sampleSequenceNo"), s->seq);
+    walk_source_id(wk, s);
+    switch (fmt) {
+    case SFLOW_FLOW_SAMPLE:
+    case SFLOW_FLOW_SAMPLE_EXPANDED:
+        walk_num(wk, K("meanSkipCount"), s->sampling_rate);
+        walk_num(wk, K("samplePool"), s->sample_pool);
+        walk_num(wk, K("dropEvents"), s->drops);
+        walk_port(wk, K("inputPort"), s->input_format, s->input);
+        walk_port(wk, K("outputPort"), s->output_format, s->output);
+        break;
+    case SFLOW_DISCARDED_PACKET:
+        walk_num(wk, K("dropEvents"), s->drops);
+        walk_num(wk, K("inputPort"), s->input);
+        walk_num(wk, K("outputPort"), s->output);
+        walk_num(wk, K("discardCode"), s->reason);
+        name = drop_reason_name(s->reason);
+        walk_str(wk, K("discardReason"), name != NULL ? name : "NotFound");
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+walk_enrich_emit(void *arg, const char *key, const char *val, size_t len,
+    enum sflow_walk_kind kind)
+{
+    walk_bytes(arg, key, strlen(key), val, len, kind);
+}
+
+/* The sample's IP addresses, as netflow5.c finds them, for the enrichment. */
+static void
+walk_enrich(struct walker *wk, const struct sflow_sample *s, const struct sflow_enrich *e)
+{
+    const struct sflow_record *rec;
+    const struct pkt_layer *l;
+    uint32_t i;
+
+    for (i = 0; i < s->n_records && s->first_record + i < wk->dg->n_records; i++) {
+        rec = &wk->dg->records[s->first_record + i];
+        if (rec->schema == NULL || rec->error || rec->n_values < rec->schema->n_fields)
+            continue;
+        l = rec->pkt != NULL ? &rec->pkt->outer : NULL;
+        if (rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) && l != NULL &&
+            (l->l3 == 4 || l->l3 == 6)) {
+            e->fn(e->arg, l->l3 == 6, l->src_ip, l->dst_ip, walk_enrich_emit, wk);
+            return;
+        }
+        if (rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV4) ||
+            rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6)) {
+            e->fn(e->arg, rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6),
+                rec->v[SF_IP_SRC].b.p, rec->v[SF_IP_DST].b.p, walk_enrich_emit, wk);
+            return;
+        }
+    }
+}
+
+static void
+walk_sample_begin(struct walker *wk, const struct sflow_sample *s)
+{
+    wk->sample = s;
+    wk->element_tag = 0;
+    walk_context(wk, LEVEL_SAMPLE);
+    walk_marker(wk, &wk->fmt->start_sample);
+    if (wk->fields != NULL)
+        text_fields_begin_sample(wk->fields);
+    if (!walk_json(wk))
+        return;
+    if (wk->samples_at == 0) {
+        json_close_to(wk, 1);
+        json_open(wk, K("samples"), '[');
+        wk->samples_at = wk->depth;
+    }
+    json_close_to(wk, wk->samples_at);
+    json_open(wk, NULL, 0, '{');
+}
+
+/* sflowtool prints no endSample, and no -L line, for a sample whose decoding failed. */
+static void
+walk_sample_end(struct walker *wk, const struct sflow_sample *s)
+{
+    if (!s->error)
+        walk_marker(wk, &wk->fmt->end_sample);
+    if (wk->fields != NULL)
+        walk_fields_line(wk, !s->error && s->known);
+    if (walk_json(wk)) {
+        json_close_to(wk, wk->samples_at);
+        wk->elements_at = 0;
+    }
+    wk->sample = NULL;
+}
+
+static void
+walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_enrich *e)
+{
+    uint32_t fmt = SFLOW_FORMAT(s->tag), i;
+    int flow = SFLOW_ENTERPRISE(s->tag) == 0 &&
+        (fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED);
+
+    walk_sample_begin(wk, s);
+    walk_tag(wk, K("sampleType_tag"), s->tag);
+    if (!s->known) {
+        walk_skip_note(wk, "sample", s->tag, s->length);
+    } else {
+        walk_str(wk, K("sampleType"),
+            fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED ? "FLOWSAMPLE" :
+            fmt == SFLOW_DISCARDED_PACKET ? "DISCARD" : "COUNTERSSAMPLE");
+        if (s->header_ok) {
+            walk_sample_fields(wk, s, fmt);
+            if (e != NULL && e->fn != NULL && flow)
+                walk_enrich(wk, s, e);
+            for (i = 0; i < s->n_records && s->first_record + i < wk->dg->n_records; i++)
+                walk_record(wk, &wk->dg->records[s->first_record + i], fmt);
+        }
+    }
+    walk_sample_end(wk, s);
+}
+
+/* ---- Datagram ---- */
+
+static void
+walk_datagram_header(struct walker *wk)
+{
+    const struct dgram_meta *m = wk->meta;
+    const struct sflow_datagram *dg = wk->dg;
+    char buf[64];
+    size_t n;
+
+    /* sflowtool prints "-" and 0 here for a capture; we print what we know. */
+    if (m->src[0] != '\0')
+        walk_word(wk, K("datagramSourceIP"), m->src, strnlen(m->src, sizeof(m->src)));
+    else
+        walk_str(wk, K("datagramSourceIP"), "-");
+    walk_num(wk, K("datagramSize"), dg->len);
+    walk_num(wk, K("unixSecondsUTC"), (uint64_t)m->ts.tv_sec);
+    walk_num(wk, K("unixSecondsUTC_uS"), (uint64_t)m->ts.tv_usec);
+    n = sflow_walk_time(buf, sizeof(buf), (long long)m->ts.tv_sec);
+    walk_word(wk, K("localtime"), buf, n);
+    if (m->from_file) {
+        walk_word(wk, K("pcapTimestamp"), buf, n);
+        walk_num(wk, K("pcapTimestamp_uS"), (uint64_t)m->ts.tv_usec);
+    }
+    if (dg->stage < 1)
+        return;
+    walk_num(wk, K("datagramVersion"), dg->version);
+    if (dg->stage < 2)
+        return;
+    walk_num(wk, K("agentSubId"), dg->sub_agent_id);
+    walk_addr(wk, K("agent"), &dg->agent);
+    walk_num(wk, K("packetSequenceNo"), dg->seq);
+    walk_num(wk, K("sysUpTime"), dg->uptime);
+    walk_num(wk, K("samplesInPacket"), dg->n_samples_declared);
+}
+
+/* JSON: the datagram's last member says why its decoding stopped. */
+static void
+walk_error(struct walker *wk, const struct sflow_error *err)
+{
+    const char *s;
+
+    json_open(wk, K("error"), '{');
+    s = sflow_errname(err->code);
+    walk_word(wk, K("code"), s, strlen(s));
+    s = sflow_strerror(err->code);
+    walk_word(wk, K("message"), s, strlen(s));
+    walk_num(wk, K("offset"), err->offset);
+    if (err->tag)
+        walk_tag(wk, K("tag"), err->tag);
+    if (err->expected || err->found) {
+        walk_num(wk, K("expected"), err->expected);
+        walk_num(wk, K("found"), err->found);
+    }
+    json_close_to(wk, wk->depth - 1);
+}
+
+static void
+walk_datagram_end(struct walker *wk)
+{
+    char *p;
+
+    walk_marker(wk, &wk->fmt->end_datagram);
+    if (!walk_json(wk))
+        return;
+    json_close_to(wk, 1);
+    if (wk->dg->err.code != SFLOW_OK)
+        walk_error(wk, &wk->dg->err);
+    json_close_to(wk, 0);
+    json_unwrite_comma(wk);
+    if ((p = walk_room(wk, 2)) != NULL) {
+        *p++ = '\n';
+        if (wk->fmt->pretty)
+            *p++ = '\n';
+        wk->cur = p;
+    }
+}
 
 void
-sflow_walk_set_enrich(sflow_walk_enrich_fn fn, void *arg)
+sflow_walk(struct obuf *out, const struct walk_format *fmt, struct text_fields *fields,
+    const struct sflow_enrich *enrich, const struct dgram_meta *meta,
+    const struct sflow_datagram *dg)
 {
-    walk_enrich_fn = fn;
-    walk_enrich_arg = arg;
+    struct walker wk;
+    uint32_t i;
+
+    memset(&wk, 0, offsetof(struct walker, key));
+    wk.out = out;
+    wk.cur = out->buf != NULL ? out->buf + out->len : NULL;
+    wk.lim = out->buf != NULL ? out->buf + out->cap : NULL;
+    wk.fmt = fmt;
+    wk.fields = fields;
+    wk.meta = meta;
+    wk.dg = dg;
+    wk.quote_numbers = fmt->quote_numbers;
+    walk_mode(&wk);
+    if (fields != NULL)
+        text_fields_begin_datagram(fields);
+    walk_context(&wk, LEVEL_DATAGRAM);
+    walk_marker(&wk, &fmt->start_datagram);
+    if (walk_json(&wk))
+        json_open(&wk, NULL, 0, '{');
+    walk_datagram_header(&wk);
+    if (dg->stage >= 2)
+        for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++)
+            walk_sample(&wk, &dg->samples[i], enrich);
+    walk_datagram_end(&wk);
+    if (wk.cur != NULL)
+        obuf_end(out, wk.cur);
 }
 
 size_t
@@ -60,204 +1792,4 @@ sflow_walk_time(char *buf, size_t size, long long sec)
         return 0;
     memcpy(buf, cached, cached_len + 1);
     return cached_len;
-}
-
-/* ---- Held output ---- */
-
-static struct {
-    FILE *f;                    /* The held stream, or NULL. */
-    size_t n;                   /* Bytes in 'buf'. */
-    char buf[SFLOW_WALK_OUT_SIZE];
-} walk_out;
-
-void
-sflow_walk_write(FILE *f, const char *buf, size_t n)
-{
-    ssize_t r;
-    int fd;
-
-    if (n == 0)
-        return;
-    if (f != walk_out.f || fflush(f) != 0 || (fd = fileno(f)) < 0) {
-        fwrite(buf, 1, n, f);
-        return;
-    }
-    while (n > 0) {
-        r = write(fd, buf, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        buf += r;
-        n -= (size_t)r;
-    }
-    /* stdio tries again and keeps the error for ferror() and fflush(). */
-    if (n > 0)
-        fwrite(buf, 1, n, f);
-}
-
-char *
-sflow_walk_out_take(FILE *f, size_t *n)
-{
-    if (f == NULL || f != walk_out.f)
-        return NULL;
-    *n = walk_out.n;
-    return walk_out.buf;
-}
-
-void
-sflow_walk_out_give(size_t n)
-{
-    walk_out.n = n;
-}
-
-void
-sflow_walk_flush(void)
-{
-    size_t n = walk_out.n;
-
-    walk_out.n = 0;
-    if (walk_out.f != NULL)
-        sflow_walk_write(walk_out.f, walk_out.buf, n);
-}
-
-void
-sflow_walk_hold(FILE *f)
-{
-    sflow_walk_flush();
-    walk_out.f = f;
-}
-
-/* ---- The callback instantiation ---- */
-
-/* Values formatted in place go to 'val', then to ops->kv. */
-struct walk_cb {
-    const struct sflow_walk_ops *ops;
-    char val[SFLOW_WALK_VALUE_MAX + 1];
-};
-
-#define WALK_VISITOR struct walk_cb
-
-static inline void
-walk_v_datagram_begin(struct walk_cb *v, const struct sflow_walk *w)
-{
-    if (v->ops->datagram_begin != NULL)
-        v->ops->datagram_begin(w);
-}
-
-static inline void
-walk_v_datagram_end(struct walk_cb *v, const struct sflow_walk *w)
-{
-    if (v->ops->datagram_end != NULL)
-        v->ops->datagram_end(w);
-}
-
-static inline void
-walk_v_sample_begin(struct walk_cb *v, const struct sflow_walk *w)
-{
-    if (v->ops->sample_begin != NULL)
-        v->ops->sample_begin(w);
-}
-
-static inline void
-walk_v_sample_end(struct walk_cb *v, const struct sflow_walk *w, int complete)
-{
-    if (v->ops->sample_end != NULL)
-        v->ops->sample_end(w, complete);
-}
-
-static inline void
-walk_v_element_begin(struct walk_cb *v, const struct sflow_walk *w, uint32_t tag, int known)
-{
-    if (v->ops->element_begin != NULL)
-        v->ops->element_begin(w, tag, known);
-}
-
-static inline void
-walk_v_element_end(struct walk_cb *v, const struct sflow_walk *w)
-{
-    if (v->ops->element_end != NULL)
-        v->ops->element_end(w);
-}
-
-static inline void
-walk_v_list_begin(struct walk_cb *v, const struct sflow_walk *w, const char *json_name,
-    const char *text_name)
-{
-    if (v->ops->list_begin != NULL)
-        v->ops->list_begin(w, json_name, text_name);
-}
-
-static inline void
-walk_v_list_end(struct walk_cb *v, const struct sflow_walk *w)
-{
-    if (v->ops->list_end != NULL)
-        v->ops->list_end(w);
-}
-
-static inline void
-walk_v_item_begin(struct walk_cb *v, const struct sflow_walk *w)
-{
-    if (v->ops->item_begin != NULL)
-        v->ops->item_begin(w);
-}
-
-static inline void
-walk_v_item_end(struct walk_cb *v, const struct sflow_walk *w)
-{
-    if (v->ops->item_end != NULL)
-        v->ops->item_end(w);
-}
-
-/* The note callback takes a C string; the walk's notes are NUL-terminated. */
-static inline void
-walk_v_note(struct walk_cb *v, const struct sflow_walk *w, const char *text, size_t len)
-{
-    (void)len;
-    if (v->ops->note != NULL)
-        v->ops->note(w, text);
-}
-
-static inline void
-walk_v_kv(struct walk_cb *v, const struct sflow_walk *w, const char *key, size_t klen,
-    const char *val, size_t len, enum sflow_walk_kind kind)
-{
-    (void)klen;
-    if (v->ops->kv != NULL)
-        v->ops->kv(w, key, val, len, kind);
-}
-
-static inline char *
-walk_v_value_begin(struct walk_cb *v, const struct sflow_walk *w, const char *key,
-    size_t klen, size_t max, enum sflow_walk_kind kind)
-{
-    (void)w, (void)key, (void)klen, (void)max, (void)kind;
-    return v->val;
-}
-
-static inline void
-walk_v_value_end(struct walk_cb *v, const struct sflow_walk *w, const char *key,
-    size_t klen, char *start, char *end, enum sflow_walk_kind kind)
-{
-    *end = '\0';
-    walk_v_kv(v, w, key, klen, start, (size_t)(end - start), kind);
-}
-
-#include "sflow_walk_impl.h"
-
-sflow_walk_enrich_fn
-sflow_walk_enrich_get(void **arg)
-{
-    *arg = walk_enrich_arg;
-    return walk_enrich_fn;
-}
-
-void
-sflow_walk(const struct sflow_walk_ops *ops, void *arg,
-    const struct dgram_meta *meta, const struct sflow_datagram *dg)
-{
-    struct walk_cb v;
-
-    v.ops = ops;
-    walk_run(&v, arg, meta, dg);
 }

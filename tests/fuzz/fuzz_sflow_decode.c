@@ -20,15 +20,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct sflow_datagram *dg;
     static struct text_fields *fields;
-    static FILE *sink;
+    static struct obuf sink;
     struct dgram_meta meta;
     uint8_t *copy;
 
     if (dg == NULL) {
         dg = malloc(sizeof(*dg));
-        sink = fopen("/dev/null", "w");
         fields = text_fields_parse("agent,srcIP,dstIP,inputPort,headerBytes");
-        if (dg == NULL || sink == NULL)
+        if (dg == NULL)
             abort();
     }
     /* An exact-size copy, so that any over-read hits ASan's redzone. */
@@ -40,12 +39,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     strcpy(meta.src, "192.0.2.1");
     meta.size = size;
     sflow_decode(copy, size, dg);
-    text_datagram(sink, &meta, dg);
-    text_grep_datagram(sink, &meta, dg);
+    text_datagram(&sink, NULL, &meta, dg);
+    text_grep_datagram(&sink, NULL, &meta, dg);
     if (fields)
-        text_fields_datagram(sink, fields, &meta, dg);
-    line_datagram(sink, &meta, dg);
-    json_datagram(sink, &meta, dg, 0);
+        text_fields_datagram(&sink, fields, NULL, &meta, dg);
+    line_datagram(&sink, &meta, dg);
+    json_datagram(&sink, NULL, &meta, dg, JSON_PRETTY | JSON_STRINGS);
+    obuf_clear(&sink);
     free(copy);
     return 0;
 }

@@ -1,5 +1,6 @@
 #!/bin/sh
-# json_valid: sflowcollect -j / -J always print valid JSON, with sflowtool's keys.
+# json_valid: sflowcollect -j / -J always print valid JSON, with sflowtool's keys;
+# --json-strings the same JSON with every value a string.
 #
 #   BIN     directory holding sflowcollect (and sfgen); default build/san/bin
 #   SHARED  directory holding corpus/ (default: ../shared from the repo root)
@@ -75,6 +76,7 @@ for pcap in "$@"; do
         tail -5 "$tmp/err"
     fi
 
+    sed -E 's/":"(-?(0|[1-9][0-9]*)(\.[0-9]+)?)"/":\1/g' "$tmp/j" >"$tmp/j.unq"
     # -j: each line one object.
     if ! jq -R -e 'try (fromjson | type == "object") catch false' <"$tmp/j" >"$tmp/jok" ||
         grep -qv '^true$' "$tmp/jok"; then
@@ -95,6 +97,17 @@ for pcap in "$@"; do
     if [ -s "$tmp/j" ] && ! jq -e "$TYPES" <"$tmp/j" >"$tmp/types" 2>&1; then
         bad="$bad types"
         grep -vn true "$tmp/types" | head -3
+    fi
+
+    # --json-strings: every value a string, and otherwise -j's output.
+    "$BIN/sflowcollect" -r "$pcap" -j --json-strings >"$tmp/s" 2>/dev/null || bad="$bad strings-exit"
+    if [ -s "$tmp/s" ] && ! jq -e '[.. | scalars | type] | all(. == "string")' <"$tmp/s" \
+        >/dev/null 2>&1; then
+        bad="$bad strings-not-all-strings"
+    fi
+    unquote='s/":"(-?(0|[1-9][0-9]*)(\.[0-9]+)?)"/":\1/g'
+    if ! sed -E "$unquote" "$tmp/s" | cmp -s - "$tmp/j.unq"; then
+        bad="$bad strings-differ-from-j"
     fi
 
     # Key paths against sflowtool's -J, where there is one.

@@ -2,7 +2,7 @@
  * The text renderers and the walk under them (convert/text.c,
  * convert/sflow_walk.c), on datagrams built with sflow_encode: the lines
  * sflowtool would print, the deliberate differences of docs/compat.md, a
- * truncated datagram, and the list events the JSON renderer relies on.
+ * truncated datagram, and a list as text flattens it and JSON nests it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,28 +90,39 @@ build_flow(void)
     return build_sample(SFLOW_FLOW_SAMPLE, frame, sizeof(frame), 68);
 }
 
-/* Renders with 'fn' into a string the caller frees. */
-static char *
-render(void (*fn)(FILE *, const struct dgram_meta *, const struct sflow_datagram *),
-    size_t len)
-{
-    struct dgram_meta m;
-    char *out = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&out, &n);
+typedef void render_fn(struct obuf *, const struct sflow_enrich *, const struct dgram_meta *,
+    const struct sflow_datagram *);
 
-    assert_non_null(f);
+/* The buffer as a string the caller frees. */
+static char *
+take(struct obuf *out)
+{
+    char *s = strndup(out->buf != NULL ? out->buf : "", out->len);
+
+    assert_non_null(s);
+    assert_int_equal(out->error, 0);
+    obuf_free(out);
+    return s;
+}
+
+/* Renders the first 'len' bytes of 'buf' with 'fn' into a string the caller frees. */
+static char *
+render(render_fn *fn, size_t len)
+{
+    struct obuf out = OBUF_INITIALIZER;
+    struct dgram_meta m;
+
     meta_init(&m);
     sflow_decode(buf, len, &dg);
-    fn(f, &m, &dg);
-    fclose(f);
-    return out;
+    fn(&out, NULL, &m, &dg);
+    return take(&out);
 }
 
 static void
-json_datagram_compact(FILE *f, const struct dgram_meta *m, const struct sflow_datagram *d)
+json_datagram_compact(struct obuf *out, const struct sflow_enrich *e,
+    const struct dgram_meta *m, const struct sflow_datagram *d)
 {
-    json_datagram(f, m, d, 0);
+    json_datagram(out, e, m, d, 0);
 }
 
 static int
@@ -264,104 +275,19 @@ test_adapters_text(void **state)
     free(t);
 }
 
-/* A visitor that writes the event stream as one compact string. */
-struct trace {
-    char s[1024];
-    size_t n;
-};
-
+/* JSON nests the same list that text flattens. */
 static void
-trace_put(const struct sflow_walk *w, const char *text)
+test_adapters_json(void **state)
 {
-    struct trace *tr = w->arg;
-    size_t n = strlen(text);
-
-    if (n < sizeof(tr->s) - tr->n) {
-        memcpy(tr->s + tr->n, text, n + 1);
-        tr->n += n;
-    }
-}
-
-static void
-trace_element_begin(const struct sflow_walk *w, uint32_t tag, int known)
-{
-    (void)tag;
-    trace_put(w, known ? "{" : "{?");
-}
-
-static void
-trace_element_end(const struct sflow_walk *w)
-{
-    trace_put(w, "}");
-}
-
-static void
-trace_list_begin(const struct sflow_walk *w, const char *json_name, const char *text_name)
-{
-    trace_put(w, json_name);
-    trace_put(w, "/");
-    trace_put(w, text_name);
-    trace_put(w, "[");
-}
-
-static void
-trace_list_end(const struct sflow_walk *w)
-{
-    trace_put(w, "]");
-}
-
-static void
-trace_item_begin(const struct sflow_walk *w)
-{
-    trace_put(w, "(");
-}
-
-static void
-trace_item_end(const struct sflow_walk *w)
-{
-    trace_put(w, ")");
-}
-
-static void
-trace_kv(const struct sflow_walk *w, const char *key, const char *val, size_t len,
-    enum sflow_walk_kind kind)
-{
-    /* Only what the element holds: the datagram header is tested above. */
-    if (w->record == NULL)
-        return;
-    assert_int_equal(strlen(val), len);
-    trace_put(w, key != NULL ? key : "_");
-    trace_put(w, kind == SFLOW_WALK_NUM ? "=" : ":");
-    trace_put(w, val);
-    trace_put(w, " ");
-}
-
-static const struct sflow_walk_ops trace_ops = {
-    .element_begin = trace_element_begin,
-    .element_end = trace_element_end,
-    .list_begin = trace_list_begin,
-    .list_end = trace_list_end,
-    .item_begin = trace_item_begin,
-    .item_end = trace_item_end,
-    .kv = trace_kv,
-};
-
-static void
-test_adapters_events(void **state)
-{
-    struct trace tr;
-    struct dgram_meta m;
+    char *t;
 
     (void)state;
-    tr.n = 0;
-    tr.s[0] = '\0';
-    meta_init(&m);
-    sflow_decode(buf, build_adapters(), &dg);
-    sflow_walk(&trace_ops, &tr, &m, &dg);
-    assert_string_equal(tr.s,
-        "{counterBlock_tag:0:2001 adaptor_list/adaptor["
-        "(ifIndex=2 MACs=2 mac_list/MAC[_:3c970e25f056 _:3c970e25f057 ])"
-        "(ifIndex=3 MACs=1 mac_list/MAC[_:9c4e3659b254 ])]}");
+    t = render(json_datagram_compact, build_adapters());
+    assert_non_null(strstr(t,
+        "\"elements\":[{\"counterBlock_tag\":\"0:2001\",\"adaptor_list\":["
+        "{\"ifIndex\":2,\"MACs\":2,\"mac_list\":[\"3c970e25f056\",\"3c970e25f057\"]},"
+        "{\"ifIndex\":3,\"MACs\":1,\"mac_list\":[\"9c4e3659b254\"]}]}]"));
+    free(t);
 }
 
 /* A discarded packet with a Linux drop reason and a record it skips. */
@@ -540,37 +466,31 @@ test_fields_parse(void **state)
 static void
 test_fields_line(void **state)
 {
+    struct obuf out = OBUF_INITIALIZER;
     struct text_fields *tf;
     struct dgram_meta m;
-    char *out = NULL;
-    size_t n = 0;
-    FILE *f;
+    char *t;
 
     (void)state;
     tf = text_fields_parse("srcIP,agent,nosuch,UDPDstPort");
     assert_non_null(tf);
-    f = open_memstream(&out, &n);
-    assert_non_null(f);
     meta_init(&m);
     sflow_decode(buf, build_flow(), &dg);
-    text_fields_datagram(f, tf, &m, &dg);
-    fclose(f);
-    assert_string_equal(out, "10.0.0.1,192.0.2.77,,53\n");
-    free(out);
+    text_fields_datagram(&out, tf, NULL, &m, &dg);
+    t = take(&out);
+    assert_string_equal(t, "10.0.0.1,192.0.2.77,,53\n");
+    free(t);
     text_fields_free(tf);
 
     /* A tunnel's fields and its inner packet's are fields like the others. */
     tf = text_fields_parse("srcIP,tunnelVNI,inner_srcIP,inner_TCPDstPort");
     assert_non_null(tf);
-    out = NULL;
-    f = open_memstream(&out, &n);
-    assert_non_null(f);
     sflow_decode(buf, build_sample(SFLOW_FLOW_SAMPLE, vxlan_frame, sizeof(vxlan_frame), 108),
         &dg);
-    text_fields_datagram(f, tf, &m, &dg);
-    fclose(f);
-    assert_string_equal(out, "10.0.0.1,1193046,192.168.1.1,443\n");
-    free(out);
+    text_fields_datagram(&out, tf, NULL, &m, &dg);
+    t = take(&out);
+    assert_string_equal(t, "10.0.0.1,1193046,192.168.1.1,443\n");
+    free(t);
     text_fields_free(tf);
 }
 
@@ -583,7 +503,7 @@ main(void)
         cmocka_unit_test(test_grep_context),
         cmocka_unit_test(test_grep_context_ipv6),
         cmocka_unit_test(test_adapters_text),
-        cmocka_unit_test(test_adapters_events),
+        cmocka_unit_test(test_adapters_json),
         cmocka_unit_test(test_discard),
         cmocka_unit_test(test_tunnels),
         cmocka_unit_test(test_fields_parse),
