@@ -144,7 +144,7 @@ usage(FILE *f)
 "      --stats        print counters to stderr at exit and on SIGUSR1\n"
 "      --stats-top N  list the N busiest agents in --stats (default 20; 0 = all)\n"
 "  -u USER            run as USER once the port and outputs are open (default\n"
-"                     when started as root: nobody; -u root keeps root)\n"
+"                     when started as root: sflowkit, else nobody; -u root keeps root)\n"
 "      --metrics ADDR:PORT  serve the counters to Prometheus (GET /metrics)\n"
 "  -z                 print the version and exit\n"
 "  -h                 this help\n"

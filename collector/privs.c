@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PRIVS_DEFAULT_USER "nobody"
+/* The package's own user when it is there (make deb creates it), else nobody. */
+#define PRIVS_OWN_USER "sflowkit"
+#define PRIVS_FALLBACK_USER "nobody"
 
 /*
  * Gives directory 'dir' (option 'opt') to 'pw' when root owns it
@@ -65,7 +67,7 @@ privs_drop(const char *user, const struct privs_dir *dirs, char *err, size_t err
     if (user == NULL) {
         if (geteuid() != 0)
             return 0;
-        user = PRIVS_DEFAULT_USER;
+        user = getpwnam(PRIVS_OWN_USER) != NULL ? PRIVS_OWN_USER : PRIVS_FALLBACK_USER;
     }
     errno = 0;
     if ((pw = getpwnam(user)) == NULL) {
