@@ -13,6 +13,8 @@
 
 struct ch_spool {
     int dirfd;
+    uid_t uid;                          /* The directory's owner, and so its files'. */
+    gid_t gid;
     struct ch_spool_budget *budget;
     struct ch_spool_item *items;        /* Oldest first, from 'head'. */
     size_t head, n, cap;
@@ -113,6 +115,23 @@ open_owned_dir(int at, const char *name, const char *shown, char *err, size_t er
     return fd;
 }
 
+/*
+ * Root opening a spool that another user owns (the one the collector will
+ * run as, -u): the node's subdirectory gets that owner too, or the files
+ * could not be written once root is given up.
+ */
+static int
+same_owner(int parent, int fd)
+{
+    struct stat p, st;
+
+    if (geteuid() != 0 || fstat(parent, &p) != 0 || fstat(fd, &st) != 0)
+        return 0;
+    if (p.st_uid == st.st_uid && p.st_gid == st.st_gid)
+        return 0;
+    return fchown(fd, p.st_uid, p.st_gid);
+}
+
 /* Lists the batches of the open directory; removes temporaries a crash left. */
 static int
 spool_scan(struct ch_spool *sp, char *err, size_t errlen)
@@ -157,6 +176,7 @@ ch_spool_open(const char *dir, const char *node, struct ch_spool_budget *budget,
     struct ch_spool **out, char *err, size_t errlen)
 {
     struct ch_spool *sp;
+    struct stat st;
     int top;
 
     *out = NULL;
@@ -169,7 +189,16 @@ ch_spool_open(const char *dir, const char *node, struct ch_spool_budget *budget,
     top = open_owned_dir(AT_FDCWD, dir, dir, err, errlen);
     if (top >= 0) {
         sp->dirfd = open_owned_dir(top, node, dir, err, errlen);
+        if (sp->dirfd >= 0 && same_owner(top, sp->dirfd) != 0) {
+            snprintf(err, errlen, "spool %s: chown: %s", dir, strerror(errno));
+            close(sp->dirfd);
+            sp->dirfd = -1;
+        }
         close(top);
+    }
+    if (sp->dirfd >= 0 && fstat(sp->dirfd, &st) == 0) {
+        sp->uid = st.st_uid;
+        sp->gid = st.st_gid;
     }
     if (sp->dirfd < 0 || spool_scan(sp, err, errlen) != 0) {
         ch_spool_close(sp);
@@ -224,7 +253,10 @@ ch_spool_put(struct ch_spool *sp, const struct ch_spool_item *in, const void *p,
         e = errno;
         goto fail;
     }
-    while (left > 0) {
+    /* Root writing for the user it will become: the file is that user's. */
+    if (geteuid() == 0 && sp->uid != 0 && fchown(fd, sp->uid, sp->gid) != 0)
+        e = errno;
+    while (e == 0 && left > 0) {
         n = write(fd, q, left);
         if (n < 0 && errno == EINTR)
             continue;

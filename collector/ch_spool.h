@@ -15,7 +15,8 @@
  * privileges afterwards if it keeps the ownership DIR had.  DIR must be a
  * directory (not a symlink) owned by the collector's user (when started as
  * root: by root or by the user it will run as), not writable by group or
- * others.
+ * others.  Root gives what it creates in a directory of another user's to
+ * that user, who may then go on alone.
  *
  * One spool per node; callers serialise their calls (the node's sender and
  * spooler threads share a lock).  The byte budget (--ch-spool-max) is

@@ -76,6 +76,15 @@ for r in 1 2; do
     <interserver_http_host>127.0.0.1</interserver_http_host>" ch_start r$r $h $p
 done
 H1=$((base + 7)) P1=$((base + 8)) H2=$((base + 10)) P2=$((base + 11))
+# Each replica's ZooKeeper session up first (slow on a loaded machine).
+for p in $P1 $P2; do
+    i=0
+    until chq $p "SELECT count() FROM system.zookeeper WHERE path = '/'" >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 300 ] || { echo "FAIL: replica on port $p has no ZooKeeper session"; exit 1; }
+        sleep 0.1
+    done
+done
 engine="ReplicatedMergeTree('/clickhouse/sflowkit/{table}', '{replica}')"
 "$BIN/sfgen" -n 5 --seed 13 -w "$T/small.pcap" 2>/dev/null
 "$BIN/sflowcollect" -r "$T/g.pcap" --clickhouse "http://127.0.0.1:$H1/" --ch-engine "$engine" \
@@ -87,15 +96,16 @@ n2=$(sed -n 's/^  clickhouse rows flows \([0-9]*\) .*/\1/p' "$T/r2.err")
 want=$((n1 + n2))
 i=0
 while :; do
-    c1=$(chq $P1 "SELECT count() FROM flows")
-    c2=$(chq $P2 "SELECT count() FROM flows")
+    c1=$(chq $P1 "SELECT count() FROM flows" 2>/dev/null)
+    c2=$(chq $P2 "SELECT count() FROM flows" 2>/dev/null)
     [ "$c1" = $want ] && [ "$c2" = $want ] && break
     i=$((i + 1))
     [ $i -lt 150 ] || break
     sleep 0.2
 done
 echo "replicated: $n1 rows through replica 1, $n2 through replica 2; replicas hold $c1 and $c2"
-[ "$c1" = $want ] && [ "$c2" = $want ] || { echo "FAIL: replicas did not converge"; fail=1; }
+[ "$c1" = $want ] && [ "$c2" = $want ] ||
+    { echo "FAIL: replicas did not converge"; grep -h clickhouse "$T/r1.err" "$T/r2.err"; fail=1; }
 chq $P1 "SELECT engine FROM system.tables WHERE name = 'flows'" | grep -q '^ReplicatedMergeTree$' ||
     { echo "FAIL: flows is not replicated"; fail=1; }
 exit $fail

@@ -7,8 +7,9 @@
 #   chq TCP_PORT SQL                   run a query with clickhouse-client
 command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/sbin/clickhouse-server ] ||
     { echo "skip: clickhouse-server missing (make deps)"; exit 77; }
-command -v clickhouse-client >/dev/null 2>&1 ||
-    { echo "skip: clickhouse-client missing (make deps)"; exit 77; }
+for t in clickhouse-client curl; do
+    command -v $t >/dev/null 2>&1 || { echo "skip: $t missing (make deps)"; exit 77; }
+done
 CH_SERVER=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
 CH_NAMES=""
 
