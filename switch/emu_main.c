@@ -27,8 +27,6 @@
 /* One sflow-agent takes at most this many bridges (-b) and ports. */
 #define AGENT_MAX_BRIDGES 64
 #define AGENT_MAX_PORTS 250
-/* sflow-switch's nice value: ahead of the hosts' traffic generators (see start_user_switch()). */
-#define EMU_SWITCH_NICE (-10)
 
 volatile sig_atomic_t emu_stop;
 
@@ -258,14 +256,6 @@ start_user_switch(struct emu_ctx *c)
         free(ports);
         return errno;
     }
-    /*
-     * The datapath ahead of the hosts, as a Linux bridge forwards in
-     * softirq, before any process: on a busy machine the scheduler left
-     * the switch waiting while the hosts went on sending, and tree,2,8's
-     * mix lost 9 % of its packets at a load of 9 with 32 MiB per port.
-     */
-    if (setpriority(PRIO_PROCESS, (id_t)c->sw_pid, EMU_SWITCH_NICE) < 0)
-        log_warn("sflow-switch: nice %d", EMU_SWITCH_NICE);
     for (int i = 0; ctl_cmd(c->sw_sock, NULL, 0, "list-br", NULL) != 0; i++) {
         if (i == 500) {
             log_warnx("sflow-switch did not start; see %s", log);

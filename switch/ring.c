@@ -29,9 +29,9 @@
  * queued, a full-size frame from a veth about 4 KiB).  On a busy machine
  * the scheduler leaves the switch waiting for 100 ms and more while a
  * sender goes on; with 4 MiB, sflow-emu's tree,2,8 mix at 20,000 packets/s
- * lost 3-10 % of its packets on the ports of its largest flow, with 32 MiB
- * (about 8,000 full-size frames, 0.6 s of that flow) none; see
- * tests/bench/accuracy_bench.sh.
+ * lost 5-14 % of its packets on the ports of its largest flow, with 32 MiB
+ * (about 8,000 full-size frames, 0.6 s of that flow) none in most runs;
+ * see tests/bench/accuracy_bench.sh and README.md.
  */
 #define RING_RCVBUF (32 << 20)
 

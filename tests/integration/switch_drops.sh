@@ -47,7 +47,15 @@ for i in 1 2 3; do
 done
 wait "$F1" "$F2" "$F3"
 kill -CONT "$SPID"
-sleep 1
+# Until the switch has read (or counted dropped) all that reached port 1:
+# the last sample must come after the queue is drained.
+ports1() { sfctl dump-ports br0 1 | sed -n 's/.*rx pkts=\([0-9]*\).*drop=\([0-9]*\).*/\1 \2/p'; }
+i=0
+while set -- $(ports1) && [ $(($1 + $2)) -lt "$(cat /sys/class/net/${P}h1/statistics/rx_packets)" ]; do
+    i=$((i + 1))
+    [ $i -lt 300 ] || fail "the switch did not drain port 1's queue in 30 s"
+    sleep 0.1
+done
 # The last packet, sampled for sure: its sample carries the final pool.
 sflow 1
 in_ns h1 ping -q -c 1 -W 1 10.82.0.2 >/dev/null 2>&1
