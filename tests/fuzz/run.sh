@@ -31,15 +31,17 @@ for f in "$TOP"/build/fuzz/fuzz_*; do
     [ -x "$f" ] || continue
     name=$(basename "$f")
     [ -n "$only" ] && [ "$name" != "$only" ] && continue
-    seeds="$TOP/tests/fuzz/seeds/$name"
+    # libFuzzer refuses a corpus directory that does not exist.
+    seeds=
+    [ -d "$TOP/tests/fuzz/seeds/$name" ] && seeds="$TOP/tests/fuzz/seeds/$name"
     case $name in
-    fuzz_sflow_decode|fuzz_netflow5) seeds="$seeds $work/datagrams" ;;
+    fuzz_sflow_decode|fuzz_netflow5|fuzz_flow_export) seeds="$seeds $work/datagrams" ;;
     fuzz_recv_pcap) seeds="$seeds $work/captures" ;;
     esac
     mkdir -p "$work/corpus/$name"
     echo "fuzzing $name for ${secs}s with $(cat "$TOP/tests/fuzz/seeds/$name"/* 2>/dev/null | wc -c) bytes of seeds"
-    # shellcheck disable=SC2086
     # libFuzzer's own exit status for a finding is 77 unless told: 77 means skipped here.
+    # shellcheck disable=SC2086
     "$f" -max_total_time="$secs" -max_len=9000 -timeout=5 -rss_limit_mb=2048 \
         -error_exitcode=1 -timeout_exitcode=1 \
         -artifact_prefix="$work/" -print_final_stats=1 "$work/corpus/$name" $seeds \
