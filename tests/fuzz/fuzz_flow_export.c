@@ -1,14 +1,17 @@
 /*
  * libFuzzer entry point: one input = one UDP payload.  Decodes it, maps
  * every sample onto a flow record (flowrec.c) and encodes the records as
- * NetFlow v5, v9 and IPFIX (with templates), so that a decode the export
- * path misreads is found too.  An encoder that writes past its buffer or a
+ * NetFlow v5, v9 and IPFIX (with templates), and renders the Common Log
+ * Format lines of its http records, so that a decode the export path
+ * misreads is found too.  An encoder that writes past its buffer or a
  * message whose header disagrees with its length aborts.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clf.h"
 #include "flowrec.h"
 #include "ipfix.h"
 #include "netflow5.h"
@@ -43,6 +46,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct sflow_datagram *dg;
+    static FILE *devnull;
+    struct dgram_meta meta;
     struct netflow5_header h5;
     struct netflow5_record r5;
     uint8_t buf[NETFLOW5_MAX_LEN];
@@ -50,7 +55,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *copy;
     uint32_t i;
 
-    if (dg == NULL && (dg = malloc(sizeof(*dg))) == NULL)
+    if (dg == NULL && ((dg = malloc(sizeof(*dg))) == NULL ||
+        (devnull = fopen("/dev/null", "w")) == NULL))
         abort();
     /* An exact-size copy, so that any over-read hits ASan's redzone. */
     copy = malloc(size ? size : 1);
@@ -58,6 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(copy, data, size);
     sflow_decode(copy, size, dg);
+    memset(&meta, 0, sizeof(meta));
+    clf_datagram(devnull, &meta, dg);
     for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++) {
         if (flowrec_from_sample(dg, &dg->samples[i], &f) != FLOWREC_OK)
             continue;

@@ -7,7 +7,8 @@
 # templates (it decodes every record) and finds each IPFIX message's
 # sequence number equal to the data records the domain sent before it;
 # -s sends the raw counts and announces each agent's rate in the options
-# record; --nf-aggregate sends fewer records with the same totals; two -c
+# record; --nf-template-refresh 3 repeats the templates every third
+# message; --nf-aggregate sends fewer records with the same totals; two -c
 # collectors both get everything.
 #
 # The expected figures come from sflowcollect's JSON output (-j), read with
@@ -165,6 +166,22 @@ for v in 9 10; do
     [ "${aflows:-0}" -gt 0 ] && [ "$aflows" -lt "$flows" ] ||
         { echo "FAIL -N $v --nf-aggregate: $aflows records for $flows samples"; fail=1; }
 done
+
+# --nf-template-refresh 3: each domain's templates in its first message and
+# every third after it.
+if [ $capture = 1 ]; then
+    tcpdump -Z root -i lo -U -w "$tmp/refresh.pcap" "udp and dst port $port" 2>/dev/null &
+    tpid=$!
+    pids="$pids $tpid"
+    sleep 1
+    "$BIN/sflowcollect" -r "$f" -q -N 10 --nf-template-refresh 3 -c 127.0.0.1 -d $port 2>/dev/null
+    sleep 1
+    kill -TERM $tpid; wait $tpid 2>/dev/null
+    tshark -r "$tmp/refresh.pcap" -d "udp.port==$port,cflow" -T fields -E 'separator=;' \
+        -E occurrence=f -e cflow.od_id -e cflow.template_id 2>/dev/null |
+    awk -F';' '{ n = m[$1]++; if (($2 != "") != (n % 3 == 0)) bad++ } END { exit bad > 0 || NR == 0 }' ||
+        { echo "FAIL --nf-template-refresh 3: templates not in every third message"; fail=1; }
+fi
 
 # pmacct's nfacctd: the same totals, and with IPFIX each agent as the
 # exporter (peer_src_ip from the options record's exporter address).
