@@ -223,20 +223,33 @@ open_mpls(struct walk w)
  * path every sampled header takes.
  */
 
-/* TCP: sport(16) dport(16) seq(32) ack(32) off(4) flags(12) win cksum urg. */
+/*
+ * TCP: sport(16) dport(16) seq(32) ack(32) off(4) flags(12) win cksum urg.
+ * A header cut short (Open vSwitch samples 64 bytes: an IPv6 packet's TCP
+ * header loses its end) still gives the ports, and the flags if their
+ * byte is there.
+ */
 static void
 parse_tcp(struct walk *w, struct pkt_layer *l)
 {
-    const uint8_t *h;
+    const uint8_t *h = w->r.p;
     uint16_t off_flags;
     size_t hlen;
 
-    if ((h = rd_bytes(&w->r, 20)) == NULL)
+    if (w->r.left < 4)
         return;
-    off_flags = rd_be16(h + 12);
     l->l4 = IP_PROTO_TCP;
     l->src_port = rd_be16(h);
     l->dst_port = rd_be16(h + 2);
+    if (w->r.left < 20) {
+        l->has_tcp_flags = w->r.left >= 14;
+        l->tcp_flags = l->has_tcp_flags ? h[13] : 0;
+        rd_skip(&w->r, w->r.left);
+        return;
+    }
+    rd_skip(&w->r, 20);
+    off_flags = rd_be16(h + 12);
+    l->has_tcp_flags = 1;
     l->tcp_flags = off_flags & 0xff;
 
     /* A data offset under 5 or past the capture leaves the payload unknown. */

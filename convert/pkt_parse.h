@@ -66,7 +66,8 @@ struct pkt_layer {
     int l4;
     uint16_t src_port;
     uint16_t dst_port;
-    uint8_t tcp_flags;                  /* Low 8 flag bits of the TCP header. */
+    uint8_t tcp_flags;                  /* Low 8 flag bits of the TCP header... */
+    int has_tcp_flags;                  /* ...if their byte was captured. */
     uint16_t udp_len;                   /* UDP length field. */
     uint8_t icmp_type;
     uint8_t icmp_code;

@@ -911,7 +911,11 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
         }                                                                       \
     } while (0)
 
-/* Layer 4 of a decoded packet header; sflowtool wants 8 bytes of it. */
+/*
+ * Layer 4 of a decoded packet header: sflowtool wants 8 bytes of it.  It
+ * then prints the TCP flags even when their byte was not captured (it
+ * reads past the header); we leave them out (docs/compat.md).
+ */
 static void
 walk_pkt_l4(struct walker *wk, const struct pkt_layer *l, uint32_t proto,
     size_t captured, const char *pfx)
@@ -926,7 +930,8 @@ walk_pkt_l4(struct walker *wk, const struct pkt_layer *l, uint32_t proto,
     case 6:
         WALK_PKT(walk_num, wk, pfx, "TCPSrcPort", l->src_port);
         WALK_PKT(walk_num, wk, pfx, "TCPDstPort", l->dst_port);
-        WALK_PKT(walk_num, wk, pfx, "TCPFlags", l->tcp_flags);
+        if (l->has_tcp_flags)
+            WALK_PKT(walk_num, wk, pfx, "TCPFlags", l->tcp_flags);
         break;
     case 17:
         WALK_PKT(walk_num, wk, pfx, "UDPSrcPort", l->src_port);
