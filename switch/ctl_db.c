@@ -163,14 +163,17 @@ row_uuid(const struct ctl_db *db, const struct row *r, char *buf, size_t len)
     make_uuid(tnames[r->t], r->t == T_BRIDGE || r->t == T_SFLOW ? r->br->name : r->p->name, buf, len);
 }
 
-/* Whether ovs-vsctl prints string 's' in quotes: anything but a plain word of letters, '_', '-', '.'. */
+/*
+ * Whether ovs-vsctl prints string 's' in quotes: anything but a word that
+ * starts with a letter or '_' and goes on with those, digits, '-', '.'.
+ */
 static bool
 needs_quotes(const char *s)
 {
     if (!isalpha((unsigned char)*s) && *s != '_')
         return true;
     for (const char *p = s + 1; *p; p++)
-        if (!isalpha((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
             return true;
     return strcmp(s, "true") == 0 || strcmp(s, "false") == 0;
 }
@@ -789,7 +792,7 @@ set_value(struct ctx *x, const struct table *t, const struct column *c, const st
     if (c->set != NULL)
         return c->set(x, r, d);
     if (c->sf == NULL) {
-        fprintf(x->err, "%s column %s is read-only in sflow-switch\n", t->name, c->name);
+        fprintf(x->err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
         return EINVAL;
     }
     cfg = *row_sflow(r);
