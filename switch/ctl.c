@@ -89,19 +89,6 @@ port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *o
     return EINVAL;
 }
 
-static void
-describe_vlan(FILE *f, const struct vlan_cfg *vc)
-{
-    char buf[256];
-
-    if (vc->tag)
-        fprintf(f, ", tag=%u", vc->tag);
-    if (vc->has_trunks) {
-        vlan_format_trunks(vc, buf, sizeof(buf));
-        fprintf(f, ", trunks=%s", buf);
-    }
-}
-
 /* ---- commands ---- */
 
 static int
@@ -238,44 +225,12 @@ cmd_port_to_br(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
-static void
-show_sflow(FILE *f, const struct sw_sflow *sf)
-{
-    fprintf(f, "    sFlow: targets=");
-    for (size_t i = 0; i < sf->n_targets; i++)
-        fprintf(f, "%s%s", i ? "," : "", sf->targets[i]);
-    fprintf(f, " sampling=%u polling=%u header=%u", sf->sampling, sf->polling, sf->header);
-    if (sf->agent[0])
-        fprintf(f, " agent=%s", sf->agent);
-    fprintf(f, "\n");
-}
-
 static int
 cmd_show(struct cmd_ctx *c, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    for (size_t i = 0; i < c->sw->n_br; i++) {
-        const struct bridge *br = c->sw->br[i];
-
-        fprintf(c->out, "Bridge %s (datapath_id %016llx)\n", br->name, (unsigned long long)br->dpid);
-        if (br->sf.on)
-            show_sflow(c->out, &br->sf);
-        if (br->flows.n)
-            fprintf(c->out, "    flows: %zu\n", br->flows.n);
-        for (size_t j = 0; j < br->n_ports; j++) {
-            const struct port *p = br->ports[j];
-
-            fprintf(c->out, "    Port %s (ofport %u", p->name, p->ofport);
-            if (p->ring.fd >= 0)
-                fprintf(c->out, ", ifindex %d", p->ifindex);
-            else
-                fprintf(c->out, ", error: %s", p->error);
-            describe_vlan(c->out, &p->vlan);
-            fprintf(c->out, ")\n");
-        }
-    }
-    return CTL_OK;
+    return ctl_db_show(c->sw, c->out, c->err);
 }
 
 static int

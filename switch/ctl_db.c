@@ -1231,6 +1231,61 @@ ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, 
     return st;
 }
 
+/* Prints "'label': VALUE" indented by 'indent' for column 'c' of 'r' unless it is empty, as show does. */
+static bool
+show_value(const struct ctx *x, int indent, const char *label, const struct column *c, const struct row *r)
+{
+    struct datum d;
+    bool ok;
+
+    d_init(&d, c);
+    c->get(x, r, &d);
+    ok = !d.nomem;
+    if (ok && d.n > 0) {
+        fprintf(x->out, "%*s%s: ", indent, "", label);
+        put_datum(x->out, &d, S_TEXT);
+        fputc('\n', x->out);
+    }
+    free(d.a);
+    return ok;
+}
+
+int
+ctl_db_show(struct sw *sw, FILE *out, FILE *err)
+{
+    struct ctl_db db;
+    struct ctx x = { sw, &db, out, err };
+    char u[40];
+    bool ok = true;
+
+    memset(&db, 0, sizeof(db));
+    make_uuid("Open_vSwitch", "", u, sizeof(u));
+    fprintf(out, "%s\n", u);
+    for (size_t i = 0; i < sw->n_br; i++) {
+        struct bridge *br = sw->br[i];
+
+        fprintf(out, "    Bridge ");
+        put_atom(out, A_STR, br->name, S_TEXT);
+        fputc('\n', out);
+        for (size_t j = 0; j < br->n_ports && ok; j++) {
+            struct row r = { T_PORT, br, br->ports[j], NULL };
+
+            fprintf(out, "        Port ");
+            put_atom(out, A_STR, r.p->name, S_TEXT);
+            fputc('\n', out);
+            ok = show_value(&x, 12, "tag", &port_cols[3], &r) && show_value(&x, 12, "trunks", &port_cols[4], &r);
+            fprintf(out, "            Interface ");
+            put_atom(out, A_STR, r.p->name, S_TEXT);
+            fputc('\n', out);
+            r.t = T_IFACE;
+            ok = ok && show_value(&x, 16, "error", &iface_cols[1], &r);
+        }
+    }
+    if (!ok)
+        fprintf(err, "out of memory\n");
+    return ok ? CTL_OK : CTL_ERROR;
+}
+
 int
 ctl_db_sflow_setting(struct sw_sflow *cfg, const char *key, const char *value, FILE *err)
 {

@@ -55,6 +55,12 @@ int ctl_db_get(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *ou
 int ctl_db_list(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
 int ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
 
+/*
+ * ovs-vsctl's "show": bridges, their ports with tag and trunks, each
+ * port's interface with its error if it is not open; indented by four.
+ */
+int ctl_db_show(struct sw *sw, FILE *out, FILE *err);
+
 /* Prints the _uuid of row 'i' that 'create' made (what ovs-vsctl prints for it). */
 void ctl_db_print_new(const struct ctl_db *db, size_t i, FILE *out);
 

@@ -16,6 +16,7 @@
 #    (port VLAN, sFlow settings) and writes nothing to the state file
 #    (same inode, same bytes); a chain that succeeds is saved and survives
 #    a restart;
+#  - show in ovs-vsctl's layout (Bridge, Port, tag, trunks, Interface);
 #  - set-sflow target=[::1]:PORT (brackets in a target list);
 #  - dump-flows MATCH: the header counts the rules listed, lines in
 #    ovs-ofctl 3.1's format (no priority= at the default 32768, idle_age).
@@ -96,6 +97,14 @@ sfctl get bridge br0 ports | grep -q "$p1" || fail "Bridge.ports lacks port h1's
 [ "$(sfctl get port ${P}h1 interfaces)" = "[$i1]" ] || fail "Port.interfaces"
 [ "$(sfctl --bare --columns=name list interface "$i1")" = "${P}h1" ] || fail "a row by _uuid"
 echo "ok: list, get, find in ovs-vsctl's layouts"
+# show: ovs-vsctl's layout, which scripts grep.
+sfctl show >"$T/show"
+cat "$T/show"
+head -n 1 "$T/show" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' || fail "show: no UUID first"
+printf '    Bridge br0\n        Port %sh1\n            tag: 5\n            Interface %sh1\n        Port %sh2\n            trunks: [10, 20]\n            Interface %sh2\n    Bridge br1\n' \
+    "$P" "$P" "$P" "$P" >"$T/show-want"
+tail -n +2 "$T/show" | cmp -s "$T/show-want" - || fail "show is not in ovs-vsctl's layout"
+echo "ok: show"
 
 expect_fail 'Bridge does not contain a column whose name matches "fail_mode"' sfctl set bridge br0 fail_mode=secure
 expect_fail 'Port does not contain a column whose name matches "vlan_mode"' sfctl set port ${P}h1 vlan_mode=trunk
