@@ -135,13 +135,31 @@ cmd_del_br(struct cmd_ctx *c, int argc, char **argv)
 }
 
 static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Prints the 'n' names at 'names' sorted, one per line, as ovs-vsctl lists bridges and ports. */
+static int
+print_sorted(struct cmd_ctx *c, const char **names, size_t n)
+{
+    qsort(names, n, sizeof(*names), cmp_name);
+    for (size_t i = 0; i < n; i++)
+        fprintf(c->out, "%s\n", names[i]);
+    return CTL_OK;
+}
+
+static int
 cmd_list_br(struct cmd_ctx *c, int argc, char **argv)
 {
+    const char *names[SW_MAX_BRIDGES];
+
     (void)argc;
     (void)argv;
     for (size_t i = 0; i < c->sw->n_br; i++)
-        fprintf(c->out, "%s\n", c->sw->br[i]->name);
-    return CTL_OK;
+        names[i] = c->sw->br[i]->name;
+    return print_sorted(c, names, c->sw->n_br);
 }
 
 static int
@@ -154,13 +172,13 @@ cmd_br_exists(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = c->br;
+    const char *names[BRIDGE_MAX_PORTS];
 
     (void)argc;
     (void)argv;
-    for (size_t i = 0; i < br->n_ports; i++)
-        fprintf(c->out, "%s\n", br->ports[i]->name);
-    return CTL_OK;
+    for (size_t i = 0; i < c->br->n_ports; i++)
+        names[i] = c->br->ports[i]->name;
+    return print_sorted(c, names, c->br->n_ports);
 }
 
 static int

@@ -230,6 +230,8 @@ put_datum(FILE *f, const struct datum *d, enum style st)
     fputs(st == S_JSON ? "]]" : "]", f);
 }
 
+static int set_port_trunks(struct ctx *, const struct row *, const struct datum *);
+
 /* Atom 's' ('n' bytes) without blanks around it and its quotes, into 'buf'; EINVAL if malformed. */
 static int
 read_atom(const char *s, size_t n, char *buf, size_t len)
@@ -295,7 +297,9 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
             fprintf(err, "%s column %s: \"%.*s\" is not a valid value\n", tname, c->name, (int)n, v);
             return EINVAL;
         }
-        if (c->type == A_INT && (atom[0] == '\0' || strspn(atom, "0123456789") != strlen(atom) || strlen(atom) > 18)) {
+        /* Trunks also take ranges (10-20), as add-port does. */
+        if (c->type == A_INT && (atom[0] == '\0' || strlen(atom) > 18 ||
+            strspn(atom, c->set == set_port_trunks ? "0123456789-" : "0123456789") != strlen(atom))) {
             fprintf(err, "%s column %s: \"%s\" is not an integer\n", tname, c->name, atom);
             return EINVAL;
         }
@@ -509,7 +513,7 @@ static void
 get_if_ifindex(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
-    if (r->p->ifindex > 0)
+    if (r->p->ring.fd >= 0 && r->p->ifindex > 0)
         d_putu(d, (unsigned)r->p->ifindex);
 }
 
@@ -929,8 +933,8 @@ ctl_db_clear(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out,
 
         if (c == NULL)
             return CTL_ERROR;
-        if (c->kind == K_ONE) {
-            fprintf(err, "cannot clear %s column %s: it must have a value\n", t->name, c->name);
+        if (c->set == NULL && c->sf == NULL) {
+            fprintf(err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
             return CTL_ERROR;
         }
         d_init(&d, c);
@@ -974,7 +978,8 @@ ctl_db_get(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, F
 
         if (c == NULL)
             return CTL_ERROR;
-        if (!print_value(&x, c, &r, db->bare ? S_BARE : S_TEXT, out)) {
+        /* ovs-vsctl's get prints OVSDB syntax even with --bare. */
+        if (!print_value(&x, c, &r, S_TEXT, out)) {
             fprintf(err, "out of memory\n");
             return CTL_ERROR;
         }
@@ -1182,51 +1187,58 @@ ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, 
 {
     struct ctx x = { sw, db, out, err };
     const struct table *t;
-    struct row *rows;
-    size_t n, kept = 0;
-    int st = CTL_OK;
+    const struct column *col[CTL_MAX_ARGS];
+    struct datum want[CTL_MAX_ARGS];
+    bool neg[CTL_MAX_ARGS];
+    struct row *rows = NULL;
+    size_t n = 0, kept = 0;
+    int nc = 0, st = CTL_OK;
 
     if ((t = find_table(argv[0], err)) == NULL)
         return CTL_ERROR;
-    if (!all_rows(sw, t, &rows, &n)) {
+    /* The conditions are checked even when there is no row to test. */
+    for (int k = 1; k < argc && st == CTL_OK; k++) {
+        char name[64], *eq = strchr(argv[k], '=');
+
+        if (eq == NULL) {
+            fprintf(err, "\"%s\" is not COLUMN=VALUE or COLUMN!=VALUE\n", argv[k]);
+            st = CTL_ERROR;
+            break;
+        }
+        neg[nc] = eq > argv[k] && eq[-1] == '!';
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[k] - neg[nc]), argv[k]);
+        if ((col[nc] = find_column(t, name, err)) == NULL)
+            st = CTL_ERROR;
+        else if (parse_datum(t->name, col[nc], eq + 1, &want[nc], err) != 0)
+            free(want[nc].a);
+        else
+            nc++;
+        if (nc < k)
+            st = CTL_ERROR;
+    }
+    if (st == CTL_OK && !all_rows(sw, t, &rows, &n)) {
         fprintf(err, "out of memory\n");
-        return CTL_ERROR;
+        st = CTL_ERROR;
     }
     for (size_t i = 0; i < n && st == CTL_OK; i++) {
         bool keep = true;
 
-        for (int k = 1; k < argc && keep && st == CTL_OK; k++) {
-            char name[64], *eq = strchr(argv[k], '=');
-            bool neg = eq != NULL && eq > argv[k] && eq[-1] == '!';
-            const struct column *c;
-            struct datum d;
-            int m;
+        for (int k = 0; k < nc && keep; k++) {
+            int m = row_matches(&x, col[k], &rows[i], &want[k]);
 
-            if (eq == NULL) {
-                fprintf(err, "\"%s\" is not COLUMN=VALUE or COLUMN!=VALUE\n", argv[k]);
-                st = CTL_ERROR;
-                break;
-            }
-            snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[k] - neg), argv[k]);
-            if ((c = find_column(t, name, err)) == NULL || parse_datum(t->name, c, eq + 1, &d, err) != 0) {
-                if (c != NULL)
-                    free(d.a);
-                st = CTL_ERROR;
-                break;
-            }
-            m = row_matches(&x, c, &rows[i], &d);
-            free(d.a);
             if (m < 0) {
                 fprintf(err, "out of memory\n");
                 st = CTL_ERROR;
             }
-            keep = m == !neg;
+            keep = m == !neg[k];
         }
-        if (keep && st == CTL_OK)
+        if (keep)
             rows[kept++] = rows[i];
     }
     if (st == CTL_OK)
         st = print_rows(&x, t, rows, kept);
+    for (int k = 0; k < nc; k++)
+        free(want[k].a);
     free(rows);
     return st;
 }
