@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,11 @@
 enum atype { A_INT, A_STR, A_UUID };
 enum kind { K_ONE, K_OPT, K_SET };      /* Exactly one value, at most one, any number. */
 
+struct column;
+
 /* A column's value: its atoms as text (integers in decimal, strings unquoted). */
 struct datum {
+    const struct column *col;
     enum atype type;
     enum kind kind;
     size_t n, cap;
@@ -55,6 +59,9 @@ struct column {
     int (*set)(struct ctx *, const struct row *, const struct datum *);
     /* Changes sFlow settings. */
     int (*sf)(struct sw_sflow *, const struct datum *, FILE *);
+    /* A number of sFlow settings: where, its largest value, its default. */
+    size_t off;
+    uint32_t max, dflt;
 };
 
 struct table {
@@ -70,6 +77,7 @@ static void
 d_init(struct datum *d, const struct column *c)
 {
     memset(d, 0, sizeof(*d));
+    d->col = c;
     d->type = c->type;
     d->kind = c->kind;
 }
@@ -324,20 +332,6 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
     return 0;
 }
 
-/* Atom 'a' as an integer 0..'max' into '*v'; EINVAL after a message naming 'what'. */
-static int
-atom_num(const char *what, const char *a, uint32_t max, uint32_t *v, FILE *err)
-{
-    unsigned long long x = strtoull(a, NULL, 10);
-
-    if (x > max) {
-        fprintf(err, "%s: %s is more than %u\n", what, a, max);
-        return EINVAL;
-    }
-    *v = (uint32_t)x;
-    return 0;
-}
-
 /* ---- the columns ---- */
 
 static const struct sw_sflow *
@@ -540,25 +534,12 @@ get_sf_agent(const struct ctx *x, const struct row *r, struct datum *d)
         d_put(d, row_sflow(r)->agent);
 }
 
+/* A number of sFlow settings (header, polling, sampling), as its column 'd->col' says. */
 static void
-get_sf_header(const struct ctx *x, const struct row *r, struct datum *d)
+get_sf_num(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
-    d_putu(d, row_sflow(r)->header);
-}
-
-static void
-get_sf_polling(const struct ctx *x, const struct row *r, struct datum *d)
-{
-    (void)x;
-    d_putu(d, row_sflow(r)->polling);
-}
-
-static void
-get_sf_sampling(const struct ctx *x, const struct row *r, struct datum *d)
-{
-    (void)x;
-    d_putu(d, row_sflow(r)->sampling);
+    d_putu(d, *(const uint32_t *)(const void *)((const char *)row_sflow(r) + d->col->off));
 }
 
 static void
@@ -582,24 +563,18 @@ sf_agent(struct sw_sflow *cfg, const struct datum *d, FILE *err)
 
 /* Cleared (no value), a setting takes the switch's default. */
 static int
-sf_header(struct sw_sflow *cfg, const struct datum *d, FILE *err)
+sf_num(struct sw_sflow *cfg, const struct datum *d, FILE *err)
 {
-    cfg->header = SFDP_DEFAULT_HEADER;
-    return d->n ? atom_num("sFlow column header", d->a[0], SFDP_MAX_HEADER, &cfg->header, err) : 0;
-}
+    const struct column *c = d->col;
+    uint32_t *v = (uint32_t *)(void *)((char *)cfg + c->off);
+    unsigned long long x = d->n ? strtoull(d->a[0], NULL, 10) : c->dflt;
 
-static int
-sf_polling(struct sw_sflow *cfg, const struct datum *d, FILE *err)
-{
-    cfg->polling = SFDP_DEFAULT_POLLING;
-    return d->n ? atom_num("sFlow column polling", d->a[0], 86400, &cfg->polling, err) : 0;
-}
-
-static int
-sf_sampling(struct sw_sflow *cfg, const struct datum *d, FILE *err)
-{
-    cfg->sampling = SFDP_DEFAULT_SAMPLING;
-    return d->n ? atom_num("sFlow column sampling", d->a[0], SAMPLER_MAX_RATE, &cfg->sampling, err) : 0;
+    if (x > c->max) {
+        fprintf(err, "sFlow column %s: %s is more than %u\n", c->name, d->a[0], c->max);
+        return EINVAL;
+    }
+    *v = (uint32_t)x;
+    return 0;
 }
 
 static int
@@ -620,40 +595,44 @@ sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
     return 0;
 }
 
-#define UUID_COL { "_uuid", A_UUID, K_ONE, get_uuid, NULL, NULL }
+#define COL(name, type, kind, get, set, sf) { name, type, kind, get, set, sf, 0, 0, 0 }
+#define SF_NUM(name, max, dflt) \
+    { #name, A_INT, K_OPT, get_sf_num, NULL, sf_num, offsetof(struct sw_sflow, name), max, dflt }
+#define UUID_COL COL("_uuid", A_UUID, K_ONE, get_uuid, NULL, NULL)
 
 static const struct column bridge_cols[] = {
     UUID_COL,
-    { "datapath_id", A_STR, K_OPT, get_br_dpid, NULL, NULL },
-    { "name", A_STR, K_ONE, get_name, NULL, NULL },
-    { "ports", A_UUID, K_SET, get_br_ports, NULL, NULL },
-    { "sflow", A_UUID, K_OPT, get_br_sflow, set_br_sflow, NULL },
+    COL("datapath_id", A_STR, K_OPT, get_br_dpid, NULL, NULL),
+    COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    COL("ports", A_UUID, K_SET, get_br_ports, NULL, NULL),
+    COL("sflow", A_UUID, K_OPT, get_br_sflow, set_br_sflow, NULL),
 };
 static const struct column port_cols[] = {
     UUID_COL,
-    { "interfaces", A_UUID, K_SET, get_port_ifaces, NULL, NULL },
-    { "name", A_STR, K_ONE, get_name, NULL, NULL },
-    { "tag", A_INT, K_OPT, get_port_tag, set_port_tag, NULL },
-    { "trunks", A_INT, K_SET, get_port_trunks, set_port_trunks, NULL },
+    COL("interfaces", A_UUID, K_SET, get_port_ifaces, NULL, NULL),
+    COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    COL("tag", A_INT, K_OPT, get_port_tag, set_port_tag, NULL),
+    COL("trunks", A_INT, K_SET, get_port_trunks, set_port_trunks, NULL),
 };
 static const struct column iface_cols[] = {
     UUID_COL,
-    { "error", A_STR, K_OPT, get_if_error, NULL, NULL },
-    { "ifindex", A_INT, K_OPT, get_if_ifindex, NULL, NULL },
-    { "name", A_STR, K_ONE, get_name, NULL, NULL },
-    { "ofport", A_INT, K_OPT, get_if_ofport, NULL, NULL },
-    { "type", A_STR, K_ONE, get_if_type, NULL, NULL },
+    COL("error", A_STR, K_OPT, get_if_error, NULL, NULL),
+    COL("ifindex", A_INT, K_OPT, get_if_ifindex, NULL, NULL),
+    COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    COL("ofport", A_INT, K_OPT, get_if_ofport, NULL, NULL),
+    COL("type", A_STR, K_ONE, get_if_type, NULL, NULL),
 };
 static const struct column sflow_cols[] = {
     UUID_COL,
-    { "agent", A_STR, K_OPT, get_sf_agent, NULL, sf_agent },
-    { "header", A_INT, K_OPT, get_sf_header, NULL, sf_header },
-    { "polling", A_INT, K_OPT, get_sf_polling, NULL, sf_polling },
-    { "sampling", A_INT, K_OPT, get_sf_sampling, NULL, sf_sampling },
-    { "targets", A_STR, K_SET, get_sf_targets, NULL, sf_targets },
+    COL("agent", A_STR, K_OPT, get_sf_agent, NULL, sf_agent),
+    SF_NUM(header, SFDP_MAX_HEADER, SFDP_DEFAULT_HEADER),
+    SF_NUM(polling, 86400, SFDP_DEFAULT_POLLING),
+    SF_NUM(sampling, SAMPLER_MAX_RATE, SFDP_DEFAULT_SAMPLING),
+    COL("targets", A_STR, K_SET, get_sf_targets, NULL, sf_targets),
 };
 
 #define TABLE(n, t, c) { n, t, c, sizeof(c) / sizeof(c[0]) }
+/* In the order of enum tbl. */
 static const struct table tables[] = {
     TABLE("Bridge", T_BRIDGE, bridge_cols),
     TABLE("Port", T_PORT, port_cols),
@@ -1285,12 +1264,13 @@ ctl_db_show(struct sw *sw, FILE *out, FILE *err)
             fprintf(out, "        Port ");
             put_atom(out, A_STR, r.p->name, S_TEXT);
             fputc('\n', out);
-            ok = show_value(&x, 12, "tag", &port_cols[3], &r) && show_value(&x, 12, "trunks", &port_cols[4], &r);
+            ok = show_value(&x, 12, "tag", find_column(&tables[T_PORT], "tag", err), &r) &&
+                show_value(&x, 12, "trunks", find_column(&tables[T_PORT], "trunks", err), &r);
             fprintf(out, "            Interface ");
             put_atom(out, A_STR, r.p->name, S_TEXT);
             fputc('\n', out);
             r.t = T_IFACE;
-            ok = ok && show_value(&x, 16, "error", &iface_cols[1], &r);
+            ok = ok && show_value(&x, 16, "error", find_column(&tables[T_IFACE], "error", err), &r);
         }
     }
     if (!ok)
@@ -1301,7 +1281,7 @@ ctl_db_show(struct sw *sw, FILE *out, FILE *err)
 int
 ctl_db_sflow_setting(struct sw_sflow *cfg, const char *key, const char *value, FILE *err)
 {
-    const struct table *t = &tables[3];
+    const struct table *t = &tables[T_SFLOW];
     const struct column *c = find_column(t, key, err);
     struct datum d;
     int e;
