@@ -169,6 +169,25 @@ cmd_br_exists(struct cmd_ctx *c, int argc, char **argv)
     return sw_find_bridge(c->sw, argv[1]) ? CTL_OK : CTL_NO;
 }
 
+/* sflow-switch has no fake bridges: each is its own parent, on no VLAN. */
+static int
+cmd_br_to_vlan(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(c->out, "0\n");
+    return CTL_OK;
+}
+
+static int
+cmd_br_to_parent(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(c->out, "%s\n", c->br->name);
+    return CTL_OK;
+}
+
 static int
 cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
 {
@@ -492,6 +511,8 @@ DB_COMMAND(clear)
 DB_COMMAND(get)
 DB_COMMAND(list)
 DB_COMMAND(find)
+DB_COMMAND(add)
+DB_COMMAND(remove)
 
 struct command {
     const char *name;
@@ -516,6 +537,12 @@ static const struct command commands[] = {
     { "get", 3, CTL_MAX_ARGS, false, "get TABLE RECORD COLUMN...", cmd_db_get },
     { "list", 1, CTL_MAX_ARGS, false, "list TABLE [RECORD...]", cmd_db_list },
     { "find", 1, CTL_MAX_ARGS, false, "find TABLE [COLUMN=VALUE]...", cmd_db_find },
+    { "add", 4, CTL_MAX_ARGS, false, "add TABLE RECORD COLUMN VALUE...", cmd_db_add },
+    { "remove", 4, CTL_MAX_ARGS, false, "remove TABLE RECORD COLUMN VALUE...", cmd_db_remove },
+    { "list-ifaces", 1, 1, true, "list-ifaces BRIDGE", cmd_list_ports },
+    { "iface-to-br", 1, 1, false, "iface-to-br IFACE", cmd_port_to_br },
+    { "br-to-vlan", 1, 1, true, "br-to-vlan BRIDGE", cmd_br_to_vlan },
+    { "br-to-parent", 1, 1, true, "br-to-parent BRIDGE", cmd_br_to_parent },
     { "show", 0, 0, false, "show", cmd_show },
     { "add-flow", 2, 2, true, "add-flow BRIDGE FLOW", cmd_add_flow },
     { "del-flows", 1, 2, true, "del-flows BRIDGE [MATCH]", cmd_del_flows },

@@ -923,6 +923,95 @@ ctl_db_clear(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out,
     return CTL_OK;
 }
 
+/* Whether 'd' holds atom 'a'. */
+static bool
+d_has(const struct datum *d, const char *a)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if ((d->type == A_INT ? cmp_int(d->a[i], a) : strcmp(d->a[i], a)) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * add and remove: 'argv' is TABLE RECORD COLUMN VALUE...; each VALUE (one
+ * value, or a set for a set column) joins the column's values, or leaves
+ * them.
+ */
+static int
+add_remove(struct ctx *x, bool add, int argc, char **argv)
+{
+    const struct table *t;
+    const struct column *c;
+    struct datum cur, v, res;
+    struct row r;
+    int e, st = CTL_ERROR;
+
+    if ((t = find_table(argv[0], x->err)) == NULL)
+        return CTL_ERROR;
+    if ((e = find_row(x, t, argv[1], &r)) != 0)
+        return e == ENOENT && x->db->if_exists ? CTL_OK : CTL_ERROR;
+    if ((c = find_column(t, argv[2], x->err)) == NULL)
+        return CTL_ERROR;
+    if (c->set == NULL && c->sf == NULL) {
+        fprintf(x->err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
+        return CTL_ERROR;
+    }
+    d_init(&cur, c);
+    d_init(&res, c);
+    c->get(x, &r, &cur);
+    for (int i = 3; i < argc; i++) {
+        if (parse_datum(t->name, c, argv[i], &v, x->err) != 0) {
+            free(v.a);
+            goto out;
+        }
+        for (size_t k = 0; k < v.n; k++) {
+            if (add && !d_has(&cur, v.a[k]))
+                d_put(&cur, v.a[k]);
+            for (size_t j = cur.n; !add && j-- > 0;)
+                if ((cur.type == A_INT ? cmp_int(cur.a[j], v.a[k]) : strcmp(cur.a[j], v.a[k])) == 0)
+                    memcpy(cur.a[j], cur.a[--cur.n], sizeof(cur.a[0]));
+        }
+        free(v.a);
+    }
+    for (size_t k = 0; k < cur.n; k++)
+        d_put(&res, cur.a[k]);
+    if (cur.nomem || res.nomem) {
+        fprintf(x->err, "out of memory\n");
+        goto out;
+    }
+    if (res.n > 1 && c->kind != K_SET) {
+        fprintf(x->err, "%s column %s takes one value, not %zu\n", t->name, c->name, res.n);
+        goto out;
+    }
+    if (res.n == 0 && c->kind == K_ONE) {
+        fprintf(x->err, "%s column %s must have a value\n", t->name, c->name);
+        goto out;
+    }
+    d_sort(&res);
+    st = set_value(x, t, c, &r, &res) == 0 ? CTL_OK : CTL_ERROR;
+out:
+    free(cur.a);
+    free(res.a);
+    return st;
+}
+
+int
+ctl_db_add(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+
+    return add_remove(&x, true, argc, argv);
+}
+
+int
+ctl_db_remove(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+
+    return add_remove(&x, false, argc, argv);
+}
+
 /* Prints column 'c' of 'r' as text in style 'st' into 'f'; false without memory. */
 static bool
 print_value(const struct ctx *x, const struct column *c, const struct row *r, enum style st, FILE *f)

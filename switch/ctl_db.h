@@ -1,6 +1,6 @@
 /*
- * ctl_db: ovs-vsctl's database commands (create, set, clear, get, list,
- * find) over the switch's objects, seen as the Open vSwitch tables Bridge,
+ * ctl_db: ovs-vsctl's database commands (create, set, clear, add, remove,
+ * get, list, find) over the switch's objects, seen as the Open vSwitch tables Bridge,
  * Port, Interface and sFlow.
  *
  * There is no database behind them: a row is a bridge, a port (which is
@@ -54,6 +54,8 @@ int ctl_db_clear(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *
 int ctl_db_get(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
 int ctl_db_list(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
 int ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
+int ctl_db_add(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
+int ctl_db_remove(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
 
 /*
  * ovs-vsctl's "show": bridges, their ports with tag and trunks, each

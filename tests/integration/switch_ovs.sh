@@ -96,6 +96,11 @@ i1=$(sfctl get interface ${P}h1 _uuid)
 sfctl get bridge br0 ports | grep -q "$p1" || fail "Bridge.ports lacks port h1's _uuid"
 [ "$(sfctl get port ${P}h1 interfaces)" = "[$i1]" ] || fail "Port.interfaces"
 [ "$(sfctl --bare --columns=name list interface "$i1")" = "${P}h1" ] || fail "a row by _uuid"
+sfctl add port ${P}h2 trunks 30 [40,50] || fail "add port trunks"
+sfctl remove port ${P}h2 trunks 40 50 30 || fail "remove port trunks"
+[ "$(sfctl get port ${P}h2 trunks)" = "[10, 20]" ] || fail "add/remove trunks"
+[ "$(sfctl list-ifaces br0 | tr '\n' ' ')" = "${P}h1 ${P}h2 " ] || fail "list-ifaces"
+[ "$(sfctl iface-to-br ${P}h2)" = br0 ] || fail "iface-to-br"
 echo "ok: list, get, find in ovs-vsctl's layouts"
 # show: ovs-vsctl's layout, which scripts grep.
 sfctl show >"$T/show"

@@ -161,6 +161,13 @@ test_formats(void **state)
     expect_out(sw, "--bare --columns=name find bridge name!=br1 name!=1x", "br0\n");
     ok(sw, "set sflow br0 targets=[\"127.0.0.1:9\",\"127.0.0.1:7\"]");
     expect_out(sw, "get sflow br0 targets", "[\"127.0.0.1:7\", \"127.0.0.1:9\"]\n");
+    ok(sw, "add sflow br0 targets 127.0.0.1:5 [\"127.0.0.1:7\",127.0.0.1:6]");
+    ok(sw, "remove sflow br0 targets 127.0.0.1:6 127.0.0.1:4");
+    expect_out(sw, "get sflow br0 targets", "[\"127.0.0.1:5\", \"127.0.0.1:7\", \"127.0.0.1:9\"]\n");
+    ok(sw, "remove sflow br0 targets 127.0.0.1:5");
+    bad(sw, "add sflow br0 header 64", "sFlow column header takes one value, not 2");
+    bad(sw, "add bridge br0 name x", "cannot modify read-only column name in table Bridge");
+    expect_out(sw, "-- br-to-vlan br0 -- br-to-parent br1", "0\nbr1\n");
     /* get ignores --bare, as ovs-vsctl's does. */
     expect_out(sw, "--bare get sflow br0 targets", "[\"127.0.0.1:7\", \"127.0.0.1:9\"]\n");
 }
