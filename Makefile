@@ -120,6 +120,9 @@ $(BIN)/test_mac_table: $(B)/switch/mac_table.o
 $(BIN)/test_flow_table: $(B)/switch/flow_table.o $(B)/switch/flow_parse.o
 $(BIN)/test_owndir: $(B)/switch/owndir.o
 $(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/unit/test_owndir.o: ALL_CFLAGS += -Iswitch
+# ctl and ctl_db run on a whole switch without ports.
+$(BIN)/test_ctl_db: $(SWITCH_LIBOBJ)
+$(B)/tests/unit/test_ctl_db.o: ALL_CFLAGS += -Iswitch
 
 deps:
 	@sh mk/deps.sh

@@ -10,14 +10,18 @@
 #include <string.h>
 
 #include "bridge.h"
+#include "ctl_db.h"
 #include "flow_parse.h"
+#include "rollback.h"
 #include "sflow_dp.h"
+#include "state.h"
 
 struct cmd_ctx {
     struct sw *sw;
     struct bridge *br;          /* argv[1], for commands with 'on_bridge'. */
     FILE *out, *err;
     bool may_exist, if_exists, strict, restoring;
+    struct ctl_db *db;          /* What the commands of one call share. */
 };
 
 static struct bridge *
@@ -85,19 +89,6 @@ port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *o
     return EINVAL;
 }
 
-static void
-describe_vlan(FILE *f, const struct vlan_cfg *vc)
-{
-    char buf[256];
-
-    if (vc->tag)
-        fprintf(f, ", tag=%u", vc->tag);
-    if (vc->has_trunks) {
-        vlan_format_trunks(vc, buf, sizeof(buf));
-        fprintf(f, ", trunks=%s", buf);
-    }
-}
-
 /* ---- commands ---- */
 
 static int
@@ -144,13 +135,31 @@ cmd_del_br(struct cmd_ctx *c, int argc, char **argv)
 }
 
 static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Prints the 'n' names at 'names' sorted, one per line, as ovs-vsctl lists bridges and ports. */
+static int
+print_sorted(struct cmd_ctx *c, const char **names, size_t n)
+{
+    qsort(names, n, sizeof(*names), cmp_name);
+    for (size_t i = 0; i < n; i++)
+        fprintf(c->out, "%s\n", names[i]);
+    return CTL_OK;
+}
+
+static int
 cmd_list_br(struct cmd_ctx *c, int argc, char **argv)
 {
+    const char *names[SW_MAX_BRIDGES];
+
     (void)argc;
     (void)argv;
     for (size_t i = 0; i < c->sw->n_br; i++)
-        fprintf(c->out, "%s\n", c->sw->br[i]->name);
-    return CTL_OK;
+        names[i] = c->sw->br[i]->name;
+    return print_sorted(c, names, c->sw->n_br);
 }
 
 static int
@@ -160,16 +169,35 @@ cmd_br_exists(struct cmd_ctx *c, int argc, char **argv)
     return sw_find_bridge(c->sw, argv[1]) ? CTL_OK : CTL_NO;
 }
 
+/* sflow-switch has no fake bridges: each is its own parent, on no VLAN. */
+static int
+cmd_br_to_vlan(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(c->out, "0\n");
+    return CTL_OK;
+}
+
+static int
+cmd_br_to_parent(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(c->out, "%s\n", c->br->name);
+    return CTL_OK;
+}
+
 static int
 cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
 {
-    struct bridge *br = c->br;
+    const char *names[BRIDGE_MAX_PORTS];
 
     (void)argc;
     (void)argv;
-    for (size_t i = 0; i < br->n_ports; i++)
-        fprintf(c->out, "%s\n", br->ports[i]->name);
-    return CTL_OK;
+    for (size_t i = 0; i < c->br->n_ports; i++)
+        names[i] = c->br->ports[i]->name;
+    return print_sorted(c, names, c->br->n_ports);
 }
 
 static int
@@ -234,67 +262,12 @@ cmd_port_to_br(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
-/* set port IF key=value... */
-static int
-cmd_set(struct cmd_ctx *c, int argc, char **argv)
-{
-    struct port *p;
-    struct vlan_cfg vc;
-
-    if (strcmp(argv[1], "port") != 0 && strcmp(argv[1], "Port") != 0) {
-        fprintf(c->err, "set: only \"set port IF tag=N|trunks=LIST\" is supported\n");
-        return CTL_ERROR;
-    }
-    if ((p = sw_find_port(c->sw, argv[2])) == NULL) {
-        fprintf(c->err, "no port named %s\n", argv[2]);
-        return CTL_ERROR;
-    }
-    vc = p->vlan;
-    for (int i = 3; i < argc; i++)
-        if (port_setting(c, argv[i], &vc, NULL) != 0)
-            return CTL_ERROR;
-    bridge_set_vlan(p, &vc);
-    return CTL_OK;
-}
-
-static void
-show_sflow(FILE *f, const struct sw_sflow *sf)
-{
-    fprintf(f, "    sFlow: targets=");
-    for (size_t i = 0; i < sf->n_targets; i++)
-        fprintf(f, "%s%s", i ? "," : "", sf->targets[i]);
-    fprintf(f, " sampling=%u polling=%u header=%u", sf->sampling, sf->polling, sf->header);
-    if (sf->agent[0])
-        fprintf(f, " agent=%s", sf->agent);
-    fprintf(f, "\n");
-}
-
 static int
 cmd_show(struct cmd_ctx *c, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    for (size_t i = 0; i < c->sw->n_br; i++) {
-        const struct bridge *br = c->sw->br[i];
-
-        fprintf(c->out, "Bridge %s (datapath_id %016llx)\n", br->name, (unsigned long long)br->dpid);
-        if (br->sf.on)
-            show_sflow(c->out, &br->sf);
-        if (br->flows.n)
-            fprintf(c->out, "    flows: %zu\n", br->flows.n);
-        for (size_t j = 0; j < br->n_ports; j++) {
-            const struct port *p = br->ports[j];
-
-            fprintf(c->out, "    Port %s (ofport %u", p->name, p->ofport);
-            if (p->ring.fd >= 0)
-                fprintf(c->out, ", ifindex %d", p->ifindex);
-            else
-                fprintf(c->out, ", error: %s", p->error);
-            describe_vlan(c->out, &p->vlan);
-            fprintf(c->out, ")\n");
-        }
-    }
-    return CTL_OK;
+    return ctl_db_show(c->sw, c->out, c->err);
 }
 
 static int
@@ -339,36 +312,57 @@ cmd_del_flows(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
+/*
+ * One line of dump-flows for 'r' at 'now_ms', in ovs-ofctl 3.1's layout:
+ * the duration with its trailing zeros dropped, idle_age, and priority only
+ * when it is not the default.
+ */
+static void
+dump_flow_line(FILE *f, const struct flow_rule *r, uint64_t now_ms)
+{
+    uint64_t d = now_ms - r->added_ms;
+    uint64_t used = r->used_ms > r->added_ms ? r->used_ms : r->added_ms;
+    char m[512], a[512], frac[8] = "";
+
+    if (d % 1000) {
+        snprintf(frac, sizeof(frac), ".%03u", (unsigned)(d % 1000));
+        while (frac[strlen(frac) - 1] == '0')
+            frac[strlen(frac) - 1] = '\0';
+    }
+    flow_format_match(&r->match, m, sizeof(m));
+    flow_format_actions(r, a, sizeof(a));
+    fprintf(f, " cookie=0x%llx, duration=%llu%ss, table=0, n_packets=%llu, n_bytes=%llu, ",
+        (unsigned long long)r->cookie, (unsigned long long)(d / 1000), frac,
+        (unsigned long long)r->n_packets, (unsigned long long)r->n_bytes);
+    if (r->idle_timeout)
+        fprintf(f, "idle_timeout=%u, ", r->idle_timeout);
+    if (r->hard_timeout)
+        fprintf(f, "hard_timeout=%u, ", r->hard_timeout);
+    fprintf(f, "idle_age=%llu, ", (unsigned long long)((now_ms - used) / 1000));
+    if (r->priority != FLOW_DEFAULT_PRIORITY)
+        fprintf(f, "priority=%u%s", r->priority, m[0] ? "," : " ");
+    fprintf(f, "%s%sactions=%s\n", m, m[0] ? " " : "", a);
+}
+
 static int
 cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
 {
     struct bridge *br = c->br;
     struct flow_rule filter;
-    char msg[256], m[512], a[512];
+    char msg[256];
+    size_t n = 0;
 
     if (flow_parse(argc > 2 ? argv[2] : "", FLOW_PARSE_DEL, &filter, msg, sizeof(msg)) != 0) {
         fprintf(c->err, "%s\n", msg);
         return CTL_ERROR;
     }
-    fprintf(c->out, "NXST_FLOW reply: %zu flows\n", br->flows.n);
-    for (size_t i = 0; i < br->flows.n; i++) {
-        const struct flow_rule *r = &br->flows.rules[i];
-        uint64_t d = c->sw->now_ms - r->added_ms;
-
-        if (argc > 2 && !flow_match_key(&filter.match, &r->match.key))
-            continue;
-        flow_format_match(&r->match, m, sizeof(m));
-        flow_format_actions(r, a, sizeof(a));
-        fprintf(c->out, " cookie=0x%llx, duration=%llu.%03llus, table=0, n_packets=%llu, n_bytes=%llu, ",
-            (unsigned long long)r->cookie, (unsigned long long)(d / 1000),
-            (unsigned long long)(d % 1000), (unsigned long long)r->n_packets,
-            (unsigned long long)r->n_bytes);
-        if (r->idle_timeout)
-            fprintf(c->out, "idle_timeout=%u, ", r->idle_timeout);
-        if (r->hard_timeout)
-            fprintf(c->out, "hard_timeout=%u, ", r->hard_timeout);
-        fprintf(c->out, "priority=%u%s%s actions=%s\n", r->priority, m[0] ? "," : "", m, a);
-    }
+    /* The header counts what is listed, not the whole table. */
+    for (size_t i = 0; i < br->flows.n; i++)
+        n += flow_match_key(&filter.match, &br->flows.rules[i].match.key);
+    fprintf(c->out, "NXST_FLOW reply: %zu flows\n", n);
+    for (size_t i = 0; i < br->flows.n; i++)
+        if (flow_match_key(&filter.match, &br->flows.rules[i].match.key))
+            dump_flow_line(c->out, &br->flows.rules[i], c->sw->now_ms);
     return CTL_OK;
 }
 
@@ -444,90 +438,47 @@ cmd_fdb_show(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
-/* Value of "key=value" with optional double quotes removed (ovs-vsctl style). */
-static const char *
-unquote(char *v)
-{
-    size_t n = strlen(v);
-
-    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-        v[n - 1] = '\0';
-        return v + 1;
-    }
-    return v;
-}
-
+/*
+ * set-sflow BR KEY=VALUE...: the sFlow table's columns (ctl_db.h), on
+ * top of the bridge's settings or the defaults.  Several target= add up.
+ */
 static int
 cmd_set_sflow(struct cmd_ctx *c, int argc, char **argv)
 {
     struct bridge *br = c->br;
     struct sw_sflow cfg;
-    char msg[256];
+    char msg[256], targets[SW_SFLOW_MAX_TARGETS * (SENDER_NAME_MAX + 3) + 8] = "";
 
     memset(&cfg, 0, sizeof(cfg));
-    cfg.sampling = br->sf.on ? br->sf.sampling : SFDP_DEFAULT_SAMPLING;
-    cfg.polling = br->sf.on ? br->sf.polling : SFDP_DEFAULT_POLLING;
-    cfg.header = br->sf.on ? br->sf.header : SFDP_DEFAULT_HEADER;
-    if (br->sf.on) {
-        memcpy(cfg.agent, br->sf.agent, sizeof(cfg.agent));
-        memcpy(cfg.targets, br->sf.targets, sizeof(cfg.targets));
-        cfg.n_targets = br->sf.n_targets;
+    if (br->sf.on)
+        cfg = br->sf;
+    else {
+        cfg.sampling = SFDP_DEFAULT_SAMPLING;
+        cfg.polling = SFDP_DEFAULT_POLLING;
+        cfg.header = SFDP_DEFAULT_HEADER;
     }
-    bool new_targets = false;
     for (int i = 2; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
-        const char *v;
 
         if (eq == NULL) {
             fprintf(c->err, "set-sflow: \"%s\" is not KEY=VALUE\n", argv[i]);
             return CTL_ERROR;
         }
         *eq = '\0';
-        v = unquote(eq + 1);
-        if (strcmp(argv[i], "target") == 0 || strcmp(argv[i], "targets") == 0) {
-            char *list = strdup(v), *save = NULL, *t;
+        if (strncmp(argv[i], "target", 6) == 0 && strspn(argv[i] + 6, "s") == strlen(argv[i] + 6)) {
+            size_t n = strlen(targets);
 
-            if (list == NULL)
-                return CTL_ERROR;
-            if (!new_targets)
-                cfg.n_targets = 0;
-            new_targets = true;
-            for (t = strtok_r(list, ", []\"", &save); t; t = strtok_r(NULL, ", []\"", &save)) {
-                if (cfg.n_targets == SW_SFLOW_MAX_TARGETS || strlen(t) >= SENDER_NAME_MAX) {
-                    fprintf(c->err, "set-sflow: too many or too long targets\n");
-                    free(list);
-                    return CTL_ERROR;
-                }
-                snprintf(cfg.targets[cfg.n_targets++], SENDER_NAME_MAX, "%s", t);
-            }
-            free(list);
-        } else if (strcmp(argv[i], "sampling") == 0) {
-            if (parse_u32(v, SAMPLER_MAX_RATE, &cfg.sampling) != 0) {
-                fprintf(c->err, "sampling: \"%s\" is not 0-%u\n", v, SAMPLER_MAX_RATE);
+            if (snprintf(targets + n, sizeof(targets) - n, "%s%s", n ? "," : "", eq + 1) >= (int)(sizeof(targets) - n)) {
+                fprintf(c->err, "set-sflow: too many or too long targets\n");
                 return CTL_ERROR;
             }
-        } else if (strcmp(argv[i], "polling") == 0) {
-            if (parse_u32(v, 86400, &cfg.polling) != 0) {
-                fprintf(c->err, "polling: \"%s\" is not 0-86400 seconds\n", v);
-                return CTL_ERROR;
-            }
-        } else if (strcmp(argv[i], "header") == 0) {
-            if (parse_u32(v, SFDP_MAX_HEADER, &cfg.header) != 0) {
-                fprintf(c->err, "header: \"%s\" is not 32-%d bytes\n", v, SFDP_MAX_HEADER);
-                return CTL_ERROR;
-            }
-        } else if (strcmp(argv[i], "agent") == 0) {
-            if (strlen(v) >= sizeof(cfg.agent)) {
-                fprintf(c->err, "agent: too long\n");
-                return CTL_ERROR;
-            }
-            snprintf(cfg.agent, sizeof(cfg.agent), "%s", v);
-        } else {
-            fprintf(c->err, "set-sflow: unknown setting \"%s\" (target, sampling, polling, header, agent)\n",
-                argv[i]);
+        } else if (ctl_db_sflow_setting(&cfg, argv[i], eq + 1, c->err) != 0) {
             return CTL_ERROR;
         }
     }
+    if (targets[0] != '\0' && ctl_db_sflow_setting(&cfg, "targets", targets, c->err) != 0)
+        return CTL_ERROR;
+    cfg.on = true;
     if (sfdp_configure(br, &cfg, msg, sizeof(msg)) != 0) {
         fprintf(c->err, "set-sflow: %s\n", msg);
         return CTL_ERROR;
@@ -546,6 +497,23 @@ cmd_clear_sflow(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
+/* The database commands (ctl_db.h), with the words after their name. */
+#define DB_COMMAND(name)                                                    \
+    static int                                                              \
+    cmd_db_##name(struct cmd_ctx *c, int argc, char **argv)                 \
+    {                                                                       \
+        c->db->if_exists = c->if_exists;                                    \
+        return ctl_db_##name(c->sw, c->db, argc - 1, argv + 1, c->out, c->err); \
+    }
+DB_COMMAND(create)
+DB_COMMAND(set)
+DB_COMMAND(clear)
+DB_COMMAND(get)
+DB_COMMAND(list)
+DB_COMMAND(find)
+DB_COMMAND(add)
+DB_COMMAND(remove)
+
 struct command {
     const char *name;
     int min_args, max_args;     /* Words after the name. */
@@ -563,7 +531,18 @@ static const struct command commands[] = {
     { "add-port", 2, 5, true, "add-port BRIDGE IFACE [tag=N] [trunks=LIST] [ofport=N]", cmd_add_port },
     { "del-port", 1, 2, false, "del-port [BRIDGE] IFACE", cmd_del_port },
     { "port-to-br", 1, 1, false, "port-to-br IFACE", cmd_port_to_br },
-    { "set", 3, 6, false, "set port IFACE tag=N|trunks=LIST", cmd_set },
+    { "create", 1, CTL_MAX_ARGS, false, "[--id=@NAME] create TABLE COLUMN=VALUE...", cmd_db_create },
+    { "set", 3, CTL_MAX_ARGS, false, "set TABLE RECORD COLUMN=VALUE...", cmd_db_set },
+    { "clear", 3, CTL_MAX_ARGS, false, "clear TABLE RECORD COLUMN...", cmd_db_clear },
+    { "get", 3, CTL_MAX_ARGS, false, "get TABLE RECORD COLUMN...", cmd_db_get },
+    { "list", 1, CTL_MAX_ARGS, false, "list TABLE [RECORD...]", cmd_db_list },
+    { "find", 1, CTL_MAX_ARGS, false, "find TABLE [COLUMN=VALUE]...", cmd_db_find },
+    { "add", 4, CTL_MAX_ARGS, false, "add TABLE RECORD COLUMN VALUE...", cmd_db_add },
+    { "remove", 4, CTL_MAX_ARGS, false, "remove TABLE RECORD COLUMN VALUE...", cmd_db_remove },
+    { "list-ifaces", 1, 1, true, "list-ifaces BRIDGE", cmd_list_ports },
+    { "iface-to-br", 1, 1, false, "iface-to-br IFACE", cmd_port_to_br },
+    { "br-to-vlan", 1, 1, true, "br-to-vlan BRIDGE", cmd_br_to_vlan },
+    { "br-to-parent", 1, 1, true, "br-to-parent BRIDGE", cmd_br_to_parent },
     { "show", 0, 0, false, "show", cmd_show },
     { "add-flow", 2, 2, true, "add-flow BRIDGE FLOW", cmd_add_flow },
     { "del-flows", 1, 2, true, "del-flows BRIDGE [MATCH]", cmd_del_flows },
@@ -575,31 +554,56 @@ static const struct command commands[] = {
     { "clear-sflow", 1, 1, true, "clear-sflow BRIDGE", cmd_clear_sflow },
 };
 
-int
-ctl_exec(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restoring)
+/*
+ * Takes option 'o' for the whole call (--format=, --bare, --no-headings)
+ * into 'db', or for the command it precedes into 'c' and 'db'.  False if
+ * unknown.
+ */
+static bool
+take_option(struct cmd_ctx *c, struct ctl_db *db, char *o)
 {
-    struct cmd_ctx c;
+    static const char *const formats[] = { "list", "table", "csv", "json" };
+
+    if (strcmp(o, "--may-exist") == 0)
+        c->may_exist = true;
+    else if (strcmp(o, "--if-exists") == 0)
+        c->if_exists = true;
+    else if (strcmp(o, "--strict") == 0)
+        c->strict = true;
+    else if (strncmp(o, "--id=", 5) == 0)
+        db->id = o + 5;
+    else if (strncmp(o, "--columns=", 10) == 0)
+        db->columns = o + 10;
+    else if (strcmp(o, "--bare") == 0)
+        db->bare = true;
+    else if (strcmp(o, "--no-headings") == 0)
+        db->no_headings = true;
+    else if (strncmp(o, "--format=", 9) == 0) {
+        for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+            if (strcmp(o + 9, formats[i]) == 0) {
+                db->format = (enum ctl_db_format)i;
+                return true;
+            }
+        return false;
+    } else
+        return false;
+    return true;
+}
+
+/* Runs one command, 'argc' words at 'argv' with its options first, in context 'c'. */
+static int
+exec_one(struct cmd_ctx *c, int argc, char **argv)
+{
     int i = 0;
 
-    memset(&c, 0, sizeof(c));
-    c.sw = sw;
-    c.out = out;
-    c.err = err;
-    c.restoring = restoring != 0;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        if (strcmp(argv[i], "--may-exist") == 0)
-            c.may_exist = true;
-        else if (strcmp(argv[i], "--if-exists") == 0)
-            c.if_exists = true;
-        else if (strcmp(argv[i], "--strict") == 0)
-            c.strict = true;
-        else {
-            fprintf(err, "unknown option %s\n", argv[i]);
+        if (!take_option(c, c->db, argv[i])) {
+            fprintf(c->err, "unknown option %s\n", argv[i]);
             return CTL_ERROR;
         }
     }
     if (i == argc) {
-        fprintf(err, "missing command\n");
+        fprintf(c->err, "missing command\n");
         return CTL_ERROR;
     }
     for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
@@ -609,14 +613,115 @@ ctl_exec(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restori
         if (strcmp(cmd->name, argv[i]) != 0)
             continue;
         if (n < cmd->min_args || n > cmd->max_args) {
-            fprintf(err, "'%s' command takes %s arguments (usage: %s)\n", cmd->name,
+            fprintf(c->err, "'%s' command takes %s arguments (usage: %s)\n", cmd->name,
                 n < cmd->min_args ? "more" : "fewer", cmd->usage);
             return CTL_ERROR;
         }
-        if (cmd->on_bridge && (c.br = need_bridge(&c, argv[i + 1])) == NULL)
+        if (cmd->on_bridge && (c->br = need_bridge(c, argv[i + 1])) == NULL)
             return CTL_ERROR;
-        return cmd->fn(&c, n + 1, argv + i);
+        return cmd->fn(c, n + 1, argv + i);
     }
-    fprintf(err, "unknown command '%s'\n", argv[i]);
+    fprintf(c->err, "unknown command '%s'\n", argv[i]);
     return CTL_ERROR;
+}
+
+/*
+ * A chain: commands separated by "--" words, run in order.  Their output
+ * is printed only when all succeeded (a row's _uuid once known); when one
+ * fails, what the others changed is undone through rollback_to(), the
+ * same undo as for a change that cannot be saved, so nothing of the chain
+ * remains and nothing new is saved.
+ */
+static int
+exec_chain(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restoring)
+{
+    struct ctl_db *db = calloc(1, sizeof(*db));
+    char *snap = state_format(sw), *text[CTL_MAX_ARGS];
+    size_t len[CTL_MAX_ARGS];
+    int made[CTL_MAX_ARGS], n = 0, st = CTL_OK;
+
+    if (db == NULL || snap == NULL) {
+        fprintf(err, "out of memory\n");
+        free(db);
+        free(snap);
+        return CTL_ERROR;
+    }
+    for (int i = 0; i < argc && st == CTL_OK;) {
+        int j = i;
+        struct cmd_ctx c;
+        bool opts_only = true;  /* Global options may stand alone before a "--". */
+        FILE *f;
+
+        while (j < argc && strcmp(argv[j], "--") != 0)
+            j++;
+        for (int k = i; k < j; k++)
+            opts_only &= strncmp(argv[k], "--", 2) == 0;
+        if (opts_only) {
+            memset(&c, 0, sizeof(c));
+            for (int k = i; k < j && st == CTL_OK; k++)
+                if (!take_option(&c, db, argv[k])) {
+                    fprintf(err, "unknown option %s\n", argv[k]);
+                    st = CTL_ERROR;
+                }
+            i = j + 1;
+            continue;
+        }
+        memset(&c, 0, sizeof(c));
+        c.sw = sw;
+        c.err = err;
+        c.restoring = restoring != 0;
+        c.db = db;
+        db->id = db->columns = NULL;
+        text[n] = NULL;
+        if ((f = open_memstream(&text[n], &len[n])) == NULL) {
+            fprintf(err, "out of memory\n");
+            st = CTL_ERROR;
+            break;
+        }
+        c.out = f;
+        made[n] = (int)db->n_rows;
+        st = exec_one(&c, j - i, argv + i);
+        made[n] = (int)db->n_rows > made[n] ? made[n] : -1;
+        if (fclose(f) != 0 && st == CTL_OK) {
+            fprintf(err, "out of memory\n");
+            st = CTL_ERROR;
+        }
+        n++;
+        i = j + 1;
+    }
+    if (st != CTL_OK && rollback_to(sw, snap, err) != 0)
+        fprintf(err, "out of memory: the commands before the failed one were not undone\n");
+    for (int k = 0; k < n; k++) {
+        if (st == CTL_OK && made[k] >= 0)
+            ctl_db_print_new(db, (size_t)made[k], out);
+        else if (st == CTL_OK)
+            fwrite(text[k], 1, len[k], out);
+        free(text[k]);
+    }
+    free(snap);
+    free(db);
+    return st;
+}
+
+int
+ctl_exec(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restoring)
+{
+    struct ctl_db db;
+    struct cmd_ctx c;
+    int st;
+
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--") == 0)
+            return exec_chain(sw, argc, argv, out, err, restoring);
+    memset(&c, 0, sizeof(c));
+    memset(&db, 0, sizeof(db));
+    c.sw = sw;
+    c.out = out;
+    c.err = err;
+    c.restoring = restoring != 0;
+    c.db = &db;
+    st = exec_one(&c, argc, argv);
+    if (st == CTL_OK && db.n_rows == 1)
+        ctl_db_print_new(&db, 0, out);
+    return st;
 }

@@ -28,7 +28,7 @@ for h in h1 h2 h3; do sfctl add-port br0 "${P}$h" || fail "add-port $h"; done
 sfctl show
 [ "$(sfctl list-ports br0 | wc -l)" = 3 ] || fail "list-ports"
 [ "$(sfctl port-to-br ${P}h2)" = br0 ] || fail "port-to-br"
-sfctl show | grep -q "Port ${P}h3 (ofport 3" || fail "ofport numbering"
+[ "$(sfctl get interface ${P}h3 ofport)" = 3 ] || fail "ofport numbering"
 
 # --- ping ---
 in_ns h1 ping -c 3 -i 0.2 -W 2 10.77.0.2 >/dev/null || fail "ping h1 -> h2"
@@ -138,10 +138,11 @@ ip link set "${P}x" down
 sleep 0.3
 ip link del "${P}x"
 sleep 1.5
-sfctl show | grep -q "Port ${P}x (ofport [0-9]*, error" || { sfctl show; fail "removed interface not noticed"; }
+sfctl show | grep -A2 "Port ${P}x" | grep -q '^                error: "' || { sfctl show; fail "removed interface not noticed"; }
 ip link add "${P}x" type veth peer name "${P}y"
 sleep 1.5
-sfctl show | grep -q "Port ${P}x (ofport [0-9]*, ifindex" || { sfctl show; fail "interface back, port not reopened"; }
+[ "$(sfctl get interface ${P}x error)" = "[]" ] && [ "$(sfctl get interface ${P}x ifindex)" != "[]" ] ||
+    { sfctl show; fail "interface back, port not reopened"; }
 sfctl del-port "${P}x" || fail "del-port ${P}x"
 echo "ok: interface removed and back"
 
@@ -151,15 +152,16 @@ sfctl set port "${P}h3" tag=30 || fail "set port tag"
 sfctl add-flow br0 "priority=10,actions=normal" || fail "add-flow"
 sfctl add-flow br0 "priority=20,tcp,nw_dst=10.77.0.0/24,tp_dst=9,actions=drop" || fail "add-flow tcp"
 sfctl set-sflow br0 target=127.0.0.1:6399 sampling=100 polling=7 header=64 || fail "set-sflow"
-sfctl show | sed 's/ (datapath_id.*//' >"$T/show1"
+{ sfctl show; sfctl list sflow; sfctl --columns=name,ofport list interface; } >"$T/show1"
 sfctl dump-flows br0 | sed 's/duration=[^,]*,//; s/n_packets=[0-9]*, n_bytes=[0-9]*, //' >"$T/flows1"
 stop_switch
 start_switch
-sfctl show | sed 's/ (datapath_id.*//' >"$T/show2"
+{ sfctl show; sfctl list sflow; sfctl --columns=name,ofport list interface; } >"$T/show2"
 sfctl dump-flows br0 | sed 's/duration=[^,]*,//; s/n_packets=[0-9]*, n_bytes=[0-9]*, //' >"$T/flows2"
 diff "$T/show1" "$T/show2" || fail "show differs after restart"
 diff "$T/flows1" "$T/flows2" || fail "flows differ after restart"
-grep -q "sampling=100 polling=7 header=64" "$T/show2" || fail "sFlow settings lost"
+grep -q "^sampling  *: 100$" "$T/show2" && grep -q "^polling  *: 7$" "$T/show2" && grep -q "^header  *: 64$" "$T/show2" ||
+    fail "sFlow settings lost"
 in_ns h1 ping -c 3 -i 0.2 -W 2 10.77.0.2 >/dev/null || fail "ping after restart"
 echo "ok: restart kept the configuration"
 cat "$T/show2"

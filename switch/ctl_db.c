@@ -1,0 +1,1388 @@
+/*
+ * ctl_db: the switch's objects as Open vSwitch database tables; see
+ * ctl_db.h.  Values are read and printed in the OVSDB syntax ovs-vsctl
+ * uses: a set is "[a, b]" (brackets optional on input), a string is
+ * quoted unless it is a plain word, a reference is a _uuid or "@name".
+ */
+#include "ctl_db.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+#include "ctl.h"
+#include "sflow_dp.h"
+
+#define ATOM_MAX (SENDER_NAME_MAX + 32)
+
+enum atype { A_INT, A_STR, A_UUID };
+enum kind { K_ONE, K_OPT, K_SET };      /* Exactly one value, at most one, any number. */
+
+struct column;
+
+/* A column's value: its atoms as text (integers in decimal, strings unquoted). */
+struct datum {
+    const struct column *col;
+    enum atype type;
+    enum kind kind;
+    size_t n, cap;
+    char (*a)[ATOM_MAX];
+    bool nomem;
+};
+
+enum tbl { T_BRIDGE, T_PORT, T_IFACE, T_SFLOW };
+
+/* A row: a bridge, a port, a port as an interface, or sFlow settings (a bridge's or a new row's). */
+struct row {
+    enum tbl t;
+    struct bridge *br;
+    struct port *p;
+    struct ctl_db_new *nw;
+};
+
+struct ctx {
+    struct sw *sw;
+    struct ctl_db *db;
+    FILE *out, *err;
+};
+
+struct column {
+    const char *name;
+    enum atype type;
+    enum kind kind;
+    void (*get)(const struct ctx *, const struct row *, struct datum *);
+    /* Changes a row; NULL for read-only columns (and those of sFlow, which use 'sf'). */
+    int (*set)(struct ctx *, const struct row *, const struct datum *);
+    /* Changes sFlow settings. */
+    int (*sf)(struct sw_sflow *, const struct datum *, FILE *);
+    /* A number of sFlow settings: where, its largest value, its default. */
+    size_t off;
+    uint32_t max, dflt;
+};
+
+struct table {
+    const char *name;
+    enum tbl t;
+    const struct column *cols;  /* _uuid, then the others by name. */
+    size_t n_cols;
+};
+
+/* ---- values ---- */
+
+static void
+d_init(struct datum *d, const struct column *c)
+{
+    memset(d, 0, sizeof(*d));
+    d->col = c;
+    d->type = c->type;
+    d->kind = c->kind;
+}
+
+static void
+d_put(struct datum *d, const char *s)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 4;
+        void *p = realloc(d->a, cap * sizeof(*d->a));
+
+        if (p == NULL) {
+            d->nomem = true;
+            return;
+        }
+        d->a = p;
+        d->cap = cap;
+    }
+    snprintf(d->a[d->n++], ATOM_MAX, "%s", s);
+}
+
+static void
+d_putu(struct datum *d, unsigned long long v)
+{
+    char b[24];
+
+    snprintf(b, sizeof(b), "%llu", v);
+    d_put(d, b);
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+    unsigned long long x = strtoull(a, NULL, 10), y = strtoull(b, NULL, 10);
+
+    return x < y ? -1 : x > y;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Sets are printed sorted, as OVSDB keeps them. */
+static void
+d_sort(struct datum *d)
+{
+    if (d->n > 1)
+        qsort(d->a, d->n, sizeof(*d->a), d->type == A_INT ? cmp_int : cmp_str);
+}
+
+/* A stable _uuid for row 'name' of table 'tname': FNV-1a, twice, shaped as a version 4 UUID. */
+static void
+make_uuid(const char *tname, const char *name, char *buf, size_t len)
+{
+    uint64_t h[2] = { 0xcbf29ce484222325ull, 0x84222325cbf29ce4ull };
+
+    for (int k = 0; k < 2; k++) {
+        for (const char *s = tname; *s; s++)
+            h[k] = (h[k] ^ (uint8_t)*s) * 0x100000001b3ull;
+        h[k] = (h[k] ^ 0xff) * 0x100000001b3ull;
+        for (const char *s = name; *s; s++)
+            h[k] = (h[k] ^ (uint8_t)*s) * 0x100000001b3ull;
+        /* Spread every input bit over the whole word (splitmix64's finish). */
+        h[k] = (h[k] ^ (h[k] >> 30)) * 0xbf58476d1ce4e5b9ull;
+        h[k] = (h[k] ^ (h[k] >> 27)) * 0x94d049bb133111ebull;
+        h[k] ^= h[k] >> 31;
+    }
+    snprintf(buf, len, "%08llx-%04llx-4%03llx-%04llx-%012llx",
+        (unsigned long long)(h[0] >> 32), (unsigned long long)(h[0] >> 16 & 0xffff),
+        (unsigned long long)(h[0] & 0xfff), (unsigned long long)(0x8000 | (h[1] >> 48 & 0x3fff)),
+        (unsigned long long)(h[1] & 0xffffffffffffull));
+}
+
+static void
+row_uuid(const struct ctl_db *db, const struct row *r, char *buf, size_t len)
+{
+    static const char *const tnames[] = { "Bridge", "Port", "Interface", "sFlow" };
+    char name[CTL_DB_ID_MAX + 8];
+
+    if (r->t == T_SFLOW && r->nw != NULL) {
+        if (r->nw->br != NULL) {
+            make_uuid("sFlow", r->nw->br->name, buf, len);
+            return;
+        }
+        snprintf(name, sizeof(name), "new%zu", (size_t)(r->nw - db->rows));
+        make_uuid("sFlow", name, buf, len);
+        return;
+    }
+    make_uuid(tnames[r->t], r->t == T_BRIDGE || r->t == T_SFLOW ? r->br->name : r->p->name, buf, len);
+}
+
+/*
+ * Whether ovs-vsctl prints string 's' in quotes: anything but a word that
+ * starts with a letter or '_' and goes on with those, digits, '-', '.'.
+ */
+static bool
+needs_quotes(const char *s)
+{
+    if (!isalpha((unsigned char)*s) && *s != '_')
+        return true;
+    for (const char *p = s + 1; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
+            return true;
+    return strcmp(s, "true") == 0 || strcmp(s, "false") == 0;
+}
+
+static void
+put_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", (unsigned char)*s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+enum style { S_TEXT, S_BARE, S_JSON };
+
+static void
+put_atom(FILE *f, enum atype t, const char *a, enum style st)
+{
+    if (st == S_JSON && t == A_STR)
+        put_json_string(f, a);
+    else if (st == S_JSON && t == A_UUID)
+        fprintf(f, "[\"uuid\",\"%s\"]", a);
+    else if (st == S_TEXT && t == A_STR && needs_quotes(a))
+        put_json_string(f, a);
+    else
+        fputs(a, f);
+}
+
+static void
+put_datum(FILE *f, const struct datum *d, enum style st)
+{
+    bool one = d->kind == K_ONE || (d->n == 1 && (d->kind == K_OPT || st != S_TEXT));
+
+    if (one || st == S_BARE) {
+        for (size_t i = 0; i < d->n; i++) {
+            if (i)
+                fputc(' ', f);
+            put_atom(f, d->type, d->a[i], st);
+        }
+        return;
+    }
+    fputs(st == S_JSON ? "[\"set\",[" : "[", f);
+    for (size_t i = 0; i < d->n; i++) {
+        if (i)
+            fputs(st == S_JSON ? "," : ", ", f);
+        put_atom(f, d->type, d->a[i], st);
+    }
+    fputs(st == S_JSON ? "]]" : "]", f);
+}
+
+static int set_port_trunks(struct ctx *, const struct row *, const struct datum *);
+
+/* Atom 's' ('n' bytes) without blanks around it and its quotes, into 'buf'; EINVAL if malformed. */
+static int
+read_atom(const char *s, size_t n, char *buf, size_t len)
+{
+    size_t o = 0;
+
+    while (n > 0 && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n == 0 || *s != '"') {
+        if (n >= len)
+            return EINVAL;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        return 0;
+    }
+    if (n < 2 || s[n - 1] != '"')
+        return EINVAL;
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (s[i] == '\\' && i + 2 < n)
+            i++;
+        if (o + 1 >= len)
+            return EINVAL;
+        buf[o++] = s[i];
+    }
+    buf[o] = '\0';
+    return 0;
+}
+
+/*
+ * Parses 'v', the value of column 'c', into 'd': one atom, or for a set a
+ * list separated by commas, in brackets or not.  A value that starts with
+ * '[' but does not end with ']' ("[::1]:6343") is one atom.  0, or EINVAL
+ * after a message on 'err'.
+ */
+static int
+parse_datum(const char *tname, const struct column *c, const char *v, struct datum *d, FILE *err)
+{
+    size_t len = strlen(v);
+    char atom[ATOM_MAX];
+    bool list = c->kind == K_SET;
+
+    d_init(d, c);
+    if (c->kind != K_ONE && len >= 2 && v[0] == '[' && v[len - 1] == ']') {
+        v++;
+        len -= 2;
+        list = true;
+    }
+    for (bool first = true; len > 0 || (first && !list); first = false) {
+        size_t n = 0;
+        bool q = false;
+
+        for (; n < len && (q || !list || v[n] != ','); n++) {
+            if (v[n] == '\\' && q && n + 1 < len)
+                n++;
+            else if (v[n] == '"')
+                q = !q;
+        }
+        if (read_atom(v, n, atom, sizeof(atom)) != 0) {
+            fprintf(err, "%s column %s: \"%.*s\" is not a valid value\n", tname, c->name, (int)n, v);
+            return EINVAL;
+        }
+        /* Trunks also take ranges (10-20), as add-port does. */
+        if (c->type == A_INT && (atom[0] == '\0' || strlen(atom) > 18 ||
+            strspn(atom, c->set == set_port_trunks ? "0123456789-" : "0123456789") != strlen(atom))) {
+            fprintf(err, "%s column %s: \"%s\" is not an integer\n", tname, c->name, atom);
+            return EINVAL;
+        }
+        if (atom[0] != '\0' || c->type == A_STR)
+            d_put(d, atom);
+        v += n < len ? n + 1 : n;
+        len -= n < len ? n + 1 : n;
+    }
+    if (d->nomem) {
+        fprintf(err, "out of memory\n");
+        return ENOMEM;
+    }
+    if (d->n > 1 && c->kind != K_SET) {
+        fprintf(err, "%s column %s takes one value, not %zu\n", tname, c->name, d->n);
+        return EINVAL;
+    }
+    if (d->n == 0 && c->kind == K_ONE) {
+        fprintf(err, "%s column %s must have a value\n", tname, c->name);
+        return EINVAL;
+    }
+    d_sort(d);
+    return 0;
+}
+
+/* ---- the columns ---- */
+
+static const struct sw_sflow *
+row_sflow(const struct row *r)
+{
+    return r->nw ? &r->nw->cfg : &r->br->sf;
+}
+
+static void
+get_uuid(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    char u[40];
+
+    row_uuid(x->db, r, u, sizeof(u));
+    d_put(d, u);
+}
+
+static void
+get_name(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    d_put(d, r->t == T_BRIDGE ? r->br->name : r->p->name);
+}
+
+static void
+get_br_dpid(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    char b[20];
+
+    (void)x;
+    snprintf(b, sizeof(b), "%016llx", (unsigned long long)r->br->dpid);
+    d_put(d, b);
+}
+
+static void
+get_br_ports(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    for (size_t i = 0; i < r->br->n_ports; i++) {
+        struct row pr = { T_PORT, r->br, r->br->ports[i], NULL };
+
+        get_uuid(x, &pr, d);
+    }
+}
+
+static void
+get_br_sflow(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    struct row sr = { T_SFLOW, r->br, NULL, NULL };
+
+    if (r->br->sf.on)
+        get_uuid(x, &sr, d);
+}
+
+/* "set bridge BR sflow=@name|UUID|[]": applies (or removes) sFlow settings. */
+static int
+set_br_sflow(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    struct sw_sflow cfg;
+    struct ctl_db_new *nw = NULL;
+    char msg[256], u[40];
+
+    if (d->n == 0) {
+        sfdp_clear(r->br);
+        return 0;
+    }
+    for (size_t i = 0; i < x->db->n_rows && nw == NULL; i++) {
+        struct row nr = { T_SFLOW, NULL, NULL, &x->db->rows[i] };
+
+        row_uuid(x->db, &nr, u, sizeof(u));
+        if (strcmp(x->db->rows[i].id, d->a[0]) == 0 || strcmp(u, d->a[0]) == 0)
+            nw = &x->db->rows[i];
+    }
+    if (nw != NULL) {
+        cfg = nw->cfg;
+    } else {
+        const struct bridge *from = NULL;
+
+        for (size_t i = 0; i < x->sw->n_br && from == NULL; i++) {
+            struct row sr = { T_SFLOW, x->sw->br[i], NULL, NULL };
+
+            row_uuid(x->db, &sr, u, sizeof(u));
+            if (x->sw->br[i]->sf.on && strcmp(u, d->a[0]) == 0)
+                from = x->sw->br[i];
+        }
+        if (from == NULL) {
+            fprintf(x->err, "no row \"%s\" in table sFlow\n", d->a[0]);
+            return EINVAL;
+        }
+        cfg = from->sf;
+    }
+    cfg.on = true;
+    if (sfdp_configure(r->br, &cfg, msg, sizeof(msg)) != 0) {
+        fprintf(x->err, "sFlow of bridge %s: %s\n", r->br->name, msg);
+        return EINVAL;
+    }
+    if (nw != NULL)
+        nw->br = r->br;
+    return 0;
+}
+
+static void
+get_port_ifaces(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    struct row ir = { T_IFACE, r->br, r->p, NULL };
+
+    get_uuid(x, &ir, d);
+}
+
+static void
+get_port_tag(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (r->p->vlan.tag)
+        d_putu(d, r->p->vlan.tag);
+}
+
+static void
+get_port_trunks(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    const struct vlan_cfg *vc = &r->p->vlan;
+
+    (void)x;
+    for (unsigned v = 1; vc->has_trunks && v <= VLAN_MAX; v++)
+        if (vc->trunks[v >> 6] >> (v & 63) & 1)
+            d_putu(d, v);
+}
+
+static int
+set_port_tag(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    struct vlan_cfg vc = r->p->vlan;
+
+    vc.tag = 0;
+    if (d->n == 1 && vlan_parse_id(d->a[0], false, &vc.tag) != 0) {
+        fprintf(x->err, "Port column tag: %s is not a VLAN id 1-4095\n", d->a[0]);
+        return EINVAL;
+    }
+    bridge_set_vlan(r->p, &vc);
+    return 0;
+}
+
+static int
+set_port_trunks(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    struct vlan_cfg vc = r->p->vlan;
+    char *list = calloc(d->n + 1, 8);
+
+    if (list == NULL) {
+        fprintf(x->err, "out of memory\n");
+        return ENOMEM;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        snprintf(list + strlen(list), 8, "%s%s", i ? "," : "", d->a[i]);
+    if (vlan_parse_trunks(&vc, list) != 0) {
+        fprintf(x->err, "Port column trunks: [%s] is not a list of VLAN ids 1-4095\n", list);
+        free(list);
+        return EINVAL;
+    }
+    free(list);
+    bridge_set_vlan(r->p, &vc);
+    return 0;
+}
+
+static void
+get_if_error(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (r->p->ring.fd < 0)
+        d_put(d, r->p->error);
+}
+
+static void
+get_if_ifindex(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (r->p->ring.fd >= 0 && r->p->ifindex > 0)
+        d_putu(d, (unsigned)r->p->ifindex);
+}
+
+static void
+get_if_ofport(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    d_putu(d, r->p->ofport);
+}
+
+static void
+get_if_type(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    (void)r;
+    d_put(d, "");
+}
+
+static void
+get_sf_agent(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (row_sflow(r)->agent[0])
+        d_put(d, row_sflow(r)->agent);
+}
+
+/* A number of sFlow settings (header, polling, sampling), as its column 'd->col' says. */
+static void
+get_sf_num(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    d_putu(d, *(const uint32_t *)(const void *)((const char *)row_sflow(r) + d->col->off));
+}
+
+static void
+get_sf_targets(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    for (size_t i = 0; i < row_sflow(r)->n_targets; i++)
+        d_put(d, row_sflow(r)->targets[i]);
+}
+
+static int
+sf_agent(struct sw_sflow *cfg, const struct datum *d, FILE *err)
+{
+    if (d->n == 1 && strlen(d->a[0]) >= sizeof(cfg->agent)) {
+        fprintf(err, "sFlow column agent: \"%s\" is too long\n", d->a[0]);
+        return EINVAL;
+    }
+    snprintf(cfg->agent, sizeof(cfg->agent), "%s", d->n ? d->a[0] : "");
+    return 0;
+}
+
+/* Cleared (no value), a setting takes the switch's default. */
+static int
+sf_num(struct sw_sflow *cfg, const struct datum *d, FILE *err)
+{
+    const struct column *c = d->col;
+    uint32_t *v = (uint32_t *)(void *)((char *)cfg + c->off);
+    unsigned long long x = d->n ? strtoull(d->a[0], NULL, 10) : c->dflt;
+
+    if (x > c->max) {
+        fprintf(err, "sFlow column %s: %s is more than %u\n", c->name, d->a[0], c->max);
+        return EINVAL;
+    }
+    *v = (uint32_t)x;
+    return 0;
+}
+
+static int
+sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
+{
+    if (d->n > SW_SFLOW_MAX_TARGETS) {
+        fprintf(err, "sFlow column targets: %zu targets, at most %d\n", d->n, SW_SFLOW_MAX_TARGETS);
+        return EINVAL;
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        if (strlen(d->a[i]) >= SENDER_NAME_MAX) {
+            fprintf(err, "sFlow column targets: \"%s\" is too long\n", d->a[i]);
+            return EINVAL;
+        }
+        snprintf(cfg->targets[i], SENDER_NAME_MAX, "%s", d->a[i]);
+    }
+    cfg->n_targets = d->n;
+    return 0;
+}
+
+#define COL(name, type, kind, get, set, sf) { name, type, kind, get, set, sf, 0, 0, 0 }
+#define SF_NUM(name, max, dflt) \
+    { #name, A_INT, K_OPT, get_sf_num, NULL, sf_num, offsetof(struct sw_sflow, name), max, dflt }
+#define UUID_COL COL("_uuid", A_UUID, K_ONE, get_uuid, NULL, NULL)
+
+static const struct column bridge_cols[] = {
+    UUID_COL,
+    COL("datapath_id", A_STR, K_OPT, get_br_dpid, NULL, NULL),
+    COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    COL("ports", A_UUID, K_SET, get_br_ports, NULL, NULL),
+    COL("sflow", A_UUID, K_OPT, get_br_sflow, set_br_sflow, NULL),
+};
+static const struct column port_cols[] = {
+    UUID_COL,
+    COL("interfaces", A_UUID, K_SET, get_port_ifaces, NULL, NULL),
+    COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    COL("tag", A_INT, K_OPT, get_port_tag, set_port_tag, NULL),
+    COL("trunks", A_INT, K_SET, get_port_trunks, set_port_trunks, NULL),
+};
+static const struct column iface_cols[] = {
+    UUID_COL,
+    COL("error", A_STR, K_OPT, get_if_error, NULL, NULL),
+    COL("ifindex", A_INT, K_OPT, get_if_ifindex, NULL, NULL),
+    COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    COL("ofport", A_INT, K_OPT, get_if_ofport, NULL, NULL),
+    COL("type", A_STR, K_ONE, get_if_type, NULL, NULL),
+};
+static const struct column sflow_cols[] = {
+    UUID_COL,
+    COL("agent", A_STR, K_OPT, get_sf_agent, NULL, sf_agent),
+    SF_NUM(header, SFDP_MAX_HEADER, SFDP_DEFAULT_HEADER),
+    SF_NUM(polling, 86400, SFDP_DEFAULT_POLLING),
+    SF_NUM(sampling, SAMPLER_MAX_RATE, SFDP_DEFAULT_SAMPLING),
+    COL("targets", A_STR, K_SET, get_sf_targets, NULL, sf_targets),
+};
+
+#define TABLE(n, t, c) { n, t, c, sizeof(c) / sizeof(c[0]) }
+/* In the order of enum tbl. */
+static const struct table tables[] = {
+    TABLE("Bridge", T_BRIDGE, bridge_cols),
+    TABLE("Port", T_PORT, port_cols),
+    TABLE("Interface", T_IFACE, iface_cols),
+    TABLE("sFlow", T_SFLOW, sflow_cols),
+};
+
+/* ---- tables, columns and rows by name ---- */
+
+/* Table 'name' (any case, or a unique prefix, as ovs-vsctl takes it); NULL after a message. */
+static const struct table *
+find_table(const char *name, FILE *err)
+{
+    const struct table *found = NULL;
+    size_t n = strlen(name), hits = 0;
+
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+        if (strcasecmp(tables[i].name, name) == 0)
+            return &tables[i];
+        if (n > 0 && strncasecmp(tables[i].name, name, n) == 0) {
+            found = &tables[i];
+            hits++;
+        }
+    }
+    if (hits == 1)
+        return found;
+    fprintf(err, "unknown table \"%s\" (sflow-switch has Bridge, Port, Interface, sFlow)\n", name);
+    return NULL;
+}
+
+/* Column 'name' (or a unique prefix) of 't'; NULL after a message naming both. */
+static const struct column *
+find_column(const struct table *t, const char *name, FILE *err)
+{
+    const struct column *found = NULL;
+    size_t n = strlen(name), hits = 0;
+
+    for (size_t i = 0; i < t->n_cols; i++) {
+        if (strcmp(t->cols[i].name, name) == 0)
+            return &t->cols[i];
+        if (n > 0 && strncmp(t->cols[i].name, name, n) == 0) {
+            found = &t->cols[i];
+            hits++;
+        }
+    }
+    if (hits == 1)
+        return found;
+    fprintf(err, "%s does not contain a column whose name matches \"%s\" (sflow-switch implements:", t->name, name);
+    for (size_t i = 0; i < t->n_cols; i++)
+        fprintf(err, "%s %s", i ? "," : "", t->cols[i].name);
+    fprintf(err, ")\n");
+    return NULL;
+}
+
+/*
+ * The rows of 't' (malloc'd, '*n' of them; NULL and 0 when there are
+ * none); false without memory.
+ */
+static bool
+all_rows(struct sw *sw, const struct table *t, struct row **rows, size_t *n)
+{
+    size_t cap = 0;
+
+    *rows = NULL;
+    *n = 0;
+    for (size_t i = 0; i < sw->n_br; i++)
+        cap += t->t == T_PORT || t->t == T_IFACE ? sw->br[i]->n_ports : 1;
+    if (cap == 0)
+        return true;
+    if ((*rows = calloc(cap, sizeof(**rows))) == NULL)
+        return false;
+    for (size_t i = 0; i < sw->n_br; i++) {
+        struct bridge *br = sw->br[i];
+
+        if (t->t == T_PORT || t->t == T_IFACE) {
+            for (size_t j = 0; j < br->n_ports; j++)
+                (*rows)[(*n)++] = (struct row){ t->t, br, br->ports[j], NULL };
+        } else if (t->t == T_BRIDGE || br->sf.on) {
+            (*rows)[(*n)++] = (struct row){ t->t, br, NULL, NULL };
+        }
+    }
+    return true;
+}
+
+/*
+ * Row 'name' of 't': a _uuid, a name (an sFlow row by its bridge's name,
+ * as ovs-vsctl allows), or "@id" of a row this chain created.  0, ENOENT
+ * (message unless --if-exists), or ENOMEM.
+ */
+static int
+find_row(struct ctx *x, const struct table *t, const char *name, struct row *r)
+{
+    struct row *rows;
+    size_t n;
+    char u[40];
+
+    for (size_t i = 0; t->t == T_SFLOW && i < x->db->n_rows; i++) {
+        struct row nr = { T_SFLOW, NULL, NULL, &x->db->rows[i] };
+
+        row_uuid(x->db, &nr, u, sizeof(u));
+        if (strcmp(x->db->rows[i].id, name) == 0 || strcmp(u, name) == 0) {
+            *r = nr;
+            return 0;
+        }
+    }
+    if (!all_rows(x->sw, t, &rows, &n)) {
+        fprintf(x->err, "out of memory\n");
+        return ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *nm = t->t == T_PORT || t->t == T_IFACE ? rows[i].p->name : rows[i].br->name;
+
+        row_uuid(x->db, &rows[i], u, sizeof(u));
+        if (strcmp(nm, name) == 0 || strcmp(u, name) == 0) {
+            *r = rows[i];
+            free(rows);
+            return 0;
+        }
+    }
+    free(rows);
+    if (!x->db->if_exists)
+        fprintf(x->err, "no row \"%s\" in table %s\n", name, t->name);
+    return ENOENT;
+}
+
+/* ---- changing rows ---- */
+
+/*
+ * Sets column 'c' of 'r' to 'd'.  sFlow settings of a bridge are applied
+ * as a whole, so they are checked together.  0, or an errno after a message.
+ */
+static int
+set_value(struct ctx *x, const struct table *t, const struct column *c, const struct row *r,
+    const struct datum *d)
+{
+    struct sw_sflow cfg;
+    char msg[256];
+    int e;
+
+    if (c->set != NULL)
+        return c->set(x, r, d);
+    if (c->sf == NULL) {
+        fprintf(x->err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
+        return EINVAL;
+    }
+    cfg = *row_sflow(r);
+    if ((e = c->sf(&cfg, d, x->err)) != 0)
+        return e;
+    if (r->nw != NULL) {
+        r->nw->cfg = cfg;
+        return 0;
+    }
+    if (sfdp_configure(r->br, &cfg, msg, sizeof(msg)) != 0) {
+        fprintf(x->err, "sFlow of bridge %s: %s\n", r->br->name, msg);
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* Applies the "COLUMN=VALUE" words 'argv' ('argc') to 'r'. */
+static int
+set_columns(struct ctx *x, const struct table *t, const struct row *r, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        char name[64];
+        const char *eq = strchr(argv[i], '=');
+        const struct column *c;
+        struct datum d;
+        int e;
+
+        if (eq == NULL) {
+            fprintf(x->err, "\"%s\" is not COLUMN=VALUE\n", argv[i]);
+            return CTL_ERROR;
+        }
+        /* "column:key=value" (a map's key) names column "column". */
+        snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[i], ":="), argv[i]);
+        if ((c = find_column(t, name, x->err)) == NULL)
+            return CTL_ERROR;
+        if (argv[i][strlen(name)] == ':') {
+            fprintf(x->err, "%s column %s is not a map\n", t->name, c->name);
+            return CTL_ERROR;
+        }
+        if (parse_datum(t->name, c, eq + 1, &d, x->err) != 0) {
+            free(d.a);
+            return CTL_ERROR;
+        }
+        e = set_value(x, t, c, r, &d);
+        free(d.a);
+        if (e != 0)
+            return CTL_ERROR;
+    }
+    return CTL_OK;
+}
+
+int
+ctl_db_create(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+    const struct table *t;
+    struct ctl_db_new *nw;
+    struct row r;
+
+    if ((t = find_table(argv[0], err)) == NULL)
+        return CTL_ERROR;
+    if (t->t != T_SFLOW) {
+        fprintf(err, "create: sflow-switch creates only sFlow rows (bridges: add-br, ports: add-port)\n");
+        return CTL_ERROR;
+    }
+    if (db->id != NULL) {
+        if (db->id[0] != '@' || strlen(db->id) >= CTL_DB_ID_MAX) {
+            fprintf(err, "--id=%s: a row id is @NAME (at most %d characters)\n", db->id, CTL_DB_ID_MAX - 2);
+            return CTL_ERROR;
+        }
+        for (size_t i = 0; i < db->n_rows; i++)
+            if (strcmp(db->rows[i].id, db->id) == 0) {
+                fprintf(err, "row id \"%s\" may only be specified on one --id option\n", db->id);
+                return CTL_ERROR;
+            }
+    }
+    if (db->n_rows == CTL_DB_MAX_NEW) {
+        fprintf(err, "create: at most %d rows in one call\n", CTL_DB_MAX_NEW);
+        return CTL_ERROR;
+    }
+    nw = &db->rows[db->n_rows];
+    memset(nw, 0, sizeof(*nw));
+    snprintf(nw->id, sizeof(nw->id), "%s", db->id ? db->id : "");
+    nw->cfg.sampling = SFDP_DEFAULT_SAMPLING;
+    nw->cfg.polling = SFDP_DEFAULT_POLLING;
+    nw->cfg.header = SFDP_DEFAULT_HEADER;
+    r = (struct row){ T_SFLOW, NULL, NULL, nw };
+    if (set_columns(&x, t, &r, argc - 1, argv + 1) != CTL_OK)
+        return CTL_ERROR;
+    db->n_rows++;
+    return CTL_OK;
+}
+
+void
+ctl_db_print_new(const struct ctl_db *db, size_t i, FILE *out)
+{
+    struct row r = { T_SFLOW, NULL, NULL, (struct ctl_db_new *)&db->rows[i] };
+    char u[40];
+
+    row_uuid(db, &r, u, sizeof(u));
+    fprintf(out, "%s\n", u);
+}
+
+int
+ctl_db_set(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+    const struct table *t;
+    struct row r;
+    int e;
+
+    if ((t = find_table(argv[0], err)) == NULL)
+        return CTL_ERROR;
+    if ((e = find_row(&x, t, argv[1], &r)) != 0)
+        return e == ENOENT && db->if_exists ? CTL_OK : CTL_ERROR;
+    return set_columns(&x, t, &r, argc - 2, argv + 2);
+}
+
+int
+ctl_db_clear(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+    const struct table *t;
+    struct row r;
+    int e;
+
+    if ((t = find_table(argv[0], err)) == NULL)
+        return CTL_ERROR;
+    if ((e = find_row(&x, t, argv[1], &r)) != 0)
+        return e == ENOENT && db->if_exists ? CTL_OK : CTL_ERROR;
+    for (int i = 2; i < argc; i++) {
+        const struct column *c = find_column(t, argv[i], err);
+        struct datum d;
+
+        if (c == NULL)
+            return CTL_ERROR;
+        if (c->set == NULL && c->sf == NULL) {
+            fprintf(err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
+            return CTL_ERROR;
+        }
+        d_init(&d, c);
+        if (set_value(&x, t, c, &r, &d) != 0)
+            return CTL_ERROR;
+    }
+    return CTL_OK;
+}
+
+/* Whether 'd' holds atom 'a'. */
+static bool
+d_has(const struct datum *d, const char *a)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if ((d->type == A_INT ? cmp_int(d->a[i], a) : strcmp(d->a[i], a)) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * add and remove: 'argv' is TABLE RECORD COLUMN VALUE...; each VALUE (one
+ * value, or a set for a set column) joins the column's values, or leaves
+ * them.
+ */
+static int
+add_remove(struct ctx *x, bool add, int argc, char **argv)
+{
+    const struct table *t;
+    const struct column *c;
+    struct datum cur, v, res;
+    struct row r;
+    int e, st = CTL_ERROR;
+
+    if ((t = find_table(argv[0], x->err)) == NULL)
+        return CTL_ERROR;
+    if ((e = find_row(x, t, argv[1], &r)) != 0)
+        return e == ENOENT && x->db->if_exists ? CTL_OK : CTL_ERROR;
+    if ((c = find_column(t, argv[2], x->err)) == NULL)
+        return CTL_ERROR;
+    if (c->set == NULL && c->sf == NULL) {
+        fprintf(x->err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
+        return CTL_ERROR;
+    }
+    d_init(&cur, c);
+    d_init(&res, c);
+    c->get(x, &r, &cur);
+    for (int i = 3; i < argc; i++) {
+        if (parse_datum(t->name, c, argv[i], &v, x->err) != 0) {
+            free(v.a);
+            goto out;
+        }
+        for (size_t k = 0; k < v.n; k++) {
+            if (add && !d_has(&cur, v.a[k]))
+                d_put(&cur, v.a[k]);
+            for (size_t j = cur.n; !add && j-- > 0;)
+                if ((cur.type == A_INT ? cmp_int(cur.a[j], v.a[k]) : strcmp(cur.a[j], v.a[k])) == 0)
+                    memcpy(cur.a[j], cur.a[--cur.n], sizeof(cur.a[0]));
+        }
+        free(v.a);
+    }
+    for (size_t k = 0; k < cur.n; k++)
+        d_put(&res, cur.a[k]);
+    if (cur.nomem || res.nomem) {
+        fprintf(x->err, "out of memory\n");
+        goto out;
+    }
+    if (res.n > 1 && c->kind != K_SET) {
+        fprintf(x->err, "%s column %s takes one value, not %zu\n", t->name, c->name, res.n);
+        goto out;
+    }
+    if (res.n == 0 && c->kind == K_ONE) {
+        fprintf(x->err, "%s column %s must have a value\n", t->name, c->name);
+        goto out;
+    }
+    d_sort(&res);
+    st = set_value(x, t, c, &r, &res) == 0 ? CTL_OK : CTL_ERROR;
+out:
+    free(cur.a);
+    free(res.a);
+    return st;
+}
+
+int
+ctl_db_add(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+
+    return add_remove(&x, true, argc, argv);
+}
+
+int
+ctl_db_remove(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+
+    return add_remove(&x, false, argc, argv);
+}
+
+/* Prints column 'c' of 'r' as text in style 'st' into 'f'; false without memory. */
+static bool
+print_value(const struct ctx *x, const struct column *c, const struct row *r, enum style st, FILE *f)
+{
+    struct datum d;
+    bool ok;
+
+    d_init(&d, c);
+    c->get(x, r, &d);
+    d_sort(&d);
+    ok = !d.nomem;
+    if (ok)
+        put_datum(f, &d, st);
+    free(d.a);
+    return ok;
+}
+
+int
+ctl_db_get(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+    const struct table *t;
+    struct row r;
+    int e;
+
+    if ((t = find_table(argv[0], err)) == NULL)
+        return CTL_ERROR;
+    if ((e = find_row(&x, t, argv[1], &r)) != 0)
+        return e == ENOENT && db->if_exists ? CTL_OK : CTL_ERROR;
+    for (int i = 2; i < argc; i++) {
+        const struct column *c = find_column(t, argv[i], err);
+
+        if (c == NULL)
+            return CTL_ERROR;
+        /* ovs-vsctl's get prints OVSDB syntax even with --bare. */
+        if (!print_value(&x, c, &r, S_TEXT, out)) {
+            fprintf(err, "out of memory\n");
+            return CTL_ERROR;
+        }
+        fputc('\n', out);
+    }
+    return CTL_OK;
+}
+
+/* The columns to print: --columns=A,B or all of 't'; '*n' of them, or 0 after a message. */
+static size_t
+pick_columns(const struct ctl_db *db, const struct table *t, const struct column **cols, FILE *err)
+{
+    char list[256], *save = NULL;
+    size_t n = 0;
+
+    if (db->columns == NULL) {
+        for (size_t i = 0; i < t->n_cols; i++)
+            cols[i] = &t->cols[i];
+        return t->n_cols;
+    }
+    snprintf(list, sizeof(list), "%s", db->columns);
+    for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        if (n == 16) {
+            fprintf(err, "--columns: at most 16 columns\n");
+            return 0;
+        }
+        if ((cols[n++] = find_column(t, w, err)) == NULL)
+            return 0;
+    }
+    if (n == 0)
+        fprintf(err, "--columns: no column named\n");
+    return n;
+}
+
+static void
+put_csv(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/*
+ * Prints rows 'rows' ('n') of 't' in the chosen format, as ovs-vsctl's
+ * list and find do: "COLUMN : VALUE" records, or a table, CSV, or JSON
+ * {"data":[...],"headings":[...]}.
+ */
+static int
+print_rows(const struct ctx *x, const struct table *t, const struct row *rows, size_t n)
+{
+    const struct ctl_db *db = x->db;
+    const struct column *cols[16];
+    size_t nc = pick_columns(db, t, cols, x->err), width[16];
+    enum style st = db->bare ? S_BARE : db->format == CTL_DB_JSON ? S_JSON : S_TEXT;
+    char **cell;
+    bool heads = !db->no_headings && !db->bare, ok = true;
+
+    if (nc == 0)
+        return CTL_ERROR;
+    if ((cell = calloc(n * nc + 1, sizeof(*cell))) == NULL) {
+        fprintf(x->err, "out of memory\n");
+        return CTL_ERROR;
+    }
+    for (size_t j = 0; j < nc; j++)
+        width[j] = heads ? strlen(cols[j]->name) : 0;
+    for (size_t i = 0; i < n && ok; i++) {
+        for (size_t j = 0; j < nc && ok; j++) {
+            size_t len = 0;
+            FILE *f = open_memstream(&cell[i * nc + j], &len);
+
+            ok = f != NULL && print_value(x, cols[j], &rows[i], st, f);
+            if (f != NULL && fclose(f) != 0)
+                ok = false;
+            if (ok && strlen(cell[i * nc + j]) > width[j])
+                width[j] = strlen(cell[i * nc + j]);
+        }
+    }
+    if (!ok) {
+        fprintf(x->err, "out of memory\n");
+    } else if (db->format == CTL_DB_JSON && !db->bare) {
+        fprintf(x->out, "{\"data\":[");
+        for (size_t i = 0; i < n; i++) {
+            fprintf(x->out, "%s[", i ? "," : "");
+            for (size_t j = 0; j < nc; j++)
+                fprintf(x->out, "%s%s", j ? "," : "", cell[i * nc + j]);
+            fprintf(x->out, "]");
+        }
+        fprintf(x->out, "],\"headings\":[");
+        for (size_t j = 0; j < nc; j++)
+            fprintf(x->out, "%s\"%s\"", j ? "," : "", cols[j]->name);
+        fprintf(x->out, "]}\n");
+    } else if (db->format == CTL_DB_CSV && !db->bare) {
+        for (size_t i = heads ? 0 : 1; i <= n; i++) {
+            for (size_t j = 0; j < nc; j++) {
+                if (j)
+                    fputc(',', x->out);
+                put_csv(x->out, i == 0 ? cols[j]->name : cell[(i - 1) * nc + j]);
+            }
+            fputc('\n', x->out);
+        }
+    } else if (db->format == CTL_DB_TABLE && !db->bare) {
+        for (size_t i = heads ? 0 : 2; i < n + 2; i++) {
+            for (size_t j = 0; j < nc; j++) {
+                const char *s = i == 0 ? cols[j]->name : i == 1 ? NULL : cell[(i - 2) * nc + j];
+                int w = j + 1 < nc ? (int)width[j] : 0;
+
+                if (j)
+                    fputc(' ', x->out);
+                if (s == NULL)
+                    for (size_t k = 0; k < width[j]; k++)
+                        fputc('-', x->out);
+                else
+                    fprintf(x->out, "%-*s", w, s);
+            }
+            fputc('\n', x->out);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                fputc('\n', x->out);
+            for (size_t j = 0; j < nc; j++) {
+                if (heads)
+                    fprintf(x->out, "%-20s: ", cols[j]->name);
+                fprintf(x->out, "%s\n", cell[i * nc + j]);
+            }
+        }
+    }
+    for (size_t i = 0; i < n * nc; i++)
+        free(cell[i]);
+    free(cell);
+    return ok ? CTL_OK : CTL_ERROR;
+}
+
+int
+ctl_db_list(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+    const struct table *t;
+    struct row *rows;
+    size_t n;
+    int st;
+
+    if ((t = find_table(argv[0], err)) == NULL)
+        return CTL_ERROR;
+    if (argc == 1) {
+        if (!all_rows(sw, t, &rows, &n)) {
+            fprintf(err, "out of memory\n");
+            return CTL_ERROR;
+        }
+    } else {
+        if ((rows = calloc((size_t)argc, sizeof(*rows))) == NULL) {
+            fprintf(err, "out of memory\n");
+            return CTL_ERROR;
+        }
+        n = 0;
+        for (int i = 1; i < argc; i++) {
+            int e = find_row(&x, t, argv[i], &rows[n]);
+
+            if (e == 0)
+                n++;
+            else if (e != ENOENT || !db->if_exists) {
+                free(rows);
+                return CTL_ERROR;
+            }
+        }
+    }
+    st = print_rows(&x, t, rows, n);
+    free(rows);
+    return st;
+}
+
+/* Whether column 'c' of 'r' equals 'want' (a datum of that column), compared as printed. */
+static int
+row_matches(const struct ctx *x, const struct column *c, const struct row *r, const struct datum *want)
+{
+    char *a = NULL, *b = NULL;
+    size_t la = 0, lb = 0;
+    FILE *fa = open_memstream(&a, &la), *fb = open_memstream(&b, &lb);
+    int m = -1;
+
+    if (fa != NULL && fb != NULL && print_value(x, c, r, S_TEXT, fa)) {
+        put_datum(fb, want, S_TEXT);
+        if (fflush(fa) == 0 && fflush(fb) == 0)
+            m = strcmp(a, b) == 0;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    free(a);
+    free(b);
+    return m;
+}
+
+int
+ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+    const struct table *t;
+    const struct column *col[CTL_MAX_ARGS];
+    struct datum want[CTL_MAX_ARGS];
+    bool neg[CTL_MAX_ARGS];
+    struct row *rows = NULL;
+    size_t n = 0, kept = 0;
+    int nc = 0, st = CTL_OK;
+
+    if ((t = find_table(argv[0], err)) == NULL)
+        return CTL_ERROR;
+    /* The conditions are checked even when there is no row to test. */
+    for (int k = 1; k < argc && st == CTL_OK; k++) {
+        char name[64], *eq = strchr(argv[k], '=');
+
+        if (eq == NULL) {
+            fprintf(err, "\"%s\" is not COLUMN=VALUE or COLUMN!=VALUE\n", argv[k]);
+            st = CTL_ERROR;
+            break;
+        }
+        neg[nc] = eq > argv[k] && eq[-1] == '!';
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[k] - neg[nc]), argv[k]);
+        if ((col[nc] = find_column(t, name, err)) == NULL)
+            st = CTL_ERROR;
+        else if (parse_datum(t->name, col[nc], eq + 1, &want[nc], err) != 0)
+            free(want[nc].a);
+        else
+            nc++;
+        if (nc < k)
+            st = CTL_ERROR;
+    }
+    if (st == CTL_OK && !all_rows(sw, t, &rows, &n)) {
+        fprintf(err, "out of memory\n");
+        st = CTL_ERROR;
+    }
+    for (size_t i = 0; i < n && st == CTL_OK; i++) {
+        bool keep = true;
+
+        for (int k = 0; k < nc && keep; k++) {
+            int m = row_matches(&x, col[k], &rows[i], &want[k]);
+
+            if (m < 0) {
+                fprintf(err, "out of memory\n");
+                st = CTL_ERROR;
+            }
+            keep = m == !neg[k];
+        }
+        if (keep)
+            rows[kept++] = rows[i];
+    }
+    if (st == CTL_OK)
+        st = print_rows(&x, t, rows, kept);
+    for (int k = 0; k < nc; k++)
+        free(want[k].a);
+    free(rows);
+    return st;
+}
+
+/* Prints "'label': VALUE" indented by 'indent' for column 'c' of 'r' unless it is empty, as show does. */
+static bool
+show_value(const struct ctx *x, int indent, const char *label, const struct column *c, const struct row *r)
+{
+    struct datum d;
+    bool ok;
+
+    d_init(&d, c);
+    c->get(x, r, &d);
+    ok = !d.nomem;
+    if (ok && d.n > 0) {
+        fprintf(x->out, "%*s%s: ", indent, "", label);
+        put_datum(x->out, &d, S_TEXT);
+        fputc('\n', x->out);
+    }
+    free(d.a);
+    return ok;
+}
+
+int
+ctl_db_show(struct sw *sw, FILE *out, FILE *err)
+{
+    struct ctl_db db;
+    struct ctx x = { sw, &db, out, err };
+    char u[40];
+    bool ok = true;
+
+    memset(&db, 0, sizeof(db));
+    make_uuid("Open_vSwitch", "", u, sizeof(u));
+    fprintf(out, "%s\n", u);
+    for (size_t i = 0; i < sw->n_br; i++) {
+        struct bridge *br = sw->br[i];
+
+        fprintf(out, "    Bridge ");
+        put_atom(out, A_STR, br->name, S_TEXT);
+        fputc('\n', out);
+        for (size_t j = 0; j < br->n_ports && ok; j++) {
+            struct row r = { T_PORT, br, br->ports[j], NULL };
+
+            fprintf(out, "        Port ");
+            put_atom(out, A_STR, r.p->name, S_TEXT);
+            fputc('\n', out);
+            ok = show_value(&x, 12, "tag", find_column(&tables[T_PORT], "tag", err), &r) &&
+                show_value(&x, 12, "trunks", find_column(&tables[T_PORT], "trunks", err), &r);
+            fprintf(out, "            Interface ");
+            put_atom(out, A_STR, r.p->name, S_TEXT);
+            fputc('\n', out);
+            r.t = T_IFACE;
+            ok = ok && show_value(&x, 16, "error", find_column(&tables[T_IFACE], "error", err), &r);
+        }
+    }
+    if (!ok)
+        fprintf(err, "out of memory\n");
+    return ok ? CTL_OK : CTL_ERROR;
+}
+
+int
+ctl_db_sflow_setting(struct sw_sflow *cfg, const char *key, const char *value, FILE *err)
+{
+    const struct table *t = &tables[T_SFLOW];
+    const struct column *c = find_column(t, key, err);
+    struct datum d;
+    int e;
+
+    if (c == NULL)
+        return EINVAL;
+    if (c->sf == NULL) {
+        fprintf(err, "sFlow column %s is read-only\n", c->name);
+        return EINVAL;
+    }
+    if ((e = parse_datum(t->name, c, value, &d, err)) == 0)
+        e = c->sf(cfg, &d, err);
+    free(d.a);
+    return e;
+}

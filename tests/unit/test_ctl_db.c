@@ -1,0 +1,289 @@
+/*
+ * ctl and ctl_db: ovs-vsctl's database form through ctl_exec() on a switch
+ * with bridges but no ports (no root needed): the guides' sFlow chain,
+ * OVSDB value syntax, the output formats as Open vSwitch 3.1 prints them,
+ * all-or-nothing chains, errors naming table and column, and dump-flows'
+ * header and lines.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+#include "ctl.h"
+#include "ctl_db.h"
+#include "state.h"
+
+static char out_text[65536], err_text[4096];
+
+/* Runs 'line' (words split at spaces) on 'sw'; the output and error in out_text and err_text. */
+static int
+run(struct sw *sw, const char *line)
+{
+    char buf[1024], *argv[CTL_MAX_ARGS + 1], *save = NULL, *ob = NULL, *eb = NULL;
+    size_t ol = 0, el = 0;
+    int argc = 0, st;
+    FILE *out = open_memstream(&ob, &ol), *err = open_memstream(&eb, &el);
+
+    assert_non_null(out);
+    assert_non_null(err);
+    snprintf(buf, sizeof(buf), "%s", line);
+    for (char *w = strtok_r(buf, " ", &save); w && argc < CTL_MAX_ARGS; w = strtok_r(NULL, " ", &save))
+        argv[argc++] = w;
+    argv[argc] = NULL;
+    st = ctl_exec(sw, argc, argv, out, err, 0);
+    fclose(out);
+    fclose(err);
+    snprintf(out_text, sizeof(out_text), "%s", ob);
+    snprintf(err_text, sizeof(err_text), "%s", eb);
+    free(ob);
+    free(eb);
+    return st;
+}
+
+static void
+ok(struct sw *sw, const char *line)
+{
+    if (run(sw, line) != CTL_OK)
+        fail_msg("%s: %s", line, err_text);
+}
+
+/* 'line' must fail with 'want' in its message, and print nothing. */
+static void
+bad(struct sw *sw, const char *line, const char *want)
+{
+    if (run(sw, line) == CTL_OK)
+        fail_msg("%s: succeeded", line);
+    if (strstr(err_text, want) == NULL)
+        fail_msg("%s: error \"%s\" lacks \"%s\"", line, err_text, want);
+    assert_string_equal(out_text, "");
+}
+
+static void
+expect_out(struct sw *sw, const char *line, const char *want)
+{
+    ok(sw, line);
+    if (strcmp(out_text, want) != 0)
+        fail_msg("%s:\n--- got\n%s--- want\n%s", line, out_text, want);
+}
+
+static int
+setup(void **state)
+{
+    struct sw *sw = calloc(1, sizeof(*sw));
+
+    assert_non_null(sw);
+    assert_int_equal(sw_init(sw, 1000), 0);
+    ok(sw, "add-br br0");
+    ok(sw, "add-br br1");
+    *state = sw;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    sw_destroy(*state);
+    free(*state);
+    return 0;
+}
+
+static void
+test_guides_chain(void **state)
+{
+    struct sw *sw = *state;
+    char uuid[64], want[1024];
+
+    ok(sw, "-- --id=@s create sflow agent=lo target=\"127.0.0.1:9\" header=128 sampling=64 polling=10"
+        " -- set bridge br0 sflow=@s");
+    assert_int_equal(strlen(out_text), 37);
+    snprintf(uuid, sizeof(uuid), "%.40s", out_text);
+    expect_out(sw, "get bridge br0 sflow", uuid);
+    snprintf(want, sizeof(want),
+        "_uuid               : %s"
+        "agent               : lo\n"
+        "header              : 128\n"
+        "polling             : 10\n"
+        "sampling            : 64\n"
+        "targets             : [\"127.0.0.1:9\"]\n", uuid);
+    expect_out(sw, "list sflow", want);
+    /* The same row by its bridge's name, and a column by a prefix. */
+    expect_out(sw, "get sflow br0 sampl target", "64\n[\"127.0.0.1:9\"]\n");
+    assert_true(sw->br[0]->sf.on);
+    assert_int_equal(sw->br[0]->sf.sampling, 64);
+    ok(sw, "clear bridge br0 sflow");
+    assert_false(sw->br[0]->sf.on);
+    expect_out(sw, "list sflow", "");
+    /* Created and not referenced: nothing changes. */
+    ok(sw, "create sflow targets=127.0.0.1:9");
+    assert_false(sw->br[0]->sf.on || sw->br[1]->sf.on);
+}
+
+static void
+test_formats(void **state)
+{
+    struct sw *sw = *state;
+    char u0[64], u1[64], want[2048];
+
+    ok(sw, "add-br 1x");
+    ok(sw, "-- --id=@a create sflow targets=127.0.0.1:9 -- set bridge br0 sflow=@a");
+    run(sw, "get bridge br0 _uuid");
+    snprintf(u0, sizeof(u0), "%.36s", out_text);
+    run(sw, "get bridge br0 sflow");
+    snprintf(u1, sizeof(u1), "%.36s", out_text);
+    /* A name with a digit after the first letter needs no quotes; one starting with a digit does. */
+    expect_out(sw, "--columns=name,sflow list bridge br1 1x",
+        "name                : br1\n"
+        "sflow               : []\n"
+        "\n"
+        "name                : \"1x\"\n"
+        "sflow               : []\n");
+    snprintf(want, sizeof(want),
+        "_uuid                                name sflow\n"
+        "------------------------------------ ---- ------------------------------------\n"
+        "%s br0  %s\n", u0, u1);
+    expect_out(sw, "--format=table --columns=_uuid,name,sflow list bridge br0", want);
+    expect_out(sw, "--format=table --no-headings --columns=name,sflow list bridge br1", "br1 []\n");
+    snprintf(want, sizeof(want), "name,sflow,datapath_id\nbr0,%s,\"\"\"%016llx\"\"\"\n", u1,
+        (unsigned long long)sw->br[0]->dpid);
+    expect_out(sw, "--format=csv --columns=name,sflow,datapath_id list bridge br0", want);
+    snprintf(want, sizeof(want),
+        "{\"data\":[[[\"uuid\",\"%s\"],[\"set\",[]],64,\"127.0.0.1:9\"]],"
+        "\"headings\":[\"_uuid\",\"agent\",\"sampling\",\"targets\"]}\n", u1);
+    expect_out(sw, "--format=json --columns=_uuid,agent,sampling,targets list sflow", want);
+    expect_out(sw, "--bare --columns=name,sflow find bridge sflow=[]", "br1\n\n\n1x\n\n");
+    expect_out(sw, "--bare --columns=name find bridge name!=br1 name!=1x", "br0\n");
+    ok(sw, "set sflow br0 targets=[\"127.0.0.1:9\",\"127.0.0.1:7\"]");
+    expect_out(sw, "get sflow br0 targets", "[\"127.0.0.1:7\", \"127.0.0.1:9\"]\n");
+    ok(sw, "add sflow br0 targets 127.0.0.1:5 [\"127.0.0.1:7\",127.0.0.1:6]");
+    ok(sw, "remove sflow br0 targets 127.0.0.1:6 127.0.0.1:4");
+    expect_out(sw, "get sflow br0 targets", "[\"127.0.0.1:5\", \"127.0.0.1:7\", \"127.0.0.1:9\"]\n");
+    ok(sw, "remove sflow br0 targets 127.0.0.1:5");
+    bad(sw, "add sflow br0 header 64", "sFlow column header takes one value, not 2");
+    bad(sw, "add bridge br0 name x", "cannot modify read-only column name in table Bridge");
+    expect_out(sw, "-- br-to-vlan br0 -- br-to-parent br1", "0\nbr1\n");
+    /* get ignores --bare, as ovs-vsctl's does. */
+    expect_out(sw, "--bare get sflow br0 targets", "[\"127.0.0.1:7\", \"127.0.0.1:9\"]\n");
+}
+
+static void
+test_all_or_nothing(void **state)
+{
+    struct sw *sw = *state;
+    char *before, *after;
+    uint32_t gen;
+
+    ok(sw, "set-sflow br0 target=127.0.0.1:9 sampling=64");
+    before = state_format(sw);
+    assert_non_null(before);
+    gen = sw->config_gen;
+    bad(sw, "-- set sflow br0 sampling=128 polling=3 -- add-br br9 -- clear bridge br0 sflow -- set bridge br1 nosuch=1",
+        "Bridge does not contain a column whose name matches \"nosuch\"");
+    assert_true(sw->config_gen != gen);         /* It did change, and was undone. */
+    after = state_format(sw);
+    assert_string_equal(before, after);
+    free(after);
+    assert_true(sw->br[0]->sf.on);
+    assert_int_equal(sw->br[0]->sf.sampling, 64);
+    assert_null(sw_find_bridge(sw, "br9"));
+    bad(sw, "-- --id=@s create sflow targets=127.0.0.1:9 -- --id=@s create sflow targets=127.0.0.1:9",
+        "row id \"@s\" may only be specified on one --id option");
+    bad(sw, "-- set sflow br0 sampling=100 -- set bridge br1 sflow=@nope", "no row \"@nope\" in table sFlow");
+    after = state_format(sw);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+    /* A good chain: all of it, its outputs in order. */
+    expect_out(sw, "-- set sflow br0 sampling=100 -- get sflow br0 sampling -- list-br", "100\nbr0\nbr1\n");
+}
+
+static void
+test_errors(void **state)
+{
+    struct sw *sw = *state;
+
+    bad(sw, "set bridge br0 fail_mode=secure", "Bridge does not contain a column whose name matches \"fail_mode\"");
+    bad(sw, "set bridge br0 other_config:a=b", "Bridge does not contain a column whose name matches \"other_config\"");
+    bad(sw, "get port p1 vlan_mode", "no row \"p1\" in table Port");
+    bad(sw, "list mirror", "unknown table \"mirror\"");
+    bad(sw, "set bridge br0 name=x", "cannot modify read-only column name in table Bridge");
+    bad(sw, "create bridge name=x", "creates only sFlow rows");
+    bad(sw, "create sflow sampling=x", "sFlow column sampling: \"x\" is not an integer");
+    bad(sw, "create sflow header=[1,2]", "sFlow column header takes one value, not 2");
+    bad(sw, "create sflow header=1,2", "sFlow column header: \"1,2\" is not an integer");
+    bad(sw, "clear bridge br0 name", "cannot modify read-only column name in table Bridge");
+    bad(sw, "get sflow br1 sampling", "no row \"br1\" in table sFlow");
+    bad(sw, "--format=xml list bridge", "unknown option --format=xml");
+    bad(sw, "-- --id=s create sflow targets=127.0.0.1:9", "a row id is @NAME");
+    /* A column both Port and Interface lack names its table. */
+    bad(sw, "find interface mtu=1500", "Interface does not contain a column whose name matches \"mtu\"");
+    ok(sw, "--if-exists get sflow br1 sampling");
+}
+
+static void
+test_sflow_targets(void **state)
+{
+    struct sw_sflow cfg;
+    FILE *err = fopen("/dev/null", "w");
+
+    (void)state;
+    memset(&cfg, 0, sizeof(cfg));
+    assert_non_null(err);
+    assert_int_equal(ctl_db_sflow_setting(&cfg, "target", "[::1]:6343", err), 0);
+    assert_int_equal(cfg.n_targets, 1);
+    assert_string_equal(cfg.targets[0], "[::1]:6343");
+    assert_int_equal(ctl_db_sflow_setting(&cfg, "targets", "[127.0.0.1:1,[::1]:6343]", err), 0);
+    assert_int_equal(cfg.n_targets, 2);
+    assert_string_equal(cfg.targets[0], "127.0.0.1:1");
+    assert_string_equal(cfg.targets[1], "[::1]:6343");
+    assert_int_equal(ctl_db_sflow_setting(&cfg, "targets", "\"[::1]:1\", \"a,b:2\"", err), 0);
+    assert_int_equal(cfg.n_targets, 2);
+    assert_string_equal(cfg.targets[0], "[::1]:1");
+    assert_string_equal(cfg.targets[1], "a,b:2");
+    assert_int_equal(ctl_db_sflow_setting(&cfg, "targets", "\"unclosed", err), EINVAL);
+    assert_int_equal(ctl_db_sflow_setting(&cfg, "sampling", "4294967296", err), EINVAL);
+    assert_int_equal(ctl_db_sflow_setting(&cfg, "polling", "[]", err), 0);
+    assert_int_equal(cfg.polling, 20);
+    fclose(err);
+}
+
+static void
+test_dump_flows(void **state)
+{
+    struct sw *sw = *state;
+
+    ok(sw, "add-flow br0 tcp,tp_dst=80,actions=drop");
+    ok(sw, "add-flow br0 priority=10,udp,actions=normal");
+    ok(sw, "add-flow br0 priority=0,actions=normal");
+    expect_out(sw, "dump-flows br0 tcp",
+        "NXST_FLOW reply: 1 flows\n"
+        " cookie=0x0, duration=0s, table=0, n_packets=0, n_bytes=0, idle_age=0, tcp,tp_dst=80 actions=drop\n");
+    sw->now_ms += 2500;
+    expect_out(sw, "dump-flows br0 udp",
+        "NXST_FLOW reply: 1 flows\n"
+        " cookie=0x0, duration=2.5s, table=0, n_packets=0, n_bytes=0, idle_age=2, priority=10,udp actions=NORMAL\n");
+    ok(sw, "dump-flows br0");
+    assert_non_null(strstr(out_text, "NXST_FLOW reply: 3 flows\n"));
+    assert_non_null(strstr(out_text, "idle_age=2, priority=0 actions=NORMAL\n"));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_guides_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test(test_sflow_targets),
+        cmocka_unit_test_setup_teardown(test_dump_flows, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
