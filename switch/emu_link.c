@@ -715,3 +715,66 @@ link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6])
     rtnl_neigh_put(n);
     return 0;
 }
+
+/* What interface 'name' (ifindex 'ix' if known, else looked up by name) is in 'cache'. */
+static enum emu_end_state
+end_state(struct nl_cache *cache, int ix, const char *name)
+{
+    struct rtnl_link *l = ix ? rtnl_link_get(cache, ix) : rtnl_link_get_by_name(cache, name);
+    enum emu_end_state s = END_MISSING;
+
+    if (l == NULL)
+        return s;
+    /* Another interface may have taken a deleted one's index. */
+    if (strcmp(rtnl_link_get_name(l), name) == 0)
+        s = rtnl_link_get_flags(l) & IFF_UP ? END_OK : END_DOWN;
+    rtnl_link_put(l);
+    return s;
+}
+
+/*
+ * Finds the state of both ends of every link of 't' (a_state, b_state):
+ * root-namespace ends from one dump, each host's end from a dump in its
+ * namespace 'prefix'-NAME.  Returns 0 or an errno.
+ */
+int
+link_status(struct emu_topo *t, const char *prefix)
+{
+    struct nlbatch *b;
+    struct nl_cache *root;
+    int e;
+
+    if ((e = link_open(&b, -1)) != 0)
+        return e;
+    if (rtnl_link_alloc_cache(b->sk, AF_UNSPEC, &root) < 0) {
+        link_close(b);
+        return EIO;
+    }
+    for (int i = 0; i < t->nlinks; i++) {
+        struct emu_link *l = &t->link[i];
+        const struct emu_node *h = &t->node[l->a];
+        struct nlbatch *hb = NULL;
+        struct nl_cache *hc = NULL;
+        char path[128];
+        int fd;
+
+        l->b_state = end_state(root, l->b_ifindex, l->b_if);
+        if (h->kind == EMU_SWITCH) {
+            l->a_state = end_state(root, l->a_ifindex, l->a_if);
+            continue;
+        }
+        l->a_state = END_MISSING;
+        snprintf(path, sizeof(path), "%s/%s-%s", EMU_NETNS_DIR, prefix, h->name);
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            continue;
+        if (link_open(&hb, fd) == 0 && rtnl_link_alloc_cache(hb->sk, AF_UNSPEC, &hc) >= 0) {
+            l->a_state = end_state(hc, 0, l->a_if);
+            nl_cache_free(hc);
+        }
+        link_close(hb);
+        close(fd);
+    }
+    nl_cache_free(root);
+    link_close(b);
+    return 0;
+}
