@@ -182,7 +182,7 @@ host_arg(const struct emu_ctx *c, const char *name)
     int n = topo_find(&c->topo, name);
 
     if (n < 0 || c->topo.node[n].kind != EMU_HOST) {
-        printf("node '%s' not in network\n", name);
+        printf(n < 0 ? "node '%s' not in network\n" : "%s is a switch, not a host\n", name);
         return -1;
     }
     return n;
@@ -289,7 +289,8 @@ static void
 iperf(struct emu_ctx *c, int client, int server, const char *udp_bw)
 {
     char sns[64], cns[64], ip[16], sout[4096] = "", cout[8192] = "", srate[48], crate[48];
-    char *sargv[] = { "iperf3", "-s", "-1", "-p", IPERF_PORT, NULL };
+    /* --forceflush: iperf3 buffers what it writes to a pipe, "listening" too. */
+    char *sargv[] = { "iperf3", "-s", "-1", "--forceflush", "-p", IPERF_PORT, NULL };
     /* TCP: the list ends where UDP's options would start. */
     char *cargv[] = { "iperf3", "-c", ip, "-p", IPERF_PORT, "-t", IPERF_SECONDS,
         udp_bw ? "-u" : NULL, "-b", (char *)udp_bw, NULL };
