@@ -643,6 +643,21 @@ link_set_state(struct emu_topo *t, int li, bool up)
     return e;
 }
 
+/* A socket in namespace 'netns_fd' (-1: ours) and the dump of its interfaces; 0 or an errno. */
+static int
+dump_links(struct nlbatch **b, int netns_fd, struct nl_cache **cache)
+{
+    int e;
+
+    if ((e = link_open(b, netns_fd)) != 0)
+        return e;
+    if (rtnl_link_alloc_cache((*b)->sk, AF_UNSPEC, cache) < 0) {
+        link_close(*b);
+        return EIO;
+    }
+    return 0;
+}
+
 /*
  * Packets and bytes each host has sent, from the receive counters of its
  * link's switch end (the same frames, counted by the kernel); arrays are
@@ -655,12 +670,8 @@ link_rx_stats(struct emu_topo *t, uint64_t *pkts, uint64_t *bytes)
     struct nl_cache *cache;
     int e;
 
-    if ((e = link_open(&b, -1)) != 0)
+    if ((e = dump_links(&b, -1, &cache)) != 0)
         return e;
-    if (rtnl_link_alloc_cache(b->sk, AF_UNSPEC, &cache) < 0) {
-        link_close(b);
-        return EIO;
-    }
     for (int i = 0; i < t->nnodes; i++) {
         const struct emu_node *h = &t->node[i];
         struct rtnl_link *l;
@@ -744,17 +755,13 @@ link_status(struct emu_topo *t, const char *prefix)
     struct nl_cache *root;
     int e;
 
-    if ((e = link_open(&b, -1)) != 0)
+    if ((e = dump_links(&b, -1, &root)) != 0)
         return e;
-    if (rtnl_link_alloc_cache(b->sk, AF_UNSPEC, &root) < 0) {
-        link_close(b);
-        return EIO;
-    }
     for (int i = 0; i < t->nlinks; i++) {
         struct emu_link *l = &t->link[i];
         const struct emu_node *h = &t->node[l->a];
-        struct nlbatch *hb = NULL;
-        struct nl_cache *hc = NULL;
+        struct nlbatch *hb;
+        struct nl_cache *hc;
         char path[128];
         int fd;
 
@@ -767,11 +774,11 @@ link_status(struct emu_topo *t, const char *prefix)
         snprintf(path, sizeof(path), "%s/%s-%s", EMU_NETNS_DIR, prefix, h->name);
         if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
             continue;
-        if (link_open(&hb, fd) == 0 && rtnl_link_alloc_cache(hb->sk, AF_UNSPEC, &hc) >= 0) {
+        if (dump_links(&hb, fd, &hc) == 0) {
             l->a_state = end_state(hc, 0, l->a_if);
             nl_cache_free(hc);
+            link_close(hb);
         }
-        link_close(hb);
         close(fd);
     }
     nl_cache_free(root);
