@@ -45,6 +45,7 @@ help(void)
         "  iperfudp BW [CLIENT SERVER]      UDP at BW (e.g. 10M) with iperf3\n"
         "  HOST CMD... [&]                  run CMD in HOST (host names become addresses)\n"
         "  sh CMD...                        run CMD in the root namespace\n"
+        "  dpctl CMD [ARGS]                 sfctl CMD SWITCH ARGS on every switch\n"
         "  time CMD | noecho CMD | source FILE\n"
         "  xterm | gterm | x HOST...        (no display: prints the command to use instead)\n"
         "  jobs | kill N                    background commands\n"
@@ -385,6 +386,44 @@ out:
     free(hosts);
 }
 
+/*
+ * Mininet's dpctl: an ovs-ofctl-like command on every switch, as sfctl
+ * takes it (dump-flows, add-flow, del-flows, dump-ports, fdb-show), the
+ * switch's name as its first argument.
+ */
+static void
+dpctl(struct emu_ctx *c, char **argv, int argc)
+{
+    static char out[8192];
+    char *av[66];
+    int n = 0;
+
+    if (argc < 2) {
+        printf("usage: dpctl command [arg1] [arg2] ...\n");
+        return;
+    }
+    if (c->sw != EMU_SW_USER) {
+        printf("*** dpctl: needs --switch user (Linux bridges have no flow table)\n");
+        return;
+    }
+    av[n++] = argv[1];
+    av[n++] = NULL;             /* The switch's name, below. */
+    for (int i = 2; i < argc; i++)
+        av[n++] = argv[i];
+    av[n] = NULL;
+    for (int i = 0; i < c->topo.nnodes; i++) {
+        if (c->topo.node[i].kind != EMU_SWITCH)
+            continue;
+        av[1] = c->topo.node[i].name;
+        printf("*** %s %.72s\n", av[1], "------------------------------------"
+            "------------------------------------");
+        if (ctl_cmdv(c->sw_sock, out, sizeof(out), av) < 0)
+            printf("sflow-switch did not answer\n");
+        else
+            fputs(out, stdout);
+    }
+}
+
 /* xterm, gterm, x: there is no display; say what to run instead. */
 static void
 term_cmd(struct emu_ctx *c, char **argv, int argc)
@@ -503,6 +542,8 @@ command(struct emu_ctx *c, char *line)
         ping_cmd(c, argv, argc);
     else if (strcmp(argv[0], "iperf") == 0 || strcmp(argv[0], "iperfudp") == 0)
         iperf_cmd(c, argv, argc);
+    else if (strcmp(argv[0], "dpctl") == 0)
+        dpctl(c, argv, argc);
     else if (strcmp(argv[0], "sh") == 0) {
         if (rest[0] != '\0')
             run_shell(NULL, "sh", rest, false);

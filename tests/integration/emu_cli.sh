@@ -156,17 +156,28 @@ same 25 "node 'h9' not in network" "iperf with an unknown host"
 cmd "frobnicate now"
 same 26 "*** Unknown command: frobnicate now" "unknown command"
 
+# dpctl: a rule given to every switch through sflow-switch takes effect.
+cmd "dpctl add-flow priority=100,in_port=3,actions=drop"
+cmd "dpctl dump-flows"
+has $n '^\*\*\* s1 -\{72\}$' "dpctl: Mininet's heading"
+has $n 'priority=100,in_port=3 actions=drop' "dpctl dump-flows"
+cmd "pingpair h1 h3"
+has $n '^h1 -> X $' "dpctl add-flow: h3 cut"
+cmd "dpctl del-flows"
+cmd "pingpair h1 h3"
+has $n '^h1 -> h3 $' "dpctl del-flows: h3 back"
+
 # h1's link cut from outside: pingall returns (bounded by cmd's wait), X for h1.
 ip link delete "${p}s1-eth1" || bad "deleting ${p}s1-eth1"
 cmd pingall
-same 27 "*** Ping: testing ping reachability
+same $n "*** Ping: testing ping reachability
 h1 -> X X 
 h2 -> X h3 
 h3 -> X h2 
 *** Results: 66% dropped (2/6 received)" "pingall after the cut"
 cmd "link s1 h2 down"
 cmd links
-same 29 "h1-eth0<->s1-eth1 (MISSING MISSING) 
+same $n "h1-eth0<->s1-eth1 (MISSING MISSING) 
 h2-eth0<->s1-eth2 (OK DOWN) 
 h3-eth0<->s1-eth3 (OK OK) " "links after the cut"
 
