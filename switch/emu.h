@@ -109,6 +109,7 @@ int link_wait_up(struct emu_topo *, int timeout_ms);
 void link_bridge_name(const char *prefix, const struct emu_node *sw, char name[IF_NAMESIZE]);
 int link_delete_recorded(uint32_t group, char **names, size_t n);
 int link_set_state(struct emu_topo *, int li, bool up);
+int link_set_switch(struct emu_topo *, int sw, bool up);
 int link_status(struct emu_topo *, const char *prefix);
 int link_rx_stats(struct emu_topo *, uint64_t *pkts, uint64_t *bytes);
 int link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6]);

@@ -50,6 +50,7 @@ help(void)
         "  xterm | gterm | x HOST...        (no display: prints the command to use instead)\n"
         "  jobs | kill N                    background commands\n"
         "  link A B up|down                 bring the link between A and B up or down\n"
+        "  switch SWITCH start|stop         bring all the ports of SWITCH up or down\n"
         "  traffic [pairs|mix|flows FILE] [SECONDS]   traffic with exact accounting\n"
         "  report [json]                    sFlow's estimates beside the truth\n"
         "  sflow                            collector statistics\n"
@@ -597,6 +598,19 @@ command(struct emu_ctx *c, char *line)
             printf("link: %s\n", strerror(e));
         else if (strcmp(argv[3], "up") == 0 && link_wait_up(&c->topo, 5000) != 0)
             printf("link: not up after 5 s\n");
+    } else if (strcmp(argv[0], "switch") == 0) {
+        int sw = argc == 3 ? topo_find(&c->topo, argv[1]) : -1, e;
+
+        if (argc != 3)
+            printf("invalid number of args: switch <switch name>{start, stop}\n");
+        else if (sw < 0 || c->topo.node[sw].kind != EMU_SWITCH)
+            printf("invalid switch: %s\n", argv[1]);
+        else if (strcmp(argv[2], "start") != 0 && strcmp(argv[2], "stop") != 0)
+            printf("invalid command: switch <switch name> {start, stop}\n");
+        else if ((e = link_set_switch(&c->topo, sw, strcmp(argv[2], "start") == 0)) != 0)
+            printf("switch: %s\n", strerror(e));
+        else if (strcmp(argv[2], "start") == 0 && link_wait_up(&c->topo, 5000) != 0)
+            printf("switch: its links are not all up after 5 s\n");
     } else if (strcmp(argv[0], "traffic") == 0) {
         const char *kind = argc > 1 ? argv[1] : c->traffic_kind;
         const char *file = NULL;

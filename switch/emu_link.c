@@ -613,17 +613,21 @@ link_delete_recorded(uint32_t group, char **names, size_t n)
     return ours;
 }
 
-/* Sets link 'li' of 't' administratively up or down (its root-namespace ends). */
-int
-link_set_state(struct emu_topo *t, int li, bool up)
+/*
+ * Sets the root-namespace interfaces 'ix[0..n-1]' (0: none) up or down,
+ * those gone too with 'gone_ok' set; 0 or an errno.
+ */
+static int
+set_up(const int *ix, int n, bool up, bool gone_ok)
 {
-    struct emu_link *lk = &t->link[li];
     struct nlbatch *b;
-    int ix[2] = { lk->b_ifindex, lk->a_ifindex }, e;
+    int e;
 
     if ((e = link_open(&b, -1)) != 0)
         return e;
-    for (int k = 0; k < 2; k++) {
+    if (gone_ok)
+        b->ignore = ENODEV;
+    for (int k = 0; k < n; k++) {
         struct rtnl_link *l;
 
         if (ix[k] == 0 || (l = rtnl_link_alloc()) == NULL)
@@ -638,8 +642,43 @@ link_set_state(struct emu_topo *t, int li, bool up)
     }
     e = batch_finish(b);
     link_close(b);
-    if (e == 0)
+    return e;
+}
+
+/* Sets link 'li' of 't' administratively up or down (its root-namespace ends). */
+int
+link_set_state(struct emu_topo *t, int li, bool up)
+{
+    struct emu_link *lk = &t->link[li];
+    int ix[2] = { lk->b_ifindex, lk->a_ifindex }, e;
+
+    if ((e = set_up(ix, 2, up, false)) == 0)
         lk->down = !up;
+    return e;
+}
+
+/*
+ * Sets every port of switch 'sw' up or down (Mininet's "switch s1 stop"):
+ * the switch's own ends only, its links' other ends stay as they are; a
+ * port deleted from outside is passed over.
+ */
+int
+link_set_switch(struct emu_topo *t, int sw, bool up)
+{
+    int *ix = calloc((size_t)t->node[sw].nports + 1, sizeof(*ix)), n = 0, e;
+
+    if (ix == NULL)
+        return ENOMEM;
+    for (int i = 0; i < t->nlinks; i++) {
+        const struct emu_link *lk = &t->link[i];
+
+        if (lk->b == sw && n < t->node[sw].nports)
+            ix[n++] = lk->b_ifindex;
+        else if (lk->a == sw && n < t->node[sw].nports)
+            ix[n++] = lk->a_ifindex;
+    }
+    e = set_up(ix, n, up, true);
+    free(ix);
     return e;
 }
 
