@@ -110,6 +110,7 @@ void link_bridge_name(const char *prefix, const struct emu_node *sw, char name[I
 int link_delete_recorded(uint32_t group, char **names, size_t n);
 int link_set_state(struct emu_topo *, int li, bool up);
 int link_set_switch(struct emu_topo *, int sw, bool up);
+int link_recreate(struct emu_topo *, int li, const char *prefix, uint32_t group, bool bridges);
 int link_status(struct emu_topo *, const char *prefix);
 int link_rx_stats(struct emu_topo *, uint64_t *pkts, uint64_t *bytes);
 int link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6]);

@@ -499,6 +499,27 @@ find_link(const struct emu_topo *t, int a, int b)
     return -1;
 }
 
+/*
+ * "link A B up|down": a link deleted from outside is made again by "up"
+ * (Mininet's link up would fail on it); else its ends go up or down.
+ */
+static int
+link_up_or_down(struct emu_ctx *c, int li, bool up)
+{
+    const struct emu_link *l = &c->topo.link[li];
+    int e;
+
+    if (up && (e = link_status(&c->topo, c->run.prefix)) == 0 &&
+        (l->a_state == END_MISSING || l->b_state == END_MISSING)) {
+        if ((e = link_recreate(&c->topo, li, c->run.prefix, c->run.group,
+            c->sw == EMU_SW_BRIDGE)) == 0)
+            printf("*** %s-eth%d<->%s-eth%d was deleted: made again\n",
+                c->topo.node[l->a].name, l->a_port, c->topo.node[l->b].name, l->b_port);
+        return e;
+    }
+    return link_set_state(&c->topo, li, up);
+}
+
 /* Runs one command line; returns 1 on "exit". */
 static int
 command(struct emu_ctx *c, char *line)
@@ -594,7 +615,7 @@ command(struct emu_ctx *c, char *line)
             printf("invalid type: link end1 end2 [up down]\n");
         else if (li < 0)
             printf("*** Error: no link between %s and %s\n", argv[1], argv[2]);
-        else if ((e = link_set_state(&c->topo, li, strcmp(argv[3], "up") == 0)) != 0)
+        else if ((e = link_up_or_down(c, li, strcmp(argv[3], "up") == 0)) != 0)
             printf("link: %s\n", strerror(e));
         else if (strcmp(argv[3], "up") == 0 && link_wait_up(&c->topo, 5000) != 0)
             printf("link: not up after 5 s\n");

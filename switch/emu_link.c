@@ -250,6 +250,57 @@ link_bridge_name(const char *prefix, const struct emu_node *sw, char name[IF_NAM
 }
 
 /*
+ * Queues on 'b' the creation of link 'lk''s veth: the switch end in the
+ * root namespace in link group 'group' (enslaved to its bridge with
+ * 'bridges'), the other end a host's ifindex 2 with its MAC in the host's
+ * namespace (node netns_fd; link_configure_hosts() brings it up) or
+ * another switch's port; then the root ends up without IPv6 (send_up()).
+ */
+static int
+send_veth(struct nlbatch *b, const struct emu_topo *t, const struct emu_link *lk, uint32_t group,
+    bool bridges)
+{
+    const struct emu_node *a = &t->node[lk->a], *sw = &t->node[lk->b];
+    struct rtnl_link *l = rtnl_link_veth_alloc(), *peer;
+
+    if (l == NULL)
+        return ENOMEM;
+    peer = rtnl_link_veth_get_peer(l);
+    rtnl_link_set_name(l, lk->b_if);
+    /*
+     * Made again (link_recreate()): the index it had.  The kernel gives the
+     * peer the index asked for (a host's 2) only when the veth's own is asked too.
+     */
+    if (lk->b_ifindex)
+        rtnl_link_set_ifindex(l, lk->b_ifindex);
+    rtnl_link_set_group(l, group);
+    if (bridges)
+        rtnl_link_set_master(l, sw->ifindex);
+    rtnl_link_set_name(peer, lk->a_if);
+    if (a->kind == EMU_HOST) {
+        /* Not up yet: veth_open() fails (ENOTCONN) while its peer is unregistered. */
+        struct nl_addr *mac = nl_addr_build(AF_LLC, a->mac, 6);
+
+        rtnl_link_set_ns_fd(peer, a->netns_fd);
+        rtnl_link_set_ifindex(peer, 2);
+        if (mac != NULL) {
+            rtnl_link_set_addr(peer, mac);
+            nl_addr_put(mac);
+        }
+    } else {
+        rtnl_link_set_group(peer, group);
+    }
+    send_link(b, l, NLM_F_CREATE | NLM_F_EXCL);
+    rtnl_link_put(peer);
+    rtnl_link_put(l);
+    /* A veth peer's IFLA_MASTER is not applied at creation: enslave it now. */
+    send_up(b, lk->b_if, 0);
+    if (a->kind == EMU_SWITCH)
+        send_up(b, lk->a_if, bridges ? a->ifindex : 0);
+    return 0;
+}
+
+/*
  * Creates the links of 't': one veth per link, a host's end created
  * directly in the host's namespace (node netns_fd) as ifindex 2 with the
  * host's MAC (link_configure_hosts() brings it up); switch ends in the root namespace in link group 'group',
@@ -310,42 +361,11 @@ link_build(struct emu_topo *t, const char *prefix, uint32_t group, bool bridges,
                 t->node[i].ifindex = idx[k++];
         free(bn);
     }
-    for (int i = 0; i < t->nlinks; i++) {
-        struct emu_link *lk = &t->link[i];
-        struct emu_node *a = &t->node[lk->a], *sw = &t->node[lk->b];
-        struct rtnl_link *l = rtnl_link_veth_alloc(), *peer;
-
-        if (l == NULL) {
-            e = fail(err, errlen, "veth", ENOMEM);
+    for (int i = 0; i < t->nlinks; i++)
+        if ((e = send_veth(b, t, &t->link[i], group, bridges)) != 0) {
+            fail(err, errlen, "veth", e);
             goto out;
         }
-        peer = rtnl_link_veth_get_peer(l);
-        rtnl_link_set_name(l, lk->b_if);
-        rtnl_link_set_group(l, group);
-        if (bridges)
-            rtnl_link_set_master(l, sw->ifindex);
-        rtnl_link_set_name(peer, lk->a_if);
-        if (a->kind == EMU_HOST) {
-            /* Not up yet: veth_open() fails (ENOTCONN) while its peer is unregistered. */
-            struct nl_addr *mac = nl_addr_build(AF_LLC, a->mac, 6);
-
-            rtnl_link_set_ns_fd(peer, a->netns_fd);
-            rtnl_link_set_ifindex(peer, 2);
-            if (mac != NULL) {
-                rtnl_link_set_addr(peer, mac);
-                nl_addr_put(mac);
-            }
-        } else {
-            rtnl_link_set_group(peer, group);
-        }
-        send_link(b, l, NLM_F_CREATE | NLM_F_EXCL);
-        rtnl_link_put(peer);
-        rtnl_link_put(l);
-        /* A veth peer's IFLA_MASTER is not applied at creation: enslave it now. */
-        send_up(b, lk->b_if, 0);
-        if (a->kind == EMU_SWITCH)
-            send_up(b, lk->a_if, bridges ? a->ifindex : 0);
-    }
     if ((e = batch_finish(b)) != 0) {
         fail(err, errlen, "creating veths", e);
         goto out;
@@ -823,4 +843,51 @@ link_status(struct emu_topo *t, const char *prefix)
     nl_cache_free(root);
     link_close(b);
     return 0;
+}
+
+/*
+ * Makes link 'li' of 't' again after it was deleted from outside (deleting
+ * either end of a veth takes both): the veth as link_build() made it and,
+ * for a host, its address and route as link_configure_hosts() did; run
+ * 'prefix', link group 'group', Linux bridges with 'bridges'.  Returns 0
+ * or an errno.
+ */
+int
+link_recreate(struct emu_topo *t, int li, const char *prefix, uint32_t group, bool bridges)
+{
+    struct emu_link *lk = &t->link[li];
+    struct emu_node *a = &t->node[lk->a];
+    const char *names[2] = { lk->b_if, lk->a_if };
+    int idx[2] = { 0, 0 }, e;
+    struct nlbatch *b;
+
+    if (a->kind == EMU_HOST) {
+        char path[128];
+
+        snprintf(path, sizeof(path), "%s/%s-%s", EMU_NETNS_DIR, prefix, a->name);
+        if ((a->netns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            return errno;
+    }
+    if ((e = link_open(&b, -1)) == 0) {
+        if ((e = send_veth(b, t, lk, group, bridges)) == 0)
+            e = batch_finish(b);
+        if (e == 0)
+            e = resolve(b->sk, names, idx, a->kind == EMU_SWITCH ? 2 : 1);
+        link_close(b);
+    }
+    if (e == 0 && a->kind == EMU_HOST && (e = link_open(&a->nlb, a->netns_fd)) == 0) {
+        if ((e = host_requests(a)) == 0)
+            e = batch_finish(a->nlb);
+        link_close(a->nlb);
+        a->nlb = NULL;
+    }
+    if (a->netns_fd >= 0)
+        close(a->netns_fd);
+    a->netns_fd = -1;
+    if (e == 0) {
+        lk->b_ifindex = idx[0];
+        lk->a_ifindex = a->kind == EMU_SWITCH ? idx[1] : 0;
+        lk->down = false;
+    }
+    return e;
 }

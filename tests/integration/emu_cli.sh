@@ -181,6 +181,17 @@ same $n "h1-eth0<->s1-eth1 (MISSING MISSING)
 h2-eth0<->s1-eth2 (OK DOWN) 
 h3-eth0<->s1-eth3 (OK OK) " "links after the cut"
 
+# link up makes a deleted link again: the kernel has both ends, h1 its
+# address on ifindex 2 as before, and h1 reaches h3 through sflow-switch.
+cmd "link s1 h1 up"
+same $n "*** h1-eth0<->s1-eth1 was deleted: made again" "link up of a deleted link"
+ip -n "$p-h1" -4 -o addr show | grep -q '^2: h1-eth0 *inet 10.0.0.1/8' || bad "h1's address after link up"
+ip -o link show "${p}s1-eth1" | grep -q 'state UP' || bad "${p}s1-eth1 after link up"
+cmd links
+has $n '^h1-eth0<->s1-eth1 (OK OK) $' "links after link up"
+cmd "h1 ping -c1 -W5 h3"
+has $n '1 packets transmitted, 1 received' "h1 ping h3 after link up"
+
 # switch s1 stop: its ports go down in the kernel and no host reaches
 # another; start: they are up again.  (Whether sflow-switch forwards again
 # at once is its own matter: after a port went down and up it sometimes
