@@ -119,6 +119,8 @@ $(BIN)/test_mac_table: $(B)/switch/mac_table.o
 $(BIN)/test_flow_table: $(B)/switch/flow_table.o $(B)/switch/flow_parse.o
 $(BIN)/test_owndir: $(B)/switch/owndir.o
 $(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/unit/test_owndir.o: ALL_CFLAGS += -Iswitch
+$(BIN)/test_emu_topo: $(B)/switch/emu_topo.o
+$(B)/tests/unit/test_emu_topo.o: ALL_CFLAGS += -Iswitch
 
 deps:
 	@sh mk/deps.sh
