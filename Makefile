@@ -123,6 +123,8 @@ $(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/un
 # ctl and ctl_db run on a whole switch without ports.
 $(BIN)/test_ctl_db: $(SWITCH_LIBOBJ)
 $(B)/tests/unit/test_ctl_db.o: ALL_CFLAGS += -Iswitch
+$(BIN)/test_emu_topo: $(B)/switch/emu_topo.o
+$(B)/tests/unit/test_emu_topo.o: ALL_CFLAGS += -Iswitch
 
 deps:
 	@sh mk/deps.sh

@@ -7,7 +7,7 @@
  *
  * Files: emu_topo.c (topologies and the topology file), emu_netns.c (host
  * namespaces), emu_link.c (veths, bridges, batched rtnetlink), emu_ctl.c
- * (sflow-switch's control socket), emu_run.c
+ * (sflow-switch's control socket), emu_ping.c (Mininet's ping tests), emu_run.c
  * (run registry, child processes, cleanup), emu_traffic.c (traffic with
  * exact accounting), emu_report.c (sFlow estimates against the truth),
  * emu_cli.c (the interactive CLI), emu_main.c (options and orchestration).
@@ -47,6 +47,9 @@ struct emu_node {
     int uplink;                 /* Hosts: index of its link. */
 };
 
+/* What an end of a link is found to be (link_status()); Mininet says OK or MISSING. */
+enum emu_end_state { END_OK, END_DOWN, END_MISSING };
+
 struct emu_link {
     int a, b;                   /* Node indexes; a host is always 'a'. */
     int a_port, b_port;         /* Switch port numbers (0 for a host end). */
@@ -57,6 +60,9 @@ struct emu_link {
     int trunk[EMU_MAX_VLANS];   /* Switch-switch: VLANs carried; none = all. */
     int ntrunk;
     bool down;
+    bool host_second;           /* Added as (switch, host): Mininet names it that way round. */
+    bool blocked;               /* Closes a loop: no traffic (topo_span()). */
+    enum emu_end_state a_state, b_state;
 };
 
 struct emu_topo {
@@ -79,6 +85,10 @@ void topo_name_links(struct emu_topo *, const char *prefix);
 void topo_print_nodes(const struct emu_topo *, FILE *);
 void topo_print_net(const struct emu_topo *, FILE *);
 void topo_print_links(const struct emu_topo *, FILE *);
+void topo_print_intfs(const struct emu_topo *, FILE *);
+void topo_print_ports(const struct emu_topo *, FILE *);
+int topo_span(struct emu_topo *);
+int topo_toward(const struct emu_topo *, int host, int *port);
 void topo_print_dump(const struct emu_topo *, const char *prefix, FILE *);
 char *topo_ipstr(uint32_t ip, char *buf, size_t len);
 void *emu_grow(void *arr, int n, size_t size);
@@ -99,8 +109,21 @@ int link_wait_up(struct emu_topo *, int timeout_ms);
 void link_bridge_name(const char *prefix, const struct emu_node *sw, char name[IF_NAMESIZE]);
 int link_delete_recorded(uint32_t group, char **names, size_t n);
 int link_set_state(struct emu_topo *, int li, bool up);
+int link_set_switch(struct emu_topo *, int sw, bool up);
+int link_recreate(struct emu_topo *, int li, const char *prefix, uint32_t group, bool bridges);
+int link_status(struct emu_topo *, const char *prefix);
 int link_rx_stats(struct emu_topo *, uint64_t *pkts, uint64_t *bytes);
 int link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6]);
+
+/* emu_ping.c */
+struct emu_ping {
+    int src, dst;               /* Node indexes of hosts. */
+    bool ok;                    /* A reply came in time. */
+    double rtt_ms;
+};
+int ping_run(const struct emu_topo *, const char *prefix, struct emu_ping *, int n);
+int ping_print(const struct emu_topo *, const char *prefix, const int *hosts, int nhosts,
+    bool full, int *lost, FILE *out);
 
 /* emu_ctl.c */
 int ctl_cmdv(const char *sock, char *out, size_t outlen, char *const argv[]);
@@ -183,6 +206,7 @@ struct emu_ctx {
     struct emu_topo topo;
     struct emu_run run;
     enum emu_switch sw;
+    int loops;                  /* Links that close a loop (topo_span()). */
     bool sflow;                 /* Agent and collector running. */
     int sampling, polling;
     char bindir[256];           /* Where sflow-agent and sflowcollect are. */
@@ -211,5 +235,6 @@ extern volatile sig_atomic_t emu_stop;
 
 /* emu_cli.c */
 int cli_run(struct emu_ctx *);
+int cli_command(struct emu_ctx *, const char *line);
 
 #endif /* SFK_EMU_H */

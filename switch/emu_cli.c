@@ -1,21 +1,32 @@
 /*
- * emu_cli: the interactive CLI, Mininet's commands with libedit's line
- * editing and history.  A command run in a host ("h1 ping -c1 h2") gets
+ * emu_cli: the interactive CLI, Mininet's commands and their output
+ * shapes, with libedit's line editing and history.  A command run in a host ("h1 ping -c1 h2") gets
  * the terminal: it stays in the emulator's process group, so Ctrl-C
  * reaches it, while the emulator ignores SIGINT until it ends.  "HOST CMD &"
  * runs in a process group of its own, listed by "jobs", stopped by "kill".
  */
 #include <editline/readline.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "emu.h"
+#include "mono.h"
 
 #define MAX_JOBS 32
+/* 'source' files may source others, this deep. */
+#define MAX_SOURCE_DEPTH 8
+/* Mininet's iperf defaults: port 5001, 5 seconds. */
+#define IPERF_PORT "5001"
+#define IPERF_SECONDS "5"
+
+static int command(struct emu_ctx *, char *line);
 
 struct job {
     pid_t pid;
@@ -26,17 +37,24 @@ static struct job jobs[MAX_JOBS];
 static void
 help(void)
 {
-    printf("commands:\n"
-        "  nodes | net | links | dump      the network\n"
-        "  pingall                         ping between every pair of hosts\n"
-        "  pingpair [HOST HOST]            ping between two hosts (default the first two)\n"
-        "  HOST CMD... [&]                 run CMD in HOST (host names become addresses)\n"
-        "  jobs | kill N                   background commands\n"
-        "  link A B up|down                bring the link between A and B up or down\n"
+    printf("commands (Mininet's):\n"
+        "  nodes | net | intfs | ports | links | dump   the network\n"
+        "  pingall | pingallfull            ping between every pair of hosts\n"
+        "  pingpair | pingpairfull [H H]    ping between two hosts (default the first two)\n"
+        "  iperf [CLIENT SERVER]            TCP bandwidth with iperf3 (default first, last host)\n"
+        "  iperfudp BW [CLIENT SERVER]      UDP at BW (e.g. 10M) with iperf3\n"
+        "  HOST CMD... [&]                  run CMD in HOST (host names become addresses)\n"
+        "  sh CMD...                        run CMD in the root namespace\n"
+        "  dpctl CMD [ARGS]                 sfctl CMD SWITCH ARGS on every switch\n"
+        "  time CMD | noecho CMD | source FILE\n"
+        "  xterm | gterm | x HOST...        (no display: prints the command to use instead)\n"
+        "  jobs | kill N                    background commands\n"
+        "  link A B up|down                 bring the link between A and B up or down\n"
+        "  switch SWITCH start|stop         bring all the ports of SWITCH up or down\n"
         "  traffic [pairs|mix|flows FILE] [SECONDS]   traffic with exact accounting\n"
-        "  report [json]                   sFlow's estimates beside the truth\n"
-        "  sflow                           collector statistics\n"
-        "  help | exit\n");
+        "  report [json]                    sFlow's estimates beside the truth\n"
+        "  sflow                            collector statistics\n"
+        "  help | exit | quit\n");
 }
 
 /* Replaces words that name hosts by their addresses, as Mininet does. */
@@ -67,21 +85,26 @@ reap_jobs(void)
         }
 }
 
-static void
-host_cmd(struct emu_ctx *c, int node, char **argv, int argc)
+/* The namespace of host 'node'. */
+static char *
+host_ns(const struct emu_ctx *c, int node, char *ns, size_t len)
 {
-    char cmd[1024], ns[64];
-    bool bg = argc > 0 && strcmp(argv[argc - 1], "&") == 0;
+    snprintf(ns, len, "%s-%s", c->run.prefix, c->topo.node[node].name);
+    return ns;
+}
+
+/*
+ * Runs 'cmd' with /bin/sh in namespace 'ns' (NULL: the emulator's own):
+ * in the foreground, holding the terminal, or with 'bg' as a job named
+ * 'label'.
+ */
+static void
+run_shell(const char *ns, const char *label, const char *cmd, bool bg)
+{
     struct sigaction ign = { .sa_handler = SIG_IGN }, old;
     pid_t pid;
     int slot = -1;
 
-    if (bg)
-        argc--;
-    if (argc == 0) {
-        printf("usage: %s CMD...\n", c->topo.node[node].name);
-        return;
-    }
     if (bg) {
         for (int i = 0; i < MAX_JOBS && slot < 0; i++)
             if (jobs[i].pid == 0)
@@ -91,8 +114,6 @@ host_cmd(struct emu_ctx *c, int node, char **argv, int argc)
             return;
         }
     }
-    expand(&c->topo, argv, argc, cmd, sizeof(cmd));
-    snprintf(ns, sizeof(ns), "%s-%s", c->run.prefix, c->topo.node[node].name);
     fflush(stdout);
     if (!bg)
         sigaction(SIGINT, &ign, &old);
@@ -108,7 +129,7 @@ host_cmd(struct emu_ctx *c, int node, char **argv, int argc)
         signal(SIGPIPE, SIG_DFL);
         if (bg)
             setpgid(0, 0);
-        if (netns_enter(ns) != 0) {
+        if (ns != NULL && netns_enter(ns) != 0) {
             fprintf(stderr, "%s: %s\n", ns, strerror(errno));
             _exit(127);
         }
@@ -117,15 +138,8 @@ host_cmd(struct emu_ctx *c, int node, char **argv, int argc)
     }
     if (bg) {
         jobs[slot].pid = pid;
-        {
-            size_t o = (size_t)snprintf(jobs[slot].cmd, sizeof(jobs[slot].cmd), "%s ",
-                c->topo.node[node].name), n = strlen(cmd);
-
-            if (n > sizeof(jobs[slot].cmd) - 1 - o)
-                n = sizeof(jobs[slot].cmd) - 1 - o;
-            memcpy(jobs[slot].cmd + o, cmd, n);
-            jobs[slot].cmd[o + n] = '\0';
-        }
+        snprintf(jobs[slot].cmd, sizeof(jobs[slot].cmd), "%s %.*s", label,
+            (int)(sizeof(jobs[slot].cmd) - 2 - strlen(label)), cmd);
         printf("[%d] %d\n", slot + 1, (int)pid);
         return;
     }
@@ -133,6 +147,347 @@ host_cmd(struct emu_ctx *c, int node, char **argv, int argc)
         ;
     sigaction(SIGINT, &old, NULL);
     emu_stop = 0;               /* A Ctrl-C meant for the command is not for us. */
+}
+
+static void
+host_cmd(struct emu_ctx *c, int node, char **argv, int argc)
+{
+    char cmd[1024], ns[64];
+    bool bg = argc > 0 && strcmp(argv[argc - 1], "&") == 0;
+
+    if (bg)
+        argc--;
+    if (argc == 0) {
+        printf("*** Please enter a command for node: %s <cmd>\n", c->topo.node[node].name);
+        return;
+    }
+    expand(&c->topo, argv, argc, cmd, sizeof(cmd));
+    run_shell(host_ns(c, node, ns, sizeof(ns)), c->topo.node[node].name, cmd, bg);
+}
+
+/* Joins argv[0..argc-1] with spaces into 'out'. */
+static char *
+join(char **argv, int argc, char *out, size_t len)
+{
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (int i = 0; i < argc && o < len; i++)
+        o += (size_t)snprintf(out + o, len - o, "%s%s", i ? " " : "", argv[i]);
+    return out;
+}
+
+/* Node index of host 'name', or -1 with Mininet's message. */
+static int
+host_arg(const struct emu_ctx *c, const char *name)
+{
+    int n = topo_find(&c->topo, name);
+
+    if (n < 0 || c->topo.node[n].kind != EMU_HOST) {
+        printf(n < 0 ? "node '%s' not in network\n" : "%s is a switch, not a host\n", name);
+        return -1;
+    }
+    return n;
+}
+
+/* Starts argv in namespace 'ns' with its stdout and stderr on '*out' (a pipe); its pid or -1. */
+static pid_t
+spawn_in(const char *ns, char *const argv[], int *out)
+{
+    int p[2];
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    fflush(NULL);
+    if ((pid = fork()) < 0) {
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        dup2(p[1], STDOUT_FILENO);
+        dup2(p[1], STDERR_FILENO);
+        if (netns_enter(ns) != 0) {
+            fprintf(stderr, "%s: %s\n", ns, strerror(errno));
+            _exit(127);
+        }
+        execvp(argv[0], argv);
+        fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(p[1]);
+    *out = p[0];
+    return pid;
+}
+
+/*
+ * Appends what 'fd' says to 'buf' (NUL-terminated, 'len' bytes) until
+ * 'needle' appears in it (NULL: until end of file) or 'secs' pass.
+ * Returns 0 when found (or at end of file), else -1.
+ */
+static int
+read_until(int fd, char *buf, size_t len, const char *needle, double secs)
+{
+    double end = mono_s() + secs;
+    size_t have = strlen(buf);
+
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        double now = mono_s();
+        ssize_t n;
+
+        if (needle != NULL && strstr(buf, needle) != NULL)
+            return 0;
+        if (now >= end || poll(&pfd, 1, (int)((end - now) * 1000) + 1) < 0)
+            return -1;
+        if (have + 1 >= len)
+            return -1;
+        if (pfd.revents == 0)
+            continue;
+        if ((n = read(fd, buf + have, len - 1 - have)) <= 0)
+            return needle == NULL ? 0 : -1;
+        have += (size_t)n;
+        buf[have] = '\0';
+    }
+}
+
+/* The rate ("9.41 Gbits/sec") on the line of 'out' that ends with 'role' into 'rate'. */
+static void
+iperf_rate(const char *out, const char *role, char *rate, size_t len)
+{
+    const char *line = out;
+
+    rate[0] = '\0';
+    while (line != NULL && *line != '\0') {
+        const char *eol = strchr(line, '\n'), *unit = strstr(line, "/sec");
+        const char *r = strstr(line, role);
+
+        if (eol == NULL)
+            eol = line + strlen(line);
+        if (r != NULL && r < eol && unit != NULL && unit < eol) {
+            const char *num = unit;
+
+            /* Back over the unit ("Gbits") and the space to the number before it. */
+            while (num > line && num[-1] != ' ')
+                num--;
+            if (num > line)
+                num--;
+            while (num > line && (num[-1] == '.' || (num[-1] >= '0' && num[-1] <= '9')))
+                num--;
+            snprintf(rate, len, "%.*s", (int)(unit + 4 - num), num);
+        }
+        line = *eol ? eol + 1 : NULL;
+    }
+}
+
+/*
+ * Mininet's iperf: iperf3's server in 'server', its client in 'client',
+ * IPERF_SECONDS of TCP (or UDP at 'udp_bw'); prints the rates the server
+ * and the client saw in Mininet's "*** Results: [...]" line.
+ */
+static void
+iperf(struct emu_ctx *c, int client, int server, const char *udp_bw)
+{
+    char sns[64], cns[64], ip[16], sout[4096] = "", cout[8192] = "", srate[48], crate[48];
+    /* --forceflush: iperf3 buffers what it writes to a pipe, "listening" too. */
+    char *sargv[] = { "iperf3", "-s", "-1", "--forceflush", "-p", IPERF_PORT, NULL };
+    /* TCP: the list ends where UDP's options would start. */
+    char *cargv[] = { "iperf3", "-c", ip, "-p", IPERF_PORT, "-t", IPERF_SECONDS,
+        udp_bw ? "-u" : NULL, "-b", (char *)udp_bw, NULL };
+    pid_t sp, cp = -1;
+    int sfd = -1, cfd = -1;
+
+    printf("*** Iperf: testing %s bandwidth between %s and %s \n", udp_bw ? "UDP" : "TCP",
+        c->topo.node[client].name, c->topo.node[server].name);
+    fflush(stdout);
+    topo_ipstr(c->topo.node[server].ip, ip, sizeof(ip));
+    if ((sp = spawn_in(host_ns(c, server, sns, sizeof(sns)), sargv, &sfd)) < 0) {
+        printf("*** iperf: %s\n", strerror(errno));
+        return;
+    }
+    if (read_until(sfd, sout, sizeof(sout), "listening", 5) != 0)
+        printf("*** iperf3 server in %s did not start: %s\n", c->topo.node[server].name, sout);
+    else if ((cp = spawn_in(host_ns(c, client, cns, sizeof(cns)), cargv, &cfd)) < 0)
+        printf("*** iperf: %s\n", strerror(errno));
+    else {
+        read_until(cfd, cout, sizeof(cout), NULL, atoi(IPERF_SECONDS) + 10);
+        iperf_rate(cout, "receiver", srate, sizeof(srate));
+        iperf_rate(cout, "sender", crate, sizeof(crate));
+        if (srate[0] == '\0' || crate[0] == '\0')
+            printf("could not parse iperf output: %s\n", cout);
+        else if (udp_bw)
+            printf("*** Results: ['%s', '%s', '%s']\n", udp_bw, srate, crate);
+        else
+            printf("*** Results: ['%s', '%s']\n", srate, crate);
+    }
+    for (int k = 0; k < 2; k++) {
+        pid_t pid = k ? cp : sp;
+        int fd = k ? cfd : sfd;
+
+        if (fd >= 0)
+            close(fd);
+        if (pid > 0) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
+    }
+}
+
+/* "iperf [CLIENT SERVER]" and "iperfudp BW [CLIENT SERVER]". */
+static void
+iperf_cmd(struct emu_ctx *c, char **argv, int argc)
+{
+    bool udp = strcmp(argv[0], "iperfudp") == 0;
+    const char *bw = udp ? (argc > 1 ? argv[1] : "10M") : NULL;
+    int first = udp ? 2 : 1, a, b;
+
+    if (argc == first || (udp && argc == 1)) {
+        a = topo_host(&c->topo, 0);
+        b = topo_host(&c->topo, c->topo.nhosts - 1);
+    } else if (argc == first + 2) {
+        a = host_arg(c, argv[first]);
+        b = host_arg(c, argv[first + 1]);
+        if (a < 0 || b < 0)
+            return;
+    } else {
+        printf(udp ? "invalid number of args: iperfudp bw src dst\nbw examples: 10M\n" :
+            "invalid number of args: iperf src dst\n");
+        return;
+    }
+    iperf(c, a, b, bw);
+}
+
+/* Mininet's pingall, pingallfull, pingpair and pingpairfull. */
+static void
+ping_cmd(struct emu_ctx *c, char **argv, int argc)
+{
+    bool pair = strncmp(argv[0], "pingpair", 8) == 0;
+    bool full = strcmp(argv[0] + strlen(argv[0]) - 4, "full") == 0;
+    int *hosts = malloc((size_t)c->topo.nhosts * sizeof(*hosts) + 1), n = 0, lost;
+
+    if (hosts == NULL)
+        return;
+    if (pair && argc == 3) {
+        if ((hosts[0] = host_arg(c, argv[1])) >= 0 && (hosts[1] = host_arg(c, argv[2])) >= 0)
+            n = 2;
+        else
+            goto out;
+    } else if (argc > 1) {
+        printf("usage: %s%s\n", argv[0], pair ? " [HOST HOST]" : "");
+        goto out;
+    } else {
+        for (int i = 0; i < c->topo.nhosts && (!pair || n < 2); i++)
+            hosts[n++] = topo_host(&c->topo, i);
+    }
+    ping_print(&c->topo, c->run.prefix, hosts, n, full, &lost, stdout);
+out:
+    free(hosts);
+}
+
+/*
+ * Mininet's dpctl: an ovs-ofctl-like command on every switch, as sfctl
+ * takes it (dump-flows, add-flow, del-flows, dump-ports, fdb-show), the
+ * switch's name as its first argument.
+ */
+static void
+dpctl(struct emu_ctx *c, char **argv, int argc)
+{
+    static char out[8192];
+    char *av[66];
+    int n = 0;
+
+    if (argc < 2) {
+        printf("usage: dpctl command [arg1] [arg2] ...\n");
+        return;
+    }
+    if (c->sw != EMU_SW_USER) {
+        printf("*** dpctl: needs --switch user (Linux bridges have no flow table)\n");
+        return;
+    }
+    av[n++] = argv[1];
+    av[n++] = NULL;             /* The switch's name, below. */
+    for (int i = 2; i < argc; i++)
+        av[n++] = argv[i];
+    av[n] = NULL;
+    for (int i = 0; i < c->topo.nnodes; i++) {
+        if (c->topo.node[i].kind != EMU_SWITCH)
+            continue;
+        av[1] = c->topo.node[i].name;
+        printf("*** %s %.72s\n", av[1], "------------------------------------"
+            "------------------------------------");
+        if (ctl_cmdv(c->sw_sock, out, sizeof(out), av) < 0)
+            printf("sflow-switch did not answer\n");
+        else
+            fputs(out, stdout);
+    }
+}
+
+/* xterm, gterm, x: there is no display; say what to run instead. */
+static void
+term_cmd(struct emu_ctx *c, char **argv, int argc)
+{
+    char ns[64];
+
+    if (argc < 2) {
+        printf("usage: %s node1 node2 ...\n", argv[0]);
+        return;
+    }
+    for (int i = 1; i < argc; i++) {
+        int n = topo_find(&c->topo, argv[i]);
+
+        if (n < 0)
+            printf("node '%s' not in network\n", argv[i]);
+        else if (c->topo.node[n].kind == EMU_SWITCH)
+            printf("*** %s: no display; %s is in the root namespace: any shell there is one\n",
+                argv[0], argv[i]);
+        else
+            printf("*** %s: no display; for a shell in %s run, in another terminal:\n"
+                "ip netns exec %s ${SHELL:-sh}\n", argv[0], argv[i],
+                host_ns(c, n, ns, sizeof(ns)));
+    }
+}
+
+/* Runs the command lines of file 'path'. Returns 1 if one was "exit". */
+static int
+source(struct emu_ctx *c, const char *path)
+{
+    static int depth;
+    char line[4096];
+    FILE *f;
+    int done = 0;
+
+    if (depth >= MAX_SOURCE_DEPTH || (f = fopen(path, "r")) == NULL) {
+        printf("error reading file %s\n", path);
+        return 0;
+    }
+    depth++;
+    while (!done && !emu_stop && fgets(line, sizeof(line), f) != NULL)
+        done = command(c, line);
+    depth--;
+    fclose(f);
+    return done;
+}
+
+/* "noecho CMD": CMD with the terminal's echo off (a password prompt, say). */
+static int
+noecho(struct emu_ctx *c, char *line)
+{
+    struct termios old, quiet;
+    bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+    int done;
+
+    if (tty) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    done = command(c, line);
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    return done;
 }
 
 static int
@@ -144,46 +499,44 @@ find_link(const struct emu_topo *t, int a, int b)
     return -1;
 }
 
-static void
-pingpair(struct emu_ctx *c, char **argv, int argc)
+/*
+ * "link A B up|down": a link deleted from outside is made again by "up"
+ * (Mininet's link up would fail on it); else its ends go up or down.
+ */
+static int
+link_up_or_down(struct emu_ctx *c, int li, bool up)
 {
-    struct emu_traffic tr = { 0 };
-    int a = argc > 2 ? topo_find(&c->topo, argv[1]) : topo_host(&c->topo, 0);
-    int b = argc > 2 ? topo_find(&c->topo, argv[2]) : topo_host(&c->topo, 1);
-    char err[256];
+    const struct emu_link *l = &c->topo.link[li];
+    int e;
 
-    if (a < 0 || b < 0 || a == b || c->topo.node[a].kind != EMU_HOST ||
-        c->topo.node[b].kind != EMU_HOST) {
-        printf("usage: pingpair [HOST HOST]\n");
-        return;
+    if (up && (e = link_status(&c->topo, c->run.prefix)) == 0 &&
+        (l->a_state == END_MISSING || l->b_state == END_MISSING)) {
+        if ((e = link_recreate(&c->topo, li, c->run.prefix, c->run.group,
+            c->sw == EMU_SW_BRIDGE)) == 0)
+            printf("*** %s-eth%d<->%s-eth%d was deleted: made again\n",
+                c->topo.node[l->a].name, l->a_port, c->topo.node[l->b].name, l->b_port);
+        return e;
     }
-    traffic_pings(&tr, &c->topo, a, b, 1);
-    traffic_pings(&tr, &c->topo, b, a, 1);
-    if (traffic_run(&tr, &c->topo, c->run.prefix, false, err, sizeof(err)) != 0) {
-        printf("%s\n", err);
-    } else {
-        int got = (tr.flow[0].rcvd_pkts > 0) + (tr.flow[2].rcvd_pkts > 0);
-
-        printf("%s -> %s\n%s -> %s\n", c->topo.node[a].name,
-            tr.flow[0].rcvd_pkts ? c->topo.node[b].name : "X", c->topo.node[b].name,
-            tr.flow[2].rcvd_pkts ? c->topo.node[a].name : "X");
-        printf("*** Results: %d%% dropped (%d/2 received)\n", (2 - got) * 50, got);
-    }
-    traffic_free(&tr);
+    return link_set_state(&c->topo, li, up);
 }
 
 /* Runs one command line; returns 1 on "exit". */
 static int
 command(struct emu_ctx *c, char *line)
 {
-    char *argv[64], *save = NULL, *p;
-    int argc = 0, n, sent, lost;
+    char *argv[64], *save = NULL, *p, rest[4096];
+    int argc = 0, n;
 
+    /* What follows the first word, as typed: sh, time and noecho take it whole. */
+    p = line + strspn(line, " \t\n");
+    p += strcspn(p, " \t\n");
+    snprintf(rest, sizeof(rest), "%s", p + strspn(p, " \t"));
+    rest[strcspn(rest, "\n")] = '\0';
     for (p = strtok_r(line, " \t\n", &save); p != NULL && argc < 63;
          p = strtok_r(NULL, " \t\n", &save))
         argv[argc++] = p;
     argv[argc] = NULL;
-    if (argc == 0)
+    if (argc == 0 || argv[0][0] == '#')
         return 0;
     if (strcmp(argv[0], "exit") == 0 || strcmp(argv[0], "quit") == 0)
         return 1;
@@ -193,14 +546,47 @@ command(struct emu_ctx *c, char *line)
         topo_print_nodes(&c->topo, stdout);
     else if (strcmp(argv[0], "net") == 0)
         topo_print_net(&c->topo, stdout);
-    else if (strcmp(argv[0], "links") == 0)
-        topo_print_links(&c->topo, stdout);
-    else if (strcmp(argv[0], "dump") == 0)
+    else if (strcmp(argv[0], "intfs") == 0)
+        topo_print_intfs(&c->topo, stdout);
+    else if (strcmp(argv[0], "ports") == 0)
+        topo_print_ports(&c->topo, stdout);
+    else if (strcmp(argv[0], "links") == 0) {
+        int e = link_status(&c->topo, c->run.prefix);
+
+        if (e != 0)
+            printf("links: %s\n", strerror(e));
+        else
+            topo_print_links(&c->topo, stdout);
+    } else if (strcmp(argv[0], "dump") == 0)
         topo_print_dump(&c->topo, c->run.prefix, stdout);
-    else if (strcmp(argv[0], "pingall") == 0)
-        traffic_pingall(&c->topo, c->run.prefix, &sent, &lost, stdout);
-    else if (strcmp(argv[0], "pingpair") == 0)
-        pingpair(c, argv, argc);
+    else if (strcmp(argv[0], "pingall") == 0 || strcmp(argv[0], "pingallfull") == 0 ||
+        strcmp(argv[0], "pingpair") == 0 || strcmp(argv[0], "pingpairfull") == 0)
+        ping_cmd(c, argv, argc);
+    else if (strcmp(argv[0], "iperf") == 0 || strcmp(argv[0], "iperfudp") == 0)
+        iperf_cmd(c, argv, argc);
+    else if (strcmp(argv[0], "dpctl") == 0)
+        dpctl(c, argv, argc);
+    else if (strcmp(argv[0], "sh") == 0) {
+        if (rest[0] != '\0')
+            run_shell(NULL, "sh", rest, false);
+    } else if (strcmp(argv[0], "time") == 0) {
+        double t0 = mono_s();
+        int done = command(c, rest);
+
+        printf("*** Elapsed time: %0.6f secs\n", mono_s() - t0);
+        fflush(stdout);
+        return done;
+    } else if (strcmp(argv[0], "noecho") == 0)
+        return noecho(c, rest);
+    else if (strcmp(argv[0], "source") == 0) {
+        if (argc != 2) {
+            printf("usage: source <file>\n");
+            return 0;
+        }
+        return source(c, argv[1]);
+    } else if (strcmp(argv[0], "xterm") == 0 || strcmp(argv[0], "gterm") == 0 ||
+        strcmp(argv[0], "x") == 0)
+        term_cmd(c, argv, argc);
     else if (strcmp(argv[0], "jobs") == 0) {
         reap_jobs();
         for (int i = 0; i < MAX_JOBS; i++)
@@ -223,12 +609,29 @@ command(struct emu_ctx *c, char *line)
         int li = a >= 0 && b >= 0 ? find_link(&c->topo, a, b) : -1;
         int e;
 
-        if (li < 0 || (strcmp(argv[3], "up") != 0 && strcmp(argv[3], "down") != 0))
-            printf("usage: link A B up|down (A and B linked)\n");
-        else if ((e = link_set_state(&c->topo, li, strcmp(argv[3], "up") == 0)) != 0)
+        if (argc != 4)
+            printf("invalid number of args: link end1 end2 [up down]\n");
+        else if (strcmp(argv[3], "up") != 0 && strcmp(argv[3], "down") != 0)
+            printf("invalid type: link end1 end2 [up down]\n");
+        else if (li < 0)
+            printf("*** Error: no link between %s and %s\n", argv[1], argv[2]);
+        else if ((e = link_up_or_down(c, li, strcmp(argv[3], "up") == 0)) != 0)
             printf("link: %s\n", strerror(e));
         else if (strcmp(argv[3], "up") == 0 && link_wait_up(&c->topo, 5000) != 0)
             printf("link: not up after 5 s\n");
+    } else if (strcmp(argv[0], "switch") == 0) {
+        int sw = argc == 3 ? topo_find(&c->topo, argv[1]) : -1, e;
+
+        if (argc != 3)
+            printf("invalid number of args: switch <switch name>{start, stop}\n");
+        else if (sw < 0 || c->topo.node[sw].kind != EMU_SWITCH)
+            printf("invalid switch: %s\n", argv[1]);
+        else if (strcmp(argv[2], "start") != 0 && strcmp(argv[2], "stop") != 0)
+            printf("invalid command: switch <switch name> {start, stop}\n");
+        else if ((e = link_set_switch(&c->topo, sw, strcmp(argv[2], "start") == 0)) != 0)
+            printf("switch: %s\n", strerror(e));
+        else if (strcmp(argv[2], "start") == 0 && link_wait_up(&c->topo, 5000) != 0)
+            printf("switch: its links are not all up after 5 s\n");
     } else if (strcmp(argv[0], "traffic") == 0) {
         const char *kind = argc > 1 ? argv[1] : c->traffic_kind;
         const char *file = NULL;
@@ -258,10 +661,23 @@ command(struct emu_ctx *c, char *line)
     else if ((n = topo_find(&c->topo, argv[0])) >= 0 && c->topo.node[n].kind == EMU_HOST)
         host_cmd(c, n, argv + 1, argc - 1);
     else if (n >= 0)
-        printf("%s is a switch: its ports are %s%s-eth1..%d in the root namespace\n",
-            argv[0], c->run.prefix, argv[0], c->topo.node[n].nports);
+        printf("%s is a switch: its ports are %s%s-eth1..%d in the root namespace"
+            " (sh CMD runs CMD there)\n", argv[0], c->run.prefix, argv[0],
+            c->topo.node[n].nports);
     else
-        printf("*** Unknown command: %s (try help)\n", argv[0]);
+        printf("*** Unknown command: %s\n", join(argv, argc, rest, sizeof(rest)));
+    fflush(stdout);
+    return 0;
+}
+
+/* Runs command 'line' as typed at the prompt (--test iperf); returns 0. */
+int
+cli_command(struct emu_ctx *c, const char *line)
+{
+    char buf[4096];
+
+    snprintf(buf, sizeof(buf), "%s", line);
+    command(c, buf);
     fflush(stdout);
     return 0;
 }

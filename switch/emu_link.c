@@ -250,6 +250,57 @@ link_bridge_name(const char *prefix, const struct emu_node *sw, char name[IF_NAM
 }
 
 /*
+ * Queues on 'b' the creation of link 'lk''s veth: the switch end in the
+ * root namespace in link group 'group' (enslaved to its bridge with
+ * 'bridges'), the other end a host's ifindex 2 with its MAC in the host's
+ * namespace (node netns_fd; link_configure_hosts() brings it up) or
+ * another switch's port; then the root ends up without IPv6 (send_up()).
+ */
+static int
+send_veth(struct nlbatch *b, const struct emu_topo *t, const struct emu_link *lk, uint32_t group,
+    bool bridges)
+{
+    const struct emu_node *a = &t->node[lk->a], *sw = &t->node[lk->b];
+    struct rtnl_link *l = rtnl_link_veth_alloc(), *peer;
+
+    if (l == NULL)
+        return ENOMEM;
+    peer = rtnl_link_veth_get_peer(l);
+    rtnl_link_set_name(l, lk->b_if);
+    /*
+     * Made again (link_recreate()): the index it had.  The kernel gives the
+     * peer the index asked for (a host's 2) only when the veth's own is asked too.
+     */
+    if (lk->b_ifindex)
+        rtnl_link_set_ifindex(l, lk->b_ifindex);
+    rtnl_link_set_group(l, group);
+    if (bridges)
+        rtnl_link_set_master(l, sw->ifindex);
+    rtnl_link_set_name(peer, lk->a_if);
+    if (a->kind == EMU_HOST) {
+        /* Not up yet: veth_open() fails (ENOTCONN) while its peer is unregistered. */
+        struct nl_addr *mac = nl_addr_build(AF_LLC, a->mac, 6);
+
+        rtnl_link_set_ns_fd(peer, a->netns_fd);
+        rtnl_link_set_ifindex(peer, 2);
+        if (mac != NULL) {
+            rtnl_link_set_addr(peer, mac);
+            nl_addr_put(mac);
+        }
+    } else {
+        rtnl_link_set_group(peer, group);
+    }
+    send_link(b, l, NLM_F_CREATE | NLM_F_EXCL);
+    rtnl_link_put(peer);
+    rtnl_link_put(l);
+    /* A veth peer's IFLA_MASTER is not applied at creation: enslave it now. */
+    send_up(b, lk->b_if, 0);
+    if (a->kind == EMU_SWITCH)
+        send_up(b, lk->a_if, bridges ? a->ifindex : 0);
+    return 0;
+}
+
+/*
  * Creates the links of 't': one veth per link, a host's end created
  * directly in the host's namespace (node netns_fd) as ifindex 2 with the
  * host's MAC (link_configure_hosts() brings it up); switch ends in the root namespace in link group 'group',
@@ -310,42 +361,11 @@ link_build(struct emu_topo *t, const char *prefix, uint32_t group, bool bridges,
                 t->node[i].ifindex = idx[k++];
         free(bn);
     }
-    for (int i = 0; i < t->nlinks; i++) {
-        struct emu_link *lk = &t->link[i];
-        struct emu_node *a = &t->node[lk->a], *sw = &t->node[lk->b];
-        struct rtnl_link *l = rtnl_link_veth_alloc(), *peer;
-
-        if (l == NULL) {
-            e = fail(err, errlen, "veth", ENOMEM);
+    for (int i = 0; i < t->nlinks; i++)
+        if ((e = send_veth(b, t, &t->link[i], group, bridges)) != 0) {
+            fail(err, errlen, "veth", e);
             goto out;
         }
-        peer = rtnl_link_veth_get_peer(l);
-        rtnl_link_set_name(l, lk->b_if);
-        rtnl_link_set_group(l, group);
-        if (bridges)
-            rtnl_link_set_master(l, sw->ifindex);
-        rtnl_link_set_name(peer, lk->a_if);
-        if (a->kind == EMU_HOST) {
-            /* Not up yet: veth_open() fails (ENOTCONN) while its peer is unregistered. */
-            struct nl_addr *mac = nl_addr_build(AF_LLC, a->mac, 6);
-
-            rtnl_link_set_ns_fd(peer, a->netns_fd);
-            rtnl_link_set_ifindex(peer, 2);
-            if (mac != NULL) {
-                rtnl_link_set_addr(peer, mac);
-                nl_addr_put(mac);
-            }
-        } else {
-            rtnl_link_set_group(peer, group);
-        }
-        send_link(b, l, NLM_F_CREATE | NLM_F_EXCL);
-        rtnl_link_put(peer);
-        rtnl_link_put(l);
-        /* A veth peer's IFLA_MASTER is not applied at creation: enslave it now. */
-        send_up(b, lk->b_if, 0);
-        if (a->kind == EMU_SWITCH)
-            send_up(b, lk->a_if, bridges ? a->ifindex : 0);
-    }
     if ((e = batch_finish(b)) != 0) {
         fail(err, errlen, "creating veths", e);
         goto out;
@@ -613,17 +633,21 @@ link_delete_recorded(uint32_t group, char **names, size_t n)
     return ours;
 }
 
-/* Sets link 'li' of 't' administratively up or down (its root-namespace ends). */
-int
-link_set_state(struct emu_topo *t, int li, bool up)
+/*
+ * Sets the root-namespace interfaces 'ix[0..n-1]' (0: none) up or down,
+ * those gone too with 'gone_ok' set; 0 or an errno.
+ */
+static int
+set_up(const int *ix, int n, bool up, bool gone_ok)
 {
-    struct emu_link *lk = &t->link[li];
     struct nlbatch *b;
-    int ix[2] = { lk->b_ifindex, lk->a_ifindex }, e;
+    int e;
 
     if ((e = link_open(&b, -1)) != 0)
         return e;
-    for (int k = 0; k < 2; k++) {
+    if (gone_ok)
+        b->ignore = ENODEV;
+    for (int k = 0; k < n; k++) {
         struct rtnl_link *l;
 
         if (ix[k] == 0 || (l = rtnl_link_alloc()) == NULL)
@@ -638,9 +662,59 @@ link_set_state(struct emu_topo *t, int li, bool up)
     }
     e = batch_finish(b);
     link_close(b);
-    if (e == 0)
+    return e;
+}
+
+/* Sets link 'li' of 't' administratively up or down (its root-namespace ends). */
+int
+link_set_state(struct emu_topo *t, int li, bool up)
+{
+    struct emu_link *lk = &t->link[li];
+    int ix[2] = { lk->b_ifindex, lk->a_ifindex }, e;
+
+    if ((e = set_up(ix, 2, up, false)) == 0)
         lk->down = !up;
     return e;
+}
+
+/*
+ * Sets every port of switch 'sw' up or down (Mininet's "switch s1 stop"):
+ * the switch's own ends only, its links' other ends stay as they are; a
+ * port deleted from outside is passed over.
+ */
+int
+link_set_switch(struct emu_topo *t, int sw, bool up)
+{
+    int *ix = calloc((size_t)t->node[sw].nports + 1, sizeof(*ix)), n = 0, e;
+
+    if (ix == NULL)
+        return ENOMEM;
+    for (int i = 0; i < t->nlinks; i++) {
+        const struct emu_link *lk = &t->link[i];
+
+        if (lk->b == sw && n < t->node[sw].nports)
+            ix[n++] = lk->b_ifindex;
+        else if (lk->a == sw && n < t->node[sw].nports)
+            ix[n++] = lk->a_ifindex;
+    }
+    e = set_up(ix, n, up, true);
+    free(ix);
+    return e;
+}
+
+/* A socket in namespace 'netns_fd' (-1: ours) and the dump of its interfaces; 0 or an errno. */
+static int
+dump_links(struct nlbatch **b, int netns_fd, struct nl_cache **cache)
+{
+    int e;
+
+    if ((e = link_open(b, netns_fd)) != 0)
+        return e;
+    if (rtnl_link_alloc_cache((*b)->sk, AF_UNSPEC, cache) < 0) {
+        link_close(*b);
+        return EIO;
+    }
+    return 0;
 }
 
 /*
@@ -655,12 +729,8 @@ link_rx_stats(struct emu_topo *t, uint64_t *pkts, uint64_t *bytes)
     struct nl_cache *cache;
     int e;
 
-    if ((e = link_open(&b, -1)) != 0)
+    if ((e = dump_links(&b, -1, &cache)) != 0)
         return e;
-    if (rtnl_link_alloc_cache(b->sk, AF_UNSPEC, &cache) < 0) {
-        link_close(b);
-        return EIO;
-    }
     for (int i = 0; i < t->nnodes; i++) {
         const struct emu_node *h = &t->node[i];
         struct rtnl_link *l;
@@ -714,4 +784,110 @@ link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6])
     nl_addr_put(ll);
     rtnl_neigh_put(n);
     return 0;
+}
+
+/* What interface 'name' (ifindex 'ix' if known, else looked up by name) is in 'cache'. */
+static enum emu_end_state
+end_state(struct nl_cache *cache, int ix, const char *name)
+{
+    struct rtnl_link *l = ix ? rtnl_link_get(cache, ix) : rtnl_link_get_by_name(cache, name);
+    enum emu_end_state s = END_MISSING;
+
+    if (l == NULL)
+        return s;
+    /* Another interface may have taken a deleted one's index. */
+    if (strcmp(rtnl_link_get_name(l), name) == 0)
+        s = rtnl_link_get_flags(l) & IFF_UP ? END_OK : END_DOWN;
+    rtnl_link_put(l);
+    return s;
+}
+
+/*
+ * Finds the state of both ends of every link of 't' (a_state, b_state):
+ * root-namespace ends from one dump, each host's end from a dump in its
+ * namespace 'prefix'-NAME.  Returns 0 or an errno.
+ */
+int
+link_status(struct emu_topo *t, const char *prefix)
+{
+    struct nlbatch *b;
+    struct nl_cache *root;
+    int e;
+
+    if ((e = dump_links(&b, -1, &root)) != 0)
+        return e;
+    for (int i = 0; i < t->nlinks; i++) {
+        struct emu_link *l = &t->link[i];
+        const struct emu_node *h = &t->node[l->a];
+        struct nlbatch *hb;
+        struct nl_cache *hc;
+        char path[128];
+        int fd;
+
+        l->b_state = end_state(root, l->b_ifindex, l->b_if);
+        if (h->kind == EMU_SWITCH) {
+            l->a_state = end_state(root, l->a_ifindex, l->a_if);
+            continue;
+        }
+        l->a_state = END_MISSING;
+        snprintf(path, sizeof(path), "%s/%s-%s", EMU_NETNS_DIR, prefix, h->name);
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            continue;
+        if (dump_links(&hb, fd, &hc) == 0) {
+            l->a_state = end_state(hc, 0, l->a_if);
+            nl_cache_free(hc);
+            link_close(hb);
+        }
+        close(fd);
+    }
+    nl_cache_free(root);
+    link_close(b);
+    return 0;
+}
+
+/*
+ * Makes link 'li' of 't' again after it was deleted from outside (deleting
+ * either end of a veth takes both): the veth as link_build() made it and,
+ * for a host, its address and route as link_configure_hosts() did; run
+ * 'prefix', link group 'group', Linux bridges with 'bridges'.  Returns 0
+ * or an errno.
+ */
+int
+link_recreate(struct emu_topo *t, int li, const char *prefix, uint32_t group, bool bridges)
+{
+    struct emu_link *lk = &t->link[li];
+    struct emu_node *a = &t->node[lk->a];
+    const char *names[2] = { lk->b_if, lk->a_if };
+    int idx[2] = { 0, 0 }, e;
+    struct nlbatch *b;
+
+    if (a->kind == EMU_HOST) {
+        char path[128];
+
+        snprintf(path, sizeof(path), "%s/%s-%s", EMU_NETNS_DIR, prefix, a->name);
+        if ((a->netns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            return errno;
+    }
+    if ((e = link_open(&b, -1)) == 0) {
+        if ((e = send_veth(b, t, lk, group, bridges)) == 0)
+            e = batch_finish(b);
+        if (e == 0)
+            e = resolve(b->sk, names, idx, a->kind == EMU_SWITCH ? 2 : 1);
+        link_close(b);
+    }
+    if (e == 0 && a->kind == EMU_HOST && (e = link_open(&a->nlb, a->netns_fd)) == 0) {
+        if ((e = host_requests(a)) == 0)
+            e = batch_finish(a->nlb);
+        link_close(a->nlb);
+        a->nlb = NULL;
+    }
+    if (a->netns_fd >= 0)
+        close(a->netns_fd);
+    a->netns_fd = -1;
+    if (e == 0) {
+        lk->b_ifindex = idx[0];
+        lk->a_ifindex = a->kind == EMU_SWITCH ? idx[1] : 0;
+        lk->down = false;
+    }
+    return e;
 }

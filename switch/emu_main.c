@@ -51,10 +51,11 @@ usage(FILE *f)
 "estimates beside the truth.  Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN).\n"
 "\n"
 "network:\n"
-"  -t, --topo SPEC        single,N | linear,N | tree,DEPTH,FANOUT (default tree,2,2)\n"
+"  -t, --topo SPEC        minimal | single,N | linear,N | tree,DEPTH,FANOUT |\n"
+"                         torus,X,Y[,N] (default tree,2,2)\n"
 "  -f, --topo-file FILE   hosts, switches, links and VLANs from FILE (sflow-emu(1))\n"
 "      --switch user|bridge  one sflow-switch process for all switches (default),\n"
-"                         or Linux bridges sampled by sflow-agent\n"
+"                         or Linux bridges sampled by sflow-agent\n""      --mac              sequential MACs 00:00:00:00:00:01... (always so here)\n"
 "sFlow:\n"
 "  -s, --sampling N       sample 1 packet in N (default 64)\n"
 "  -p, --polling S        counter polling interval in seconds (default 5)\n"
@@ -71,7 +72,8 @@ usage(FILE *f)
 "      --json FILE        write the accuracy report as JSON to FILE ('-': stdout)\n"
 "      --top N            top talkers shown (default 5)\n"
 "run:\n"
-"      --test build|pingall|traffic   build, do that, tear down (no CLI)\n"
+"      --test TEST        build, do TEST, tear down (no CLI): build | none | pingall |\n"
+"                         pingpair | iperf | iperfudp | all | traffic\n"
 "      --cli              interactive CLI (the default without --test)\n"
 "      --timings          print setup and teardown seconds on stderr\n"
 "      --cleanup          remove what crashed runs left (only what their records list)\n"
@@ -356,6 +358,89 @@ set_switch_sflow(struct emu_ctx *c)
     return 0;
 }
 
+/* Adds FLOW to switch 'sw' of sflow-switch; 0 or EIO (a message logged). */
+static int
+add_flow(struct emu_ctx *c, const char *sw, const char *flow)
+{
+    char ans[512];
+
+    if (ctl_cmd(c->sw_sock, ans, sizeof(ans), "add-flow", sw, flow, NULL) == 0)
+        return 0;
+    log_warnx("sflow-switch: add-flow %s %s: %s", sw, flow, ans);
+    return EIO;
+}
+
+/*
+ * A topology with loops (a torus): what STP would leave, as flow rules the
+ * emulator computes, since sflow-switch has no STP.  Links that close a
+ * loop drop what comes in and are never sent to; a frame for a host goes
+ * out of the port on the tree towards it; anything else (broadcast,
+ * multicast) floods along the tree only.  Returns 0 or an errno.
+ */
+static int
+set_tree_flows(struct emu_ctx *c)
+{
+    struct emu_topo *t = &c->topo;
+    int *port = malloc((size_t)t->nnodes * sizeof(*port) + 1), e = 0;
+    char flow[64 + 16 * 12];
+
+    if (port == NULL)
+        return ENOMEM;
+    for (int j = 0; j < t->nlinks && e == 0; j++) {
+        const struct emu_link *l = &t->link[j];
+
+        for (int end = 0; end < 2 && e == 0; end++) {
+            int sw = end ? l->b : l->a, in = end ? l->b_port : l->a_port;
+            size_t o;
+            int nout = 0;
+
+            if (t->node[sw].kind != EMU_SWITCH)
+                continue;
+            o = (size_t)snprintf(flow, sizeof(flow), "priority=%d,in_port=%d,actions=",
+                l->blocked ? 30 : 10, in);
+            for (int k = 0; k < t->nlinks && !l->blocked; k++) {
+                const struct emu_link *m = &t->link[k];
+                int out = m->a == sw ? m->a_port : m->b == sw ? m->b_port : 0;
+
+                if (out == 0 || out == in || m->blocked)
+                    continue;
+                if (++nout > 16) {
+                    log_warnx("%s: more than 16 ports on the tree at %s", t->desc,
+                        t->node[sw].name);
+                    e = E2BIG;
+                    break;
+                }
+                o += (size_t)snprintf(flow + o, sizeof(flow) - o, "%soutput:%d",
+                    nout > 1 ? "," : "", out);
+            }
+            if (e == 0 && nout == 0)
+                snprintf(flow + o, sizeof(flow) - o, "drop");
+            if (e == 0)
+                e = add_flow(c, t->node[sw].name, flow);
+        }
+    }
+    for (int h = 0; h < t->nnodes && e == 0; h++) {
+        const uint8_t *mac = t->node[h].mac;
+
+        if (t->node[h].kind != EMU_HOST)
+            continue;
+        if (topo_toward(t, h, port) != 0) {
+            e = ENOMEM;
+            break;
+        }
+        for (int sw = 0; sw < t->nnodes && e == 0; sw++) {
+            if (t->node[sw].kind != EMU_SWITCH || port[sw] == 0)
+                continue;
+            snprintf(flow, sizeof(flow),
+                "priority=20,dl_dst=%02x:%02x:%02x:%02x:%02x:%02x,actions=output:%d",
+                mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], port[sw]);
+            e = add_flow(c, t->node[sw].name, flow);
+        }
+    }
+    free(port);
+    return e;
+}
+
 static double t_setup, t_teardown;
 
 /* Records the root-namespace interfaces link_build() will make (cleanup removes only those); 0 or an errno. */
@@ -455,6 +540,8 @@ emu_build(struct emu_ctx *c)
     }
     log_debug("%.3f s: links up", mono_s() - t0);
     if (c->sw == EMU_SW_USER && (e = start_user_switch(c)) != 0)
+        return e;
+    if (c->loops > 0 && (e = set_tree_flows(c)) != 0)
         return e;
     log_debug("%.3f s: switch configured", mono_s() - t0);
     if (c->sflow && (e = start_sflow(c)) != 0)
@@ -633,38 +720,67 @@ emu_sflow_stats(struct emu_ctx *c, FILE *out)
     fclose(f);
 }
 
+/* Mininet's --test names, and ours (traffic). */
+static const char *const test_names[] = {
+    "build", "none", "pingall", "pingpair", "iperf", "iperfudp", "all", "traffic", NULL
+};
+
+static bool
+test_known(const char *test)
+{
+    for (int i = 0; test_names[i] != NULL; i++)
+        if (strcmp(test, test_names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* pingall (all hosts) or pingpair (the first two); 0, or EHOSTUNREACH on a loss. */
+static int
+test_ping(struct emu_ctx *c, bool pair)
+{
+    int n = pair && c->topo.nhosts > 2 ? 2 : c->topo.nhosts, lost, e;
+    int *hosts = malloc((size_t)n * sizeof(*hosts) + 1);
+
+    if (hosts == NULL)
+        return ENOMEM;
+    for (int i = 0; i < n; i++)
+        hosts[i] = topo_host(&c->topo, i);
+    e = ping_print(&c->topo, c->run.prefix, hosts, n, false, &lost, stdout);
+    free(hosts);
+    return e != 0 ? e : lost ? EHOSTUNREACH : 0;
+}
+
 static int
 do_test(struct emu_ctx *c, const char *test)
 {
-    int sent, lost, e = 0;
+    int e = 0;
 
-    if (strcmp(test, "build") == 0)
+    if (strcmp(test, "build") == 0 || strcmp(test, "none") == 0)
         return 0;
-    if (strcmp(test, "pingall") == 0 ||
+    if (strcmp(test, "pingall") == 0 || strcmp(test, "all") == 0 ||
         (strcmp(test, "traffic") == 0 && strcmp(c->traffic_kind, "pingall") == 0 && !c->flows_file)) {
-        if ((e = traffic_pingall(&c->topo, c->run.prefix, &sent, &lost, stdout)) != 0)
+        if ((e = test_ping(c, false)) != 0 || strcmp(test, "all") != 0)
             return e;
-        return lost ? EHOSTUNREACH : 0;
     }
-    if (strcmp(test, "traffic") == 0) {
-        if ((e = emu_traffic_cmd(c, c->traffic_kind, c->flows_file, c->duration)) != 0)
-            return e;
-        emu_report(c, false, stdout);
-        if (c->json_path != NULL) {
-            FILE *f = strcmp(c->json_path, "-") == 0 ? stdout : fopen(c->json_path, "w");
+    if (strcmp(test, "pingpair") == 0)
+        return test_ping(c, true);
+    if (strcmp(test, "iperf") == 0 || strcmp(test, "iperfudp") == 0 || strcmp(test, "all") == 0)
+        return cli_command(c, test);
+    if ((e = emu_traffic_cmd(c, c->traffic_kind, c->flows_file, c->duration)) != 0)
+        return e;
+    emu_report(c, false, stdout);
+    if (c->json_path != NULL) {
+        FILE *f = strcmp(c->json_path, "-") == 0 ? stdout : fopen(c->json_path, "w");
 
-            if (f == NULL) {
-                log_warn("%s", c->json_path);
-                return errno;
-            }
-            emu_report(c, true, f);
-            if (f != stdout)
-                fclose(f);
+        if (f == NULL) {
+            log_warn("%s", c->json_path);
+            return errno;
         }
-        return 0;
+        emu_report(c, true, f);
+        if (f != stdout)
+            fclose(f);
     }
-    log_warnx("--test %s: build, pingall or traffic", test);
-    return EINVAL;
+    return 0;
 }
 
 int
@@ -674,6 +790,7 @@ main(int argc, char **argv)
         { "topo", required_argument, NULL, 't' },
         { "topo-file", required_argument, NULL, 'f' },
         { "switch", required_argument, NULL, 'W' },
+        { "mac", no_argument, NULL, 'm' },
         { "sampling", required_argument, NULL, 's' },
         { "polling", required_argument, NULL, 'p' },
         { "sflow-target", required_argument, NULL, 'T' },
@@ -728,6 +845,7 @@ main(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'm': break;        /* Hosts' MACs are always sequential here. */
         case 's': c->sampling = atoi(optarg); break;
         case 'p': c->polling = atoi(optarg); break;
         case 'T':
@@ -759,6 +877,11 @@ main(int argc, char **argv)
         return 2;
     }
     log_init(argv[0], verbose, 0);
+    if (test != NULL && !test_known(test)) {
+        log_warnx("--test %s: build, none, pingall, pingpair, iperf, iperfudp, all or traffic",
+            test);
+        return 2;
+    }
     if (geteuid() != 0) {
         log_warnx("needs root (network namespaces, veths, bridges)");
         return 1;
@@ -777,6 +900,17 @@ main(int argc, char **argv)
     if ((topo_file ? topo_load(&c->topo, topo_file, err, sizeof(err)) :
         topo_build(&c->topo, topo, err, sizeof(err))) != 0) {
         log_warnx("%s", err);
+        return 2;
+    }
+    if ((c->loops = topo_span(&c->topo)) < 0) {
+        log_warnx("%s: out of memory", c->topo.desc);
+        return 1;
+    }
+    /* Loops need the flow rules set_tree_flows() gives sflow-switch. */
+    if (c->loops > 0 && (c->sw == EMU_SW_BRIDGE || c->topo.has_vlans)) {
+        log_warnx("%s has loops: it needs --switch user (the default), which gets loop-free"
+            " flow rules, and no VLANs", c->topo.desc);
+        topo_free(&c->topo);
         return 2;
     }
     if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {

@@ -73,7 +73,9 @@ add_link(struct emu_topo *t, int a, int b)
     struct emu_link *l;
     void *p;
 
-    if (t->node[b].kind == EMU_HOST) {
+    bool swapped = t->node[b].kind == EMU_HOST;
+
+    if (swapped) {
         int x = a;
 
         a = b;
@@ -90,6 +92,7 @@ add_link(struct emu_topo *t, int a, int b)
     memset(l, 0, sizeof(*l));
     l->a = a;
     l->b = b;
+    l->host_second = swapped;
     if (t->node[a].kind == EMU_SWITCH)
         l->a_port = ++t->node[a].nports;
     else
@@ -135,6 +138,41 @@ add_tree(struct emu_topo *t, int depth, int fanout, int *swnum)
     return me;
 }
 
+/* Mininet's TorusTopo: switches row by row, each with its hosts, then the wrap-around links. */
+static int
+add_torus(struct emu_topo *t, int x, int y, int per)
+{
+    int first = t->nnodes, stride = per + 1;
+    char name[40];
+
+    for (int i = 0; i < x; i++)
+        for (int j = 0; j < y; j++) {
+            int s, h;
+
+            snprintf(name, sizeof(name), "s%dx%d", i + 1, j + 1);
+            if ((s = add_node(t, EMU_SWITCH, name)) < 0)
+                return -1;
+            for (int k = 0; k < per; k++) {
+                if (per == 1)
+                    snprintf(name, sizeof(name), "h%dx%d", i + 1, j + 1);
+                else
+                    snprintf(name, sizeof(name), "h%dx%dx%d", i + 1, j + 1, k + 1);
+                if ((h = add_node(t, EMU_HOST, name)) < 0 || add_link(t, h, s) < 0)
+                    return -1;
+            }
+        }
+    /* Switch (i, j) is node first + (i * y + j) * stride. */
+    for (int i = 0; i < x; i++)
+        for (int j = 0; j < y; j++) {
+            int me = first + (i * y + j) * stride;
+
+            if (add_link(t, me, first + (i * y + (j + 1) % y) * stride) < 0 ||
+                add_link(t, me, first + (((i + 1) % x) * y + j) * stride) < 0)
+                return -1;
+        }
+    return 0;
+}
+
 static int
 parse_ints(const char *s, int *v, int max)
 {
@@ -157,24 +195,38 @@ parse_ints(const char *s, int *v, int max)
 }
 
 /*
- * Builds topology 'spec' ("single,N", "linear,N", "tree,D[,F]") into 't'.
+ * Builds topology 'name' ("minimal", "single,N", "linear,N", "tree,D[,F]",
+ * "torus,X,Y[,N]") into 't'.
  * Returns 0, or -1 with a message in 'err'.
  */
 int
-topo_build(struct emu_topo *t, const char *spec, char *err, size_t errlen)
+topo_build(struct emu_topo *t, const char *name, char *err, size_t errlen)
 {
+    /* Mininet's MinimalTopo is its SingleSwitchTopo with two hosts. */
+    const char *spec = strcmp(name, "minimal") == 0 ? "single,2" : name;
     const char *comma = strchr(spec, ',');
     size_t klen = comma ? (size_t)(comma - spec) : strlen(spec);
     int v[3] = { 0, 0, 0 }, n = 0, swnum = 0, prev = -1;
     long total;
 
     memset(t, 0, sizeof(*t));
-    snprintf(t->desc, sizeof(t->desc), "%s", spec);
+    snprintf(t->desc, sizeof(t->desc), "%s", name);
     if (comma != NULL && (n = parse_ints(comma + 1, v, 3)) < 0) {
         snprintf(err, errlen, "%s: bad numbers", spec);
         return -1;
     }
-    if (klen == 6 && strncmp(spec, "single", 6) == 0) {
+    if (klen == 5 && strncmp(spec, "torus", 5) == 0) {
+        if (n < 2 || n > 3 || v[0] < 3 || v[1] < 3 || (n == 3 && v[2] < 1)) {
+            snprintf(err, errlen, "%s: torus,X,Y[,N] needs X and Y of 3 or more"
+                " (as Mininet since 2.1) and N of 1 or more", spec);
+            topo_free(t);
+            return -1;
+        }
+        if ((long)v[0] * v[1] * (n == 3 ? v[2] : 1) > 65536)
+            goto big;
+        if (add_torus(t, v[0], v[1], n == 3 ? v[2] : 1) < 0)
+            goto mem;
+    } else if (klen == 6 && strncmp(spec, "single", 6) == 0) {
         int s;
 
         if (n == 0)
@@ -224,7 +276,8 @@ topo_build(struct emu_topo *t, const char *spec, char *err, size_t errlen)
         if (add_tree(t, v[0], v[1], &swnum) < 0)
             goto mem;
     } else {
-        snprintf(err, errlen, "%s: unknown topology (single,N linear,N tree,D,F or --topo-file)",
+        snprintf(err, errlen, "%s: unknown topology (minimal single,N linear,N tree,D,F"
+            " torus,X,Y or --topo-file)",
             spec);
         return -1;
     }
@@ -498,47 +551,197 @@ topo_ipstr(uint32_t ip, char *buf, size_t len)
     return buf;
 }
 
+static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Mininet's "nodes": the names, sorted. */
 void
 topo_print_nodes(const struct emu_topo *t, FILE *f)
 {
-    fprintf(f, "available nodes are:");
+    const char **name = malloc((size_t)t->nnodes * sizeof(*name) + 1);
+
+    fprintf(f, "available nodes are: \n");
+    if (name == NULL)
+        return;
     for (int i = 0; i < t->nnodes; i++)
-        fprintf(f, " %s", t->node[i].name);
+        name[i] = t->node[i].name;
+    qsort(name, (size_t)t->nnodes, sizeof(*name), cmp_name);
+    for (int i = 0; i < t->nnodes; i++)
+        fprintf(f, "%s%s", i ? " " : "", name[i]);
     fprintf(f, "\n");
+    free(name);
+}
+
+/*
+ * Each node's links in port order, in one pass over the links: node i's
+ * are (*at)[(*start)[i] .. (*start)[i + 1] - 1] (ports are handed out in
+ * link order).  Returns 0 or -1 (no memory).
+ */
+static int
+node_links(const struct emu_topo *t, int **start, int **at)
+{
+    int *s = calloc((size_t)t->nnodes + 2, sizeof(*s));
+    int *a = malloc((size_t)t->nlinks * 2 * sizeof(*a) + 1);
+
+    if (s == NULL || a == NULL) {
+        free(s);
+        free(a);
+        return -1;
+    }
+    for (int j = 0; j < t->nlinks; j++) {
+        s[t->link[j].a + 2]++;
+        s[t->link[j].b + 2]++;
+    }
+    for (int i = 2; i < t->nnodes + 2; i++)
+        s[i] += s[i - 1];
+    for (int j = 0; j < t->nlinks; j++) {
+        a[s[t->link[j].a + 1]++] = j;
+        a[s[t->link[j].b + 1]++] = j;
+    }
+    *start = s;
+    *at = a;
+    return 0;
+}
+
+/* Mininet's order of nodes: hosts, then switches, each in the order added. */
+static int
+nth_in_order(const struct emu_topo *t, int *i)
+{
+    for (; *i < 2 * t->nnodes; ++*i) {
+        int n = *i % t->nnodes;
+
+        if ((*i < t->nnodes) == (t->node[n].kind == EMU_HOST))
+            return n;
+    }
+    return -1;
+}
+
+enum line_kind { LINE_NET, LINE_INTFS, LINE_PORTS, LINE_DUMP };
+
+/* One line of 'what' for node 'n', whose links 'ls' are in port order. */
+static void
+print_node(const struct emu_topo *t, int n, const int *ls, int nls, enum line_kind what,
+    const char *prefix, FILE *f)
+{
+    const struct emu_node *me = &t->node[n];
+    bool sw = me->kind == EMU_SWITCH;
+    char ip[16];
+
+    switch (what) {
+    case LINE_NET:
+        fprintf(f, "%s%s", me->name, sw ? " lo:  " : " ");
+        break;
+    case LINE_INTFS:
+        fprintf(f, "%s: %s", me->name, sw ? "lo" : "");
+        break;
+    case LINE_PORTS:
+        fprintf(f, "%s lo:0 ", me->name);
+        break;
+    case LINE_DUMP:
+        fprintf(f, "<%s %s: %s", sw ? "Switch" : "Host", me->name, sw ? "lo:127.0.0.1" : "");
+        break;
+    }
+    for (int k = 0; k < nls; k++) {
+        const struct emu_link *l = &t->link[ls[k]];
+        bool mine_a = l->a == n;
+        int port = mine_a ? l->a_port : l->b_port, peer = mine_a ? l->b : l->a;
+        int pport = mine_a ? l->b_port : l->a_port;
+        const char *sep = k || sw ? (what == LINE_NET ? " " : ",") : "";
+
+        switch (what) {
+        case LINE_NET:
+            fprintf(f, "%s%s-eth%d:%s-eth%d", k ? " " : "", me->name, port,
+                t->node[peer].name, pport);
+            break;
+        case LINE_INTFS:
+            fprintf(f, "%s%s-eth%d", sep, me->name, port);
+            break;
+        case LINE_PORTS:
+            fprintf(f, "%s-eth%d:%d ", me->name, port, port);
+            break;
+        case LINE_DUMP:
+            if (sw)
+                fprintf(f, ",%s-eth%d:None", me->name, port);
+            else
+                fprintf(f, "%s-eth%d:%s", me->name, port, topo_ipstr(me->ip, ip, sizeof(ip)));
+            break;
+        }
+    }
+    if (what == LINE_DUMP)
+        fprintf(f, " netns=%s%s%s> ", sw ? "" : prefix, sw ? "" : "-", sw ? "root" : me->name);
+    fprintf(f, "\n");
+}
+
+/* A line of 'what' for each node in Mininet's order. */
+static void
+print_nodes_as(const struct emu_topo *t, enum line_kind what, const char *prefix, FILE *f)
+{
+    int *start, *at;
+
+    if (node_links(t, &start, &at) != 0)
+        return;
+    for (int i = 0, n; (n = nth_in_order(t, &i)) >= 0; i++) {
+        if (what == LINE_PORTS && t->node[n].kind != EMU_SWITCH)
+            continue;
+        print_node(t, n, at + start[n], start[n + 1] - start[n], what, prefix, f);
+    }
+    free(start);
+    free(at);
 }
 
 /* Mininet's "net": each node and what its ports connect to. */
 void
 topo_print_net(const struct emu_topo *t, FILE *f)
 {
-    for (int i = 0; i < t->nnodes; i++) {
-        const struct emu_node *n = &t->node[i];
-
-        fprintf(f, "%s", n->name);
-        if (n->kind == EMU_SWITCH)
-            fprintf(f, " lo:");
-        for (int j = 0; j < t->nlinks; j++) {
-            const struct emu_link *l = &t->link[j];
-
-            if (l->a == i)
-                fprintf(f, " %s-eth%d:%s-eth%d", n->name, l->a_port, t->node[l->b].name,
-                    l->b_port);
-            else if (l->b == i)
-                fprintf(f, " %s-eth%d:%s-eth%d", n->name, l->b_port, t->node[l->a].name,
-                    l->a_port);
-        }
-        fprintf(f, "\n");
-    }
+    print_nodes_as(t, LINE_NET, NULL, f);
 }
 
+/* Mininet's "intfs": each node's interfaces. */
+void
+topo_print_intfs(const struct emu_topo *t, FILE *f)
+{
+    print_nodes_as(t, LINE_INTFS, NULL, f);
+}
+
+/* Mininet's "ports": each switch's interfaces and their port numbers. */
+void
+topo_print_ports(const struct emu_topo *t, FILE *f)
+{
+    print_nodes_as(t, LINE_PORTS, NULL, f);
+}
+
+/*
+ * Mininet's "dump": one line per node with its interfaces and addresses
+ * (a namespace where Mininet shows a shell's pid: hosts run no shell).
+ */
+void
+topo_print_dump(const struct emu_topo *t, const char *prefix, FILE *f)
+{
+    print_nodes_as(t, LINE_DUMP, prefix, f);
+}
+
+static const char *
+end_state(enum emu_end_state s)
+{
+    return s == END_OK ? "OK" : s == END_DOWN ? "DOWN" : "MISSING";
+}
+
+/* Mininet's "links": both ends of each link and their state (link_status() fills it in). */
 void
 topo_print_links(const struct emu_topo *t, FILE *f)
 {
     for (int j = 0; j < t->nlinks; j++) {
         const struct emu_link *l = &t->link[j];
+        int x = l->host_second ? l->b : l->a, y = l->host_second ? l->a : l->b;
+        int xp = l->host_second ? l->b_port : l->a_port, yp = l->host_second ? l->a_port : l->b_port;
+        enum emu_end_state xs = l->host_second ? l->b_state : l->a_state;
+        enum emu_end_state ys = l->host_second ? l->a_state : l->b_state;
 
-        fprintf(f, "%s-eth%d<->%s-eth%d (%s)", t->node[l->a].name, l->a_port,
-            t->node[l->b].name, l->b_port, l->down ? "down" : "OK OK");
+        fprintf(f, "%s-eth%d<->%s-eth%d (%s %s)", t->node[x].name, xp, t->node[y].name, yp,
+            end_state(xs), end_state(ys));
         if (l->vlan)
             fprintf(f, " vlan %d", l->vlan);
         if (l->ntrunk) {
@@ -546,26 +749,80 @@ topo_print_links(const struct emu_topo *t, FILE *f)
             for (int k = 0; k < l->ntrunk; k++)
                 fprintf(f, "%c%d", k ? ',' : ' ', l->trunk[k]);
         }
-        fprintf(f, "\n");
+        fprintf(f, " \n");
     }
 }
 
-/* Mininet's "dump": one line per node with its interfaces and addresses. */
-void
-topo_print_dump(const struct emu_topo *t, const char *prefix, FILE *f)
+static int
+root_of(int *up, int i)
 {
-    char ip[16];
+    while (up[i] != i)
+        i = up[i] = up[up[i]];
+    return i;
+}
 
-    for (int i = 0; i < t->nnodes; i++) {
-        const struct emu_node *n = &t->node[i];
+/*
+ * A spanning tree of the switches, as STP would leave it: every
+ * switch-to-switch link that closes a loop (taken in link order) is marked
+ * 'blocked'.  Returns how many were, or -1 (no memory).
+ */
+int
+topo_span(struct emu_topo *t)
+{
+    int *up = malloc((size_t)t->nnodes * sizeof(*up) + 1), n = 0;
 
-        if (n->kind == EMU_HOST) {
-            const struct emu_link *l = &t->link[n->uplink];
-            fprintf(f, "<Host %s: %s:%s/%d mac %02x:%02x:%02x:%02x:%02x:%02x netns %s-%s>\n",
-                n->name, l->a_if, topo_ipstr(n->ip, ip, sizeof(ip)), n->plen, n->mac[0],
-                n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5], prefix, n->name);
-        } else {
-            fprintf(f, "<Switch %s: %d ports>\n", n->name, n->nports);
+    if (up == NULL)
+        return -1;
+    for (int i = 0; i < t->nnodes; i++)
+        up[i] = i;
+    for (int j = 0; j < t->nlinks; j++) {
+        struct emu_link *l = &t->link[j];
+        int x = root_of(up, l->a), y = root_of(up, l->b);
+
+        l->blocked = x == y;
+        n += l->blocked;
+        up[x] = y;
+    }
+    free(up);
+    return n;
+}
+
+/*
+ * For every switch, the port of its unblocked links that leads to node
+ * 'host' (a breadth-first walk from the host): 'port' is indexed by node,
+ * 0 where there is none.  Returns 0 or -1 (no memory).
+ */
+int
+topo_toward(const struct emu_topo *t, int host, int *port)
+{
+    int *start, *at, *queue = malloc((size_t)t->nnodes * sizeof(*queue) + 1), head = 0, tail = 0;
+    bool *seen = calloc((size_t)t->nnodes + 1, sizeof(*seen));
+
+    if (queue == NULL || seen == NULL || node_links(t, &start, &at) != 0) {
+        free(queue);
+        free(seen);
+        return -1;
+    }
+    memset(port, 0, (size_t)t->nnodes * sizeof(*port));
+    queue[tail++] = host;
+    seen[host] = true;
+    while (head < tail) {
+        int n = queue[head++];
+
+        for (int k = start[n]; k < start[n + 1]; k++) {
+            const struct emu_link *l = &t->link[at[k]];
+            int peer = l->a == n ? l->b : l->a;
+
+            if (l->blocked || seen[peer])
+                continue;
+            seen[peer] = true;
+            port[peer] = l->a == n ? l->b_port : l->a_port;
+            queue[tail++] = peer;
         }
     }
+    free(start);
+    free(at);
+    free(queue);
+    free(seen);
+    return 0;
 }

@@ -67,6 +67,11 @@ bad "undefined node" "bad.topo:3: link needs two defined nodes" --topo-file "$tm
 # Found by fuzzing: a deeper tree overflowed the stack; the tail of a long
 # comment line was read as a statement of its own.
 bad "deep tree" "at most 64 levels" --topo tree,99999,1 --test build
+# Mininet's: a torus is 3x3 or more; it has loops, which Linux bridges here would storm.
+bad "small torus" "torus,X,Y\[,N\] needs X and Y of 3 or more" --topo torus,2,3 --test build
+bad "torus on bridges" "has loops: it needs --switch user" --topo torus,3,3 --switch bridge --test build
+# --test is checked before anything is built.
+bad "unknown test" "--test iperf3: build, none, pingall" --topo single,2 --test iperf3
 { printf 'switch s1\nhost h1\nlink h1 s1\n# '; head -c 509 /dev/zero | tr '\0' x; printf 'host h2\n'; } >"$tmp/long.topo"
 bad "long line" "long.topo:4: line too long" --topo-file "$tmp/long.topo" --test build
 # sscanf took these: a MAC byte of 0x100 stored as 00, a prefix length "8x".
@@ -80,10 +85,16 @@ echo "ok: bad options, specs and topology files"
 modes=bridge
 [ -x "$BIN/sflow-switch" ] && modes="user bridge"
 for m in $modes; do
-    for t in single,3 linear,4 tree,2,2 tree,3,2; do
+    for t in minimal single,3 linear,4 tree,2,2 tree,3,2; do
         check "$m" "$t"
     done
 done
+# A torus has loops: sflow-switch gets loop-free flow rules; every pair reaches.
+if [ -x "$BIN/sflow-switch" ]; then
+    check user torus,3,3
+    grep -q '^h1x1 -> h1x2 h1x3 h2x1 h2x2 h2x3 h3x1 h3x2 h3x3 $' "$tmp/out" ||
+        { echo "FAIL torus,3,3: Mininet's host names and order"; cat "$tmp/out"; fail=1; }
+fi
 
 # VLANs (userspace switch only): h1 and h2 on VLAN 10, h3 on VLAN 20 over a trunk.
 if [ -x "$BIN/sflow-switch" ]; then
@@ -102,7 +113,7 @@ link h4 s1 vlan=20
 link s1 s2 trunks=10,20
 T
     "$EMU" --topo-file "$tmp/vlan.topo" --test pingall >"$tmp/vlan.out" 2>&1
-    if grep -q '^h1 -> h2 X X$' "$tmp/vlan.out" && grep -q '^h3 -> X X h4$' "$tmp/vlan.out"; then
+    if grep -q '^h1 -> h2 X X $' "$tmp/vlan.out" && grep -q '^h3 -> X X h4 $' "$tmp/vlan.out"; then
         echo "ok vlan file: isolation and trunk"
     else
         echo "FAIL vlan file"; cat "$tmp/vlan.out"; fail=1
