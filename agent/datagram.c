@@ -121,3 +121,14 @@ dgram_set_agent(struct dgram *d, const struct sflow_addr *agent, uint64_t now_ms
     dgram_flush(d, now_ms);
     d->agent = *agent;
 }
+
+void
+dgram_set_seq(uint8_t *buf, size_t len, size_t seq_off, uint32_t seq)
+{
+    if (seq_off + 4 <= len) {
+        buf[seq_off] = (uint8_t)(seq >> 24);
+        buf[seq_off + 1] = (uint8_t)(seq >> 16);
+        buf[seq_off + 2] = (uint8_t)(seq >> 8);
+        buf[seq_off + 3] = (uint8_t)seq;
+    }
+}

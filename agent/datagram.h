@@ -31,6 +31,9 @@
  */
 typedef void (*dgram_out_fn)(void *ctx, uint8_t *buf, size_t len, size_t seq_off);
 
+/* Writes 'seq' as the sequence_number of the datagram handed to a dgram_out_fn. */
+void dgram_set_seq(uint8_t *buf, size_t len, size_t seq_off, uint32_t seq);
+
 /* Writes the records of one sample into 'w'; returns 0 or w->error. */
 typedef int (*dgram_write_fn)(struct wbuf *w, void *arg);
 

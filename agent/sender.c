@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "datagram.h"
 #include "sflow_types.h"
 
 void
@@ -134,12 +135,7 @@ sender_output(void *ctx, uint8_t *buf, size_t len, size_t seq_off)
         int fd = d->ss.ss_family == AF_INET6 ? s->fd6 : s->fd4;
         uint32_t seq = ++d->seq;
 
-        if (seq_off + 4 <= len) {
-            buf[seq_off] = (uint8_t)(seq >> 24);
-            buf[seq_off + 1] = (uint8_t)(seq >> 16);
-            buf[seq_off + 2] = (uint8_t)(seq >> 8);
-            buf[seq_off + 3] = (uint8_t)seq;
-        }
+        dgram_set_seq(buf, len, seq_off, seq);
         /*
          * The sequence number advances even when the send fails: the
          * datagram is lost, and the collector should see the gap.

@@ -15,6 +15,7 @@ struct rs_ctx {
     recv_cb cb;
     void *cb_ctx;
     struct dgram_meta meta;     /* Of the packet being read. */
+    uint32_t seq;               /* Of the last datagram made. */
     int stop;
 };
 
@@ -39,7 +40,8 @@ rs_out(void *ctx, uint8_t *buf, size_t len, size_t seq_off)
 {
     struct rs_ctx *c = ctx;
 
-    (void)seq_off;
+    /* Numbered as an agent numbers them, so that collectors see no restart. */
+    dgram_set_seq(buf, len, seq_off, ++c->seq);
     if (!c->stop && c->cb(c->cb_ctx, buf, len, &c->meta) != 0)
         c->stop = 1;
 }

@@ -304,13 +304,14 @@ if command -v tshark >/dev/null 2>&1; then
         { echo "FAIL tshark sees $ts samples and $tr records, not 250 and 750"; fail=1; }
 fi
 
-# ---- 7. Privileges: as root, 'nobody' once the port is open. ----
+# ---- 7. Privileges: as root, the package's user 'sflowkit' (where it
+# exists) or 'nobody' once the port is open. ----
 if [ "$(id -u)" = 0 ]; then
     collect u1 -4 -b 127.0.0.1 -p $p1 -q
     u1=$pid
     wait_listening $p1 "$tmp/u1.err"
     sleep 0.2
-    nobody=$(id -u nobody)
+    nobody=$(id -u sflowkit 2>/dev/null || id -u nobody)
     grep -q "^Uid:[[:space:]]*$nobody[[:space:]]*$nobody[[:space:]]*$nobody[[:space:]]*$nobody$" \
         /proc/$u1/status && grep -q "^CapEff:[[:space:]]*0*$" /proc/$u1/status &&
         grep -q "^CapPrm:[[:space:]]*0*$" /proc/$u1/status &&

@@ -37,7 +37,13 @@ cmp -s "$tmp/got" "$tmp/want" ||
 lpid=$!
 sleep 1
 "$BIN/sflowcollect" -R 1 -r "$tmp/raw.pcap" -f "127.0.0.1/$port" || { echo "FAIL: -R 1 -f"; fail=1; }
-sleep 1
+# The receiver may be slow to print on a loaded machine: wait (10 s at most)
+# until it has printed every sample, rather than a fixed time.
+i=0
+while [ $i -lt 100 ] && [ "$(ips "$tmp/fwd" | wc -l)" -lt "$frames" ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
 kill -TERM $lpid; wait $lpid 2>/dev/null
 lpid=
 ips "$tmp/fwd" >"$tmp/got"
