@@ -1,7 +1,8 @@
 /*
  * sflowcollect: receives sFlow v5 from UDP or capture files, decodes each
  * datagram once and hands it to the sinks the user asked for: stdout
- * (sflowtool text, lines, JSON), pcap, NetFlow v5, forwarding, RRD.
+ * (sflowtool text, lines, JSON, Common Log Format), pcap, NetFlow v5, v9
+ * and IPFIX, forwarding, RRD.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -117,7 +118,7 @@ usage(FILE *f)
 "  -T                 pcap of the headers of discarded packets (0:5 samples)\n"
 "  -w FILE            write the -t/-T pcap to FILE instead of stdout\n"
 "  -x                 cut each pcap packet at the start of its L4 payload\n"
-"  -c HOST            export NetFlow v5 to HOST (repeatable)\n"
+"  -c HOST            export NetFlow (v5, or -N) to HOST (repeatable)\n"
 "  -d PORT            port of the preceding -c (default 2055)\n"
 "  -s                 NetFlow: raw counts, sampling rate in the header\n"
 "  -V LIST, -v LIST   keep / drop flow samples of these VLANs (e.g. 0-20,4091)\n"

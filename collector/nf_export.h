@@ -1,4 +1,4 @@
-/* nf_export: NetFlow v5 export (-c/-d, -s, --nf-aggregate). */
+/* nf_export: NetFlow v5, v9 and IPFIX export (-c/-d, -N, -s, -e, -S, --nf-*). */
 #ifndef SFK_NF_EXPORT_H
 #define SFK_NF_EXPORT_H
 

@@ -3,8 +3,9 @@
  * raw and decoded, to each open sink in turn (collector/main.c); a sink
  * never decodes bytes itself and never reaches back into the receivers.
  *
- * Sinks: output (text, lines, JSON on stdout), pcap (-t, -T, -w), NetFlow v5
- * export (-c/-d), forwarding (-f), RRD counters (--rrd).
+ * Sinks: output (text, lines, JSON on stdout), pcap (-t, -T, -w), NetFlow
+ * v5/v9/IPFIX export (-c/-d, -N), forwarding (-f), RRD counters (--rrd),
+ * Common Log Format (-H), the datagrams as pcap (-M).
  */
 #ifndef SFK_SINK_H
 #define SFK_SINK_H

@@ -8,7 +8,8 @@
 # sequence number equal to the data records the domain sent before it;
 # -s sends the raw counts and announces each agent's rate in the options
 # record; --nf-template-refresh 3 repeats the templates every third
-# message; --nf-aggregate sends fewer records with the same totals; two -c
+# message; -e sends the BGP neighbours' AS numbers, not the origins;
+# --nf-aggregate sends fewer records with the same totals; two -c
 # collectors both get everything.
 #
 # The expected figures come from sflowcollect's JSON output (-j), read with
@@ -183,6 +184,28 @@ if [ $capture = 1 ]; then
         { echo "FAIL --nf-template-refresh 3: templates not in every third message"; fail=1; }
 fi
 
+# AS numbers from extended gateway records: origins by default (src_as,
+# the path's last AS), the neighbours with -e (src_peer_as, its first).
+gw="$SHARED/corpus/files/gopacket__SFlowTestPacket2.pcap"
+if [ -f "$gw" ]; then
+    for e in "" -e; do
+        name=as${e#-}
+        want=$("$BIN/sflowcollect" -r "$gw" -j 2>/dev/null | jq -r --arg e "$e" '
+            .samples[]?.elements[]? | select(has("dst_as_path"))
+            | (.dst_as_path | [ scan("[0-9]+") ]) as $p
+            | if $e == "" then "\(if .src_as > 0 then .src_as else .src_peer_as end) \($p[-1])"
+              else "\(.src_peer_as) \($p[0])" end' | sort)
+        nfcapd_start "$name" $port
+        sleep 1
+        "$BIN/sflowcollect" -r "$gw" -q -N 9 $e -c 127.0.0.1 -d $port 2>/dev/null
+        sleep 1
+        nfcapd_stop "$name"
+        got=$(nfdump -R "$tmp/$name" -q -N -o 'fmt:%sas %das' | awk '{ print $1, $2 }' | sort)
+        [ -n "$want" ] && [ "$got" = "$want" ] ||
+            { echo "FAIL AS numbers ${e:-without -e}: '$got', want '$want'"; fail=1; }
+    done
+fi
+
 # pmacct's nfacctd: the same totals, and with IPFIX each agent as the
 # exporter (peer_src_ip from the options record's exporter address).
 if command -v nfacctd >/dev/null 2>&1; then
@@ -193,7 +216,7 @@ if command -v nfacctd >/dev/null 2>&1; then
         cat >"$tmp/nfa$v.conf" <<EOF
 daemonize: false
 nfacctd_ip: 127.0.0.1
-nfacctd_port: $port
+nfacctd_port: $((port + 2 + v % 2))
 plugins: print
 print_output: csv
 print_output_file: $tmp/nfa$v.csv
@@ -205,8 +228,14 @@ EOF
         npid=$!
         pids="$pids $npid"
         sleep 1
-        "$BIN/sflowcollect" -r "$f" -q -N $v -c 127.0.0.1 -d $port 2>/dev/null
-        sleep 3
+        "$BIN/sflowcollect" -r "$f" -q -N $v -c 127.0.0.1 -d $((port + 2 + v % 2)) 2>/dev/null
+        # The print plugin writes every second; give a loaded machine time.
+        i=0
+        while [ $i -lt 10 ] && [ "$(awk -F, 'NR > 1 { p += $(NF-1) } END { printf "%.0f", p }' \
+            "$tmp/nfa$v.csv" 2>/dev/null)" != "$spk" ]; do
+            sleep 1
+            i=$((i + 1))
+        done
         kill -INT $npid; wait $npid 2>/dev/null
         got=$(awk -F, 'NR > 1 { p += $(NF-1); b += $NF } END { printf "%.0f %.0f", p, b }' "$tmp/nfa$v.csv")
         [ "$got" = "$spk $sby" ] ||
