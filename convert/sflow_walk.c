@@ -270,23 +270,26 @@ walk_begin_other(struct walker *wk, const char *key, size_t klen, size_t max,
 /*
  * Starts a member: what precedes its value in the format, then room for
  * 'max' bytes of value (and a byte of slack).  Returns where the value
- * goes, or NULL when the buffer cannot grow.  Most members are plain (see
- * walk_mode()), and take the few lines here.
+ * goes, or NULL when the buffer cannot grow; '*mode' is for walk_end():
+ * read once here, it stays in a register, where the value's bytes, written
+ * through a char pointer, would make the compiler read it again.  Most
+ * members are plain (see walk_mode()), and take the few lines here.
  */
 static inline __attribute__((always_inline)) char *
-walk_begin(struct walker *wk, const char *key, size_t klen, size_t max,
+walk_begin(struct walker *wk, int *mode, const char *key, size_t klen, size_t max,
     enum sflow_walk_kind kind)
 {
     char *p;
 
-    if (wk->mode == WALK_PLAIN_TEXT) {
+    *mode = wk->mode;
+    if (*mode == WALK_PLAIN_TEXT) {
         if ((p = walk_room(wk, klen + max + 2)) == NULL)
             return NULL;
         p = walk_copy(p, key, klen);
         *p++ = ' ';
         return p;
     }
-    if (wk->mode == WALK_PLAIN_JSON) {
+    if (*mode == WALK_PLAIN_JSON) {
         if ((p = walk_room(wk, klen + max + 6)) == NULL)
             return NULL;
         *p++ = '"';
@@ -308,13 +311,13 @@ walk_end_pick(struct walker *wk, char *end)
         (size_t)(end - wk->pick_val), wk->sample != NULL);
 }
 
-/* Ends the member whose value ends at 'end'. */
+/* Ends the member whose value ends at 'end'; 'mode' is walk_begin()'s. */
 static inline __attribute__((always_inline)) void
-walk_end(struct walker *wk, char *end, enum sflow_walk_kind kind)
+walk_end(struct walker *wk, int mode, char *end, enum sflow_walk_kind kind)
 {
-    if (wk->mode == WALK_PLAIN_TEXT) {
+    if (mode == WALK_PLAIN_TEXT) {
         *end++ = '\n';
-    } else if (wk->mode == WALK_PLAIN_JSON) {
+    } else if (mode == WALK_PLAIN_JSON) {
         if (kind == SFLOW_WALK_STR)
             *end++ = '"';
         *end++ = ',';
@@ -535,29 +538,32 @@ walk_context(struct walker *wk, enum walk_level level)
 static inline __attribute__((always_inline)) void
 walk_num(struct walker *wk, const char *key, size_t klen, uint64_t v)
 {
-    char *p = walk_begin(wk, key, klen, FMT_U64_MAX, SFLOW_WALK_NUM);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, FMT_U64_MAX, SFLOW_WALK_NUM);
 
     if (p != NULL)
-        walk_end(wk, fmt_u64(p, v), SFLOW_WALK_NUM);
+        walk_end(wk, m, fmt_u64(p, v), SFLOW_WALK_NUM);
 }
 
 static void
 walk_snum(struct walker *wk, const char *key, size_t klen, int64_t v)
 {
-    char *p = walk_begin(wk, key, klen, FMT_S64_MAX, SFLOW_WALK_NUM);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, FMT_S64_MAX, SFLOW_WALK_NUM);
 
     if (p != NULL)
-        walk_end(wk, fmt_s64(p, v), SFLOW_WALK_NUM);
+        walk_end(wk, m, fmt_s64(p, v), SFLOW_WALK_NUM);
 }
 
 /* One of the walk's own words (type names, times, tags): printable, never escaped. */
 static inline __attribute__((always_inline)) void
 walk_word(struct walker *wk, const char *key, size_t klen, const char *s, size_t n)
 {
-    char *p = walk_begin(wk, key, klen, n, SFLOW_WALK_STR);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, n, SFLOW_WALK_STR);
 
     if (p != NULL)
-        walk_end(wk, walk_copy(p, s, n), SFLOW_WALK_STR);
+        walk_end(wk, m, walk_copy(p, s, n), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
@@ -574,54 +580,59 @@ static void
 walk_bytes(struct walker *wk, const char *key, size_t klen, const char *val, size_t len,
     enum sflow_walk_kind kind)
 {
+    int m;
     char *p;
 
     if (!walk_json(wk) || (kind == SFLOW_WALK_NUM && json_is_number(val, len))) {
-        if ((p = walk_begin(wk, key, klen, len, kind)) == NULL)
+        if ((p = walk_begin(wk, &m, key, klen, len, kind)) == NULL)
             return;
         memcpy(p, val, len);
-        walk_end(wk, p + len, kind);
+        walk_end(wk, m, p + len, kind);
         return;
     }
     /* Room for every byte escaped, the quotes and the comma. */
-    if ((p = walk_begin(wk, key, klen, len * 6 + 3, WALK_BARE)) != NULL)
-        walk_end(wk, json_put_string(p, val, len), WALK_BARE);
+    if ((p = walk_begin(wk, &m, key, klen, len * 6 + 3, WALK_BARE)) != NULL)
+        walk_end(wk, m, json_put_string(p, val, len), WALK_BARE);
 }
 
 static void
 walk_tag(struct walker *wk, const char *key, size_t klen, uint32_t tag)
 {
-    char *p = walk_begin(wk, key, klen, FMT_TAG_MAX, SFLOW_WALK_STR);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, FMT_TAG_MAX, SFLOW_WALK_STR);
 
     if (p != NULL)
-        walk_end(wk, fmt_tag(p, tag), SFLOW_WALK_STR);
+        walk_end(wk, m, fmt_tag(p, tag), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
 walk_mac(struct walker *wk, const char *key, size_t klen, const uint8_t *mac)
 {
-    char *p = walk_begin(wk, key, klen, 12, SFLOW_WALK_STR);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, 12, SFLOW_WALK_STR);
 
     if (p != NULL)
-        walk_end(wk, fmt_mac(p, mac), SFLOW_WALK_STR);
+        walk_end(wk, m, fmt_mac(p, mac), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
 walk_ip4(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
 {
-    char *p = walk_begin(wk, key, klen, FMT_IPV4_MAX, SFLOW_WALK_STR);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, FMT_IPV4_MAX, SFLOW_WALK_STR);
 
     if (p != NULL)
-        walk_end(wk, fmt_ipv4(p, a), SFLOW_WALK_STR);
+        walk_end(wk, m, fmt_ipv4(p, a), SFLOW_WALK_STR);
 }
 
 static void
 walk_ip6(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
 {
-    char *p = walk_begin(wk, key, klen, FMT_IPV6_MAX, SFLOW_WALK_STR);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, FMT_IPV6_MAX, SFLOW_WALK_STR);
 
     if (p != NULL)
-        walk_end(wk, fmt_ipv6(p, a), SFLOW_WALK_STR);
+        walk_end(wk, m, fmt_ipv6(p, a), SFLOW_WALK_STR);
 }
 
 static void
@@ -646,11 +657,12 @@ walk_addr(struct walker *wk, const char *key, size_t klen, const struct sflow_ad
 static void
 walk_hex_dump(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
 {
+    int m;
     size_t n = b->p == NULL ? 0 : b->len < WALK_HEX_MAX ? b->len : WALK_HEX_MAX;
-    char *p = walk_begin(wk, key, klen, n * 3, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, key, klen, n * 3, SFLOW_WALK_STR);
 
     if (p != NULL)
-        walk_end(wk, fmt_hex_dash(p, b->p, n), SFLOW_WALK_STR);
+        walk_end(wk, m, fmt_hex_dash(p, b->p, n), SFLOW_WALK_STR);
 }
 
 /* "skipping unknown <what>: E:F len=N", as sflowtool says it (len is signed). */
@@ -783,6 +795,7 @@ static void
 walk_field_fixed(struct walker *wk, const char *key, size_t klen,
     const struct sflow_field *f, const union sflow_value *v)
 {
+    int m;
     char *p;
 
     switch (f->type) {
@@ -804,7 +817,7 @@ walk_field_fixed(struct walker *wk, const char *key, size_t klen,
             walk_ip(wk, key, klen, v->b.p, f->type == SFT_IP6);
         break;
     case SFT_UUID:
-        if (v->b.p != NULL && (p = walk_begin(wk, key, klen, 36, SFLOW_WALK_STR)) != NULL) {
+        if (v->b.p != NULL && (p = walk_begin(wk, &m, key, klen, 36, SFLOW_WALK_STR)) != NULL) {
             /* 8-4-4-4-12 digits. */
             p = fmt_hex_lower(p, v->b.p, 4);
             *p++ = '-';
@@ -814,7 +827,7 @@ walk_field_fixed(struct walker *wk, const char *key, size_t klen,
             *p++ = '-';
             p = fmt_hex_lower(p, v->b.p + 8, 2);
             *p++ = '-';
-            walk_end(wk, fmt_hex_lower(p, v->b.p + 10, 6), SFLOW_WALK_STR);
+            walk_end(wk, m, fmt_hex_lower(p, v->b.p + 10, 6), SFLOW_WALK_STR);
         }
         break;
     default:
@@ -964,6 +977,7 @@ walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, con
 static void
 walk_flow_label(struct walker *wk, const struct pkt_layer *l, const char *pfx)
 {
+    int m;
     const char *key = "IP6_label";
     size_t klen = sizeof("IP6_label") - 1;
     char *p;
@@ -972,11 +986,11 @@ walk_flow_label(struct walker *wk, const struct pkt_layer *l, const char *pfx)
         klen = walk_name(wk, pfx, strlen(pfx), key);
         key = wk->built;
     }
-    if ((p = walk_begin(wk, key, klen, 10, SFLOW_WALK_STR)) == NULL)
+    if ((p = walk_begin(wk, &m, key, klen, 10, SFLOW_WALK_STR)) == NULL)
         return;
     *p++ = '0';
     *p++ = 'x';
-    walk_end(wk, fmt_hex_u32(p, l->ip6_flow_label), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_hex_u32(p, l->ip6_flow_label), SFLOW_WALK_STR);
 }
 
 /*
@@ -1406,6 +1420,7 @@ walk_flow_record(struct walker *wk, const struct sflow_record *rec)
 static void
 walk_of_port(struct walker *wk, const struct sflow_record *rec)
 {
+    int m;
     const struct sflow_field *f = &rec->schema->fields[SF_OFPORT_DATAPATH];
     uint64_t v = rec->v[SF_OFPORT_DATAPATH].u;
     uint8_t id[8];
@@ -1416,8 +1431,8 @@ walk_of_port(struct walker *wk, const struct sflow_record *rec)
         return;
     for (i = 7; i >= 0; i--, v >>= 8)
         id[i] = (uint8_t)v;
-    if ((p = walk_begin(wk, f->name, f->name_len, 16, SFLOW_WALK_STR)) != NULL)
-        walk_end(wk, fmt_hex_lower(p, id, 8), SFLOW_WALK_STR);
+    if ((p = walk_begin(wk, &m, f->name, f->name_len, 16, SFLOW_WALK_STR)) != NULL)
+        walk_end(wk, m, fmt_hex_lower(p, id, 8), SFLOW_WALK_STR);
     walk_fields_range(wk, rec, SF_OFPORT_DATAPATH + 1, SFLOW_MAX_FIELDS);
 }
 
@@ -1495,6 +1510,7 @@ static void
 walk_port_format(struct walker *wk, const char *key, size_t klen, uint32_t format,
     uint32_t value)
 {
+    int m;
     static const char forms[4][12] = { "", "dropCode ", "multiple ", "format==3 " };
     size_t n;
     char *p;
@@ -1504,10 +1520,10 @@ walk_port_format(struct walker *wk, const char *key, size_t klen, uint32_t forma
         return;
     }
     n = strlen(forms[format]);
-    if ((p = walk_begin(wk, key, klen, n + FMT_U64_MAX, SFLOW_WALK_STR)) == NULL)
+    if ((p = walk_begin(wk, &m, key, klen, n + FMT_U64_MAX, SFLOW_WALK_STR)) == NULL)
         return;
     memcpy(p, forms[format], n);
-    walk_end(wk, fmt_u64(p + n, value), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_u64(p + n, value), SFLOW_WALK_STR);
 }
 
 /* An input/output word: an ifIndex, as most are, or walk_port_format()'s. */
@@ -1523,13 +1539,14 @@ walk_port(struct walker *wk, const char *key, size_t klen, uint32_t format, uint
 static void
 walk_source_id(struct walker *wk, const struct sflow_sample *s)
 {
-    char *p = walk_begin(wk, K("sourceId"), 2 * FMT_U64_MAX + 1, SFLOW_WALK_STR);
+    int m;
+    char *p = walk_begin(wk, &m, K("sourceId"), 2 * FMT_U64_MAX + 1, SFLOW_WALK_STR);
 
     if (p == NULL)
         return;
     p = fmt_u64(p, s->ds_class);
     *p++ = ':';
-    walk_end(wk, fmt_u64(p, s->ds_index), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_u64(p, s->ds_index), SFLOW_WALK_STR);
 }
 
 static void
