@@ -199,6 +199,10 @@ test_all_or_nothing(void **state)
     assert_string_equal(before, after);
     free(after);
     free(before);
+    /* One command setting several columns is all or nothing too. */
+    bad(sw, "set sflow br0 sampling=5 polling=7 nosuch=1", "sFlow does not contain a column whose name matches \"nosuch\"");
+    assert_int_equal(sw->br[0]->sf.sampling, 64);
+    assert_int_equal(sw->br[0]->sf.polling, 20);
     /* A good chain: all of it, its outputs in order. */
     expect_out(sw, "-- set sflow br0 sampling=100 -- get sflow br0 sampling -- list-br", "100\nbr0\nbr1\n");
 }
