@@ -570,6 +570,8 @@ take_option(struct cmd_ctx *c, struct ctl_db *db, char *o)
         c->if_exists = true;
     else if (strcmp(o, "--strict") == 0)
         c->strict = true;
+    else if (strcmp(o, "--no-wait") == 0)
+        ;                       /* Every change is in effect before the answer anyway. */
     else if (strncmp(o, "--id=", 5) == 0)
         db->id = o + 5;
     else if (strncmp(o, "--columns=", 10) == 0)

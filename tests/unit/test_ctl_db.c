@@ -167,7 +167,7 @@ test_formats(void **state)
     ok(sw, "remove sflow br0 targets 127.0.0.1:5");
     bad(sw, "add sflow br0 header 64", "sFlow column header takes one value, not 2");
     bad(sw, "add bridge br0 name x", "cannot modify read-only column name in table Bridge");
-    expect_out(sw, "-- br-to-vlan br0 -- br-to-parent br1", "0\nbr1\n");
+    expect_out(sw, "--no-wait -- br-to-vlan br0 -- br-to-parent br1", "0\nbr1\n");
     /* get ignores --bare, as ovs-vsctl's does. */
     expect_out(sw, "--bare get sflow br0 targets", "[\"127.0.0.1:7\", \"127.0.0.1:9\"]\n");
 }
