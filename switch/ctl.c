@@ -570,6 +570,8 @@ take_option(struct cmd_ctx *c, struct ctl_db *db, char *o)
         c->if_exists = true;
     else if (strcmp(o, "--strict") == 0)
         c->strict = true;
+    else if (strcmp(o, "--no-wait") == 0)
+        ;                       /* Every change is in effect before the answer anyway. */
     else if (strncmp(o, "--id=", 5) == 0)
         db->id = o + 5;
     else if (strncmp(o, "--columns=", 10) == 0)
@@ -626,7 +628,7 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
 }
 
 /*
- * A chain: commands separated by "--" words, run in order.  Their output
+ * A chain: commands separated by "--" words (or just one), run in order.  Their output
  * is printed only when all succeeded (a row's _uuid once known); when one
  * fails, what the others changed is undone through rollback_to(), the
  * same undo as for a change that cannot be saved, so nothing of the chain
@@ -637,6 +639,7 @@ exec_chain(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int resto
 {
     struct ctl_db *db = calloc(1, sizeof(*db));
     char *snap = state_format(sw), *text[CTL_MAX_ARGS];
+    uint32_t gen = sw->config_gen;
     size_t len[CTL_MAX_ARGS];
     int made[CTL_MAX_ARGS], n = 0, st = CTL_OK;
 
@@ -689,7 +692,8 @@ exec_chain(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int resto
         n++;
         i = j + 1;
     }
-    if (st != CTL_OK && rollback_to(sw, snap, err) != 0)
+    /* Only a chain that changed something has anything to undo (rollback_to() compares every line). */
+    if (st != CTL_OK && sw->config_gen != gen && rollback_to(sw, snap, err) != 0)
         fprintf(err, "out of memory: the commands before the failed one were not undone\n");
     for (int k = 0; k < n; k++) {
         if (st == CTL_OK && made[k] >= 0)
@@ -713,6 +717,17 @@ ctl_exec(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restori
     for (int i = 0; i < argc; i++)
         if (strcmp(argv[i], "--") == 0)
             return exec_chain(sw, argc, argv, out, err, restoring);
+    /* A database command that changes several columns is all or nothing too: a chain of one. */
+    for (int i = 0; i < argc; i++) {
+        static const char *const partial[] = { "set", "clear", "add", "remove" };
+
+        if (strncmp(argv[i], "--", 2) == 0)
+            continue;
+        for (size_t k = 0; k < sizeof(partial) / sizeof(partial[0]); k++)
+            if (strcmp(argv[i], partial[k]) == 0 && argc - i > 4)
+                return exec_chain(sw, argc, argv, out, err, restoring);
+        break;
+    }
     memset(&c, 0, sizeof(c));
     memset(&db, 0, sizeof(db));
     c.sw = sw;

@@ -339,6 +339,8 @@ main(int argc, char **argv)
         } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
             timeout = atoi(argv[i + 1]);
             i += 2;
+        } else if (strncmp(argv[i], "--timeout=", 10) == 0) {
+            timeout = atoi(argv[i++] + 10);
         } else if (strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;

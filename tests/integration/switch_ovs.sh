@@ -101,6 +101,7 @@ sfctl remove port ${P}h2 trunks 40 50 30 || fail "remove port trunks"
 [ "$(sfctl get port ${P}h2 trunks)" = "[10, 20]" ] || fail "add/remove trunks"
 [ "$(sfctl list-ifaces br0 | tr '\n' ' ')" = "${P}h1 ${P}h2 " ] || fail "list-ifaces"
 [ "$(sfctl iface-to-br ${P}h2)" = br0 ] || fail "iface-to-br"
+[ "$(sfctl --timeout=5 --no-wait port-to-br ${P}h1)" = br0 ] || fail "--timeout=N --no-wait"
 echo "ok: list, get, find in ovs-vsctl's layouts"
 # show: ovs-vsctl's layout, which scripts grep.
 sfctl show >"$T/show"

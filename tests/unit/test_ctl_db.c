@@ -167,7 +167,7 @@ test_formats(void **state)
     ok(sw, "remove sflow br0 targets 127.0.0.1:5");
     bad(sw, "add sflow br0 header 64", "sFlow column header takes one value, not 2");
     bad(sw, "add bridge br0 name x", "cannot modify read-only column name in table Bridge");
-    expect_out(sw, "-- br-to-vlan br0 -- br-to-parent br1", "0\nbr1\n");
+    expect_out(sw, "--no-wait -- br-to-vlan br0 -- br-to-parent br1", "0\nbr1\n");
     /* get ignores --bare, as ovs-vsctl's does. */
     expect_out(sw, "--bare get sflow br0 targets", "[\"127.0.0.1:7\", \"127.0.0.1:9\"]\n");
 }
@@ -199,6 +199,10 @@ test_all_or_nothing(void **state)
     assert_string_equal(before, after);
     free(after);
     free(before);
+    /* One command setting several columns is all or nothing too. */
+    bad(sw, "set sflow br0 sampling=5 polling=7 nosuch=1", "sFlow does not contain a column whose name matches \"nosuch\"");
+    assert_int_equal(sw->br[0]->sf.sampling, 64);
+    assert_int_equal(sw->br[0]->sf.polling, 20);
     /* A good chain: all of it, its outputs in order. */
     expect_out(sw, "-- set sflow br0 sampling=100 -- get sflow br0 sampling -- list-br", "100\nbr0\nbr1\n");
 }
