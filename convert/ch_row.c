@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowrec.h"
 #include "pkt_parse.h"
 
 /*
@@ -206,9 +207,23 @@ ip_bytes(uint8_t out[16], const uint8_t *p, size_t len)
 
 /* ---- Flows ---- */
 
+/* The keys of 'ip' (as flowrec reads them) into the row's IP columns. */
+static void
+flow_ip(struct ch_flow *f, const struct flowrec_ip *ip)
+{
+    f->ip_version = ip->family;
+    ip_bytes(f->src_ip, ip->src, ip->family == 4 ? 4 : 16);
+    ip_bytes(f->dst_ip, ip->dst, ip->family == 4 ? 4 : 16);
+    f->proto = ip->prot;
+    f->tos = ip->tos;
+    f->ttl = ip->ttl;
+}
+
 static void
 flow_from_layer(struct ch_flow *f, const struct pkt_layer *l)
 {
+    struct flowrec_ip ip;
+
     if (l->has_eth) {
         memcpy(f->src_mac, l->src_mac, 6);
         memcpy(f->dst_mac, l->dst_mac, 6);
@@ -216,21 +231,17 @@ flow_from_layer(struct ch_flow *f, const struct pkt_layer *l)
             f->in_vlan = l->vlan_id[l->n_vlans - 1];
     }
     f->eth_type = l->eth_type;
-    if (l->l3 == 0)
+    if (flowrec_ip_from_layer(l, &ip) == 0)
         return;
-    f->ip_version = (uint8_t)l->l3;
-    ip_bytes(f->src_ip, l->src_ip, l->l3 == 4 ? 4 : 16);
-    ip_bytes(f->dst_ip, l->dst_ip, l->l3 == 4 ? 4 : 16);
-    f->proto = l->proto;
-    f->tos = l->tos;
-    f->ttl = l->ttl;
-    if (l->l4 == 1 || l->l4 == 58) {
-        f->src_port = l->icmp_type;
-        f->dst_port = l->icmp_code;
-    } else if (l->l4 != 0) {
-        f->src_port = l->src_port;
-        f->dst_port = l->dst_port;
-        f->tcp_flags = l->tcp_flags;
+    flow_ip(f, &ip);
+    /* ICMP type and code in the two port columns, unlike NetFlow's one. */
+    if (ip.l4 == 1 || ip.l4 == 58) {
+        f->src_port = ip.icmp_type;
+        f->dst_port = ip.icmp_code;
+    } else if (ip.l4 != 0) {
+        f->src_port = ip.src_port;
+        f->dst_port = ip.dst_port;
+        f->tcp_flags = ip.tcp_flags;
     }
 }
 
@@ -238,7 +249,7 @@ static void
 flow_from_header(struct ch_flow *f, const struct sflow_record *r)
 {
     const struct pkt_info *pkt = r->pkt;
-    const struct pkt_layer *in;
+    struct flowrec_ip in;
 
     f->frame_length = (uint32_t)r->v[1].u;
     if (pkt == NULL)
@@ -248,46 +259,43 @@ flow_from_header(struct ch_flow *f, const struct sflow_record *r)
         return;
     f->tunnel = (uint8_t)pkt->encap;
     f->vni = pkt->encap == PKT_ENCAP_VXLAN ? pkt->vni : pkt->gre_key;
-    in = &pkt->inner;
-    if (in->l3 != 0) {
-        ip_bytes(f->inner_src_ip, in->src_ip, in->l3 == 4 ? 4 : 16);
-        ip_bytes(f->inner_dst_ip, in->dst_ip, in->l3 == 4 ? 4 : 16);
-        f->inner_proto = in->proto;
-        if (in->l4 == 6 || in->l4 == 17) {
-            f->inner_src_port = in->src_port;
-            f->inner_dst_port = in->dst_port;
+    if (flowrec_ip_from_layer(&pkt->inner, &in) != 0) {
+        ip_bytes(f->inner_src_ip, in.src, in.family == 4 ? 4 : 16);
+        ip_bytes(f->inner_dst_ip, in.dst, in.family == 4 ? 4 : 16);
+        f->inner_proto = in.prot;
+        if (in.l4 == 6 || in.l4 == 17) {
+            f->inner_src_port = in.src_port;
+            f->inner_dst_port = in.dst_port;
         }
     }
 }
 
 /* 0:3 sampled_ipv4 and 0:4 sampled_ipv6: keys when no header gave them. */
 static void
-flow_from_ip_record(struct ch_flow *f, const struct sflow_record *r, int v6)
+flow_from_ip_record(struct ch_flow *f, const struct sflow_record *r)
 {
+    struct flowrec_ip ip;
+
     if (f->frame_length == 0)
         f->frame_length = (uint32_t)r->v[0].u;
-    if (f->ip_version != 0)
+    if (f->ip_version != 0 || flowrec_ip_from_record(r, &ip) == 0)
         return;
-    f->ip_version = v6 ? 6 : 4;
-    f->proto = (uint8_t)r->v[1].u;
-    ip_bytes(f->src_ip, r->v[2].b.p, r->v[2].b.len);
-    ip_bytes(f->dst_ip, r->v[3].b.p, r->v[3].b.len);
-    f->src_port = (uint16_t)r->v[4].u;
-    f->dst_port = (uint16_t)r->v[5].u;
-    f->tcp_flags = (uint8_t)r->v[6].u;
-    f->tos = (uint8_t)r->v[7].u;
+    flow_ip(f, &ip);
+    /* As the record gives them: ICMP's too, and flags whatever the protocol. */
+    f->src_port = ip.src_port;
+    f->dst_port = ip.dst_port;
+    f->tcp_flags = ip.tcp_flags;
 }
 
 int
 ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_sample *s,
     struct ch_flow *f)
 {
-    uint32_t fmt = SFLOW_FORMAT(s->tag), i;
     const struct sflow_record *r;
     int have_eth = 0;
+    uint32_t i;
 
-    if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok || s->error ||
-        (fmt != SFLOW_FLOW_SAMPLE && fmt != SFLOW_FLOW_SAMPLE_EXPANDED))
+    if (s->error || !flowrec_is_flow_sample(s))
         return 0;
     memset(f, 0, sizeof(*f));
     ch_row_addr(f->agent, &dg->agent);
@@ -302,10 +310,7 @@ ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_samp
     f->output = s->output;
     f->input_format = (uint8_t)s->input_format;
     f->output_format = (uint8_t)s->output_format;
-    for (i = 0; i < s->n_records && s->first_record + i < dg->n_records; i++) {
-        r = &dg->records[s->first_record + i];
-        if (r->schema == NULL || r->error)
-            continue;
+    for (i = 0; (r = flowrec_next_record(dg, s, &i)) != NULL;) {
         switch (r->tag) {
         case SFLOW_TAG(0, SFLOW_FLOW_HEADER):
             flow_from_header(f, r);
@@ -321,10 +326,8 @@ ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_samp
             }
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_IPV4):
-            flow_from_ip_record(f, r, 0);
-            break;
         case SFLOW_TAG(0, SFLOW_FLOW_IPV6):
-            flow_from_ip_record(f, r, 1);
+            flow_from_ip_record(f, r);
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH):
             f->in_vlan = (uint16_t)r->v[0].u;

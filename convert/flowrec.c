@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "pkt_parse.h"
 #include "rd.h"
 #include "sflow_decode.h"
 
@@ -15,18 +16,57 @@ fr_ifindex(uint32_t format, uint32_t value)
     return value;
 }
 
-/* Ports of an L4 header, with Cisco's convention for ICMP (type, code in dst_port). */
-static void
-fr_ports(const struct pkt_layer *l, struct flowrec *o)
+int
+flowrec_ip_from_layer(const struct pkt_layer *l, struct flowrec_ip *ip)
 {
-    if (l->l4 == 6 || l->l4 == 17) {
-        o->src_port = l->src_port;
-        o->dst_port = l->dst_port;
-        if (l->l4 == 6)
-            o->tcp_flags = l->tcp_flags;
-    } else if (l->l4 == 1 || l->l4 == 58) {
-        o->dst_port = (uint16_t)(l->icmp_type << 8 | l->icmp_code);
-    }
+    size_t n = l->l3 == 6 ? 16 : 4;
+
+    memset(ip, 0, sizeof(*ip));
+    if (l->l3 != 4 && l->l3 != 6)
+        return 0;
+    ip->family = (uint8_t)l->l3;
+    memcpy(ip->src, l->src_ip, n);
+    memcpy(ip->dst, l->dst_ip, n);
+    ip->prot = l->proto;
+    ip->tos = l->tos;
+    ip->ttl = l->ttl;
+    ip->l4 = (uint8_t)l->l4;
+    ip->src_port = l->src_port;
+    ip->dst_port = l->dst_port;
+    ip->tcp_flags = l->tcp_flags;
+    ip->icmp_type = l->icmp_type;
+    ip->icmp_code = l->icmp_code;
+    return ip->family;
+}
+
+int
+flowrec_ip_from_record(const struct sflow_record *rec, struct flowrec_ip *ip)
+{
+    int v6 = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6);
+
+    memset(ip, 0, sizeof(*ip));
+    if (rec->n_values < rec->schema->n_fields)
+        return 0;
+    ip->family = v6 ? 6 : 4;
+    ip->prot = (uint8_t)rec->v[1].u;
+    memcpy(ip->src, rec->v[2].b.p, v6 ? 16 : 4);
+    memcpy(ip->dst, rec->v[3].b.p, v6 ? 16 : 4);
+    ip->src_port = (uint16_t)rec->v[4].u;
+    ip->dst_port = (uint16_t)rec->v[5].u;
+    ip->tcp_flags = (uint8_t)rec->v[6].u;
+    ip->tos = (uint8_t)rec->v[7].u;
+    return ip->family;
+}
+
+/* The addresses of 'ip' into 'o'. */
+static void
+fr_addrs(struct flowrec *o, const struct flowrec_ip *ip)
+{
+    o->family = ip->family;
+    memcpy(o->src, ip->src, 16);
+    memcpy(o->dst, ip->dst, 16);
+    o->prot = ip->prot;
+    o->tos = ip->tos;
 }
 
 /* The IP packet of a parsed sampled header (0:1) into 'o'; returns its family or 0. */
@@ -34,22 +74,24 @@ static int
 fr_from_header(const struct sflow_record *rec, struct flowrec *o)
 {
     const struct pkt_layer *l;
+    struct flowrec_ip ip;
     uint32_t frame, stripped;
-    size_t n = 4;
 
     if (rec->pkt == NULL || rec->n_values < rec->schema->n_fields)
         return 0;
     l = &rec->pkt->outer;
-    if (l->l3 != 4 && l->l3 != 6)
+    if (flowrec_ip_from_layer(l, &ip) == 0)
         return 0;
-    if (l->l3 == 6)
-        n = 16;
-    o->family = (uint8_t)l->l3;
-    memcpy(o->src, l->src_ip, n);
-    memcpy(o->dst, l->dst_ip, n);
-    o->prot = l->proto;
-    o->tos = l->tos;
-    fr_ports(l, o);
+    fr_addrs(o, &ip);
+    /* Ports, with Cisco's convention for ICMP (type, code in dst_port). */
+    if (ip.l4 == 6 || ip.l4 == 17) {
+        o->src_port = ip.src_port;
+        o->dst_port = ip.dst_port;
+        if (ip.l4 == 6)
+            o->tcp_flags = ip.tcp_flags;
+    } else if (ip.l4 == 1 || ip.l4 == 58) {
+        o->dst_port = (uint16_t)(ip.icmp_type << 8 | ip.icmp_code);
+    }
     /* The packet's IP length on the wire, as the agent reports its frame. */
     frame = (uint32_t)rec->v[1].u;
     stripped = (uint32_t)rec->v[2].u;
@@ -66,24 +108,20 @@ fr_from_header(const struct sflow_record *rec, struct flowrec *o)
 static int
 fr_from_ip_record(const struct sflow_record *rec, struct flowrec *o)
 {
-    int v6 = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6);
+    struct flowrec_ip ip;
 
-    if (rec->n_values < rec->schema->n_fields)
+    if (flowrec_ip_from_record(rec, &ip) == 0)
         return 0;
-    o->family = v6 ? 6 : 4;
+    fr_addrs(o, &ip);
     o->octets = rec->v[0].u;
-    o->prot = (uint8_t)rec->v[1].u;
-    memcpy(o->src, rec->v[2].b.p, v6 ? 16 : 4);
-    memcpy(o->dst, rec->v[3].b.p, v6 ? 16 : 4);
     if (o->prot == 1 || o->prot == 58) {
         /* Agents disagree on where ICMP type goes; the spec says dst_port. */
-        o->dst_port = (uint16_t)(rec->v[5].u << 8);
+        o->dst_port = (uint16_t)(ip.dst_port << 8);
     } else {
-        o->src_port = (uint16_t)rec->v[4].u;
-        o->dst_port = (uint16_t)rec->v[5].u;
+        o->src_port = ip.src_port;
+        o->dst_port = ip.dst_port;
     }
-    o->tcp_flags = o->prot == 6 ? (uint8_t)rec->v[6].u : 0;
-    o->tos = (uint8_t)rec->v[7].u;
+    o->tcp_flags = o->prot == 6 ? ip.tcp_flags : 0;
     return o->family;
 }
 
@@ -183,23 +221,42 @@ fr_take_packet(struct flowrec *o, const struct flowrec *c)
     o->octets = c->octets;
 }
 
+int
+flowrec_is_flow_sample(const struct sflow_sample *s)
+{
+    uint32_t fmt = SFLOW_FORMAT(s->tag);
+
+    return SFLOW_ENTERPRISE(s->tag) == 0 && s->known && s->header_ok &&
+        (fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED);
+}
+
+const struct sflow_record *
+flowrec_next_record(const struct sflow_datagram *dg, const struct sflow_sample *s,
+    uint32_t *i)
+{
+    const struct sflow_record *rec;
+
+    while (*i < s->n_records && s->first_record + *i < dg->n_records) {
+        rec = &dg->records[s->first_record + (*i)++];
+        if (rec->schema != NULL && !rec->error)
+            return rec;
+    }
+    return NULL;
+}
+
 enum flowrec_kind
 flowrec_from_sample(const struct sflow_datagram *dg, const struct sflow_sample *s,
     struct flowrec *o)
 {
-    uint32_t fmt = SFLOW_FORMAT(s->tag), i, max;
     const struct sflow_record *rec;
+    uint32_t i, max;
     struct flowrec cand;
     int fam;
 
     memset(o, 0, sizeof(*o));
-    if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok ||
-        (fmt != SFLOW_FLOW_SAMPLE && fmt != SFLOW_FLOW_SAMPLE_EXPANDED))
+    if (!flowrec_is_flow_sample(s))
         return FLOWREC_NOT_FLOW;
-    for (i = 0; i < s->n_records && s->first_record + i < dg->n_records; i++) {
-        rec = &dg->records[s->first_record + i];
-        if (rec->schema == NULL || rec->error)
-            continue;
+    for (i = 0; (rec = flowrec_next_record(dg, s, &i)) != NULL;) {
         switch (rec->tag) {
         case SFLOW_TAG(0, SFLOW_FLOW_HEADER):
             fr_header_l2(rec, o);

@@ -41,6 +41,39 @@ enum flowrec_kind {
 };
 
 /*
+ * The IP keys of one packet as its source gives them, before an encoder's
+ * conventions (ICMP in the ports, which flags count): the shared ground
+ * of flowrec_from_sample() and the ClickHouse rows (ch_row.c).
+ */
+struct flowrec_ip {
+    uint8_t family;             /* 4 or 6 */
+    uint8_t src[16], dst[16];   /* IPv4 in the first 4 bytes */
+    uint8_t prot, tos, ttl;     /* ttl: 0 from a 0:3/0:4 record */
+    uint8_t l4;                 /* Header: transport parsed (6, 17, 1, 58) or 0; record: 0 */
+    uint16_t src_port, dst_port;        /* Header: its TCP/UDP ports; record: its fields */
+    uint8_t tcp_flags;          /* Header: TCP's; record: its field */
+    uint8_t icmp_type, icmp_code;       /* Header only */
+};
+
+struct pkt_layer;
+
+/* The IP packet of a parsed layer into 'ip' (cleared first); returns its family or 0. */
+int flowrec_ip_from_layer(const struct pkt_layer *l, struct flowrec_ip *ip);
+
+/* A 0:3 sampled_ipv4 / 0:4 sampled_ipv6 record into 'ip' (cleared); family or 0. */
+int flowrec_ip_from_record(const struct sflow_record *rec, struct flowrec_ip *ip);
+
+/* 1 if 's' is a decoded flow sample (0:1 or 0:3), else 0. */
+int flowrec_is_flow_sample(const struct sflow_sample *s);
+
+/*
+ * The next record of sample 's' of 'dg' from '*i' on (0 first) that was
+ * decoded, or NULL after the last; advances '*i' past it.
+ */
+const struct sflow_record *flowrec_next_record(const struct sflow_datagram *dg,
+    const struct sflow_sample *s, uint32_t *i);
+
+/*
  * Maps sample 's' of 'dg' onto 'rec' (cleared first): one packet, whose
  * octets are its IP length on the wire (frame length - stripped - L2
  * header, else the IP header's length, or a 0:3/0:4 record's length).

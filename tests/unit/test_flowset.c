@@ -2,8 +2,10 @@
  * flowset, netflow9, ipfix, flowrec: messages read back with the cursor
  * (headers, set lengths and padding, templates whose field lengths add up
  * to the records that follow, record contents, options record), a full
- * message refusing a record without breaking, and an IPv6 sample with
- * VLAN, gateway and router records mapped onto a flow record.
+ * message refusing a record without breaking, an IPv6 sample with
+ * VLAN, gateway and router records mapped onto a flow record, and one
+ * sample as a flow record and as a ClickHouse row (the keys they share,
+ * the conventions they do not).
  */
 #undef NDEBUG
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "ch_row.h"
 #include "flowrec.h"
 #include "flowset.h"
 #include "ipfix.h"
@@ -283,18 +286,64 @@ test_full_message(void **state)
     assert_int_equal(s.data6, 3);
 }
 
+/* A datagram of one flow sample being written: where its parts began. */
+struct sample_w {
+    struct wbuf w;
+    size_t d, so;
+};
+
+/*
+ * Starts a datagram in 'buf' with one flow sample (1 in 'rate', from
+ * 'input' to 'output') whose first record samples 'hdr', the first bytes
+ * of a 'frame_len' byte frame.
+ */
+static void
+sample_begin(struct sample_w *sw, uint8_t *buf, size_t cap, uint32_t rate,
+    uint32_t input, uint32_t output, const struct wbuf *hdr, uint32_t frame_len)
+{
+    static const struct sflow_addr agent = { SFLOW_ADDR_IP4, { 10, 0, 0, 1 } };
+    struct sflow_sample smp;
+
+    wbuf_init(&sw->w, buf, cap);
+    sw->d = sflow_enc_datagram_begin(&sw->w, &agent, 0, 1, 1000);
+    memset(&smp, 0, sizeof(smp));
+    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+    smp.sampling_rate = rate;
+    smp.input = input;
+    smp.output = output;
+    sw->so = sflow_enc_sample_begin(&sw->w, &smp);
+    sflow_enc_header(&sw->w, PKT_PROTO_ETHERNET, frame_len, 4, hdr->base,
+        (uint32_t)hdr->size);
+}
+
+/* Record 'tag' of the sample with values 'v', then 'v' cleared for the next. */
+static void
+sample_record(struct sample_w *sw, uint32_t tag, union sflow_value v[SFLOW_MAX_FIELDS])
+{
+    sflow_enc_record(&sw->w, tag, sflow_schema_find(tag, 0), v);
+    memset(v, 0, sizeof(union sflow_value) * SFLOW_MAX_FIELDS);
+}
+
+/* Ends the sample and its datagram, decoded into 'dg'. */
+static void
+sample_end(struct sample_w *sw, struct sflow_datagram *dg)
+{
+    assert_int_equal(sflow_enc_sample_end(&sw->w, sw->so), 0);
+    assert_int_equal(sflow_enc_datagram_end(&sw->w, sw->d), 0);
+    sflow_decode(sw->w.base, sw->w.size, dg);
+    assert_int_equal(dg->err.code, SFLOW_OK);
+}
+
 /* An IPv6 TCP packet in a sampled header, with switch, router and gateway records. */
 static void
 test_flowrec_ipv6(void **state)
 {
-    static const struct sflow_addr agent = { SFLOW_ADDR_IP4, { 10, 0, 0, 1 } };
     uint8_t frame[14 + 40 + 20], buf[1024], path[5 * 4];
-    union sflow_value v[SFLOW_MAX_FIELDS];
+    union sflow_value v[SFLOW_MAX_FIELDS] = { 0 };
     static struct sflow_datagram dg;
-    struct sflow_sample smp;
+    struct sample_w sw;
+    struct wbuf fw, pw;
     struct flowrec f;
-    struct wbuf w, fw;
-    size_t d, so;
 
     (void)state;
     wbuf_init(&fw, frame, sizeof(frame));
@@ -312,41 +361,25 @@ test_flowrec_ipv6(void **state)
     wbuf_put_u8(&fw, 0x02);             /* SYN */
     wbuf_put_zeros(&fw, 6);
 
-    wbuf_init(&w, buf, sizeof(buf));
-    d = sflow_enc_datagram_begin(&w, &agent, 0, 1, 1000);
-    memset(&smp, 0, sizeof(smp));
-    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
-    smp.sampling_rate = 256;
-    smp.input = 5;
-    smp.output = SFLOW_IF_INTERNAL;
-    so = sflow_enc_sample_begin(&w, &smp);
-    sflow_enc_header(&w, PKT_PROTO_ETHERNET, 14 + 40 + 20 + 100 + 4, 4, frame, (uint32_t)fw.size);
-    memset(v, 0, sizeof(v));
+    sample_begin(&sw, buf, sizeof(buf), 256, 5, SFLOW_IF_INTERNAL, &fw,
+        14 + 40 + 20 + 100 + 4);
     v[0].u = 100, v[2].u = 200;
-    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH),
-        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0), v);
-    memset(v, 0, sizeof(v));
+    sample_record(&sw, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), v);
     v[0].addr.type = SFLOW_ADDR_IP6;
     v[0].addr.a[0] = 0xfe, v[0].addr.a[1] = 0x80, v[0].addr.a[15] = 9;
     v[1].u = 64, v[2].u = 129;          /* 129: not a prefix length; dropped */
-    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_ROUTER),
-        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_ROUTER), 0), v);
-    memset(v, 0, sizeof(v));
+    sample_record(&sw, SFLOW_TAG(0, SFLOW_FLOW_EX_ROUTER), v);
     v[1].u = 65000, v[2].u = 0, v[3].u = 65001;
     /* One AS_SEQUENCE segment: 65010 65020 65030. */
-    wbuf_init(&fw, path, sizeof(path));
-    wbuf_put_u32(&fw, 2);
-    wbuf_put_u32(&fw, 3);
-    wbuf_put_u32(&fw, 65010);
-    wbuf_put_u32(&fw, 65020);
-    wbuf_put_u32(&fw, 65030);
+    wbuf_init(&pw, path, sizeof(path));
+    wbuf_put_u32(&pw, 2);
+    wbuf_put_u32(&pw, 3);
+    wbuf_put_u32(&pw, 65010);
+    wbuf_put_u32(&pw, 65020);
+    wbuf_put_u32(&pw, 65030);
     v[4].b.p = path, v[4].b.len = sizeof(path), v[4].b.count = 1;
-    sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_GATEWAY),
-        sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_GATEWAY), 0), v);
-    assert_int_equal(sflow_enc_sample_end(&w, so), 0);
-    assert_int_equal(sflow_enc_datagram_end(&w, d), 0);
-    sflow_decode(buf, w.size, &dg);
-    assert_int_equal(dg.err.code, SFLOW_OK);
+    sample_record(&sw, SFLOW_TAG(0, SFLOW_FLOW_EX_GATEWAY), v);
+    sample_end(&sw, &dg);
 
     assert_int_equal(flowrec_from_sample(&dg, &dg.samples[0], &f), FLOWREC_OK);
     assert_int_equal(f.family, 6);
@@ -376,6 +409,75 @@ test_flowrec_ipv6(void **state)
     assert_int_equal(f.dst_peer_as, 65010);             /* neighbour: its first */
 }
 
+/*
+ * An ICMP packet (type 3, code 1) in a sampled header, then a 0:3 record of
+ * another packet, VLANs and a gateway: the row and the flow record take
+ * the same packet and addresses from the shared keys, each with its own
+ * conventions for ICMP and the source AS.
+ */
+static void
+test_flowrec_and_ch_row(void **state)
+{
+    uint8_t frame[14 + 20 + 8], buf[1024];
+    union sflow_value v[SFLOW_MAX_FIELDS] = { 0 };
+    static struct sflow_datagram dg;
+    struct sample_w sw;
+    struct flowrec r;
+    struct ch_flow f;
+    struct wbuf fw;
+
+    (void)state;
+    wbuf_init(&fw, frame, sizeof(frame));
+    wbuf_put_bytes(&fw, (uint8_t[]){ 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 }, 12);
+    wbuf_put_u16(&fw, 0x0800);
+    wbuf_put_bytes(&fw, (uint8_t[]){ 0x45, 0x10, 0, 28, 0, 1, 0, 0, 63, 1, 0, 0,
+        192, 0, 2, 1, 198, 51, 100, 2 }, 20);
+    wbuf_put_bytes(&fw, (uint8_t[]){ 3, 1, 0, 0, 0, 0, 0, 0 }, 8);
+
+    sample_begin(&sw, buf, sizeof(buf), 10, 0, 0, &fw, 14 + 28 + 4);
+    v[0].u = 500, v[1].u = 17;
+    v[2].b.p = (const uint8_t *)"\x0a\0\0\x05", v[2].b.len = 4;
+    v[3].b.p = (const uint8_t *)"\x0a\0\0\x06", v[3].b.len = 4;
+    v[4].u = 53, v[5].u = 5353;
+    sample_record(&sw, SFLOW_TAG(0, SFLOW_FLOW_IPV4), v);
+    v[0].u = 100, v[2].u = 200;
+    sample_record(&sw, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), v);
+    v[1].u = 65000, v[2].u = 0, v[3].u = 65001;
+    sample_record(&sw, SFLOW_TAG(0, SFLOW_FLOW_EX_GATEWAY), v);
+    sample_end(&sw, &dg);
+
+    assert_int_equal(ch_row_flow_from_sample(&dg, &dg.samples[0], &f), 1);
+    assert_int_equal(flowrec_from_sample(&dg, &dg.samples[0], &r), FLOWREC_OK);
+    /* Both: the header's packet, not the 0:3 record's. */
+    assert_int_equal(f.ip_version, 4);
+    assert_int_equal(r.family, 4);
+    assert_memory_equal(f.src_ip + 12, "\xc0\x00\x02\x01", 4);
+    assert_memory_equal(r.src, "\xc0\x00\x02\x01", 4);
+    assert_memory_equal(f.dst_ip + 12, "\xc6\x33\x64\x02", 4);
+    assert_memory_equal(r.dst, "\xc6\x33\x64\x02", 4);
+    assert_int_equal(f.proto, 1);
+    assert_int_equal(r.prot, 1);
+    assert_int_equal(f.tos, 0x10);
+    assert_int_equal(r.tos, 0x10);
+    assert_int_equal(f.ttl, 63);
+    /* ICMP: type and code in two columns; NetFlow's type << 8 | code. */
+    assert_int_equal(f.src_port, 3);
+    assert_int_equal(f.dst_port, 1);
+    assert_int_equal(r.src_port, 0);
+    assert_int_equal(r.dst_port, 0x0301);
+    assert_int_equal(f.in_vlan, 100);
+    assert_int_equal(r.src_vlan, 100);
+    assert_int_equal(f.out_vlan, 200);
+    assert_int_equal(r.dst_vlan, 200);
+    /* Source AS: the row's is the record's field; NetFlow's falls back to the peer's. */
+    assert_int_equal(f.src_as, 0);
+    assert_int_equal(r.src_as, 65001);
+    assert_int_equal(f.frame_length, 14 + 28 + 4);
+    assert_int_equal(f.bytes, (14 + 28 + 4) * 10);
+    assert_int_equal(r.octets, 28);
+}
+
+
 int
 main(void)
 {
@@ -384,6 +486,7 @@ main(void)
         cmocka_unit_test(test_ipfix_message),
         cmocka_unit_test(test_full_message),
         cmocka_unit_test(test_flowrec_ipv6),
+        cmocka_unit_test(test_flowrec_and_ch_row),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
