@@ -86,7 +86,7 @@ struct config {
     const char *metrics;        /* --metrics ADDR:PORT */
     int stats;                  /* --stats */
 
-    /* Hardening (issue 14). */
+    /* Who may send, what may be created, who we run as. */
     long rrd_max_files;         /* --rrd-max-files: files at most; 0 = no limit */
     const char *user;           /* -u: run as this user after start-up */
 };

@@ -365,7 +365,7 @@ nf_option(struct config *cfg, int ch, char *arg)
 }
 
 /*
- * sflowtool's other options (issue 13): -A, -k, -D, -V LIST, -v LIST.
+ * sflowtool's other options: -A, -k, -D, -V LIST, -v LIST.
  * Returns 0, or 2 after a message.
  */
 static int
@@ -641,7 +641,7 @@ main(int argc, char **argv)
         { "rrd-max-files", required_argument, NULL, OPT_RRD_MAX },
         { "stats-top", required_argument, NULL, OPT_STATS_TOP },
         { "user", required_argument, NULL, 'u' },
-        /* NetFlow v9/IPFIX and sflowtool's long names (issue 13). */
+        /* NetFlow v9/IPFIX and sflowtool's long names. */
         { "netflow-version", required_argument, NULL, 'N' },
         { "netflow-peer-as", no_argument, NULL, 'e' },
         { "netflow-spoof-source", no_argument, NULL, 'S' },
