@@ -988,8 +988,8 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
             } else if (r.what == 3) {
                 f->sent_pkts = r.pkts;
                 f->sent_bytes = r.bytes;
-            } else {
-                /* Echo replies: the kernel sent one per request that arrived. */
+            } else if (r.what == 2 && r.flow > 0) {
+                /* Echo replies (the flow after its requests'): the kernel sent one per request that arrived. */
                 f->sent_pkts = f->rcvd_pkts = r.pkts;
                 f->sent_bytes = r.bytes;
                 tr->flow[r.flow - 1].rcvd_pkts = r.pkts;
