@@ -179,12 +179,9 @@ int traffic_load(struct emu_traffic *, const struct emu_topo *, const char *path
     double duration, char *err, size_t errlen);
 int traffic_read(struct emu_traffic *, const struct emu_topo *, FILE *f, const char *path,
     double duration, char *err, size_t errlen);
-int traffic_pings(struct emu_traffic *, const struct emu_topo *, int a, int b, int count);
 int traffic_run(struct emu_traffic *, const struct emu_topo *, const char *prefix,
     bool static_arp, char *err, size_t errlen);
 void traffic_free(struct emu_traffic *);
-int traffic_pingall(const struct emu_topo *, const char *prefix, int *sent, int *lost,
-    FILE *out);
 
 /* emu_report.c */
 extern const char report_fields[];      /* What sflowcollect -L writes for the report. */

@@ -157,13 +157,6 @@ add_tcp(struct emu_traffic *tr, int a, int b, uint64_t count, uint32_t size, dou
     return add_reply(tr, f->dport, f->sport);
 }
 
-int
-traffic_pings(struct emu_traffic *tr, const struct emu_topo *t, int a, int b, int count)
-{
-    (void)t;
-    return add_icmp(tr, a, b, (uint64_t)count, 98, count > 1 ? 10.0 : 1e6, 0);
-}
-
 /*
  * "pairs": host i sends a UDP flow and a TCP flow to host i + n/2 (mod n),
  * so every host sends two flows and receives two, at 'rate' packets (UDP
@@ -1027,59 +1020,4 @@ out:
     free(pid);
     free(pfd);
     return e;
-}
-
-/*
- * Mininet's pingall: one echo request from every host to every other,
- * replies awaited; prints the matrix and the loss to 'out' (if not NULL).
- */
-int
-traffic_pingall(const struct emu_topo *t, const char *prefix, int *sentp, int *lostp,
-    FILE *out)
-{
-    struct emu_traffic tr = { 0 };
-    char err[256];
-    int e, sent = 0, lost = 0;
-
-    for (int a = 0; a < t->nhosts; a++)
-        for (int b = 0; b < t->nhosts; b++)
-            if (a != b && traffic_pings(&tr, t, topo_host(t, a), topo_host(t, b), 1) != 0) {
-                traffic_free(&tr);
-                return ENOMEM;
-            }
-    tr.duration = 1;
-    if (out)
-        fprintf(out, "*** Ping: testing ping reachability\n");
-    if ((e = traffic_run(&tr, t, prefix, false, err, sizeof(err))) != 0) {
-        if (out)
-            fprintf(out, "%s\n", err);
-        traffic_free(&tr);
-        return e;
-    }
-    for (int a = 0, k = 0; a < t->nhosts; a++) {
-        if (out)
-            fprintf(out, "%s ->", t->node[topo_host(t, a)].name);
-        for (int b = 0; b < t->nhosts; b++) {
-            const struct emu_flow *f;
-
-            if (a == b)
-                continue;
-            f = &tr.flow[k];
-            k += 2;
-            sent++;
-            if (f->rcvd_pkts == 0)
-                lost++;
-            if (out)
-                fprintf(out, " %s", f->rcvd_pkts ? t->node[f->dst].name : "X");
-        }
-        if (out)
-            fprintf(out, "\n");
-    }
-    if (out)
-        fprintf(out, "*** Results: %d%% dropped (%d/%d received)\n",
-            sent ? lost * 100 / sent : 0, sent - lost, sent);
-    *sentp = sent;
-    *lostp = lost;
-    traffic_free(&tr);
-    return 0;
 }
