@@ -758,6 +758,28 @@ find_row(struct ctx *x, const struct table *t, const char *name, struct row *r)
     return ENOENT;
 }
 
+/*
+ * The table 'argv[0]' and its row 'argv[1]' (as set, clear, get, add and
+ * remove name them) into '*t' and '*r'; true with both found.  Else '*st'
+ * is what the command returns: CTL_OK for a missing row under --if-exists,
+ * CTL_ERROR after a message.
+ */
+static bool
+table_row(struct ctx *x, char **argv, const struct table **t, struct row *r, int *st)
+{
+    int e;
+
+    *st = CTL_ERROR;
+    if ((*t = find_table(argv[0], x->err)) == NULL)
+        return false;
+    if ((e = find_row(x, *t, argv[1], r)) != 0) {
+        if (e == ENOENT && x->db->if_exists)
+            *st = CTL_OK;
+        return false;
+    }
+    return true;
+}
+
 /* ---- changing rows ---- */
 
 /*
@@ -885,12 +907,10 @@ ctl_db_set(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, F
     struct ctx x = { sw, db, out, err };
     const struct table *t;
     struct row r;
-    int e;
+    int st;
 
-    if ((t = find_table(argv[0], err)) == NULL)
-        return CTL_ERROR;
-    if ((e = find_row(&x, t, argv[1], &r)) != 0)
-        return e == ENOENT && db->if_exists ? CTL_OK : CTL_ERROR;
+    if (!table_row(&x, argv, &t, &r, &st))
+        return st;
     return set_columns(&x, t, &r, argc - 2, argv + 2);
 }
 
@@ -900,12 +920,10 @@ ctl_db_clear(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out,
     struct ctx x = { sw, db, out, err };
     const struct table *t;
     struct row r;
-    int e;
+    int st;
 
-    if ((t = find_table(argv[0], err)) == NULL)
-        return CTL_ERROR;
-    if ((e = find_row(&x, t, argv[1], &r)) != 0)
-        return e == ENOENT && db->if_exists ? CTL_OK : CTL_ERROR;
+    if (!table_row(&x, argv, &t, &r, &st))
+        return st;
     for (int i = 2; i < argc; i++) {
         const struct column *c = find_column(t, argv[i], err);
         struct datum d;
@@ -945,12 +963,10 @@ add_remove(struct ctx *x, bool add, int argc, char **argv)
     const struct column *c;
     struct datum cur, v, res;
     struct row r;
-    int e, st = CTL_ERROR;
+    int st = CTL_ERROR;
 
-    if ((t = find_table(argv[0], x->err)) == NULL)
-        return CTL_ERROR;
-    if ((e = find_row(x, t, argv[1], &r)) != 0)
-        return e == ENOENT && x->db->if_exists ? CTL_OK : CTL_ERROR;
+    if (!table_row(x, argv, &t, &r, &st))
+        return st;
     if ((c = find_column(t, argv[2], x->err)) == NULL)
         return CTL_ERROR;
     if (c->set == NULL && c->sf == NULL) {
@@ -1035,12 +1051,10 @@ ctl_db_get(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, F
     struct ctx x = { sw, db, out, err };
     const struct table *t;
     struct row r;
-    int e;
+    int st;
 
-    if ((t = find_table(argv[0], err)) == NULL)
-        return CTL_ERROR;
-    if ((e = find_row(&x, t, argv[1], &r)) != 0)
-        return e == ENOENT && db->if_exists ? CTL_OK : CTL_ERROR;
+    if (!table_row(&x, argv, &t, &r, &st))
+        return st;
     for (int i = 2; i < argc; i++) {
         const struct column *c = find_column(t, argv[i], err);
 
