@@ -782,6 +782,16 @@ table_row(struct ctx *x, char **argv, const struct table **t, struct row *r, int
 
 /* ---- changing rows ---- */
 
+/* Whether column 'c' of 't' cannot be changed, after a message saying so. */
+static bool
+read_only(const struct table *t, const struct column *c, FILE *err)
+{
+    if (c->set != NULL || c->sf != NULL)
+        return false;
+    fprintf(err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
+    return true;
+}
+
 /*
  * Sets column 'c' of 'r' to 'd'.  sFlow settings of a bridge are applied
  * as a whole, so they are checked together.  0, or an errno after a message.
@@ -794,12 +804,10 @@ set_value(struct ctx *x, const struct table *t, const struct column *c, const st
     char msg[256];
     int e;
 
+    if (read_only(t, c, x->err))
+        return EINVAL;
     if (c->set != NULL)
         return c->set(x, r, d);
-    if (c->sf == NULL) {
-        fprintf(x->err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
-        return EINVAL;
-    }
     cfg = *row_sflow(r);
     if ((e = c->sf(&cfg, d, x->err)) != 0)
         return e;
@@ -930,10 +938,6 @@ ctl_db_clear(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out,
 
         if (c == NULL)
             return CTL_ERROR;
-        if (c->set == NULL && c->sf == NULL) {
-            fprintf(err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
-            return CTL_ERROR;
-        }
         d_init(&d, c);
         if (set_value(&x, t, c, &r, &d) != 0)
             return CTL_ERROR;
@@ -969,10 +973,8 @@ add_remove(struct ctx *x, bool add, int argc, char **argv)
         return st;
     if ((c = find_column(t, argv[2], x->err)) == NULL)
         return CTL_ERROR;
-    if (c->set == NULL && c->sf == NULL) {
-        fprintf(x->err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
+    if (read_only(t, c, x->err))
         return CTL_ERROR;
-    }
     d_init(&cur, c);
     d_init(&res, c);
     c->get(x, &r, &cur);
