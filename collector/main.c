@@ -364,11 +364,8 @@ nf_option(struct config *cfg, int ch, char *arg)
     }
 }
 
-/*
- * sflowtool's other options: -A, -k, -D, -V LIST, -v LIST.
- * Returns 0, or 2 after a message.
- */
-static int
+/* sflowtool's other options: -A, -k, -D, -V LIST, -v LIST. */
+static void
 compat_option(struct config *cfg, struct collector *c, int ch, const char *arg)
 {
     switch (ch) {
@@ -385,11 +382,10 @@ compat_option(struct config *cfg, struct collector *c, int ch, const char *arg)
         if (vlan_filter_add(&c->vlans, arg, ch == 'V') != 0) {
             log_warnx("-%c wants VLANs 0-4095 as N, N-M, ... joined by commas, not '%s'",
                 ch, arg);
-            return 2;
+            exit(2);
         }
         break;
     }
-    return 0;
 }
 
 /* sflowtool's older spellings: +v LIST is -V LIST, +4 is -A; -? is -h. */
@@ -867,8 +863,7 @@ main(int argc, char **argv)
         case 'D':
         case 'V':
         case 'v':
-            if (compat_option(&cfg, &c, ch, optarg) != 0)
-                return 2;
+            compat_option(&cfg, &c, ch, optarg);
             break;
         case OPT_CH:
             if (clickhouse_option(&cfg, longopts[longindex].name, optarg, err,
