@@ -13,24 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct walk_format text_format = {
-    .syntax = WALK_TEXT,
-    .start_datagram = WALK_LINE("startDatagram ================================="),
-    .end_datagram = WALK_LINE("endDatagram   ================================="),
-    .start_sample = WALK_LINE("startSample ----------------------"),
-    .end_sample = WALK_LINE("endSample   ----------------------"),
-    .notes = 1,
-};
+/* The default and -g formats differ only in -g's context prefix. */
+#define TEXT_FORMAT_MARKERS \
+    .syntax = WALK_TEXT, \
+    .start_datagram = WALK_LINE("startDatagram ================================="), \
+    .end_datagram = WALK_LINE("endDatagram   ================================="), \
+    .start_sample = WALK_LINE("startSample ----------------------"), \
+    .end_sample = WALK_LINE("endSample   ----------------------"), \
+    .notes = 1
 
-static const struct walk_format grep_format = {
-    .syntax = WALK_TEXT,
-    .start_datagram = WALK_LINE("startDatagram ================================="),
-    .end_datagram = WALK_LINE("endDatagram   ================================="),
-    .start_sample = WALK_LINE("startSample ----------------------"),
-    .end_sample = WALK_LINE("endSample   ----------------------"),
-    .notes = 1,
-    .context = 1,
-};
+static const struct walk_format text_format = { TEXT_FORMAT_MARKERS };
+
+static const struct walk_format grep_format = { TEXT_FORMAT_MARKERS, .context = 1 };
 
 void
 text_datagram(struct obuf *out, const struct sflow_enrich *enrich,
