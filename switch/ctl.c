@@ -449,14 +449,10 @@ cmd_set_sflow(struct cmd_ctx *c, int argc, char **argv)
     struct sw_sflow cfg;
     char msg[256], targets[SW_SFLOW_MAX_TARGETS * (SENDER_NAME_MAX + 3) + 8] = "";
 
-    memset(&cfg, 0, sizeof(cfg));
     if (br->sf.on)
         cfg = br->sf;
-    else {
-        cfg.sampling = SFDP_DEFAULT_SAMPLING;
-        cfg.polling = SFDP_DEFAULT_POLLING;
-        cfg.header = SFDP_DEFAULT_HEADER;
-    }
+    else
+        sfdp_defaults(&cfg);
     for (int i = 2; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
 

@@ -889,9 +889,7 @@ ctl_db_create(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out
     nw = &db->rows[db->n_rows];
     memset(nw, 0, sizeof(*nw));
     snprintf(nw->id, sizeof(nw->id), "%s", db->id ? db->id : "");
-    nw->cfg.sampling = SFDP_DEFAULT_SAMPLING;
-    nw->cfg.polling = SFDP_DEFAULT_POLLING;
-    nw->cfg.header = SFDP_DEFAULT_HEADER;
+    sfdp_defaults(&nw->cfg);
     r = (struct row){ T_SFLOW, NULL, NULL, nw };
     if (set_columns(&x, t, &r, argc - 1, argv + 1) != CTL_OK)
         return CTL_ERROR;

@@ -24,6 +24,15 @@
 #define DISCARD_ACL 258
 
 void
+sfdp_defaults(struct sw_sflow *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->sampling = SFDP_DEFAULT_SAMPLING;
+    cfg->polling = SFDP_DEFAULT_POLLING;
+    cfg->header = SFDP_DEFAULT_HEADER;
+}
+
+void
 sfdp_init(struct bridge *br)
 {
     memset(&br->sf, 0, sizeof(br->sf));

@@ -25,6 +25,9 @@
 #define SFDP_DEFAULT_HEADER 128
 #define SFDP_MAX_HEADER 256
 
+/* Fills 'cfg' with the settings sFlow gets where none is given (off, no target). */
+void sfdp_defaults(struct sw_sflow *cfg);
+
 /* Sets up 'br''s sFlow state, off. */
 void sfdp_init(struct bridge *br);
 
