@@ -47,16 +47,16 @@ AGENT_OBJ     := $(AGENT_SRC:%.c=$(B)/%.o)
 $(AGENT_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null)
 PROGS += $(BIN)/sflow-agent
 
-# sflow-emu: the emulator (switch/emu_*.c); libnl for links, libedit for its CLI.
+# sflow-emu: the emulator (switch/emu/); libnl for links, libedit for its CLI.
 EMU_PKGS       = libnl-3.0 libnl-route-3.0 libedit
-EMU_SRC       := $(wildcard switch/emu_*.c)
+EMU_SRC       := $(wildcard switch/emu/*.c)
 EMU_OBJ       := $(EMU_SRC:%.c=$(B)/%.o)
-$(EMU_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(EMU_PKGS) 2>/dev/null)
+$(EMU_OBJ): ALL_CFLAGS += -Iswitch $(shell pkg-config --cflags $(EMU_PKGS) 2>/dev/null)
 PROGS += $(BIN)/sflow-emu
 
-# sflow-switch and sfctl: switch/ (the emulator's emu_*.c excluded) on the
+# sflow-switch and sfctl: switch/ (the emulator in switch/emu/ apart) on the
 # agent core.  sfctl needs nothing but libc.
-SWITCH_SRC    := $(filter-out switch/emu_%.c switch/sfctl.c,$(wildcard switch/*.c))
+SWITCH_SRC    := $(filter-out switch/sfctl.c,$(wildcard switch/*.c))
 SWITCH_OBJ    := $(SWITCH_SRC:%.c=$(B)/%.o)
 SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o,$(SWITCH_OBJ))
 PROGS += $(BIN)/sflow-switch $(BIN)/sfctl
@@ -123,8 +123,8 @@ $(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/un
 # ctl and ctl_db run on a whole switch without ports.
 $(BIN)/test_ctl_db: $(SWITCH_LIBOBJ)
 $(B)/tests/unit/test_ctl_db.o: ALL_CFLAGS += -Iswitch
-$(BIN)/test_emu_topo: $(B)/switch/emu_topo.o
-$(B)/tests/unit/test_emu_topo.o: ALL_CFLAGS += -Iswitch
+$(BIN)/test_emu_topo: $(B)/switch/emu/topo.o
+$(B)/tests/unit/test_emu_topo.o: ALL_CFLAGS += -Iswitch/emu
 
 deps:
 	@sh mk/deps.sh
@@ -137,8 +137,8 @@ test: deps
 
 # The tree must build clean with clang as well as gcc.
 check-clang:
-	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(AGENT_SRC) $(wildcard switch/*.c) $(wildcard tests/bench/*.c tests/unit/*.c); do \
-	    clang $(CSTD) $(WARN) -Iconvert -Iagent -Iswitch -Ibuild $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
+	@for f in $(CONVERT_SRC) $(COLLECTOR_SRC) $(AGENT_SRC) $(wildcard switch/*.c switch/emu/*.c) $(wildcard tests/bench/*.c tests/unit/*.c); do \
+	    clang $(CSTD) $(WARN) -Iconvert -Iagent -Iswitch -Iswitch/emu -Ibuild $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null) -fsyntax-only $$f || exit 1; done
 	@echo "clang: clean"
 
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang.  The code
@@ -150,7 +150,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 300
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
-               -Iconvert -Iagent -Iswitch -Icollector -Itests/fuzz/lib \
+               -Iconvert -Iagent -Iswitch -Iswitch/emu -Icollector -Itests/fuzz/lib \
                $(shell pkg-config --cflags $(PKGS) $(EMU_PKGS) 2>/dev/null)
 fuzz_obj = $(patsubst %.c,build/fuzz/obj/%.o,$(1))
 FUZZ_COMMON := $(call fuzz_obj,$(filter-out convert/log.c,$(CONVERT_SRC)) tests/fuzz/lib/log_drop.c)
@@ -158,8 +158,8 @@ FUZZ_SWITCH := $(call fuzz_obj,$(filter-out switch/main.c,$(SWITCH_SRC)) $(AGENT
 build/fuzz/fuzz_recv_pcap: $(call fuzz_obj,collector/recv_pcap.c)
 build/fuzz/fuzz_flow_parse: $(call fuzz_obj,switch/flow_parse.c switch/flow_table.c)
 build/fuzz/fuzz_switch_ctl build/fuzz/fuzz_switch_state: $(FUZZ_SWITCH) $(call fuzz_obj,tests/fuzz/lib/fuzz_sw.c)
-build/fuzz/fuzz_emu_topo: $(call fuzz_obj,switch/emu_topo.c)
-build/fuzz/fuzz_emu_flows: $(call fuzz_obj,switch/emu_topo.c switch/emu_traffic.c switch/emu_netns.c switch/emu_link.c)
+build/fuzz/fuzz_emu_topo: $(call fuzz_obj,switch/emu/topo.c)
+build/fuzz/fuzz_emu_flows: $(call fuzz_obj,switch/emu/topo.c switch/emu/traffic.c switch/emu/netns.c switch/emu/link.c)
 build/fuzz/fuzz_agent_config: $(call fuzz_obj,agent/config.c)
 FUZZ_LDLIBS := $(LDLIBS_ALL) $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3)
 .PHONY: fuzz-build
@@ -193,7 +193,7 @@ clean:
 # when the version changes, so only the mains that show it are rebuilt.
 VERSION_H   := build/version.h
 VERSION_OBJ := $(addprefix $(B)/,collector/main.o agent/main.o switch/main.o \
-                 switch/sfctl.o switch/emu_main.o tests/bench/sfgen.o)
+                 switch/sfctl.o switch/emu/main.o tests/bench/sfgen.o)
 $(VERSION_OBJ): $(VERSION_H)
 $(VERSION_OBJ): ALL_CFLAGS += -Ibuild
 check-clang: $(VERSION_H)

@@ -1,6 +1,6 @@
 /*
  * libFuzzer entry point: sflow-emu's flows file (--flows FILE), read by
- * traffic_read() (switch/emu_traffic.c) against the topology tree,2,2
+ * traffic_read() (switch/emu/traffic.c) against the topology tree,2,2
  * (hosts h1-h4, switches s1-s3).  Every flow it accepts must be one the
  * traffic generator can run: two different hosts, a frame size within
  * Ethernet's, a finite positive rate, and a start within the run.
@@ -17,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* emu_main.c's stop flag, which traffic_run() polls; this is the main program here. */
+/* switch/emu/main.c's stop flag, which traffic_run() polls; this is the main program here. */
 volatile sig_atomic_t emu_stop;
 
 int

@@ -1,5 +1,5 @@
 /*
- * libFuzzer entry point: sflow-emu's topology parsers (switch/emu_topo.c).
+ * libFuzzer entry point: sflow-emu's topology parsers (switch/emu/topo.c).
  * One input = one topology file (--topo-file), read with topo_read(); its
  * first line is also given to topo_build() as a --topo spec.  A topology
  * that loads is named and printed as the CLI prints it, and must hold

@@ -5,12 +5,12 @@
  * and teardown and `sflow-emu --cleanup` remove what records list, nothing
  * found by its name alone.
  *
- * Files: emu_topo.c (topologies and the topology file), emu_netns.c (host
- * namespaces), emu_link.c (veths, bridges, batched rtnetlink), emu_ctl.c
- * (sflow-switch's control socket), emu_ping.c (Mininet's ping tests), emu_run.c
- * (run registry, child processes, cleanup), emu_traffic.c (traffic with
- * exact accounting), emu_report.c (sFlow estimates against the truth),
- * emu_cli.c (the interactive CLI), emu_main.c (options and orchestration).
+ * Files: topo.c (topologies and the topology file), netns.c (host
+ * namespaces), link.c (veths, bridges, batched rtnetlink), ctl.c
+ * (sflow-switch's control socket), ping.c (Mininet's ping tests), run.c
+ * (run registry, child processes, cleanup), traffic.c (traffic with
+ * exact accounting), report.c (sFlow estimates against the truth),
+ * cli.c (the interactive CLI), main.c (options and orchestration).
  */
 #ifndef SFK_EMU_H
 #define SFK_EMU_H
@@ -74,7 +74,7 @@ struct emu_topo {
     bool has_vlans;
 };
 
-/* emu_topo.c */
+/* topo.c */
 int topo_build(struct emu_topo *, const char *spec, char *err, size_t errlen);
 int topo_load(struct emu_topo *, const char *path, char *err, size_t errlen);
 int topo_read(struct emu_topo *, FILE *f, const char *path, char *err, size_t errlen);
@@ -93,13 +93,13 @@ void topo_print_dump(const struct emu_topo *, const char *prefix, FILE *);
 char *topo_ipstr(uint32_t ip, char *buf, size_t len);
 void *emu_grow(void *arr, int n, size_t size);
 
-/* emu_netns.c */
+/* netns.c */
 int netns_prepare_dir(void);
 int netns_create(const char *name, int *fd);
 int netns_remove(const char *name);
 int netns_enter(const char *name);
 
-/* emu_link.c */
+/* link.c */
 int link_open(struct nlbatch **, int netns_fd);
 void link_close(struct nlbatch *);
 int link_build(struct emu_topo *, const char *prefix, uint32_t group, bool bridges,
@@ -115,7 +115,7 @@ int link_status(struct emu_topo *, const char *prefix);
 int link_rx_stats(struct emu_topo *, uint64_t *pkts, uint64_t *bytes);
 int link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6]);
 
-/* emu_ping.c */
+/* ping.c */
 struct emu_ping {
     int src, dst;               /* Node indexes of hosts. */
     bool ok;                    /* A reply came in time. */
@@ -125,11 +125,11 @@ int ping_run(const struct emu_topo *, const char *prefix, struct emu_ping *, int
 int ping_print(const struct emu_topo *, const char *prefix, const int *hosts, int nhosts,
     bool full, int *lost, FILE *out);
 
-/* emu_ctl.c */
+/* ctl.c */
 int ctl_cmdv(const char *sock, char *out, size_t outlen, char *const argv[]);
 int ctl_cmd(const char *sock, char *out, size_t outlen, ...);
 
-/* emu_run.c */
+/* run.c */
 struct emu_run {
     int id;
     char prefix[16];            /* "sfe7" */
@@ -151,7 +151,7 @@ void run_clean(struct emu_run *);
 int run_cleanup(bool verbose, char *msg, size_t msglen);
 int run_wait_log(const char *path, const char *needle, int timeout_ms);
 
-/* emu_traffic.c */
+/* traffic.c */
 enum { FLOW_UDP = 17, FLOW_ICMP = 1, FLOW_TCP = 6 };
 struct emu_flow {
     int src, dst;               /* Node indexes of hosts. */
@@ -183,7 +183,7 @@ int traffic_run(struct emu_traffic *, const struct emu_topo *, const char *prefi
     bool static_arp, char *err, size_t errlen);
 void traffic_free(struct emu_traffic *);
 
-/* emu_report.c */
+/* report.c */
 extern const char report_fields[];      /* What sflowcollect -L writes for the report. */
 struct emu_report_opts {
     const char *samples_path;   /* sflowcollect -L report_fields output. */
@@ -197,7 +197,7 @@ struct emu_report_opts {
 int report_print(const struct emu_topo *, const struct emu_traffic *,
     const struct emu_report_opts *);
 
-/* emu_main.c: one run, as the CLI and the scripted tests drive it. */
+/* main.c: one run, as the CLI and the scripted tests drive it. */
 enum emu_switch { EMU_SW_BRIDGE, EMU_SW_USER };
 struct emu_ctx {
     struct emu_topo topo;
@@ -230,7 +230,7 @@ int emu_report(struct emu_ctx *, bool json, FILE *out);
 void emu_sflow_stats(struct emu_ctx *, FILE *out);
 extern volatile sig_atomic_t emu_stop;
 
-/* emu_cli.c */
+/* cli.c */
 int cli_run(struct emu_ctx *);
 int cli_command(struct emu_ctx *, const char *line);
 
