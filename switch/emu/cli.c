@@ -131,10 +131,10 @@ run_shell(const char *ns, const char *label, const char *cmd, bool bg)
             setpgid(0, 0);
         if (ns != NULL && netns_enter(ns) != 0) {
             fprintf(stderr, "%s: %s\n", ns, strerror(errno));
-            _exit(127);
+            _exit(EMU_EXIT_EXEC);
         }
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
+        _exit(EMU_EXIT_EXEC);
     }
     if (bg) {
         jobs[slot].pid = pid;
@@ -211,11 +211,11 @@ spawn_in(const char *ns, char *const argv[], int *out)
         dup2(p[1], STDERR_FILENO);
         if (netns_enter(ns) != 0) {
             fprintf(stderr, "%s: %s\n", ns, strerror(errno));
-            _exit(127);
+            _exit(EMU_EXIT_EXEC);
         }
         execvp(argv[0], argv);
         fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+        _exit(EMU_EXIT_EXEC);
     }
     close(p[1]);
     *out = p[0];
@@ -652,12 +652,12 @@ command(struct emu_ctx *c, char *line)
             printf("usage: traffic [pairs|mix|flows FILE] [SECONDS]\n");
             return 0;
         }
-        if (emu_traffic_cmd(c, kind, file, d) == 0)
-            emu_report(c, false, stdout);
+        if (session_traffic(c, kind, file, d) == 0)
+            session_report(c, false, stdout);
     } else if (strcmp(argv[0], "report") == 0)
-        emu_report(c, argc > 1 && strcmp(argv[1], "json") == 0, stdout);
+        session_report(c, argc > 1 && strcmp(argv[1], "json") == 0, stdout);
     else if (strcmp(argv[0], "sflow") == 0)
-        emu_sflow_stats(c, stdout);
+        session_sflow_stats(c, stdout);
     else if ((n = topo_find(&c->topo, argv[0])) >= 0 && c->topo.node[n].kind == EMU_HOST)
         host_cmd(c, n, argv + 1, argc - 1);
     else if (n >= 0)

@@ -10,7 +10,9 @@
  * (sflow-switch's control socket), ping.c (Mininet's ping tests), run.c
  * (run registry, child processes, cleanup), traffic.c (traffic with
  * exact accounting), report.c (sFlow estimates against the truth),
- * cli.c (the interactive CLI), main.c (options and orchestration).
+ * session.c (traffic, report and statistics of a built network), cli.c
+ * (the interactive CLI), main.c (options, building and teardown).
+ * Calls go one way: main.c -> cli.c -> session.c -> traffic.c, report.c.
  */
 #ifndef SFK_EMU_H
 #define SFK_EMU_H
@@ -148,6 +150,8 @@ void run_forget(struct emu_run *);
 pid_t run_spawn(struct emu_run *, char *const argv[], const char *log_path, int out_fd);
 void run_stop_children(struct emu_run *);
 void run_clean(struct emu_run *);
+/* Set by a signal (main.c's handler): whatever is waiting stops and the run is torn down. */
+extern volatile sig_atomic_t emu_stop;
 int run_cleanup(bool verbose, char *msg, size_t msglen);
 int run_wait_log(const char *path, const char *needle, int timeout_ms);
 
@@ -197,7 +201,38 @@ struct emu_report_opts {
 int report_print(const struct emu_topo *, const struct emu_traffic *,
     const struct emu_report_opts *);
 
-/* main.c: one run, as the CLI and the scripted tests drive it. */
+/*
+ * Exit statuses of the emulator's child processes.  A host process runs in
+ * a host's namespace (traffic.c: a host's flows; ping.c: its pings) and
+ * writes its results to a pipe; its status tells the parent whether they
+ * are complete (EMU_EXIT_OK) or which step failed, which traffic_run()
+ * names in its error.  ping_run() reads only the pipe: a ping process that
+ * fails leaves its pings unanswered (X).
+ */
+enum emu_exit {
+    EMU_EXIT_OK = 0,            /* Done: every result is written. */
+    EMU_EXIT_ORPHAN = 1,        /* The emulator was gone before the child started. */
+    EMU_EXIT_NETNS = 2,         /* Could not enter the host's namespace. */
+    EMU_EXIT_RESULT = 3,        /* A result could not be written to the parent. */
+    EMU_EXIT_ARP = 4,           /* The static ARP entries were refused. */
+    EMU_EXIT_NOMEM = 5,         /* Out of memory. */
+    EMU_EXIT_UDP_RECV = 6,      /* The UDP receiving socket (socket or bind). */
+    EMU_EXIT_ICMP = 7,          /* The raw ICMP socket of pings. */
+    EMU_EXIT_UDP_SEND = 8,      /* A UDP flow's socket (socket, bind or connect). */
+    EMU_EXIT_READY = 9,         /* Could not tell the parent it is ready ('R'). */
+    EMU_EXIT_DONE = 10,         /* Could not tell the parent it is done sending ('D'). */
+    EMU_EXIT_POLL = 11,         /* poll() failed while sending or receiving. */
+    EMU_EXIT_TAP = 12,          /* The packet socket that counts TCP frames. */
+    EMU_EXIT_TCP_LISTEN = 13,   /* The TCP listening socket (socket, bind or listen). */
+    EMU_EXIT_TCP_BIND = 14,     /* A TCP flow's socket (socket, options or bind). */
+    EMU_EXIT_TCP_CONNECT = 15,  /* A TCP flow's connect(). */
+    EMU_EXIT_TCP_SEND = 16,     /* A TCP flow's send() failed. */
+    EMU_EXIT_TAP_DROPS = 17,    /* The tap dropped frames: the TCP truth would be wrong. */
+    EMU_EXIT_EXEC = 127,        /* A command (cli.c) or daemon (run.c) could not be started:
+                                 * namespace or exec failed, the shell's 127. */
+};
+
+/* The run, as main.c builds it and the CLI and the scripted tests drive it. */
 enum emu_switch { EMU_SW_BRIDGE, EMU_SW_USER };
 struct emu_ctx {
     struct emu_topo topo;
@@ -225,10 +260,11 @@ struct emu_ctx {
     int top;
     const char *json_path;
 };
-int emu_traffic_cmd(struct emu_ctx *, const char *kind, const char *file, double duration);
-int emu_report(struct emu_ctx *, bool json, FILE *out);
-void emu_sflow_stats(struct emu_ctx *, FILE *out);
-extern volatile sig_atomic_t emu_stop;
+
+/* session.c */
+int session_traffic(struct emu_ctx *, const char *kind, const char *file, double duration);
+int session_report(struct emu_ctx *, bool json, FILE *out);
+void session_sflow_stats(struct emu_ctx *, FILE *out);
 
 /* cli.c */
 int cli_run(struct emu_ctx *);

@@ -58,9 +58,12 @@ host_pings(const struct emu_topo *t, const char *prefix, const struct emu_ping *
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     snprintf(ns, sizeof(ns), "%s-%s", prefix, t->node[p[idx[0]].src].name);
-    if (sent_at == NULL || netns_enter(ns) != 0 ||
-        (sk = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP)) < 0)
-        _exit(1);
+    if (sent_at == NULL)
+        _exit(EMU_EXIT_NOMEM);
+    if (netns_enter(ns) != 0)
+        _exit(EMU_EXIT_NETNS);
+    if ((sk = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP)) < 0)
+        _exit(EMU_EXIT_ICMP);
     for (int k = 0; k < n; k++) {
         struct icmphdr *ic = (struct icmphdr *)buf;
         struct sockaddr_in dst = { .sin_family = AF_INET,
@@ -101,13 +104,13 @@ host_pings(const struct emu_topo *t, const char *prefix, const struct emu_ping *
                     .rtt_ms = (mono_s() - sent_at[k]) * 1000 };
 
                 if (write(out, &r, sizeof(r)) != (ssize_t)sizeof(r))
-                    _exit(1);
+                    _exit(EMU_EXIT_RESULT);
             }
             sent_at[k] = 0;
             left--;
         }
     }
-    _exit(0);
+    _exit(EMU_EXIT_OK);
 }
 
 /*

@@ -33,6 +33,8 @@
 #include "emu.h"
 #include "owndir.h"
 
+volatile sig_atomic_t emu_stop;
+
 /* Field 22 of /proc/PID/stat: when the process started, in clock ticks; 0 if gone. */
 static unsigned long long
 start_time(pid_t pid)
@@ -232,7 +234,7 @@ run_spawn(struct emu_run *r, char *const argv[], const char *log_path, int out_f
         setpgid(0, 0);
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != ppid)
-            _exit(127);
+            _exit(EMU_EXIT_ORPHAN);
         if (log_path != NULL && (fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) >= 0) {
             dup2(fd, STDERR_FILENO);
             if (out_fd < 0)
@@ -243,7 +245,7 @@ run_spawn(struct emu_run *r, char *const argv[], const char *log_path, int out_f
             dup2(out_fd, STDOUT_FILENO);
         execv(argv[0], argv);
         dprintf(STDERR_FILENO, "sflow-emu: %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+        _exit(EMU_EXIT_EXEC);
     }
     r->pids[r->npids++] = pid;
     return pid;

@@ -460,13 +460,39 @@ tap_drain(int fd, struct tkey *key, int nkeys)
     }
 }
 
+/* What a host process's exit status (enum emu_exit) says failed. */
+static const char *
+exit_reason(int status)
+{
+    switch (status) {
+    case EMU_EXIT_ORPHAN: return "the emulator was gone";
+    case EMU_EXIT_NETNS: return "could not enter its namespace";
+    case EMU_EXIT_RESULT: return "could not write its results";
+    case EMU_EXIT_ARP: return "static ARP entries refused";
+    case EMU_EXIT_NOMEM: return "out of memory";
+    case EMU_EXIT_UDP_RECV: return "UDP receiving socket";
+    case EMU_EXIT_ICMP: return "ICMP socket";
+    case EMU_EXIT_UDP_SEND: return "UDP sending socket";
+    case EMU_EXIT_READY: return "could not say it was ready";
+    case EMU_EXIT_DONE: return "could not say it was done";
+    case EMU_EXIT_POLL: return "poll failed";
+    case EMU_EXIT_TAP: return "packet socket counting TCP";
+    case EMU_EXIT_TCP_LISTEN: return "TCP listening socket";
+    case EMU_EXIT_TCP_BIND: return "TCP socket";
+    case EMU_EXIT_TCP_CONNECT: return "TCP connect";
+    case EMU_EXIT_TCP_SEND: return "TCP send";
+    case EMU_EXIT_TAP_DROPS: return "the packet socket dropped frames, the TCP truth would be wrong";
+    default: return "unknown failure";
+    }
+}
+
 static void
 put_result(int fd, int32_t flow, int32_t what, uint64_t pkts, uint64_t bytes)
 {
     struct result r = { flow, what, pkts, bytes };
 
     if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
-        _exit(3);
+        _exit(EMU_EXIT_RESULT);
 }
 
 /*
@@ -514,15 +540,15 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     /* A killed emulator must not leave senders running in its hosts. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() == 1)
-        _exit(1);
+        _exit(EMU_EXIT_ORPHAN);
     snprintf(ns, sizeof(ns), "%s-%s", prefix, me->name);
     if (netns_enter(ns) != 0)
-        _exit(2);
+        _exit(EMU_EXIT_NETNS);
     if (static_arp) {
         for (int i = 0; i < job->npeers; i++)
             link_neigh_add(2, t->node[job->peers[i]].ip, t->node[job->peers[i]].mac);
         if (link_neigh_add(0, 0, NULL) != 0)
-            _exit(4);
+            _exit(EMU_EXIT_ARP);
     }
     sk = calloc((size_t)job->nflows + 1, sizeof(*sk));
     sent = calloc((size_t)tr->nflows + 1, sizeof(*sent));
@@ -531,7 +557,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     key = calloc((size_t)tr->nflows + 1, sizeof(*key));
     conn = calloc((size_t)tr->nflows + 1, sizeof(*conn));
     if (sk == NULL || sent == NULL || rcvd == NULL || off == NULL || key == NULL || conn == NULL)
-        _exit(5);
+        _exit(EMU_EXIT_NOMEM);
     /* The TCP flows this host sends or receives, both directions of each. */
     for (int fi = 0; fi < tr->nflows; fi++) {
         const struct emu_flow *f = &tr->flow[fi];
@@ -542,7 +568,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
             .dst = t->node[f->dst].ip, .sport = f->sport, .dport = f->dport };
     }
     if (nkeys > 0 && (tap = tap_open()) < 0)
-        _exit(12);
+        _exit(EMU_EXIT_TAP);
     if (job->receives_tcp) {
         struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(TCP_DPORT) };
         int one = 1;
@@ -550,7 +576,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
         tcp_ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (tcp_ls < 0 || setsockopt(tcp_ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
             bind(tcp_ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(tcp_ls, 1024) < 0)
-            _exit(13);
+            _exit(EMU_EXIT_TCP_LISTEN);
     }
     if (job->receives_udp) {
         struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(UDP_DPORT) };
@@ -559,11 +585,11 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
         udp_rx = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         setsockopt(udp_rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
         if (udp_rx < 0 || bind(udp_rx, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-            _exit(6);
+            _exit(EMU_EXIT_UDP_RECV);
     }
     if (job->pings &&
         (icmp = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP)) < 0)
-        _exit(7);
+        _exit(EMU_EXIT_ICMP);
     for (int i = 0; i < job->nflows; i++) {
         const struct emu_flow *f = &tr->flow[job->flows[i]];
         struct sockaddr_in src = { .sin_family = AF_INET, .sin_port = htons(f->sport),
@@ -579,7 +605,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
             if (sk[i] < 0 || setsockopt(sk[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
                 setsockopt(sk[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
                 bind(sk[i], (struct sockaddr *)&src, sizeof(src)) < 0)
-                _exit(14);
+                _exit(EMU_EXIT_TCP_BIND);
             continue;
         }
         if (f->proto != FLOW_UDP)
@@ -587,10 +613,10 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
         sk[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (sk[i] < 0 || bind(sk[i], (struct sockaddr *)&src, sizeof(src)) < 0 ||
             connect(sk[i], (struct sockaddr *)&dst, sizeof(dst)) < 0)
-            _exit(8);
+            _exit(EMU_EXIT_UDP_SEND);
     }
     if (write(out, "R", 1) != 1)
-        _exit(9);
+        _exit(EMU_EXIT_READY);
     while (read(go, buf, 1) > 0)
         ;
     /* Every listener is up now: connect (blocking; a handshake on veths is quick). */
@@ -603,7 +629,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
             continue;
         if (connect(sk[i], (struct sockaddr *)&dst, sizeof(dst)) < 0 ||
             fcntl(sk[i], F_SETFL, O_NONBLOCK) < 0)
-            _exit(15);
+            _exit(EMU_EXIT_TCP_CONNECT);
     }
     t0 = mono_s();
     end_send = t0;
@@ -632,7 +658,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
 
                         n = send(sk[i], buf + off[i], len - off[i], MSG_DONTWAIT | MSG_NOSIGNAL);
                         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-                            _exit(16);
+                            _exit(EMU_EXIT_TCP_SEND);
                         if (n < 0)
                             break;
                         off[i] += (size_t)n;
@@ -695,7 +721,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
                     done = true;
                     end_send = mono_s();
                     if (write(out, "D", 1) != 1)
-                        _exit(10);
+                        _exit(EMU_EXIT_DONE);
                 }
             }
         }
@@ -711,7 +737,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
         if (done)
             pfd[np++] = (struct pollfd){ .fd = stop, .events = POLLIN };
         if (poll(pfd, (nfds_t)np, wait_ms(done, pending, nkeys, next - now)) < 0 && errno != EINTR)
-            _exit(11);
+            _exit(EMU_EXIT_POLL);
         if (tap >= 0)
             tap_drain(tap, key, nkeys);
         if (tcp_ls >= 0) {
@@ -789,7 +815,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
         tap_drain(tap, key, nkeys);
         /* A frame the tap dropped would make the truth wrong: fail instead. */
         if (getsockopt(tap, SOL_PACKET, PACKET_STATISTICS, &st, &sl) < 0 || st.tp_drops)
-            _exit(17);
+            _exit(EMU_EXIT_TAP_DROPS);
     }
     for (int k = 0; k < nkeys; k++) {
         const struct emu_flow *f = &tr->flow[key[k].flow];
@@ -811,7 +837,7 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     for (int fi = 0; fi < tr->nflows; fi++)
         if (tr->flow[fi].proto == FLOW_UDP && tr->flow[fi].dst == job->node && rcvd[fi])
             put_result(out, fi, 1, rcvd[fi], 0);
-    _exit(0);
+    _exit(EMU_EXIT_OK);
 }
 
 static int
@@ -999,8 +1025,12 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
         if (pid[i] > 0 && waitpid(pid[i], &st, 0) == pid[i] && e == 0 &&
             (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
             e = EIO;
-            snprintf(err, errlen, "traffic: the process of %s failed (status %d)",
-                t->node[i].name, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+            if (WIFEXITED(st))
+                snprintf(err, errlen, "traffic: the process of %s failed: %s (status %d)",
+                    t->node[i].name, exit_reason(WEXITSTATUS(st)), WEXITSTATUS(st));
+            else
+                snprintf(err, errlen, "traffic: the process of %s was killed by signal %d",
+                    t->node[i].name, WTERMSIG(st));
         }
     }
 out:
