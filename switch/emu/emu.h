@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/time.h>
 #include <sys/types.h>
 
 #define EMU_RUN_DIR "/run/sflowkit-emu"
@@ -187,10 +188,35 @@ int traffic_run(struct emu_traffic *, const struct emu_topo *, const char *prefi
     bool static_arp, char *err, size_t errlen);
 void traffic_free(struct emu_traffic *);
 
+/* samples.c */
+struct sflow_datagram;
+enum emu_sample_kind { EMU_SAMPLE_FLOW, EMU_SAMPLE_COUNTERS };
+/* What the report reads from a sample; 0 for what the sample did not say. */
+struct emu_sample {
+    enum emu_sample_kind kind;
+    uint32_t source;            /* source_id's index (the class is not looked at). */
+    /* Flow samples. */
+    uint32_t rate, pool, drops; /* sampling_rate, sample_pool, drops. */
+    uint32_t input;             /* ifIndex it came in on; 0 if the input is not one. */
+    bool has_ip4;               /* An IPv4 packet: 'src' and 'dst' are set. */
+    uint32_t src, dst;          /* Host order. */
+    uint32_t proto;
+    uint32_t sport, dport;      /* UDP or TCP ports; any other protocol: ICMP type and code. */
+    int64_t ip_size;            /* Bytes of the IP packet (its frame less the L2 header). */
+    /* Counter samples: a port's generic counters (0:1), if 'has_discards'. */
+    bool has_discards;
+    uint32_t ifindex, in_discards, out_discards;
+};
+typedef void samples_fn(void *arg, const struct emu_sample *);
+int samples_datagram(const uint8_t *p, size_t len, struct sflow_datagram *dg, samples_fn *fn,
+    void *arg);
+long samples_read(const char *path, const struct timeval *since, samples_fn *fn, void *arg,
+    char *err, size_t errlen);
+
 /* report.c */
-extern const char report_fields[];      /* What sflowcollect -L writes for the report. */
 struct emu_report_opts {
-    const char *samples_path;   /* sflowcollect -L report_fields output. */
+    const char *datagrams_path; /* The run's datagrams, a pcap (sflowcollect -M); NULL: none. */
+    struct timeval since;       /* Those received from then on are the traffic's. */
     const uint64_t *if_pkts;    /* Per node: frames its link's switch end received */
     const uint64_t *if_bytes;   /* during the traffic (NULL: no check). */
     int sampling;
@@ -199,7 +225,7 @@ struct emu_report_opts {
     FILE *out;
 };
 int report_print(const struct emu_topo *, const struct emu_traffic *,
-    const struct emu_report_opts *);
+    const struct emu_report_opts *, char *err, size_t errlen);
 
 /*
  * Exit statuses of the emulator's child processes.  A host process runs in
@@ -248,7 +274,8 @@ struct emu_ctx {
     pid_t collector;
     pid_t sw_pid;               /* sflow-switch (--switch user). */
     char sw_sock[128];
-    char samples_path[128];
+    char datagrams_path[128];   /* What the collector received, a pcap (sflowcollect -M). */
+    struct timeval traffic_start;       /* When the last traffic run began. */
     struct emu_traffic traffic; /* The last traffic run, for "report". */
     uint64_t *if_pkts, *if_bytes;
     bool have_traffic;

@@ -136,20 +136,19 @@ start_sflow(struct emu_ctx *c)
     }
     if ((c->collector_port = free_udp_port()) < 0)
         return EADDRNOTAVAIL;
-    snprintf(c->samples_path, sizeof(c->samples_path), "%s/samples.csv", c->run.dir);
+    snprintf(c->datagrams_path, sizeof(c->datagrams_path), "%s/datagrams.pcap", c->run.dir);
     snprintf(log, sizeof(log), "%s/collector.log", c->run.dir);
     snprintf(port, sizeof(port), "%d", c->collector_port);
-    if ((fd = open(c->samples_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+    if ((fd = open(c->datagrams_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
         return errno;
     argv[0] = path;
     argv[1] = "-p";
     argv[2] = port;
     argv[3] = "-b";
     argv[4] = "127.0.0.1";
-    argv[5] = "-L";
-    argv[6] = (char *)report_fields;
-    argv[7] = "--stats";
-    argv[8] = NULL;
+    argv[5] = "-M";             /* The datagrams as pcap, for the report (samples.c). */
+    argv[6] = "--stats";
+    argv[7] = NULL;
     c->collector = run_spawn(&c->run, argv, log, fd);
     close(fd);
     if (c->collector < 0 || wait_bound(c->collector_port, 5000) != 0) {

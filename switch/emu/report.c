@@ -1,7 +1,7 @@
 /*
- * emu_report: sFlow's estimates against the truth.  Reads the samples
- * that sflowcollect printed (-L with report_fields: one CSV line per flow
- * or counter sample), keeps the flow samples taken where a flow enters the
+ * emu_report: sFlow's estimates against the truth.  Reads the samples of
+ * the datagrams the collector received during the traffic (samples.c
+ * decodes them), keeps the flow samples taken where a flow enters the
  * network (the switch port of the sending host: a packet crossing three
  * switches is sampled up to three times, and only one sampling point may
  * count it), and estimates each flow in the two ways sFlow's users do:
@@ -28,7 +28,6 @@
  * confidence the relative error of a count estimated from s samples is at
  * most 196 / sqrt(s) percent.
  */
-#include <arpa/inet.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,15 +38,6 @@
 #define LOSS_NOTE_PCT 1.0
 /* Ports named in that line. */
 #define LOSS_PORTS 6
-
-const char report_fields[] = "sampleType,sourceId,inputPort,srcIP,dstIP,IPProtocol,"
-    "UDPSrcPort,UDPDstPort,TCPSrcPort,TCPDstPort,ICMPType,ICMPCode,IPSize,meanSkipCount,"
-    "samplePool,dropEvents,ifIndex,ifInDiscards,ifOutDiscards";
-
-/* Column numbers of report_fields. */
-enum { C_TYPE, C_SOURCE, C_IN, C_SRC, C_DST, C_PROTO, C_USPORT, C_UDPORT, C_TSPORT,
-    C_TDPORT, C_ICMPTYPE, C_ICMPCODE, C_IPSIZE, C_RATE, C_POOL, C_DROPS, C_IFINDEX, C_DISCARDS, C_OUT_DISCARDS,
-    C_N };
 
 /* One flow's samples at its entry port. */
 struct est {
@@ -176,116 +166,83 @@ delivery_known(const struct emu_flow *f)
     return f->proto != FLOW_TCP;
 }
 
-/* Splits 'line' at commas into 'col', keeping empty fields; returns the count. */
+/* The flow sample 'smp' belongs to, or -1. */
 static int
-split(char *line, char **col, int max)
+match_flow(const struct emu_topo *t, const struct emu_traffic *tr, const struct emu_sample *smp)
 {
-    int n = 0;
-    char *p;
-
-    line[strcspn(line, "\n")] = '\0';
-    while ((p = strsep(&line, ",")) != NULL && n < max)
-        col[n++] = p;
-    return n;
-}
-
-/* The flow 'col' (a flow sample's columns) belongs to, or -1. */
-static int
-match_flow(const struct emu_topo *t, const struct emu_traffic *tr, char **col)
-{
-    struct in_addr s, d;
-    uint32_t src, dst;
-    int proto, sport, dport;
-
-    if (inet_pton(AF_INET, col[C_SRC], &s) != 1 || inet_pton(AF_INET, col[C_DST], &d) != 1)
+    if (!smp->has_ip4)
         return -1;
-    src = ntohl(s.s_addr);
-    dst = ntohl(d.s_addr);
-    proto = atoi(col[C_PROTO]);
-    if (proto == FLOW_UDP) {
-        sport = atoi(col[C_USPORT]);
-        dport = atoi(col[C_UDPORT]);
-    } else if (proto == FLOW_TCP) {
-        sport = atoi(col[C_TSPORT]);
-        dport = atoi(col[C_TDPORT]);
-    } else {
-        sport = atoi(col[C_ICMPTYPE]);
-        dport = atoi(col[C_ICMPCODE]);
-    }
     for (int fi = 0; fi < tr->nflows; fi++) {
         const struct emu_flow *fl = &tr->flow[fi];
 
-        if (fl->proto == proto && t->node[fl->src].ip == src && t->node[fl->dst].ip == dst &&
-            fl->sport == sport && fl->dport == dport)
+        if ((uint32_t)fl->proto == smp->proto && t->node[fl->src].ip == smp->src &&
+            t->node[fl->dst].ip == smp->dst && fl->sport == smp->sport && fl->dport == smp->dport)
             return fi;
     }
     return -1;
 }
 
-/*
- * Parses the samples file into per-flow estimates 'est' and data sources
- * 'ss'; returns the flow samples of other traffic, or -1.
- */
-static long
-read_samples(const struct emu_topo *t, const struct emu_traffic *tr, const char *path,
-    struct est *est, struct sources *ss, uint64_t *edge_other, int *rate_seen)
+/* What the samples of a run add up to, as they are read. */
+struct tally {
+    const struct emu_topo *t;
+    const struct emu_traffic *tr;
+    struct est *est;            /* Per flow. */
+    struct sources ss;
+    uint64_t later;             /* Samples of a flow taken past its entry port. */
+    long other;                 /* Flow samples of other traffic. */
+    int rate_seen;              /* The last sampling rate a sample carried. */
+};
+
+/* A port's counters: the range of its discards over the run. */
+static void
+tally_counters(struct tally *ty, const struct emu_sample *smp)
 {
-    FILE *f = fopen(path, "r");
-    char line[1024];
-    long other = 0;
+    struct source *src;
 
-    if (f == NULL)
-        return -1;
-    while (fgets(line, sizeof(line), f) != NULL) {
-        char *col[C_N];
-        struct source *src;
-        const char *id;
-        int fi;
-        double rate;
+    if (!smp->has_discards || (src = source_get(&ty->ss, smp->ifindex)) == NULL)
+        return;
+    widen(&src->disc_min, &src->disc_max, smp->in_discards, !src->counters);
+    widen(&src->odisc_min, &src->odisc_max, smp->out_discards, !src->counters);
+    src->counters = true;
+}
 
-        if (split(line, col, C_N) < C_N)
-            continue;
-        if (strcmp(col[C_TYPE], "COUNTERSSAMPLE") == 0) {
-            if (col[C_DISCARDS][0] == '\0' ||
-                (src = source_get(ss, (uint32_t)strtoul(col[C_IFINDEX], NULL, 10))) == NULL)
-                continue;
-            widen(&src->disc_min, &src->disc_max,
-                (uint32_t)strtoul(col[C_DISCARDS], NULL, 10), !src->counters);
-            widen(&src->odisc_min, &src->odisc_max,
-                (uint32_t)strtoul(col[C_OUT_DISCARDS], NULL, 10), !src->counters);
-            src->counters = true;
-            continue;
-        }
-        if (strcmp(col[C_TYPE], "FLOWSAMPLE") != 0)
-            continue;
-        /* sourceId is "class:index". */
-        id = strchr(col[C_SOURCE], ':');
-        if ((src = source_get(ss, (uint32_t)strtoul(id ? id + 1 : col[C_SOURCE], NULL, 10))) == NULL)
-            continue;
-        rate = atof(col[C_RATE]);
-        widen(&src->drops_min, &src->drops_max, (uint32_t)strtoul(col[C_DROPS], NULL, 10),
-            src->samples == 0);
-        source_pool(src, (uint32_t)strtoul(col[C_POOL], NULL, 10));
-        src->rate = rate;
-        if (rate > 0)
-            *rate_seen = (int)rate;
-        if ((fi = match_flow(t, tr, col)) < 0) {
-            other++;
-            continue;
-        }
-        /* Only where the flow enters the network. */
-        if (atoi(col[C_IN]) != t->link[t->node[tr->flow[fi].src].uplink].b_ifindex) {
-            (*edge_other)++;
-            continue;
-        }
-        est[fi].samples++;
-        est[fi].pkts += rate;
-        est[fi].frames += atof(col[C_IPSIZE]) + 14;
-        est[fi].bytes += rate * (atof(col[C_IPSIZE]) + 14);
-        est[fi].src = (int)(src - ss->s);
+/* One sample into the per-flow estimates and the data sources (a samples_fn). */
+static void
+tally_sample(void *arg, const struct emu_sample *smp)
+{
+    struct tally *ty = arg;
+    const struct emu_topo *t = ty->t;
+    struct source *src;
+    struct est *e;
+    double rate = smp->rate, frame = (double)smp->ip_size + 14;
+    int fi;
+
+    if (smp->kind == EMU_SAMPLE_COUNTERS) {
+        tally_counters(ty, smp);
+        return;
     }
-    fclose(f);
-    return other;
+    if ((src = source_get(&ty->ss, smp->source)) == NULL)
+        return;
+    widen(&src->drops_min, &src->drops_max, smp->drops, src->samples == 0);
+    source_pool(src, smp->pool);
+    src->rate = rate;
+    if (smp->rate > 0)
+        ty->rate_seen = (int)smp->rate;
+    if ((fi = match_flow(t, ty->tr, smp)) < 0) {
+        ty->other++;
+        return;
+    }
+    /* Only where the flow enters the network. */
+    if (smp->input != (uint32_t)t->link[t->node[ty->tr->flow[fi].src].uplink].b_ifindex) {
+        ty->later++;
+        return;
+    }
+    e = &ty->est[fi];
+    e->samples++;
+    e->pkts += rate;
+    e->frames += frame;
+    e->bytes += rate * frame;
+    e->src = (int)(src - ty->ss.s);
 }
 
 /* Each flow's estimate from its source's pool (once every sample is read). */
@@ -593,21 +550,23 @@ print_text_flows(const struct emu_topo *t, const struct emu_traffic *tr, const s
 
 /*
  * Prints the accuracy report of traffic 'tr' on 't' to o->out, as text or
- * (o->json) JSON.  Returns 0, or -1 if the samples could not be read.
+ * (o->json) JSON.  Returns 0, or -1 if the samples could not be read (the
+ * report then counts none and says -1 of other traffic; why in 'err').
  */
 int
 report_print(const struct emu_topo *t, const struct emu_traffic *tr,
-    const struct emu_report_opts *o)
+    const struct emu_report_opts *o, char *err, size_t errlen)
 {
     struct est *est = calloc((size_t)tr->nflows + 1, sizeof(*est));
     double (*tp)[2] = calloc((size_t)tr->nflows + 1, sizeof(*tp));
     double (*te)[2] = calloc((size_t)tr->nflows + 1, sizeof(*te));
-    struct sources ss = { NULL, 0 };
+    struct tally ty = { .t = t, .tr = tr, .est = est, .rate_seen = o->sampling };
+    struct sources *ss = &ty.ss;
     struct totals tt;
-    uint64_t later = 0;
-    int rate = o->sampling, ntop, hosts = 0, agree = 0;
+    int rate, ntop, hosts = 0, agree = 0;
     char mismatch[512] = "";
-    long other;
+    long other, got = 0;
+    uint64_t later;
     FILE *f = o->out;
     char lab[96];
 
@@ -615,19 +574,24 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
         free(est);
         free(tp);
         free(te);
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
     for (int i = 0; i < tr->nflows; i++)
         est[i].src = -1;
-    other = read_samples(t, tr, o->samples_path, est, &ss, &later, &rate);
-    pool_estimates(tr, &ss, est);
-    sum_up(tr, est, &ss, &tt);
+    if (o->datagrams_path != NULL)
+        got = samples_read(o->datagrams_path, &o->since, tally_sample, &ty, err, errlen);
+    other = got < 0 ? -1 : ty.other;
+    later = ty.later;
+    rate = ty.rate_seen;
+    pool_estimates(tr, ss, est);
+    sum_up(tr, est, ss, &tt);
     ntop = tr->nflows < o->top ? tr->nflows : o->top;
     ifcheck(t, tr, o, &hosts, &agree, mismatch, sizeof(mismatch));
     top(tr, est, false, tp, tr->nflows);
     top(tr, est, true, te, tr->nflows);
     if (o->json) {
-        print_json(t, tr, est, &ss, &tt, rate, f);
+        print_json(t, tr, est, ss, &tt, rate, f);
         if (o->if_pkts != NULL)
             fprintf(f, "\"interface_check\":{\"hosts\":%d,\"agree\":%d},", hosts, agree);
         fprintf(f, "\"flows_within_bound\":%d,\"flows_sampled\":%d,"
@@ -650,7 +614,7 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
             " never sampled); %llu samples at later hops, %ld of other traffic\n", tt.within,
             tt.counted, tr->nflows - tt.counted, (unsigned long long)later, other);
         if (lossy(&tt))
-            print_loss(t, &tt, &ss, f);
+            print_loss(t, &tt, ss, f);
         else
             fprintf(f, "network loss: %llu of %llu packets not delivered; ports reported %llu"
                 " drops\n", (unsigned long long)(tt.known_sent - tt.delivered),
@@ -667,7 +631,7 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
             fprintf(f, "%2d %-32s %12.0f | %-32s %12.0f\n", i + 1, lab, tp[i][0], lab2, te[i][0]);
         }
     }
-    free(ss.s);
+    free(ss->s);
     free(est);
     free(tp);
     free(te);

@@ -5,7 +5,6 @@
  * hands the run here; cli.c calls these for its commands.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,7 @@ wait_samples_settled(struct emu_ctx *c)
     /* The agent holds a sample up to 0.5 s, the collector flushes once a second. */
     usleep(1200000);
     for (int i = 0; i < 30; i++) {
-        if (stat(c->samples_path, &st) != 0 || st.st_size == last)
+        if (stat(c->datagrams_path, &st) != 0 || st.st_size == last)
             break;
         last = st.st_size;
         usleep(1100000);
@@ -72,13 +71,8 @@ session_traffic(struct emu_ctx *c, const char *kind, const char *file, double du
     }
     printf("*** traffic: %d flows for %.1f s\n", tr.nflows, duration);
     fflush(stdout);
-    /* A file of samples per traffic run: the report counts this run's samples only. */
-    if (c->collector > 0) {
-        int fd = open(c->samples_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-
-        if (fd >= 0)
-            close(fd);
-    }
+    /* The report counts the datagrams received from now on: this traffic's. */
+    gettimeofday(&c->traffic_start, NULL);
     link_rx_stats(&c->topo, p0, b0);
     e = traffic_run(&tr, &c->topo, c->run.prefix, true, err, sizeof(err));
     link_rx_stats(&c->topo, c->if_pkts, c->if_bytes);
@@ -105,9 +99,11 @@ int
 session_report(struct emu_ctx *c, bool json, FILE *out)
 {
     struct emu_report_opts o = {
-        .samples_path = c->samples_path, .sampling = c->sampling, .top = c->top,
-        .json = json, .out = out, .if_pkts = c->if_pkts, .if_bytes = c->if_bytes,
+        .datagrams_path = c->datagrams_path, .since = c->traffic_start, .sampling = c->sampling,
+        .top = c->top, .json = json, .out = out, .if_pkts = c->if_pkts, .if_bytes = c->if_bytes,
     };
+    char err[256];
+    int e;
 
     if (!c->have_traffic) {
         fprintf(out, "no traffic yet: run 'traffic' first\n");
@@ -115,9 +111,11 @@ session_report(struct emu_ctx *c, bool json, FILE *out)
     }
     if (c->collector <= 0) {
         fprintf(out, "sFlow is off (--no-sflow): truth only\n");
-        o.samples_path = "/dev/null";
+        o.datagrams_path = NULL;
     }
-    return report_print(&c->topo, &c->traffic, &o);
+    if ((e = report_print(&c->topo, &c->traffic, &o, err, sizeof(err))) != 0)
+        log_warnx("report: %s", err);
+    return e;
 }
 
 void
