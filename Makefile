@@ -125,6 +125,9 @@ $(BIN)/test_ctl_db: $(SWITCH_LIBOBJ)
 $(B)/tests/unit/test_ctl_db.o: ALL_CFLAGS += -Iswitch
 $(BIN)/test_emu_topo: $(B)/switch/emu/topo.o
 $(B)/tests/unit/test_emu_topo.o: ALL_CFLAGS += -Iswitch/emu
+# test_emu_samples also runs sfgen and sflowcollect from its own directory.
+$(BIN)/test_emu_samples: $(B)/switch/emu/samples.o
+$(B)/tests/unit/test_emu_samples.o: ALL_CFLAGS += -Iswitch/emu
 
 deps:
 	@sh mk/deps.sh
