@@ -128,6 +128,8 @@ $(B)/tests/unit/test_emu_topo.o: ALL_CFLAGS += -Iswitch/emu
 # test_emu_samples also runs sfgen and sflowcollect from its own directory.
 $(BIN)/test_emu_samples: $(B)/switch/emu/samples.o
 $(B)/tests/unit/test_emu_samples.o: ALL_CFLAGS += -Iswitch/emu
+$(BIN)/test_emu_report: $(B)/switch/emu/report.o $(B)/switch/emu/samples.o $(B)/switch/emu/topo.o
+$(B)/tests/unit/test_emu_report.o: ALL_CFLAGS += -Iswitch/emu
 
 deps:
 	@sh mk/deps.sh
