@@ -35,7 +35,7 @@ for f in "$TOP"/build/fuzz/fuzz_*; do
     seeds=
     [ -d "$TOP/tests/fuzz/seeds/$name" ] && seeds="$TOP/tests/fuzz/seeds/$name"
     case $name in
-    fuzz_sflow_decode|fuzz_netflow5|fuzz_flow_export) seeds="$seeds $work/datagrams" ;;
+    fuzz_sflow_decode|fuzz_netflow5|fuzz_flow_export|fuzz_emu_samples) seeds="$seeds $work/datagrams" ;;
     fuzz_recv_pcap) seeds="$seeds $work/captures" ;;
     esac
     mkdir -p "$work/corpus/$name"
