@@ -15,6 +15,7 @@
 
 #include "emu.h"
 #include "pkt_parse.h"
+#include "rd.h"
 #include "sflow_decode.h"
 #include "sflow_schema.h"
 
@@ -27,12 +28,6 @@ struct pkt_keys {
     uint32_t icmp[2];           /* Type, code. */
     int64_t ip_size;
 };
-
-static uint32_t
-be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* Transport fields of a parsed header: only those whose 8 bytes were captured. */
 static void
@@ -70,8 +65,8 @@ keys_from_header(struct pkt_keys *k, const struct sflow_record *rec)
     if (l->l3 != 4)
         return;
     k->has_src = k->has_dst = true;
-    k->src = be32(l->src_ip);
-    k->dst = be32(l->dst_ip);
+    k->src = rd_be32(l->src_ip);
+    k->dst = rd_be32(l->dst_ip);
     k->proto = l->proto;
     if (l->ip_frag_off == 0)
         keys_from_l4(k, l, rec->v[SF_HEADER_BYTES].b.len);
@@ -88,8 +83,8 @@ keys_from_ip(struct pkt_keys *k, const struct sflow_record *rec, bool v6)
     k->ip_size = (uint32_t)rec->v[SF_IP_LENGTH].u;
     if (!v6) {
         k->has_src = k->has_dst = true;
-        k->src = be32(rec->v[SF_IP_SRC].b.p);
-        k->dst = be32(rec->v[SF_IP_DST].b.p);
+        k->src = rd_be32(rec->v[SF_IP_SRC].b.p);
+        k->dst = rd_be32(rec->v[SF_IP_DST].b.p);
     }
     k->proto = (uint32_t)rec->v[SF_IP_PROTOCOL].u;
     sport = (uint32_t)rec->v[SF_IP_SRC_PORT].u;
