@@ -21,6 +21,9 @@ run() {    # run MODE TOPO [TRAFFIC]
         echo "FAIL $1: exit status"; cat "$tmp/out"; fail=1; return
     fi
     jq -e . "$tmp/r.json" >/dev/null || { echo "FAIL $1: bad JSON"; fail=1; return; }
+    # The report decodes the datagrams the collector kept (-M): -1 unmatched means it could not.
+    jq -e '.samples_unmatched >= 0 and .total.samples > 0' "$tmp/r.json" >/dev/null ||
+        { echo "FAIL $1: the report read no sFlow samples"; grep 'report:' "$tmp/out"; fail=1; return; }
     hosts=$(jq .interface_check.hosts "$tmp/r.json")
     agree=$(jq .interface_check.agree "$tmp/r.json")
     tot=$(jq -r '.total | "\(.true_packets) \(.est_packets) \(.err_packets_pct) \(.bound_pct)"' "$tmp/r.json")
