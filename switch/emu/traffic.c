@@ -554,7 +554,14 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     }
     if (job->receives_udp) {
         struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(UDP_DPORT) };
-        int big = 4 << 20;
+        /*
+         * Room for seconds of a large flow: a receiver the scheduler leaves
+         * waiting on a busy machine would otherwise drop in its own socket
+         * (UDP RcvbufErrors), a loss no port reports and the report counts
+         * as the network's.  A receiver stopped 1.5 s during sflow-emu's
+         * tree,2,8 mix lost 17,078 packets so with 4 MiB.
+         */
+        int big = 32 << 20;
 
         udp_rx = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         setsockopt(udp_rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
