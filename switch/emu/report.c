@@ -469,7 +469,8 @@ lossy(const struct totals *tt)
 
 /* The line that says where traffic was lost (sorted 'ss'). */
 static void
-print_loss(const struct emu_topo *t, const struct totals *tt, const struct sources *ss, FILE *f)
+print_loss(const struct emu_topo *t, const struct emu_traffic *tr, const struct totals *tt,
+    const struct sources *ss, FILE *f)
 {
     char lab[IF_NAMESIZE + 16];
 
@@ -485,6 +486,9 @@ print_loss(const struct emu_topo *t, const struct totals *tt, const struct sourc
             (unsigned long long)port_discards(&ss->s[i]),
             (unsigned long long)port_sample_drops(&ss->s[i]));
     }
+    /* Not the network's: the receiving hosts' sockets were full. */
+    if (tr->host_drops > 0)
+        fprintf(f, "; the receivers' own sockets dropped %llu", (unsigned long long)tr->host_drops);
     fprintf(f, "\n");
 }
 
@@ -529,14 +533,14 @@ print_json(const struct emu_topo *t, const struct emu_traffic *tr, const struct 
         "\"err_bytes_pct\":%.3f,\"est_packets_pool\":%.0f,\"est_bytes_pool\":%.0f,"
         "\"err_packets_pool_pct\":%.3f,\"err_bytes_pool_pct\":%.3f,\"bound_pct\":%.3f,"
         "\"delivered_checked_packets\":%llu,\"delivered_packets\":%llu,\"lost_packets\":%llu,"
-        "\"port_drops\":%llu},",
+        "\"port_drops\":%llu,\"host_drops\":%llu},",
         (unsigned long long)tt->pkts, (unsigned long long)tt->bytes,
         (unsigned long long)tt->samples, tt->ep, tt->eb, rel_err(tt->ep, (double)tt->pkts),
         rel_err(tt->eb, (double)tt->bytes), tt->ep_pool, tt->eb_pool,
         rel_err(tt->ep_pool, (double)tt->pkts), rel_err(tt->eb_pool, (double)tt->bytes),
         tt->samples ? bound(tt->samples) : 0.0, (unsigned long long)tt->known_sent,
         (unsigned long long)tt->delivered, (unsigned long long)(tt->known_sent - tt->delivered),
-        (unsigned long long)tt->port_drops);
+        (unsigned long long)tt->port_drops, (unsigned long long)tr->host_drops);
     fprintf(f, "\"port_drops\":[");
     for (int i = 0, n = 0; i < ss->n && port_drops(&ss->s[i]) > 0; i++) {
         port_label(t, ss->s[i].ifindex, lab, sizeof(lab));
@@ -650,7 +654,7 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
             " never sampled); %llu samples at later hops, %ld of other traffic\n", tt.within,
             tt.counted, tr->nflows - tt.counted, (unsigned long long)later, other);
         if (lossy(&tt))
-            print_loss(t, &tt, &ss, f);
+            print_loss(t, tr, &tt, &ss, f);
         else
             fprintf(f, "network loss: %llu of %llu packets not delivered; ports reported %llu"
                 " drops\n", (unsigned long long)(tt.known_sent - tt.delivered),

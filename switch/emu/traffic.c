@@ -33,6 +33,7 @@
 #include <math.h>
 #include <linux/filter.h>
 #include <linux/if_packet.h>
+#include <linux/sock_diag.h>
 #include <net/ethernet.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
@@ -348,7 +349,7 @@ traffic_free(struct emu_traffic *tr)
 
 struct result {
     int32_t flow;
-    int32_t what;               /* 0 sent, 1 received, 2 echo replies, 3 sent (TCP reply) */
+    int32_t what;               /* 0 sent, 1 received, 2 echo replies, 3 sent (TCP reply), 4 socket drops */
     uint64_t pkts, bytes;
 };
 
@@ -467,6 +468,19 @@ put_result(int fd, int32_t flow, int32_t what, uint64_t pkts, uint64_t bytes)
 
     if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
         _exit(3);
+}
+
+/* Packets the kernel dropped on socket 'fd' because its buffer was full (0 for -1). */
+static uint64_t
+sock_drops(int fd)
+{
+    uint32_t mi[SK_MEMINFO_VARS];
+    socklen_t len = sizeof(mi);
+
+    if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mi, &len) < 0 ||
+        len < (socklen_t)((SK_MEMINFO_DROPS + 1) * sizeof(mi[0])))
+        return 0;
+    return mi[SK_MEMINFO_DROPS];
 }
 
 /*
@@ -818,6 +832,8 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     for (int fi = 0; fi < tr->nflows; fi++)
         if (tr->flow[fi].proto == FLOW_UDP && tr->flow[fi].dst == job->node && rcvd[fi])
             put_result(out, fi, 1, rcvd[fi], 0);
+    /* Lost in this host, not in the network: the report tells them apart. */
+    put_result(out, -1, 4, sock_drops(udp_rx) + sock_drops(icmp), 0);
     _exit(0);
 }
 
@@ -852,6 +868,7 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
     int go[2] = { -1, -1 }, stop[2] = { -1, -1 }, nkids = 0, e = 0, ready = 0, doneN = 0;
     struct pollfd *pfd = NULL;
 
+    tr->host_drops = 0;
     if (job == NULL || out == NULL || pid == NULL || pipe2(go, O_CLOEXEC) < 0 ||
         pipe2(stop, O_CLOEXEC) < 0) {
         e = ENOMEM;
@@ -977,6 +994,8 @@ traffic_run(struct emu_traffic *tr, const struct emu_topo *t, const char *prefix
         while (read(out[i], &r, sizeof(r)) == (ssize_t)sizeof(r)) {
             struct emu_flow *f;
 
+            if (r.what == 4)
+                tr->host_drops += r.pkts;
             if (r.flow < 0 || r.flow >= tr->nflows)
                 continue;
             f = &tr->flow[r.flow];
