@@ -467,10 +467,9 @@ lossy(const struct totals *tt)
         (double)tt->delivered < (double)tt->known_sent * (1 - LOSS_NOTE_PCT / 100);
 }
 
-/* The line that says where traffic was lost (sorted 'ss'). */
+/* The line that says where traffic was lost (sorted 'ss'), left open for the hosts' part. */
 static void
-print_loss(const struct emu_topo *t, const struct emu_traffic *tr, const struct totals *tt,
-    const struct sources *ss, FILE *f)
+print_loss(const struct emu_topo *t, const struct totals *tt, const struct sources *ss, FILE *f)
 {
     char lab[IF_NAMESIZE + 16];
 
@@ -486,10 +485,6 @@ print_loss(const struct emu_topo *t, const struct emu_traffic *tr, const struct 
             (unsigned long long)port_discards(&ss->s[i]),
             (unsigned long long)port_sample_drops(&ss->s[i]));
     }
-    /* Not the network's: the receiving hosts' sockets were full. */
-    if (tr->host_drops > 0)
-        fprintf(f, "; the receivers' own sockets dropped %llu", (unsigned long long)tr->host_drops);
-    fprintf(f, "\n");
 }
 
 static void
@@ -654,11 +649,15 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
             " never sampled); %llu samples at later hops, %ld of other traffic\n", tt.within,
             tt.counted, tr->nflows - tt.counted, (unsigned long long)later, other);
         if (lossy(&tt))
-            print_loss(t, tr, &tt, &ss, f);
+            print_loss(t, &tt, &ss, f);
         else
             fprintf(f, "network loss: %llu of %llu packets not delivered; ports reported %llu"
-                " drops\n", (unsigned long long)(tt.known_sent - tt.delivered),
+                " drops", (unsigned long long)(tt.known_sent - tt.delivered),
                 (unsigned long long)tt.known_sent, (unsigned long long)tt.port_drops);
+        /* Not the network's: the receiving hosts' sockets were full. */
+        if (tr->host_drops > 0)
+            fprintf(f, "; the receivers' own sockets dropped %llu", (unsigned long long)tr->host_drops);
+        fprintf(f, "\n");
         if (o->if_pkts != NULL)
             fprintf(f, "truth against interface counters: %d of %d sending hosts agree"
                 " (packets and bytes)%s\n", agree, hosts, mismatch);
