@@ -2,13 +2,13 @@
 # Every packet that reached a port is accounted for, also those the kernel
 # dropped on the port's socket before sflow-switch read them.
 #
-#   br0: h1 (1), h2 (2); sampling 1-in-N, polling 1 s; --ring-kb 4.
+#   br0: h1 (1), h2 (2); sampling 1-in-N, polling 1 s; --ring-kb 64.
 #
-# With a tiny socket queue on every port (a few frames), h1 floods h2 while
+# With a tiny socket queue on every port (a few hundred frames), h1 floods h2 while
 # the switch runs: the sender outpaces the switch's reads and the kernel
 # drops what does not fit, unread, while the switch forwards, samples and
-# reads the drop counter concurrently.  A last ping, sampled 1-in-1,
-# carries the final pool.  Checked:
+# reads the drop counter concurrently.  The last pings, sampled 1-in-1,
+# carry the final pool.  Checked:
 #  - sample_pool of port 1's last flow sample = the kernel's receive
 #    counter of the port's interface (every frame that reached it, read or
 #    dropped);
@@ -23,14 +23,16 @@ command -v jq >/dev/null 2>&1 || skip "jq missing (make deps)"
 
 N=16
 # Three pings preloading 20,000 small frames each, sent back to back: the
-# switch reads a few of them per wakeup, and a queue of 8 KiB (what the
-# kernel makes of 4) holds a handful.
+# switch reads a batch per wakeup, and a queue of 128 KiB (what the kernel
+# makes of 64) holds about 150 small frames: a burst overflows it at once,
+# while the test's paced pings (one every 2 ms) have 300 ms to be read, so
+# the switch, even on a busy machine, loses none of them.
 FLOOD=20000
 PORT=$((20000 + ($$ + 7) % 20000))
 host h1 10.82.0.1
 host h2 10.82.0.2
 start_collector $PORT
-start_switch --ring-kb 4
+start_switch --ring-kb 64
 sfctl add-br br0 || fail "add-br"
 for h in h1 h2; do sfctl add-port br0 ${P}$h || fail "add-port"; done
 sflow() { sfctl set-sflow br0 target=127.0.0.1:$PORT sampling=$1 polling=1 agent=127.0.0.1 || fail "set-sflow"; }
@@ -59,9 +61,9 @@ done
 # Still at 1-in-N, more packets than the longest skip (2N-1): a 1-in-N
 # sample after the drain carries every drop in its drops field.
 in_ns h1 ping -q -c $((2 * N + 8)) -i 0.002 -W 1 10.82.0.2 >/dev/null 2>&1
-# The last packet, sampled for sure: its sample carries the final pool.
+# The last packets, sampled for sure: the last sample carries the final pool.
 sflow 1
-in_ns h1 ping -q -c 1 -W 1 10.82.0.2 >/dev/null 2>&1
+in_ns h1 ping -q -c 3 -i 0.2 -W 1 10.82.0.2 >/dev/null 2>&1
 sleep 2.5
 RX=$(cat /sys/class/net/${P}h1/statistics/rx_packets)
 sfctl dump-ports br0 1 >"$T/ports" || fail "dump-ports"
