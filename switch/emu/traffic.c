@@ -812,6 +812,12 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
         if (getsockopt(tap, SOL_PACKET, PACKET_STATISTICS, &st, &sl) < 0 || st.tp_drops)
             _exit(17);
     }
+    /*
+     * Lost in this host, not in the network: the report tells them apart.
+     * Not the ICMP socket's: it also gets a copy of each echo request the
+     * kernel answers, and a copy dropped there is no packet lost.
+     */
+    put_result(out, -1, 4, sock_drops(udp_rx), 0);
     for (int k = 0; k < nkeys; k++) {
         const struct emu_flow *f = &tr->flow[key[k].flow];
 
@@ -832,12 +838,6 @@ host_main(const struct emu_traffic *tr, const struct emu_topo *t, const char *pr
     for (int fi = 0; fi < tr->nflows; fi++)
         if (tr->flow[fi].proto == FLOW_UDP && tr->flow[fi].dst == job->node && rcvd[fi])
             put_result(out, fi, 1, rcvd[fi], 0);
-    /*
-     * Lost in this host, not in the network: the report tells them apart.
-     * Not the ICMP socket's: it also gets a copy of each echo request the
-     * kernel answers, and a copy dropped there is no packet lost.
-     */
-    put_result(out, -1, 4, sock_drops(udp_rx), 0);
     _exit(0);
 }
 
