@@ -60,14 +60,31 @@ static void
 usage(FILE *f)
 {
     fprintf(f,
-        "usage: sflow-switch [-d] [-v] [--socket PATH] [--state FILE] [--pidfile FILE]\n"
+        "usage: sflow-switch [-d] [-v] [--socket PATH] [--state FILE] [--pidfile FILE] [--ring-kb KB]\n"
         "  -d, --foreground  stay in the foreground, log to stderr\n"
         "  -v, --verbose     log debug messages\n"
         "  --socket PATH     control socket (default " PATHS_SWITCH_SOCKET ")\n"
         "  --state FILE      configuration kept across restarts (default " PATHS_SWITCH_STATE ")\n"
         "  --pidfile FILE    written when daemonised (default " PATHS_SWITCH_PIDFILE ")\n"
+        "  --ring-kb KB      most a port's socket queue holds, in KiB (default 32768)\n"
         "  --version         print the version and exit\n"
         "Configure it with sfctl(8).\n");
+}
+
+/* --ring-kb: 1 KiB to RING_RCVBUF_MAX, for the ports opened from now on; false if 'arg' is not that. */
+static bool
+ring_option(const char *arg)
+{
+    char *end;
+    unsigned long kb;
+
+    errno = 0;
+    kb = strtoul(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || kb == 0 ||
+        kb > RING_RCVBUF_MAX / 1024)
+        return false;
+    ring_set_rcvbuf((size_t)kb * 1024);
+    return true;
 }
 
 /*
@@ -168,6 +185,7 @@ main(int argc, char **argv)
         { "socket", required_argument, NULL, 'S' },
         { "state", required_argument, NULL, 's' },
         { "pidfile", required_argument, NULL, 'p' },
+        { "ring-kb", required_argument, NULL, 'r' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -190,6 +208,13 @@ main(int argc, char **argv)
         case 'S': sock = optarg; break;
         case 's': statef = optarg; break;
         case 'p': pidfile = optarg; break;
+        case 'r':
+            if (!ring_option(optarg)) {
+                fprintf(stderr, "sflow-switch: --ring-kb %s: not a size from 1 to %u KiB\n", optarg,
+                    RING_RCVBUF_MAX / 1024);
+                return 1;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("sflow-switch (sflowkit) %s\n", SFLOWKIT_VERSION); return 0;
         default: usage(stderr); return 1;

@@ -35,6 +35,9 @@
  */
 #define RING_RCVBUF (32 << 20)
 
+/* The limit of the ports opened from now on (ring_set_rcvbuf()). */
+static int rcvbuf = RING_RCVBUF;
+
 /*
  * How long a port whose send buffer is full may hold up the loop, once
  * per flush, before its frames are dropped.  The buffer holds the frames
@@ -85,7 +88,7 @@ ring_open(struct ring *r, int ifindex, const char **what)
     /* Kernels before 4.20 lack it; the switch then sees its own frames (and drops them by MAC learning). */
     (void)setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &v, sizeof(v));
     /* Only root may go past rmem_max; anyone else keeps the default, which still works. */
-    v = RING_RCVBUF;
+    v = rcvbuf;
     if (setsockopt(r->fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
         (void)setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
     memset(&sll, 0, sizeof(sll));
@@ -106,6 +109,12 @@ fail:
     e = errno;
     ring_close(r);
     return e;
+}
+
+void
+ring_set_rcvbuf(size_t bytes)
+{
+    rcvbuf = (int)(bytes > RING_RCVBUF_MAX ? RING_RCVBUF_MAX : bytes);
 }
 
 /* ---- closing in the background ---- */

@@ -64,6 +64,16 @@ struct ring_frame {
  */
 int ring_open(struct ring *r, int ifindex, const char **what);
 
+/*
+ * Sets the most a port's socket queue may hold for the sockets opened from
+ * now on, in bytes (at most RING_RCVBUF_MAX; default 32 MiB, see ring.c).
+ * The kernel doubles it for its bookkeeping and keeps a floor of its own
+ * (a few kilobytes).  A small queue overflows at once under a burst: the
+ * tests use it to make the kernel drop frames on a running switch.
+ */
+#define RING_RCVBUF_MAX (1u << 30)
+void ring_set_rcvbuf(size_t bytes);
+
 /* Closes 'r' (in the background; see above).  'r->fd' is -1 after. */
 void ring_close(struct ring *r);
 

@@ -175,6 +175,7 @@ struct emu_traffic {
     struct emu_flow *flow;
     int nflows;
     double duration;
+    uint64_t host_drops;        /* Dropped on the hosts' full receive sockets (traffic_run()). */
 };
 int traffic_pairs(struct emu_traffic *, const struct emu_topo *, double duration,
     double rate, uint32_t size, unsigned seed);

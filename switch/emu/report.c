@@ -424,7 +424,7 @@ lossy(const struct totals *tt)
         (double)tt->delivered < (double)tt->known_sent * (1 - LOSS_NOTE_PCT / 100);
 }
 
-/* The line that says where traffic was lost (sorted 'ss'). */
+/* The line that says where traffic was lost (sorted 'ss'), left open for the hosts' part. */
 static void
 print_loss(const struct emu_topo *t, const struct totals *tt, const struct sources *ss, FILE *f)
 {
@@ -442,7 +442,6 @@ print_loss(const struct emu_topo *t, const struct totals *tt, const struct sourc
             (unsigned long long)port_discards(&ss->s[i]),
             (unsigned long long)port_sample_drops(&ss->s[i]));
     }
-    fprintf(f, "\n");
 }
 
 static void
@@ -486,14 +485,14 @@ print_json(const struct emu_topo *t, const struct emu_traffic *tr, const struct 
         "\"err_bytes_pct\":%.3f,\"est_packets_pool\":%.0f,\"est_bytes_pool\":%.0f,"
         "\"err_packets_pool_pct\":%.3f,\"err_bytes_pool_pct\":%.3f,\"bound_pct\":%.3f,"
         "\"delivered_checked_packets\":%llu,\"delivered_packets\":%llu,\"lost_packets\":%llu,"
-        "\"port_drops\":%llu},",
+        "\"port_drops\":%llu,\"host_drops\":%llu},",
         (unsigned long long)tt->pkts, (unsigned long long)tt->bytes,
         (unsigned long long)tt->samples, tt->ep, tt->eb, rel_err(tt->ep, (double)tt->pkts),
         rel_err(tt->eb, (double)tt->bytes), tt->ep_pool, tt->eb_pool,
         rel_err(tt->ep_pool, (double)tt->pkts), rel_err(tt->eb_pool, (double)tt->bytes),
         tt->samples ? bound(tt->samples) : 0.0, (unsigned long long)tt->known_sent,
         (unsigned long long)tt->delivered, (unsigned long long)(tt->known_sent - tt->delivered),
-        (unsigned long long)tt->port_drops);
+        (unsigned long long)tt->port_drops, (unsigned long long)tr->host_drops);
     fprintf(f, "\"port_drops\":[");
     for (int i = 0, n = 0; i < ss->n && port_drops(&ss->s[i]) > 0; i++) {
         port_label(t, ss->s[i].ifindex, lab, sizeof(lab));
@@ -617,8 +616,12 @@ report_print(const struct emu_topo *t, const struct emu_traffic *tr,
             print_loss(t, &tt, ss, f);
         else
             fprintf(f, "network loss: %llu of %llu packets not delivered; ports reported %llu"
-                " drops\n", (unsigned long long)(tt.known_sent - tt.delivered),
+                " drops", (unsigned long long)(tt.known_sent - tt.delivered),
                 (unsigned long long)tt.known_sent, (unsigned long long)tt.port_drops);
+        /* Not the network's: the receiving hosts' sockets were full. */
+        if (tr->host_drops > 0)
+            fprintf(f, "; the receivers' own sockets dropped %llu", (unsigned long long)tr->host_drops);
+        fprintf(f, "\n");
         if (o->if_pkts != NULL)
             fprintf(f, "truth against interface counters: %d of %d sending hosts agree"
                 " (packets and bytes)%s\n", agree, hosts, mismatch);

@@ -5,8 +5,9 @@
 # bridges sampled by sflow-agent, one after the other in the same run, for
 # each seed.  Per run: the machine's load (1-minute average before and
 # after: the machine is shared, and loss through a userspace switch follows
-# it), packets sent, the share the network lost (sent - delivered) and the
-# drops the ports reported, flows inside their 95 % bound (pool estimate),
+# it), packets sent, the share lost (sent - delivered), the drops the
+# ports reported and those of the receiving hosts' own sockets (host: lost
+# in the host, not the network), flows inside their 95 % bound (pool estimate),
 # and the total error of both estimates (samples x rate, and from the
 # pool) beside the bound.  Figures are printed, never asserted.
 #
@@ -39,7 +40,7 @@ fail=0
 printf "\nsFlow accuracy and loss: sflow-emu --topo %s --sampling %s --test traffic --traffic mix --rate %s --duration %s --seed S\n" \
     "$TOPO" "$SAMPLING" "$RATE" "$SECS"
 printf "(user: one sflow-switch; bridge: Linux bridges + sflow-agent; err%%: samples x rate, pool: from sample_pool; within: flows inside their 95%% bound, pool estimate)\n\n"
-printf "%-4s %-7s %-11s %8s %8s %7s %7s %10s %7s %7s %7s\n" seed switch "load 1m" sent lost "lost%" drops within "err%" "pool%" "bound%"
+printf "%-4s %-7s %-11s %8s %8s %7s %7s %7s %10s %7s %7s %7s\n" seed switch "load 1m" sent lost "lost%" drops host within "err%" "pool%" "bound%"
 for seed in $SEEDS; do
     for sw in $SWITCHES; do
         l0=$(cut -d' ' -f1 /proc/loadavg)
@@ -56,10 +57,10 @@ for seed in $SEEDS; do
             .total as $t |
             [$s, $w, $l, $t.true_packets, $t.lost_packets,
              (if $t.delivered_checked_packets > 0 then 100 * $t.lost_packets / $t.delivered_checked_packets else 0 end),
-             $t.port_drops, "\(.flows_within_bound)/\(.flows_sampled)",
+             $t.port_drops, ($t.host_drops // 0), "\(.flows_within_bound)/\(.flows_sampled)",
              $t.err_packets_pct, $t.err_packets_pool_pct, $t.bound_pct] | @tsv' "$T/r.json" |
-            awk -F'\t' '{ printf "%-4s %-7s %-11s %8d %8d %7.2f %7d %10s %7.2f %7.2f %7.2f\n",
-                $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
+            awk -F'\t' '{ printf "%-4s %-7s %-11s %8d %8d %7.2f %7d %7d %10s %7.2f %7.2f %7.2f\n",
+                $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }'
         # Where the loss was, when there was some.
         jq -r '.port_drops | select(length > 0) | "     ports that dropped: " +
             ([.[:6][] | "\(.port) \(.drops)"] | join(", "))' "$T/r.json"

@@ -174,6 +174,43 @@ test_lost(void **state)
     assert_true(part.drops * 4 > taken_all && part.drops * 5 < taken_all * 2);
 }
 
+/*
+ * The switch reads its drop counter whenever it likes (before a sample,
+ * every second): lost packets counted in pieces leave the sampler exactly
+ * as counted at once, and the pool is the packets read plus those lost.
+ */
+static void
+test_lost_pieces(void **state)
+{
+    struct sampler once, pieces;
+    uint64_t lost = 0, read = 0;
+    uint32_t x = 777;
+
+    (void)state;
+    sampler_init(&once, 16, 3);
+    sampler_init(&pieces, 16, 3);
+    for (int round = 0; round < 5000; round++) {
+        uint64_t n = 0;
+
+        x = x * 1103515245u + 12345u;
+        /* Drops read in 1..4 reads of 0..999 packets each. */
+        for (uint32_t k = 0, reads = 1 + (x >> 4) % 4; k < reads; k++) {
+            uint64_t m = (x >> (8 + k)) % 1000;
+
+            sampler_lost(&pieces, m);
+            n += m;
+        }
+        sampler_lost(&once, n);
+        lost += n;
+        for (uint32_t i = 0, run = (x >> 20) % 50; i < run; i++, read++)
+            assert_int_equal(sampler_take(&once), sampler_take(&pieces));
+        assert_int_equal(once.skip, pieces.skip);
+        assert_int_equal(once.drops, pieces.drops);
+    }
+    assert_int_equal(pieces.pool, read + lost);
+    assert_int_equal(once.pool, pieces.pool);
+}
+
 /* Rate 1: every lost packet is a drop; rate 0: the pool only. */
 static void
 test_lost_edges(void **state)
@@ -206,6 +243,7 @@ main(void)
         cmocka_unit_test(test_take_converges),
         cmocka_unit_test(test_independent),
         cmocka_unit_test(test_lost),
+        cmocka_unit_test(test_lost_pieces),
         cmocka_unit_test(test_lost_edges),
         cmocka_unit_test(test_bpf),
     };

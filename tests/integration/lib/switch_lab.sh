@@ -40,8 +40,9 @@ host() {
 }
 in_ns() { n=$1; shift; ip netns exec "${P}$n" "$@"; }
 sfctl() { "$BIN/sfctl" --socket "$T/sock" "$@"; }
+# start_switch [OPTION...]: the daemon, in the foreground, with these options too.
 start_switch() {
-    "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
+    "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" "$@" 2>>"$T/switch.log" &
     SPID=$!
     i=0
     while [ ! -S "$T/sock" ] || ! sfctl list-br >/dev/null 2>&1; do
