@@ -34,7 +34,7 @@
 #define QUEUE_MAX 1000000u
 #define HTB_BURST 15360              /* Mininet's "burst 15k". */
 #define HTB_MAJOR 5
-#define LEAF_MAJOR 10
+#define LEAF_MAJOR 0x10          /* tc reads handles in hex: Mininet's "10:". */
 
 /*
  * A time as tc reads it: a number with us/usec, ms/msec or s/sec/secs, a
@@ -375,10 +375,12 @@ shape_check(const struct emu_topo *t, char *err, size_t errlen)
             e = link_finish(b);
         link_close(b);
         if (e != 0) {
-            snprintf(err, errlen, "link %s-%s (%s): this kernel has no %s qdisc (module %s),"
-                " which %s: %s; nothing was built", t->node[l->a].name, t->node[l->b].name,
-                shape_str(&l->shape, set, sizeof(set)), need[k].qdisc, need[k].module,
-                need[k].what, strerror(e));
+            /* The kernel says ENOENT for a qdisc kind it does not know. */
+            snprintf(err, errlen, "link %s-%s (%s): this kernel %s %s qdisc (module %s),"
+                " which %s%s%s; nothing was built", t->node[l->a].name, t->node[l->b].name,
+                shape_str(&l->shape, set, sizeof(set)), e == ENOENT ? "has no" : "refused the",
+                need[k].qdisc, need[k].module, need[k].what, e == ENOENT ? "" : ": ",
+                e == ENOENT ? "" : strerror(e));
             return -1;
         }
     }
