@@ -747,6 +747,35 @@ cli_command(struct emu_ctx *c, const char *line)
     return 0;
 }
 
+/*
+ * libedit's read of a key at the prompt.  A Ctrl-C must end the line
+ * wherever libedit is when it comes (an interrupted read() alone missed one
+ * that came just before): the signals are blocked while emu_stop is
+ * looked at and let in only inside ppoll().  Returns the key, or EOF on a
+ * signal or at the end of input (readline() then returns NULL).
+ */
+static int
+prompt_getc(FILE *in)
+{
+    struct pollfd pfd = { .fd = fileno(in), .events = POLLIN };
+    sigset_t block, old;
+    unsigned char ch;
+    int stop;
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    while (!emu_stop && ppoll(&pfd, 1, NULL, &old) < 0 && errno == EINTR)
+        ;
+    stop = emu_stop;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (stop || read(pfd.fd, &ch, 1) != 1)
+        return EOF;
+    return ch;
+}
+
 /* Reads commands until "exit", end of input, or SIGTERM/SIGHUP; returns 0. */
 int
 cli_run(struct emu_ctx *c)
@@ -755,6 +784,7 @@ cli_run(struct emu_ctx *c)
     bool tty = isatty(STDIN_FILENO);
 
     if (tty) {
+        rl_getc_function = prompt_getc;
         using_history();
         printf("*** Starting CLI (help for commands, exit or Ctrl-D to stop):\n");
     }

@@ -6,13 +6,7 @@
 # delay (a kernel with netem: ping's round trip) or, without netem, exits
 # 2 naming the setting and the module and builds nothing.
 # env: BIN (programs).  Root, ip netns, tc and iperf3 required, else skipped (77).
-set -u
-[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
-EMU=$BIN/sflow-emu
-[ -x "$EMU" ] && [ -x "$BIN/sflow-switch" ] || { echo "no $EMU or sflow-switch"; exit 77; }
-ip netns list >/dev/null 2>&1 || { echo "no ip netns"; exit 77; }
-command -v iperf3 >/dev/null || { echo "no iperf3"; exit 77; }
-command -v tc >/dev/null || { echo "no tc"; exit 77; }
+. "$(dirname "$0")/lib/emu_lab.sh" iperf3 tc
 tmp=$(mktemp -d /tmp/emu-tc.XXXXXX)
 probe=emutc$$
 emu=""
