@@ -313,7 +313,6 @@ jtext(const struct jdoc *d, int t, char *out, size_t len)
     return 0;
 }
 
-/* Error helpers: "path: WHERE[i]: reason". */
 struct ctx {
     struct jdoc *d;
     struct emu_topo *t;
@@ -322,10 +321,14 @@ struct ctx {
     size_t errlen;
 };
 
+/* "path: where[i]: why" ('i' -1: the list itself). */
 static int
 bad(struct ctx *c, const char *where, int i, const char *why)
 {
-    snprintf(c->err, c->errlen, "%s: %s[%d]: %s", c->path, where, i, why);
+    if (i < 0)
+        snprintf(c->err, c->errlen, "%s: %s: %s", c->path, where, why);
+    else
+        snprintf(c->err, c->errlen, "%s: %s[%d]: %s", c->path, where, i, why);
     return -1;
 }
 
@@ -366,7 +369,7 @@ read_nodes(struct ctx *c, int root, const char *key, enum emu_kind kind)
     if (arr < 0)
         return 0;
     if (d->tok[arr].type != J_ARRAY)
-        return bad(c, key, 0, "not an array");
+        return bad(c, key, -1, "not an array");
     for (int k = arr + 1; k < d->tok[arr].next; k = d->tok[k].next, i++) {
         int opts = jget(d, k, "opts"), v, n;
 
@@ -410,7 +413,7 @@ read_links(struct ctx *c, int root)
     if (arr < 0)
         return 0;
     if (d->tok[arr].type != J_ARRAY)
-        return bad(c, "links", 0, "not an array");
+        return bad(c, "links", -1, "not an array");
     for (int k = arr + 1; k < d->tok[arr].next; k = d->tok[k].next, i++) {
         int src = jget(d, k, "src"), dst = jget(d, k, "dest"), opts = jget(d, k, "opts"), li;
 

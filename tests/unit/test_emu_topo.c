@@ -242,7 +242,7 @@ test_mn_bad(void **state)
         { "{\"a\": 01}", "bad number" },
         { "{\"a\": [1,]}", "expected a value" },
         { "{\"hosts\": [ 1 ]}", "hosts[0]: no \"opts\" object" },
-        { "{\"hosts\": {}}", "hosts[0]: not an array" },
+        { "{\"hosts\": {}}", "lab.mn: hosts: not an array" },
         { "{\"hosts\": [ {\"opts\": {}} ]}", "hosts[0]: no \"hostname\"" },
         { "{\"hosts\": [ {\"opts\": {\"hostname\": \"h 1\"}} ]}", "letters, digits and '_' only" },
         { "{\"hosts\": [ {\"opts\": {\"hostname\": \"h1\", \"ip\": \"10.0.0.300\"}} ]}",
