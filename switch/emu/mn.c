@@ -313,6 +313,7 @@ jtext(const struct jdoc *d, int t, char *out, size_t len)
     return 0;
 }
 
+/* What the mapping works with: the document, the topology it fills, where messages go. */
 struct ctx {
     struct jdoc *d;
     struct emu_topo *t;

@@ -4,7 +4,8 @@
 # measures 8-10.5 Mbit/s; a topology file's link line and a MiniEdit .mn
 # file shape their own links only; --link tc,delay=5ms either adds the
 # delay (a kernel with netem: ping's round trip) or, without netem, exits
-# 2 naming the setting and the module and builds nothing.
+# 2 naming the setting and the module and builds nothing.  A shaped link
+# deleted from outside and made again by "link up" is shaped again.
 # env: BIN (programs).  Root, ip netns, tc and iperf3 required, else skipped (77).
 . "$(dirname "$0")/lib/emu_lab.sh" iperf3 tc
 tmp=$(mktemp -d /tmp/emu-tc.XXXXXX)
@@ -76,9 +77,16 @@ h1 tc class show dev h1-eth0
 h1 tc qdisc show dev h1-eth0
 h2 tc qdisc show dev h2-eth0
 pingall
+sh ip link delete @P@s1-eth1
+link s1 h1 up
+sh echo remade; tc class show dev @P@s1-eth1
+h1 tc class show dev h1-eth0
 exit
 EOF
 run own --topo-file "$tmp/own.topo"
+# A link deleted from outside and made again by "link up" gets its qdiscs again, both ends.
+[ "$(sed -n '/^remade$/,$p' "$tmp/own.out" | grep -c '^class htb 5:1 root .*rate 5Mbit')" = 2 ] ||
+    { bad "file: qdiscs of a link made again"; cat "$tmp/own.out"; }
 has own '^class htb 5:1 root .*rate 5Mbit' "file: h1's link at 5 Mbit/s"
 has own '^qdisc pfifo 10: parent 5:1 limit 30p' "file: max_queue_size as the queue's limit"
 has own '^qdisc noqueue 0: root' "file: h2's link untouched"
