@@ -47,11 +47,19 @@ parse_time(const char *s, uint32_t *us)
         { "", 1 }, { "us", 1 }, { "usec", 1 }, { "ms", 1e3 }, { "msec", 1e3 },
         { "s", 1e6 }, { "sec", 1e6 }, { "secs", 1e6 },
     };
-    char *end;
-    double v = strtod(s, &end);
+    size_t n = strspn(s, "0123456789.");
+    char num[32], *end;
+    double v;
 
-    if (end == s || !isfinite(v) || v < 0 || (*s < '0' || *s > '9'))
+    /* Digits and a point only: strtod() alone takes hex, "inf" and exponents. */
+    if (n == 0 || n >= sizeof(num) || s[0] == '.')
         return -1;
+    memcpy(num, s, n);
+    num[n] = '\0';
+    v = strtod(num, &end);
+    if (*end != '\0')
+        return -1;
+    end = (char *)s + n;
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
         if (strcmp(end, units[i].unit) == 0) {
             v *= units[i].mult;
@@ -69,7 +77,8 @@ parse_num(const char *s, double lo, double hi, double *v)
 {
     char *end;
 
-    if (*s < '0' || *s > '9')
+    /* A decimal number, as JSON writes one (no hex, no "inf"). */
+    if (*s < '0' || *s > '9' || s[strspn(s, "0123456789.eE+-")] != '\0')
         return -1;
     *v = strtod(s, &end);
     return *end != '\0' || !isfinite(*v) || *v < lo || *v > hi ? -1 : 0;

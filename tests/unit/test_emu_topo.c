@@ -310,6 +310,10 @@ test_link_settings(void **state)
     assert_int_equal(shape_spec(&d, "tc,max_queue_size=1.5", err, sizeof(err)), -1);
     assert_int_equal(shape_spec(&d, "tc,delay=5parsecs", err, sizeof(err)), -1);
     assert_int_equal(shape_spec(&d, "tc,delay=-5ms", err, sizeof(err)), -1);
+    assert_int_equal(shape_spec(&d, "tc,delay=0x10ms", err, sizeof(err)), -1);
+    assert_int_equal(shape_spec(&d, "tc,bw=0x10", err, sizeof(err)), -1);
+    assert_int_equal(shape_spec(&d, "tc,bw=1e1,delay=1.5ms", err, sizeof(err)), 0);
+    assert_int_equal(d.delay_us, 1500);
     assert_int_equal(shape_spec(&d, "tcu,bw=1", err, sizeof(err)), -1);
     assert_int_equal(shape_spec(&d, "tc,speed=1", err, sizeof(err)), -1);
     assert_non_null(strstr(err, "--link speed=1: unknown"));
