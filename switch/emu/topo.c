@@ -782,7 +782,10 @@ end_state(enum emu_end_state s)
     return s == END_OK ? "OK" : s == END_DOWN ? "DOWN" : "MISSING";
 }
 
-/* Mininet's "links": both ends of each link and their state (link_status() fills it in). */
+/*
+ * Mininet's "links": both ends of each link and their state (link_status()
+ * fills it in), then its VLANs and shaping if any.
+ */
 void
 topo_print_links(const struct emu_topo *t, FILE *f)
 {
@@ -801,6 +804,11 @@ topo_print_links(const struct emu_topo *t, FILE *f)
             fprintf(f, " trunks");
             for (int k = 0; k < l->ntrunk; k++)
                 fprintf(f, "%c%d", k ? ',' : ' ', l->trunk[k]);
+        }
+        if (l->shape.set) {
+            char set[160];
+
+            fprintf(f, " %s", shape_str(&l->shape, set, sizeof(set)));
         }
         fprintf(f, " \n");
     }

@@ -77,6 +77,7 @@ h1 tc class show dev h1-eth0
 h1 tc qdisc show dev h1-eth0
 h2 tc qdisc show dev h2-eth0
 pingall
+links
 sh ip link delete @P@s1-eth1
 link s1 h1 up
 sh echo remade; tc class show dev @P@s1-eth1
@@ -91,6 +92,8 @@ has own '^class htb 5:1 root .*rate 5Mbit' "file: h1's link at 5 Mbit/s"
 has own '^qdisc pfifo 10: parent 5:1 limit 30p' "file: max_queue_size as the queue's limit"
 has own '^qdisc noqueue 0: root' "file: h2's link untouched"
 has own '0% dropped (2/2 received)' "file: pingall"
+has own '^h1-eth0<->s1-eth1 (OK OK) bw=5 max_queue_size=30 $' "file: links shows the settings"
+has own '^h2-eth0<->s1-eth2 (OK OK) $' "file: links of a plain link"
 
 # MiniEdit's .mn: the same from its JSON, hosts' addresses from "ip".
 cat >"$tmp/lab.mn" <<'EOF'
