@@ -107,6 +107,7 @@ void topo_print_dump(const struct emu_topo *, const char *prefix, FILE *);
 char *topo_ipstr(uint32_t ip, char *buf, size_t len);
 void *emu_grow(void *arr, int n, size_t size);
 int topo_add(struct emu_topo *, enum emu_kind, const char *name, char *why, size_t whylen);
+int topo_set_ip(struct emu_node *, const char *text);
 int topo_connect(struct emu_topo *, const char *a, const char *b, char *why, size_t whylen);
 int topo_complete(struct emu_topo *, const char *path, char *err, size_t errlen);
 

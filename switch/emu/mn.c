@@ -333,32 +333,6 @@ bad(struct ctx *c, const char *where, int i, const char *why)
     return -1;
 }
 
-/* A host's "ip" ("A.B.C.D" or "A.B.C.D/LEN"; /8 by default, as MiniEdit's ipBase 10.0.0.0/8). */
-static int
-host_ip(struct emu_node *n, const char *ip)
-{
-    char addr[32], *slash;
-    struct in_addr a;
-    long plen = 8;
-
-    if (strlen(ip) >= sizeof(addr))
-        return -1;
-    memcpy(addr, ip, strlen(ip) + 1);
-    if ((slash = strchr(addr, '/')) != NULL) {
-        char *end;
-
-        *slash = '\0';
-        plen = strtol(slash + 1, &end, 10);
-        if (end == slash + 1 || *end != '\0' || plen < 1 || plen > 32)
-            return -1;
-    }
-    if (inet_pton(AF_INET, addr, &a) != 1)
-        return -1;
-    n->ip = ntohl(a.s_addr);
-    n->plen = (int)plen;
-    return 0;
-}
-
 /* The nodes listed in array 'key' ("hosts" or "switches"), as 'kind'. */
 static int
 read_nodes(struct ctx *c, int root, const char *key, enum emu_kind kind)
@@ -386,7 +360,7 @@ read_nodes(struct ctx *c, int root, const char *key, enum emu_kind kind)
         if (kind != EMU_HOST)
             continue;
         if ((v = jget(d, opts, "ip")) >= 0) {
-            if (jstr(d, v, text, sizeof(text)) != 0 || host_ip(&c->t->node[n], text) != 0)
+            if (jstr(d, v, text, sizeof(text)) != 0 || topo_set_ip(&c->t->node[n], text) != 0)
                 return bad(c, key, i, "bad \"ip\" (A.B.C.D or A.B.C.D/LEN)");
         } else if ((v = jget(d, opts, "nodeNum")) >= 0) {
             /* MiniEdit's address for a host without one: ipBase + its number. */
@@ -405,7 +379,6 @@ read_nodes(struct ctx *c, int root, const char *key, enum emu_kind kind)
 static int
 read_links(struct ctx *c, int root)
 {
-    static const char *const ignored[] = { "speedup", NULL };
     struct jdoc *d = c->d;
     int arr = jget(d, root, "links"), i = 0;
     char a[MN_MAX_STRING], b[MN_MAX_STRING], key[MN_MAX_STRING], val[MN_MAX_STRING];
@@ -428,18 +401,15 @@ read_links(struct ctx *c, int root)
         if (d->tok[opts].type != J_OBJECT)
             return bad(c, "links", i, "\"opts\" is not an object");
         for (int m = opts + 1; m < d->tok[opts].next; m = d->tok[m + 1].next) {
-            bool skip = false;
-
             if (jstr(d, m, key, sizeof(key)) != 0)
                 return bad(c, "links", i, "an option's name is too long");
-            for (int s = 0; ignored[s] != NULL; s++)
-                skip |= strcmp(key, ignored[s]) == 0;
-            if (skip)
-                continue;
             if (jtext(d, m + 1, val, sizeof(val)) != 0) {
                 snprintf(why, sizeof(why), "option \"%.40s\": a string or a number", key);
                 return bad(c, "links", i, why);
             }
+            /* MiniEdit's default; another speedup gives switch ends their own bw. */
+            if (strcmp(key, "speedup") == 0 && strcmp(val, "0") == 0)
+                continue;
             snprintf(opt, sizeof(opt), "%s=%s", key, val);
             switch (shape_parse(&c->t->link[li].shape, opt, why, sizeof(why))) {
             case 0:

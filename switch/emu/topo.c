@@ -394,6 +394,35 @@ topo_complete(struct emu_topo *t, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * Host 'n''s address from "A.B.C.D" or "A.B.C.D/LEN" (the prefix length
+ * stays as it was without one); 0, or -1 with 'n' unchanged.
+ */
+int
+topo_set_ip(struct emu_node *n, const char *text)
+{
+    char addr[INET_ADDRSTRLEN + 4], *slash;
+    struct in_addr a;
+    long plen = n->plen;
+
+    if (strlen(text) >= sizeof(addr))
+        return -1;
+    memcpy(addr, text, strlen(text) + 1);
+    if ((slash = strchr(addr, '/')) != NULL) {
+        char *end;
+
+        *slash = '\0';
+        plen = strtol(slash + 1, &end, 10);
+        if (end == slash + 1 || *end != '\0' || plen < 1 || plen > 32)
+            return -1;
+    }
+    if (inet_pton(AF_INET, addr, &a) != 1)
+        return -1;
+    n->ip = ntohl(a.s_addr);
+    n->plen = (int)plen;
+    return 0;
+}
+
 /* topo_read() of the file 'path'. */
 int
 topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
@@ -466,23 +495,12 @@ topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errle
             }
             for (int j = 2; j < ntok; j++) {
                 struct emu_node *n = &t->node[i];
-                struct in_addr a;
-                char *slash;
 
                 if (k == EMU_HOST && strncmp(tok[j], "ip=", 3) == 0) {
-                    if ((slash = strchr(tok[j], '/')) != NULL) {
-                        char *end;
-                        long l;
-
-                        *slash = '\0';
-                        l = strtol(slash + 1, &end, 10);
-                        n->plen = end == slash + 1 || *end != '\0' || l < 1 || l > 32 ? 0 : (int)l;
-                    }
-                    if (inet_pton(AF_INET, tok[j] + 3, &a) != 1 || n->plen < 1 || n->plen > 32) {
+                    if (topo_set_ip(n, tok[j] + 3) != 0) {
                         snprintf(err, errlen, "%s:%d: bad address", path, lineno);
                         goto fail;
                     }
-                    n->ip = ntohl(a.s_addr);
                 } else if (k == EMU_HOST && strncmp(tok[j], "mac=", 4) == 0) {
                     if (parse_mac(tok[j] + 4, n->mac) != 0) {
                         snprintf(err, errlen, "%s:%d: bad MAC address %s", path, lineno, tok[j] + 4);

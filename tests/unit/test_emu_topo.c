@@ -187,7 +187,7 @@ static const char mn_lab[] =
     "        { \"number\": \"3\", \"opts\": { \"hostname\": \"h3\", \"nodeNum\": 3 } } ],\n"
     "    \"links\": [\n"
     "        { \"src\": \"h1\", \"dest\": \"s1\", \"opts\": { \"bw\": 10, \"delay\": \"5ms\","
-    " \"loss\": 1.5, \"max_queue_size\": 100, \"jitter\": \"1ms\" } },\n"
+    " \"loss\": 1.5, \"max_queue_size\": 100, \"jitter\": \"1ms\", \"speedup\": 0 } },\n"
     "        { \"src\": \"s1\", \"dest\": \"h3\", \"opts\": {} } ],\n"
     "    \"switches\": [ { \"number\": \"1\", \"opts\": { \"controllers\": [ \"c0\" ],"
     " \"hostname\": \"s1\", \"nodeNum\": 1, \"switchType\": \"default\","
@@ -259,6 +259,9 @@ test_mn_bad(void **state)
         { "{\"hosts\": [ {\"opts\": {\"hostname\": \"h1\"}} ], \"switches\": [ {\"opts\":"
           " {\"hostname\": \"s1\"}} ], \"links\": [ {\"src\": \"h1\", \"dest\": \"s1\","
           " \"opts\": {\"color\": \"red\"}} ]}", "option \"color\": not emulated" },
+        { "{\"hosts\": [ {\"opts\": {\"hostname\": \"h1\"}} ], \"switches\": [ {\"opts\":"
+          " {\"hostname\": \"s1\"}} ], \"links\": [ {\"src\": \"h1\", \"dest\": \"s1\","
+          " \"opts\": {\"speedup\": 2}} ]}", "option \"speedup\": not emulated" },
         { "{\"switches\": [ {\"opts\": {\"hostname\": \"s1\"}} ]}", "no hosts" },
     };
     char deep[200];
