@@ -190,6 +190,7 @@ run_shell(const char *ns, const char *label, const char *cmd, bool bg)
         if (jc)
             tcsetpgrp(STDIN_FILENO, getpid());
         signal(SIGINT, SIG_DFL);
+        signal(SIGQUIT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
         signal(SIGTTOU, SIG_DFL);
@@ -785,6 +786,8 @@ cli_run(struct emu_ctx *c)
 
     if (tty) {
         rl_getc_function = prompt_getc;
+        /* Ctrl-\ at the prompt would leave the network behind (as a shell ignores it). */
+        signal(SIGQUIT, SIG_IGN);
         using_history();
         printf("*** Starting CLI (help for commands, exit or Ctrl-D to stop):\n");
     }

@@ -49,10 +49,11 @@ def step(what, line, want, secs=10):
     return ok
 
 def alive(p):
+    """Whether process p runs (a zombie, dead but not yet reaped, does not)."""
     try:
-        os.kill(p, 0)
-        return True
-    except ProcessLookupError:
+        with open("/proc/%d/stat" % p) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
         return False
 
 step("start", None, PROMPT, 120)
@@ -79,7 +80,15 @@ if b"packets transmitted" not in buf:
 step("sh sleep", b"sh echo started; exec sleep 100\n", STARTED)
 time.sleep(0.2)
 step("Ctrl-C on sh sleep", b"\x03", PROMPT)
-# At the prompt: a new prompt, and the CLI still answers.
+# Ctrl-\\ ends a command too; at the prompt it is ignored, as a shell does.
+step("h1 sleep again", b"h1 sh -c 'echo started; exec sleep 100'\n", STARTED)
+time.sleep(0.2)
+step("Ctrl-\\ on h1 sleep", b"\x1c", PROMPT)
+os.write(fd, b"\x1c")
+time.sleep(0.3)
+if not alive(pid):
+    failed.append("the CLI died of Ctrl-\\ at the prompt")
+# Ctrl-C at the prompt: a new prompt, and the CLI still answers.
 step("Ctrl-C at the prompt", b"\x03", PROMPT)
 step("nodes", b"nodes\n", b"h1 h2 s1\r\n" + PROMPT)
 # Ctrl-Z: the command goes on as a job, the prompt comes back.
