@@ -56,7 +56,8 @@ help(void)
         "  traffic [pairs|mix|flows FILE] [SECONDS]   traffic with exact accounting\n"
         "  report [json]                    sFlow's estimates beside the truth\n"
         "  sflow                            collector statistics\n"
-        "  help | exit | quit\n");
+        "  help | exit | quit\n"
+        "Ctrl-C interrupts the command running, Ctrl-Z sends it to the background.\n");
 }
 
 /* Replaces words that name hosts by their addresses, as Mininet does. */
