@@ -123,12 +123,15 @@ $(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/un
 # ctl and ctl_db run on a whole switch without ports.
 $(BIN)/test_ctl_db: $(SWITCH_LIBOBJ)
 $(B)/tests/unit/test_ctl_db.o: ALL_CFLAGS += -Iswitch
-$(BIN)/test_emu_topo: $(B)/switch/emu/topo.o
+# The topology readers give links their shaping (shape.c), which speaks netlink (link.c).
+EMU_TOPO_OBJ := $(addprefix $(B)/switch/emu/,topo.o mn.o shape.o link.o)
+$(BIN)/test_emu_topo: $(EMU_TOPO_OBJ)
 $(B)/tests/unit/test_emu_topo.o: ALL_CFLAGS += -Iswitch/emu
 # test_emu_samples also runs sfgen and sflowcollect from its own directory.
 $(BIN)/test_emu_samples: $(B)/switch/emu/samples.o
 $(B)/tests/unit/test_emu_samples.o: ALL_CFLAGS += -Iswitch/emu
-$(BIN)/test_emu_report: $(B)/switch/emu/report.o $(B)/switch/emu/samples.o $(B)/switch/emu/topo.o
+$(BIN)/test_emu_report: $(B)/switch/emu/report.o $(B)/switch/emu/samples.o $(EMU_TOPO_OBJ)
+$(BIN)/test_emu_topo $(BIN)/test_emu_report: LDLIBS_ALL += $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 2>/dev/null || echo -lnl-route-3 -lnl-3)
 $(B)/tests/unit/test_emu_report.o: ALL_CFLAGS += -Iswitch/emu
 
 deps:
@@ -163,9 +166,10 @@ FUZZ_SWITCH := $(call fuzz_obj,$(filter-out switch/main.c,$(SWITCH_SRC)) $(AGENT
 build/fuzz/fuzz_recv_pcap: $(call fuzz_obj,collector/recv_pcap.c)
 build/fuzz/fuzz_flow_parse: $(call fuzz_obj,switch/flow_parse.c switch/flow_table.c)
 build/fuzz/fuzz_switch_ctl build/fuzz/fuzz_switch_state: $(FUZZ_SWITCH) $(call fuzz_obj,tests/fuzz/lib/fuzz_sw.c)
-build/fuzz/fuzz_emu_topo: $(call fuzz_obj,switch/emu/topo.c)
+EMU_TOPO_C := $(addprefix switch/emu/,topo.c mn.c shape.c link.c)
+build/fuzz/fuzz_emu_topo: $(call fuzz_obj,$(EMU_TOPO_C))
 build/fuzz/fuzz_emu_samples: $(call fuzz_obj,switch/emu/samples.c)
-build/fuzz/fuzz_emu_flows: $(call fuzz_obj,switch/emu/topo.c switch/emu/traffic.c switch/emu/netns.c switch/emu/link.c)
+build/fuzz/fuzz_emu_flows: $(call fuzz_obj,$(EMU_TOPO_C) switch/emu/traffic.c switch/emu/netns.c)
 build/fuzz/fuzz_agent_config: $(call fuzz_obj,agent/config.c)
 FUZZ_LDLIBS := $(LDLIBS_ALL) $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3)
 .PHONY: fuzz-build

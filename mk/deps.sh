@@ -6,7 +6,7 @@ PKGS="gcc clang make pkg-config libc6-dev
 libpcap-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
 librrd-dev libmaxminddb-dev libcmocka-dev libedit-dev libcap-dev
 tcpdump tshark jq nfdump rrdtool iproute2 procps
-pmacct iputils-ping iperf3 libmaxmind-db-writer-perl wireshark-common rrdcached
+pmacct iputils-ping iperf3 libmaxmind-db-writer-perl wireshark-common rrdcached python3
 valgrind lintian man-db dpkg-dev adduser
 libcurl4-openssl-dev curl clickhouse-server clickhouse-client zookeeper prometheus"
 

@@ -1,9 +1,11 @@
 /*
  * emu_cli: the interactive CLI, Mininet's commands and their output
- * shapes, with libedit's line editing and history.  A command run in a host ("h1 ping -c1 h2") gets
- * the terminal: it stays in the emulator's process group, so Ctrl-C
- * reaches it, while the emulator ignores SIGINT until it ends.  "HOST CMD &"
- * runs in a process group of its own, listed by "jobs", stopped by "kill".
+ * shapes, with libedit's line editing and history.  A command run in a
+ * host ("h1 ping h2") or by "sh" gets the terminal as a shell's job does:
+ * a process group of its own, the terminal's foreground one while it
+ * runs, so Ctrl-C interrupts it and never the CLI, which prompts again;
+ * Ctrl-Z sends it to the background.  "HOST CMD &" runs in a process group
+ * of its own, listed by "jobs", stopped by "kill".
  */
 #include <editline/readline.h>
 #include <errno.h>
@@ -54,7 +56,8 @@ help(void)
         "  traffic [pairs|mix|flows FILE] [SECONDS]   traffic with exact accounting\n"
         "  report [json]                    sFlow's estimates beside the truth\n"
         "  sflow                            collector statistics\n"
-        "  help | exit | quit\n");
+        "  help | exit | quit\n"
+        "Ctrl-C interrupts the command running, Ctrl-Z sends it to the background.\n");
 }
 
 /* Replaces words that name hosts by their addresses, as Mininet does. */
@@ -93,60 +96,122 @@ host_ns(const struct emu_ctx *c, int node, char *ns, size_t len)
     return ns;
 }
 
+/* A free slot of 'jobs', or -1 (and a message). */
+static int
+job_slot(void)
+{
+    for (int i = 0; i < MAX_JOBS; i++)
+        if (jobs[i].pid == 0)
+            return i;
+    printf("too many jobs\n");
+    return -1;
+}
+
+static void
+job_add(int slot, pid_t pid, const char *label, const char *cmd)
+{
+    jobs[slot].pid = pid;
+    snprintf(jobs[slot].cmd, sizeof(jobs[slot].cmd), "%s %.*s", label,
+        (int)(sizeof(jobs[slot].cmd) - 2 - strlen(label)), cmd);
+}
+
+/*
+ * Whether a foreground command can be given the terminal as a shell gives
+ * a job: our input is a terminal whose foreground process group is ours.
+ */
+static bool
+job_control(void)
+{
+    return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+/*
+ * Waits for foreground command 'pid'.  With job control ('jc') it is
+ * the terminal's foreground process group meanwhile, so Ctrl-C, Ctrl-\
+ * and Ctrl-Z reach it and not the CLI; stopped (Ctrl-Z), it goes on in
+ * the background as a job.  The terminal comes back to the CLI after.
+ */
+static void
+wait_foreground(pid_t pid, bool jc, const char *label, const char *cmd)
+{
+    int st = 0, slot;
+
+    if (jc) {
+        setpgid(pid, pid);      /* The child does it too: whoever runs first. */
+        tcsetpgrp(STDIN_FILENO, pid);
+    }
+    while (waitpid(pid, &st, jc ? WUNTRACED : 0) < 0 && errno == EINTR)
+        ;
+    if (jc)
+        tcsetpgrp(STDIN_FILENO, getpgrp());
+    if (jc && WIFSTOPPED(st)) {
+        printf("\n");
+        if ((slot = job_slot()) < 0) {
+            kill(-pid, SIGTERM);
+            kill(-pid, SIGCONT);
+            waitpid(pid, NULL, 0);
+            return;
+        }
+        job_add(slot, pid, label, cmd);
+        kill(-pid, SIGCONT);
+        printf("[%d] %d stopped: goes on in the background (jobs, kill %d)\n", slot + 1,
+            (int)pid, slot + 1);
+    } else if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGINT || WTERMSIG(st) == SIGQUIT)) {
+        printf("\n");          /* The command's line was left open, as a shell sees it. */
+    }
+}
+
 /*
  * Runs 'cmd' with /bin/sh in namespace 'ns' (NULL: the emulator's own):
- * in the foreground, holding the terminal, or with 'bg' as a job named
- * 'label'.
+ * in the foreground (wait_foreground()), or with 'bg' as a job named
+ * 'label' in a process group of its own.  Without job control (input not
+ * a terminal) a foreground command stays in our process group and the CLI
+ * ignores SIGINT until it ends.
  */
 static void
 run_shell(const char *ns, const char *label, const char *cmd, bool bg)
 {
-    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_ttou;
+    bool jc = !bg && job_control();
     pid_t pid;
     int slot = -1;
 
-    if (bg) {
-        for (int i = 0; i < MAX_JOBS && slot < 0; i++)
-            if (jobs[i].pid == 0)
-                slot = i;
-        if (slot < 0) {
-            printf("too many jobs\n");
-            return;
-        }
-    }
+    if (bg && (slot = job_slot()) < 0)
+        return;
     fflush(stdout);
-    if (!bg)
-        sigaction(SIGINT, &ign, &old);
+    /* A background process group that sets the terminal's gets SIGTTOU: the CLI taking it back. */
+    sigaction(SIGTTOU, &ign, &old_ttou);
+    if (!bg && !jc)
+        sigaction(SIGINT, &ign, &old_int);
     if ((pid = fork()) < 0) {
         perror("fork");
-        if (!bg)
-            sigaction(SIGINT, &old, NULL);
-        return;
-    }
-    if (pid == 0) {
+    } else if (pid == 0) {
+        if (bg || jc)
+            setpgid(0, 0);
+        if (jc)
+            tcsetpgrp(STDIN_FILENO, getpid());
         signal(SIGINT, SIG_DFL);
+        signal(SIGQUIT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
-        if (bg)
-            setpgid(0, 0);
+        signal(SIGTTOU, SIG_DFL);
         if (ns != NULL && netns_enter(ns) != 0) {
             fprintf(stderr, "%s: %s\n", ns, strerror(errno));
             _exit(EMU_EXIT_EXEC);
         }
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(EMU_EXIT_EXEC);
-    }
-    if (bg) {
-        jobs[slot].pid = pid;
-        snprintf(jobs[slot].cmd, sizeof(jobs[slot].cmd), "%s %.*s", label,
-            (int)(sizeof(jobs[slot].cmd) - 2 - strlen(label)), cmd);
+    } else if (bg) {
+        job_add(slot, pid, label, cmd);
         printf("[%d] %d\n", slot + 1, (int)pid);
-        return;
+    } else {
+        wait_foreground(pid, jc, label, cmd);
     }
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-    sigaction(SIGINT, &old, NULL);
-    emu_stop = 0;               /* A Ctrl-C meant for the command is not for us. */
+    if (!bg && !jc)
+        sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTTOU, &old_ttou, NULL);
+    if (!bg)
+        emu_stop = 0;           /* A Ctrl-C meant for the command is not for us. */
 }
 
 static void
@@ -315,7 +380,9 @@ iperf(struct emu_ctx *c, int client, int server, const char *udp_bw)
         read_until(cfd, cout, sizeof(cout), NULL, atoi(IPERF_SECONDS) + 10);
         iperf_rate(cout, "receiver", srate, sizeof(srate));
         iperf_rate(cout, "sender", crate, sizeof(crate));
-        if (srate[0] == '\0' || crate[0] == '\0')
+        if (emu_stop)
+            printf("*** Iperf: interrupted\n");
+        else if (srate[0] == '\0' || crate[0] == '\0')
             printf("could not parse iperf output: %s\n", cout);
         else if (udp_bw)
             printf("*** Results: ['%s', '%s', '%s']\n", udp_bw, srate, crate);
@@ -682,6 +749,35 @@ cli_command(struct emu_ctx *c, const char *line)
     return 0;
 }
 
+/*
+ * libedit's read of a key at the prompt.  A Ctrl-C must end the line
+ * wherever libedit is when it comes (an interrupted read() alone missed one
+ * that came just before): the signals are blocked while emu_stop is
+ * looked at and let in only inside ppoll().  Returns the key, or EOF on a
+ * signal or at the end of input (readline() then returns NULL).
+ */
+static int
+prompt_getc(FILE *in)
+{
+    struct pollfd pfd = { .fd = fileno(in), .events = POLLIN };
+    sigset_t block, old;
+    unsigned char ch;
+    int stop;
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    while (!emu_stop && ppoll(&pfd, 1, NULL, &old) < 0 && errno == EINTR)
+        ;
+    stop = emu_stop;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (stop || read(pfd.fd, &ch, 1) != 1)
+        return EOF;
+    return ch;
+}
+
 /* Reads commands until "exit", end of input, or SIGTERM/SIGHUP; returns 0. */
 int
 cli_run(struct emu_ctx *c)
@@ -690,6 +786,9 @@ cli_run(struct emu_ctx *c)
     bool tty = isatty(STDIN_FILENO);
 
     if (tty) {
+        rl_getc_function = prompt_getc;
+        /* Ctrl-\ at the prompt would leave the network behind (as a shell ignores it). */
+        signal(SIGQUIT, SIG_IGN);
         using_history();
         printf("*** Starting CLI (help for commands, exit or Ctrl-D to stop):\n");
     }

@@ -5,7 +5,8 @@
  * and teardown and `sflow-emu --cleanup` remove what records list, nothing
  * found by its name alone.
  *
- * Files: topo.c (topologies and the topology file), netns.c (host
+ * Files: topo.c (topologies and the topology file), mn.c (MiniEdit's .mn
+ * files), shape.c (Mininet's TCLink settings as qdiscs), netns.c (host
  * namespaces), link.c (veths, bridges, batched rtnetlink), ctl.c
  * (sflow-switch's control socket), ping.c (Mininet's ping tests), run.c
  * (run registry, child processes, cleanup), traffic.c (traffic with
@@ -34,6 +35,18 @@
 #define EMU_MAX_VLANS 8
 
 struct nlbatch;
+struct nl_msg;
+
+/* shape.c: what Mininet's TCLink sets on a link (--link tc,..., a link's line in a file). */
+enum { SHAPE_BW = 1, SHAPE_DELAY = 2, SHAPE_JITTER = 4, SHAPE_LOSS = 8, SHAPE_QUEUE = 16 };
+#define SHAPE_NETEM (SHAPE_DELAY | SHAPE_JITTER | SHAPE_LOSS)
+struct emu_shape {
+    unsigned set;               /* SHAPE_* given. */
+    double bw;                  /* Mbit/s. */
+    uint32_t delay_us, jitter_us;
+    double loss;                /* Percent. */
+    uint32_t queue;             /* max_queue_size: packets. */
+};
 
 enum emu_kind { EMU_HOST, EMU_SWITCH };
 
@@ -66,6 +79,7 @@ struct emu_link {
     bool host_second;           /* Added as (switch, host): Mininet names it that way round. */
     bool blocked;               /* Closes a loop: no traffic (topo_span()). */
     enum emu_end_state a_state, b_state;
+    struct emu_shape shape;     /* The same on both ends, as Mininet's TCLink. */
 };
 
 struct emu_topo {
@@ -95,6 +109,21 @@ int topo_toward(const struct emu_topo *, int host, int *port);
 void topo_print_dump(const struct emu_topo *, const char *prefix, FILE *);
 char *topo_ipstr(uint32_t ip, char *buf, size_t len);
 void *emu_grow(void *arr, int n, size_t size);
+int topo_add(struct emu_topo *, enum emu_kind, const char *name, char *why, size_t whylen);
+int topo_set_ip(struct emu_node *, const char *text);
+int topo_connect(struct emu_topo *, const char *a, const char *b, char *why, size_t whylen);
+int topo_complete(struct emu_topo *, const char *path, char *err, size_t errlen);
+
+/* mn.c */
+int mn_read(struct emu_topo *, FILE *f, const char *path, char *err, size_t errlen);
+
+/* shape.c */
+int shape_parse(struct emu_shape *, const char *opt, char *why, size_t whylen);
+int shape_spec(struct emu_shape *, const char *spec, char *err, size_t errlen);
+void shape_default(struct emu_topo *, const struct emu_shape *);
+char *shape_str(const struct emu_shape *, char *buf, size_t len);
+int shape_check(const struct emu_topo *, char *err, size_t errlen);
+int shape_apply(struct emu_topo *, int li, char *err, size_t errlen);
 
 /* netns.c */
 int netns_prepare_dir(void);
@@ -105,6 +134,8 @@ int netns_enter(const char *name);
 /* link.c */
 int link_open(struct nlbatch **, int netns_fd);
 void link_close(struct nlbatch *);
+int link_send(struct nlbatch *, struct nl_msg *);
+int link_finish(struct nlbatch *);
 int link_build(struct emu_topo *, const char *prefix, uint32_t group, bool bridges,
     char *err, size_t errlen);
 int link_configure_hosts(struct emu_topo *, char *err, size_t errlen);

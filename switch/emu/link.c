@@ -153,8 +153,8 @@ batch_drain(struct nlbatch *b, int upto)
 }
 
 /* Sends 'msg' (freed here) as part of batch 'b'. */
-static int
-batch_send(struct nlbatch *b, struct nl_msg *msg)
+int
+link_send(struct nlbatch *b, struct nl_msg *msg)
 {
     int e;
 
@@ -174,8 +174,8 @@ batch_send(struct nlbatch *b, struct nl_msg *msg)
 }
 
 /* Waits for every ack; returns the first errno of the batch, or 0. */
-static int
-batch_finish(struct nlbatch *b)
+int
+link_finish(struct nlbatch *b)
 {
     batch_drain(b, 0);
     return b->errors ? b->first_err : 0;
@@ -188,7 +188,7 @@ send_link(struct nlbatch *b, struct rtnl_link *l, int flags)
 
     if (rtnl_link_build_add_request(l, flags, &msg) < 0)
         return ENOMEM;
-    return batch_send(b, msg);
+    return link_send(b, msg);
 }
 
 /*
@@ -350,7 +350,7 @@ link_build(struct emu_topo *t, const char *prefix, uint32_t group, bool bridges,
             send_up(b, bn[i], 0);
             names[n++] = bn[i];
         }
-        if ((e = batch_finish(b)) != 0) {
+        if ((e = link_finish(b)) != 0) {
             free(bn);
             fail(err, errlen, "creating bridges", e);
             goto out;
@@ -366,7 +366,7 @@ link_build(struct emu_topo *t, const char *prefix, uint32_t group, bool bridges,
             fail(err, errlen, "veth", e);
             goto out;
         }
-    if ((e = batch_finish(b)) != 0) {
+    if ((e = link_finish(b)) != 0) {
         fail(err, errlen, "creating veths", e);
         goto out;
     }
@@ -399,7 +399,7 @@ send_change(struct nlbatch *b, struct rtnl_link *l)
 
     if (rtnl_link_build_change_request(l, l, 0, &msg) < 0)
         return ENOMEM;
-    return batch_send(b, msg);
+    return link_send(b, msg);
 }
 
 static int
@@ -431,7 +431,7 @@ host_requests(struct emu_node *h)
     rtnl_addr_set_local(ad, a);
     msg = NULL;
     if (rtnl_addr_build_add_request(ad, NLM_F_CREATE | NLM_F_EXCL, &msg) == 0)
-        batch_send(h->nlb, msg);
+        link_send(h->nlb, msg);
 
     nl_addr_set_prefixlen(dflt, 0);
     rtnl_route_set_family(rt, AF_INET);
@@ -444,7 +444,7 @@ host_requests(struct emu_node *h)
     rtnl_route_add_nexthop(rt, nh);
     msg = NULL;
     if (rtnl_route_build_add_request(rt, NLM_F_CREATE | NLM_F_EXCL, &msg) == 0)
-        batch_send(h->nlb, msg);
+        link_send(h->nlb, msg);
     e = 0;
 out:
     if (lo)
@@ -483,7 +483,7 @@ link_configure_hosts(struct emu_topo *t, char *err, size_t errlen)
 
         if (h->kind != EMU_HOST || h->nlb == NULL)
             continue;
-        if ((e = batch_finish(h->nlb)) != 0 && first == 0) {
+        if ((e = link_finish(h->nlb)) != 0 && first == 0) {
             first = e;
             snprintf(err, errlen, "configuring %s: %s", h->name, strerror(e));
         }
@@ -572,7 +572,7 @@ send_delete_group(struct nlbatch *b, uint32_t group)
         nlmsg_free(msg);
         return ENOMEM;
     }
-    return batch_send(b, msg);
+    return link_send(b, msg);
 }
 
 static int
@@ -618,7 +618,7 @@ link_delete_recorded(uint32_t group, char **names, size_t n)
                 in_group++;
                 ours += recorded;
             } else if (recorded && rtnl_link_build_delete_request(l, &msg) == 0) {
-                batch_send(b, msg);
+                link_send(b, msg);
             }
         }
         if (pass == 0 && ours == in_group) {
@@ -627,7 +627,7 @@ link_delete_recorded(uint32_t group, char **names, size_t n)
             break;
         }
     }
-    batch_finish(b);
+    link_finish(b);
     nl_cache_free(cache);
     link_close(b);
     return ours;
@@ -660,7 +660,7 @@ set_up(const int *ix, int n, bool up, bool gone_ok)
         send_change(b, l);
         rtnl_link_put(l);
     }
-    e = batch_finish(b);
+    e = link_finish(b);
     link_close(b);
     return e;
 }
@@ -768,7 +768,7 @@ link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6])
     if (b == NULL && (e = link_open(&b, -1)) != 0)
         return e;
     if (ifindex == 0)
-        return batch_finish(b);
+        return link_finish(b);
     n = rtnl_neigh_alloc();
     dst = nl_addr_build(AF_INET, &nip, 4);
     ll = nl_addr_build(AF_LLC, mac, 6);
@@ -779,7 +779,7 @@ link_neigh_add(int ifindex, uint32_t ip, const uint8_t mac[6])
     rtnl_neigh_set_lladdr(n, ll);
     rtnl_neigh_set_state(n, NUD_PERMANENT);
     if (rtnl_neigh_build_add_request(n, NLM_F_CREATE | NLM_F_REPLACE, &msg) == 0)
-        batch_send(b, msg);
+        link_send(b, msg);
     nl_addr_put(dst);
     nl_addr_put(ll);
     rtnl_neigh_put(n);
@@ -848,7 +848,8 @@ link_status(struct emu_topo *t, const char *prefix)
 /*
  * Makes link 'li' of 't' again after it was deleted from outside (deleting
  * either end of a veth takes both): the veth as link_build() made it and,
- * for a host, its address and route as link_configure_hosts() did; run
+ * for a host, its address and route as link_configure_hosts() did, and
+ * its qdiscs as shape_apply() put them; run
  * 'prefix', link group 'group', Linux bridges with 'bridges'.  Returns 0
  * or an errno.
  */
@@ -870,24 +871,28 @@ link_recreate(struct emu_topo *t, int li, const char *prefix, uint32_t group, bo
     }
     if ((e = link_open(&b, -1)) == 0) {
         if ((e = send_veth(b, t, lk, group, bridges)) == 0)
-            e = batch_finish(b);
+            e = link_finish(b);
         if (e == 0)
             e = resolve(b->sk, names, idx, a->kind == EMU_SWITCH ? 2 : 1);
         link_close(b);
     }
     if (e == 0 && a->kind == EMU_HOST && (e = link_open(&a->nlb, a->netns_fd)) == 0) {
         if ((e = host_requests(a)) == 0)
-            e = batch_finish(a->nlb);
+            e = link_finish(a->nlb);
         link_close(a->nlb);
         a->nlb = NULL;
+    }
+    if (e == 0) {
+        char err[160];
+
+        lk->b_ifindex = idx[0];
+        lk->a_ifindex = a->kind == EMU_SWITCH ? idx[1] : 0;
+        lk->down = false;
+        /* Its qdiscs went with it. */
+        e = shape_apply(t, li, err, sizeof(err));
     }
     if (a->netns_fd >= 0)
         close(a->netns_fd);
     a->netns_fd = -1;
-    if (e == 0) {
-        lk->b_ifindex = idx[0];
-        lk->a_ifindex = a->kind == EMU_SWITCH ? idx[1] : 0;
-        lk->down = false;
-    }
     return e;
 }

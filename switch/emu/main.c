@@ -51,7 +51,10 @@ usage(FILE *f)
 "network:\n"
 "  -t, --topo SPEC        minimal | single,N | linear,N | tree,DEPTH,FANOUT |\n"
 "                         torus,X,Y[,N] (default tree,2,2)\n"
-"  -f, --topo-file FILE   hosts, switches, links and VLANs from FILE (sflow-emu(1))\n"
+"  -f, --topo-file FILE   hosts, switches, links and VLANs from FILE (sflow-emu(1)),\n"
+"                         or MiniEdit's FILE.mn\n"
+"      --link default|tc[,bw=MBIT][,delay=TIME][,jitter=TIME][,loss=PCT][,max_queue_size=N]\n"
+"                         plain links (default), or each shaped as Mininet's TCLink\n"
 "      --switch user|bridge  one sflow-switch process for all switches (default),\n"
 "                         or Linux bridges sampled by sflow-agent\n""      --mac              sequential MACs 00:00:00:00:00:01... (always so here)\n"
 "sFlow:\n"
@@ -519,7 +522,8 @@ emu_build(struct emu_ctx *c)
     }
     if ((e = link_build(&c->topo, c->run.prefix, c->run.group, c->sw == EMU_SW_BRIDGE,
         err, sizeof(err))) != 0 ||
-        (e = link_configure_hosts(&c->topo, err, sizeof(err))) != 0) {
+        (e = link_configure_hosts(&c->topo, err, sizeof(err))) != 0 ||
+        (e = shape_apply(&c->topo, -1, err, sizeof(err))) != 0) {
         log_warnx("%s", err);
         return e;
     }
@@ -650,6 +654,7 @@ main(int argc, char **argv)
         { "topo-file", required_argument, NULL, 'f' },
         { "switch", required_argument, NULL, 'W' },
         { "mac", no_argument, NULL, 'm' },
+        { "link", required_argument, NULL, 'L' },
         { "sampling", required_argument, NULL, 's' },
         { "polling", required_argument, NULL, 'p' },
         { "sflow-target", required_argument, NULL, 'T' },
@@ -673,7 +678,8 @@ main(int argc, char **argv)
     };
     static struct emu_ctx ctx;
     struct emu_ctx *c = &ctx;
-    const char *topo = "tree,2,2", *topo_file = NULL, *test = NULL;
+    const char *topo = "tree,2,2", *topo_file = NULL, *test = NULL, *link = "default";
+    struct emu_shape link_shape;
     bool cli = false, timings = false, cleanup = false;
     int verbose = 0, ch, e = 0;
     char err[256], self[256];
@@ -705,6 +711,7 @@ main(int argc, char **argv)
             }
             break;
         case 'm': break;        /* Hosts' MACs are always sequential here. */
+        case 'L': link = optarg; break;
         case 's': c->sampling = atoi(optarg); break;
         case 'p': c->polling = atoi(optarg); break;
         case 'T':
@@ -741,6 +748,10 @@ main(int argc, char **argv)
             test);
         return 2;
     }
+    if (shape_spec(&link_shape, link, err, sizeof(err)) != 0) {
+        log_warnx("%s", err);
+        return 2;
+    }
     if (geteuid() != 0) {
         log_warnx("needs root (network namespaces, veths, bridges)");
         return 1;
@@ -759,6 +770,12 @@ main(int argc, char **argv)
     if ((topo_file ? topo_load(&c->topo, topo_file, err, sizeof(err)) :
         topo_build(&c->topo, topo, err, sizeof(err))) != 0) {
         log_warnx("%s", err);
+        return 2;
+    }
+    shape_default(&c->topo, &link_shape);
+    if (shape_check(&c->topo, err, sizeof(err)) != 0) {
+        log_warnx("%s", err);
+        topo_free(&c->topo);
         return 2;
     }
     if ((c->loops = topo_span(&c->topo)) < 0) {

@@ -328,6 +328,101 @@ parse_mac(const char *s, uint8_t mac[6])
     return 0;
 }
 
+/*
+ * Adds node 'name' of 'kind' as a topology file names it: 1-10 letters,
+ * digits or '_', a letter first, not named before.  Returns its index, or
+ * -1 with the reason in 'why'.
+ */
+int
+topo_add(struct emu_topo *t, enum emu_kind kind, const char *name, char *why, size_t whylen)
+{
+    const char *what = kind == EMU_HOST ? "host" : "switch";
+    int i;
+
+    if (strlen(name) < 1 || strlen(name) > 10 || !isalpha((unsigned char)name[0])) {
+        snprintf(why, whylen, "%s needs a name of 1-10 characters starting with a letter", what);
+        return -1;
+    }
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_') {
+            snprintf(why, whylen, "%s: letters, digits and '_' only", name);
+            return -1;
+        }
+    if (topo_find(t, name) >= 0) {
+        snprintf(why, whylen, "%s defined twice", name);
+        return -1;
+    }
+    if ((i = add_node(t, kind, name)) < 0)
+        snprintf(why, whylen, "too many nodes");
+    return i;
+}
+
+/* Links the nodes named 'a' and 'b'; the link's index, or -1 with the reason in 'why'. */
+int
+topo_connect(struct emu_topo *t, const char *a, const char *b, char *why, size_t whylen)
+{
+    int x = topo_find(t, a), y = topo_find(t, b), li;
+
+    if (x < 0 || y < 0) {
+        snprintf(why, whylen, "link needs two defined nodes (%.20s is not)", x < 0 ? a : b);
+        return -1;
+    }
+    if ((li = add_link(t, x, y)) < 0)
+        snprintf(why, whylen, "a link joins a switch to a host or a switch, and a host has one link");
+    return li;
+}
+
+/*
+ * The checks of a whole topology read from 'path': every host has its
+ * link, and there is a host.  Returns 0, or -1 with a message in 'err'
+ * and 't' freed.
+ */
+int
+topo_complete(struct emu_topo *t, const char *path, char *err, size_t errlen)
+{
+    for (int i = 0; i < t->nnodes; i++)
+        if (t->node[i].kind == EMU_HOST && t->node[i].uplink < 0) {
+            snprintf(err, errlen, "%s: host %s has no link", path, t->node[i].name);
+            topo_free(t);
+            return -1;
+        }
+    if (t->nhosts == 0) {
+        snprintf(err, errlen, "%s: no hosts", path);
+        topo_free(t);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Host 'n''s address from "A.B.C.D" or "A.B.C.D/LEN" (the prefix length
+ * stays as it was without one); 0, or -1 with 'n' unchanged.
+ */
+int
+topo_set_ip(struct emu_node *n, const char *text)
+{
+    char addr[INET_ADDRSTRLEN + 4], *slash;
+    struct in_addr a;
+    long plen = n->plen;
+
+    if (strlen(text) >= sizeof(addr))
+        return -1;
+    memcpy(addr, text, strlen(text) + 1);
+    if ((slash = strchr(addr, '/')) != NULL) {
+        char *end;
+
+        *slash = '\0';
+        plen = strtol(slash + 1, &end, 10);
+        if (end == slash + 1 || *end != '\0' || plen < 1 || plen > 32)
+            return -1;
+    }
+    if (inet_pton(AF_INET, addr, &a) != 1)
+        return -1;
+    n->ip = ntohl(a.s_addr);
+    n->plen = (int)plen;
+    return 0;
+}
+
 /* topo_read() of the file 'path'. */
 int
 topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
@@ -346,19 +441,30 @@ topo_load(struct emu_topo *t, const char *path, char *err, size_t errlen)
 }
 
 /*
- * Reads a topology file from 'f' ('path' names it in messages): one
- * statement per line, '#' comments.
+ * Reads a topology file from 'f' ('path' names it in messages): MiniEdit's
+ * JSON when it starts with '{' (mn_read()), else one statement per line,
+ * '#' comments:
  *   host NAME [ip=A.B.C.D[/LEN]] [mac=XX:XX:XX:XX:XX:XX]
  *   switch NAME
- *   link NODE NODE [vlan=N] [trunks=N,N,...]
+ *   link NODE NODE [vlan=N] [trunks=N,N,...] [bw=MBIT] [delay=TIME] [jitter=TIME]
+ *        [loss=PCT] [max_queue_size=N]
  * Returns 0, or -1 with "path:line: reason" in 'err'.
  */
 int
 topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errlen)
 {
-    char line[512];
-    int lineno = 0;
+    char line[512], why[200];
+    int lineno = 0, ch;
 
+    /* Blank lines before the first statement are counted as lines read. */
+    while ((ch = getc(f)) != EOF && isspace(ch))
+        lineno += ch == '\n';
+    if (ch == '{') {
+        ungetc(ch, f);
+        return mn_read(t, f, path, err, errlen);
+    }
+    if (ch != EOF)
+        ungetc(ch, f);
     memset(t, 0, sizeof(*t));
     snprintf(t->desc, sizeof(t->desc), "file %s", path);
     while (fgets(line, sizeof(line), f) != NULL) {
@@ -383,44 +489,18 @@ topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errle
             enum emu_kind k = tok[0][0] == 'h' ? EMU_HOST : EMU_SWITCH;
             int i;
 
-            if (ntok < 2 || strlen(tok[1]) > 10 || !isalpha((unsigned char)tok[1][0])) {
-                snprintf(err, errlen, "%s:%d: %s needs a name of 1-10 characters starting with a letter",
-                    path, lineno, tok[0]);
-                goto fail;
-            }
-            for (p = tok[1]; *p; p++)
-                if (!isalnum((unsigned char)*p) && *p != '_') {
-                    snprintf(err, errlen, "%s:%d: %s: letters, digits and '_' only",
-                        path, lineno, tok[1]);
-                    goto fail;
-                }
-            if (topo_find(t, tok[1]) >= 0) {
-                snprintf(err, errlen, "%s:%d: %s defined twice", path, lineno, tok[1]);
-                goto fail;
-            }
-            if ((i = add_node(t, k, tok[1])) < 0) {
-                snprintf(err, errlen, "%s:%d: too many nodes", path, lineno);
+            if ((i = topo_add(t, k, ntok < 2 ? "" : tok[1], why, sizeof(why))) < 0) {
+                snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
                 goto fail;
             }
             for (int j = 2; j < ntok; j++) {
                 struct emu_node *n = &t->node[i];
-                struct in_addr a;
-                char *slash;
 
                 if (k == EMU_HOST && strncmp(tok[j], "ip=", 3) == 0) {
-                    if ((slash = strchr(tok[j], '/')) != NULL) {
-                        char *end;
-                        long l;
-
-                        *slash = '\0';
-                        l = strtol(slash + 1, &end, 10);
-                        n->plen = end == slash + 1 || *end != '\0' || l < 1 || l > 32 ? 0 : (int)l;
-                    }
-                    if (inet_pton(AF_INET, tok[j] + 3, &a) != 1 || n->plen < 1 || n->plen > 32) {
+                    if (topo_set_ip(n, tok[j] + 3) != 0) {
                         snprintf(err, errlen, "%s:%d: bad address", path, lineno);
                         goto fail;
                     }
-                    n->ip = ntohl(a.s_addr);
                 } else if (k == EMU_HOST && strncmp(tok[j], "mac=", 4) == 0) {
                     if (parse_mac(tok[j] + 4, n->mac) != 0) {
                         snprintf(err, errlen, "%s:%d: bad MAC address %s", path, lineno, tok[j] + 4);
@@ -432,20 +512,16 @@ topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errle
                 }
             }
         } else if (strcmp(tok[0], "link") == 0) {
-            int a, b, li;
+            int li;
 
-            if (ntok < 3 || (a = topo_find(t, tok[1])) < 0 || (b = topo_find(t, tok[2])) < 0) {
-                snprintf(err, errlen, "%s:%d: link needs two defined nodes", path, lineno);
-                goto fail;
-            }
-            if ((li = add_link(t, a, b)) < 0) {
-                snprintf(err, errlen, "%s:%d: a link joins a switch to a host or a switch,"
-                    " and a host has one link", path, lineno);
+            if ((li = topo_connect(t, ntok < 3 ? "" : tok[1], ntok < 3 ? "" : tok[2], why,
+                sizeof(why))) < 0) {
+                snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
                 goto fail;
             }
             for (int j = 3; j < ntok; j++) {
                 struct emu_link *l = &t->link[li];
-                int v[EMU_MAX_VLANS];
+                int v[EMU_MAX_VLANS], r;
 
                 if (strncmp(tok[j], "vlan=", 5) == 0 && t->node[l->a].kind == EMU_HOST &&
                     parse_vlans(tok[j] + 5, v, 1) == 1) {
@@ -455,9 +531,15 @@ topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errle
                     t->node[l->a].kind == EMU_SWITCH &&
                     (l->ntrunk = parse_vlans(tok[j] + 7, l->trunk, EMU_MAX_VLANS)) > 0) {
                     t->has_vlans = true;
+                } else if ((r = shape_parse(&l->shape, tok[j], why, sizeof(why))) != 1) {
+                    if (r < 0) {
+                        snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+                        goto fail;
+                    }
                 } else {
                     snprintf(err, errlen, "%s:%d: bad option %s (vlan=N on a host link,"
-                        " trunks=N,... on a switch link)", path, lineno, tok[j]);
+                        " trunks=N,... on a switch link; bw, delay, jitter, loss,"
+                        " max_queue_size)", path, lineno, tok[j]);
                     goto fail;
                 }
             }
@@ -466,18 +548,7 @@ topo_read(struct emu_topo *t, FILE *f, const char *path, char *err, size_t errle
             goto fail;
         }
     }
-    for (int i = 0; i < t->nnodes; i++)
-        if (t->node[i].kind == EMU_HOST && t->node[i].uplink < 0) {
-            snprintf(err, errlen, "%s: host %s has no link", path, t->node[i].name);
-            topo_free(t);
-            return -1;
-        }
-    if (t->nhosts == 0) {
-        snprintf(err, errlen, "%s: no hosts", path);
-        topo_free(t);
-        return -1;
-    }
-    return 0;
+    return topo_complete(t, path, err, errlen);
 fail:
     topo_free(t);
     return -1;
@@ -729,7 +800,10 @@ end_state(enum emu_end_state s)
     return s == END_OK ? "OK" : s == END_DOWN ? "DOWN" : "MISSING";
 }
 
-/* Mininet's "links": both ends of each link and their state (link_status() fills it in). */
+/*
+ * Mininet's "links": both ends of each link and their state (link_status()
+ * fills it in), then its VLANs and shaping if any.
+ */
 void
 topo_print_links(const struct emu_topo *t, FILE *f)
 {
@@ -748,6 +822,11 @@ topo_print_links(const struct emu_topo *t, FILE *f)
             fprintf(f, " trunks");
             for (int k = 0; k < l->ntrunk; k++)
                 fprintf(f, "%c%d", k ? ',' : ' ', l->trunk[k]);
+        }
+        if (l->shape.set) {
+            char set[160];
+
+            fprintf(f, " %s", shape_str(&l->shape, set, sizeof(set)));
         }
         fprintf(f, " \n");
     }

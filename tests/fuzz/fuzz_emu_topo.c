@@ -1,7 +1,9 @@
 /*
- * libFuzzer entry point: sflow-emu's topology parsers (switch/emu/topo.c).
- * One input = one topology file (--topo-file), read with topo_read(); its
- * first line is also given to topo_build() as a --topo spec.  A topology
+ * libFuzzer entry point: sflow-emu's topology parsers (switch/emu/topo.c,
+ * and mn.c's JSON reader for MiniEdit's .mn files, which topo_read() takes
+ * when the input starts with '{').  One input = one topology file
+ * (--topo-file), read with topo_read(); its first line is also given to
+ * topo_build() as a --topo spec and to shape_spec() as --link.  A topology
  * that loads is named and printed as the CLI prints it, and must hold
  * together: every link joins two nodes that exist, every host has its one
  * link, and port numbers stay within their switch's count.
@@ -17,6 +19,20 @@
 #define SMALL 2000
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Settings that were taken are within what shape_parse() allows. */
+static void
+check_shape(const struct emu_shape *s)
+{
+    char buf[160];
+
+    if ((s->set & ~(SHAPE_BW | SHAPE_NETEM | SHAPE_QUEUE)) ||
+        ((s->set & SHAPE_BW) && !(s->bw > 0 && s->bw <= 1000)) ||
+        ((s->set & SHAPE_LOSS) && !(s->loss >= 0 && s->loss <= 100)) ||
+        ((s->set & SHAPE_QUEUE) && s->queue < 1))
+        abort();
+    shape_str(s, buf, sizeof(buf));
+}
 
 static void
 check(struct emu_topo *t)
@@ -34,6 +50,7 @@ check(struct emu_topo *t)
             (t->node[l->a].kind == EMU_SWITCH && (l->a_port < 1 || l->a_port > t->node[l->a].nports)) ||
             l->ntrunk < 0 || l->ntrunk > EMU_MAX_VLANS)
             abort();
+        check_shape(&l->shape);
     }
     for (int i = 0; i < t->nnodes; i++) {
         const struct emu_node *n = &t->node[i];
@@ -59,6 +76,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct emu_topo t;
+    struct emu_shape link;
     char spec[128], err[256];
     size_t n = 0;
     FILE *f;
@@ -74,6 +92,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (err[0] == '\0') {
         abort();                /* A refusal must say why. */
     }
+    err[0] = '\0';
+    if (shape_spec(&link, spec, err, sizeof(err)) == 0)
+        check_shape(&link);
+    else if (err[0] == '\0')
+        abort();
     if (size == 0)
         return 0;               /* fmemopen() refuses an empty buffer. */
     if ((f = fmemopen((void *)data, size, "r")) == NULL)

@@ -5,12 +5,7 @@
 # link is deleted from outside: pingall still returns, with X for h1, and
 # links shows both ends missing.
 # env: BIN (programs).  Root, ip netns and iperf3 required, else skipped (77).
-set -u
-[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
-EMU=$BIN/sflow-emu
-[ -x "$EMU" ] && [ -x "$BIN/sflow-switch" ] || { echo "no $EMU or sflow-switch"; exit 77; }
-ip netns list >/dev/null 2>&1 || { echo "no ip netns"; exit 77; }
-command -v iperf3 >/dev/null || { echo "no iperf3"; exit 77; }
+. "$(dirname "$0")/lib/emu_lab.sh" iperf3
 tmp=$(mktemp -d /tmp/emu-cli.XXXXXX)
 emu=""
 cleanup() {

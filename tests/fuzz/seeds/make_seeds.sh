@@ -117,6 +117,32 @@ link h2 s2 vlan=10
 link h3 s2 vlan=20
 link s1 s2 trunks=10,20
 TOPO
+# Link settings (Mininet's TCLink): as --link, and on a file's link lines.
+printf 'tc,bw=10,delay=5ms,jitter=1ms,loss=1.5,max_queue_size=100\n' > "$d/link-spec"
+cat > "$d/shaped" <<'TOPO'
+switch s1
+host h1
+host h2
+link h1 s1 bw=2.5 delay=250us loss=0 max_queue_size=20
+link h2 s1 jitter=1s
+TOPO
+# MiniEdit's .mn (JSON): two hosts, a switch, a link with options.
+cat > "$d/lab.mn" <<'MN'
+{
+    "application": { "dpctl": "", "ipBase": "10.0.0.0/8", "startCLI": "0" },
+    "controllers": [ { "opts": { "hostname": "c0", "remotePort": 6633 }, "x": "1.0", "y": "2.0" } ],
+    "hosts": [
+        { "number": "1", "opts": { "hostname": "h1", "nodeNum": 1, "ip": "192.168.5.1/24" } },
+        { "number": "3", "opts": { "hostname": "h3", "nodeNum": 3, "sched": "host" } } ],
+    "links": [
+        { "src": "h1", "dest": "s1", "opts": { "bw": 10, "delay": "5ms", "loss": 1.5, "max_queue_size": 100 } },
+        { "src": "s1", "dest": "h3", "opts": {} } ],
+    "switches": [ { "number": "1", "opts": { "hostname": "s1", "nodeNum": 1, "dpid": "0000000000000001" } } ],
+    "version": "2"
+}
+MN
+# JSON's corners: escapes, numbers with exponents, literals, nesting.
+printf '{"a":[true,false,null,-0.5e+3,"\\u0041\\n\\"",{"b":[[]]}],"hosts":[{"opts":{"hostname":"h\\u0031"}}],"switches":[{"opts":{"hostname":"s1"}}],"links":[{"src":"h1","dest":"s1","opts":{"bw":"1e1"}}]}\n' > "$d/json-corners.mn"
 d=$S/fuzz_emu_flows
 rm -rf "${d:?}"
 mkdir -p "$d"
