@@ -210,7 +210,7 @@ run_shell(const char *ns, const char *label, const char *cmd, bool bg)
     if (!bg && !jc)
         sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTTOU, &old_ttou, NULL);
-    if (!bg)
+    if (!bg && emu_stop == SIGINT)
         emu_stop = 0;           /* A Ctrl-C meant for the command is not for us. */
 }
 
@@ -795,6 +795,8 @@ cli_run(struct emu_ctx *c)
     for (;;) {
         int done;
 
+        if (emu_stop != 0 && emu_stop != SIGINT)
+            break;
         emu_stop = 0;
         if (tty)
             line = readline("sflow-emu> ");
@@ -804,8 +806,8 @@ cli_run(struct emu_ctx *c)
             line = fgets(buf, sizeof(buf), stdin) ? strdup(buf) : NULL;
         }
         if (line == NULL) {
-            if (emu_stop && tty) {
-                /* Ctrl-C at the prompt: a new prompt, as in a shell. */
+            if (emu_stop == SIGINT && tty) {
+                /* Ctrl-C at the prompt: a new prompt, as in a shell; SIGTERM and SIGHUP end the CLI. */
                 printf("\n");
                 continue;
             }

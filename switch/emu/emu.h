@@ -182,7 +182,8 @@ void run_forget(struct emu_run *);
 pid_t run_spawn(struct emu_run *, char *const argv[], const char *log_path, int out_fd);
 void run_stop_children(struct emu_run *);
 void run_clean(struct emu_run *);
-/* Set by a signal (main.c's handler): whatever is waiting stops and the run is torn down. */
+/* The number of a signal that came (main.c's handler): whatever is waiting stops; SIGINT
+ * only ends what runs in the CLI, SIGTERM and SIGHUP tear the run down. */
 extern volatile sig_atomic_t emu_stop;
 int run_cleanup(bool verbose, char *msg, size_t msglen);
 int run_wait_log(const char *path, const char *needle, int timeout_ms);

@@ -33,8 +33,7 @@ static int set_switch_sflow(struct emu_ctx *);
 static void
 on_signal(int sig)
 {
-    (void)sig;
-    emu_stop = 1;
+    emu_stop = sig;
 }
 
 static void

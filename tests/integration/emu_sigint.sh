@@ -4,7 +4,8 @@
 # "sh sleep 100"), which is gone after it, and never the CLI, which prompts
 # again and goes on answering; Ctrl-C at the prompt gives a new prompt;
 # Ctrl-Z sends the command to the background as a job; the run ends with
-# exit status 0 and leaves nothing behind.
+# exit status 0 and leaves nothing behind.  SIGTERM at the prompt (a second
+# run) is not a Ctrl-C: the CLI ends and the network is torn down.
 # env: BIN (programs).  Root, ip netns and python3 required, else skipped (77).
 . "$(dirname "$0")/lib/emu_lab.sh" python3
 tmp=$(mktemp -d /tmp/emu-sigint.XXXXXX)
@@ -117,6 +118,30 @@ if status is None:
     failed.append("the CLI did not exit")
 elif not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
     failed.append("exit status %r" % status)
+
+# A second run: SIGTERM at the prompt ends it, and it removes its network.
+log.flush()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(emu, [emu, "--topo", "single,2", "--no-sflow"])
+step("start 2", None, PROMPT, 120)
+m = re.search(rb"run (sfe[0-9]+)\)", buf)
+prefix = m.group(1).decode() if m else ""
+os.kill(pid, signal.SIGTERM)
+end = time.time() + 60
+status = None
+while time.time() < end and status is None:
+    read_until(b"\0", 0.5)
+    w, st = os.waitpid(pid, os.WNOHANG)
+    status = st if w == pid else None
+if status is None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    failed.append("SIGTERM at the prompt did not end the CLI")
+if not prefix:
+    failed.append("run 2: no run prefix in %r" % buf[-300:])
+elif any(l.startswith(prefix + "-") for l in os.popen("ip netns list").read().splitlines()):
+    failed.append("SIGTERM: namespaces of %s left" % prefix)
 for f in failed:
     print("FAIL", f)
 sys.exit(1 if failed else 0)
