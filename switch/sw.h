@@ -18,6 +18,7 @@
 
 #include "datagram.h"
 #include "flow_table.h"
+#include "kvmap.h"
 #include "mac_table.h"
 #include "poller.h"
 #include "ring.h"
@@ -62,6 +63,8 @@ struct port {
     struct vlan_cfg vlan;
     struct ring ring;           /* ring.fd < 0 while not open. */
     char error[128];            /* Why it is not open. */
+    bool down;                  /* mod-port down: its interface is kept down. */
+    struct kvmap other_config, external_ids;    /* Port columns, kept for the user. */
     uint64_t retry_ms;          /* When to try opening it again. */
 
     struct ring_tx tx;
@@ -98,6 +101,7 @@ struct bridge {
     struct flow_table flows;
     struct sw_sflow sf;
     uint64_t dpid;              /* OpenFlow datapath id (from the name). */
+    struct kvmap other_config, external_ids;    /* Bridge columns, kept for the user. */
     struct sw *sw;
 };
 

@@ -113,8 +113,8 @@ tail -n +2 "$T/show" | cmp -s "$T/show-want" - || fail "show is not in ovs-vsctl
 echo "ok: show"
 
 expect_fail 'Bridge does not contain a column whose name matches "fail_mode"' sfctl set bridge br0 fail_mode=secure
-expect_fail 'Port does not contain a column whose name matches "vlan_mode"' sfctl set port ${P}h1 vlan_mode=trunk
-expect_fail 'Bridge does not contain a column whose name matches "other_config"' sfctl set bridge br0 other_config:a=b
+expect_fail 'Port does not contain a column whose name matches "qos"' sfctl set port ${P}h1 qos=[]
+expect_fail 'Interface does not contain a column whose name matches "other_config"' sfctl set interface ${P}h1 other_config:a=b
 expect_fail 'cannot modify read-only column name in table Bridge' sfctl set bridge br0 name=x
 expect_fail 'unknown table "nosuch"' sfctl list nosuch
 expect_fail 'no row "br1" in table sFlow' sfctl get sflow br1 sampling
