@@ -1159,8 +1159,9 @@ d_has(const struct datum *d, const char *a)
 
 /*
  * add and remove on map column 'c' of 'r': add puts the pairs of each
- * VALUE ('argv', 'argc') whose key is not there yet; remove takes out each
- * key named alone, and each KEY=VALUE pair where the value is the same.
+ * VALUE ('argv', 'argc'), replacing the value of a key that is there (as
+ * ovs-vsctl 3.1 does); remove takes out each key named alone, and each
+ * KEY=VALUE pair where the value is the same.
  */
 static int
 map_add_remove(struct ctx *x, bool add, const struct table *t, const struct column *c,
@@ -1182,6 +1183,8 @@ map_add_remove(struct ctx *x, bool add, const struct table *t, const struct colu
             if (add && j == cur.n) {
                 d_put(&cur, v.a[k]);
                 d_put(&cur, v.a[k + 1]);
+            } else if (add) {
+                snprintf(cur.a[j + 1], ATOM_MAX, "%s", v.a[k + 1]);
             } else if (!add && j < cur.n && (strcmp(v.a[k + 1], "\n") == 0 || strcmp(v.a[k + 1], cur.a[j + 1]) == 0)) {
                 memmove(cur.a[j], cur.a[j + 2], (cur.n - j - 2) * sizeof(cur.a[0]));
                 cur.n -= 2;

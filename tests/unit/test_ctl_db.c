@@ -318,10 +318,10 @@ test_maps(void **state)
     expect_out(sw, "get bridge br0 other_config:foo", "bar\n");
     bad(sw, "get bridge br0 other_config:nokey", "no key \"nokey\" in Bridge record \"br0\" column other_config");
     expect_out(sw, "--if-exists get bridge br0 other_config:nokey", "\n");
-    /* add keeps a key that is there; remove takes a key alone, or a pair whose value matches. */
+    /* add replaces a key's value (as ovs-vsctl 3.1); remove takes a key alone, or a pair whose value matches. */
     ok(sw, "add bridge br0 other_config x=1 y=2 foo=other");
-    expect_out(sw, "get bridge br0 other_config", "{foo=bar, x=\"1\", y=\"2\"}\n");
-    ok(sw, "remove bridge br0 other_config x=1 foo y=3");
+    expect_out(sw, "get bridge br0 other_config", "{foo=other, x=\"1\", y=\"2\"}\n");
+    ok(sw, "remove bridge br0 other_config x=1 foo y=3 nosuch");
     expect_out(sw, "get bridge br0 other_config", "{y=\"2\"}\n");
     expect_out(sw, "--format=json --columns=name,other_config list bridge br0",
         "{\"data\":[[\"br0\",[\"map\",[[\"y\",\"2\"]]]]],\"headings\":[\"name\",\"other_config\"]}\n");
