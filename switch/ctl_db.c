@@ -1173,8 +1173,10 @@ map_add_remove(struct ctx *x, bool add, const struct table *t, const struct colu
     d_init(&cur, c);
     c->get(x, r, &cur);
     for (int i = 0; i < argc && e == 0; i++) {
-        if ((e = parse_map(t->name, c, argv[i], &v, !add, x->err)) != 0)
+        if ((e = parse_map(t->name, c, argv[i], &v, !add, x->err)) != 0) {
+            free(v.a);
             break;
+        }
         for (size_t k = 0; k + 1 < v.n; k += 2) {
             size_t j = 0;
 
