@@ -212,12 +212,12 @@ struct rule_list {
 };
 
 /*
- * Reads flow file word 'file' into 'rl': each line a rule; '#' starts a
- * comment, blank lines are skipped.  0, or an errno after "NAME:LINE:
- * message" on 'err'.
+ * Reads flow file word 'file', an argument of command 'cmd', into 'rl'
+ * (to free): each line a rule; '#' starts a comment, blank lines are
+ * skipped.  0, or an errno after "NAME:LINE: message" on 'err'.
  */
 static int
-read_file(const char *file, struct rule_list *rl, FILE *err)
+read_file(const char *cmd, const char *file, struct rule_list *rl, FILE *err)
 {
     const char *name = file + 1, *text = strchr(name, '\n');
     char prefix[96];
@@ -225,6 +225,10 @@ read_file(const char *file, struct rule_list *rl, FILE *err)
     int namelen;
 
     memset(rl, 0, sizeof(*rl));
+    if (!ctl_of_is_file(file)) {
+        fprintf(err, "%s: \"%s\" is not a flow file\n", cmd, file);
+        return EINVAL;
+    }
     if (text == NULL)
         text = name + strlen(name);
     namelen = (int)(text - name);
@@ -289,11 +293,7 @@ ctl_of_add_flows(struct sw *sw, struct bridge *br, const char *file, FILE *out, 
     int st = CTL_OK;
 
     (void)out;
-    if (!ctl_of_is_file(file)) {
-        fprintf(err, "add-flows: \"%s\" is not a flow file\n", file);
-        return CTL_ERROR;
-    }
-    if (read_file(file, &rl, err) != 0)
+    if (read_file("add-flows", file, &rl, err) != 0)
         st = CTL_ERROR;
     for (size_t i = 0; i < rl.n && st == CTL_OK; i++)
         if (add_rule(sw, br, &rl.r[i], err) != 0)
@@ -387,11 +387,7 @@ ctl_of_replace_flows(struct sw *sw, struct bridge *br, const char *file, FILE *o
     int st = CTL_OK;
 
     (void)out;
-    if (!ctl_of_is_file(file)) {
-        fprintf(err, "replace-flows: \"%s\" is not a flow file\n", file);
-        return CTL_ERROR;
-    }
-    if (read_file(file, &rl, err) != 0) {
+    if (read_file("replace-flows", file, &rl, err) != 0) {
         free(rl.r);
         return CTL_ERROR;
     }
@@ -418,7 +414,7 @@ diff_source(struct sw *sw, const char *src, struct rule_list *rl, FILE *err)
     struct bridge *br;
 
     if (ctl_of_is_file(src))
-        return read_file(src, rl, err);
+        return read_file("diff-flows", src, rl, err);
     memset(rl, 0, sizeof(*rl));
     if ((br = sw_find_bridge(sw, src)) == NULL) {
         fprintf(err, "%s is neither a bridge nor a file\n", src);

@@ -24,20 +24,17 @@
 
 static char out_text[65536], err_text[4096];
 
-/* Runs 'line' (words split at spaces) on 'sw'; the output and error in out_text and err_text. */
+/* Runs command 'argv' ('argc' words) on 'sw'; the output and error in out_text and err_text. */
 static int
-run(struct sw *sw, const char *line)
+exec_words(struct sw *sw, int argc, char **argv)
 {
-    char buf[1024], *argv[CTL_MAX_ARGS + 1], *save = NULL, *ob = NULL, *eb = NULL;
+    char *ob = NULL, *eb = NULL;
     size_t ol = 0, el = 0;
-    int argc = 0, st;
     FILE *out = open_memstream(&ob, &ol), *err = open_memstream(&eb, &el);
+    int st;
 
     assert_non_null(out);
     assert_non_null(err);
-    snprintf(buf, sizeof(buf), "%s", line);
-    for (char *w = strtok_r(buf, " ", &save); w && argc < CTL_MAX_ARGS; w = strtok_r(NULL, " ", &save))
-        argv[argc++] = w;
     argv[argc] = NULL;
     st = ctl_exec(sw, argc, argv, out, err, 0);
     fclose(out);
@@ -49,31 +46,31 @@ run(struct sw *sw, const char *line)
     return st;
 }
 
+/* Runs 'line', its words split at spaces. */
+static int
+run(struct sw *sw, const char *line)
+{
+    char buf[1024], *argv[CTL_MAX_ARGS + 1], *save = NULL;
+    int argc = 0;
+
+    snprintf(buf, sizeof(buf), "%s", line);
+    for (char *w = strtok_r(buf, " ", &save); w && argc < CTL_MAX_ARGS; w = strtok_r(NULL, " ", &save))
+        argv[argc++] = w;
+    return exec_words(sw, argc, argv);
+}
+
 /* Runs the 'argc' words that follow, as they come (a flow file word holds spaces and newlines). */
 static int
 runv(struct sw *sw, int argc, ...)
 {
-    char *argv[CTL_MAX_ARGS + 1], *ob = NULL, *eb = NULL;
-    size_t ol = 0, el = 0;
-    FILE *out = open_memstream(&ob, &ol), *err = open_memstream(&eb, &el);
+    char *argv[CTL_MAX_ARGS + 1];
     va_list ap;
-    int st;
 
-    assert_non_null(out);
-    assert_non_null(err);
     va_start(ap, argc);
     for (int i = 0; i < argc; i++)
         argv[i] = va_arg(ap, char *);
     va_end(ap);
-    argv[argc] = NULL;
-    st = ctl_exec(sw, argc, argv, out, err, 0);
-    fclose(out);
-    fclose(err);
-    snprintf(out_text, sizeof(out_text), "%s", ob);
-    snprintf(err_text, sizeof(err_text), "%s", eb);
-    free(ob);
-    free(eb);
-    return st;
+    return exec_words(sw, argc, argv);
 }
 
 static void
