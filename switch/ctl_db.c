@@ -1563,6 +1563,42 @@ row_matches(const struct ctx *x, const struct column *c, const struct row *r, co
     return m;
 }
 
+/*
+ * The pair of find's "KEY=VALUE" or "KEY!=VALUE" ('neg') at 'kv', for map
+ * column 'c', into 'd' (to free).  0, or EINVAL after a message.
+ */
+static int
+find_pair(const struct table *t, const struct column *c, const char *kv, bool neg, struct datum *d, FILE *err)
+{
+    char buf[2 * ATOM_MAX + 2];
+    size_t eq = strcspn(kv, "=") - neg;
+
+    snprintf(buf, sizeof(buf), "%.*s=%s", (int)eq, kv, kv + eq + 1 + neg);
+    if (parse_map(t->name, c, buf, d, false, err) != 0)
+        return EINVAL;
+    if (d->n != 2) {
+        fprintf(err, "%s column %s: \"%s\" is not KEY=VALUE\n", t->name, c->name, kv);
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* Whether map column 'c' of 'r' holds the pair in 'want'; -1 without memory. */
+static int
+row_has_pair(const struct ctx *x, const struct column *c, const struct row *r, const struct datum *want)
+{
+    struct datum d;
+    int m = 0;
+
+    d_init(&d, c);
+    c->get(x, r, &d);
+    for (size_t i = 0; i + 1 < d.n; i += 2)
+        m |= strcmp(d.a[i], want->a[0]) == 0 && strcmp(d.a[i + 1], want->a[1]) == 0;
+    m = d.nomem ? -1 : m;
+    free(d.a);
+    return m;
+}
+
 int
 ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
 {
@@ -1570,7 +1606,7 @@ ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, 
     const struct table *t;
     const struct column *col[CTL_MAX_ARGS];
     struct datum want[CTL_MAX_ARGS];
-    bool neg[CTL_MAX_ARGS];
+    bool neg[CTL_MAX_ARGS], keyed[CTL_MAX_ARGS];
     struct row *rows = NULL;
     size_t n = 0, kept = 0;
     int nc = 0, st = CTL_OK;
@@ -1588,9 +1624,16 @@ ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, 
         }
         neg[nc] = eq > argv[k] && eq[-1] == '!';
         snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[k] - neg[nc]), argv[k]);
+        /* "COLUMN:KEY=VALUE" tests one key of a map: 'want' is that pair. */
+        keyed[nc] = strchr(name, ':') != NULL;
+        if (keyed[nc])
+            name[strcspn(name, ":")] = '\0';
         if ((col[nc] = find_column(t, name, err)) == NULL)
             st = CTL_ERROR;
-        else if (parse_datum(t->name, col[nc], eq + 1, &want[nc], err) != 0)
+        else if (keyed[nc] && col[nc]->kind != K_MAP)
+            fprintf(err, "%s column %s is not a map\n", t->name, col[nc]->name);
+        else if (keyed[nc] ? find_pair(t, col[nc], argv[k] + strlen(name) + 1, neg[nc], &want[nc], err) != 0
+            : parse_datum(t->name, col[nc], eq + 1, &want[nc], err) != 0)
             free(want[nc].a);
         else
             nc++;
@@ -1605,7 +1648,8 @@ ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, 
         bool keep = true;
 
         for (int k = 0; k < nc && keep; k++) {
-            int m = row_matches(&x, col[k], &rows[i], &want[k]);
+            int m = keyed[k] ? row_has_pair(&x, col[k], &rows[i], &want[k]) :
+                row_matches(&x, col[k], &rows[i], &want[k]);
 
             if (m < 0) {
                 fprintf(err, "out of memory\n");

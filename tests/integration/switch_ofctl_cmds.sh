@@ -14,12 +14,14 @@
 #    lines (and exit status 2) of the real ovs-ofctl when it is installed;
 #  - mod-port down: the interface goes down, pings stop, show says
 #    PORT_DOWN/LINK_DOWN; it survives a restart (state file); up again;
+#    a chain that fails after it leaves the port up;
 #  - vlan_mode on real frames (tcpdump): native-tagged sends the native
 #    VLAN tagged, native-untagged untagged, trunk keeps untagged frames out
 #    of VLAN 10, access takes them in;
-#  - other_config/external_ids maps and vlan_mode: the same commands given
-#    to ovs-vsctl on a real ovsdb-server (when installed) and to sfctl print
-#    the same text.
+#  - other_config/external_ids maps (set, add, remove, get, list in each
+#    format, find by key), vlan_mode, destroy, br-to-vlan: the same commands
+#    given to ovs-vsctl on a real ovsdb-server (when installed) and to sfctl
+#    print the same text; maps and vlan_mode survive a restart.
 P=swoc$$
 . "$(dirname "$0")/lib/switch_lab.sh"
 command -v tcpdump >/dev/null 2>&1 || skip "tcpdump missing (make deps)"
@@ -144,6 +146,10 @@ sfctl show br0 | sed -n 11p | grep -q PORT_DOWN || fail "port 2 up again after a
 must_not h1 10.83.0.2 "port 2 still down after a restart"
 sfctl mod-port br0 2 up || fail "mod-port up (by number)"
 must_reach h1 10.83.0.2 "port 2 up"
+# All or nothing: a chain that fails after mod-port down brings the port up again.
+expect_fail 'matches "nosuch"' sfctl -- mod-port br0 ${P}h2 down -- set bridge br0 nosuch=1
+must_reach h1 10.83.0.2 "port 2 up again after a failed chain"
+grep -q "^mod-port" "$T/state" && fail "a failed chain saved mod-port"
 expect_fail "couldn't find port" sfctl mod-port br0 nosuch down
 expect_fail "unknown mod-port command" sfctl mod-port br0 1 sideways
 echo "ok: mod-port"
@@ -192,8 +198,11 @@ remove bridge br0 other_config x=1 foo
 --bare --columns=other_config list bridge br0
 --format=csv --columns=name,external_ids list bridge br0
 --format=table --columns=name,other_config list bridge br0
+--columns=name find bridge other_config:y=2
+--columns=name find bridge other_config:y!=2
 set port ${P}h3 vlan_mode=native-untagged tag=30 other_config:a=b
 --columns=name,other_config,tag,vlan_mode list port ${P}h3
+--bare --columns=name find port other_config:a=b vlan_mode=native-untagged
 --if-exists get bridge br0 other_config:nosuch
 clear bridge br0 external_ids
 get bridge br0 external_ids

@@ -325,6 +325,9 @@ test_maps(void **state)
     expect_out(sw, "--bare --columns=other_config list bridge br0", "y=2\n");
     expect_out(sw, "--format=csv --columns=other_config list bridge br0", "other_config\n\"{y=\"\"2\"\"}\"\n");
     expect_out(sw, "--columns=external_ids list bridge br1", "external_ids        : {}\n");
+    expect_out(sw, "--bare --columns=name find bridge other_config:y=2", "br0\n");
+    expect_out(sw, "--bare --columns=name find bridge other_config:y!=2", "br1\n");
+    bad(sw, "find bridge name:y=2", "Bridge column name is not a map");
     /* A whole map, quoted keys and values; then what the state file keeps replays to the same. */
     ok(sw, "set bridge br0 other_config={\"k,2\"=\"v=x\",a=b}");
     expect_out(sw, "get bridge br0 other_config", "{a=b, \"k,2\"=\"v=x\"}\n");
