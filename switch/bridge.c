@@ -240,3 +240,26 @@ bridge_set_vlan(struct port *p, const struct vlan_cfg *vlan)
     mac_table_flush_port(&p->br->mac, p->ofport);
     p->br->sw->config_gen++;
 }
+
+int
+bridge_set_ofport(struct port *p, uint16_t ofport, char *err, size_t errsz)
+{
+    struct bridge *br = p->br;
+
+    if (ofport == 0 || ofport > BRIDGE_MAX_OFPORT) {
+        snprintf(err, errsz, "ofport %u out of range 1-%d", ofport, BRIDGE_MAX_OFPORT);
+        return EINVAL;
+    }
+    if (br->by_ofport[ofport] != NULL && br->by_ofport[ofport] != p) {
+        snprintf(err, errsz, "ofport %u is taken by %s", ofport, br->by_ofport[ofport]->name);
+        return EEXIST;
+    }
+    if (ofport == p->ofport)
+        return 0;
+    mac_table_flush_port(&br->mac, p->ofport);
+    br->by_ofport[p->ofport] = NULL;
+    br->by_ofport[ofport] = p;
+    p->ofport = ofport;
+    br->sw->config_gen++;
+    return 0;
+}

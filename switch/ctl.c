@@ -51,9 +51,12 @@ parse_u32(const char *s, uint32_t max, uint32_t *v)
     return 0;
 }
 
-/* Applies port settings "tag=N", "trunks=L", "ofport=N" to 'vc'/'ofport'. */
+/*
+ * Applies port settings "tag=N", "trunks=L", "vlan_mode=M", "ofport=N" or
+ * "ofport_request=N" ('*requested' then set) to 'vc'/'ofport'.
+ */
 static int
-port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *ofport)
+port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *ofport, bool *requested)
 {
     const char *eq = strchr(kv, '=');
     const char *v = eq ? eq + 1 : "";
@@ -90,6 +93,7 @@ port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *o
             fprintf(c->err, "ofport: \"%s\" is not 1-%d\n", v, BRIDGE_MAX_OFPORT);
             return EINVAL;
         }
+        *requested = n == 14;
         return 0;
     }
     fprintf(c->err, "unknown port setting \"%s\" (tag=N, trunks=LIST, vlan_mode=MODE%s)\n", kv,
@@ -228,6 +232,7 @@ cmd_add_port(struct cmd_ctx *c, int argc, char **argv)
     uint32_t ofport = 0;
     char msg[256], *set[CTL_MAX_ARGS + 2];
     int n_set = 2;
+    bool requested = false;
     struct port *p;
 
     if ((p = sw_find_port(c->sw, argv[2])) != NULL && c->may_exist && p->br == br)
@@ -243,13 +248,15 @@ cmd_add_port(struct cmd_ctx *c, int argc, char **argv)
     for (int i = 3; i < argc; i++) {
         if (map_setting(argv[i]))
             set[n_set++] = argv[i];
-        else if (port_setting(c, argv[i], &vc, &ofport) != 0)
+        else if (port_setting(c, argv[i], &vc, &ofport, &requested) != 0)
             return CTL_ERROR;
     }
     if (bridge_add_port(br, argv[2], (uint16_t)ofport, &vc, !c->restoring, msg, sizeof(msg)) != 0) {
         fprintf(c->err, "%s\n", msg);
         return CTL_ERROR;
     }
+    if (requested)
+        sw_find_port(c->sw, argv[2])->ofport_request = (uint16_t)ofport;
     if (n_set > 2 && ctl_db_set(c->sw, c->db, n_set, set, c->out, c->err) != CTL_OK) {
         bridge_del_port(br, sw_find_port(c->sw, argv[2]));
         return CTL_ERROR;

@@ -601,6 +601,8 @@ set_port_vlan_mode(struct ctx *x, const struct row *r, const struct datum *d)
 }
 
 /* The map of column 'c' in row 'r' (a bridge's or a port's, at the column's offset). */
+static const struct table tables[];
+
 static struct kvmap *
 row_map(const struct row *r, const struct column *c)
 {
@@ -628,7 +630,7 @@ set_map(struct ctx *x, const struct row *r, const struct datum *d)
     memset(&m, 0, sizeof(m));
     for (size_t i = 0; i + 1 < d->n && e == 0; i += 2)
         if ((e = kvmap_set(&m, d->a[i], d->a[i + 1])) != 0)
-            fprintf(x->err, "%s column %s: %s=%s: %s\n", r->t == T_BRIDGE ? "Bridge" : "Port",
+            fprintf(x->err, "%s column %s: %s=%s: %s\n", tables[r->t].name,
                 d->col->name, d->a[i], d->a[i + 1],
                 e == ENOSPC ? "more than 16 keys" : e == EINVAL ? "control characters are refused" :
                 "a key is at most 63 bytes, a value 127");
@@ -660,6 +662,35 @@ get_if_ofport(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
     d_putu(d, r->p->ofport);
+}
+
+static void
+get_if_ofport_request(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (r->p->ofport_request)
+        d_putu(d, r->p->ofport_request);
+}
+
+/* The port takes the number at once; cleared, it keeps the number it has. */
+static int
+set_if_ofport_request(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    unsigned long long n = d->n ? strtoull(d->a[0], NULL, 10) : 0;
+    char msg[128];
+
+    if (d->n && (n == 0 || n > BRIDGE_MAX_OFPORT)) {
+        fprintf(x->err, "Interface column ofport_request: %s is not 1-%d\n", d->a[0], BRIDGE_MAX_OFPORT);
+        return EINVAL;
+    }
+    if (n && bridge_set_ofport(r->p, (uint16_t)n, msg, sizeof(msg)) != 0) {
+        fprintf(x->err, "Interface column ofport_request: %s\n", msg);
+        return EINVAL;
+    }
+    if (r->p->ofport_request != n)
+        x->sw->config_gen++;
+    r->p->ofport_request = (uint16_t)n;
+    return 0;
 }
 
 static void
@@ -743,24 +774,24 @@ sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
 #define SF_NUM(name, max, dflt) \
     { #name, A_INT, K_OPT, get_sf_num, NULL, sf_num, offsetof(struct sw_sflow, name), max, dflt }
 #define UUID_COL COL("_uuid", A_UUID, K_ONE, get_uuid, NULL, NULL)
-#define MAP_COL(name, type) \
-    { #name, A_STR, K_MAP, get_map, set_map, NULL, offsetof(type, name), 0, 0 }
+#define MAP_COL(name, type, field) \
+    { #name, A_STR, K_MAP, get_map, set_map, NULL, offsetof(type, field), 0, 0 }
 
 static const struct column bridge_cols[] = {
     UUID_COL,
     COL("datapath_id", A_STR, K_OPT, get_br_dpid, NULL, NULL),
-    MAP_COL(external_ids, struct bridge),
+    MAP_COL(external_ids, struct bridge, external_ids),
     COL("name", A_STR, K_ONE, get_name, NULL, NULL),
-    MAP_COL(other_config, struct bridge),
+    MAP_COL(other_config, struct bridge, other_config),
     COL("ports", A_UUID, K_SET, get_br_ports, NULL, NULL),
     COL("sflow", A_UUID, K_OPT, get_br_sflow, set_br_sflow, NULL),
 };
 static const struct column port_cols[] = {
     UUID_COL,
-    MAP_COL(external_ids, struct port),
+    MAP_COL(external_ids, struct port, external_ids),
     COL("interfaces", A_UUID, K_SET, get_port_ifaces, NULL, NULL),
     COL("name", A_STR, K_ONE, get_name, NULL, NULL),
-    MAP_COL(other_config, struct port),
+    MAP_COL(other_config, struct port, other_config),
     COL("tag", A_INT, K_OPT, get_port_tag, set_port_tag, NULL),
     COL("trunks", A_INT, K_SET, get_port_trunks, set_port_trunks, NULL),
     COL("vlan_mode", A_STR, K_OPT, get_port_vlan_mode, set_port_vlan_mode, NULL),
@@ -768,9 +799,12 @@ static const struct column port_cols[] = {
 static const struct column iface_cols[] = {
     UUID_COL,
     COL("error", A_STR, K_OPT, get_if_error, NULL, NULL),
+    MAP_COL(external_ids, struct port, if_external_ids),
     COL("ifindex", A_INT, K_OPT, get_if_ifindex, NULL, NULL),
     COL("name", A_STR, K_ONE, get_name, NULL, NULL),
     COL("ofport", A_INT, K_OPT, get_if_ofport, NULL, NULL),
+    COL("ofport_request", A_INT, K_OPT, get_if_ofport_request, set_if_ofport_request, NULL),
+    MAP_COL(other_config, struct port, if_other_config),
     COL("type", A_STR, K_ONE, get_if_type, NULL, NULL),
 };
 static const struct column sflow_cols[] = {

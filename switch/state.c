@@ -36,13 +36,13 @@ write_map(FILE *f, const char *what, const struct kvmap *m)
     ctl_db_put_map(f, m);
 }
 
-/* A bridge's map column 'col' as a line of its own. */
+/* Map column 'col' of row 'rec' of 'table' (a bridge's, an interface's) as a line of its own. */
 static void
-write_map_line(FILE *f, const struct bridge *br, const char *col, const struct kvmap *m)
+write_map_line(FILE *f, const char *table, const char *rec, const char *col, const struct kvmap *m)
 {
     if (m->n == 0)
         return;
-    fprintf(f, "set\tbridge\t%s\t%s=", br->name, col);
+    fprintf(f, "set\t%s\t%s\t%s=", table, rec, col);
     ctl_db_put_map(f, m);
     fputc('\n', f);
 }
@@ -60,7 +60,8 @@ write_config(const struct sw *sw, FILE *f)
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct port *p = br->ports[j];
 
-            fprintf(f, "add-port\t%s\t%s\tofport=%u", br->name, p->name, p->ofport);
+            fprintf(f, "add-port\t%s\t%s\t%s=%u", br->name, p->name,
+                p->ofport_request ? "ofport_request" : "ofport", p->ofport);
             if (p->vlan.tag)
                 fprintf(f, "\ttag=%u", p->vlan.tag);
             if (p->vlan.has_trunks) {
@@ -74,11 +75,16 @@ write_config(const struct sw *sw, FILE *f)
             fprintf(f, "\n");
         }
         /* After the ports, whose interfaces add-port brings up. */
-        for (size_t j = 0; j < br->n_ports; j++)
-            if (br->ports[j]->down)
-                fprintf(f, "mod-port\t%s\t%s\tdown\n", br->name, br->ports[j]->name);
-        write_map_line(f, br, "other_config", &br->other_config);
-        write_map_line(f, br, "external_ids", &br->external_ids);
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct port *p = br->ports[j];
+
+            if (p->down)
+                fprintf(f, "mod-port\t%s\t%s\tdown\n", br->name, p->name);
+            write_map_line(f, "interface", p->name, "other_config", &p->if_other_config);
+            write_map_line(f, "interface", p->name, "external_ids", &p->if_external_ids);
+        }
+        write_map_line(f, "bridge", br->name, "other_config", &br->other_config);
+        write_map_line(f, "bridge", br->name, "external_ids", &br->external_ids);
         for (size_t j = 0; j < br->flows.n; j++) {
             flow_format_rule(&br->flows.rules[j], buf, sizeof(buf));
             fprintf(f, "add-flow\t%s\t%s\n", br->name, buf);

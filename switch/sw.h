@@ -64,7 +64,9 @@ struct port {
     struct ring ring;           /* ring.fd < 0 while not open. */
     char error[128];            /* Why it is not open. */
     bool down;                  /* mod-port down: its interface is kept down. */
+    uint16_t ofport_request;    /* The number asked for (Interface ofport_request); 0 = none. */
     struct kvmap other_config, external_ids;    /* Port columns, kept for the user. */
+    struct kvmap if_other_config, if_external_ids;      /* Its Interface's. */
     uint64_t retry_ms;          /* When to try opening it again. */
 
     struct ring_tx tx;

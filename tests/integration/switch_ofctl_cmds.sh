@@ -18,10 +18,12 @@
 #  - vlan_mode on real frames (tcpdump): native-tagged sends the native
 #    VLAN tagged, native-untagged untagged, trunk keeps untagged frames out
 #    of VLAN 10, access takes them in;
-#  - other_config/external_ids maps (set, add, remove, get, list in each
-#    format, find by key), vlan_mode, destroy, br-to-vlan: the same commands
+#  - other_config/external_ids maps of Bridge, Port and Interface (set,
+#    add, remove, get, list in each format, find by key), vlan_mode,
+#    Interface ofport_request, destroy, br-to-vlan: the same commands
 #    given to ovs-vsctl on a real ovsdb-server (when installed) and to sfctl
-#    print the same text; maps and vlan_mode survive a restart.
+#    print the same text; maps, vlan_mode and the port number asked for
+#    survive a restart.
 P=swoc$$
 . "$(dirname "$0")/lib/switch_lab.sh"
 command -v tcpdump >/dev/null 2>&1 || skip "tcpdump missing (make deps)"
@@ -203,6 +205,10 @@ remove bridge br0 other_config x=1 foo
 set port ${P}h3 vlan_mode=native-untagged tag=30 other_config:a=b
 --columns=name,other_config,tag,vlan_mode list port ${P}h3
 --bare --columns=name find port other_config:a=b vlan_mode=native-untagged
+set interface ${P}h3 external_ids:iface-id=vm1 other_config:x=y ofport_request=7
+get interface ${P}h3 external_ids:iface-id ofport_request
+--columns=name,external_ids,ofport_request,other_config list interface ${P}h3
+remove interface ${P}h3 external_ids iface-id
 --if-exists get bridge br0 other_config:nosuch
 clear bridge br0 external_ids
 get bridge br0 external_ids
@@ -243,6 +249,10 @@ start_switch
 [ "$(sfctl get port ${P}h3 other_config)" = "{a=b}" ] || fail "Port other_config lost in a restart"
 [ "$(sfctl get bridge br0 other_config)" = '{y="2"}' ] || fail "Bridge other_config lost in a restart"
 [ "$(sfctl get port ${P}h3 vlan_mode)" = native-untagged ] || fail "vlan_mode lost in a restart"
+[ "$(sfctl get interface ${P}h3 other_config)" = "{x=y}" ] || fail "Interface other_config lost in a restart"
+[ "$(sfctl get interface ${P}h3 ofport ofport_request | tr '\n' ' ')" = "7 7 " ] || fail "ofport_request lost in a restart"
+sfctl show br0 | grep -q "^ 7(${P}h3): addr:" || fail "show: port h3 is not OpenFlow port 7"
+expect_fail 'ofport 1 is taken by' sfctl set interface ${P}h3 ofport_request=1
 expect_fail 'Port column vlan_mode' sfctl set port ${P}h3 vlan_mode=bogus
 expect_fail 'table QoS is not implemented' sfctl create qos type=linux-htb
 expect_fail 'Interface does not contain a column whose name matches "mtu_request"' sfctl set interface ${P}h3 mtu_request=1400
