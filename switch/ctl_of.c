@@ -24,7 +24,8 @@
 #include "port.h"
 
 #define OF_PORT_LOCAL 0xfffe    /* OpenFlow 1.0's OFPP_LOCAL. */
-#define RULE_TEXT 1024
+#define RULE_TEXT 1024                  /* A match, or an action list, as text. */
+#define DIFF_TEXT (3 * RULE_TEXT)       /* Both, with the settings between them. */
 
 /* ---- port descriptions ---- */
 
@@ -372,7 +373,7 @@ find_same(const struct flow_rule *rules, size_t n, const struct flow_rule *r)
 static bool
 same_rule(const struct flow_rule *a, const struct flow_rule *b)
 {
-    char x[RULE_TEXT], y[RULE_TEXT];
+    char x[DIFF_TEXT], y[DIFF_TEXT];
 
     diff_text(a, x, sizeof(x));
     diff_text(b, y, sizeof(y));
@@ -435,7 +436,7 @@ int
 ctl_of_diff_flows(struct sw *sw, const char *src1, const char *src2, FILE *out, FILE *err)
 {
     struct rule_list a, b;
-    char text[RULE_TEXT];
+    char text[DIFF_TEXT];
     bool differ = false;
     int st;
 
