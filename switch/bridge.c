@@ -130,6 +130,8 @@ sw_del_bridge(struct sw *sw, struct bridge *br)
     sfdp_clear(br);
     mac_table_destroy(&br->mac);
     flow_table_destroy(&br->flows);
+    free(br->other_config);
+    free(br->external_ids);
     for (i = 0; i < sw->n_br && sw->br[i] != br; i++)
         continue;
     if (i < sw->n_br) {
@@ -230,6 +232,10 @@ bridge_del_port(struct bridge *br, struct port *p)
     }
     br->sw->config_gen++;
     br->sw->ports_freed++;
+    free(p->other_config);
+    free(p->external_ids);
+    free(p->if_other_config);
+    free(p->if_external_ids);
     free(p);
 }
 

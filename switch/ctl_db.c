@@ -601,21 +601,19 @@ set_port_vlan_mode(struct ctx *x, const struct row *r, const struct datum *d)
 }
 
 /* The map of column 'c' in row 'r' (a bridge's or a port's, at the column's offset). */
-static const struct table tables[];
-
-static struct kvmap *
+static struct kvmap **
 row_map(const struct row *r, const struct column *c)
 {
-    return (struct kvmap *)(void *)((r->t == T_BRIDGE ? (char *)r->br : (char *)r->p) + c->off);
+    return (struct kvmap **)(void *)((r->t == T_BRIDGE ? (char *)r->br : (char *)r->p) + c->off);
 }
 
 static void
 get_map(const struct ctx *x, const struct row *r, struct datum *d)
 {
-    const struct kvmap *m = row_map(r, d->col);
+    const struct kvmap *m = *row_map(r, d->col);
 
     (void)x;
-    for (size_t i = 0; i < m->n; i++) {
+    for (size_t i = 0; m != NULL && i < m->n; i++) {
         d_put(d, m->key[i]);
         d_put(d, m->value[i]);
     }
@@ -624,19 +622,26 @@ get_map(const struct ctx *x, const struct row *r, struct datum *d)
 static int
 set_map(struct ctx *x, const struct row *r, const struct datum *d)
 {
-    struct kvmap m;
+    struct kvmap *m = d->n ? kvmap_new() : NULL, **slot = row_map(r, d->col);
     int e = 0;
 
-    memset(&m, 0, sizeof(m));
+    if (d->n && m == NULL) {
+        fprintf(x->err, "out of memory\n");
+        return ENOMEM;
+    }
     for (size_t i = 0; i + 1 < d->n && e == 0; i += 2)
-        if ((e = kvmap_set(&m, d->a[i], d->a[i + 1])) != 0)
-            fprintf(x->err, "%s column %s: %s=%s: %s\n", tables[r->t].name,
+        if ((e = kvmap_set(m, d->a[i], d->a[i + 1])) != 0)
+            fprintf(x->err, "%s column %s: %s=%s: %s\n",
+                r->t == T_BRIDGE ? "Bridge" : r->t == T_PORT ? "Port" : "Interface",
                 d->col->name, d->a[i], d->a[i + 1],
                 e == ENOSPC ? "more than 16 keys" : e == EINVAL ? "control characters are refused" :
                 "a key is at most 63 bytes, a value 127");
-    if (e != 0)
+    if (e != 0) {
+        free(m);
         return e;
-    *row_map(r, d->col) = m;
+    }
+    free(*slot);
+    *slot = m;
     x->sw->config_gen++;
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The index of 'key' in 'm', or where it would go (with '*found' false). */
@@ -21,13 +22,10 @@ locate(const struct kvmap *m, const char *key, bool *found)
     return i;
 }
 
-const char *
-kvmap_get(const struct kvmap *m, const char *key)
+struct kvmap *
+kvmap_new(void)
 {
-    bool found;
-    size_t i = locate(m, key, &found);
-
-    return found ? m->value[i] : NULL;
+    return calloc(1, sizeof(struct kvmap));
 }
 
 static bool
@@ -60,17 +58,4 @@ kvmap_set(struct kvmap *m, const char *key, const char *value)
     }
     snprintf(m->value[i], KVMAP_VALUE_MAX, "%s", value);
     return 0;
-}
-
-void
-kvmap_del(struct kvmap *m, const char *key)
-{
-    bool found;
-    size_t i = locate(m, key, &found);
-
-    if (!found)
-        return;
-    memmove(m->key[i], m->key[i + 1], (m->n - i - 1) * sizeof(m->key[0]));
-    memmove(m->value[i], m->value[i + 1], (m->n - i - 1) * sizeof(m->value[0]));
-    m->n--;
 }

@@ -1,10 +1,11 @@
 /*
  * kvmap: a small string-to-string map, the value of an Open vSwitch map
- * column (other_config, external_ids) of a bridge or a port.
+ * column (other_config, external_ids) of a bridge, a port or an interface.
  *
- * Fixed size, inside its owner: nothing to free, and a bound on what one
- * command can make the switch hold.  Keys are kept sorted, as OVSDB
- * prints them.
+ * Its owner holds a pointer, NULL while the map is empty, so that ports
+ * without maps (nearly all) cost nothing; a map is fixed in size, a bound
+ * on what one command can make the switch hold.  Keys are kept sorted, as
+ * OVSDB prints them.
  */
 #ifndef SFK_KVMAP_H
 #define SFK_KVMAP_H
@@ -21,8 +22,8 @@ struct kvmap {
     char value[KVMAP_MAX][KVMAP_VALUE_MAX];
 };
 
-/* The value of 'key' in 'm', or NULL. */
-const char *kvmap_get(const struct kvmap *m, const char *key);
+/* A new empty map (to free()), or NULL without memory. */
+struct kvmap *kvmap_new(void);
 
 /*
  * Sets 'key' to 'value' in 'm'.  Returns 0, ENAMETOOLONG (key or value too
@@ -30,8 +31,5 @@ const char *kvmap_get(const struct kvmap *m, const char *key);
  * could not keep it) or ENOSPC (the map is full).
  */
 int kvmap_set(struct kvmap *m, const char *key, const char *value);
-
-/* Removes 'key' from 'm' if it is there. */
-void kvmap_del(struct kvmap *m, const char *key);
 
 #endif /* SFK_KVMAP_H */

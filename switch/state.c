@@ -30,7 +30,7 @@ static char *saved_text;                /* What the file holds, as last written 
 static void
 write_map(FILE *f, const char *what, const struct kvmap *m)
 {
-    if (m->n == 0)
+    if (m == NULL || m->n == 0)
         return;
     fputs(what, f);
     ctl_db_put_map(f, m);
@@ -40,7 +40,7 @@ write_map(FILE *f, const char *what, const struct kvmap *m)
 static void
 write_map_line(FILE *f, const char *table, const char *rec, const char *col, const struct kvmap *m)
 {
-    if (m->n == 0)
+    if (m == NULL || m->n == 0)
         return;
     fprintf(f, "set\t%s\t%s\t%s=", table, rec, col);
     ctl_db_put_map(f, m);
@@ -70,8 +70,8 @@ write_config(const struct sw *sw, FILE *f)
             }
             if (p->vlan.mode != VLAN_MODE_AUTO)
                 fprintf(f, "\tvlan_mode=%s", vlan_mode_name(&p->vlan));
-            write_map(f, "\tother_config=", &p->other_config);
-            write_map(f, "\texternal_ids=", &p->external_ids);
+            write_map(f, "\tother_config=", p->other_config);
+            write_map(f, "\texternal_ids=", p->external_ids);
             fprintf(f, "\n");
         }
         /* After the ports, whose interfaces add-port brings up. */
@@ -80,11 +80,11 @@ write_config(const struct sw *sw, FILE *f)
 
             if (p->down)
                 fprintf(f, "mod-port\t%s\t%s\tdown\n", br->name, p->name);
-            write_map_line(f, "interface", p->name, "other_config", &p->if_other_config);
-            write_map_line(f, "interface", p->name, "external_ids", &p->if_external_ids);
+            write_map_line(f, "interface", p->name, "other_config", p->if_other_config);
+            write_map_line(f, "interface", p->name, "external_ids", p->if_external_ids);
         }
-        write_map_line(f, "bridge", br->name, "other_config", &br->other_config);
-        write_map_line(f, "bridge", br->name, "external_ids", &br->external_ids);
+        write_map_line(f, "bridge", br->name, "other_config", br->other_config);
+        write_map_line(f, "bridge", br->name, "external_ids", br->external_ids);
         for (size_t j = 0; j < br->flows.n; j++) {
             flow_format_rule(&br->flows.rules[j], buf, sizeof(buf));
             fprintf(f, "add-flow\t%s\t%s\n", br->name, buf);

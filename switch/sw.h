@@ -63,10 +63,6 @@ struct port {
     struct vlan_cfg vlan;
     struct ring ring;           /* ring.fd < 0 while not open. */
     char error[128];            /* Why it is not open. */
-    bool down;                  /* mod-port down: its interface is kept down. */
-    uint16_t ofport_request;    /* The number asked for (Interface ofport_request); 0 = none. */
-    struct kvmap other_config, external_ids;    /* Port columns, kept for the user. */
-    struct kvmap if_other_config, if_external_ids;      /* Its Interface's. */
     uint64_t retry_ms;          /* When to try opening it again. */
 
     struct ring_tx tx;
@@ -81,6 +77,12 @@ struct port {
     uint64_t drops_read_ms;     /* When port_read_drops() last ran for a flow sample. */
     struct sampler smp;
     struct poller_src poll;
+
+    /* Settings of the database and mod-port (none on the forwarding path). */
+    bool down;                  /* mod-port down: its interface is kept down. */
+    uint16_t ofport_request;    /* The number asked for (Interface ofport_request); 0 = none. */
+    struct kvmap *other_config, *external_ids;  /* Port columns, kept for the user; NULL: empty. */
+    struct kvmap *if_other_config, *if_external_ids;    /* Its Interface's. */
 };
 
 struct sw_sflow {
@@ -103,7 +105,7 @@ struct bridge {
     struct flow_table flows;
     struct sw_sflow sf;
     uint64_t dpid;              /* OpenFlow datapath id (from the name). */
-    struct kvmap other_config, external_ids;    /* Bridge columns, kept for the user. */
+    struct kvmap *other_config, *external_ids;  /* Bridge columns, kept for the user; NULL: empty. */
     struct sw *sw;
 };
 
