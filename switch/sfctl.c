@@ -373,13 +373,13 @@ batch(const char *sock, int timeout, FILE *in)
             len = strtoul(end, NULL, 10);
             if ((size_t)(resp.len - (size_t)(nl + 1 - resp.p)) < len)
                 break;
+            /* Status 2 is an answer (br-exists' no, diff-flows' differences), on stdout. */
             if (st == 0 || st == 2)
                 fwrite(nl + 1, 1, len, stdout);
-            else {
+            else
                 fprintf(stderr, "sfctl: line %u: %.*s", lines[answered], (int)len, nl + 1);
-                if (status == 0)
-                    status = (int)st;
-            }
+            if (st != 0 && status == 0)
+                status = (int)st;
             got = (size_t)(nl + 1 - resp.p) + len;
             answered++;
         }

@@ -176,6 +176,10 @@ sfctl diff-flows br0 "$T/new" >"$T/diff"
 st=$?
 cat "$T/diff"
 [ $st = 2 ] || fail "diff-flows exit status $st, not 2, for different tables"
+printf 'diff-flows br0 %s\nlist-br\n' "$T/new" | sfctl --batch >"$T/bdiff"
+st=$?
+[ $st = 2 ] || fail "diff-flows in --batch: exit status $st, not 2"
+{ cat "$T/diff"; echo br0; } | cmp -s - "$T/bdiff" || fail "diff-flows in --batch: not the same lines"
 grep -qx -- "-priority=100,in_port=1 actions=drop" "$T/diff" && grep -qx -- "+priority=100,in_port=1 actions=output:2" "$T/diff" &&
     grep -qx -- "-priority=0 actions=drop" "$T/diff" || fail "diff-flows lines"
 sfctl replace-flows br0 "$T/new" || fail "replace-flows"
