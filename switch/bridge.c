@@ -130,6 +130,8 @@ sw_del_bridge(struct sw *sw, struct bridge *br)
     sfdp_clear(br);
     mac_table_destroy(&br->mac);
     flow_table_destroy(&br->flows);
+    free(br->other_config);
+    free(br->external_ids);
     for (i = 0; i < sw->n_br && sw->br[i] != br; i++)
         continue;
     if (i < sw->n_br) {
@@ -230,6 +232,10 @@ bridge_del_port(struct bridge *br, struct port *p)
     }
     br->sw->config_gen++;
     br->sw->ports_freed++;
+    free(p->other_config);
+    free(p->external_ids);
+    free(p->if_other_config);
+    free(p->if_external_ids);
     free(p);
 }
 
@@ -239,4 +245,27 @@ bridge_set_vlan(struct port *p, const struct vlan_cfg *vlan)
     p->vlan = *vlan;
     mac_table_flush_port(&p->br->mac, p->ofport);
     p->br->sw->config_gen++;
+}
+
+int
+bridge_set_ofport(struct port *p, uint16_t ofport, char *err, size_t errsz)
+{
+    struct bridge *br = p->br;
+
+    if (ofport == 0 || ofport > BRIDGE_MAX_OFPORT) {
+        snprintf(err, errsz, "ofport %u out of range 1-%d", ofport, BRIDGE_MAX_OFPORT);
+        return EINVAL;
+    }
+    if (br->by_ofport[ofport] != NULL && br->by_ofport[ofport] != p) {
+        snprintf(err, errsz, "ofport %u is taken by %s", ofport, br->by_ofport[ofport]->name);
+        return EEXIST;
+    }
+    if (ofport == p->ofport)
+        return 0;
+    mac_table_flush_port(&br->mac, p->ofport);
+    br->by_ofport[p->ofport] = NULL;
+    br->by_ofport[ofport] = p;
+    p->ofport = ofport;
+    br->sw->config_gen++;
+    return 0;
 }

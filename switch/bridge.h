@@ -46,6 +46,13 @@ int bridge_add_port(struct bridge *br, const char *ifname, uint16_t ofport,
 /* Removes 'p' from its bridge, forgetting its MAC addresses, and frees it. */
 void bridge_del_port(struct bridge *br, struct port *p);
 
+/*
+ * Gives 'p' OpenFlow port number 'ofport' (1..BRIDGE_MAX_OFPORT), forgetting
+ * the MAC addresses learned on it.  Returns 0, or EINVAL or EEXIST with a
+ * message in 'err'.
+ */
+int bridge_set_ofport(struct port *p, uint16_t ofport, char *err, size_t errsz);
+
 /* Changes the VLAN settings of 'p'; forgets the MAC addresses learned on it. */
 void bridge_set_vlan(struct port *p, const struct vlan_cfg *vlan);
 

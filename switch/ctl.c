@@ -11,6 +11,7 @@
 
 #include "bridge.h"
 #include "ctl_db.h"
+#include "ctl_of.h"
 #include "flow_parse.h"
 #include "rollback.h"
 #include "sflow_dp.h"
@@ -20,7 +21,7 @@ struct cmd_ctx {
     struct sw *sw;
     struct bridge *br;          /* argv[1], for commands with 'on_bridge'. */
     FILE *out, *err;
-    bool may_exist, if_exists, strict, restoring;
+    bool may_exist, if_exists, strict, restoring, all;
     struct ctl_db *db;          /* What the commands of one call share. */
 };
 
@@ -50,9 +51,12 @@ parse_u32(const char *s, uint32_t max, uint32_t *v)
     return 0;
 }
 
-/* Applies port settings "tag=N", "trunks=L", "ofport=N" to 'vc'/'ofport'. */
+/*
+ * Applies port settings "tag=N", "trunks=L", "vlan_mode=M", "ofport=N" or
+ * "ofport_request=N" ('*requested' then set) to 'vc'/'ofport'.
+ */
 static int
-port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *ofport)
+port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *ofport, bool *requested)
 {
     const char *eq = strchr(kv, '=');
     const char *v = eq ? eq + 1 : "";
@@ -76,15 +80,23 @@ port_setting(struct cmd_ctx *c, const char *kv, struct vlan_cfg *vc, uint32_t *o
         }
         return 0;
     }
+    if (n == 9 && strncmp(kv, "vlan_mode", 9) == 0) {
+        if (vlan_parse_mode(vc, strcmp(v, "[]") == 0 ? "" : v) != 0) {
+            fprintf(c->err, "vlan_mode: \"%s\" is not one of access, trunk, native-tagged, native-untagged\n", v);
+            return EINVAL;
+        }
+        return 0;
+    }
     if (ofport && ((n == 6 && strncmp(kv, "ofport", 6) == 0) ||
         (n == 14 && strncmp(kv, "ofport_request", 14) == 0))) {
         if (parse_u32(v, BRIDGE_MAX_OFPORT, ofport) != 0 || *ofport == 0) {
             fprintf(c->err, "ofport: \"%s\" is not 1-%d\n", v, BRIDGE_MAX_OFPORT);
             return EINVAL;
         }
+        *requested = n == 14;
         return 0;
     }
-    fprintf(c->err, "unknown port setting \"%s\" (tag=N, trunks=LIST%s)\n", kv,
+    fprintf(c->err, "unknown port setting \"%s\" (tag=N, trunks=LIST, vlan_mode=MODE%s)\n", kv,
         ofport ? ", ofport=N" : "");
     return EINVAL;
 }
@@ -200,13 +212,27 @@ cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
     return print_sorted(c, names, c->br->n_ports);
 }
 
+/* Whether add-port's setting 'kv' is one of a Port map column ("other_config:k=v", "external_ids={...}"). */
+static bool
+map_setting(const char *kv)
+{
+    return strncmp(kv, "other_config", 12) == 0 || strncmp(kv, "external_ids", 12) == 0;
+}
+
+/*
+ * add-port BRIDGE PORT [SETTING...]: tag, trunks, vlan_mode and ofport
+ * shape the port before it opens; map columns are set on it after, through
+ * the database's "set" (a failure removes the port again).
+ */
 static int
 cmd_add_port(struct cmd_ctx *c, int argc, char **argv)
 {
     struct bridge *br = c->br;
     struct vlan_cfg vc;
     uint32_t ofport = 0;
-    char msg[256];
+    char msg[256], *set[CTL_MAX_ARGS + 2];
+    int n_set = 2;
+    bool requested = false;
     struct port *p;
 
     if ((p = sw_find_port(c->sw, argv[2])) != NULL && c->may_exist && p->br == br)
@@ -217,11 +243,22 @@ cmd_add_port(struct cmd_ctx *c, int argc, char **argv)
         return CTL_ERROR;
     }
     vlan_cfg_init(&vc);
-    for (int i = 3; i < argc; i++)
-        if (port_setting(c, argv[i], &vc, &ofport) != 0)
+    set[0] = "port";
+    set[1] = argv[2];
+    for (int i = 3; i < argc; i++) {
+        if (map_setting(argv[i]))
+            set[n_set++] = argv[i];
+        else if (port_setting(c, argv[i], &vc, &ofport, &requested) != 0)
             return CTL_ERROR;
+    }
     if (bridge_add_port(br, argv[2], (uint16_t)ofport, &vc, !c->restoring, msg, sizeof(msg)) != 0) {
         fprintf(c->err, "%s\n", msg);
+        return CTL_ERROR;
+    }
+    if (requested)
+        sw_find_port(c->sw, argv[2])->ofport_request = (uint16_t)ofport;
+    if (n_set > 2 && ctl_db_set(c->sw, c->db, n_set, set, c->out, c->err) != CTL_OK) {
+        bridge_del_port(br, sw_find_port(c->sw, argv[2]));
         return CTL_ERROR;
     }
     return CTL_OK;
@@ -262,12 +299,75 @@ cmd_port_to_br(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
+/* "show" is ovs-vsctl's; "show BRIDGE" ovs-ofctl's. */
 static int
 cmd_show(struct cmd_ctx *c, int argc, char **argv)
 {
+    struct bridge *br;
+
+    if (argc == 1)
+        return ctl_db_show(c->sw, c->out, c->err);
+    if ((br = need_bridge(c, argv[1])) == NULL)
+        return CTL_ERROR;
+    return ctl_of_show(c->sw, br, c->out, c->err);
+}
+
+/* ovs-ofctl's commands of ctl_of.h. */
+static int
+cmd_dump_ports_desc(struct cmd_ctx *c, int argc, char **argv)
+{
     (void)argc;
     (void)argv;
-    return ctl_db_show(c->sw, c->out, c->err);
+    return ctl_of_dump_ports_desc(c->sw, c->br, c->out, c->err);
+}
+
+static int
+cmd_dump_tables(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return ctl_of_dump_tables(c->sw, c->br, c->out, c->err);
+}
+
+static int
+cmd_dump_aggregate(struct cmd_ctx *c, int argc, char **argv)
+{
+    return ctl_of_dump_aggregate(c->sw, c->br, argc > 2 ? argv[2] : NULL, c->out, c->err);
+}
+
+static int
+cmd_add_flows(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    return ctl_of_add_flows(c->sw, c->br, argv[2], c->out, c->err);
+}
+
+static int
+cmd_mod_flows(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    return ctl_of_mod_flows(c->sw, c->br, argv[2], c->strict, c->out, c->err);
+}
+
+static int
+cmd_replace_flows(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    return ctl_of_replace_flows(c->sw, c->br, argv[2], c->out, c->err);
+}
+
+static int
+cmd_diff_flows(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    return ctl_of_diff_flows(c->sw, argv[1], argv[2], c->out, c->err);
+}
+
+static int
+cmd_mod_port(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    return ctl_of_mod_port(c->sw, c->br, argv[2], argv[3], c->restoring, c->out, c->err);
 }
 
 static int
@@ -499,6 +599,7 @@ cmd_clear_sflow(struct cmd_ctx *c, int argc, char **argv)
     cmd_db_##name(struct cmd_ctx *c, int argc, char **argv)                 \
     {                                                                       \
         c->db->if_exists = c->if_exists;                                    \
+        c->db->all = c->all;                                                \
         return ctl_db_##name(c->sw, c->db, argc - 1, argv + 1, c->out, c->err); \
     }
 DB_COMMAND(create)
@@ -509,6 +610,7 @@ DB_COMMAND(list)
 DB_COMMAND(find)
 DB_COMMAND(add)
 DB_COMMAND(remove)
+DB_COMMAND(destroy)
 
 struct command {
     const char *name;
@@ -524,7 +626,8 @@ static const struct command commands[] = {
     { "list-br", 0, 0, false, "list-br", cmd_list_br },
     { "br-exists", 1, 1, false, "br-exists BRIDGE", cmd_br_exists },
     { "list-ports", 1, 1, true, "list-ports BRIDGE", cmd_list_ports },
-    { "add-port", 2, 5, true, "add-port BRIDGE IFACE [tag=N] [trunks=LIST] [ofport=N]", cmd_add_port },
+    { "add-port", 2, CTL_MAX_ARGS, true,
+        "add-port BRIDGE IFACE [tag=N] [trunks=LIST] [vlan_mode=MODE] [ofport=N] [other_config:K=V]...", cmd_add_port },
     { "del-port", 1, 2, false, "del-port [BRIDGE] IFACE", cmd_del_port },
     { "port-to-br", 1, 1, false, "port-to-br IFACE", cmd_port_to_br },
     { "create", 1, CTL_MAX_ARGS, false, "[--id=@NAME] create TABLE COLUMN=VALUE...", cmd_db_create },
@@ -535,16 +638,25 @@ static const struct command commands[] = {
     { "find", 1, CTL_MAX_ARGS, false, "find TABLE [COLUMN=VALUE]...", cmd_db_find },
     { "add", 4, CTL_MAX_ARGS, false, "add TABLE RECORD COLUMN VALUE...", cmd_db_add },
     { "remove", 4, CTL_MAX_ARGS, false, "remove TABLE RECORD COLUMN VALUE...", cmd_db_remove },
+    { "destroy", 1, CTL_MAX_ARGS, false, "[--all] destroy TABLE [RECORD...]", cmd_db_destroy },
     { "list-ifaces", 1, 1, true, "list-ifaces BRIDGE", cmd_list_ports },
     { "iface-to-br", 1, 1, false, "iface-to-br IFACE", cmd_port_to_br },
     { "br-to-vlan", 1, 1, true, "br-to-vlan BRIDGE", cmd_br_to_vlan },
     { "br-to-parent", 1, 1, true, "br-to-parent BRIDGE", cmd_br_to_parent },
-    { "show", 0, 0, false, "show", cmd_show },
+    { "show", 0, 1, false, "show [BRIDGE]", cmd_show },
     { "add-flow", 2, 2, true, "add-flow BRIDGE FLOW", cmd_add_flow },
     { "del-flows", 1, 2, true, "del-flows BRIDGE [MATCH]", cmd_del_flows },
     { "dump-flows", 1, 2, true, "dump-flows BRIDGE [MATCH]", cmd_dump_flows },
     { "dump-ports", 1, 2, true, "dump-ports BRIDGE [PORT]", cmd_dump_ports },
     { "fdb-show", 1, 1, true, "fdb-show BRIDGE", cmd_fdb_show },
+    { "dump-ports-desc", 1, 1, true, "dump-ports-desc BRIDGE", cmd_dump_ports_desc },
+    { "dump-tables", 1, 1, true, "dump-tables BRIDGE", cmd_dump_tables },
+    { "dump-aggregate", 1, 2, true, "dump-aggregate BRIDGE [MATCH]", cmd_dump_aggregate },
+    { "add-flows", 2, 2, true, "add-flows BRIDGE FILE", cmd_add_flows },
+    { "mod-flows", 2, 2, true, "mod-flows BRIDGE FLOW", cmd_mod_flows },
+    { "replace-flows", 2, 2, true, "replace-flows BRIDGE FILE", cmd_replace_flows },
+    { "diff-flows", 2, 2, false, "diff-flows SOURCE1 SOURCE2", cmd_diff_flows },
+    { "mod-port", 3, 3, true, "mod-port BRIDGE PORT up|down", cmd_mod_port },
     { "set-sflow", 1, CTL_MAX_ARGS, true, "set-sflow BRIDGE target=HOST:PORT [sampling=N] [polling=S] [header=B] [agent=IF]",
         cmd_set_sflow },
     { "clear-sflow", 1, 1, true, "clear-sflow BRIDGE", cmd_clear_sflow },
@@ -566,6 +678,8 @@ take_option(struct cmd_ctx *c, struct ctl_db *db, char *o)
         c->if_exists = true;
     else if (strcmp(o, "--strict") == 0)
         c->strict = true;
+    else if (strcmp(o, "--all") == 0)
+        c->all = true;
     else if (strcmp(o, "--no-wait") == 0)
         ;                       /* Every change is in effect before the answer anyway. */
     else if (strncmp(o, "--id=", 5) == 0)

@@ -20,7 +20,8 @@
 #define ATOM_MAX (SENDER_NAME_MAX + 32)
 
 enum atype { A_INT, A_STR, A_UUID };
-enum kind { K_ONE, K_OPT, K_SET };      /* Exactly one value, at most one, any number. */
+/* Exactly one value, at most one, any number, or key=value pairs (atoms 2i and 2i+1). */
+enum kind { K_ONE, K_OPT, K_SET, K_MAP };
 
 struct column;
 
@@ -122,11 +123,13 @@ cmp_str(const void *a, const void *b)
     return strcmp(a, b);
 }
 
-/* Sets are printed sorted, as OVSDB keeps them. */
+/* Sets and maps (by key) are printed sorted, as OVSDB keeps them. */
 static void
 d_sort(struct datum *d)
 {
-    if (d->n > 1)
+    if (d->kind == K_MAP && d->n > 2)
+        qsort(d->a, d->n / 2, 2 * sizeof(*d->a), cmp_str);
+    else if (d->kind != K_MAP && d->n > 1)
         qsort(d->a, d->n, sizeof(*d->a), d->type == A_INT ? cmp_int : cmp_str);
 }
 
@@ -216,11 +219,32 @@ put_atom(FILE *f, enum atype t, const char *a, enum style st)
         fputs(a, f);
 }
 
+/* A map: {k=v, ...}, ["map",[["k","v"],...]] in JSON, k=v k=v bare. */
+static void
+put_map(FILE *f, const struct datum *d, enum style st)
+{
+    fputs(st == S_JSON ? "[\"map\",[" : st == S_TEXT ? "{" : "", f);
+    for (size_t i = 0; i + 1 < d->n; i += 2) {
+        if (i)
+            fputs(st == S_JSON ? "," : st == S_TEXT ? ", " : " ", f);
+        fputs(st == S_JSON ? "[" : "", f);
+        put_atom(f, A_STR, d->a[i], st);
+        fputs(st == S_JSON ? "," : "=", f);
+        put_atom(f, A_STR, d->a[i + 1], st);
+        fputs(st == S_JSON ? "]" : "", f);
+    }
+    fputs(st == S_JSON ? "]]" : st == S_TEXT ? "}" : "", f);
+}
+
 static void
 put_datum(FILE *f, const struct datum *d, enum style st)
 {
     bool one = d->kind == K_ONE || (d->n == 1 && (d->kind == K_OPT || st != S_TEXT));
 
+    if (d->kind == K_MAP) {
+        put_map(f, d, st);
+        return;
+    }
     if (one || st == S_BARE) {
         for (size_t i = 0; i < d->n; i++) {
             if (i)
@@ -278,6 +302,9 @@ read_atom(const char *s, size_t n, char *buf, size_t len)
  * '[' but does not end with ']' ("[::1]:6343") is one atom.  0, or EINVAL
  * after a message on 'err'.
  */
+static int parse_map(const char *tname, const struct column *c, const char *v, struct datum *d,
+    bool keys, FILE *err);
+
 static int
 parse_datum(const char *tname, const struct column *c, const char *v, struct datum *d, FILE *err)
 {
@@ -285,6 +312,8 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
     char atom[ATOM_MAX];
     bool list = c->kind == K_SET;
 
+    if (c->kind == K_MAP)
+        return parse_map(tname, c, v, d, false, err);
     d_init(d, c);
     if (c->kind != K_ONE && len >= 2 && v[0] == '[' && v[len - 1] == ']') {
         v++;
@@ -327,6 +356,60 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
     if (d->n == 0 && c->kind == K_ONE) {
         fprintf(err, "%s column %s must have a value\n", tname, c->name);
         return EINVAL;
+    }
+    d_sort(d);
+    return 0;
+}
+
+/* Length of 'v' ('len' bytes) up to the first 'stop' byte outside quotes. */
+static size_t
+span_unquoted(const char *v, size_t len, char stop)
+{
+    bool q = false;
+    size_t n = 0;
+
+    for (; n < len && (q || v[n] != stop); n++) {
+        if (v[n] == '\\' && q && n + 1 < len)
+            n++;
+        else if (v[n] == '"')
+            q = !q;
+    }
+    return n;
+}
+
+/*
+ * Parses map 'v' ("{k=v, k2=v2}", braces optional) of column 'c' into
+ * 'd'.  With 'keys', an element may be a key alone (remove's syntax),
+ * which becomes the pair (key, "\n"): no value can hold a newline.  0, or
+ * EINVAL after a message.
+ */
+static int
+parse_map(const char *tname, const struct column *c, const char *v, struct datum *d, bool keys, FILE *err)
+{
+    size_t len = strlen(v);
+    char k[ATOM_MAX], val[ATOM_MAX];
+
+    d_init(d, c);
+    if (len >= 2 && v[0] == '{' && v[len - 1] == '}') {
+        v++;
+        len -= 2;
+    }
+    while (len > 0) {
+        size_t n = span_unquoted(v, len, ','), eq = span_unquoted(v, n, '=');
+
+        if (read_atom(v, eq, k, sizeof(k)) != 0 || k[0] == '\0' ||
+            (eq < n ? read_atom(v + eq + 1, n - eq - 1, val, sizeof(val)) != 0 : !keys)) {
+            fprintf(err, "%s column %s: \"%.*s\" is not KEY=VALUE\n", tname, c->name, (int)n, v);
+            return EINVAL;
+        }
+        d_put(d, k);
+        d_put(d, eq < n ? val : "\n");
+        v += n < len ? n + 1 : n;
+        len -= n < len ? n + 1 : n;
+    }
+    if (d->nomem) {
+        fprintf(err, "out of memory\n");
+        return ENOMEM;
     }
     d_sort(d);
     return 0;
@@ -496,6 +579,74 @@ set_port_trunks(struct ctx *x, const struct row *r, const struct datum *d)
 }
 
 static void
+get_port_vlan_mode(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (r->p->vlan.mode != VLAN_MODE_AUTO)
+        d_put(d, vlan_mode_name(&r->p->vlan));
+}
+
+static int
+set_port_vlan_mode(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    struct vlan_cfg vc = r->p->vlan;
+
+    if (vlan_parse_mode(&vc, d->n ? d->a[0] : "") != 0 || (d->n && d->a[0][0] == '\0')) {
+        fprintf(x->err, "Port column vlan_mode: %s is not one of access, trunk, native-tagged, "
+            "native-untagged (dot1q-tunnel is not implemented)\n", d->a[0]);
+        return EINVAL;
+    }
+    bridge_set_vlan(r->p, &vc);
+    return 0;
+}
+
+/* The map of column 'c' in row 'r' (a bridge's or a port's, at the column's offset). */
+static struct kvmap **
+row_map(const struct row *r, const struct column *c)
+{
+    return (struct kvmap **)(void *)((r->t == T_BRIDGE ? (char *)r->br : (char *)r->p) + c->off);
+}
+
+static void
+get_map(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    const struct kvmap *m = *row_map(r, d->col);
+
+    (void)x;
+    for (size_t i = 0; m != NULL && i < m->n; i++) {
+        d_put(d, m->key[i]);
+        d_put(d, m->value[i]);
+    }
+}
+
+static int
+set_map(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    struct kvmap *m = d->n ? kvmap_new() : NULL, **slot = row_map(r, d->col);
+    int e = 0;
+
+    if (d->n && m == NULL) {
+        fprintf(x->err, "out of memory\n");
+        return ENOMEM;
+    }
+    for (size_t i = 0; i + 1 < d->n && e == 0; i += 2)
+        if ((e = kvmap_set(m, d->a[i], d->a[i + 1])) != 0)
+            fprintf(x->err, "%s column %s: %s=%s: %s\n",
+                r->t == T_BRIDGE ? "Bridge" : r->t == T_PORT ? "Port" : "Interface",
+                d->col->name, d->a[i], d->a[i + 1],
+                e == ENOSPC ? "more than 16 keys" : e == EINVAL ? "control characters are refused" :
+                "a key is at most 63 bytes, a value 127");
+    if (e != 0) {
+        free(m);
+        return e;
+    }
+    free(*slot);
+    *slot = m;
+    x->sw->config_gen++;
+    return 0;
+}
+
+static void
 get_if_error(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
@@ -516,6 +667,35 @@ get_if_ofport(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
     d_putu(d, r->p->ofport);
+}
+
+static void
+get_if_ofport_request(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (r->p->ofport_request)
+        d_putu(d, r->p->ofport_request);
+}
+
+/* The port takes the number at once; cleared, it keeps the number it has. */
+static int
+set_if_ofport_request(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    unsigned long long n = d->n ? strtoull(d->a[0], NULL, 10) : 0;
+    char msg[128];
+
+    if (d->n && (n == 0 || n > BRIDGE_MAX_OFPORT)) {
+        fprintf(x->err, "Interface column ofport_request: %s is not 1-%d\n", d->a[0], BRIDGE_MAX_OFPORT);
+        return EINVAL;
+    }
+    if (n && bridge_set_ofport(r->p, (uint16_t)n, msg, sizeof(msg)) != 0) {
+        fprintf(x->err, "Interface column ofport_request: %s\n", msg);
+        return EINVAL;
+    }
+    if (r->p->ofport_request != n)
+        x->sw->config_gen++;
+    r->p->ofport_request = (uint16_t)n;
+    return 0;
 }
 
 static void
@@ -599,27 +779,37 @@ sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
 #define SF_NUM(name, max, dflt) \
     { #name, A_INT, K_OPT, get_sf_num, NULL, sf_num, offsetof(struct sw_sflow, name), max, dflt }
 #define UUID_COL COL("_uuid", A_UUID, K_ONE, get_uuid, NULL, NULL)
+#define MAP_COL(name, type, field) \
+    { #name, A_STR, K_MAP, get_map, set_map, NULL, offsetof(type, field), 0, 0 }
 
 static const struct column bridge_cols[] = {
     UUID_COL,
     COL("datapath_id", A_STR, K_OPT, get_br_dpid, NULL, NULL),
+    MAP_COL(external_ids, struct bridge, external_ids),
     COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    MAP_COL(other_config, struct bridge, other_config),
     COL("ports", A_UUID, K_SET, get_br_ports, NULL, NULL),
     COL("sflow", A_UUID, K_OPT, get_br_sflow, set_br_sflow, NULL),
 };
 static const struct column port_cols[] = {
     UUID_COL,
+    MAP_COL(external_ids, struct port, external_ids),
     COL("interfaces", A_UUID, K_SET, get_port_ifaces, NULL, NULL),
     COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    MAP_COL(other_config, struct port, other_config),
     COL("tag", A_INT, K_OPT, get_port_tag, set_port_tag, NULL),
     COL("trunks", A_INT, K_SET, get_port_trunks, set_port_trunks, NULL),
+    COL("vlan_mode", A_STR, K_OPT, get_port_vlan_mode, set_port_vlan_mode, NULL),
 };
 static const struct column iface_cols[] = {
     UUID_COL,
     COL("error", A_STR, K_OPT, get_if_error, NULL, NULL),
+    MAP_COL(external_ids, struct port, if_external_ids),
     COL("ifindex", A_INT, K_OPT, get_if_ifindex, NULL, NULL),
     COL("name", A_STR, K_ONE, get_name, NULL, NULL),
     COL("ofport", A_INT, K_OPT, get_if_ofport, NULL, NULL),
+    COL("ofport_request", A_INT, K_OPT, get_if_ofport_request, set_if_ofport_request, NULL),
+    MAP_COL(other_config, struct port, if_other_config),
     COL("type", A_STR, K_ONE, get_if_type, NULL, NULL),
 };
 static const struct column sflow_cols[] = {
@@ -642,6 +832,13 @@ static const struct table tables[] = {
 
 /* ---- tables, columns and rows by name ---- */
 
+/* Open vSwitch's other tables, which a script may name: refused by name. */
+static const char *const ovs_tables[] = {
+    "Open_vSwitch", "Controller", "Manager", "QoS", "Queue", "SSL", "IPFIX",
+    "Flow_Sample_Collector_Set", "Flow_Table", "AutoAttach", "Datapath", "CT_Zone",
+    "CT_Timeout_Policy",
+};
+
 /* Table 'name' (any case, or a unique prefix, as ovs-vsctl takes it); NULL after a message. */
 static const struct table *
 find_table(const char *name, FILE *err)
@@ -659,6 +856,12 @@ find_table(const char *name, FILE *err)
     }
     if (hits == 1)
         return found;
+    for (size_t i = 0; i < sizeof(ovs_tables) / sizeof(ovs_tables[0]); i++)
+        if (strcasecmp(ovs_tables[i], name) == 0) {
+            fprintf(err, "table %s is not implemented by sflow-switch (it has Bridge, Port, Interface, sFlow)\n",
+                ovs_tables[i]);
+            return NULL;
+        }
     fprintf(err, "unknown table \"%s\" (sflow-switch has Bridge, Port, Interface, sFlow)\n", name);
     return NULL;
 }
@@ -822,6 +1025,42 @@ set_value(struct ctx *x, const struct table *t, const struct column *c, const st
     return 0;
 }
 
+/*
+ * Map column 'c' of 'r' with one key set, as "KEY=VALUE" at 'kv' says,
+ * into 'd' (to free).  0, or EINVAL after a message.
+ */
+static int
+map_with_key(struct ctx *x, const struct table *t, const struct column *c, const struct row *r,
+    const char *kv, struct datum *d)
+{
+    struct datum one;
+    size_t k;
+
+    if (parse_map(t->name, c, kv, &one, false, x->err) != 0 || one.n != 2) {
+        if (one.n > 2)
+            fprintf(x->err, "%s column %s: \"%s\" sets more than one key\n", t->name, c->name, kv);
+        free(one.a);
+        d_init(d, c);
+        return EINVAL;
+    }
+    d_init(d, c);
+    c->get(x, r, d);
+    for (k = 0; k < d->n && strcmp(d->a[k], one.a[0]) != 0; k += 2)
+        continue;
+    if (k < d->n) {
+        snprintf(d->a[k + 1], ATOM_MAX, "%s", one.a[1]);
+    } else {
+        d_put(d, one.a[0]);
+        d_put(d, one.a[1]);
+    }
+    free(one.a);
+    if (d->nomem) {
+        fprintf(x->err, "out of memory\n");
+        return ENOMEM;
+    }
+    return 0;
+}
+
 /* Applies the "COLUMN=VALUE" words 'argv' ('argc') to 'r'. */
 static int
 set_columns(struct ctx *x, const struct table *t, const struct row *r, int argc, char **argv)
@@ -841,11 +1080,14 @@ set_columns(struct ctx *x, const struct table *t, const struct row *r, int argc,
         snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[i], ":="), argv[i]);
         if ((c = find_column(t, name, x->err)) == NULL)
             return CTL_ERROR;
-        if (argv[i][strlen(name)] == ':') {
+        if (argv[i][strlen(name)] == ':' && c->kind != K_MAP) {
             fprintf(x->err, "%s column %s is not a map\n", t->name, c->name);
             return CTL_ERROR;
         }
-        if (parse_datum(t->name, c, eq + 1, &d, x->err) != 0) {
+        if (argv[i][strlen(name)] == ':') {
+            if (map_with_key(x, t, c, r, argv[i] + strlen(name) + 1, &d) != 0)
+                return CTL_ERROR;
+        } else if (parse_datum(t->name, c, eq + 1, &d, x->err) != 0) {
             free(d.a);
             return CTL_ERROR;
         }
@@ -868,7 +1110,8 @@ ctl_db_create(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out
     if ((t = find_table(argv[0], err)) == NULL)
         return CTL_ERROR;
     if (t->t != T_SFLOW) {
-        fprintf(err, "create: sflow-switch creates only sFlow rows (bridges: add-br, ports: add-port)\n");
+        fprintf(err, "create: sflow-switch does not create %s rows: %s\n", t->name,
+            t->t == T_BRIDGE ? "add-br BRIDGE makes a bridge" : "add-port BRIDGE PORT makes a port and its interface");
         return CTL_ERROR;
     }
     if (db->id != NULL) {
@@ -954,6 +1197,53 @@ d_has(const struct datum *d, const char *a)
 }
 
 /*
+ * add and remove on map column 'c' of 'r': add puts the pairs of each
+ * VALUE ('argv', 'argc'), replacing the value of a key that is there (as
+ * ovs-vsctl 3.1 does); remove takes out each key named alone, and each
+ * KEY=VALUE pair where the value is the same.
+ */
+static int
+map_add_remove(struct ctx *x, bool add, const struct table *t, const struct column *c,
+    const struct row *r, int argc, char **argv)
+{
+    struct datum cur, v;
+    int e = 0;
+
+    d_init(&cur, c);
+    c->get(x, r, &cur);
+    for (int i = 0; i < argc && e == 0; i++) {
+        if ((e = parse_map(t->name, c, argv[i], &v, !add, x->err)) != 0) {
+            free(v.a);
+            break;
+        }
+        for (size_t k = 0; k + 1 < v.n; k += 2) {
+            size_t j = 0;
+
+            while (j < cur.n && strcmp(cur.a[j], v.a[k]) != 0)
+                j += 2;
+            if (add && j == cur.n) {
+                d_put(&cur, v.a[k]);
+                d_put(&cur, v.a[k + 1]);
+            } else if (add) {
+                snprintf(cur.a[j + 1], ATOM_MAX, "%s", v.a[k + 1]);
+            } else if (!add && j < cur.n && (strcmp(v.a[k + 1], "\n") == 0 || strcmp(v.a[k + 1], cur.a[j + 1]) == 0)) {
+                memmove(cur.a[j], cur.a[j + 2], (cur.n - j - 2) * sizeof(cur.a[0]));
+                cur.n -= 2;
+            }
+        }
+        free(v.a);
+    }
+    if (e == 0 && cur.nomem) {
+        fprintf(x->err, "out of memory\n");
+        e = ENOMEM;
+    }
+    if (e == 0)
+        e = set_value(x, t, c, r, &cur);
+    free(cur.a);
+    return e == 0 ? CTL_OK : CTL_ERROR;
+}
+
+/*
  * add and remove: 'argv' is TABLE RECORD COLUMN VALUE...; each VALUE (one
  * value, or a set for a set column) joins the column's values, or leaves
  * them.
@@ -973,6 +1263,8 @@ add_remove(struct ctx *x, bool add, int argc, char **argv)
         return CTL_ERROR;
     if (read_only(t, c, x->err))
         return CTL_ERROR;
+    if (c->kind == K_MAP)
+        return map_add_remove(x, add, t, c, &r, argc - 3, argv + 3);
     d_init(&cur, c);
     d_init(&res, c);
     c->get(x, &r, &cur);
@@ -1045,6 +1337,40 @@ print_value(const struct ctx *x, const struct column *c, const struct row *r, en
     return ok;
 }
 
+/*
+ * get's "COLUMN:KEY": the value of 'key' in map 'c' of 'r' (record
+ * 'rname'), or an empty line under --if-exists when it is not there.
+ */
+static int
+get_key(const struct ctx *x, const struct table *t, const struct column *c, const struct row *r,
+    const char *rname, const char *key)
+{
+    char k[ATOM_MAX];
+    struct datum d;
+    size_t i;
+    int st = CTL_OK;
+
+    if (read_atom(key, strlen(key), k, sizeof(k)) != 0) {
+        fprintf(x->err, "%s column %s: \"%s\" is not a valid key\n", t->name, c->name, key);
+        return CTL_ERROR;
+    }
+    d_init(&d, c);
+    c->get(x, r, &d);
+    for (i = 0; i < d.n && strcmp(d.a[i], k) != 0; i += 2)
+        continue;
+    if (i < d.n) {
+        put_atom(x->out, A_STR, d.a[i + 1], S_TEXT);
+        fputc('\n', x->out);
+    } else if (x->db->if_exists) {
+        fputc('\n', x->out);
+    } else {
+        fprintf(x->err, "no key \"%s\" in %s record \"%s\" column %s\n", k, t->name, rname, c->name);
+        st = CTL_ERROR;
+    }
+    free(d.a);
+    return st;
+}
+
 int
 ctl_db_get(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
 {
@@ -1056,10 +1382,22 @@ ctl_db_get(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, F
     if (!table_row(&x, argv, &t, &r, &st))
         return st;
     for (int i = 2; i < argc; i++) {
-        const struct column *c = find_column(t, argv[i], err);
+        char name[64];
+        const char *key = strchr(argv[i], ':');
+        const struct column *c;
 
-        if (c == NULL)
+        snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[i], ":"), argv[i]);
+        if ((c = find_column(t, name, err)) == NULL)
             return CTL_ERROR;
+        if (key != NULL && c->kind != K_MAP) {
+            fprintf(err, "%s column %s is not a map\n", t->name, c->name);
+            return CTL_ERROR;
+        }
+        if (key != NULL) {
+            if (get_key(&x, t, c, &r, argv[1], key + 1) != CTL_OK)
+                return CTL_ERROR;
+            continue;
+        }
         /* ovs-vsctl's get prints OVSDB syntax even with --bare. */
         if (!print_value(&x, c, &r, S_TEXT, out)) {
             fprintf(err, "out of memory\n");
@@ -1264,6 +1602,42 @@ row_matches(const struct ctx *x, const struct column *c, const struct row *r, co
     return m;
 }
 
+/*
+ * The pair of find's "KEY=VALUE" or "KEY!=VALUE" ('neg') at 'kv', for map
+ * column 'c', into 'd' (to free).  0, or EINVAL after a message.
+ */
+static int
+find_pair(const struct table *t, const struct column *c, const char *kv, bool neg, struct datum *d, FILE *err)
+{
+    char buf[2 * ATOM_MAX + 2];
+    size_t eq = strcspn(kv, "=") - neg;
+
+    snprintf(buf, sizeof(buf), "%.*s=%s", (int)eq, kv, kv + eq + 1 + neg);
+    if (parse_map(t->name, c, buf, d, false, err) != 0)
+        return EINVAL;
+    if (d->n != 2) {
+        fprintf(err, "%s column %s: \"%s\" is not KEY=VALUE\n", t->name, c->name, kv);
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* Whether map column 'c' of 'r' holds the pair in 'want'; -1 without memory. */
+static int
+row_has_pair(const struct ctx *x, const struct column *c, const struct row *r, const struct datum *want)
+{
+    struct datum d;
+    int m = 0;
+
+    d_init(&d, c);
+    c->get(x, r, &d);
+    for (size_t i = 0; i + 1 < d.n; i += 2)
+        m |= strcmp(d.a[i], want->a[0]) == 0 && strcmp(d.a[i + 1], want->a[1]) == 0;
+    m = d.nomem ? -1 : m;
+    free(d.a);
+    return m;
+}
+
 int
 ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
 {
@@ -1271,7 +1645,7 @@ ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, 
     const struct table *t;
     const struct column *col[CTL_MAX_ARGS];
     struct datum want[CTL_MAX_ARGS];
-    bool neg[CTL_MAX_ARGS];
+    bool neg[CTL_MAX_ARGS], keyed[CTL_MAX_ARGS];
     struct row *rows = NULL;
     size_t n = 0, kept = 0;
     int nc = 0, st = CTL_OK;
@@ -1289,9 +1663,16 @@ ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, 
         }
         neg[nc] = eq > argv[k] && eq[-1] == '!';
         snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[k] - neg[nc]), argv[k]);
+        /* "COLUMN:KEY=VALUE" tests one key of a map: 'want' is that pair. */
+        keyed[nc] = strchr(name, ':') != NULL;
+        if (keyed[nc])
+            name[strcspn(name, ":")] = '\0';
         if ((col[nc] = find_column(t, name, err)) == NULL)
             st = CTL_ERROR;
-        else if (parse_datum(t->name, col[nc], eq + 1, &want[nc], err) != 0)
+        else if (keyed[nc] && col[nc]->kind != K_MAP)
+            fprintf(err, "%s column %s is not a map\n", t->name, col[nc]->name);
+        else if (keyed[nc] ? find_pair(t, col[nc], argv[k] + strlen(name) + 1, neg[nc], &want[nc], err) != 0
+            : parse_datum(t->name, col[nc], eq + 1, &want[nc], err) != 0)
             free(want[nc].a);
         else
             nc++;
@@ -1306,7 +1687,8 @@ ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, 
         bool keep = true;
 
         for (int k = 0; k < nc && keep; k++) {
-            int m = row_matches(&x, col[k], &rows[i], &want[k]);
+            int m = keyed[k] ? row_has_pair(&x, col[k], &rows[i], &want[k]) :
+                row_matches(&x, col[k], &rows[i], &want[k]);
 
             if (m < 0) {
                 fprintf(err, "out of memory\n");
@@ -1399,4 +1781,50 @@ ctl_db_sflow_setting(struct sw_sflow *cfg, const char *key, const char *value, F
         e = c->sf(cfg, &d, err);
     free(d.a);
     return e;
+}
+
+/*
+ * destroy: as in Open vSwitch, where a row still referenced (a bridge by
+ * the Open_vSwitch row, a port by its bridge, sFlow settings by their
+ * bridge: every row here) outlives the command, destroy checks that the
+ * rows exist and changes nothing; del-br, del-port and "clear bridge BR
+ * sflow" remove them.
+ */
+int
+ctl_db_destroy(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ctx x = { sw, db, out, err };
+    const struct table *t;
+    struct row r;
+
+    if ((t = find_table(argv[0], err)) == NULL)
+        return CTL_ERROR;
+    if (db->all && argc > 1) {
+        fprintf(err, "destroy: --all takes no RECORD\n");
+        return CTL_ERROR;
+    }
+    if (!db->all && argc == 1) {
+        fprintf(err, "destroy: name a RECORD of %s, or use --all\n", t->name);
+        return CTL_ERROR;
+    }
+    for (int i = 1; i < argc; i++) {
+        int e = find_row(&x, t, argv[i], &r);
+
+        if (e == ENOMEM || (e != 0 && !db->if_exists))
+            return CTL_ERROR;
+    }
+    return CTL_OK;
+}
+
+void
+ctl_db_put_map(FILE *f, const struct kvmap *m)
+{
+    fputc('{', f);
+    for (size_t i = 0; i < m->n; i++) {
+        fputs(i ? ", " : "", f);
+        put_atom(f, A_STR, m->key[i], S_TEXT);
+        fputc('=', f);
+        put_atom(f, A_STR, m->value[i], S_TEXT);
+    }
+    fputc('}', f);
 }

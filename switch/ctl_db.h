@@ -38,7 +38,7 @@ struct ctl_db {
     /* For the current command: --id=@name, --columns=LIST, --if-exists. */
     const char *id;
     const char *columns;
-    bool if_exists;
+    bool if_exists, all;
     struct ctl_db_new rows[CTL_DB_MAX_NEW];
     size_t n_rows;
 };
@@ -56,12 +56,16 @@ int ctl_db_list(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *o
 int ctl_db_find(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
 int ctl_db_add(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
 int ctl_db_remove(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
+int ctl_db_destroy(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, FILE *err);
 
 /*
  * ovs-vsctl's "show": bridges, their ports with tag and trunks, each
  * port's interface with its error if it is not open; indented by four.
  */
 int ctl_db_show(struct sw *sw, FILE *out, FILE *err);
+
+/* Prints map 'm' as ovs-vsctl does ({a=b, c="1"}), which set reads back. */
+void ctl_db_put_map(FILE *f, const struct kvmap *m);
 
 /* Prints the _uuid of row 'i' that 'create' made (what ovs-vsctl prints for it). */
 void ctl_db_print_new(const struct ctl_db *db, size_t i, FILE *out);

@@ -269,7 +269,8 @@ run(struct sw *sw, struct conn *c, struct txn *t, int argc, char **argv)
     t->cmd[t->n].off = c->out_len;
     t->cmd[t->n].changed = sw->config_gen != gen;
     t->changed |= t->cmd[t->n++].changed;
-    ok = answer(c, st, st == CTL_OK ? obuf : ebuf, st == CTL_OK ? olen : elen);
+    /* CTL_NO is an answer, not a failure: diff-flows prints its differences. */
+    ok = answer(c, st, st != CTL_ERROR ? obuf : ebuf, st != CTL_ERROR ? olen : elen);
     free(obuf);
     free(ebuf);
     return ok;

@@ -195,8 +195,10 @@ flow_table_lookup(struct flow_table *t, const struct flow_key *key)
     if (t->n == 0)
         return NULL;
     c = &t->cache[hash_key(key)];
+    t->n_lookup++;
     if (c->gen == t->gen && memcmp(&c->key, key, sizeof(*key)) == 0) {
         t->cache_hits++;
+        t->n_matched += c->rule >= 0;
         return c->rule < 0 ? NULL : &t->rules[c->rule];
     }
     t->cache_misses++;
@@ -209,6 +211,7 @@ flow_table_lookup(struct flow_table *t, const struct flow_key *key)
     c->key = *key;
     c->gen = t->gen;
     c->rule = found;
+    t->n_matched += found >= 0;
     return found < 0 ? NULL : &t->rules[found];
 }
 
@@ -238,4 +241,16 @@ flow_table_expire(struct flow_table *t, uint64_t now_ms)
     n = compact(t, kill);
     free(kill);
     return n;
+}
+
+bool
+flow_match_equal(const struct flow_match *a, const struct flow_match *b)
+{
+    return match_equal(a, b);
+}
+
+bool
+flow_match_covers(const struct flow_match *m, const struct flow_match *r)
+{
+    return match_covers(m, r);
 }

@@ -100,6 +100,7 @@ struct flow_table {
     uint32_t gen;
     struct flow_cache_entry *cache;
     uint64_t cache_hits, cache_misses;
+    uint64_t n_lookup, n_matched;       /* Packets looked up, and those a rule matched. */
 };
 
 int flow_table_init(struct flow_table *t);
@@ -118,6 +119,12 @@ int flow_table_add(struct flow_table *t, const struct flow_rule *r, uint64_t now
  */
 size_t flow_table_del(struct flow_table *t, const struct flow_match *m,
     bool strict, uint16_t priority);
+
+/* True if 'a' and 'b' match the same packets, written the same way. */
+bool flow_match_equal(const struct flow_match *a, const struct flow_match *b);
+
+/* True if every packet 'r' matches is also matched by 'm' (what non-strict commands select). */
+bool flow_match_covers(const struct flow_match *m, const struct flow_match *r);
 
 /* True if 'key' satisfies 'm'. */
 bool flow_match_key(const struct flow_match *m, const struct flow_key *key);

@@ -12,9 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Brings interface 'name' up, as ovs-vswitchd does with its ports; 0 or an errno. */
-static int
-set_up(const char *name)
+int
+port_link_set(const char *name, bool up)
 {
     struct ifreq ifr;
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), e = 0;
@@ -26,8 +25,8 @@ set_up(const char *name)
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
     if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
         e = errno;
-    else if (!(ifr.ifr_flags & IFF_UP)) {
-        ifr.ifr_flags |= IFF_UP;
+    else if (!(ifr.ifr_flags & IFF_UP) != !up) {
+        ifr.ifr_flags ^= IFF_UP;
         if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
             e = errno;
     }
@@ -91,7 +90,7 @@ port_open(struct port *p)
     }
     p->ifindex = (int)idx;
     /* Up before bind: a packet socket bound to a down interface reports ENETDOWN. */
-    if ((e = set_up(p->name)) != 0) {
+    if ((e = port_link_set(p->name, !p->down)) != 0) {
         snprintf(p->error, sizeof(p->error), "cannot bring it up: %s", strerror(e));
         return e;
     }

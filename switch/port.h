@@ -12,6 +12,12 @@
 #include "sw.h"
 
 /*
+ * Sets interface 'name' administratively up or down (ovs-vswitchd brings
+ * its ports up; ovs-ofctl mod-port takes them down).  0 or an errno.
+ */
+int port_link_set(const char *name, bool up);
+
+/*
  * Opens 'p''s interface by name.  Returns 0, or an errno with the reason
  * in 'p->error' (the port then stays closed; see port_retry()).
  */

@@ -2,7 +2,8 @@
  * rollback: undo by difference with a snapshot; see rollback.h.
  *
  * Both sides are state file text: "add-br\tBR", "add-port\tBR\tIF\t...",
- * "add-flow\tBR\t...", "set-sflow\tBR\t...".  The undo is made of the
+ * "mod-port\tBR\tIF\tdown", "add-flow\tBR\t...", "set-sflow\tBR\t...",
+ * "set\tbridge\tBR\tCOLUMN={...}", "set\tinterface\tIF\tCOLUMN={...}".  The undo is made of the
  * commands users have, replayed through state_replay_line() or ctl_exec().
  * It runs only when a save failed, so plain quadratic comparisons do.
  */
@@ -123,19 +124,74 @@ flows_differ(const struct lines *a, const struct lines *b, const char *br)
     }
 }
 
+/* Runs the command of 'argc' words at 'argv' as a restoring one, its output dropped. */
 static void
-exec2(struct sw *sw, const char *cmd, const char *arg, FILE *err)
+run(struct sw *sw, int argc, char **argv, FILE *err)
 {
-    char *argv[3] = { (char *)cmd, (char *)arg, NULL };
     char *obuf = NULL;
     size_t olen = 0;
     FILE *out = open_memstream(&obuf, &olen);
 
     if (out == NULL)
         return;
-    ctl_exec(sw, 2, argv, out, err, 1);
+    ctl_exec(sw, argc, argv, out, err, 1);
     fclose(out);
     free(obuf);
+}
+
+static void
+exec2(struct sw *sw, const char *cmd, const char *arg, FILE *err)
+{
+    char *argv[3] = { (char *)cmd, (char *)arg, NULL };
+
+    run(sw, 2, argv, err);
+}
+
+/*
+ * Undoes state line 'line' of 'now' that the snapshot lacks, where no
+ * del-br or del-port does: a port taken down comes up, a map column is
+ * cleared (the snapshot's is replayed after).
+ */
+static void
+undo_setting(struct sw *sw, const char *line, FILE *err)
+{
+    char w1[64], w2[64], col[64];
+
+    word(line, 1, w1, sizeof(w1));
+    word(line, 2, w2, sizeof(w2));
+    if (is(line, "mod-port")) {
+        char *argv[4] = { "mod-port", w1, w2, "up" };
+
+        run(sw, 4, argv, err);
+    } else if (is(line, "set")) {
+        char *argv[4] = { "clear", w1, w2, col };
+
+        word(line, 3, col, sizeof(col));
+        col[strcspn(col, "=")] = '\0';
+        run(sw, 4, argv, err);
+    }
+}
+
+/* Whether 'line' sets something of a port other than its add-port line: mod-port, an Interface map. */
+static bool
+port_line(const char *line)
+{
+    return is(line, "mod-port") || strncmp(line, "set\tinterface\t", 14) == 0;
+}
+
+/*
+ * Whether the add-port line of port 'name' in 'was' is not in 'now' (so
+ * the port is deleted, or made again, by the rollback).
+ */
+static bool
+port_redone(const struct lines *was, const struct lines *now, const char *name)
+{
+    char w[64];
+
+    for (size_t i = 0; i < was->n; i++)
+        if (is(was->l[i], "add-port") && strcmp(word(was->l[i], 2, w, sizeof(w)), name) == 0)
+            return !has_line(now, was->l[i]);
+    return false;
 }
 
 static void
@@ -175,14 +231,25 @@ rollback_to(struct sw *sw, const char *snap, FILE *err)
             exec2(sw, "del-br", br, err);
     }
     for (size_t i = 0; i < now.n; i++) {
-        const char *br = word(now.l[i], 1, b, sizeof(b));
+        /* "set<TAB>bridge<TAB>BR<TAB>...": the bridge is the third word. */
+        const char *br = word(now.l[i], is(now.l[i], "set") ? 2 : 1, b, sizeof(b));
 
-        if (!has_bridge(&was, br) || has_line(&was, now.l[i]))
+        if (has_line(&was, now.l[i]))
+            continue;
+        /* A port's other lines: undone unless the port itself is (deleted, or made again). */
+        if (port_line(now.l[i])) {
+            if (!port_redone(&now, &was, word(now.l[i], 2, w, sizeof(w))))
+                undo_setting(sw, now.l[i], err);
+            continue;
+        }
+        if (!has_bridge(&was, br))
             continue;
         if (is(now.l[i], "add-port"))
             exec2(sw, "del-port", word(now.l[i], 2, w, sizeof(w)), err);
         else if (is(now.l[i], "set-sflow"))
             exec2(sw, "clear-sflow", br, err);
+        else if (is(now.l[i], "set"))
+            undo_setting(sw, now.l[i], err);
     }
     /* Redo what went: whole bridges, ports, rule tables that differ, sFlow settings. */
     for (size_t i = 0; i < was.n; i++) {
@@ -200,7 +267,9 @@ rollback_to(struct sw *sw, const char *snap, FILE *err)
 
         if (is(was.l[i], "add-br"))
             k = i;
-        if (is(was.l[i], "add-flow") ? !has_bridge(&now, br) || redo_flows[k] : !has_line(&now, was.l[i]))
+        if (is(was.l[i], "add-flow") ? !has_bridge(&now, br) || redo_flows[k] :
+            !has_line(&now, was.l[i]) ||
+            (port_line(was.l[i]) && port_redone(&was, &now, word(was.l[i], 2, w, sizeof(w)))))
             replay(sw, was.l[i], err);
     }
     free(redo_flows);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -37,18 +38,24 @@ usage(FILE *f)
         "  first failure's\n"
         "bridges and ports (ovs-vsctl):\n"
         "  add-br BR | del-br BR | list-br | br-exists BR | list-ports BR\n"
-        "  add-port BR IF [tag=N] [trunks=LIST] [ofport=N] | del-port [BR] IF | port-to-br IF\n"        "  list-ifaces BR | iface-to-br IF | br-to-vlan BR | br-to-parent BR\n"
+        "  add-port BR IF [tag=N] [trunks=LIST] [vlan_mode=MODE] [ofport=N] [other_config:K=V]...\n"
+        "  del-port [BR] IF | port-to-br IF\n"
+        "  list-ifaces BR | iface-to-br IF | br-to-vlan BR | br-to-parent BR\n"
         "  show\n"
         "  set-sflow BR target=HOST:PORT [sampling=N] [polling=S] [header=B] [agent=IF|ADDR]\n"
         "  clear-sflow BR\n"
         "the database (ovs-vsctl; tables Bridge, Port, Interface, sFlow):\n"
         "  [--id=@NAME] create sflow COL=VAL... | set TABLE REC COL=VAL... | clear TABLE REC COL...\n"
         "  add TABLE REC COL VAL... | remove TABLE REC COL VAL...\n"
-        "  get TABLE REC COL... | list TABLE [REC...] | find TABLE [COL=VAL|COL!=VAL]...\n"
+        "  get TABLE REC COL[:KEY]... | list TABLE [REC...] | find TABLE [COL=VAL|COL!=VAL]...\n"
+        "  [--all] destroy TABLE [REC...]; maps: set T R other_config:K=V, remove T R other_config K\n"
         "  list/find: [--columns=COL,...] [--format=list|table|csv|json] [--bare] [--no-headings]\n"
         "  CMD1 -- CMD2 -- ...: one call, all or nothing\n"
         "flows and counters (ovs-ofctl):\n"
         "  add-flow BR FLOW | del-flows BR [MATCH] | dump-flows BR [MATCH]\n"
+        "  add-flows BR FILE | [--strict] mod-flows BR FLOW | replace-flows BR FILE (FILE - : stdin)\n"
+        "  diff-flows BR|FILE BR|FILE | dump-aggregate BR [MATCH] | dump-tables BR\n"
+        "  show BR | dump-ports-desc BR | mod-port BR PORT up|down\n"
         "  dump-ports BR [PORT] | fdb-show BR\n");
 }
 
@@ -67,6 +74,84 @@ write_all(int fd, const char *p, size_t n)
         n -= (size_t)w;
     }
     return 0;
+}
+
+/*
+ * Reads flow file 'name' ("-": standard input) into a word for the switch:
+ * "\nNAME\nTEXT" (see ctl_of.h).  The word (malloc'd), or NULL after a
+ * message.
+ */
+static char *
+file_word(const char *name)
+{
+    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+    char *w = NULL, buf[4096];
+    size_t len = 0, n;
+    FILE *m;
+    int e;
+
+    if (f == NULL) {
+        fprintf(stderr, "sfctl: %s: %s\n", name, strerror(errno));
+        return NULL;
+    }
+    if ((m = open_memstream(&w, &len)) == NULL) {
+        fprintf(stderr, "sfctl: out of memory\n");
+        if (f != stdin)
+            fclose(f);
+        return NULL;
+    }
+    /* A newline in the name would end it early: messages then name the file "-". */
+    fprintf(m, "\n%s\n", strchr(name, '\n') ? "-" : name);
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        fwrite(buf, 1, n, m);
+    e = ferror(f) ? (errno ? errno : EIO) : 0;
+    if (f != stdin)
+        fclose(f);
+    if (fclose(m) != 0 && e == 0)
+        e = ENOMEM;
+    if (e == 0 && strlen(w) != len)
+        e = EINVAL;
+    if (e != 0) {
+        fprintf(stderr, "sfctl: %s: %s\n", name, e == EINVAL ? "holds a NUL byte" : strerror(e));
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Whether diff-flows' 'source' names a file (or "-") rather than a bridge, as ovs-ofctl decides. */
+static bool
+is_file(const char *source)
+{
+    struct stat st;
+
+    return strcmp(source, "-") == 0 || stat(source, &st) == 0;
+}
+
+/*
+ * Replaces the FILE words of the command in 'words' ('n', options first)
+ * by what the files hold: add-flows and replace-flows BRIDGE FILE,
+ * diff-flows SOURCE SOURCE.  The replaced words are malloc'd into
+ * 'owned' (two, NULL if unused).  False after a message.
+ */
+static bool
+load_files(char **words, int n, char **owned)
+{
+    int c = 0;
+
+    owned[0] = owned[1] = NULL;
+    while (c < n && strncmp(words[c], "--", 2) == 0)
+        c++;
+    if (c + 2 >= n)
+        return true;
+    if (strcmp(words[c], "add-flows") == 0 || strcmp(words[c], "replace-flows") == 0)
+        return (words[c + 2] = owned[0] = file_word(words[c + 2])) != NULL;
+    if (strcmp(words[c], "diff-flows") != 0)
+        return true;
+    for (int k = 1; k <= 2; k++)
+        if (is_file(words[c + k]) && (words[c + k] = owned[k - 1] = file_word(words[c + k])) == NULL)
+            return false;
+    return true;
 }
 
 /* Connects to the daemon at 'sock'; the descriptor, or -1 after a message. */
@@ -198,7 +283,7 @@ static int
 batch(const char *sock, int timeout, FILE *in)
 {
     struct buf req = { 0 }, resp = { 0 };
-    char *line = NULL, *words[64], num[16];
+    char *line = NULL, *words[64], num[16], *owned[2];
     size_t cap = 0, sent = 0, got = 0, lineno = 0;
     unsigned *lines = NULL;
     size_t n_cmds = 0, cap_cmds = 0, answered = 0;
@@ -217,10 +302,16 @@ batch(const char *sock, int timeout, FILE *in)
         }
         if (nw == 0)
             continue;
+        if (!load_files(words, nw, owned)) {
+            status = status ? status : 1;
+            continue;
+        }
         snprintf(num, sizeof(num), "%d", nw);
         ok = buf_put(&req, num, strlen(num) + 1);
         for (int i = 0; ok && i < nw; i++)
             ok = buf_put(&req, words[i], strlen(words[i]) + 1);
+        free(owned[0]);
+        free(owned[1]);
         if (ok && n_cmds == cap_cmds) {
             unsigned *l = realloc(lines, (cap_cmds = cap_cmds ? cap_cmds * 2 : 64) * sizeof(*l));
 
@@ -282,13 +373,13 @@ batch(const char *sock, int timeout, FILE *in)
             len = strtoul(end, NULL, 10);
             if ((size_t)(resp.len - (size_t)(nl + 1 - resp.p)) < len)
                 break;
-            if (st == 0)
+            /* Status 2 is an answer (br-exists' no, diff-flows' differences), on stdout. */
+            if (st == 0 || st == 2)
                 fwrite(nl + 1, 1, len, stdout);
-            else {
+            else
                 fprintf(stderr, "sfctl: line %u: %.*s", lines[answered], (int)len, nl + 1);
-                if (status == 0)
-                    status = (int)st;
-            }
+            if (st != 0 && status == 0)
+                status = (int)st;
             got = (size_t)(nl + 1 - resp.p) + len;
             answered++;
         }
@@ -324,6 +415,7 @@ main(int argc, char **argv)
 {
     const char *sock = getenv("SFCTL_SOCKET") ? getenv("SFCTL_SOCKET") : PATHS_SWITCH_SOCKET;
     int timeout = 10, i = 1, fd, status, closed = 0;
+    char *owned[2];
     struct buf resp = { 0 };
     char *nl;
 
@@ -357,19 +449,26 @@ main(int argc, char **argv)
         usage(stderr);
         return 1;
     }
-    if ((fd = connect_to(sock)) < 0)
+    if (!load_files(argv + i, argc - i, owned))
         return 1;
-    for (int k = i; k < argc && !closed; k++) {
+    fd = connect_to(sock);
+    for (int k = i; k < argc && !closed && fd >= 0; k++) {
         if (write_all(fd, argv[k], strlen(argv[k]) + 1) < 0) {
             /* The daemon may have refused the command and said why: read on. */
             if (errno != EPIPE && errno != ECONNRESET) {
                 fprintf(stderr, "sfctl: %s: %s\n", sock, strerror(errno));
                 close(fd);
+                free(owned[0]);
+                free(owned[1]);
                 return 1;
             }
             closed = errno;
         }
     }
+    free(owned[0]);
+    free(owned[1]);
+    if (fd < 0)
+        return 1;
     if (!closed)
         shutdown(fd, SHUT_WR);
     for (;;) {
@@ -411,7 +510,8 @@ main(int argc, char **argv)
     resp.p[resp.len] = '\0';
     status = atoi(resp.p);
     nl++;
-    if (status == 0)
+    /* Status 2 is an answer ("no", or diff-flows' differences), not an error. */
+    if (status == 0 || status == 2)
         fwrite(nl, 1, resp.len - (size_t)(nl - resp.p), stdout);
     else if (resp.len > (size_t)(nl - resp.p))
         fprintf(stderr, "sfctl: %s", nl);

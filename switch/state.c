@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl_db.h"
 #include "flow_parse.h"
 #include "owndir.h"
 
@@ -24,6 +25,27 @@ static char path_[4096];
 static const char *name_;               /* Last component, in 'path_'. */
 static uint32_t saved_gen;
 static char *saved_text;                /* What the file holds, as last written or read. */
+
+/* "'what'{k=v, ...}" for a map that is not empty. */
+static void
+write_map(FILE *f, const char *what, const struct kvmap *m)
+{
+    if (m == NULL || m->n == 0)
+        return;
+    fputs(what, f);
+    ctl_db_put_map(f, m);
+}
+
+/* Map column 'col' of row 'rec' of 'table' (a bridge's, an interface's) as a line of its own. */
+static void
+write_map_line(FILE *f, const char *table, const char *rec, const char *col, const struct kvmap *m)
+{
+    if (m == NULL || m->n == 0)
+        return;
+    fprintf(f, "set\t%s\t%s\t%s=", table, rec, col);
+    ctl_db_put_map(f, m);
+    fputc('\n', f);
+}
 
 static void
 write_config(const struct sw *sw, FILE *f)
@@ -38,15 +60,31 @@ write_config(const struct sw *sw, FILE *f)
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct port *p = br->ports[j];
 
-            fprintf(f, "add-port\t%s\t%s\tofport=%u", br->name, p->name, p->ofport);
+            fprintf(f, "add-port\t%s\t%s\t%s=%u", br->name, p->name,
+                p->ofport_request ? "ofport_request" : "ofport", p->ofport);
             if (p->vlan.tag)
                 fprintf(f, "\ttag=%u", p->vlan.tag);
             if (p->vlan.has_trunks) {
                 vlan_format_trunks(&p->vlan, buf, sizeof(buf));
                 fprintf(f, "\ttrunks=%s", buf);
             }
+            if (p->vlan.mode != VLAN_MODE_AUTO)
+                fprintf(f, "\tvlan_mode=%s", vlan_mode_name(&p->vlan));
+            write_map(f, "\tother_config=", p->other_config);
+            write_map(f, "\texternal_ids=", p->external_ids);
             fprintf(f, "\n");
         }
+        /* After the ports, whose interfaces add-port brings up. */
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct port *p = br->ports[j];
+
+            if (p->down)
+                fprintf(f, "mod-port\t%s\t%s\tdown\n", br->name, p->name);
+            write_map_line(f, "interface", p->name, "other_config", p->if_other_config);
+            write_map_line(f, "interface", p->name, "external_ids", p->if_external_ids);
+        }
+        write_map_line(f, "bridge", br->name, "other_config", br->other_config);
+        write_map_line(f, "bridge", br->name, "external_ids", br->external_ids);
         for (size_t j = 0; j < br->flows.n; j++) {
             flow_format_rule(&br->flows.rules[j], buf, sizeof(buf));
             fprintf(f, "add-flow\t%s\t%s\n", br->name, buf);

@@ -6,7 +6,10 @@
  * by TAB (flow text may contain spaces, never tabs):
  *
  *     add-br<TAB>br0
- *     add-port<TAB>br0<TAB>veth1<TAB>ofport=1<TAB>tag=10
+ *     add-port<TAB>br0<TAB>veth1<TAB>ofport=1<TAB>tag=10<TAB>other_config={a=b}
+ *     mod-port<TAB>br0<TAB>veth1<TAB>down
+ *     set<TAB>interface<TAB>veth1<TAB>external_ids={iface-id=a}
+ *     set<TAB>bridge<TAB>br0<TAB>external_ids={owner=lab}
  *     add-flow<TAB>br0<TAB>priority=100,in_port=1 actions=drop
  *     set-sflow<TAB>br0<TAB>target=127.0.0.1:6343<TAB>sampling=64...
  *

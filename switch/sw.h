@@ -18,6 +18,7 @@
 
 #include "datagram.h"
 #include "flow_table.h"
+#include "kvmap.h"
 #include "mac_table.h"
 #include "poller.h"
 #include "ring.h"
@@ -76,6 +77,12 @@ struct port {
     uint64_t drops_read_ms;     /* When port_read_drops() last ran for a flow sample. */
     struct sampler smp;
     struct poller_src poll;
+
+    /* Settings of the database and mod-port (none on the forwarding path). */
+    bool down;                  /* mod-port down: its interface is kept down. */
+    uint16_t ofport_request;    /* The number asked for (Interface ofport_request); 0 = none. */
+    struct kvmap *other_config, *external_ids;  /* Port columns, kept for the user; NULL: empty. */
+    struct kvmap *if_other_config, *if_external_ids;    /* Its Interface's. */
 };
 
 struct sw_sflow {
@@ -98,6 +105,7 @@ struct bridge {
     struct flow_table flows;
     struct sw_sflow sf;
     uint64_t dpid;              /* OpenFlow datapath id (from the name). */
+    struct kvmap *other_config, *external_ids;  /* Bridge columns, kept for the user; NULL: empty. */
     struct sw *sw;
 };
 

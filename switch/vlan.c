@@ -119,3 +119,28 @@ vlan_format_trunks(const struct vlan_cfg *c, char *buf, size_t size)
         v = end;
     }
 }
+
+static const char *const mode_names[] = {
+    [VLAN_MODE_AUTO] = "",
+    [VLAN_MODE_ACCESS] = "access",
+    [VLAN_MODE_TRUNK] = "trunk",
+    [VLAN_MODE_NATIVE_TAGGED] = "native-tagged",
+    [VLAN_MODE_NATIVE_UNTAGGED] = "native-untagged",
+};
+
+int
+vlan_parse_mode(struct vlan_cfg *c, const char *name)
+{
+    for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+        if (strcmp(name, mode_names[i]) == 0) {
+            c->mode = (uint8_t)i;
+            return 0;
+        }
+    return EINVAL;
+}
+
+const char *
+vlan_mode_name(const struct vlan_cfg *c)
+{
+    return c->mode < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[c->mode] : "";
+}

@@ -86,9 +86,10 @@ cat "$T/table"
 [ "$(sed -n 3p "$T/table")" = "br0  $UUID" ] || fail "table row br0"
 [ "$(sed -n 4p "$T/table")" = "br1  []" ] || fail "table row br1"
 sfctl --format=json list interface >"$T/json"
-[ "$(jq -r '.headings | join(",")' "$T/json")" = "_uuid,error,ifindex,name,ofport,type" ] || fail "json headings"
-[ "$(jq -r --arg n "${P}h2" '.data[] | select(.[3] == $n) | .[4]' "$T/json")" = 2 ] || fail "json: ofport of h2"
-[ "$(jq -r --arg n "${P}h1" '.data[] | select(.[3] == $n) | .[2]' "$T/json")" = "$(cat /sys/class/net/${P}h1/ifindex)" ] ||
+[ "$(jq -r '.headings | join(",")' "$T/json")" = "_uuid,error,external_ids,ifindex,name,ofport,ofport_request,other_config,type" ] ||
+    fail "json headings"
+[ "$(jq -r --arg n "${P}h2" '.data[] | select(.[4] == $n) | .[5]' "$T/json")" = 2 ] || fail "json: ofport of h2"
+[ "$(jq -r --arg n "${P}h1" '.data[] | select(.[4] == $n) | .[3]' "$T/json")" = "$(cat /sys/class/net/${P}h1/ifindex)" ] ||
     fail "json: ifindex of h1"
 # The references: Bridge.ports names Port rows, Port.interfaces Interface rows.
 p1=$(sfctl get port ${P}h1 _uuid)
@@ -113,8 +114,8 @@ tail -n +2 "$T/show" | cmp -s "$T/show-want" - || fail "show is not in ovs-vsctl
 echo "ok: show"
 
 expect_fail 'Bridge does not contain a column whose name matches "fail_mode"' sfctl set bridge br0 fail_mode=secure
-expect_fail 'Port does not contain a column whose name matches "vlan_mode"' sfctl set port ${P}h1 vlan_mode=trunk
-expect_fail 'Bridge does not contain a column whose name matches "other_config"' sfctl set bridge br0 other_config:a=b
+expect_fail 'Port does not contain a column whose name matches "qos"' sfctl set port ${P}h1 qos=[]
+expect_fail 'Interface does not contain a column whose name matches "mtu"' sfctl set interface ${P}h1 mtu=1400
 expect_fail 'cannot modify read-only column name in table Bridge' sfctl set bridge br0 name=x
 expect_fail 'unknown table "nosuch"' sfctl list nosuch
 expect_fail 'no row "br1" in table sFlow' sfctl get sflow br1 sampling

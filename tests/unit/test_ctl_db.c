@@ -3,7 +3,9 @@
  * with bridges but no ports (no root needed): the guides' sFlow chain,
  * OVSDB value syntax, the output formats as Open vSwitch 3.1 prints them,
  * all-or-nothing chains, errors naming table and column, and dump-flows'
- * header and lines.
+ * header and lines; map columns (other_config, external_ids) and destroy;
+ * ovs-ofctl's flow-file commands (add-flows, mod-flows, replace-flows,
+ * diff-flows, dump-aggregate) in Open vSwitch 3.1's output.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -22,20 +24,17 @@
 
 static char out_text[65536], err_text[4096];
 
-/* Runs 'line' (words split at spaces) on 'sw'; the output and error in out_text and err_text. */
+/* Runs command 'argv' ('argc' words) on 'sw'; the output and error in out_text and err_text. */
 static int
-run(struct sw *sw, const char *line)
+exec_words(struct sw *sw, int argc, char **argv)
 {
-    char buf[1024], *argv[CTL_MAX_ARGS + 1], *save = NULL, *ob = NULL, *eb = NULL;
+    char *ob = NULL, *eb = NULL;
     size_t ol = 0, el = 0;
-    int argc = 0, st;
     FILE *out = open_memstream(&ob, &ol), *err = open_memstream(&eb, &el);
+    int st;
 
     assert_non_null(out);
     assert_non_null(err);
-    snprintf(buf, sizeof(buf), "%s", line);
-    for (char *w = strtok_r(buf, " ", &save); w && argc < CTL_MAX_ARGS; w = strtok_r(NULL, " ", &save))
-        argv[argc++] = w;
     argv[argc] = NULL;
     st = ctl_exec(sw, argc, argv, out, err, 0);
     fclose(out);
@@ -45,6 +44,33 @@ run(struct sw *sw, const char *line)
     free(ob);
     free(eb);
     return st;
+}
+
+/* Runs 'line', its words split at spaces. */
+static int
+run(struct sw *sw, const char *line)
+{
+    char buf[1024], *argv[CTL_MAX_ARGS + 1], *save = NULL;
+    int argc = 0;
+
+    snprintf(buf, sizeof(buf), "%s", line);
+    for (char *w = strtok_r(buf, " ", &save); w && argc < CTL_MAX_ARGS; w = strtok_r(NULL, " ", &save))
+        argv[argc++] = w;
+    return exec_words(sw, argc, argv);
+}
+
+/* Runs the 'argc' words that follow, as they come (a flow file word holds spaces and newlines). */
+static int
+runv(struct sw *sw, int argc, ...)
+{
+    char *argv[CTL_MAX_ARGS + 1];
+    va_list ap;
+
+    va_start(ap, argc);
+    for (int i = 0; i < argc; i++)
+        argv[i] = va_arg(ap, char *);
+    va_end(ap);
+    return exec_words(sw, argc, argv);
 }
 
 static void
@@ -213,11 +239,12 @@ test_errors(void **state)
     struct sw *sw = *state;
 
     bad(sw, "set bridge br0 fail_mode=secure", "Bridge does not contain a column whose name matches \"fail_mode\"");
-    bad(sw, "set bridge br0 other_config:a=b", "Bridge does not contain a column whose name matches \"other_config\"");
+    bad(sw, "set bridge br0 name:a=b", "Bridge column name is not a map");
+    bad(sw, "list qos", "table QoS is not implemented by sflow-switch");
     bad(sw, "get port p1 vlan_mode", "no row \"p1\" in table Port");
     bad(sw, "list mirror", "unknown table \"mirror\"");
     bad(sw, "set bridge br0 name=x", "cannot modify read-only column name in table Bridge");
-    bad(sw, "create bridge name=x", "creates only sFlow rows");
+    bad(sw, "create bridge name=x", "does not create Bridge rows: add-br");
     bad(sw, "create sflow sampling=x", "sFlow column sampling: \"x\" is not an integer");
     bad(sw, "create sflow header=[1,2]", "sFlow column header takes one value, not 2");
     bad(sw, "create sflow header=1,2", "sFlow column header: \"1,2\" is not an integer");
@@ -277,6 +304,132 @@ test_dump_flows(void **state)
     assert_non_null(strstr(out_text, "idle_age=2, priority=0 actions=NORMAL\n"));
 }
 
+static void
+test_maps(void **state)
+{
+    struct sw *sw = *state, *sw2;
+    char *text, *line;
+
+    ok(sw, "set bridge br0 other_config:foo=bar external_ids:a=b");
+    expect_out(sw, "get bridge br0 other_config external_ids", "{foo=bar}\n{a=b}\n");
+    expect_out(sw, "get bridge br0 other_config:foo", "bar\n");
+    bad(sw, "get bridge br0 other_config:nokey", "no key \"nokey\" in Bridge record \"br0\" column other_config");
+    expect_out(sw, "--if-exists get bridge br0 other_config:nokey", "\n");
+    /* add replaces a key's value (as ovs-vsctl 3.1); remove takes a key alone, or a pair whose value matches. */
+    ok(sw, "add bridge br0 other_config x=1 y=2 foo=other");
+    expect_out(sw, "get bridge br0 other_config", "{foo=other, x=\"1\", y=\"2\"}\n");
+    ok(sw, "remove bridge br0 other_config x=1 foo y=3 nosuch");
+    expect_out(sw, "get bridge br0 other_config", "{y=\"2\"}\n");
+    expect_out(sw, "--format=json --columns=name,other_config list bridge br0",
+        "{\"data\":[[\"br0\",[\"map\",[[\"y\",\"2\"]]]]],\"headings\":[\"name\",\"other_config\"]}\n");
+    expect_out(sw, "--bare --columns=other_config list bridge br0", "y=2\n");
+    expect_out(sw, "--format=csv --columns=other_config list bridge br0", "other_config\n\"{y=\"\"2\"\"}\"\n");
+    expect_out(sw, "--columns=external_ids list bridge br1", "external_ids        : {}\n");
+    expect_out(sw, "--bare --columns=name find bridge other_config:y=2", "br0\n");
+    expect_out(sw, "--bare --columns=name find bridge other_config:y!=2", "br1\n");
+    bad(sw, "find bridge name:y=2", "Bridge column name is not a map");
+    /* A whole map, quoted keys and values; then what the state file keeps replays to the same. */
+    ok(sw, "set bridge br0 other_config={\"k,2\"=\"v=x\",a=b}");
+    expect_out(sw, "get bridge br0 other_config", "{a=b, \"k,2\"=\"v=x\"}\n");
+    text = state_format(sw);
+    assert_non_null(text);
+    assert_non_null(line = strstr(text, "set\tbridge\tbr0\tother_config={a=b, \"k,2\"=\"v=x\"}\n"));
+    sw2 = calloc(1, sizeof(*sw2));
+    assert_non_null(sw2);
+    assert_int_equal(sw_init(sw2, 1000), 0);
+    ok(sw2, "add-br br0");
+    assert_int_equal(state_replay_line(sw2, line, strcspn(line, "\n"), stderr), 0);
+    expect_out(sw2, "get bridge br0 other_config", "{a=b, \"k,2\"=\"v=x\"}\n");
+    sw_destroy(sw2);
+    free(sw2);
+    free(text);
+    /* All or nothing, and the bounds. */
+    bad(sw, "-- set bridge br0 other_config:z=1 -- set bridge br0 nosuch=1", "nosuch");
+    expect_out(sw, "get bridge br0 other_config", "{a=b, \"k,2\"=\"v=x\"}\n");
+    bad(sw, "set bridge br0 other_config={a=1,b=1,c=1,d=1,e=1,f=1,g=1,h=1,i=1,j=1,k=1,l=1,m=1,n=1,o=1,p=1,q=1}",
+        "more than 16 keys");
+    bad(sw, "set bridge br0 other_config:=x", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:a", "is not COLUMN=VALUE");
+    bad(sw, "set bridge br0 external_ids=\"unclosed", "is not KEY=VALUE");
+    assert_int_equal(runv(sw, 4, "set", "bridge", "br0", "other_config:t=a\tb"), CTL_ERROR);
+    assert_non_null(strstr(err_text, "control characters are refused"));
+    /* destroy: every row here is referenced, so it stays (as in Open vSwitch); missing rows are errors. */
+    ok(sw, "destroy bridge br0");
+    ok(sw, "--all destroy sflow");
+    assert_non_null(sw_find_bridge(sw, "br0"));
+    bad(sw, "destroy sflow nosuch", "no row \"nosuch\" in table sFlow");
+    ok(sw, "--if-exists destroy sflow nosuch");
+    bad(sw, "destroy bridge", "name a RECORD of Bridge, or use --all");
+}
+
+/* The file words sfctl sends for FILE (ctl_of.h). */
+static char file1[] = "\nf1\n# the first\n\npriority=100,tcp,tp_dst=80 actions=output:2\n"
+    "  in_port=1 actions=normal  # learn\npriority=0 actions=drop\n";
+static char file2[] = "\nf2\npriority=100,tcp,tp_dst=80 actions=output:4\nin_port=1 actions=output:3\n"
+    "cookie=0x5,udp actions=drop";
+
+static void
+test_flow_files(void **state)
+{
+    struct sw *sw = *state;
+    struct flow_table *t = &sw->br[0]->flows;
+    char bad_file[] = "\nbad\nin_port=1 actions=normal\nbogus=1 actions=drop\n";
+
+    assert_int_equal(runv(sw, 3, "add-flows", "br0", file1), CTL_OK);
+    expect_out(sw, "dump-aggregate br0", "NXST_AGGREGATE reply (xid=0x4): packet_count=0 byte_count=0 flow_count=3\n");
+    /* One bad line: nothing of the file is added, and the message says where. */
+    assert_int_equal(runv(sw, 3, "add-flows", "br0", bad_file), CTL_ERROR);
+    assert_true(strncmp(err_text, "bad:2: ", 7) == 0);
+    assert_int_equal(t->n, 3);
+    for (size_t i = 0; i < t->n; i++) {
+        t->rules[i].n_packets = 7;
+        t->rules[i].n_bytes = 700;
+    }
+    expect_out(sw, "dump-aggregate br0 tcp", "NXST_AGGREGATE reply (xid=0x8): packet_count=7 byte_count=700 flow_count=1\n");
+    /* mod-flows changes the actions and keeps the counters; selecting nothing, it adds. */
+    ok(sw, "mod-flows br0 in_port=1,actions=output:3");
+    expect_out(sw, "dump-flows br0 in_port=1",
+        "NXST_FLOW reply: 1 flows\n"
+        " cookie=0x0, duration=0s, table=0, n_packets=7, n_bytes=700, idle_age=0, in_port=1 actions=output:3\n");
+    ok(sw, "--strict mod-flows br0 priority=100,tcp,actions=drop");
+    expect_out(sw, "dump-aggregate br0", "NXST_AGGREGATE reply (xid=0x4): packet_count=21 byte_count=2100 flow_count=4\n");
+    ok(sw, "del-flows br0 tcp,priority=100");
+    ok(sw, "add-flow br0 priority=100,tcp,tp_dst=80,actions=output:2");
+    ok(sw, "--strict del-flows br0 priority=100,tcp");
+    /* diff-flows: "-" and "+" lines in the first source's order, then the second's new rules; status 2. */
+    assert_int_equal(runv(sw, 3, "diff-flows", "br0", file2), CTL_NO);
+    assert_string_equal(out_text,
+        "-priority=100,tcp,tp_dst=80 actions=output:2\n"
+        "+priority=100,tcp,tp_dst=80 actions=output:4\n"
+        "-priority=0 actions=drop\n"
+        "+udp cookie=0x5 actions=drop\n");
+    assert_int_equal(runv(sw, 3, "diff-flows", file1, file2), CTL_NO);
+    assert_string_equal(out_text,
+        "-priority=100,tcp,tp_dst=80 actions=output:2\n"
+        "+priority=100,tcp,tp_dst=80 actions=output:4\n"
+        "-in_port=1 actions=NORMAL\n"
+        "+in_port=1 actions=output:3\n"
+        "-priority=0 actions=drop\n"
+        "+udp cookie=0x5 actions=drop\n");
+    assert_int_equal(runv(sw, 3, "diff-flows", file1, file1), CTL_OK);
+    assert_string_equal(out_text, "");
+    assert_int_equal(runv(sw, 3, "diff-flows", "nosuch", file1), CTL_ERROR);
+    assert_non_null(strstr(err_text, "nosuch is neither a bridge nor a file"));
+    /* replace-flows: the unchanged rule keeps its counters, the changed one starts again, the rest go. */
+    assert_int_equal(runv(sw, 3, "replace-flows", "br0", file2), CTL_OK);
+    assert_int_equal(runv(sw, 3, "diff-flows", "br0", file2), CTL_OK);
+    assert_int_equal(t->n, 3);
+    for (size_t i = 0; i < t->n; i++) {
+        bool kept = t->rules[i].match.fields == FM_IN_PORT;
+
+        assert_int_equal(t->rules[i].n_packets, kept ? 7 : 0);
+    }
+    bad(sw, "replace-flows br0 notafile", "is not a flow file");
+    bad(sw, "mod-port br0 p1 down", "br0: couldn't find port `p1'");
+    bad(sw, "mod-port br0 1 bogus", "unknown mod-port command 'bogus'");
+    bad(sw, "mod-port br0 1 no-flood", "sflow-switch changes only up and down");
+}
+
 int
 main(void)
 {
@@ -287,6 +440,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test(test_sflow_targets),
         cmocka_unit_test_setup_teardown(test_dump_flows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_maps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flow_files, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,6 +77,33 @@ printf '2\000clear-sflow\000s1\000' >> "$d/batch"
 printf '2\000del-port\000lo\000' >> "$d/batch"
 printf '3\000--if-exists\000del-br\000s1\000' >> "$d/batch"
 printf '1\000list-br\000' >> "$d/batch"
+# ovs-ofctl's flow files (a word "\nNAME\nTEXT", ctl_of.h), map columns, vlan_mode, mod-port, destroy.
+printf '\000--batch\000' > "$d/ofctl"
+printf '2\000add-br\000s1\000' >> "$d/ofctl"
+printf '6\000add-port\000s1\000lo\000tag=10\000vlan_mode=native-tagged\000other_config:a=b\000' >> "$d/ofctl"
+printf '3\000add-flows\000s1\000\nf1\n# comment\n\npriority=100,tcp,tp_dst=80 actions=output:2\n  in_port=1 actions=normal # x\n\000' >> "$d/ofctl"
+printf '3\000mod-flows\000s1\000in_port=1 actions=drop\000' >> "$d/ofctl"
+printf '4\000--strict\000mod-flows\000s1\000priority=100,tcp,tp_dst=80 actions=flood\000' >> "$d/ofctl"
+printf '3\000diff-flows\000s1\000\nf2\nin_port=1 actions=drop\ncookie=0x5,udp,idle_timeout=3 actions=drop\000' >> "$d/ofctl"
+printf '3\000replace-flows\000s1\000\nf2\nin_port=1 actions=drop\nudp actions=drop\000' >> "$d/ofctl"
+printf '3\000dump-aggregate\000s1\000udp\000' >> "$d/ofctl"
+printf '2\000dump-tables\000s1\000' >> "$d/ofctl"
+printf '2\000show\000s1\000' >> "$d/ofctl"
+printf '2\000dump-ports-desc\000s1\000' >> "$d/ofctl"
+printf '4\000mod-port\000s1\0001\000down\000' >> "$d/ofctl"
+printf '4\000mod-port\000s1\000lo\000up\000' >> "$d/ofctl"
+printf '5\000set\000bridge\000s1\000other_config={a=b,"k,2"="v=x"}\000external_ids:o=lab\000' >> "$d/ofctl"
+printf '6\000add\000bridge\000s1\000other_config\000x=1\000{y="2"}\000' >> "$d/ofctl"
+printf '6\000remove\000bridge\000s1\000other_config\000x=1\000a\000' >> "$d/ofctl"
+printf '4\000get\000bridge\000s1\000other_config:"k,2"\000' >> "$d/ofctl"
+printf '5\000--format=json\000list\000port\000lo\000' >> "$d/ofctl"
+printf '4\000--all\000destroy\000sflow\000' >> "$d/ofctl"
+printf '3\000destroy\000bridge\000s1\000' >> "$d/ofctl"
+printf '4\000set\000port\000lo\000vlan_mode=trunk\000' >> "$d/ofctl"
+# Found by fuzzing: a bad map value in add/remove leaked what was parsed of it.
+printf '\000--batch\000' > "$d/map-leak"
+printf '2\000add-br\000s1\000' >> "$d/map-leak"
+printf '5\000add\000bridge\000s1\000other_config\000a=b,"x\000' >> "$d/map-leak"
 
 # ---- the switch's state file ----
 d=$S/fuzz_switch_state
@@ -91,7 +118,9 @@ mkdir -p "$d"
     printf 'add-flow\tbr0\tpriority=32768,arp actions=NORMAL\n'
     printf 'set-sflow\tbr0\ttarget=127.0.0.1:6343,[::1]:6343\tsampling=64\tpolling=20\theader=128\tagent=127.0.0.1\n'
     printf 'add-br\tbr1\n'
-    printf 'add-port\tbr1\tlo\tofport=7\n'
+    printf 'add-port\tbr1\tlo\tofport=7\tvlan_mode=native-untagged\ttag=5\tother_config={a=b, "k,2"="v=x"}\texternal_ids={o=lab}\n'
+    printf 'mod-port\tbr1\tlo\tdown\n'
+    printf 'set\tbridge\tbr1\tother_config={datapath-id="0000000000000001"}\n'
 } > "$d/state"
 
 # ---- sflow-emu: topology files (first line also a --topo spec) and flows files ----
