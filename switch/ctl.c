@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bridge.h"
 #include "ctl_db.h"
@@ -192,12 +193,16 @@ static int
 cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
 {
     const char *names[BRIDGE_MAX_PORTS];
+    size_t n = 0;
 
     (void)argc;
     (void)argv;
+
+    /* As ovs-vsctl, without the bridge's own (local) port. */
     for (size_t i = 0; i < c->br->n_ports; i++)
-        names[i] = c->br->ports[i]->name;
-    return print_sorted(c, names, c->br->n_ports);
+        if (!c->br->ports[i]->local)
+            names[n++] = c->br->ports[i]->name;
+    return print_sorted(c, names, n);
 }
 
 static int
@@ -244,6 +249,11 @@ cmd_del_port(struct cmd_ctx *c, int argc, char **argv)
             fprintf(c->err, "no port named %s\n", ifname);
         return CTL_ERROR;
     }
+    if (p->local) {
+        fprintf(c->err, "cannot delete port %s because it is the local port for bridge %s "
+            "(deleting this port requires deleting the entire bridge)\n", p->name, p->br->name);
+        return CTL_ERROR;
+    }
     bridge_del_port(p->br, p);
     return CTL_OK;
 }
@@ -283,7 +293,8 @@ cmd_add_flow(struct cmd_ctx *c, int argc, char **argv)
         return CTL_ERROR;
     }
     for (size_t i = 0; i < r.n_actions; i++) {
-        if (r.actions[i].type == FA_OUTPUT && r.actions[i].arg > BRIDGE_MAX_OFPORT) {
+        if (r.actions[i].type == FA_OUTPUT && r.actions[i].arg > BRIDGE_MAX_OFPORT &&
+            r.actions[i].arg != SW_OFPORT_LOCAL) {
             fprintf(c->err, "output:%u: port numbers go up to %d\n", r.actions[i].arg, BRIDGE_MAX_OFPORT);
             return CTL_ERROR;
         }
@@ -370,7 +381,8 @@ cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
 static bool
 port_selected(const struct port *p, const char *want)
 {
-    return want == NULL || strcmp(want, p->name) == 0 || (unsigned)atoi(want) == p->ofport;
+    return want == NULL || strcmp(want, p->name) == 0 || (unsigned)atoi(want) == p->ofport ||
+        (p->local && strcasecmp(want, "LOCAL") == 0);
 }
 
 static int
@@ -394,8 +406,12 @@ cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
 
         if (!port_selected(p, want))
             continue;
-        fprintf(c->out, "  port %2u: rx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, frame=0, over=0, crc=0\n",
-            p->ofport, (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
+        if (p->local)
+            fprintf(c->out, "  port LOCAL");
+        else
+            fprintf(c->out, "  port %2u", p->ofport);
+        fprintf(c->out, ": rx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, frame=0, over=0, crc=0\n",
+            (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
             (unsigned long long)(s->rx_dropped + p->ring_drops), (unsigned long long)s->rx_errors);
         fprintf(c->out, "           tx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, coll=0\n",
             (unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,

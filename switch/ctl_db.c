@@ -522,8 +522,7 @@ static void
 get_if_type(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
-    (void)r;
-    d_put(d, "");
+    d_put(d, r->p->local ? "internal" : "");
 }
 
 static void
@@ -1373,6 +1372,8 @@ ctl_db_show(struct sw *sw, FILE *out, FILE *err)
             put_atom(out, A_STR, r.p->name, S_TEXT);
             fputc('\n', out);
             r.t = T_IFACE;
+            if (r.p->local)
+                fprintf(out, "                type: internal\n");
             ok = ok && show_value(&x, 16, "error", find_column(&tables[T_IFACE], "error", err), &r);
         }
     }

@@ -12,6 +12,7 @@
 #include <endian.h>
 #include <string.h>
 
+#include "bridge.h"
 #include "port.h"
 #include "rd.h"
 #include "sflow_dp.h"
@@ -157,7 +158,7 @@ normal(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k)
     if (!(src[0] & 1))
         mac_table_learn(&br->mac, src, vlan, in->ofport, sw->now_ms);
     if (!(dst[0] & 1) && (o = mac_table_lookup(&br->mac, dst, vlan, sw->now_ms)) != 0) {
-        struct port *p = br->by_ofport[o];
+        struct port *p = bridge_port(br, o);
 
         if (p != NULL && p != in)
             output_vlan(sw, p, k, vlan);
@@ -228,8 +229,8 @@ apply_actions(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k,
 
         switch (a->type) {
         case FA_OUTPUT:
-            if (a->arg <= BRIDGE_MAX_OFPORT && br->by_ofport[a->arg] && br->by_ofport[a->arg] != in) {
-                enqueue(sw, br->by_ofport[a->arg], k, k->tagged, k->tci);
+            if (bridge_port(br, a->arg) != NULL && bridge_port(br, a->arg) != in) {
+                enqueue(sw, bridge_port(br, a->arg), k, k->tagged, k->tci);
                 k->out_vlan = k->tagged ? k->tci & 0xfff : 0;
             }
             break;
@@ -406,7 +407,7 @@ dp_input(struct sw *sw, struct port *in)
     unsigned n;
 
     /* Each batch goes out before the next one overwrites the buffer it points into. */
-    while ((n = ring_recv(&in->ring, sw->rx)) > 0) {
+    while ((n = port_recv(in, sw->rx)) > 0) {
         for (unsigned i = 0; i < n; i++) {
             struct ring_frame f;
 

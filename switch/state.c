@@ -38,6 +38,8 @@ write_config(const struct sw *sw, FILE *f)
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct port *p = br->ports[j];
 
+            if (p->local)
+                continue;       /* add-br makes it. */
             fprintf(f, "add-port\t%s\t%s\tofport=%u", br->name, p->name, p->ofport);
             if (p->vlan.tag)
                 fprintf(f, "\ttag=%u", p->vlan.tag);

@@ -32,6 +32,8 @@
 #define BRIDGE_NAME_MAX 16              /* Same limit as an interface name. */
 #define SW_SFLOW_MAX_TARGETS 8
 #define SW_SFLOW_AGENT_MAX 64
+#define SW_OFPORT_LOCAL 0xfffe          /* OpenFlow's LOCAL: the bridge's own device (tap.h). */
+#define SW_MAX_MIRRORS 32               /* Per bridge: a bit each in a port's masks. */
 
 struct port_stats {
     uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
@@ -76,6 +78,11 @@ struct port {
     uint64_t drops_read_ms;     /* When port_read_drops() last ran for a flow sample. */
     struct sampler smp;
     struct poller_src poll;
+
+    bool local;                 /* The bridge-local port (tap.h), OpenFlow port LOCAL. */
+    /* Mirrors (mirror.h): bits of the bridge's mirrors that select its traffic. */
+    uint32_t mirror_src, mirror_dst;
+    bool mirror_out;            /* Some mirror's output_port: it forwards nothing else. */
 };
 
 struct sw_sflow {
@@ -89,6 +96,9 @@ struct sw_sflow {
     struct sflow_addr agent_addr;
 };
 
+struct mirror;
+struct nfdp;
+
 struct bridge {
     char name[BRIDGE_NAME_MAX];
     struct port *ports[BRIDGE_MAX_PORTS];       /* In the order they were added. */
@@ -99,6 +109,11 @@ struct bridge {
     struct sw_sflow sf;
     uint64_t dpid;              /* OpenFlow datapath id (from the name). */
     struct sw *sw;
+    struct port *local;         /* Port LOCAL (also in 'ports'), never NULL. */
+    struct mirror *mirrors[SW_MAX_MIRRORS];     /* mirror.h */
+    size_t n_mirrors;
+    uint32_t mirror_all;        /* Bits of the mirrors with select_all. */
+    struct nfdp *nf;            /* NetFlow (netflow_dp.h), or NULL when off. */
 };
 
 struct sw {
