@@ -10,6 +10,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "mirror.h"
+#include "netflow_dp.h"
 #include "port.h"
 #include "sflow_dp.h"
 
@@ -107,7 +109,6 @@ add_local(struct bridge *br)
         p->retry_ms = br->sw->now_ms + 1000;
     br->ports[br->n_ports++] = p;
     br->local = p;
-    sfdp_port_added(br, p);
     return true;
 }
 
@@ -161,6 +162,8 @@ sw_del_bridge(struct sw *sw, struct bridge *br)
 {
     size_t i;
 
+    mirror_clear(br);
+    nfdp_clear(br);
     while (br->n_ports > 0)
         bridge_del_port(br, br->ports[br->n_ports - 1]);
     sfdp_clear(br);
@@ -256,6 +259,8 @@ bridge_del_port(struct bridge *br, struct port *p)
         }
     }
     port_close(p);
+    if (br->n_mirrors > 0)
+        mirror_port_gone(br, p);
     mac_table_flush_port(&br->mac, p->ofport);
     if (p->ofport <= BRIDGE_MAX_OFPORT)
         br->by_ofport[p->ofport] = NULL;

@@ -211,6 +211,12 @@ port_flush(struct port *p)
     }
 }
 
+void
+port_local_poll(struct port *p)
+{
+    p->local_up = p->ring.fd >= 0 && tap_is_up(p->name);
+}
+
 unsigned
 port_recv(struct port *p, struct ring_rx *rx)
 {

@@ -48,6 +48,13 @@ void port_read_drops(struct port *p);
 void port_records(const struct port *p, struct records_port *rp);
 
 /*
+ * Reads whether the device of local port 'p' is up (p->local_up): a
+ * device the host left down gets nothing, as a port whose link is down
+ * in Open vSwitch.
+ */
+void port_local_poll(struct port *p);
+
+/*
  * Takes the frames waiting on 'p' into 'rx', as ring_recv() (the local
  * port's from its tap device).
  */

@@ -2,7 +2,8 @@
  * rollback: undo by difference with a snapshot; see rollback.h.
  *
  * Both sides are state file text: "add-br\tBR", "add-port\tBR\tIF\t...",
- * "add-flow\tBR\t...", "set-sflow\tBR\t...".  The undo is made of the
+ * "add-flow\tBR\t...", "set-sflow\tBR\t...", "add-mirror\tBR\tname=M\t...",
+ * "set-netflow\tBR\t...".  The undo is made of the
  * commands users have, replayed through state_replay_line() or ctl_exec().
  * It runs only when a save failed, so plain quadratic comparisons do.
  */
@@ -123,19 +124,26 @@ flows_differ(const struct lines *a, const struct lines *b, const char *br)
     }
 }
 
+/* Runs "cmd arg [arg2]" as a restoring command; 'arg2' may be NULL. */
 static void
-exec2(struct sw *sw, const char *cmd, const char *arg, FILE *err)
+exec3(struct sw *sw, const char *cmd, const char *arg, const char *arg2, FILE *err)
 {
-    char *argv[3] = { (char *)cmd, (char *)arg, NULL };
+    char *argv[4] = { (char *)cmd, (char *)arg, (char *)arg2, NULL };
     char *obuf = NULL;
     size_t olen = 0;
     FILE *out = open_memstream(&obuf, &olen);
 
     if (out == NULL)
         return;
-    ctl_exec(sw, 2, argv, out, err, 1);
+    ctl_exec(sw, arg2 ? 3 : 2, argv, out, err, 1);
     fclose(out);
     free(obuf);
+}
+
+static void
+exec2(struct sw *sw, const char *cmd, const char *arg, FILE *err)
+{
+    exec3(sw, cmd, arg, NULL, err);
 }
 
 static void
@@ -149,7 +157,7 @@ int
 rollback_to(struct sw *sw, const char *snap, FILE *err)
 {
     struct lines was, now;
-    char *cur = state_format(sw), b[64], w[64];
+    char *cur = state_format(sw), b[64], w[128];
     bool *redo_flows;
 
     if (cur == NULL || split(snap, &was) != 0) {
@@ -183,6 +191,10 @@ rollback_to(struct sw *sw, const char *snap, FILE *err)
             exec2(sw, "del-port", word(now.l[i], 2, w, sizeof(w)), err);
         else if (is(now.l[i], "set-sflow"))
             exec2(sw, "clear-sflow", br, err);
+        else if (is(now.l[i], "set-netflow"))
+            exec2(sw, "clear-netflow", br, err);
+        else if (is(now.l[i], "add-mirror"))     /* Its word 2 is "name=NAME". */
+            exec3(sw, "del-mirror", br, word(now.l[i], 2, w, sizeof(w)) + 5, err);
     }
     /* Redo what went: whole bridges, ports, rule tables that differ, sFlow settings. */
     for (size_t i = 0; i < was.n; i++) {

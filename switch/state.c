@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl_db.h"
 #include "flow_parse.h"
 #include "owndir.h"
 
@@ -63,6 +64,7 @@ write_config(const struct sw *sw, FILE *f)
                 fprintf(f, "\tagent=%s", br->sf.agent);
             fprintf(f, "\n");
         }
+        ctl_db_write_state(br, f);
     }
 }
 

@@ -80,6 +80,7 @@ struct port {
     struct poller_src poll;
 
     bool local;                 /* The bridge-local port (tap.h), OpenFlow port LOCAL. */
+    bool local_up;              /* Its device is up; while down, nothing goes to it. */
     /* Mirrors (mirror.h): bits of the bridge's mirrors that select its traffic. */
     uint32_t mirror_src, mirror_dst;
     bool mirror_out;            /* Some mirror's output_port: it forwards nothing else. */

@@ -21,30 +21,16 @@ P=swl$$
 BR=${P}br
 host h1 10.83.0.1
 host h2 10.83.0.2
-# The switch's namespace: its ports' ends move there, and its device is made there.
-ip netns add ${P}sw && NS="$NS ${P}sw"
-for h in h1 h2; do ip link set ${P}$h netns ${P}sw || fail "moving ${P}$h"; done
-in_sw() { ip netns exec ${P}sw "$@"; }
-start_sw() {
-    # Not through in_sw: $! must be the switch itself, for stop_switch.
-    ip netns exec ${P}sw "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
-    SPID=$!
-    i=0
-    while [ ! -S "$T/sock" ] || ! sfctl list-br >/dev/null 2>&1; do
-        i=$((i + 1))
-        [ $i -lt 50 ] || { cat "$T/switch.log"; fail "switch did not start"; }
-        sleep 0.1
-    done
-}
 mac() { in_sw ip -o link show "$BR" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 # up_local: the guides' two lines on the bridge's device.
 up_local() {
     in_sw ip addr add 10.83.0.254/24 dev "$BR" || fail "ip addr add on $BR"
     in_sw ip link set "$BR" up || fail "ip link set $BR up"
+    sleep 0.3           # The switch reads the device's state every 100 ms.
 }
 reach_sw() { in_sw ping -c 2 -i 0.2 -W 1 "$1" >/dev/null 2>&1; }
 
-start_sw
+start_switch_ns h1 h2
 sfctl add-br "$BR" || fail "add-br"
 for h in h1 h2; do sfctl add-port "$BR" ${P}$h || fail "add-port"; done
 in_sw ip -d link show "$BR" >"$T/link" || fail "add-br made no device $BR"
@@ -90,7 +76,7 @@ fi
 
 stop_switch
 if in_sw ip link show "$BR" >/dev/null 2>&1; then fail "$BR outlives the switch"; fi
-start_sw
+restart_switch_ns
 in_sw ip link show "$BR" >/dev/null 2>&1 || { cat "$T/switch.log"; fail "restart did not make $BR again"; }
 [ "$(mac)" = "$MAC1" ] || fail "$BR's address changed across the restart: $(mac), was $MAC1"
 up_local

@@ -215,9 +215,9 @@ test_errors(void **state)
     bad(sw, "set bridge br0 fail_mode=secure", "Bridge does not contain a column whose name matches \"fail_mode\"");
     bad(sw, "set bridge br0 other_config:a=b", "Bridge does not contain a column whose name matches \"other_config\"");
     bad(sw, "get port p1 vlan_mode", "no row \"p1\" in table Port");
-    bad(sw, "list mirror", "unknown table \"mirror\"");
+    bad(sw, "list qos", "unknown table \"qos\"");
     bad(sw, "set bridge br0 name=x", "cannot modify read-only column name in table Bridge");
-    bad(sw, "create bridge name=x", "creates only sFlow rows");
+    bad(sw, "create bridge name=x", "creates sFlow, Mirror and NetFlow rows only");
     bad(sw, "create sflow sampling=x", "sFlow column sampling: \"x\" is not an integer");
     bad(sw, "create sflow header=[1,2]", "sFlow column header takes one value, not 2");
     bad(sw, "create sflow header=1,2", "sFlow column header: \"1,2\" is not an integer");

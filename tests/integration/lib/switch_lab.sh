@@ -74,3 +74,31 @@ veth_pair() {
     ip link add "${P}$1" type veth peer name "${P}$2" && LINKS="$LINKS ${P}$1"
     sysctl -qw "net.ipv6.conf.${P}$1.disable_ipv6=1" "net.ipv6.conf.${P}$2.disable_ipv6=1"
 }
+# start_switch_ns NAME...: the switch in namespace P+sw of its own, with
+# the switch-side ends of hosts NAME... moved there, so that the devices
+# of its bridges' local ports (named like the bridges) are made there.
+start_switch_ns() {
+    ip netns add ${P}sw && NS="$NS ${P}sw"
+    for h in "$@"; do ip link set "${P}$h" netns ${P}sw || fail "moving ${P}$h"; done
+    # $! must be the switch itself (stop_switch kills it): no function around it.
+    ip netns exec ${P}sw "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
+    SPID=$!
+    i=0
+    while [ ! -S "$T/sock" ] || ! sfctl list-br >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 50 ] || { cat "$T/switch.log"; fail "switch did not start"; }
+        sleep 0.1
+    done
+}
+# restart_switch_ns: the same, again, after stop_switch.
+restart_switch_ns() {
+    ip netns exec ${P}sw "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
+    SPID=$!
+    i=0
+    while ! sfctl list-br >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 50 ] || { cat "$T/switch.log"; fail "switch did not start again"; }
+        sleep 0.1
+    done
+}
+in_sw() { ip netns exec ${P}sw "$@"; }
