@@ -122,6 +122,8 @@ $(BIN)/test_%: $(B)/tests/unit/test_%.o $(TESTLIB_OBJ) $(COLLECTOR_LIBOBJ) $(AGE
 $(BIN)/test_mac_table: $(B)/switch/mac_table.o
 $(BIN)/test_flow_table: $(B)/switch/flow_table.o $(B)/switch/flow_parse.o
 $(BIN)/test_owndir: $(B)/switch/owndir.o
+$(BIN)/test_netflow_cache: $(B)/switch/netflow_cache.o
+$(B)/tests/unit/test_netflow_cache.o: ALL_CFLAGS += -Iswitch
 $(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/unit/test_owndir.o: ALL_CFLAGS += -Iswitch
 # ctl and ctl_db run on a whole switch without ports.
 $(BIN)/test_ctl_db: $(SWITCH_LIBOBJ)
