@@ -596,22 +596,30 @@ sf_num(struct sw_sflow *cfg, const struct datum *d, FILE *err)
     return 0;
 }
 
+/* Column targets of table 'tname' := 'd', into 'targets' ('*n' of at most 'max'). */
 static int
-sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
+put_targets(const char *tname, char (*targets)[SENDER_NAME_MAX], size_t *n, size_t max,
+    const struct datum *d, FILE *err)
 {
-    if (d->n > SW_SFLOW_MAX_TARGETS) {
-        fprintf(err, "sFlow column targets: %zu targets, at most %d\n", d->n, SW_SFLOW_MAX_TARGETS);
+    if (d->n > max) {
+        fprintf(err, "%s column targets: %zu targets, at most %zu\n", tname, d->n, max);
         return EINVAL;
     }
     for (size_t i = 0; i < d->n; i++) {
         if (strlen(d->a[i]) >= SENDER_NAME_MAX) {
-            fprintf(err, "sFlow column targets: \"%s\" is too long\n", d->a[i]);
+            fprintf(err, "%s column targets: \"%s\" is too long\n", tname, d->a[i]);
             return EINVAL;
         }
-        snprintf(cfg->targets[i], SENDER_NAME_MAX, "%s", d->a[i]);
+        snprintf(targets[i], SENDER_NAME_MAX, "%s", d->a[i]);
     }
-    cfg->n_targets = d->n;
+    *n = d->n;
     return 0;
+}
+
+static int
+sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
+{
+    return put_targets("sFlow", cfg->targets, &cfg->n_targets, SW_SFLOW_MAX_TARGETS, d, err);
 }
 
 /* ---- Mirror and NetFlow ---- */
@@ -894,19 +902,7 @@ get_nf_add_id(const struct ctx *x, const struct row *r, struct datum *d)
 static int
 nf_targets(struct nfdp_cfg *cfg, const struct datum *d, FILE *err)
 {
-    if (d->n > NFDP_MAX_TARGETS) {
-        fprintf(err, "NetFlow column targets: %zu targets, at most %d\n", d->n, NFDP_MAX_TARGETS);
-        return EINVAL;
-    }
-    for (size_t i = 0; i < d->n; i++) {
-        if (strlen(d->a[i]) >= SENDER_NAME_MAX) {
-            fprintf(err, "NetFlow column targets: \"%s\" is too long\n", d->a[i]);
-            return EINVAL;
-        }
-        snprintf(cfg->targets[i], SENDER_NAME_MAX, "%s", d->a[i]);
-    }
-    cfg->n_targets = d->n;
-    return 0;
+    return put_targets("NetFlow", cfg->targets, &cfg->n_targets, NFDP_MAX_TARGETS, d, err);
 }
 
 static int
@@ -1935,33 +1931,36 @@ ctl_db_sflow_setting(struct sw_sflow *cfg, const char *key, const char *value, F
     return e;
 }
 
-/* Applies the "COLUMN=VALUE" words 'argv' to a new row of table 't' (a Mirror or a NetFlow row). */
+/*
+ * add-mirror and set-netflow: the "COLUMN=VALUE" words 'argv' make a row
+ * of table 't' (a Mirror, or a NetFlow row on top of the bridge's
+ * settings), which goes to 'br' at once.
+ */
 static int
-short_form(struct sw *sw, struct ctl_db *db, enum tbl t, int argc, char **argv, FILE *err)
-{
-    struct ctx x = { sw, db, NULL, err };
-    struct ctl_db_new *nw = &db->rows[0];
-    struct row r = { t, NULL, NULL, nw, NULL };
-
-    nw->table = t == T_MIRROR ? CTL_DB_NEW_MIRROR : CTL_DB_NEW_NETFLOW;
-    nfdp_defaults(&nw->nf);
-    db->n_rows = 1;
-    return set_columns(&x, &tables[t], &r, argc, argv);
-}
-
-int
-ctl_db_add_mirror(struct sw *sw, struct bridge *br, int argc, char **argv, FILE *err)
+short_form(struct sw *sw, struct bridge *br, enum tbl t, int argc, char **argv, FILE *err)
 {
     struct ctl_db *db = calloc(1, sizeof(*db));
+    struct ctx x = { sw, db, NULL, err };
+    struct ctl_db_new *nw;
+    struct row r;
     char msg[256];
-    int st = CTL_ERROR;
+    int st = CTL_ERROR, e;
 
     if (db == NULL) {
         fprintf(err, "out of memory\n");
         return CTL_ERROR;
     }
-    if (short_form(sw, db, T_MIRROR, argc, argv, err) == CTL_OK) {
-        if (mirror_set(br, &db->rows[0].mir, msg, sizeof(msg)) != 0)
+    nw = &db->rows[0];
+    nw->table = t == T_MIRROR ? CTL_DB_NEW_MIRROR : CTL_DB_NEW_NETFLOW;
+    nfdp_defaults(&nw->nf);
+    if (t == T_NETFLOW && br->nf != NULL)
+        nw->nf = *nfdp_config(br);
+    db->n_rows = 1;
+    r = (struct row){ t, NULL, NULL, nw, NULL };
+    if (set_columns(&x, &tables[t], &r, argc, argv) == CTL_OK) {
+        e = t == T_MIRROR ? mirror_set(br, &nw->mir, msg, sizeof(msg)) :
+            nfdp_configure(br, &nw->nf, msg, sizeof(msg));
+        if (e != 0)
             fprintf(err, "%s\n", msg);
         else
             st = CTL_OK;
@@ -1971,26 +1970,15 @@ ctl_db_add_mirror(struct sw *sw, struct bridge *br, int argc, char **argv, FILE 
 }
 
 int
+ctl_db_add_mirror(struct sw *sw, struct bridge *br, int argc, char **argv, FILE *err)
+{
+    return short_form(sw, br, T_MIRROR, argc, argv, err);
+}
+
+int
 ctl_db_set_netflow(struct sw *sw, struct bridge *br, int argc, char **argv, FILE *err)
 {
-    struct ctl_db *db = calloc(1, sizeof(*db));
-    char msg[256];
-    int st = CTL_ERROR;
-
-    if (db == NULL) {
-        fprintf(err, "out of memory\n");
-        return CTL_ERROR;
-    }
-    if (br->nf != NULL)
-        db->rows[0].nf = *nfdp_config(br);      /* On top of what is set, as set-sflow. */
-    if (short_form(sw, db, T_NETFLOW, argc, argv, err) == CTL_OK) {
-        if (nfdp_configure(br, &db->rows[0].nf, msg, sizeof(msg)) != 0)
-            fprintf(err, "set-netflow: %s\n", msg);
-        else
-            st = CTL_OK;
-    }
-    free(db);
-    return st;
+    return short_form(sw, br, T_NETFLOW, argc, argv, err);
 }
 
 /* Writes "\tCOLUMN=VALUE" for each column of 'r' in 't' that is not empty, ports by name. */

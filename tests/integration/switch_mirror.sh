@@ -12,7 +12,8 @@
 #  - select_dst_port with select_vlan: h2 on access VLAN 10 receives the 5
 #    requests, all VLAN 10: mirrored; select_vlan=20: none;
 #  - list/get show the row; the mirror survives a restart (state file);
-#  - "clear bridge BR mirrors": h3 sees nothing and reaches h1 again.
+#  - "clear bridge BR mirrors": h3 sees nothing and reaches h1 again;
+#  - output_vlan 99: h3, a trunk of VLAN 99, gets h1's requests tagged 99.
 P=swm$$
 . "$(dirname "$0")/lib/switch_lab.sh"
 command -v tcpdump >/dev/null 2>&1 || skip "tcpdump missing"
@@ -28,19 +29,21 @@ for h in h1 h2 h3; do sfctl add-port "$BR" ${P}$h || fail "add-port"; done
 in_ns h1 ping -c 1 -W 1 10.84.0.2 >/dev/null || fail "h1 cannot reach h2"
 in_ns h3 ping -c 1 -W 1 10.84.0.1 >/dev/null || fail "h3 cannot reach h1"
 
-# seen NAME: ping h1 -> h2 five times while tcpdump runs on h3's eth0;
-# prints how many ICMP packets it captured ("requests replies").
+# seen NAME [VLAN]: ping h1 -> h2 five times while tcpdump runs on h3's
+# eth0; prints how many ICMP packets it captured ("requests replies"),
+# untagged or, with VLAN, tagged with it.
 seen() {
+    vl=${2:+vlan $2 and }
     # Not through in_ns: $! must be tcpdump itself.
-    ip netns exec ${P}h3 tcpdump -i eth0 -nn -U -w "$T/$1.pcap" icmp >/dev/null 2>"$T/$1.tcpdump" &
+    ip netns exec ${P}h3 tcpdump -i eth0 -nn -U -w "$T/$1.pcap" "${vl}icmp" >/dev/null 2>"$T/$1.tcpdump" &
     td=$!
     sleep 1
     in_ns h1 ping -c 5 -i 0.2 -W 1 10.84.0.2 >/dev/null || fail "$1: h1 cannot reach h2"
     sleep 0.5
     kill "$td"
     wait "$td" 2>/dev/null
-    req=$(tcpdump -r "$T/$1.pcap" -nn 'icmp[icmptype] == icmp-echo' 2>/dev/null | wc -l)
-    rep=$(tcpdump -r "$T/$1.pcap" -nn 'icmp[icmptype] == icmp-echoreply' 2>/dev/null | wc -l)
+    req=$(tcpdump -r "$T/$1.pcap" -nn "${vl}icmp[icmptype] == icmp-echo" 2>/dev/null | wc -l)
+    rep=$(tcpdump -r "$T/$1.pcap" -nn "${vl}icmp[icmptype] == icmp-echoreply" 2>/dev/null | wc -l)
     echo "$req $rep"
 }
 
@@ -95,6 +98,15 @@ sfctl clear bridge "$BR" mirrors || fail "clear bridge mirrors"
 [ "$(seen cleared)" = "0 0" ] || fail "h3 still sees the pings"
 sfctl set port ${P}h3 tag=10 || fail "tag h3"
 in_ns h3 ping -c 1 -W 1 10.84.0.1 >/dev/null || fail "h3 cannot reach h1 once the mirror is gone"
+# output_vlan: h3 trunks VLAN 99 and gets h1's packets tagged 99 (h2, on VLAN 10 only, none).
+sfctl clear port ${P}h3 tag -- set port ${P}h3 trunks=99 || fail "h3 trunk of 99"
+sfctl -- --id=@m create mirror name=v select_src_port=${P}h1 output_vlan=99 \
+    -- set bridge "$BR" mirrors=@m >/dev/null || fail "output_vlan mirror"
+got=$(seen ovlan 99)
+echo "output_vlan 99: h3 sees $got tagged 99"
+[ "$got" = "5 0" ] || fail "output_vlan: h3 saw $got tagged 99, not 5 0"
+sfctl clear bridge "$BR" mirrors || fail "clear bridge mirrors"
+echo "ok: output_vlan"
 expect_fail "exactly one of output_port and output_vlan" \
     sfctl -- --id=@m create mirror name=bad select_all=true -- set bridge "$BR" mirrors=@m
 echo "ok: clear bridge mirrors"

@@ -43,6 +43,10 @@ sfctl() { "$BIN/sfctl" --socket "$T/sock" "$@"; }
 start_switch() {
     "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
     SPID=$!
+    wait_switch
+}
+# wait_switch: until the switch just started answers on $T/sock.
+wait_switch() {
     i=0
     while [ ! -S "$T/sock" ] || ! sfctl list-br >/dev/null 2>&1; do
         i=$((i + 1))
@@ -80,25 +84,13 @@ veth_pair() {
 start_switch_ns() {
     ip netns add ${P}sw && NS="$NS ${P}sw"
     for h in "$@"; do ip link set "${P}$h" netns ${P}sw || fail "moving ${P}$h"; done
+    restart_switch_ns
+}
+# restart_switch_ns: the switch in P+sw (again, after stop_switch).
+restart_switch_ns() {
     # $! must be the switch itself (stop_switch kills it): no function around it.
     ip netns exec ${P}sw "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
     SPID=$!
-    i=0
-    while [ ! -S "$T/sock" ] || ! sfctl list-br >/dev/null 2>&1; do
-        i=$((i + 1))
-        [ $i -lt 50 ] || { cat "$T/switch.log"; fail "switch did not start"; }
-        sleep 0.1
-    done
-}
-# restart_switch_ns: the same, again, after stop_switch.
-restart_switch_ns() {
-    ip netns exec ${P}sw "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
-    SPID=$!
-    i=0
-    while ! sfctl list-br >/dev/null 2>&1; do
-        i=$((i + 1))
-        [ $i -lt 50 ] || { cat "$T/switch.log"; fail "switch did not start again"; }
-        sleep 0.1
-    done
+    wait_switch
 }
 in_sw() { ip netns exec ${P}sw "$@"; }
