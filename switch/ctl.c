@@ -550,6 +550,25 @@ cmd_clear_netflow(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
+/* dump-netflow BR: what the bridge's NetFlow export counted (netflow_dp.h). */
+static int
+cmd_dump_netflow(struct cmd_ctx *c, int argc, char **argv)
+{
+    const struct nfdp_stats *st = nfdp_stats(c->br);
+
+    (void)argc;
+    (void)argv;
+    if (st == NULL) {
+        fprintf(c->err, "bridge %s has no NetFlow export\n", c->br->name);
+        return CTL_ERROR;
+    }
+    fprintf(c->out, "flows exported %llu (early, the cache full: %llu); packets not IPv4 %llu; "
+        "datagrams sent %llu, send errors %llu\n", (unsigned long long)st->flows,
+        (unsigned long long)st->full_flushes, (unsigned long long)st->not_ipv4,
+        (unsigned long long)st->datagrams, (unsigned long long)st->send_errors);
+    return CTL_OK;
+}
+
 /* The database commands (ctl_db.h), with the words after their name. */
 #define DB_COMMAND(name)                                                    \
     static int                                                              \
@@ -611,6 +630,7 @@ static const struct command commands[] = {
     { "set-netflow", 2, CTL_MAX_ARGS, true, "set-netflow BRIDGE targets=IP:PORT [active_timeout=S] [engine_type=N] "
         "[engine_id=N] [add_id_to_interface=true|false]", cmd_set_netflow },
     { "clear-netflow", 1, 1, true, "clear-netflow BRIDGE", cmd_clear_netflow },
+    { "dump-netflow", 1, 1, true, "dump-netflow BRIDGE", cmd_dump_netflow },
 };
 
 /*

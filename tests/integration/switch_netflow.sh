@@ -44,6 +44,8 @@ in_ns h1 ping -c 1 -W 1 10.85.0.2 >/dev/null || fail "h1 cannot reach h2"
 in_ns h1 ping -f -c 2000 -s 200 -W 1 -q 10.85.0.2 >/dev/null || fail "ping -f"
 in_ns h2 ping -c 20 -i 0.01 -s 1000 -W 1 -q 10.85.0.1 >/dev/null || fail "ping h2 -> h1"
 sleep 2.5                       # Past the active timeout: most flows are out already.
+sfctl dump-netflow "$BR" | tee "$T/nfstats"
+grep -q "early, the cache full: 0)" "$T/nfstats" || fail "dump-netflow: flows left early with 4 in the cache"
 sfctl clear bridge "$BR" netflow || fail "clear bridge netflow"   # ...and the rest now.
 [ "$(sfctl get bridge "$BR" netflow)" = "[]" ] || fail "netflow not cleared"
 sfctl dump-flows "$BR" | tee "$T/flows"
