@@ -58,6 +58,9 @@ PROGS += $(BIN)/sflow-emu
 # agent core.  sfctl needs nothing but libc.
 SWITCH_SRC    := $(filter-out switch/sfctl.c,$(wildcard switch/*.c))
 SWITCH_OBJ    := $(SWITCH_SRC:%.c=$(B)/%.o)
+# The local port's device (tap.c) is set up through libnl.
+$(B)/switch/tap.o: ALL_CFLAGS += $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null)
+SWITCH_LDLIBS := $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3)
 SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o,$(SWITCH_OBJ))
 PROGS += $(BIN)/sflow-switch $(BIN)/sfctl
 
@@ -96,7 +99,7 @@ $(BIN)/sflow-agent: $(AGENT_OBJ) $(B)/libconvert.a
 $(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/agent/caps.o $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcap
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(SWITCH_LDLIBS) $(LDLIBS_ALL) -lcap
 
 $(BIN)/sfctl: $(B)/switch/sfctl.o
 	@mkdir -p $(dir $@)
@@ -121,9 +124,12 @@ $(BIN)/test_flow_table: $(B)/switch/flow_table.o $(B)/switch/flow_parse.o
 $(BIN)/test_owndir: $(B)/switch/owndir.o
 $(BIN)/test_vlan: $(B)/switch/vlan.o
 $(B)/tests/unit/test_vlan.o: ALL_CFLAGS += -Iswitch
+$(BIN)/test_netflow_cache: $(B)/switch/netflow_cache.o
+$(B)/tests/unit/test_netflow_cache.o: ALL_CFLAGS += -Iswitch
 $(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/unit/test_owndir.o: ALL_CFLAGS += -Iswitch
 # ctl and ctl_db run on a whole switch without ports.
 $(BIN)/test_ctl_db: $(SWITCH_LIBOBJ)
+$(BIN)/test_ctl_db: LDLIBS_ALL += $(SWITCH_LDLIBS)
 $(B)/tests/unit/test_ctl_db.o: ALL_CFLAGS += -Iswitch
 # The topology readers give links their shaping (shape.c), which speaks netlink (link.c).
 EMU_TOPO_OBJ := $(addprefix $(B)/switch/emu/,topo.o mn.o shape.o link.o)

@@ -10,6 +10,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "mirror.h"
+#include "netflow_dp.h"
 #include "port.h"
 #include "sflow_dp.h"
 
@@ -89,6 +91,35 @@ dpid_of(const char *name)
     return h & 0x0000ffffffffffffull;
 }
 
+/* Adds 'br''s port LOCAL (first in its list); false without memory. */
+static bool
+add_local(struct bridge *br)
+{
+    struct port *p = calloc(1, sizeof(*p));
+
+    if (p == NULL)
+        return false;
+    snprintf(p->name, sizeof(p->name), "%s", br->name);
+    p->ring.fd = -1;
+    p->ofport = SW_OFPORT_LOCAL;
+    p->br = br;
+    p->local = true;
+    vlan_cfg_init(&p->vlan);
+    if (port_open(p) != 0)
+        p->retry_ms = br->sw->now_ms + 1000;
+    br->ports[br->n_ports++] = p;
+    br->local = p;
+    return true;
+}
+
+void
+bridge_local_mac(const struct bridge *br, uint8_t mac[6])
+{
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)(br->dpid >> (40 - 8 * i));
+    mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+}
+
 int
 sw_add_bridge(struct sw *sw, const char *name, struct bridge **out)
 {
@@ -113,6 +144,12 @@ sw_add_bridge(struct sw *sw, const char *name, struct bridge **out)
         return ENOMEM;
     }
     sfdp_init(br);
+    if (!add_local(br)) {
+        mac_table_destroy(&br->mac);
+        flow_table_destroy(&br->flows);
+        free(br);
+        return ENOMEM;
+    }
     sw->br[sw->n_br++] = br;
     sw->config_gen++;
     if (out)
@@ -125,6 +162,8 @@ sw_del_bridge(struct sw *sw, struct bridge *br)
 {
     size_t i;
 
+    mirror_clear(br);
+    nfdp_clear(br);
     while (br->n_ports > 0)
         bridge_del_port(br, br->ports[br->n_ports - 1]);
     sfdp_clear(br);
@@ -222,8 +261,11 @@ bridge_del_port(struct bridge *br, struct port *p)
         }
     }
     port_close(p);
+    if (br->n_mirrors > 0)
+        mirror_port_gone(br, p);
     mac_table_flush_port(&br->mac, p->ofport);
-    br->by_ofport[p->ofport] = NULL;
+    if (p->ofport <= BRIDGE_MAX_OFPORT)
+        br->by_ofport[p->ofport] = NULL;
     for (i = 0; i < br->n_ports && br->ports[i] != p; i++)
         continue;
     if (i < br->n_ports) {

@@ -24,7 +24,10 @@ struct bridge *sw_find_bridge(const struct sw *sw, const char *name);
 struct port *sw_find_port(const struct sw *sw, const char *ifname);
 
 /*
- * Adds bridge 'name'.  Returns 0, EEXIST, EINVAL (bad name), ENOSPC (too
+ * Adds bridge 'name', with its local port (tap.h): OpenFlow port LOCAL on
+ * a device of the same name.  A device that cannot be made leaves the
+ * port closed, with the reason as its error, and retried every second;
+ * the bridge works without it.  Returns 0, EEXIST, EINVAL (bad name), ENOSPC (too
  * many bridges) or ENOMEM.
  */
 int sw_add_bridge(struct sw *sw, const char *name, struct bridge **out);
@@ -52,6 +55,20 @@ void bridge_del_port(struct bridge *br, struct port *p);
  * message in 'err'.
  */
 int bridge_set_ofport(struct port *p, uint16_t ofport, char *err, size_t errsz);
+/* The port of 'br' with OpenFlow number 'ofport' (LOCAL included), or NULL. */
+static inline struct port *
+bridge_port(const struct bridge *br, uint32_t ofport)
+{
+    if (ofport <= BRIDGE_MAX_OFPORT)
+        return br->by_ofport[ofport];
+    return ofport == SW_OFPORT_LOCAL ? br->local : NULL;
+}
+
+/*
+ * The Ethernet address of 'br''s local port: the datapath id's 48 bits,
+ * made unicast and locally administered, so that it stays across restarts.
+ */
+void bridge_local_mac(const struct bridge *br, uint8_t mac[6]);
 
 /* Changes the VLAN settings of 'p'; forgets the MAC addresses learned on it. */
 void bridge_set_vlan(struct port *p, const struct vlan_cfg *vlan);

@@ -8,11 +8,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bridge.h"
 #include "ctl_db.h"
 #include "ctl_of.h"
 #include "flow_parse.h"
+#include "mirror.h"
+#include "netflow_dp.h"
 #include "rollback.h"
 #include "sflow_dp.h"
 #include "state.h"
@@ -204,12 +207,16 @@ static int
 cmd_list_ports(struct cmd_ctx *c, int argc, char **argv)
 {
     const char *names[BRIDGE_MAX_PORTS];
+    size_t n = 0;
 
     (void)argc;
     (void)argv;
+
+    /* As ovs-vsctl, without the bridge's own (local) port. */
     for (size_t i = 0; i < c->br->n_ports; i++)
-        names[i] = c->br->ports[i]->name;
-    return print_sorted(c, names, c->br->n_ports);
+        if (!c->br->ports[i]->local)
+            names[n++] = c->br->ports[i]->name;
+    return print_sorted(c, names, n);
 }
 
 /* Whether add-port's setting 'kv' is one of a Port map column ("other_config:k=v", "external_ids={...}"). */
@@ -279,6 +286,11 @@ cmd_del_port(struct cmd_ctx *c, int argc, char **argv)
             fprintf(c->err, "bridge %s does not have a port %s\n", argv[1], ifname);
         else
             fprintf(c->err, "no port named %s\n", ifname);
+        return CTL_ERROR;
+    }
+    if (p->local) {
+        fprintf(c->err, "cannot delete port %s because it is the local port for bridge %s "
+            "(deleting this port requires deleting the entire bridge)\n", p->name, p->br->name);
         return CTL_ERROR;
     }
     bridge_del_port(p->br, p);
@@ -383,7 +395,8 @@ cmd_add_flow(struct cmd_ctx *c, int argc, char **argv)
         return CTL_ERROR;
     }
     for (size_t i = 0; i < r.n_actions; i++) {
-        if (r.actions[i].type == FA_OUTPUT && r.actions[i].arg > BRIDGE_MAX_OFPORT) {
+        if (r.actions[i].type == FA_OUTPUT && r.actions[i].arg > BRIDGE_MAX_OFPORT &&
+            r.actions[i].arg != SW_OFPORT_LOCAL) {
             fprintf(c->err, "output:%u: port numbers go up to %d\n", r.actions[i].arg, BRIDGE_MAX_OFPORT);
             return CTL_ERROR;
         }
@@ -470,7 +483,8 @@ cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
 static bool
 port_selected(const struct port *p, const char *want)
 {
-    return want == NULL || strcmp(want, p->name) == 0 || (unsigned)atoi(want) == p->ofport;
+    return want == NULL || strcmp(want, p->name) == 0 || (unsigned)atoi(want) == p->ofport ||
+        (p->local && strcasecmp(want, "LOCAL") == 0);
 }
 
 static int
@@ -494,8 +508,12 @@ cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
 
         if (!port_selected(p, want))
             continue;
-        fprintf(c->out, "  port %2u: rx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, frame=0, over=0, crc=0\n",
-            p->ofport, (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
+        if (p->local)
+            fprintf(c->out, "  port LOCAL");
+        else
+            fprintf(c->out, "  port %2u", p->ofport);
+        fprintf(c->out, ": rx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, frame=0, over=0, crc=0\n",
+            (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
             (unsigned long long)(s->rx_dropped + p->ring_drops), (unsigned long long)s->rx_errors);
         fprintf(c->out, "           tx pkts=%llu, bytes=%llu, drop=%llu, errs=%llu, coll=0\n",
             (unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
@@ -593,6 +611,64 @@ cmd_clear_sflow(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
+/* add-mirror BR COLUMN=VALUE...: a Mirror row in one command (ctl_db.h). */
+static int
+cmd_add_mirror(struct cmd_ctx *c, int argc, char **argv)
+{
+    return ctl_db_add_mirror(c->sw, c->br, argc - 2, argv + 2, c->err);
+}
+
+static int
+cmd_del_mirror(struct cmd_ctx *c, int argc, char **argv)
+{
+    int i = mirror_find(c->br, argv[2]);
+
+    (void)argc;
+    if (i < 0) {
+        if (c->if_exists)
+            return CTL_OK;
+        fprintf(c->err, "bridge %s has no mirror %s\n", c->br->name, argv[2]);
+        return CTL_ERROR;
+    }
+    mirror_del(c->br, (size_t)i);
+    return CTL_OK;
+}
+
+/* set-netflow BR COLUMN=VALUE...: the NetFlow table's columns, on top of the bridge's settings. */
+static int
+cmd_set_netflow(struct cmd_ctx *c, int argc, char **argv)
+{
+    return ctl_db_set_netflow(c->sw, c->br, argc - 2, argv + 2, c->err);
+}
+
+static int
+cmd_clear_netflow(struct cmd_ctx *c, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    nfdp_clear(c->br);
+    return CTL_OK;
+}
+
+/* dump-netflow BR: what the bridge's NetFlow export counted (netflow_dp.h). */
+static int
+cmd_dump_netflow(struct cmd_ctx *c, int argc, char **argv)
+{
+    const struct nfdp_stats *st = nfdp_stats(c->br);
+
+    (void)argc;
+    (void)argv;
+    if (st == NULL) {
+        fprintf(c->err, "bridge %s has no NetFlow export\n", c->br->name);
+        return CTL_ERROR;
+    }
+    fprintf(c->out, "flows exported %llu (early, the cache full: %llu); packets not IPv4 %llu; "
+        "datagrams sent %llu, send errors %llu\n", (unsigned long long)st->flows,
+        (unsigned long long)st->full_flushes, (unsigned long long)st->not_ipv4,
+        (unsigned long long)st->datagrams, (unsigned long long)st->send_errors);
+    return CTL_OK;
+}
+
 /* The database commands (ctl_db.h), with the words after their name. */
 #define DB_COMMAND(name)                                                    \
     static int                                                              \
@@ -633,7 +709,7 @@ static const struct command commands[] = {
     { "create", 1, CTL_MAX_ARGS, false, "[--id=@NAME] create TABLE COLUMN=VALUE...", cmd_db_create },
     { "set", 3, CTL_MAX_ARGS, false, "set TABLE RECORD COLUMN=VALUE...", cmd_db_set },
     { "clear", 3, CTL_MAX_ARGS, false, "clear TABLE RECORD COLUMN...", cmd_db_clear },
-    { "get", 3, CTL_MAX_ARGS, false, "get TABLE RECORD COLUMN...", cmd_db_get },
+    { "get", 2, CTL_MAX_ARGS, false, "[--id=@NAME] get TABLE RECORD [COLUMN...]", cmd_db_get },
     { "list", 1, CTL_MAX_ARGS, false, "list TABLE [RECORD...]", cmd_db_list },
     { "find", 1, CTL_MAX_ARGS, false, "find TABLE [COLUMN=VALUE]...", cmd_db_find },
     { "add", 4, CTL_MAX_ARGS, false, "add TABLE RECORD COLUMN VALUE...", cmd_db_add },
@@ -660,6 +736,13 @@ static const struct command commands[] = {
     { "set-sflow", 1, CTL_MAX_ARGS, true, "set-sflow BRIDGE target=HOST:PORT [sampling=N] [polling=S] [header=B] [agent=IF]",
         cmd_set_sflow },
     { "clear-sflow", 1, 1, true, "clear-sflow BRIDGE", cmd_clear_sflow },
+    { "add-mirror", 2, CTL_MAX_ARGS, true, "add-mirror BRIDGE name=NAME [select_all=true] [select_src_port=P,...] "
+        "[select_dst_port=P,...] [select_vlan=V,...] output_port=P|output_vlan=V", cmd_add_mirror },
+    { "del-mirror", 2, 2, true, "del-mirror BRIDGE NAME", cmd_del_mirror },
+    { "set-netflow", 2, CTL_MAX_ARGS, true, "set-netflow BRIDGE targets=IP:PORT [active_timeout=S] [engine_type=N] "
+        "[engine_id=N] [add_id_to_interface=true|false]", cmd_set_netflow },
+    { "clear-netflow", 1, 1, true, "clear-netflow BRIDGE", cmd_clear_netflow },
+    { "dump-netflow", 1, 1, true, "dump-netflow BRIDGE", cmd_dump_netflow },
 };
 
 /*
@@ -744,14 +827,57 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
  * same undo as for a change that cannot be saved, so nothing of the chain
  * remains and nothing new is saved.
  */
+/* Whether '@name' ('len' bytes) was given to a row by --id in this chain so far. */
+static bool
+id_known(const struct ctl_db *db, const char *name, size_t len)
+{
+    for (size_t i = 0; i < db->n_rows; i++)
+        if (strlen(db->rows[i].id) == len && strncmp(db->rows[i].id, name, len) == 0)
+            return true;
+    for (size_t i = 0; i < db->n_refs; i++)
+        if (strlen(db->refs[i].id) == len && strncmp(db->refs[i].id, name, len) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Whether the command 'w' ('n' words) refers to an @name that no --id has
+ * made yet: ovs-vsctl lets "set bridge br0 mirrors=@m" come before the
+ * "--id=@m create mirror ..." it names, as the guides write it.
+ */
+static bool
+refers_ahead(const struct ctl_db *db, char **w, int n)
+{
+    for (int k = 0; k < n; k++) {
+        if (strncmp(w[k], "--", 2) == 0)
+            continue;
+        for (const char *p = strchr(w[k], '@'); p; p = strchr(p + 1, '@')) {
+            size_t len = strcspn(p, ",] \"");
+
+            if ((p == w[k] || strchr("=,[ \"", p[-1]) != NULL) && !id_known(db, p, len))
+                return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * A chain: commands separated by "--" words (or just one), run in order,
+ * except that those that name an @id made later run after the others.
+ * Their output is printed in their order, only when all succeeded (a
+ * row's _uuid once known); when one fails, what the others changed is
+ * undone through rollback_to(), the same undo as for a change that cannot
+ * be saved, so nothing of the chain remains and nothing new is saved.
+ */
 static int
 exec_chain(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int restoring)
 {
     struct ctl_db *db = calloc(1, sizeof(*db));
-    char *snap = state_format(sw), *text[CTL_MAX_ARGS];
+    char *snap = state_format(sw), *text[CTL_MAX_ARGS] = { NULL };
     uint32_t gen = sw->config_gen;
-    size_t len[CTL_MAX_ARGS];
+    size_t len[CTL_MAX_ARGS] = { 0 };
     int made[CTL_MAX_ARGS], n = 0, st = CTL_OK;
+    bool later[CTL_MAX_ARGS] = { false };
 
     if (db == NULL || snap == NULL) {
         fprintf(err, "out of memory\n");
@@ -759,56 +885,67 @@ exec_chain(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int resto
         free(snap);
         return CTL_ERROR;
     }
-    for (int i = 0; i < argc && st == CTL_OK;) {
-        int j = i;
-        struct cmd_ctx c;
-        bool opts_only = true;  /* Global options may stand alone before a "--". */
-        FILE *f;
+    for (int k = 0; k < CTL_MAX_ARGS; k++)
+        made[k] = -1;
+    for (int pass = 0; pass < 2 && st == CTL_OK; pass++) {
+        n = 0;
+        for (int i = 0; i < argc && st == CTL_OK;) {
+            int j = i;
+            struct cmd_ctx c;
+            bool opts_only = true;  /* Global options may stand alone before a "--". */
+            FILE *f;
 
-        while (j < argc && strcmp(argv[j], "--") != 0)
-            j++;
-        for (int k = i; k < j; k++)
-            opts_only &= strncmp(argv[k], "--", 2) == 0;
-        if (opts_only) {
+            while (j < argc && strcmp(argv[j], "--") != 0)
+                j++;
+            for (int k = i; k < j; k++)
+                opts_only &= strncmp(argv[k], "--", 2) == 0;
+            if (opts_only) {
+                memset(&c, 0, sizeof(c));
+                for (int k = i; k < j && st == CTL_OK && pass == 0; k++)
+                    if (!take_option(&c, db, argv[k])) {
+                        fprintf(err, "unknown option %s\n", argv[k]);
+                        st = CTL_ERROR;
+                    }
+                i = j + 1;
+                continue;
+            }
+            if (pass == 0)
+                later[n] = refers_ahead(db, argv + i, j - i);
+            if (later[n] != (pass == 1)) {
+                n++;
+                i = j + 1;
+                continue;
+            }
             memset(&c, 0, sizeof(c));
-            for (int k = i; k < j && st == CTL_OK; k++)
-                if (!take_option(&c, db, argv[k])) {
-                    fprintf(err, "unknown option %s\n", argv[k]);
-                    st = CTL_ERROR;
-                }
+            c.sw = sw;
+            c.err = err;
+            c.restoring = restoring != 0;
+            c.db = db;
+            db->id = db->columns = NULL;
+            if ((f = open_memstream(&text[n], &len[n])) == NULL) {
+                fprintf(err, "out of memory\n");
+                st = CTL_ERROR;
+                break;
+            }
+            c.out = f;
+            made[n] = (int)db->n_rows;
+            st = exec_one(&c, j - i, argv + i);
+            made[n] = (int)db->n_rows > made[n] ? made[n] : -1;
+            if (fclose(f) != 0 && st == CTL_OK) {
+                fprintf(err, "out of memory\n");
+                st = CTL_ERROR;
+            }
+            n++;
             i = j + 1;
-            continue;
         }
-        memset(&c, 0, sizeof(c));
-        c.sw = sw;
-        c.err = err;
-        c.restoring = restoring != 0;
-        c.db = db;
-        db->id = db->columns = NULL;
-        text[n] = NULL;
-        if ((f = open_memstream(&text[n], &len[n])) == NULL) {
-            fprintf(err, "out of memory\n");
-            st = CTL_ERROR;
-            break;
-        }
-        c.out = f;
-        made[n] = (int)db->n_rows;
-        st = exec_one(&c, j - i, argv + i);
-        made[n] = (int)db->n_rows > made[n] ? made[n] : -1;
-        if (fclose(f) != 0 && st == CTL_OK) {
-            fprintf(err, "out of memory\n");
-            st = CTL_ERROR;
-        }
-        n++;
-        i = j + 1;
     }
     /* Only a chain that changed something has anything to undo (rollback_to() compares every line). */
     if (st != CTL_OK && sw->config_gen != gen && rollback_to(sw, snap, err) != 0)
         fprintf(err, "out of memory: the commands before the failed one were not undone\n");
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < CTL_MAX_ARGS; k++) {
         if (st == CTL_OK && made[k] >= 0)
             ctl_db_print_new(db, (size_t)made[k], out);
-        else if (st == CTL_OK)
+        else if (st == CTL_OK && text[k] != NULL)
             fwrite(text[k], 1, len[k], out);
         free(text[k]);
     }

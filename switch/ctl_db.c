@@ -19,7 +19,7 @@
 
 #define ATOM_MAX (SENDER_NAME_MAX + 32)
 
-enum atype { A_INT, A_STR, A_UUID };
+enum atype { A_INT, A_STR, A_UUID, A_BOOL };
 /* Exactly one value, at most one, any number, or key=value pairs (atoms 2i and 2i+1). */
 enum kind { K_ONE, K_OPT, K_SET, K_MAP };
 
@@ -35,7 +35,7 @@ struct datum {
     bool nomem;
 };
 
-enum tbl { T_BRIDGE, T_PORT, T_IFACE, T_SFLOW };
+enum tbl { T_BRIDGE, T_PORT, T_IFACE, T_SFLOW, T_MIRROR, T_NETFLOW };
 
 /* A row: a bridge, a port, a port as an interface, or sFlow settings (a bridge's or a new row's). */
 struct row {
@@ -43,6 +43,7 @@ struct row {
     struct bridge *br;
     struct port *p;
     struct ctl_db_new *nw;
+    struct mirror *m;           /* A mirror of 'br'. */
 };
 
 struct ctx {
@@ -63,6 +64,9 @@ struct column {
     /* A number of sFlow settings: where, its largest value, its default. */
     size_t off;
     uint32_t max, dflt;
+    /* Changes a mirror (ctx: to find the ports named), or NetFlow settings. */
+    int (*mir)(struct ctx *, struct mirror *, const struct datum *);
+    int (*nf)(struct nfdp_cfg *, const struct datum *, FILE *);
 };
 
 struct table {
@@ -159,19 +163,17 @@ make_uuid(const char *tname, const char *name, char *buf, size_t len)
 static void
 row_uuid(const struct ctl_db *db, const struct row *r, char *buf, size_t len)
 {
-    static const char *const tnames[] = { "Bridge", "Port", "Interface", "sFlow" };
-    char name[CTL_DB_ID_MAX + 8];
+    static const char *const tnames[] = { "Bridge", "Port", "Interface", "sFlow", "Mirror", "NetFlow" };
+    char name[BRIDGE_NAME_MAX + MIRROR_NAME_MAX + 8];
+    const struct bridge *br = r->nw ? r->nw->br : r->br;
 
-    if (r->t == T_SFLOW && r->nw != NULL) {
-        if (r->nw->br != NULL) {
-            make_uuid("sFlow", r->nw->br->name, buf, len);
-            return;
-        }
+    if (r->nw != NULL && br == NULL)
         snprintf(name, sizeof(name), "new%zu", (size_t)(r->nw - db->rows));
-        make_uuid("sFlow", name, buf, len);
-        return;
-    }
-    make_uuid(tnames[r->t], r->t == T_BRIDGE || r->t == T_SFLOW ? r->br->name : r->p->name, buf, len);
+    else if (r->t == T_MIRROR)      /* A mirror's name is its bridge's alone. */
+        snprintf(name, sizeof(name), "%s/%s", br->name, r->nw ? r->nw->mir.name : r->m->name);
+    else
+        snprintf(name, sizeof(name), "%s", r->t == T_PORT || r->t == T_IFACE ? r->p->name : br->name);
+    make_uuid(tnames[r->t], name, buf, len);
 }
 
 /*
@@ -263,6 +265,7 @@ put_datum(FILE *f, const struct datum *d, enum style st)
 }
 
 static int set_port_trunks(struct ctx *, const struct row *, const struct datum *);
+static int nf_active(struct nfdp_cfg *, const struct datum *, FILE *);
 
 /* Atom 's' ('n' bytes) without blanks around it and its quotes, into 'buf'; EINVAL if malformed. */
 static int
@@ -336,8 +339,12 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
         }
         /* Trunks also take ranges (10-20), as add-port does. */
         if (c->type == A_INT && (atom[0] == '\0' || strlen(atom) > 18 ||
-            strspn(atom, c->set == set_port_trunks ? "0123456789-" : "0123456789") != strlen(atom))) {
+            strspn(atom, c->set == set_port_trunks || c->nf == nf_active ? "0123456789-" : "0123456789") != strlen(atom))) {
             fprintf(err, "%s column %s: \"%s\" is not an integer\n", tname, c->name, atom);
+            return EINVAL;
+        }
+        if (c->type == A_BOOL && strcmp(atom, "true") != 0 && strcmp(atom, "false") != 0) {
+            fprintf(err, "%s column %s: \"%s\" is not true or false\n", tname, c->name, atom);
             return EINVAL;
         }
         if (atom[0] != '\0' || c->type == A_STR)
@@ -415,6 +422,25 @@ parse_map(const char *tname, const struct column *c, const char *v, struct datum
     return 0;
 }
 
+/* The row this chain created in table 't' that 'name' (its @id or _uuid) names, or NULL. */
+static struct ctl_db_new *
+new_row(struct ctl_db *db, enum tbl t, const char *name)
+{
+    static const enum tbl of[] = { T_SFLOW, T_MIRROR, T_NETFLOW };
+    char u[40];
+
+    for (size_t i = 0; i < db->n_rows; i++) {
+        struct row nr = { of[db->rows[i].table], NULL, NULL, &db->rows[i], NULL };
+
+        if (nr.t != t)
+            continue;
+        row_uuid(db, &nr, u, sizeof(u));
+        if (strcmp(db->rows[i].id, name) == 0 || strcmp(u, name) == 0)
+            return &db->rows[i];
+    }
+    return NULL;
+}
+
 /* ---- the columns ---- */
 
 static const struct sw_sflow *
@@ -453,7 +479,7 @@ static void
 get_br_ports(const struct ctx *x, const struct row *r, struct datum *d)
 {
     for (size_t i = 0; i < r->br->n_ports; i++) {
-        struct row pr = { T_PORT, r->br, r->br->ports[i], NULL };
+        struct row pr = { T_PORT, r->br, r->br->ports[i], NULL, NULL };
 
         get_uuid(x, &pr, d);
     }
@@ -462,7 +488,7 @@ get_br_ports(const struct ctx *x, const struct row *r, struct datum *d)
 static void
 get_br_sflow(const struct ctx *x, const struct row *r, struct datum *d)
 {
-    struct row sr = { T_SFLOW, r->br, NULL, NULL };
+    struct row sr = { T_SFLOW, r->br, NULL, NULL, NULL };
 
     if (r->br->sf.on)
         get_uuid(x, &sr, d);
@@ -480,20 +506,14 @@ set_br_sflow(struct ctx *x, const struct row *r, const struct datum *d)
         sfdp_clear(r->br);
         return 0;
     }
-    for (size_t i = 0; i < x->db->n_rows && nw == NULL; i++) {
-        struct row nr = { T_SFLOW, NULL, NULL, &x->db->rows[i] };
-
-        row_uuid(x->db, &nr, u, sizeof(u));
-        if (strcmp(x->db->rows[i].id, d->a[0]) == 0 || strcmp(u, d->a[0]) == 0)
-            nw = &x->db->rows[i];
-    }
+    nw = new_row(x->db, T_SFLOW, d->a[0]);
     if (nw != NULL) {
         cfg = nw->cfg;
     } else {
         const struct bridge *from = NULL;
 
         for (size_t i = 0; i < x->sw->n_br && from == NULL; i++) {
-            struct row sr = { T_SFLOW, x->sw->br[i], NULL, NULL };
+            struct row sr = { T_SFLOW, x->sw->br[i], NULL, NULL, NULL };
 
             row_uuid(x->db, &sr, u, sizeof(u));
             if (x->sw->br[i]->sf.on && strcmp(u, d->a[0]) == 0)
@@ -518,7 +538,7 @@ set_br_sflow(struct ctx *x, const struct row *r, const struct datum *d)
 static void
 get_port_ifaces(const struct ctx *x, const struct row *r, struct datum *d)
 {
-    struct row ir = { T_IFACE, r->br, r->p, NULL };
+    struct row ir = { T_IFACE, r->br, r->p, NULL, NULL };
 
     get_uuid(x, &ir, d);
 }
@@ -702,8 +722,7 @@ static void
 get_if_type(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
-    (void)r;
-    d_put(d, "");
+    d_put(d, r->p->local ? "internal" : "");
 }
 
 static void
@@ -757,36 +776,500 @@ sf_num(struct sw_sflow *cfg, const struct datum *d, FILE *err)
     return 0;
 }
 
+/* Column targets of table 'tname' := 'd', into 'targets' ('*n' of at most 'max'). */
 static int
-sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
+put_targets(const char *tname, char (*targets)[SENDER_NAME_MAX], size_t *n, size_t max,
+    const struct datum *d, FILE *err)
 {
-    if (d->n > SW_SFLOW_MAX_TARGETS) {
-        fprintf(err, "sFlow column targets: %zu targets, at most %d\n", d->n, SW_SFLOW_MAX_TARGETS);
+    if (d->n > max) {
+        fprintf(err, "%s column targets: %zu targets, at most %zu\n", tname, d->n, max);
         return EINVAL;
     }
     for (size_t i = 0; i < d->n; i++) {
         if (strlen(d->a[i]) >= SENDER_NAME_MAX) {
-            fprintf(err, "sFlow column targets: \"%s\" is too long\n", d->a[i]);
+            fprintf(err, "%s column targets: \"%s\" is too long\n", tname, d->a[i]);
             return EINVAL;
         }
-        snprintf(cfg->targets[i], SENDER_NAME_MAX, "%s", d->a[i]);
+        snprintf(targets[i], SENDER_NAME_MAX, "%s", d->a[i]);
     }
-    cfg->n_targets = d->n;
+    *n = d->n;
     return 0;
 }
 
-#define COL(name, type, kind, get, set, sf) { name, type, kind, get, set, sf, 0, 0, 0 }
+static int
+sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
+{
+    return put_targets("sFlow", cfg->targets, &cfg->n_targets, SW_SFLOW_MAX_TARGETS, d, err);
+}
+
+/* ---- Mirror and NetFlow ---- */
+
+/* "--id=@name get port P": '@name' stands for port P in this chain's later values. */
+static int
+remember_ref(struct ctx *x, const struct table *t, const struct row *r)
+{
+    struct ctl_db *db = x->db;
+
+    if (db->id[0] != '@' || strlen(db->id) >= CTL_DB_ID_MAX || (t->t != T_PORT && t->t != T_IFACE)) {
+        fprintf(x->err, "--id=%s get: sflow-switch names Port rows only, as @NAME\n", db->id);
+        return EINVAL;
+    }
+    if (db->n_refs == CTL_DB_MAX_NEW) {
+        fprintf(x->err, "get: at most %d --id rows in one call\n", CTL_DB_MAX_NEW);
+        return EINVAL;
+    }
+    snprintf(db->refs[db->n_refs].id, CTL_DB_ID_MAX, "%s", db->id);
+    db->refs[db->n_refs++].p = r->p;
+    return 0;
+}
+
+/* The port that 'a' names: an @id of "get", a Port _uuid, or a port name; NULL after a message. */
+static struct port *
+resolve_port(struct ctx *x, const char *col, const char *a)
+{
+    char u[40];
+
+    for (size_t i = 0; i < x->db->n_refs; i++)
+        if (strcmp(x->db->refs[i].id, a) == 0)
+            return x->db->refs[i].p;
+    for (size_t i = 0; i < x->sw->n_br; i++) {
+        struct bridge *br = x->sw->br[i];
+
+        for (size_t j = 0; j < br->n_ports; j++) {
+            struct row pr = { T_PORT, br, br->ports[j], NULL, NULL };
+
+            row_uuid(x->db, &pr, u, sizeof(u));
+            if (strcmp(u, a) == 0 || strcmp(br->ports[j]->name, a) == 0)
+                return br->ports[j];
+        }
+    }
+    fprintf(x->err, "Mirror column %s: no row \"%s\" in table Port\n", col, a);
+    return NULL;
+}
+
+static const struct mirror *
+row_mirror(const struct row *r)
+{
+    return r->nw ? &r->nw->mir : r->m;
+}
+
+static const struct nfdp_cfg *
+row_netflow(const struct row *r)
+{
+    return r->nw ? &r->nw->nf : nfdp_config(r->br);
+}
+
+static void
+put_ports(const struct ctx *x, struct port *const *ps, size_t n, struct datum *d)
+{
+    for (size_t k = 0; k < n; k++) {
+        struct row pr = { T_PORT, ps[k]->br, ps[k], NULL, NULL };
+
+        get_uuid(x, &pr, d);
+    }
+}
+
+static void
+put_vlans(const uint64_t *bits, struct datum *d)
+{
+    for (unsigned v = 0; v <= VLAN_MAX; v++)
+        if (bits[v >> 6] >> (v & 63) & 1)
+            d_putu(d, v);
+}
+
+static void
+get_mir_name(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    d_put(d, row_mirror(r)->name);
+}
+
+static void
+get_mir_all(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    d_put(d, row_mirror(r)->select_all ? "true" : "false");
+}
+
+static void
+get_mir_src(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    put_ports(x, row_mirror(r)->src, row_mirror(r)->n_src, d);
+}
+
+static void
+get_mir_dst(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    put_ports(x, row_mirror(r)->dst, row_mirror(r)->n_dst, d);
+}
+
+static void
+get_mir_vlans(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (row_mirror(r)->has_vlans)
+        put_vlans(row_mirror(r)->vlans, d);
+}
+
+static void
+get_mir_out(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    if (row_mirror(r)->out != NULL)
+        put_ports(x, &row_mirror(r)->out, 1, d);
+}
+
+static void
+get_mir_out_vlan(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    if (row_mirror(r)->out_vlan != 0)
+        d_putu(d, row_mirror(r)->out_vlan);
+}
+
+static int
+mir_name(struct ctx *x, struct mirror *m, const struct datum *d)
+{
+    /* The state file and its TAB-separated words must be able to hold it. */
+    if (strlen(d->a[0]) >= sizeof(m->name) || strpbrk(d->a[0], "\t\n\r\",[]") != NULL) {
+        fprintf(x->err, "Mirror column name: \"%s\" is too long or holds a tab, newline, quote, comma or bracket\n",
+            d->a[0]);
+        return EINVAL;
+    }
+    snprintf(m->name, sizeof(m->name), "%s", d->a[0]);
+    return 0;
+}
+
+static int
+mir_all(struct ctx *x, struct mirror *m, const struct datum *d)
+{
+    (void)x;
+    m->select_all = strcmp(d->a[0], "true") == 0;
+    return 0;
+}
+
+/* Sets the 'n' ports at 'ps' to those 'd' names. */
+static int
+mir_ports(struct ctx *x, struct port **ps, size_t *n, const struct datum *d)
+{
+    if (d->n > BRIDGE_MAX_PORTS) {
+        fprintf(x->err, "Mirror column %s: %zu ports, at most %d\n", d->col->name, d->n, BRIDGE_MAX_PORTS);
+        return EINVAL;
+    }
+    for (size_t k = 0; k < d->n; k++)
+        if ((ps[k] = resolve_port(x, d->col->name, d->a[k])) == NULL)
+            return EINVAL;
+    *n = d->n;
+    return 0;
+}
+
+static int
+mir_src(struct ctx *x, struct mirror *m, const struct datum *d)
+{
+    return mir_ports(x, m->src, &m->n_src, d);
+}
+
+static int
+mir_dst(struct ctx *x, struct mirror *m, const struct datum *d)
+{
+    return mir_ports(x, m->dst, &m->n_dst, d);
+}
+
+static int
+mir_vlans(struct ctx *x, struct mirror *m, const struct datum *d)
+{
+    memset(m->vlans, 0, sizeof(m->vlans));
+    m->has_vlans = d->n > 0;
+    for (size_t k = 0; k < d->n; k++) {
+        uint16_t v;
+
+        if (vlan_parse_id(d->a[k], true, &v) != 0) {
+            fprintf(x->err, "Mirror column select_vlan: %s is not a VLAN id 0-4095\n", d->a[k]);
+            return EINVAL;
+        }
+        m->vlans[v >> 6] |= 1ull << (v & 63);
+    }
+    return 0;
+}
+
+static int
+mir_out(struct ctx *x, struct mirror *m, const struct datum *d)
+{
+    m->out = NULL;
+    return d->n == 0 || (m->out = resolve_port(x, "output_port", d->a[0])) != NULL ? 0 : EINVAL;
+}
+
+static int
+mir_out_vlan(struct ctx *x, struct mirror *m, const struct datum *d)
+{
+    m->out_vlan = 0;
+    if (d->n == 1 && vlan_parse_id(d->a[0], false, &m->out_vlan) != 0) {
+        fprintf(x->err, "Mirror column output_vlan: %s is not a VLAN id 1-4095\n", d->a[0]);
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* Column 'c' := 'd' on a Mirror row: a new row's settings, or a bridge's mirror, applied at once. */
+static int
+set_mirror_value(struct ctx *x, const struct column *c, const struct row *r, const struct datum *d)
+{
+    struct mirror *m = malloc(sizeof(*m));
+    char msg[256];
+    int e, i;
+
+    if (m == NULL) {
+        fprintf(x->err, "out of memory\n");
+        return ENOMEM;
+    }
+    *m = *row_mirror(r);
+    if ((e = c->mir(x, m, d)) == 0 && r->nw != NULL) {
+        r->nw->mir = *m;
+        if (r->nw->br != NULL)
+            e = EINVAL;         /* Already applied: a later change would be lost. */
+    } else if (e == 0) {
+        i = mirror_find(r->br, r->m->name);
+        if (strcmp(m->name, r->m->name) != 0 && mirror_find(r->br, m->name) >= 0) {
+            fprintf(x->err, "bridge %s has a mirror named %s already\n", r->br->name, m->name);
+            e = EEXIST;
+        } else if ((e = mirror_set(r->br, m, msg, sizeof(msg))) != 0) {
+            fprintf(x->err, "%s\n", msg);
+        } else if (i >= 0 && strcmp(r->br->mirrors[i]->name, m->name) != 0) {
+            mirror_del(r->br, (size_t)i);       /* Renamed: the old one goes. */
+        }
+    }
+    if (e == EINVAL && r->nw != NULL && r->nw->br != NULL)
+        fprintf(x->err, "Mirror row %s: change it before it is added to a bridge\n", r->nw->id);
+    free(m);
+    return e;
+}
+
+static void
+get_nf_targets(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    for (size_t i = 0; i < row_netflow(r)->n_targets; i++)
+        d_put(d, row_netflow(r)->targets[i]);
+}
+
+static void
+get_nf_active(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    char b[16];
+
+    (void)x;
+    snprintf(b, sizeof(b), "%d", (int)row_netflow(r)->active_timeout);
+    d_put(d, b);
+}
+
+static void
+get_nf_engine(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    const struct nfdp_cfg *cfg = row_netflow(r);
+    int v = strcmp(d->col->name, "engine_id") == 0 ? cfg->engine_id : cfg->engine_type;
+
+    (void)x;
+    if (v >= 0)
+        d_putu(d, (unsigned)v);
+}
+
+static void
+get_nf_add_id(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    (void)x;
+    d_put(d, row_netflow(r)->add_id_to_interface ? "true" : "false");
+}
+
+static int
+nf_targets(struct nfdp_cfg *cfg, const struct datum *d, FILE *err)
+{
+    return put_targets("NetFlow", cfg->targets, &cfg->n_targets, NFDP_MAX_TARGETS, d, err);
+}
+
+static int
+nf_active(struct nfdp_cfg *cfg, const struct datum *d, FILE *err)
+{
+    char *end;
+    long v = strtol(d->a[0], &end, 10);
+
+    if (*end != '\0' || v < -1 || v > 86400 * 365) {
+        fprintf(err, "NetFlow column active_timeout: %s is not -1 or a number of seconds\n", d->a[0]);
+        return EINVAL;
+    }
+    cfg->active_timeout = (int32_t)v;
+    return 0;
+}
+
+static int
+nf_engine(struct nfdp_cfg *cfg, const struct datum *d, FILE *err)
+{
+    int16_t *v = strcmp(d->col->name, "engine_id") == 0 ? &cfg->engine_id : &cfg->engine_type;
+    unsigned long x = d->n ? strtoul(d->a[0], NULL, 10) : 0;
+
+    if (x > 255) {
+        fprintf(err, "NetFlow column %s: %s is more than 255\n", d->col->name, d->a[0]);
+        return EINVAL;
+    }
+    *v = d->n ? (int16_t)x : -1;
+    return 0;
+}
+
+static int
+nf_add_id(struct nfdp_cfg *cfg, const struct datum *d, FILE *err)
+{
+    (void)err;
+    cfg->add_id_to_interface = strcmp(d->a[0], "true") == 0;
+    return 0;
+}
+
+/* Column 'c' := 'd' on a NetFlow row: a new row's settings, or a bridge's export, applied at once. */
+static int
+set_netflow_value(struct ctx *x, const struct column *c, const struct row *r, const struct datum *d)
+{
+    struct nfdp_cfg cfg = *row_netflow(r);
+    char msg[256];
+    int e;
+
+    if ((e = c->nf(&cfg, d, x->err)) != 0)
+        return e;
+    if (r->nw != NULL) {
+        r->nw->nf = cfg;
+        return 0;
+    }
+    if ((e = nfdp_configure(r->br, &cfg, msg, sizeof(msg))) != 0)
+        fprintf(x->err, "NetFlow of bridge %s: %s\n", r->br->name, msg);
+    return e;
+}
+
+static void
+get_br_mirrors(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    for (size_t i = 0; i < r->br->n_mirrors; i++) {
+        struct row mr = { T_MIRROR, r->br, NULL, NULL, r->br->mirrors[i] };
+
+        get_uuid(x, &mr, d);
+    }
+}
+
+/*
+ * "set bridge BR mirrors=@m,UUID..." (and add, remove, clear): the bridge's
+ * mirrors become those named, rows made in this chain or mirrors it has.
+ */
+static int
+set_br_mirrors(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    struct mirror *ms;
+    struct ctl_db_new *nws[SW_MAX_MIRRORS] = { NULL };
+    char msg[256], u[40];
+    int e = 0;
+
+    if (d->n > SW_MAX_MIRRORS) {
+        fprintf(x->err, "bridge %s: %zu mirrors, at most %d\n", r->br->name, d->n, SW_MAX_MIRRORS);
+        return EINVAL;
+    }
+    if ((ms = calloc(d->n + 1, sizeof(*ms))) == NULL) {
+        fprintf(x->err, "out of memory\n");
+        return ENOMEM;
+    }
+    for (size_t k = 0; k < d->n && e == 0; k++) {
+        const struct mirror *found = NULL;
+
+        if ((nws[k] = new_row(x->db, T_MIRROR, d->a[k])) != NULL)
+            found = &nws[k]->mir;
+        for (size_t i = 0; i < r->br->n_mirrors && found == NULL; i++) {
+            struct row mr = { T_MIRROR, r->br, NULL, NULL, r->br->mirrors[i] };
+
+            row_uuid(x->db, &mr, u, sizeof(u));
+            if (strcmp(u, d->a[k]) == 0)
+                found = r->br->mirrors[i];
+        }
+        if (found == NULL) {
+            fprintf(x->err, "no row \"%s\" in table Mirror\n", d->a[k]);
+            e = EINVAL;
+        } else {
+            ms[k] = *found;
+        }
+    }
+    /* All checked before the first goes in, so that a failure changes nothing. */
+    for (size_t k = 0; k < d->n && e == 0; k++) {
+        for (size_t j = 0; j < k && e == 0; j++)
+            if (strcmp(ms[j].name, ms[k].name) == 0) {
+                fprintf(x->err, "bridge %s: two mirrors named %s\n", r->br->name, ms[k].name);
+                e = EINVAL;
+            }
+        if (e == 0 && (e = mirror_check(r->br, &ms[k], msg, sizeof(msg))) != 0)
+            fprintf(x->err, "%s\n", msg);
+    }
+    if (e == 0) {
+        mirror_clear(r->br);
+        for (size_t k = 0; k < d->n; k++) {
+            (void)mirror_set(r->br, &ms[k], msg, sizeof(msg));
+            if (nws[k] != NULL)
+                nws[k]->br = r->br;
+        }
+    }
+    free(ms);
+    return e;
+}
+
+static void
+get_br_netflow(const struct ctx *x, const struct row *r, struct datum *d)
+{
+    struct row nr = { T_NETFLOW, r->br, NULL, NULL, NULL };
+
+    if (r->br->nf != NULL)
+        get_uuid(x, &nr, d);
+}
+
+/* "set bridge BR netflow=@nf|UUID|[]": starts (or stops) the bridge's NetFlow export. */
+static int
+set_br_netflow(struct ctx *x, const struct row *r, const struct datum *d)
+{
+    const struct nfdp_cfg *cfg = NULL;
+    struct ctl_db_new *nw;
+    char msg[256], u[40];
+
+    if (d->n == 0) {
+        nfdp_clear(r->br);
+        return 0;
+    }
+    if ((nw = new_row(x->db, T_NETFLOW, d->a[0])) != NULL)
+        cfg = &nw->nf;
+    for (size_t i = 0; i < x->sw->n_br && cfg == NULL; i++) {
+        struct row nr = { T_NETFLOW, x->sw->br[i], NULL, NULL, NULL };
+
+        row_uuid(x->db, &nr, u, sizeof(u));
+        if (x->sw->br[i]->nf != NULL && strcmp(u, d->a[0]) == 0)
+            cfg = nfdp_config(x->sw->br[i]);
+    }
+    if (cfg == NULL) {
+        fprintf(x->err, "no row \"%s\" in table NetFlow\n", d->a[0]);
+        return EINVAL;
+    }
+    if (nfdp_configure(r->br, cfg, msg, sizeof(msg)) != 0) {
+        fprintf(x->err, "NetFlow of bridge %s: %s\n", r->br->name, msg);
+        return EINVAL;
+    }
+    if (nw != NULL)
+        nw->br = r->br;
+    return 0;
+}
+
+#define COL(name, type, kind, get, set, sf) { name, type, kind, get, set, sf, 0, 0, 0, NULL, NULL }
+#define MIR(name, type, kind, get, fn) { name, type, kind, get, NULL, NULL, 0, 0, 0, fn, NULL }
+#define NF(name, type, kind, get, fn) { name, type, kind, get, NULL, NULL, 0, 0, 0, NULL, fn }
 #define SF_NUM(name, max, dflt) \
-    { #name, A_INT, K_OPT, get_sf_num, NULL, sf_num, offsetof(struct sw_sflow, name), max, dflt }
+    { #name, A_INT, K_OPT, get_sf_num, NULL, sf_num, offsetof(struct sw_sflow, name), max, dflt, NULL, NULL }
 #define UUID_COL COL("_uuid", A_UUID, K_ONE, get_uuid, NULL, NULL)
 #define MAP_COL(name, type, field) \
-    { #name, A_STR, K_MAP, get_map, set_map, NULL, offsetof(type, field), 0, 0 }
+    { #name, A_STR, K_MAP, get_map, set_map, NULL, offsetof(type, field), 0, 0, NULL, NULL }
 
 static const struct column bridge_cols[] = {
     UUID_COL,
     COL("datapath_id", A_STR, K_OPT, get_br_dpid, NULL, NULL),
     MAP_COL(external_ids, struct bridge, external_ids),
+    COL("mirrors", A_UUID, K_SET, get_br_mirrors, set_br_mirrors, NULL),
     COL("name", A_STR, K_ONE, get_name, NULL, NULL),
+    COL("netflow", A_UUID, K_OPT, get_br_netflow, set_br_netflow, NULL),
     MAP_COL(other_config, struct bridge, other_config),
     COL("ports", A_UUID, K_SET, get_br_ports, NULL, NULL),
     COL("sflow", A_UUID, K_OPT, get_br_sflow, set_br_sflow, NULL),
@@ -821,6 +1304,25 @@ static const struct column sflow_cols[] = {
     COL("targets", A_STR, K_SET, get_sf_targets, NULL, sf_targets),
 };
 
+static const struct column mirror_cols[] = {
+    UUID_COL,
+    MIR("name", A_STR, K_ONE, get_mir_name, mir_name),
+    MIR("output_port", A_UUID, K_OPT, get_mir_out, mir_out),
+    MIR("output_vlan", A_INT, K_OPT, get_mir_out_vlan, mir_out_vlan),
+    MIR("select_all", A_BOOL, K_ONE, get_mir_all, mir_all),
+    MIR("select_dst_port", A_UUID, K_SET, get_mir_dst, mir_dst),
+    MIR("select_src_port", A_UUID, K_SET, get_mir_src, mir_src),
+    MIR("select_vlan", A_INT, K_SET, get_mir_vlans, mir_vlans),
+};
+static const struct column netflow_cols[] = {
+    UUID_COL,
+    NF("active_timeout", A_INT, K_ONE, get_nf_active, nf_active),
+    NF("add_id_to_interface", A_BOOL, K_ONE, get_nf_add_id, nf_add_id),
+    NF("engine_id", A_INT, K_OPT, get_nf_engine, nf_engine),
+    NF("engine_type", A_INT, K_OPT, get_nf_engine, nf_engine),
+    NF("targets", A_STR, K_SET, get_nf_targets, nf_targets),
+};
+
 #define TABLE(n, t, c) { n, t, c, sizeof(c) / sizeof(c[0]) }
 /* In the order of enum tbl. */
 static const struct table tables[] = {
@@ -828,6 +1330,8 @@ static const struct table tables[] = {
     TABLE("Port", T_PORT, port_cols),
     TABLE("Interface", T_IFACE, iface_cols),
     TABLE("sFlow", T_SFLOW, sflow_cols),
+    TABLE("Mirror", T_MIRROR, mirror_cols),
+    TABLE("NetFlow", T_NETFLOW, netflow_cols),
 };
 
 /* ---- tables, columns and rows by name ---- */
@@ -858,20 +1362,28 @@ find_table(const char *name, FILE *err)
         return found;
     for (size_t i = 0; i < sizeof(ovs_tables) / sizeof(ovs_tables[0]); i++)
         if (strcasecmp(ovs_tables[i], name) == 0) {
-            fprintf(err, "table %s is not implemented by sflow-switch (it has Bridge, Port, Interface, sFlow)\n",
+            fprintf(err, "table %s is not implemented by sflow-switch (it has Bridge, Port, Interface, sFlow, Mirror, NetFlow)\n",
                 ovs_tables[i]);
             return NULL;
         }
-    fprintf(err, "unknown table \"%s\" (sflow-switch has Bridge, Port, Interface, sFlow)\n", name);
+    fprintf(err, "unknown table \"%s\" (sflow-switch has Bridge, Port, Interface, sFlow, Mirror, NetFlow)\n", name);
     return NULL;
 }
 
 /* Column 'name' (or a unique prefix) of 't'; NULL after a message naming both. */
 static const struct column *
-find_column(const struct table *t, const char *name, FILE *err)
+find_column(const struct table *t, const char *given, FILE *err)
 {
     const struct column *found = NULL;
-    size_t n = strlen(name), hits = 0;
+    char name[64];
+    size_t n, hits = 0;
+
+    /* ovs-vsctl takes "select-src-port" for "select_src_port". */
+    snprintf(name, sizeof(name), "%s", given);
+    for (char *c = name; *c; c++)
+        if (*c == '-')
+            *c = '_';
+    n = strlen(name);
 
     for (size_t i = 0; i < t->n_cols; i++) {
         if (strcmp(t->cols[i].name, name) == 0)
@@ -902,7 +1414,8 @@ all_rows(struct sw *sw, const struct table *t, struct row **rows, size_t *n)
     *rows = NULL;
     *n = 0;
     for (size_t i = 0; i < sw->n_br; i++)
-        cap += t->t == T_PORT || t->t == T_IFACE ? sw->br[i]->n_ports : 1;
+        cap += t->t == T_PORT || t->t == T_IFACE ? sw->br[i]->n_ports :
+            t->t == T_MIRROR ? sw->br[i]->n_mirrors : 1;
     if (cap == 0)
         return true;
     if ((*rows = calloc(cap, sizeof(**rows))) == NULL)
@@ -912,9 +1425,15 @@ all_rows(struct sw *sw, const struct table *t, struct row **rows, size_t *n)
 
         if (t->t == T_PORT || t->t == T_IFACE) {
             for (size_t j = 0; j < br->n_ports; j++)
-                (*rows)[(*n)++] = (struct row){ t->t, br, br->ports[j], NULL };
+                (*rows)[(*n)++] = (struct row){ t->t, br, br->ports[j], NULL, NULL };
+        } else if (t->t == T_MIRROR) {
+            for (size_t j = 0; j < br->n_mirrors; j++)
+                (*rows)[(*n)++] = (struct row){ t->t, br, NULL, NULL, br->mirrors[j] };
+        } else if (t->t == T_NETFLOW) {
+            if (br->nf != NULL)
+                (*rows)[(*n)++] = (struct row){ t->t, br, NULL, NULL, NULL };
         } else if (t->t == T_BRIDGE || br->sf.on) {
-            (*rows)[(*n)++] = (struct row){ t->t, br, NULL, NULL };
+            (*rows)[(*n)++] = (struct row){ t->t, br, NULL, NULL, NULL };
         }
     }
     return true;
@@ -932,21 +1451,20 @@ find_row(struct ctx *x, const struct table *t, const char *name, struct row *r)
     size_t n;
     char u[40];
 
-    for (size_t i = 0; t->t == T_SFLOW && i < x->db->n_rows; i++) {
-        struct row nr = { T_SFLOW, NULL, NULL, &x->db->rows[i] };
-
-        row_uuid(x->db, &nr, u, sizeof(u));
-        if (strcmp(x->db->rows[i].id, name) == 0 || strcmp(u, name) == 0) {
-            *r = nr;
-            return 0;
-        }
+    if ((r->nw = new_row(x->db, t->t, name)) != NULL) {
+        r->t = t->t;
+        r->br = NULL;
+        r->p = NULL;
+        r->m = NULL;
+        return 0;
     }
     if (!all_rows(x->sw, t, &rows, &n)) {
         fprintf(x->err, "out of memory\n");
         return ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *nm = t->t == T_PORT || t->t == T_IFACE ? rows[i].p->name : rows[i].br->name;
+        const char *nm = t->t == T_PORT || t->t == T_IFACE ? rows[i].p->name :
+            t->t == T_MIRROR ? rows[i].m->name : rows[i].br->name;
 
         row_uuid(x->db, &rows[i], u, sizeof(u));
         if (strcmp(nm, name) == 0 || strcmp(u, name) == 0) {
@@ -989,7 +1507,7 @@ table_row(struct ctx *x, char **argv, const struct table **t, struct row *r, int
 static bool
 read_only(const struct table *t, const struct column *c, FILE *err)
 {
-    if (c->set != NULL || c->sf != NULL)
+    if (c->set != NULL || c->sf != NULL || c->mir != NULL || c->nf != NULL)
         return false;
     fprintf(err, "cannot modify read-only column %s in table %s\n", c->name, t->name);
     return true;
@@ -1011,6 +1529,10 @@ set_value(struct ctx *x, const struct table *t, const struct column *c, const st
         return EINVAL;
     if (c->set != NULL)
         return c->set(x, r, d);
+    if (c->mir != NULL)
+        return set_mirror_value(x, c, r, d);
+    if (c->nf != NULL)
+        return set_netflow_value(x, c, r, d);
     cfg = *row_sflow(r);
     if ((e = c->sf(&cfg, d, x->err)) != 0)
         return e;
@@ -1109,7 +1631,7 @@ ctl_db_create(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out
 
     if ((t = find_table(argv[0], err)) == NULL)
         return CTL_ERROR;
-    if (t->t != T_SFLOW) {
+    if (t->t != T_SFLOW && t->t != T_MIRROR && t->t != T_NETFLOW) {
         fprintf(err, "create: sflow-switch does not create %s rows: %s\n", t->name,
             t->t == T_BRIDGE ? "add-br BRIDGE makes a bridge" : "add-port BRIDGE PORT makes a port and its interface");
         return CTL_ERROR;
@@ -1132,8 +1654,10 @@ ctl_db_create(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out
     nw = &db->rows[db->n_rows];
     memset(nw, 0, sizeof(*nw));
     snprintf(nw->id, sizeof(nw->id), "%s", db->id ? db->id : "");
+    nw->table = t->t == T_MIRROR ? CTL_DB_NEW_MIRROR : t->t == T_NETFLOW ? CTL_DB_NEW_NETFLOW : CTL_DB_NEW_SFLOW;
     sfdp_defaults(&nw->cfg);
-    r = (struct row){ T_SFLOW, NULL, NULL, nw };
+    nfdp_defaults(&nw->nf);
+    r = (struct row){ t->t, NULL, NULL, nw, NULL };
     if (set_columns(&x, t, &r, argc - 1, argv + 1) != CTL_OK)
         return CTL_ERROR;
     db->n_rows++;
@@ -1143,7 +1667,8 @@ ctl_db_create(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out
 void
 ctl_db_print_new(const struct ctl_db *db, size_t i, FILE *out)
 {
-    struct row r = { T_SFLOW, NULL, NULL, (struct ctl_db_new *)&db->rows[i] };
+    static const enum tbl of[] = { T_SFLOW, T_MIRROR, T_NETFLOW };
+    struct row r = { of[db->rows[i].table], NULL, NULL, (struct ctl_db_new *)&db->rows[i], NULL };
     char u[40];
 
     row_uuid(db, &r, u, sizeof(u));
@@ -1381,6 +1906,8 @@ ctl_db_get(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out, F
 
     if (!table_row(&x, argv, &t, &r, &st))
         return st;
+    if (db->id != NULL && remember_ref(&x, t, &r) != 0)
+        return CTL_ERROR;
     for (int i = 2; i < argc; i++) {
         char name[64];
         const char *key = strchr(argv[i], ':');
@@ -1744,7 +2271,7 @@ ctl_db_show(struct sw *sw, FILE *out, FILE *err)
         put_atom(out, A_STR, br->name, S_TEXT);
         fputc('\n', out);
         for (size_t j = 0; j < br->n_ports && ok; j++) {
-            struct row r = { T_PORT, br, br->ports[j], NULL };
+            struct row r = { T_PORT, br, br->ports[j], NULL, NULL };
 
             fprintf(out, "        Port ");
             put_atom(out, A_STR, r.p->name, S_TEXT);
@@ -1755,6 +2282,8 @@ ctl_db_show(struct sw *sw, FILE *out, FILE *err)
             put_atom(out, A_STR, r.p->name, S_TEXT);
             fputc('\n', out);
             r.t = T_IFACE;
+            if (r.p->local)
+                fprintf(out, "                type: internal\n");
             ok = ok && show_value(&x, 16, "error", find_column(&tables[T_IFACE], "error", err), &r);
         }
     }
@@ -1827,4 +2356,103 @@ ctl_db_put_map(FILE *f, const struct kvmap *m)
         put_atom(f, A_STR, m->value[i], S_TEXT);
     }
     fputc('}', f);
+}
+
+/*
+ * add-mirror and set-netflow: the "COLUMN=VALUE" words 'argv' make a row
+ * of table 't' (a Mirror, or a NetFlow row on top of the bridge's
+ * settings), which goes to 'br' at once.
+ */
+static int
+short_form(struct sw *sw, struct bridge *br, enum tbl t, int argc, char **argv, FILE *err)
+{
+    struct ctl_db *db = calloc(1, sizeof(*db));
+    struct ctx x = { sw, db, NULL, err };
+    struct ctl_db_new *nw;
+    struct row r;
+    char msg[256];
+    int st = CTL_ERROR, e;
+
+    if (db == NULL) {
+        fprintf(err, "out of memory\n");
+        return CTL_ERROR;
+    }
+    nw = &db->rows[0];
+    nw->table = t == T_MIRROR ? CTL_DB_NEW_MIRROR : CTL_DB_NEW_NETFLOW;
+    nfdp_defaults(&nw->nf);
+    if (t == T_NETFLOW && br->nf != NULL)
+        nw->nf = *nfdp_config(br);
+    db->n_rows = 1;
+    r = (struct row){ t, NULL, NULL, nw, NULL };
+    if (set_columns(&x, &tables[t], &r, argc, argv) == CTL_OK) {
+        e = t == T_MIRROR ? mirror_set(br, &nw->mir, msg, sizeof(msg)) :
+            nfdp_configure(br, &nw->nf, msg, sizeof(msg));
+        if (e != 0)
+            fprintf(err, "%s\n", msg);
+        else
+            st = CTL_OK;
+    }
+    free(db);
+    return st;
+}
+
+int
+ctl_db_add_mirror(struct sw *sw, struct bridge *br, int argc, char **argv, FILE *err)
+{
+    return short_form(sw, br, T_MIRROR, argc, argv, err);
+}
+
+int
+ctl_db_set_netflow(struct sw *sw, struct bridge *br, int argc, char **argv, FILE *err)
+{
+    return short_form(sw, br, T_NETFLOW, argc, argv, err);
+}
+
+/* Writes "\tCOLUMN=VALUE" for each column of 'r' in 't' that is not empty, ports by name. */
+static void
+write_columns(const struct table *t, const struct row *r, FILE *f)
+{
+    struct ctl_db db;
+    struct ctx x = { NULL, &db, f, f };
+
+    memset(&db, 0, sizeof(db));
+    for (size_t i = 1; i < t->n_cols; i++) {
+        const struct column *c = &t->cols[i];
+        struct datum d;
+
+        d_init(&d, c);
+        c->get(&x, r, &d);
+        if (c->type == A_UUID) {
+            /* A Port's _uuid comes from its name: the name says the same and reads better. */
+            const struct mirror *m = row_mirror(r);
+            struct port *const *ps = c->mir == mir_src ? m->src : c->mir == mir_dst ? m->dst : &m->out;
+
+            for (size_t k = 0; k < d.n; k++)
+                snprintf(d.a[k], ATOM_MAX, "%s", ps[k]->name);
+        }
+        if (d.n > 0 && !d.nomem) {
+            fprintf(f, "\t%s=", c->name);
+            put_datum(f, &d, d.kind == K_SET ? S_TEXT : S_BARE);
+        }
+        free(d.a);
+    }
+}
+
+void
+ctl_db_write_state(const struct bridge *br, FILE *f)
+{
+    for (size_t i = 0; i < br->n_mirrors; i++) {
+        struct row r = { T_MIRROR, (struct bridge *)br, NULL, NULL, br->mirrors[i] };
+
+        fprintf(f, "add-mirror\t%s", br->name);
+        write_columns(&tables[T_MIRROR], &r, f);
+        fprintf(f, "\n");
+    }
+    if (br->nf != NULL) {
+        struct row r = { T_NETFLOW, (struct bridge *)br, NULL, NULL, NULL };
+
+        fprintf(f, "set-netflow\t%s", br->name);
+        write_columns(&tables[T_NETFLOW], &r, f);
+        fprintf(f, "\n");
+    }
 }

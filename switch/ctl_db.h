@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "mirror.h"
+#include "netflow_dp.h"
 #include "sw.h"
 
 #define CTL_DB_MAX_NEW 8        /* Rows one chain may create. */
@@ -23,11 +25,23 @@
 
 enum ctl_db_format { CTL_DB_LIST, CTL_DB_TABLE, CTL_DB_CSV, CTL_DB_JSON };
 
+/* The tables 'create' makes rows of. */
+enum ctl_db_new_table { CTL_DB_NEW_SFLOW, CTL_DB_NEW_MIRROR, CTL_DB_NEW_NETFLOW };
+
 /* A row made by 'create' in this chain. */
 struct ctl_db_new {
     char id[CTL_DB_ID_MAX];     /* "@name" of --id, or "". */
-    struct sw_sflow cfg;        /* Its settings ('on' unused). */
+    enum ctl_db_new_table table;
+    struct sw_sflow cfg;        /* An sFlow row's settings ('on' unused). */
+    struct mirror mir;          /* A Mirror row's. */
+    struct nfdp_cfg nf;         /* A NetFlow row's. */
     const struct bridge *br;    /* The bridge it was applied to, or NULL. */
+};
+
+/* A row named by "--id=@name get TABLE RECORD" (a port, for a mirror's columns). */
+struct ctl_db_ref {
+    char id[CTL_DB_ID_MAX];
+    struct port *p;
 };
 
 /* What the commands of one chain share, and the options of the current one. */
@@ -41,6 +55,8 @@ struct ctl_db {
     bool if_exists, all;
     struct ctl_db_new rows[CTL_DB_MAX_NEW];
     size_t n_rows;
+    struct ctl_db_ref refs[CTL_DB_MAX_NEW];
+    size_t n_refs;
 };
 
 /*
@@ -77,5 +93,18 @@ void ctl_db_print_new(const struct ctl_db *db, size_t i, FILE *out);
  * EINVAL with a message on 'err'.
  */
 int ctl_db_sflow_setting(struct sw_sflow *cfg, const char *key, const char *value, FILE *err);
+
+/*
+ * sflow-switch's short forms of a Mirror row and a bridge's NetFlow row
+ * (the state file keeps them so): add-mirror BRIDGE COLUMN=VALUE... adds
+ * (or replaces, by name) a mirror of 'br'; set-netflow BRIDGE
+ * COLUMN=VALUE... sets its NetFlow export.  Port references may be port
+ * names.  Return a CTL_* status, after a message on 'err' for an error.
+ */
+int ctl_db_add_mirror(struct sw *sw, struct bridge *br, int argc, char **argv, FILE *err);
+int ctl_db_set_netflow(struct sw *sw, struct bridge *br, int argc, char **argv, FILE *err);
+
+/* Writes 'br''s mirrors and NetFlow as those short forms, one a line, TAB-separated, to 'f'. */
+void ctl_db_write_state(const struct bridge *br, FILE *f);
 
 #endif /* SFK_CTL_DB_H */

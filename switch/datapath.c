@@ -12,6 +12,9 @@
 #include <endian.h>
 #include <string.h>
 
+#include "bridge.h"
+#include "mirror.h"
+#include "netflow_dp.h"
 #include "port.h"
 #include "rd.h"
 #include "sflow_dp.h"
@@ -43,6 +46,9 @@ struct pkt {
     struct port *last_out;
     uint16_t in_vlan, out_vlan;
     bool rule_drop;
+    /* Mirrors (mirror.h): the bits of those that select it; copies being sent. */
+    uint32_t mirror_hit;
+    bool mirroring;
 };
 
 static void
@@ -81,6 +87,11 @@ enqueue(struct sw *sw, struct port *out, struct pkt *k, bool tagged, uint16_t tc
     uint8_t *h;
     size_t off = 0;
 
+    if (out->mirror_out && !k->mirroring)
+        return;                 /* A mirror's output port carries its copies only. */
+    if (out->local && !out->local_up)
+        return;                 /* The host left the bridge's device down. */
+    k->mirror_hit |= out->mirror_dst;
     if (out->ring.fd < 0 || (gso && !out->ring.vnet)) {
         out->st.tx_dropped += k->segs;
         return;
@@ -142,6 +153,50 @@ output_vlan(struct sw *sw, struct port *p, struct pkt *k, uint16_t vlan)
     k->out_vlan = vlan;
 }
 
+/*
+ * Sends the copies of 'k' that its mirrors want (k->mirror_hit), each
+ * output port once.  The copies are not outputs of the packet: sFlow
+ * reports where the packet itself went.
+ */
+static void
+mirror_copies(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k)
+{
+    unsigned n_out = k->n_out;
+    struct port *last_out = k->last_out, *sent[SW_MAX_MIRRORS];
+    uint16_t out_vlan = k->out_vlan;
+    size_t n_sent = 0;
+
+    k->mirroring = true;
+    for (uint32_t hit = k->mirror_hit; hit != 0; hit &= hit - 1) {
+        const struct mirror *m = br->mirrors[__builtin_ctz(hit)];
+        bool dup = false, tagged;
+
+        if (!mirror_selects_vlan(m, k->in_vlan))
+            continue;
+        if (m->out == NULL) {
+            uint16_t tci = (uint16_t)((k->tagged ? k->tci & 0xf000 : 0) | m->out_vlan);
+
+            for (size_t j = 0; j < br->n_ports; j++) {
+                struct port *p = br->ports[j];
+
+                if (p != in && !p->mirror_out && vlan_egress(&p->vlan, m->out_vlan, &tagged) && tagged)
+                    enqueue(sw, p, k, true, tci);
+            }
+            continue;
+        }
+        for (size_t j = 0; j < n_sent; j++)
+            dup |= sent[j] == m->out;
+        if (dup || m->out == in)
+            continue;
+        sent[n_sent++] = m->out;
+        enqueue(sw, m->out, k, k->tagged, k->tci);
+    }
+    k->mirroring = false;
+    k->n_out = n_out;
+    k->last_out = last_out;
+    k->out_vlan = out_vlan;
+}
+
 /* The learning switch (action NORMAL, and the behaviour of an empty table). */
 static void
 normal(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k)
@@ -157,7 +212,7 @@ normal(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k)
     if (!(src[0] & 1))
         mac_table_learn(&br->mac, src, vlan, in->ofport, sw->now_ms);
     if (!(dst[0] & 1) && (o = mac_table_lookup(&br->mac, dst, vlan, sw->now_ms)) != 0) {
-        struct port *p = br->by_ofport[o];
+        struct port *p = bridge_port(br, o);
 
         if (p != NULL && p != in)
             output_vlan(sw, p, k, vlan);
@@ -228,8 +283,8 @@ apply_actions(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k,
 
         switch (a->type) {
         case FA_OUTPUT:
-            if (a->arg <= BRIDGE_MAX_OFPORT && br->by_ofport[a->arg] && br->by_ofport[a->arg] != in) {
-                enqueue(sw, br->by_ofport[a->arg], k, k->tagged, k->tci);
+            if (bridge_port(br, a->arg) != NULL && bridge_port(br, a->arg) != in) {
+                enqueue(sw, bridge_port(br, a->arg), k, k->tagged, k->tci);
                 k->out_vlan = k->tagged ? k->tci & 0xfff : 0;
             }
             break;
@@ -341,6 +396,8 @@ input_frame(struct sw *sw, struct port *in, const struct ring_frame *f)
     k.last_out = NULL;
     k.in_vlan = k.out_vlan = k.tagged ? k.tci & 0xfff : in->vlan.tag;
     k.rule_drop = false;
+    k.mirror_hit = in->mirror_src | br->mirror_all;
+    k.mirroring = false;
 
     /* Wire bytes: each segment repeats the headers (and the tag the kernel took out). */
     wire = f->len + (f->has_vlan ? 4 : 0);
@@ -355,6 +412,10 @@ input_frame(struct sw *sw, struct port *in, const struct ring_frame *f)
     else
         in->st.rx_bcast += k.segs;
 
+    if (in->mirror_out) {
+        in->st.rx_dropped += k.segs;
+        return;
+    }
     if (br->flows.n == 0) {
         normal(sw, br, in, &k);
     } else {
@@ -374,6 +435,13 @@ input_frame(struct sw *sw, struct port *in, const struct ring_frame *f)
             apply_actions(sw, br, in, &k, r);
         }
     }
+
+    if (k.mirror_hit != 0)
+        mirror_copies(sw, br, in, &k);
+    if (br->nf != NULL)
+        nfdp_count(br->nf, k.tail, k.tail_len, in->ofport,
+            k.n_out == 0 ? NFDP_OUT_DROP : k.n_out == 1 ? k.last_out->ofport : NFDP_OUT_MULTI,
+            k.segs, wire, sw->now_ms);
 
     if (in->smp.rate != 0) {
         for (unsigned s = 0; s < k.segs; s++) {
@@ -406,7 +474,7 @@ dp_input(struct sw *sw, struct port *in)
     unsigned n;
 
     /* Each batch goes out before the next one overwrites the buffer it points into. */
-    while ((n = ring_recv(&in->ring, sw->rx)) > 0) {
+    while ((n = port_recv(in, sw->rx)) > 0) {
         for (unsigned i = 0; i < n; i++) {
             struct ring_frame f;
 

@@ -35,6 +35,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "mono.h"
+#include "netflow_dp.h"
 #include "owndir.h"
 #include "paths.h"
 #include "port.h"
@@ -159,6 +160,8 @@ timers(struct sw *sw, bool slow)
             struct port *p = br->ports[j];
 
             port_retry(p, sw->now_ms);
+            if (p->local)
+                port_local_poll(p);
             if (!slow)
                 continue;
             port_read_drops(p);
@@ -173,6 +176,7 @@ timers(struct sw *sw, bool slow)
             }
         }
         sfdp_tick(sw, br);
+        nfdp_tick(sw, br);
     }
 }
 

@@ -12,6 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bridge.h"
+#include "tap.h"
+
 int
 port_link_set(const char *name, bool up)
 {
@@ -72,16 +75,55 @@ port_bound(struct port *p)
     return lost(p);
 }
 
+/* Registers the newly opened 'p' with the loop's epoll; 0, or an errno (then it is closed again). */
+static int
+watch(struct port *p)
+{
+    struct epoll_event ev;
+    int e;
+
+    p->ev.kind = SW_EV_PORT;
+    ev.events = EPOLLIN;
+    ev.data.ptr = &p->ev;
+    if (epoll_ctl(p->br->sw->epfd, EPOLL_CTL_ADD, p->ring.fd, &ev) < 0) {
+        e = errno;
+        port_close(p);
+        snprintf(p->error, sizeof(p->error), "epoll: %s", strerror(e));
+        return e;
+    }
+    p->error[0] = '\0';
+    p->tx.n = 0;
+    return 0;
+}
+
+/* Creates the device of the bridge-local port 'p' (tap.h). */
+static int
+open_local(struct port *p)
+{
+    const char *what = "";
+    uint8_t mac[6];
+    int e;
+
+    bridge_local_mac(p->br, mac);
+    if ((e = tap_open(&p->ring, p->name, mac, &p->ifindex, &what)) != 0) {
+        snprintf(p->error, sizeof(p->error), "cannot create the internal device: %s: %s",
+            what, e == EBUSY || e == EINVAL ? "a device of that name exists" : strerror(e));
+        return e;
+    }
+    return watch(p);
+}
+
 int
 port_open(struct port *p)
 {
     const char *what = "";
-    struct epoll_event ev;
     unsigned idx;
     int e;
 
     if (p->ring.fd >= 0)
         return 0;
+    if (p->local)
+        return open_local(p);
     idx = if_nametoindex(p->name);
     if (idx == 0) {
         e = errno;
@@ -98,18 +140,7 @@ port_open(struct port *p)
         snprintf(p->error, sizeof(p->error), "%s: %s", what, strerror(e));
         return e;
     }
-    p->ev.kind = SW_EV_PORT;
-    ev.events = EPOLLIN;
-    ev.data.ptr = &p->ev;
-    if (epoll_ctl(p->br->sw->epfd, EPOLL_CTL_ADD, p->ring.fd, &ev) < 0) {
-        e = errno;
-        ring_close(&p->ring);
-        snprintf(p->error, sizeof(p->error), "epoll: %s", strerror(e));
-        return e;
-    }
-    p->error[0] = '\0';
-    p->tx.n = 0;
-    return 0;
+    return watch(p);
 }
 
 void
@@ -119,7 +150,10 @@ port_close(struct port *p)
     /* The descriptor lives on a moment in a closer thread: leave the epoll now. */
     if (p->ring.fd >= 0)
         (void)epoll_ctl(p->br->sw->epfd, EPOLL_CTL_DEL, p->ring.fd, NULL);
-    ring_close(&p->ring);
+    if (p->local)
+        tap_close(&p->ring);
+    else
+        ring_close(&p->ring);
     p->tx.n = 0;
 }
 
@@ -164,13 +198,28 @@ port_flush(struct port *p)
 
     if (n == 0)
         return;
-    ring_tx_flush(&p->ring, &p->tx, sent);
+    if (p->local)
+        tap_tx_flush(&p->ring, &p->tx, sent);
+    else
+        ring_tx_flush(&p->ring, &p->tx, sent);
     for (unsigned i = 0; i < n; i++) {
         if (sent[i])
             count_tx(&p->st, p->tx_bytes[i], p->tx_segs[i], p->tx_cast[i]);
         else
             p->st.tx_dropped += p->tx_segs[i];
     }
+}
+
+void
+port_local_poll(struct port *p)
+{
+    p->local_up = p->ring.fd >= 0 && tap_is_up(p->name);
+}
+
+unsigned
+port_recv(struct port *p, struct ring_rx *rx)
+{
+    return p->local ? ring_recv_read(&p->ring, rx) : ring_recv(&p->ring, rx);
 }
 
 void

@@ -1,6 +1,8 @@
 /*
  * port: a switch port's interface: opening its ring (bringing the
  * interface up first), closing it, and its counters as sFlow records.
+ * The bridge-local port (p->local) is a tap device instead (tap.h),
+ * which the switch makes and leaves down.
  */
 #ifndef SFK_PORT_H
 #define SFK_PORT_H
@@ -50,6 +52,19 @@ void port_read_drops(struct port *p);
 
 /* Fills 'rp' with 'p''s counters (if_counters, ethernet unknown, port_name). */
 void port_records(const struct port *p, struct records_port *rp);
+
+/*
+ * Reads whether the device of local port 'p' is up (p->local_up): a
+ * device the host left down gets nothing, as a port whose link is down
+ * in Open vSwitch.
+ */
+void port_local_poll(struct port *p);
+
+/*
+ * Takes the frames waiting on 'p' into 'rx', as ring_recv() (the local
+ * port's from its tap device).
+ */
+unsigned port_recv(struct port *p, struct ring_rx *rx);
 
 /* Sends the frames queued on 'p'; counts what went and what did not. */
 void port_flush(struct port *p);

@@ -280,6 +280,28 @@ ring_recv(struct ring *r, struct ring_rx *rx)
     return n > 0 ? (unsigned)n : 0;
 }
 
+unsigned
+ring_recv_read(struct ring *r, struct ring_rx *rx)
+{
+    unsigned n = 0;
+
+    if (r->fd < 0)
+        return 0;
+    for (; n < RING_RX_BATCH; n++) {
+        ssize_t len;
+
+        do
+            len = read(r->fd, rx->iov[n].iov_base, rx->iov[n].iov_len);
+        while (len < 0 && errno == EINTR);
+        if (len <= 0)
+            break;
+        rx->msg[n].msg_len = (unsigned)len;
+        rx->msg[n].msg_hdr.msg_controllen = 0;
+        rx->msg[n].msg_hdr.msg_flags = 0;
+    }
+    return n;
+}
+
 void
 ring_rx_frame(const struct ring *r, const struct ring_rx *rx, unsigned i, struct ring_frame *f)
 {

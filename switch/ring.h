@@ -105,6 +105,12 @@ void ring_rx_free(struct ring_rx *rx);
  */
 unsigned ring_recv(struct ring *r, struct ring_rx *rx);
 
+/*
+ * As ring_recv(), from a descriptor that is not a socket (a tap device,
+ * tap.h): one read() per frame.
+ */
+unsigned ring_recv_read(struct ring *r, struct ring_rx *rx);
+
 /* Frame 'i' (below what ring_recv() returned) of 'rx', received on 'r'. */
 void ring_rx_frame(const struct ring *r, const struct ring_rx *rx, unsigned i, struct ring_frame *f);
 

@@ -3,6 +3,7 @@
  *
  * Both sides are state file text: "add-br\tBR", "add-port\tBR\tIF\t...",
  * "mod-port\tBR\tIF\tdown", "add-flow\tBR\t...", "set-sflow\tBR\t...",
+ * "add-mirror\tBR\tname=M\t...", "set-netflow\tBR\t...",
  * "set\tbridge\tBR\tCOLUMN={...}", "set\tinterface\tIF\tCOLUMN={...}".  The undo is made of the
  * commands users have, replayed through state_replay_line() or ctl_exec().
  * It runs only when a save failed, so plain quadratic comparisons do.
@@ -205,7 +206,7 @@ int
 rollback_to(struct sw *sw, const char *snap, FILE *err)
 {
     struct lines was, now;
-    char *cur = state_format(sw), b[64], w[64];
+    char *cur = state_format(sw), b[64], w[128];
     bool *redo_flows;
 
     if (cur == NULL || split(snap, &was) != 0) {
@@ -248,7 +249,14 @@ rollback_to(struct sw *sw, const char *snap, FILE *err)
             exec2(sw, "del-port", word(now.l[i], 2, w, sizeof(w)), err);
         else if (is(now.l[i], "set-sflow"))
             exec2(sw, "clear-sflow", br, err);
-        else if (is(now.l[i], "set"))
+        else if (is(now.l[i], "set-netflow"))
+            exec2(sw, "clear-netflow", br, err);
+        else if (is(now.l[i], "add-mirror")) {     /* Its word 2 is "name=NAME". */
+            char *argv[3] = { "del-mirror", (char *)br, w + 5 };
+
+            word(now.l[i], 2, w, sizeof(w));
+            run(sw, 3, argv, err);
+        } else if (is(now.l[i], "set"))
             undo_setting(sw, now.l[i], err);
     }
     /* Redo what went: whole bridges, ports, rule tables that differ, sFlow settings. */

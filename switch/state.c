@@ -60,6 +60,8 @@ write_config(const struct sw *sw, FILE *f)
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct port *p = br->ports[j];
 
+            if (p->local)
+                continue;       /* add-br makes it. */
             fprintf(f, "add-port\t%s\t%s\t%s=%u", br->name, p->name,
                 p->ofport_request ? "ofport_request" : "ofport", p->ofport);
             if (p->vlan.tag)
@@ -99,6 +101,7 @@ write_config(const struct sw *sw, FILE *f)
                 fprintf(f, "\tagent=%s", br->sf.agent);
             fprintf(f, "\n");
         }
+        ctl_db_write_state(br, f);
     }
 }
 

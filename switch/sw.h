@@ -33,6 +33,8 @@
 #define BRIDGE_NAME_MAX 16              /* Same limit as an interface name. */
 #define SW_SFLOW_MAX_TARGETS 8
 #define SW_SFLOW_AGENT_MAX 64
+#define SW_OFPORT_LOCAL 0xfffe          /* OpenFlow's LOCAL: the bridge's own device (tap.h). */
+#define SW_MAX_MIRRORS 32               /* Per bridge: a bit each in a port's masks. */
 
 struct port_stats {
     uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
@@ -83,6 +85,11 @@ struct port {
     uint16_t ofport_request;    /* The number asked for (Interface ofport_request); 0 = none. */
     struct kvmap *other_config, *external_ids;  /* Port columns, kept for the user; NULL: empty. */
     struct kvmap *if_other_config, *if_external_ids;    /* Its Interface's. */
+    bool local;                 /* The bridge-local port (tap.h), OpenFlow port LOCAL. */
+    bool local_up;              /* Its device is up; while down, nothing goes to it. */
+    /* Mirrors (mirror.h): bits of the bridge's mirrors that select its traffic. */
+    uint32_t mirror_src, mirror_dst;
+    bool mirror_out;            /* Some mirror's output_port: it forwards nothing else. */
 };
 
 struct sw_sflow {
@@ -96,6 +103,9 @@ struct sw_sflow {
     struct sflow_addr agent_addr;
 };
 
+struct mirror;
+struct nfdp;
+
 struct bridge {
     char name[BRIDGE_NAME_MAX];
     struct port *ports[BRIDGE_MAX_PORTS];       /* In the order they were added. */
@@ -107,6 +117,11 @@ struct bridge {
     uint64_t dpid;              /* OpenFlow datapath id (from the name). */
     struct kvmap *other_config, *external_ids;  /* Bridge columns, kept for the user; NULL: empty. */
     struct sw *sw;
+    struct port *local;         /* Port LOCAL (also in 'ports'), never NULL. */
+    struct mirror *mirrors[SW_MAX_MIRRORS];     /* mirror.h */
+    size_t n_mirrors;
+    uint32_t mirror_all;        /* Bits of the mirrors with select_all. */
+    struct nfdp *nf;            /* NetFlow (netflow_dp.h), or NULL when off. */
 };
 
 struct sw {

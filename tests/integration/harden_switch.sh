@@ -28,9 +28,8 @@ P=hsw$$
 command -v perl >/dev/null 2>&1 || skip "perl missing"
 FULL=$T/full
 harden_cleanup() {
-    cleanup
     mountpoint -q "$FULL" 2>/dev/null && umount "$FULL"
-    [ -n "${KEEP:-}" ] || rm -rf "$T"
+    cleanup
 }
 trap harden_cleanup EXIT
 

@@ -104,6 +104,9 @@ printf '4\000set\000port\000lo\000vlan_mode=trunk\000' >> "$d/ofctl"
 printf '\000--batch\000' > "$d/map-leak"
 printf '2\000add-br\000s1\000' >> "$d/map-leak"
 printf '5\000add\000bridge\000s1\000other_config\000a=b,"x\000' >> "$d/map-leak"
+# The database form of mirrors and NetFlow (issue #11).
+printf '\004--\000add-br\000m1\000--\000add-port\000m1\000lo\000--\000set\000bridge\000m1\000mirrors=@m\000--\000--id=@p\000get\000port\000lo\000--\000--id=@m\000create\000mirror\000name=x\000select-all=true\000output-port=@p\000' > "$d/mirror"
+printf '\004--\000add-br\000n1\000--\000set\000bridge\000n1\000netflow=@nf\000--\000--id=@nf\000create\000netflow\000targets="127.0.0.1:2055"\000active_timeout=1\000engine_id=3\000' > "$d/netflow"
 
 # ---- the switch's state file ----
 d=$S/fuzz_switch_state
@@ -122,6 +125,16 @@ mkdir -p "$d"
     printf 'mod-port\tbr1\tlo\tdown\n'
     printf 'set\tbridge\tbr1\tother_config={datapath-id="0000000000000001"}\n'
 } > "$d/state"
+# Mirrors and NetFlow (issue #11), as the switch writes them.
+{
+    printf 'add-br\tbr0\n'
+    printf 'add-port\tbr0\tveth1\tofport=1\ttag=10\n'
+    printf 'add-port\tbr0\tveth2\tofport=2\n'
+    printf 'add-port\tbr0\tveth3\tofport=3\n'
+    printf 'add-mirror\tbr0\tname=m0\toutput_port=veth3\tselect_all=false\tselect_dst_port=[veth2]\tselect_src_port=[veth1, veth2]\tselect_vlan=[10, 20]\n'
+    printf 'add-mirror\tbr0\tname=m1\toutput_vlan=30\tselect_all=true\n'
+    printf 'set-netflow\tbr0\tactive_timeout=60\tadd_id_to_interface=true\tengine_id=7\tengine_type=3\ttargets=["127.0.0.1:2055"]\n'
+} > "$d/mirror_netflow"
 
 # ---- sflow-emu: topology files (first line also a --topo spec) and flows files ----
 d=$S/fuzz_emu_topo

@@ -12,6 +12,23 @@ fail() { echo "FAIL: $*"; exit 1; }
 [ -x "$BIN/sflow-switch" ] && [ -x "$BIN/sfctl" ] || skip "sflow-switch or sfctl not built"
 command -v ip >/dev/null 2>&1 || skip "ip missing"
 : "${P:?set P, the per-run name prefix, before sourcing}"
+# The test runs again in a network namespace of its own (P+top), where the
+# switch makes its bridges' local ports (tap devices named like the bridges)
+# and the hosts' veths have their switch ends: nothing it makes is seen, or
+# left, in the machine's own namespace.
+if [ -z "${SFK_TOP_NS:-}" ]; then
+    top=${P}top
+    ip netns add "$top" 2>/dev/null || skip "cannot create network namespaces"
+    ip -n "$top" link set lo up
+    SFK_TOP_NS=$top ip netns exec "$top" sh "$0" "$@" &
+    child=$!
+    trap 'kill $child 2>/dev/null' INT TERM
+    wait $child
+    rc=$?
+    [ $rc -lt 128 ] || { wait $child; rc=$?; }
+    ip netns del "$top"
+    exit $rc
+fi
 T=$(mktemp -d /tmp/sfk-switch.XXXXXX)
 NS="" LINKS="" SPID="" PIDS=""
 cleanup() {
@@ -44,6 +61,10 @@ sfctl() { "$BIN/sfctl" --socket "$T/sock" "$@"; }
 start_switch() {
     "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" "$@" 2>>"$T/switch.log" &
     SPID=$!
+    wait_switch
+}
+# wait_switch: until the switch just started answers on $T/sock.
+wait_switch() {
     i=0
     while [ ! -S "$T/sock" ] || ! sfctl list-br >/dev/null 2>&1; do
         i=$((i + 1))
@@ -75,3 +96,19 @@ veth_pair() {
     ip link add "${P}$1" type veth peer name "${P}$2" && LINKS="$LINKS ${P}$1"
     sysctl -qw "net.ipv6.conf.${P}$1.disable_ipv6=1" "net.ipv6.conf.${P}$2.disable_ipv6=1"
 }
+# start_switch_ns NAME...: the switch in namespace P+sw of its own, with
+# the switch-side ends of hosts NAME... moved there, so that the devices
+# of its bridges' local ports (named like the bridges) are made there.
+start_switch_ns() {
+    ip netns add ${P}sw && NS="$NS ${P}sw"
+    for h in "$@"; do ip link set "${P}$h" netns ${P}sw || fail "moving ${P}$h"; done
+    restart_switch_ns
+}
+# restart_switch_ns: the switch in P+sw (again, after stop_switch).
+restart_switch_ns() {
+    # $! must be the switch itself (stop_switch kills it): no function around it.
+    ip netns exec ${P}sw "$BIN/sflow-switch" -d --socket "$T/sock" --state "$T/state" 2>>"$T/switch.log" &
+    SPID=$!
+    wait_switch
+}
+in_sw() { ip netns exec ${P}sw "$@"; }
