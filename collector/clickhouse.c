@@ -51,7 +51,8 @@ struct ch_batch {
     uint64_t id;                        /* In every row's 'batch' column. */
     uint32_t rows;
     uint64_t opened_ms;
-    struct ch_buf buf;
+    struct ch_block blk;                /* The rows, until the sender seals them... */
+    struct ch_buf buf;                  /* ...into this insert's body (Native). */
 };
 
 /* How a post ended. */
@@ -299,15 +300,13 @@ engine_text(const char *engine, enum ch_table t, char *out, size_t len)
             at + strlen("{table}"));
 }
 
-/* The CREATE TABLE ('create' 1) or the INSERT of table 't'. */
+/* The INSERT of table 't' with a body in 'format', or its CREATE TABLE ('format' NULL). */
 static void
-table_sql(const struct clickhouse *ch, enum ch_table t, char *buf, size_t len, int create)
+table_sql(const struct clickhouse *ch, enum ch_table t, const char *format, char *buf,
+    size_t len)
 {
-    static const char *const keys[CH_TABLES] = {
-        "ORDER BY (time, agent)",
-        "ORDER BY (agent, if_index, time)",
-    };
     const struct ch_column *c;
+    int create = format == NULL;
     char engine[512];
     size_t i, off;
 
@@ -322,10 +321,10 @@ table_sql(const struct clickhouse *ch, enum ch_table t, char *buf, size_t len, i
     }
     engine_text(ch->engine, t, engine, sizeof(engine));
     if (off < len && create)
-        snprintf(buf + off, len - off, ") ENGINE = %s PARTITION BY toDate(time) %s",
-            engine, keys[t]);
+        snprintf(buf + off, len - off, ") ENGINE = %s PARTITION BY toDate(time) ORDER BY (%s)",
+            engine, ch_row_order_by(t));
     else if (off < len)
-        snprintf(buf + off, len - off, ") FORMAT RowBinary");
+        snprintf(buf + off, len - off, ") FORMAT %s", format);
 }
 
 static enum ch_result
@@ -337,7 +336,7 @@ node_create_tables(struct ch_node *node)
     int t;
 
     for (t = 0; t < CH_TABLES && r == CH_OK; t++) {
-        table_sql(node->ch, (enum ch_table)t, sql, sizeof(sql), 1);
+        table_sql(node->ch, (enum ch_table)t, NULL, sql, sizeof(sql));
         r = node_post(node, sql, NULL, 0, &us);
     }
     return r;
@@ -382,6 +381,7 @@ batch_free(struct ch_batch *b)
 {
     if (b == NULL)
         return;
+    ch_block_reset(&b->blk, b->table);
     ch_buf_free(&b->buf);
     free(b);
 }
@@ -394,6 +394,7 @@ batch_new(struct clickhouse *ch, enum ch_table t)
     if (b == NULL)
         return NULL;
     b->table = t;
+    b->blk.table = t;
     b->id = ch->id_base + ch->next_id++;
     b->opened_ms = mono_ms();
     return b;
@@ -408,8 +409,8 @@ node_enqueue(struct ch_node *node, enum ch_table t)
     node->open[t] = NULL;
     if (b == NULL)
         return;
-    if (b->rows == 0 || b->buf.error) {
-        if (b->buf.error) {
+    if (b->rows == 0 || b->blk.error) {
+        if (b->blk.error) {
             node->st.dropped++;
             node->st.dropped_rows += b->rows;
         }
@@ -451,6 +452,29 @@ node_row_added(struct ch_node *node, enum ch_table t)
 
 /* ---- The sender thread ---- */
 
+/*
+ * Turns the rows of 'b' into its body, off the receive path (the sender's
+ * or spooler's thread).  Returns 0, or ENOMEM: then 'b' is counted
+ * dropped and freed.
+ */
+static int
+batch_seal(struct ch_node *node, struct ch_batch *b)
+{
+    int e;
+
+    if (b->buf.len > 0)
+        return 0;
+    e = ch_block_native(&b->blk, &b->buf);
+    ch_block_reset(&b->blk, b->table);
+    if (e != 0) {
+        node->st.dropped++;
+        node->st.dropped_rows += b->rows;
+        node_warn(node, strerror(e));
+        batch_free(b);
+    }
+    return e;
+}
+
 /* Puts 'b' into the spool (or counts it dropped); frees it. */
 static void
 node_spool_batch(struct ch_node *node, struct ch_batch *b, int attempted)
@@ -458,6 +482,8 @@ node_spool_batch(struct ch_node *node, struct ch_batch *b, int attempted)
     struct ch_spool_item it;
     int e;
 
+    if (node->spool != NULL && batch_seal(node, b) != 0)
+        return;
     if (node->spool == NULL) {
         node->st.dropped++;
         node->st.dropped_rows += b->rows;
@@ -468,6 +494,7 @@ node_spool_batch(struct ch_node *node, struct ch_batch *b, int attempted)
     it.seq = b->seq;
     it.id = b->id;
     it.table = b->table;
+    it.format = CH_NATIVE;
     it.attempted = attempted;
     pthread_mutex_lock(&node->spool_lock);
     e = ch_spool_put(node->spool, &it, b->buf.p, b->buf.len);
@@ -497,7 +524,8 @@ node_latency(struct ch_node *node, uint64_t us)
 }
 
 static enum ch_result
-node_insert(struct ch_node *node, enum ch_table t, const struct ch_buf *buf)
+node_insert(struct ch_node *node, enum ch_table t, enum ch_format format,
+    const struct ch_buf *buf)
 {
     char sql[2048];
     enum ch_result r;
@@ -512,7 +540,7 @@ node_insert(struct ch_node *node, enum ch_table t, const struct ch_buf *buf)
         node_expire(node);
         node->ttl_at = mono_ms() + CH_TTL_EVERY_MS;
     }
-    table_sql(node->ch, t, sql, sizeof(sql), 0);
+    table_sql(node->ch, t, ch_row_format_name(format), sql, sizeof(sql));
     r = node_post(node, sql, buf->p, buf->len, &us);
     if (r == CH_OK) {
         node->st.batches++;
@@ -595,10 +623,10 @@ node_replay(struct ch_node *node, struct ch_buf *buf)
         node_warn(node, strerror(e));
         return -1;
     }
-    if (node_insert(node, it.table, buf) != CH_OK)
+    if (node_insert(node, it.table, it.format, buf) != CH_OK)
         return -1;
     node->st.replayed++;
-    node->st.rows += buf->len / ch_row_size(it.table);
+    node->st.rows += ch_row_count(it.format, it.table, buf->p, buf->len);
     node_spool_remove(node);
     return 0;
 }
@@ -607,8 +635,11 @@ node_replay(struct ch_node *node, struct ch_buf *buf)
 static int
 node_send(struct ch_node *node, struct ch_batch *b)
 {
-    enum ch_result r = node_insert(node, b->table, &b->buf);
+    enum ch_result r;
 
+    if (batch_seal(node, b) != 0)
+        return 0;
+    r = node_insert(node, b->table, CH_NATIVE, &b->buf);
     if (r == CH_OK) {
         node->st.rows += b->rows;
         batch_free(b);
@@ -830,7 +861,7 @@ clickhouse_datagram(void *ctx, const uint8_t *raw, size_t len,
             f.time = row_time(meta);
             f.batch = b->id;
             enrich(ch, &f);
-            ch_row_put_flow(&b->buf, &f);
+            ch_row_put_flow(&b->blk, &f);
             ch->flow_rows++;
             ch->packets += f.packets;
             ch->bytes += f.bytes;
@@ -839,7 +870,7 @@ clickhouse_datagram(void *ctx, const uint8_t *raw, size_t len,
             SFLOW_FORMAT(s->tag) == SFLOW_COUNTERS_SAMPLE_EXPANDED) {
             if ((b = node_batch(node, CH_COUNTERS)) == NULL)
                 continue;
-            if (!ch_row_put_counters(&b->buf, dg, s, row_time(meta), b->id)) {
+            if (!ch_row_put_counters(&b->blk, dg, s, row_time(meta), b->id)) {
                 ch->skipped_counters++;
                 continue;
             }
@@ -1059,7 +1090,7 @@ clickhouse_open(const struct config *cfg, char *err, size_t errlen)
     ch->sink.metrics = clickhouse_metrics;
     ch->sink.stats = clickhouse_stats;
     ch->sink.close = clickhouse_close;
-    ch->batch_rows = cfg->ch_batch_rows ? (uint32_t)cfg->ch_batch_rows : 100000;
+    ch->batch_rows = cfg->ch_batch_rows ? (uint32_t)cfg->ch_batch_rows : 1000000;
     ch->batch_ms = cfg->ch_batch_ms ? (uint64_t)cfg->ch_batch_ms : 1000;
     ch->ttl_days = cfg->ch_ttl_days;
     ch->engine = cfg->ch_engine ? cfg->ch_engine : "MergeTree";
