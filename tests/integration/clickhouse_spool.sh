@@ -6,7 +6,8 @@
 # spool; (2) with the node down, a capture goes to the spool; a spool
 # bounded by --ch-spool-max keeps the oldest batches and counts the rest;
 # a collector restarted once the node is back replays the spool, and the
-# rows are exactly those of both runs; (3) a spool path that is a symlink
+# rows are exactly those of both runs, a RowBinary batch of an earlier
+# version too; (3) a spool path that is a symlink
 # is refused.  One server for the file.
 : "${BIN:?}" "${TOP:?}"
 T=$(mktemp -d /tmp/sflowkit-chspool.XXXXXX)
@@ -30,9 +31,12 @@ stat_rows() { sed -n 's/^  clickhouse rows flows \([0-9]*\) .*/\1/p' "$1"; }
 stat_node() { sed -n "s/^  clickhouse .* inserted .* $2 \([0-9]*\) .*/\1/p" "$1"; }
 
 # ---- 1. The node dies and comes back, then hangs for a while, as samples stream in. ----
-# Started as root, a live collector may run as 'nobody' once its sockets are
-# open (-u): its spool belongs to that user, as docs/clickhouse.md says.
-[ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && install -d -o nobody -m 700 "$T/spool1"
+# Started as root, a live collector runs as 'sflowkit' (where the package
+# created it), else 'nobody', once its sockets are open: its spool belongs
+# to that user, as docs/clickhouse.md says.
+runas=nobody
+id sflowkit >/dev/null 2>&1 && runas=sflowkit
+[ "$(id -u)" = 0 ] && id $runas >/dev/null 2>&1 && install -d -o $runas -m 700 "$T/spool1"
 chmod 711 "$T"
 "$BIN/sflowcollect" -4 -b 127.0.0.1 -p $U -q --clickhouse "$URL" --ch-spool "$T/spool1" \
     --ch-batch-rows 8000 --ch-batch-ms 1000 --stats 2>"$T/c1.err" &
@@ -123,6 +127,20 @@ final=$(chq $P "SELECT count() FROM flows")
 echo "replay of a stored, marked batch: duplicates_avoided $avoided; flows $after -> $final (+$rows6 new)"
 [ "$avoided" = 1 ] && [ "$final" = $((after + rows6)) ] ||
     { echo "FAIL: a stored batch was inserted again"; fail=1; }
+
+# A RowBinary batch spooled by a version before the Native format (named
+# without the 'n'): replayed as RowBinary, its rows stored once.
+legacy="$(dirname "$saved")/00000000000000ff-00000000000000ff.f"
+chq $P "SELECT * FROM flows LIMIT 50 FORMAT RowBinary" >"$legacy"
+chmod 600 "$legacy"
+"$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-spool "$T/spool2" \
+    --stats 2>"$T/c7.err" >/dev/null
+replayed=$(stat_node "$T/c7.err" replayed)
+rows7=$(stat_rows "$T/c7.err")
+legacy_end=$(chq $P "SELECT count() FROM flows")
+echo "replay of a RowBinary batch: replayed $replayed; flows $final -> $legacy_end (+50 +$rows7 new)"
+[ "$replayed" = 1 ] && [ "$legacy_end" = $((final + 50 + rows7)) ] && [ ! -e "$legacy" ] ||
+    { echo "FAIL: the RowBinary batch was not replayed once"; cat "$T/c7.err"; fail=1; }
 
 # ---- 3. A spool that is a symlink is refused. ----
 mkdir "$T/elsewhere" && ln -s "$T/elsewhere" "$T/link"
