@@ -42,7 +42,7 @@
 #define CH_CONNECT_MS 2000
 #define CH_TIMEOUT_MS 30000
 #define CH_BACKOFF_MAX_MS 2000
-#define CH_STOP_GRACE_MS 10000          /* Delivery after stop before all is spooled. */
+#define CH_STOP_GRACE_MS 10000          /* After stop, or the last insert since: then spool. */
 #define CH_TTL_EVERY_MS 3600000
 #define CH_SLOW_MS 1000                 /* An insert this old: the node is slow. */
 
@@ -109,6 +109,7 @@ struct ch_node {
     /* Sender thread only. */
     int tables_ready;
     uint64_t backoff_ms, retry_at, ttl_at;
+    uint64_t acked_ms;                  /* mono_ms() of the last acknowledged insert. */
     time_t warn_second;
 
     struct ch_node_stats st;
@@ -746,8 +747,10 @@ wait_until(struct ch_node *node, uint64_t at_ms)
  * What the sender does next: 1 replay the spool, 2 send from the queue
  * ('*b'), 3 spool from the queue ('*b', while backing off or when the
  * replay falls behind), 0 nothing yet, -1 finish.  Waits a little when
- * idle or backing off.  After stop it delivers for CH_STOP_GRACE_MS, or
- * until a failure, then spools what is left and finishes.
+ * idle or backing off.  After stop it delivers while the node acknowledges
+ * inserts (the last less than CH_STOP_GRACE_MS ago: a long queue of big
+ * batches on a busy server takes its time), until a failure, then spools
+ * what is left and finishes.
  */
 static int
 node_next(struct ch_node *node, struct ch_batch **b)
@@ -757,7 +760,8 @@ node_next(struct ch_node *node, struct ch_batch **b)
     int act = 0;
 
     pthread_mutex_lock(&node->lock);
-    if (node->stop && (node->retry_at > 0 || now > node->stop_ms + CH_STOP_GRACE_MS ||
+    if (node->stop && (node->retry_at > 0 ||
+        now > (node->acked_ms > node->stop_ms ? node->acked_ms : node->stop_ms) + CH_STOP_GRACE_MS ||
         (node->q_len == 0 && !spooled))) {
         act = -1;
     } else if (now < node->retry_at && node->spool != NULL &&
@@ -805,6 +809,7 @@ node_thread(void *arg)
         }
         node->backoff_ms = 0;
         node->retry_at = 0;
+        node->acked_ms = mono_ms();
     }
     /* Finishing: what is still queued goes to the spool, or is dropped. */
     node_spool_queue(node);
