@@ -67,13 +67,29 @@ fresh() {
         dst_port UInt16, tcp_flags String, size UInt32, ip_size Int32, rate UInt32)
         ENGINE = MergeTree PARTITION BY tuple() ORDER BY agent"
 }
-# run SIDE ROUNDS TABLE: prints "FLOW_ROWS MILLISECONDS".
+# CPU milliseconds the shell's waited-for children used, from what 'times'
+# wrote to FILE (its second line; 'times' runs in the shell itself, as a
+# command substitution would count its own subshell's children only).
+child_ms() {
+    sed -n 2p "$1" | tr 'ms' '  ' | awk '{ printf "%d\n", ($1 * 60 + $2 + $3 * 60 + $4) * 1000 }'
+}
+# CPU milliseconds the server used.
+server_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' \
+        "/proc/$(cat "$T/bench/pid")/stat"
+}
+# run SIDE ROUNDS TABLE: prints "FLOW_ROWS MILLISECONDS CLIENT_CPU_MS SERVER_CPU_MS":
+# the CPU of the pipeline's processes (the feed's cat and tail included,
+# the same on both sides), and of the server while it ran (merges too).
 run() {
     fresh
-    t0=$(now_ms)
+    times >"$T/times0"
+    s0=$(server_ms) t0=$(now_ms)
     $1 "$2" || return 1
-    t1=$(now_ms)
-    echo "$(chq $P "SELECT count() FROM $3") $((t1 - t0))"
+    t1=$(now_ms) s1=$(server_ms)
+    times >"$T/times1"
+    c0=$(child_ms "$T/times0") c1=$(child_ms "$T/times1")
+    echo "$(chq $P "SELECT count() FROM $3") $((t1 - t0)) $((c1 - c0)) $((s1 - s0))"
 }
 # rounds SIDE TABLE: how many rounds of the capture last about SECS (a one-round calibration).
 rounds() {
@@ -98,7 +114,7 @@ o_k=$(rounds ours flows) b_k=$(rounds baseline flows_l)
 o_n=$((o_k * G)) b_n=$((b_k * G))
 # RUNS rounds of both, interleaved; each side's fastest run counts (one run on
 # a shared machine says more about the neighbours than about the pipeline).
-best_o="0 1" best_b="0 1" all=""
+best_o="0 1" best_b="0 1" all="" cpu_o="" cpu_b=""
 r=0
 while [ $r -lt "$RUNS" ]; do
     r=$((r + 1))
@@ -106,10 +122,12 @@ while [ $r -lt "$RUNS" ]; do
     check ours "$1" "$o_n" "$(sed -n 's/^  clickhouse rows flows \([0-9]*\) .*/\1/p' "$T/ours.err")"
     [ "$(rate $1 $2)" -gt "$(rate $best_o)" ] && best_o="$1 $2"
     all="$all ours $(rate $1 $2)"
+    cpu_o="$cpu_o $1 $3 $4"
     set -- $(run baseline "$b_k" flows_l)
     check baseline "$1" "$b_n"
     [ "$(rate $1 $2)" -gt "$(rate $best_b)" ] && best_b="$1 $2"
     all="$all, baseline $(rate $1 $2);"
+    cpu_b="$cpu_b $1 $3 $4"
 done
 printf "\nClickHouse inserts (clickhouse-server %s, one server on this machine; fastest of %s runs)\n" \
     "$(chq $P "SELECT version()")" "$RUNS"
@@ -122,4 +140,11 @@ line "sflowcollect -l | clickhouse-client CSV" "$b_n" "$1" "$2"
 b_rate=$(rate $1 $2)
 printf "ratio ours/baseline: %s.%02d\n" $((o_rate / b_rate)) $((o_rate * 100 / b_rate % 100))
 echo "every run (samples/s):$all"
+# CPU per million samples over all runs: what the wall clock of a shared
+# machine hides (a pipeline of more processes gets more of its time).
+per_m() {
+    echo "$@" | awk '{ for (i = 1; i <= NF; i += 3) { n += $i; c += $(i + 1); s += $(i + 2) } }
+        END { printf "%.2f s (pipeline %.2f, server %.2f)", (c + s) / n * 1000, c / n * 1000, s / n * 1000 }'
+}
+echo "CPU per million samples: ours $(per_m $cpu_o); baseline $(per_m $cpu_b)"
 exit $lost
