@@ -2,19 +2,21 @@
  * clickhouse: the ClickHouse sink; see clickhouse.h and docs/clickhouse.md.
  *
  * The receive path (clickhouse_datagram(), under the collector's lock)
- * only encodes rows into the open batch of the agent's node and, when a
- * batch is full (--ch-batch-rows) or old (--ch-batch-ms, at a tick), puts
- * it on that node's queue.  A sender thread per node does all the waiting:
- * it creates the tables, posts batches, spools what the node did not take
- * and replays the spool, oldest first, once the node answers.  A full
- * queue drops the batch (counted): the receive path never waits.
+ * only adds rows, column by column, to the open batch of the agent's node
+ * and, when a batch is full (--ch-batch-rows) or old (--ch-batch-ms, at a
+ * tick), puts it on that node's queue.  A sender thread per node does the
+ * rest: it creates the tables, seals each batch into one Native block (rows
+ * in ORDER BY order), posts it, spools what the node did not take and
+ * replays the spool, oldest first, once the node answers.  A full queue
+ * drops the batch (counted): the receive path never waits.
  *
  * Exactly once: every row carries its batch's id (column 'batch').  A batch
  * whose insert may have reached the server unseen (the connection broke
  * after the request went out) is marked in the spool, and its replay first
- * asks the server for rows of that id.  A batch is one insert block (at most
- * 1,000,000 rows, below the server's max_insert_block_size), which
- * MergeTree stores whole or not at all.
+ * asks the server for rows of that id.  A batch is one insert block (one
+ * Native block of at most 1,000,000 rows; a RowBinary replay of an earlier
+ * version's is below the server's max_insert_block_size), which MergeTree
+ * stores whole or not at all.
  */
 #include "clickhouse.h"
 
