@@ -26,8 +26,9 @@ static const char table_letter[CH_TABLES] = { 'f', 'c' };
 static void
 item_name(const struct ch_spool_item *it, char *buf, size_t len)
 {
-    snprintf(buf, len, "%016" PRIx64 "-%016" PRIx64 ".%c%s", it->seq, it->id,
-        table_letter[it->table], it->attempted ? ".a" : "");
+    snprintf(buf, len, "%016" PRIx64 "-%016" PRIx64 ".%c%s%s", it->seq, it->id,
+        table_letter[it->table], it->format == CH_NATIVE ? "n" : "",
+        it->attempted ? ".a" : "");
 }
 
 /* A file name of ours, parsed; 0 if it is something else. */
@@ -49,6 +50,8 @@ item_parse(const char *name, struct ch_spool_item *it)
         it->table = CH_COUNTERS;
     else
         return 0;
+    it->format = name[end] == 'n' ? CH_NATIVE : CH_ROWBINARY;
+    end += it->format == CH_NATIVE;
     it->attempted = strcmp(name + end, ".a") == 0;
     return it->attempted || name[end] == '\0';
 }

@@ -4,10 +4,12 @@
  * first; a file is removed only after the server acknowledged its insert.
  *
  * Each ClickHouse node has a subdirectory of DIR named for its URL.  A
- * batch is the file "SEQ-ID.T" (SEQ its order, ID the batch id its rows
- * carry, T 'f' flows or 'c' counters, all hex), renamed to "SEQ-ID.T.a"
- * before any attempt whose outcome may go unseen, so that a replay first
- * asks the server whether the batch is already stored.
+ * batch is the file "SEQ-ID.Tn" (SEQ its order, ID the batch id its rows
+ * carry, both hex; T 'f' flows or 'c' counters; 'n': its body is a Native
+ * block), renamed to "SEQ-ID.Tn.a" before any attempt whose outcome may
+ * go unseen, so that a replay first asks the server whether the batch is
+ * already stored.  "SEQ-ID.T" without the 'n' is a RowBinary batch spooled
+ * by an earlier version: it is replayed as RowBinary.
  *
  * Files are written under a temporary name (O_CREAT|O_EXCL|O_NOFOLLOW,
  * mode 0600), synced, then renamed; every path is relative to directory
@@ -45,6 +47,7 @@ struct ch_spool_item {
     uint64_t seq;
     uint64_t id;
     enum ch_table table;
+    enum ch_format format;      /* Of the body. */
     int attempted;              /* An attempt may have stored it. */
     size_t size;
 };

@@ -2,19 +2,21 @@
  * clickhouse: the ClickHouse sink; see clickhouse.h and docs/clickhouse.md.
  *
  * The receive path (clickhouse_datagram(), under the collector's lock)
- * only encodes rows into the open batch of the agent's node and, when a
- * batch is full (--ch-batch-rows) or old (--ch-batch-ms, at a tick), puts
- * it on that node's queue.  A sender thread per node does all the waiting:
- * it creates the tables, posts batches, spools what the node did not take
- * and replays the spool, oldest first, once the node answers.  A full
- * queue drops the batch (counted): the receive path never waits.
+ * only adds rows, column by column, to the open batch of the agent's node
+ * and, when a batch is full (--ch-batch-rows) or old (--ch-batch-ms, at a
+ * tick), puts it on that node's queue.  A sender thread per node does the
+ * rest: it creates the tables, seals each batch into one Native block (rows
+ * in ORDER BY order), posts it, spools what the node did not take and
+ * replays the spool, oldest first, once the node answers.  A full queue
+ * drops the batch (counted): the receive path never waits.
  *
  * Exactly once: every row carries its batch's id (column 'batch').  A batch
  * whose insert may have reached the server unseen (the connection broke
  * after the request went out) is marked in the spool, and its replay first
- * asks the server for rows of that id.  A batch is one insert block (at most
- * 1,000,000 rows, below the server's max_insert_block_size), which
- * MergeTree stores whole or not at all.
+ * asks the server for rows of that id.  A batch is one insert block (one
+ * Native block of at most 1,000,000 rows; a RowBinary replay of an earlier
+ * version's is below the server's max_insert_block_size), which MergeTree
+ * stores whole or not at all.
  */
 #include "clickhouse.h"
 
@@ -36,12 +38,13 @@
 #include "log.h"
 #include "mono.h"
 
-#define CH_QUEUE 16                     /* Batches waiting in memory per node. */
+#define CH_QUEUE 16                     /* Batches waiting in memory per node... */
+#define CH_QUEUE_ROWS 4000000           /* ...and their rows (~200 bytes each). */
 #define CH_MAX_ROWS 1000000             /* One insert block (see above). */
 #define CH_CONNECT_MS 2000
 #define CH_TIMEOUT_MS 30000
 #define CH_BACKOFF_MAX_MS 2000
-#define CH_STOP_GRACE_MS 10000          /* Delivery after stop before all is spooled. */
+#define CH_STOP_GRACE_MS 10000          /* After stop, or the last insert since: then spool. */
 #define CH_TTL_EVERY_MS 3600000
 #define CH_SLOW_MS 1000                 /* An insert this old: the node is slow. */
 
@@ -51,7 +54,8 @@ struct ch_batch {
     uint64_t id;                        /* In every row's 'batch' column. */
     uint32_t rows;
     uint64_t opened_ms;
-    struct ch_buf buf;
+    struct ch_block blk;                /* The rows, until the sender seals them... */
+    struct ch_buf buf;                  /* ...into a body (Native): this one when spooled. */
 };
 
 /* How a post ended. */
@@ -81,6 +85,13 @@ struct ch_node {
 
     /* Receive side: the open batch of each table. */
     struct ch_batch *open[CH_TABLES];
+    /*
+     * Columns of a sealed batch, kept for the next one of the table (under
+     * 'lock'), and the sender's body: fresh memory for every batch would
+     * cost a page fault per 4 KiB, a quarter of the collector's time.
+     */
+    struct ch_block spare[CH_TABLES];
+    struct ch_buf body;
 
     /* Shared with the sender thread, under 'lock'. */
     pthread_mutex_t lock;
@@ -88,6 +99,7 @@ struct ch_node {
     pthread_cond_t room;                /* Room in the queue (file input waits). */
     struct ch_batch *queue[CH_QUEUE];
     int q_head, q_len;
+    uint64_t q_rows;
     int stop;
     uint64_t stop_ms;
 
@@ -99,6 +111,7 @@ struct ch_node {
     /* Sender thread only. */
     int tables_ready;
     uint64_t backoff_ms, retry_at, ttl_at;
+    uint64_t acked_ms;                  /* mono_ms() of the last acknowledged insert. */
     time_t warn_second;
 
     struct ch_node_stats st;
@@ -299,15 +312,13 @@ engine_text(const char *engine, enum ch_table t, char *out, size_t len)
             at + strlen("{table}"));
 }
 
-/* The CREATE TABLE ('create' 1) or the INSERT of table 't'. */
+/* The INSERT of table 't' with a body in 'format', or its CREATE TABLE ('format' NULL). */
 static void
-table_sql(const struct clickhouse *ch, enum ch_table t, char *buf, size_t len, int create)
+table_sql(const struct clickhouse *ch, enum ch_table t, const char *format, char *buf,
+    size_t len)
 {
-    static const char *const keys[CH_TABLES] = {
-        "ORDER BY (time, agent)",
-        "ORDER BY (agent, if_index, time)",
-    };
     const struct ch_column *c;
+    int create = format == NULL;
     char engine[512];
     size_t i, off;
 
@@ -322,10 +333,10 @@ table_sql(const struct clickhouse *ch, enum ch_table t, char *buf, size_t len, i
     }
     engine_text(ch->engine, t, engine, sizeof(engine));
     if (off < len && create)
-        snprintf(buf + off, len - off, ") ENGINE = %s PARTITION BY toDate(time) %s",
-            engine, keys[t]);
+        snprintf(buf + off, len - off, ") ENGINE = %s PARTITION BY toDate(time) ORDER BY (%s)",
+            engine, ch_row_order_by(t));
     else if (off < len)
-        snprintf(buf + off, len - off, ") FORMAT RowBinary");
+        snprintf(buf + off, len - off, ") FORMAT %s", format);
 }
 
 static enum ch_result
@@ -337,7 +348,7 @@ node_create_tables(struct ch_node *node)
     int t;
 
     for (t = 0; t < CH_TABLES && r == CH_OK; t++) {
-        table_sql(node->ch, (enum ch_table)t, sql, sizeof(sql), 1);
+        table_sql(node->ch, (enum ch_table)t, NULL, sql, sizeof(sql));
         r = node_post(node, sql, NULL, 0, &us);
     }
     return r;
@@ -382,21 +393,35 @@ batch_free(struct ch_batch *b)
 {
     if (b == NULL)
         return;
+    ch_block_reset(&b->blk, b->table);
     ch_buf_free(&b->buf);
     free(b);
 }
 
 static struct ch_batch *
-batch_new(struct clickhouse *ch, enum ch_table t)
+batch_new(struct ch_node *node, enum ch_table t)
 {
     struct ch_batch *b = calloc(1, sizeof(*b));
+    struct clickhouse *ch = node->ch;
 
     if (b == NULL)
         return NULL;
     b->table = t;
+    pthread_mutex_lock(&node->lock);
+    b->blk = node->spare[t];
+    memset(&node->spare[t], 0, sizeof(node->spare[t]));
+    pthread_mutex_unlock(&node->lock);
+    b->blk.table = t;
     b->id = ch->id_base + ch->next_id++;
     b->opened_ms = mono_ms();
     return b;
+}
+
+/* Whether node's queue is full ('part' 1), or half full (2).  Under node->lock. */
+static int
+queue_full(const struct ch_node *node, int part)
+{
+    return node->q_len >= CH_QUEUE / part || node->q_rows >= CH_QUEUE_ROWS / (uint64_t)part;
 }
 
 /* Hands node's open batch of table 't' to its sender; drops it if the queue is full. */
@@ -408,8 +433,8 @@ node_enqueue(struct ch_node *node, enum ch_table t)
     node->open[t] = NULL;
     if (b == NULL)
         return;
-    if (b->rows == 0 || b->buf.error) {
-        if (b->buf.error) {
+    if (b->rows == 0 || b->blk.error) {
+        if (b->blk.error) {
             node->st.dropped++;
             node->st.dropped_rows += b->rows;
         }
@@ -418,9 +443,9 @@ node_enqueue(struct ch_node *node, enum ch_table t)
     }
     b->seq = atomic_fetch_add(&node->ch->next_seq, 1);
     pthread_mutex_lock(&node->lock);
-    while (node->q_len == CH_QUEUE && node->ch->from_file)
+    while (queue_full(node, 1) && node->ch->from_file)
         pthread_cond_wait(&node->room, &node->lock);
-    if (node->q_len == CH_QUEUE) {
+    if (queue_full(node, 1)) {
         pthread_mutex_unlock(&node->lock);
         node->st.dropped++;
         node->st.dropped_rows += b->rows;
@@ -428,6 +453,7 @@ node_enqueue(struct ch_node *node, enum ch_table t)
         return;
     }
     node->queue[(node->q_head + node->q_len++) % CH_QUEUE] = b;
+    node->q_rows += b->rows;
     /* The sender, and the spooler watching the queue's length. */
     pthread_cond_broadcast(&node->cond);
     pthread_mutex_unlock(&node->lock);
@@ -438,7 +464,7 @@ static struct ch_batch *
 node_batch(struct ch_node *node, enum ch_table t)
 {
     if (node->open[t] == NULL)
-        node->open[t] = batch_new(node->ch, t);
+        node->open[t] = batch_new(node, t);
     return node->open[t];
 }
 
@@ -451,13 +477,49 @@ node_row_added(struct ch_node *node, enum ch_table t)
 
 /* ---- The sender thread ---- */
 
-/* Puts 'b' into the spool (or counts it dropped); frees it. */
+/*
+ * Turns the rows of 'b' into the body 'out' (emptied first), off the
+ * receive path (the sender's or spooler's thread), and keeps its columns
+ * for a next batch.  Returns 0, or ENOMEM: then 'b' is counted dropped
+ * and freed.
+ */
+static int
+batch_seal(struct ch_node *node, struct ch_batch *b, struct ch_buf *out)
+{
+    int e;
+
+    out->len = 0;
+    e = ch_block_native(&b->blk, out);
+    b->blk.rows = 0;
+    pthread_mutex_lock(&node->lock);
+    if (node->spare[b->table].cap == 0 && !b->blk.error) {
+        node->spare[b->table] = b->blk;
+        memset(&b->blk, 0, sizeof(b->blk));
+    }
+    pthread_mutex_unlock(&node->lock);
+    ch_block_reset(&b->blk, b->table);
+    if (e != 0) {
+        node->st.dropped++;
+        node->st.dropped_rows += b->rows;
+        node_warn(node, strerror(e));
+        batch_free(b);
+    }
+    return e;
+}
+
+/* Puts 'b' into the spool (or counts it dropped); frees it.  'body': sealed already, or NULL. */
 static void
-node_spool_batch(struct ch_node *node, struct ch_batch *b, int attempted)
+node_spool_batch(struct ch_node *node, struct ch_batch *b, int attempted,
+    const struct ch_buf *body)
 {
     struct ch_spool_item it;
     int e;
 
+    if (node->spool != NULL && body == NULL) {
+        if (batch_seal(node, b, &b->buf) != 0)
+            return;
+        body = &b->buf;
+    }
     if (node->spool == NULL) {
         node->st.dropped++;
         node->st.dropped_rows += b->rows;
@@ -468,9 +530,10 @@ node_spool_batch(struct ch_node *node, struct ch_batch *b, int attempted)
     it.seq = b->seq;
     it.id = b->id;
     it.table = b->table;
+    it.format = CH_NATIVE;
     it.attempted = attempted;
     pthread_mutex_lock(&node->spool_lock);
-    e = ch_spool_put(node->spool, &it, b->buf.p, b->buf.len);
+    e = ch_spool_put(node->spool, &it, body->p, body->len);
     node->st.spool_waiting = ch_spool_count(node->spool);
     pthread_mutex_unlock(&node->spool_lock);
     if (e == 0) {
@@ -497,7 +560,8 @@ node_latency(struct ch_node *node, uint64_t us)
 }
 
 static enum ch_result
-node_insert(struct ch_node *node, enum ch_table t, const struct ch_buf *buf)
+node_insert(struct ch_node *node, enum ch_table t, enum ch_format format,
+    const struct ch_buf *buf)
 {
     char sql[2048];
     enum ch_result r;
@@ -512,7 +576,7 @@ node_insert(struct ch_node *node, enum ch_table t, const struct ch_buf *buf)
         node_expire(node);
         node->ttl_at = mono_ms() + CH_TTL_EVERY_MS;
     }
-    table_sql(node->ch, t, sql, sizeof(sql), 0);
+    table_sql(node->ch, t, ch_row_format_name(format), sql, sizeof(sql));
     r = node_post(node, sql, buf->p, buf->len, &us);
     if (r == CH_OK) {
         node->st.batches++;
@@ -595,10 +659,10 @@ node_replay(struct ch_node *node, struct ch_buf *buf)
         node_warn(node, strerror(e));
         return -1;
     }
-    if (node_insert(node, it.table, buf) != CH_OK)
+    if (node_insert(node, it.table, it.format, buf) != CH_OK)
         return -1;
     node->st.replayed++;
-    node->st.rows += buf->len / ch_row_size(it.table);
+    node->st.rows += ch_row_count(it.format, it.table, buf->p, buf->len);
     node_spool_remove(node);
     return 0;
 }
@@ -607,14 +671,17 @@ node_replay(struct ch_node *node, struct ch_buf *buf)
 static int
 node_send(struct ch_node *node, struct ch_batch *b)
 {
-    enum ch_result r = node_insert(node, b->table, &b->buf);
+    enum ch_result r;
 
+    if (batch_seal(node, b, &node->body) != 0)
+        return 0;
+    r = node_insert(node, b->table, CH_NATIVE, &node->body);
     if (r == CH_OK) {
         node->st.rows += b->rows;
         batch_free(b);
         return 0;
     }
-    node_spool_batch(node, b, r == CH_UNKNOWN);
+    node_spool_batch(node, b, r == CH_UNKNOWN, &node->body);
     return -1;
 }
 
@@ -628,6 +695,7 @@ queue_pop(struct ch_node *node)
     b = node->queue[node->q_head];
     node->q_head = (node->q_head + 1) % CH_QUEUE;
     node->q_len--;
+    node->q_rows -= b->rows;
     pthread_cond_signal(&node->room);
     return b;
 }
@@ -644,7 +712,7 @@ node_spool_queue(struct ch_node *node)
         pthread_mutex_unlock(&node->lock);
         if (b == NULL)
             break;
-        node_spool_batch(node, b, 0);
+        node_spool_batch(node, b, 0, NULL);
     }
 }
 
@@ -681,8 +749,10 @@ wait_until(struct ch_node *node, uint64_t at_ms)
  * What the sender does next: 1 replay the spool, 2 send from the queue
  * ('*b'), 3 spool from the queue ('*b', while backing off or when the
  * replay falls behind), 0 nothing yet, -1 finish.  Waits a little when
- * idle or backing off.  After stop it delivers for CH_STOP_GRACE_MS, or
- * until a failure, then spools what is left and finishes.
+ * idle or backing off.  After stop it delivers while the node acknowledges
+ * inserts (the last less than CH_STOP_GRACE_MS ago: a long queue of big
+ * batches on a busy server takes its time), until a failure, then spools
+ * what is left and finishes.
  */
 static int
 node_next(struct ch_node *node, struct ch_batch **b)
@@ -692,7 +762,8 @@ node_next(struct ch_node *node, struct ch_batch **b)
     int act = 0;
 
     pthread_mutex_lock(&node->lock);
-    if (node->stop && (node->retry_at > 0 || now > node->stop_ms + CH_STOP_GRACE_MS ||
+    if (node->stop && (node->retry_at > 0 ||
+        now > (node->acked_ms > node->stop_ms ? node->acked_ms : node->stop_ms) + CH_STOP_GRACE_MS ||
         (node->q_len == 0 && !spooled))) {
         act = -1;
     } else if (now < node->retry_at && node->spool != NULL &&
@@ -700,7 +771,7 @@ node_next(struct ch_node *node, struct ch_batch **b)
         act = 3;
     } else if (now < node->retry_at) {
         wait_until(node, node->retry_at);
-    } else if (spooled && node->q_len >= CH_QUEUE / 2) {
+    } else if (spooled && queue_full(node, 2)) {
         /* Replay is behind: a spool write is quicker than an insert. */
         *b = queue_pop(node);
         act = 3;
@@ -730,7 +801,7 @@ node_thread(void *arg)
         if (act == 0)
             continue;
         if (act == 3) {
-            node_spool_batch(node, b, 0);
+            node_spool_batch(node, b, 0, NULL);
             continue;
         }
         rc = act == 1 ? node_replay(node, &buf) : node_send(node, b);
@@ -740,6 +811,7 @@ node_thread(void *arg)
         }
         node->backoff_ms = 0;
         node->retry_at = 0;
+        node->acked_ms = mono_ms();
     }
     /* Finishing: what is still queued goes to the spool, or is dropped. */
     node_spool_queue(node);
@@ -763,10 +835,10 @@ spooler_thread(void *arg)
     pthread_mutex_lock(&node->lock);
     while (!node->stop) {
         busy = atomic_load(&node->busy_since);
-        if (node->q_len >= CH_QUEUE / 2 && busy != 0 && mono_ms() - busy >= CH_SLOW_MS) {
+        if (queue_full(node, 2) && busy != 0 && mono_ms() - busy >= CH_SLOW_MS) {
             b = queue_pop(node);
             pthread_mutex_unlock(&node->lock);
-            node_spool_batch(node, b, 0);
+            node_spool_batch(node, b, 0, NULL);
             pthread_mutex_lock(&node->lock);
             continue;
         }
@@ -830,7 +902,7 @@ clickhouse_datagram(void *ctx, const uint8_t *raw, size_t len,
             f.time = row_time(meta);
             f.batch = b->id;
             enrich(ch, &f);
-            ch_row_put_flow(&b->buf, &f);
+            ch_row_put_flow(&b->blk, &f);
             ch->flow_rows++;
             ch->packets += f.packets;
             ch->bytes += f.bytes;
@@ -839,7 +911,7 @@ clickhouse_datagram(void *ctx, const uint8_t *raw, size_t len,
             SFLOW_FORMAT(s->tag) == SFLOW_COUNTERS_SAMPLE_EXPANDED) {
             if ((b = node_batch(node, CH_COUNTERS)) == NULL)
                 continue;
-            if (!ch_row_put_counters(&b->buf, dg, s, row_time(meta), b->id)) {
+            if (!ch_row_put_counters(&b->blk, dg, s, row_time(meta), b->id)) {
                 ch->skipped_counters++;
                 continue;
             }
@@ -980,13 +1052,16 @@ clickhouse_close(void *ctx)
 {
     struct clickhouse *ch = ctx;
     struct ch_node *node;
-    int n;
+    int n, t;
 
     clickhouse_finish(ch);
     for (n = 0; n < ch->n_nodes; n++) {
         node = &ch->nodes[n];
         if (node->curl)
             curl_easy_cleanup(node->curl);
+        ch_buf_free(&node->body);
+        for (t = 0; t < CH_TABLES; t++)
+            ch_block_reset(&node->spare[t], (enum ch_table)t);
         ch_spool_close(node->spool);
         pthread_mutex_destroy(&node->lock);
         pthread_cond_destroy(&node->cond);
@@ -1059,7 +1134,7 @@ clickhouse_open(const struct config *cfg, char *err, size_t errlen)
     ch->sink.metrics = clickhouse_metrics;
     ch->sink.stats = clickhouse_stats;
     ch->sink.close = clickhouse_close;
-    ch->batch_rows = cfg->ch_batch_rows ? (uint32_t)cfg->ch_batch_rows : 100000;
+    ch->batch_rows = cfg->ch_batch_rows ? (uint32_t)cfg->ch_batch_rows : 1000000;
     ch->batch_ms = cfg->ch_batch_ms ? (uint64_t)cfg->ch_batch_ms : 1000;
     ch->ttl_days = cfg->ch_ttl_days;
     ch->engine = cfg->ch_engine ? cfg->ch_engine : "MergeTree";

@@ -1,4 +1,4 @@
-/* ch_row: samples as ClickHouse RowBinary rows; see ch_row.h. */
+/* ch_row: samples as ClickHouse rows, in Native blocks; see ch_row.h. */
 #include "ch_row.h"
 
 #include <errno.h>
@@ -9,19 +9,19 @@
 #include "pkt_parse.h"
 
 /*
- * A column of the flows table: where its value sits in struct ch_flow and
- * how wide it is.  'bytes' 0 marks an integer of 'size' bytes (written
- * little-endian), 1 raw bytes (FixedString, written as they are).
+ * A column of the flows table: where its value sits in struct ch_flow.
+ * 'bytes' 0 marks an integer (of col.size bytes, stored little-endian), 1
+ * raw bytes (FixedString, stored as they are).
  */
 struct flow_col {
     struct ch_column col;
     size_t off;
-    size_t size;
     int bytes;
 };
 
-#define INT(n, t, m) { { n, t }, offsetof(struct ch_flow, m), sizeof(((struct ch_flow *)0)->m), 0 }
-#define FIX(n, t, m) { { n, t }, offsetof(struct ch_flow, m), sizeof(((struct ch_flow *)0)->m), 1 }
+#define SIZE(m) sizeof(((struct ch_flow *)0)->m)
+#define INT(n, t, m) { { n, t, SIZE(m) }, offsetof(struct ch_flow, m), 0 }
+#define FIX(n, t, m) { { n, t, SIZE(m) }, offsetof(struct ch_flow, m), 1 }
 
 static const struct flow_col flow_cols[] = {
     INT("time", "DateTime", time),
@@ -79,20 +79,19 @@ struct counter_col {
     struct ch_column col;
     int from;
     unsigned int field;
-    unsigned int size;
 };
 
-#define G(n, i, w) { { n, "UInt" #w }, FROM_GENERIC, i, w / 8 }
-#define E(n, i) { { n, "UInt32" }, FROM_ETHERNET, i, 4 }
+#define G(n, i, w) { { n, "UInt" #w, w / 8 }, FROM_GENERIC, i }
+#define E(n, i) { { n, "UInt32", 4 }, FROM_ETHERNET, i }
 
 /* FROM_ROW fields, by their 'field' number. */
 enum { ROW_TIME, ROW_AGENT, ROW_SUB_AGENT, ROW_SEQ, ROW_BATCH };
 
 static const struct counter_col counter_cols[] = {
-    { { "time", "DateTime" }, FROM_ROW, ROW_TIME, 4 },
-    { { "agent", "FixedString(16)" }, FROM_ROW, ROW_AGENT, 16 },
-    { { "sub_agent", "UInt32" }, FROM_ROW, ROW_SUB_AGENT, 4 },
-    { { "seq", "UInt32" }, FROM_ROW, ROW_SEQ, 4 },
+    { { "time", "DateTime", 4 }, FROM_ROW, ROW_TIME },
+    { { "agent", "FixedString(16)", 16 }, FROM_ROW, ROW_AGENT },
+    { { "sub_agent", "UInt32", 4 }, FROM_ROW, ROW_SUB_AGENT },
+    { { "seq", "UInt32", 4 }, FROM_ROW, ROW_SEQ },
     G("if_index", 0, 32), G("if_type", 1, 32), G("if_speed", 2, 64),
     G("if_direction", 3, 32), G("if_status", 4, 32), G("in_octets", 5, 64),
     G("in_ucast_pkts", 6, 32), G("in_multicast_pkts", 7, 32),
@@ -108,9 +107,24 @@ static const struct counter_col counter_cols[] = {
     E("dot3_internal_mac_transmit_errors", 8), E("dot3_carrier_sense_errors", 9),
     E("dot3_frame_too_longs", 10), E("dot3_internal_mac_receive_errors", 11),
     E("dot3_symbol_errors", 12),
-    { { "batch", "UInt64" }, FROM_ROW, ROW_BATCH, 8 },
+    { { "batch", "UInt64", 8 }, FROM_ROW, ROW_BATCH },
 };
 #define N_COUNTER_COLS (sizeof(counter_cols) / sizeof(counter_cols[0]))
+
+/*
+ * The ORDER BY of each table: time first for flows (time-range queries),
+ * agent and interface first for counters (one interface's series).
+ */
+static const char *const order_by[CH_TABLES] = { "time, agent", "agent, if_index, time" };
+
+/* The key's columns, as order_by names them. */
+struct sort_key {
+    size_t n;
+    size_t col[4];                      /* Index. */
+    size_t size[4];
+    int integer[4];
+};
+#define KEY_MAX 32                      /* Bytes of a key. */
 
 /* ---- Buffer ---- */
 
@@ -146,14 +160,42 @@ ch_buf_reserve(struct ch_buf *b, size_t n)
 }
 
 /* 'size' bytes of 'v', least significant first. */
-static uint8_t *
+static void
 put_le(uint8_t *p, uint64_t v, size_t size)
 {
     size_t i;
 
     for (i = 0; i < size; i++, v >>= 8)
         p[i] = (uint8_t)v;
-    return p + size;
+}
+
+/*
+ * A value of 'size' bytes at 'v' into 'p': an integer ('integer' 1, in
+ * host order at 'v') little-endian, anything else as it is.  The common
+ * sizes are spelled out so that the copy is inlined.
+ */
+static void
+store(uint8_t *p, const uint8_t *v, size_t size, int integer)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    size_t i;
+
+    if (integer) {
+        for (i = 0; i < size; i++)
+            p[i] = v[size - 1 - i];
+        return;
+    }
+#else
+    (void)integer;
+#endif
+    switch (size) {
+    case 1: *p = *v; break;
+    case 2: memcpy(p, v, 2); break;
+    case 4: memcpy(p, v, 4); break;
+    case 8: memcpy(p, v, 8); break;
+    case 16: memcpy(p, v, 16); break;
+    default: memcpy(p, v, size); break;
+    }
 }
 
 /* ---- Columns ---- */
@@ -161,14 +203,11 @@ put_le(uint8_t *p, uint64_t v, size_t size)
 size_t
 ch_row_size(enum ch_table table)
 {
+    const struct ch_column *c;
     size_t i, size = 0;
 
-    if (table == CH_FLOWS)
-        for (i = 0; i < N_FLOW_COLS; i++)
-            size += flow_cols[i].size;
-    else
-        for (i = 0; i < N_COUNTER_COLS; i++)
-            size += counter_cols[i].size;
+    for (i = 0; (c = ch_row_column(table, i)) != NULL; i++)
+        size += c->size;
     return size;
 }
 
@@ -178,6 +217,63 @@ ch_row_column(enum ch_table table, size_t i)
     if (table == CH_FLOWS)
         return i < N_FLOW_COLS ? &flow_cols[i].col : NULL;
     return i < N_COUNTER_COLS ? &counter_cols[i].col : NULL;
+}
+
+const char *
+ch_row_order_by(enum ch_table table)
+{
+    return order_by[table];
+}
+
+const char *
+ch_row_format_name(enum ch_format format)
+{
+    return format == CH_NATIVE ? "Native" : "RowBinary";
+}
+
+static size_t
+n_columns(enum ch_table table)
+{
+    return table == CH_FLOWS ? N_FLOW_COLS : N_COUNTER_COLS;
+}
+
+/* Integers are kept little-endian; FixedString as they are. */
+static int
+is_integer(const struct ch_column *c)
+{
+    return strncmp(c->type, "FixedString", 11) != 0;
+}
+
+void
+ch_block_reset(struct ch_block *b, enum ch_table table)
+{
+    size_t i;
+
+    for (i = 0; i < CH_MAX_COLUMNS; i++)
+        free(b->col[i]);
+    memset(b, 0, sizeof(*b));
+    b->table = table;
+}
+
+/* Room for one more row in every column: 0, or ENOMEM (sticky). */
+static int
+block_grow(struct ch_block *b)
+{
+    const struct ch_column *c;
+    uint32_t cap;
+    uint8_t *p;
+    size_t i;
+
+    if (b->error || b->rows < b->cap)
+        return b->error;
+    cap = b->cap ? b->cap * 2 : 4096;
+    for (i = 0; (c = ch_row_column(b->table, i)) != NULL; i++) {
+        if ((p = realloc(b->col[i], (size_t)cap * c->size)) == NULL)
+            return b->error = ENOMEM;
+        b->col[i] = p;
+    }
+    b->cap = cap;
+    return 0;
 }
 
 void
@@ -287,6 +383,18 @@ flow_from_ip_record(struct ch_flow *f, const struct sflow_record *r)
     f->tcp_flags = ip.tcp_flags;
 }
 
+/* 0:1003: the origin AS fields as sflowtool reports them (src_as as sent, dst_as the path's last). */
+static void
+flow_from_gateway(struct ch_flow *f, const struct sflow_record *r)
+{
+    uint32_t peer;
+
+    if (r->n_values < r->schema->n_fields)
+        return;
+    f->src_as = (uint32_t)r->v[2].u;
+    flowrec_as_path_ends(&r->v[4].b, &peer, &f->dst_as);
+}
+
 int
 ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_sample *s,
     struct ch_flow *f)
@@ -334,7 +442,7 @@ ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_samp
             f->out_vlan = (uint16_t)r->v[2].u;
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_EX_GATEWAY):
-            f->src_as = (uint32_t)r->v[2].u;
+            flow_from_gateway(f, r);
             break;
         default:
             break;
@@ -346,35 +454,23 @@ ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_samp
 }
 
 void
-ch_row_put_flow(struct ch_buf *b, const struct ch_flow *f)
+ch_row_put_flow(struct ch_block *b, const struct ch_flow *f)
 {
     const uint8_t *base = (const uint8_t *)f;
     const struct flow_col *c;
-    uint64_t v;
-    uint8_t *p;
+    size_t i;
 
-    if ((p = ch_buf_reserve(b, ch_row_size(CH_FLOWS))) == NULL)
+    if (block_grow(b) != 0)
         return;
-    for (c = flow_cols; c < flow_cols + N_FLOW_COLS; c++) {
-        if (c->bytes) {
-            memcpy(p, base + c->off, c->size);
-            p += c->size;
-            continue;
-        }
-        switch (c->size) {
-        case 1: v = base[c->off]; break;
-        case 2: { uint16_t x; memcpy(&x, base + c->off, 2); v = x; break; }
-        case 4: { uint32_t x; memcpy(&x, base + c->off, 4); v = x; break; }
-        default: memcpy(&v, base + c->off, 8); break;
-        }
-        p = put_le(p, v, c->size);
-    }
+    for (i = 0, c = flow_cols; i < N_FLOW_COLS; i++, c++)
+        store(b->col[i] + (size_t)b->rows * c->col.size, base + c->off, c->col.size, !c->bytes);
+    b->rows++;
 }
 
 /* ---- Counters ---- */
 
 int
-ch_row_put_counters(struct ch_buf *b, const struct sflow_datagram *dg,
+ch_row_put_counters(struct ch_block *b, const struct sflow_datagram *dg,
     const struct sflow_sample *s, uint32_t time, uint64_t batch)
 {
     const struct sflow_record *r, *gen = NULL, *eth = NULL;
@@ -397,12 +493,12 @@ ch_row_put_counters(struct ch_buf *b, const struct sflow_datagram *dg,
     }
     if (gen == NULL)
         return 0;
-    if ((p = ch_buf_reserve(b, ch_row_size(CH_COUNTERS))) == NULL)
+    if (block_grow(b) != 0)
         return 0;
     for (c = counter_cols; c < counter_cols + N_COUNTER_COLS; c++) {
+        p = b->col[c - counter_cols] + (size_t)b->rows * c->col.size;
         if (c->from == FROM_ROW && c->field == ROW_AGENT) {
             ch_row_addr(p, &dg->agent);
-            p += 16;
             continue;
         }
         switch (c->from) {
@@ -417,7 +513,199 @@ ch_row_put_counters(struct ch_buf *b, const struct sflow_datagram *dg,
                 dg->sub_agent_id : c->field == ROW_SEQ ? s->seq : batch;
             break;
         }
-        p = put_le(p, v, c->size);
+        put_le(p, v, c->col.size);
     }
+    b->rows++;
     return 1;
+}
+
+/* ---- Blocks ---- */
+
+/* The columns of 'table's ORDER BY. */
+static void
+sort_key_of(enum ch_table table, struct sort_key *key)
+{
+    const struct ch_column *c;
+    const char *name = order_by[table];
+    size_t i, len;
+
+    key->n = 0;
+    while (*name != '\0' && key->n < sizeof(key->col) / sizeof(key->col[0])) {
+        len = strcspn(name, ",");
+        for (i = 0; (c = ch_row_column(table, i)) != NULL; i++) {
+            if (strlen(c->name) != len || strncmp(c->name, name, len) != 0)
+                continue;
+            key->col[key->n] = i;
+            key->size[key->n] = c->size;
+            key->integer[key->n++] = is_integer(c);
+        }
+        name += len;
+        name += strspn(name, ", ");
+    }
+}
+
+/*
+ * The key of row 'r' into 'k' (KEY_MAX bytes, zero-padded): integers
+ * big-endian and FixedStrings as they are, so that memcmp() orders keys
+ * as the server orders rows.
+ */
+static void
+row_key(const struct ch_block *b, const struct sort_key *key, uint32_t r, uint8_t *k)
+{
+    const uint8_t *v;
+    size_t i, j, size, off = 0;
+
+    memset(k, 0, KEY_MAX);
+    for (i = 0; i < key->n; i++) {
+        size = key->size[i];
+        v = b->col[key->col[i]] + (size_t)r * size;
+        for (j = 0; j < size && off + j < KEY_MAX; j++)
+            k[off + j] = key->integer[i] ? v[size - 1 - j] : v[j];
+        off += size;
+    }
+}
+
+/* Consecutive rows of one key. */
+struct run {
+    uint8_t key[KEY_MAX];
+    uint32_t start, len;
+};
+
+static int
+run_cmp(const void *a, const void *b)
+{
+    const struct run *x = a, *y = b;
+    int c = memcmp(x->key, y->key, KEY_MAX);
+
+    return c != 0 ? c : (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * The rows of 'b' as runs of one key, sorted by key: NULL with '*n' 0 when
+ * they are sorted already (the usual case: rows come in time order), or
+ * on ENOMEM ('*error').
+ */
+static struct run *
+block_runs(const struct ch_block *b, size_t *n, int *error)
+{
+    struct sort_key key;
+    uint8_t k[KEY_MAX];
+    struct run *runs;
+    int c, sorted = 1;
+    uint32_t r;
+
+    *n = 0;
+    if (b->rows == 0)
+        return NULL;
+    if ((runs = malloc((size_t)b->rows * sizeof(*runs))) == NULL) {
+        *error = ENOMEM;
+        return NULL;
+    }
+    sort_key_of(b->table, &key);
+    for (r = 0; r < b->rows; r++) {
+        row_key(b, &key, r, k);
+        c = *n > 0 ? memcmp(k, runs[*n - 1].key, KEY_MAX) : 1;
+        if (c == 0) {
+            runs[*n - 1].len++;
+            continue;
+        }
+        sorted &= c > 0;
+        memcpy(runs[*n].key, k, KEY_MAX);
+        runs[*n].start = r;
+        runs[*n].len = 1;
+        (*n)++;
+    }
+    if (sorted) {
+        free(runs);
+        *n = 0;
+        return NULL;
+    }
+    qsort(runs, *n, sizeof(*runs), run_cmp);
+    return runs;
+}
+
+/* LEB128, as the Native format writes counts and lengths. */
+static uint8_t *
+put_varuint(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static uint8_t *
+put_string(uint8_t *p, const char *s)
+{
+    size_t len = strlen(s);
+
+    p = put_varuint(p, len);
+    memcpy(p, s, len);
+    return p + len;
+}
+
+int
+ch_block_native(const struct ch_block *b, struct ch_buf *out)
+{
+    const struct ch_column *c;
+    struct run *runs;
+    size_t i, j, n_runs, total = 20;
+    int error = b->error;
+    uint8_t *p;
+
+    runs = error ? NULL : block_runs(b, &n_runs, &error);
+    for (i = 0; !error && (c = ch_row_column(b->table, i)) != NULL; i++)
+        total += 20 + strlen(c->name) + strlen(c->type) + (size_t)b->rows * c->size;
+    if (error || (p = ch_buf_reserve(out, total)) == NULL) {
+        free(runs);
+        return error ? error : ENOMEM;
+    }
+    p = put_varuint(p, n_columns(b->table));
+    p = put_varuint(p, b->rows);
+    for (i = 0; (c = ch_row_column(b->table, i)) != NULL; i++) {
+        p = put_string(p, c->name);
+        p = put_string(p, c->type);
+        if (runs == NULL) {
+            memcpy(p, b->col[i], (size_t)b->rows * c->size);
+            p += (size_t)b->rows * c->size;
+            continue;
+        }
+        for (j = 0; j < n_runs; j++) {
+            memcpy(p, b->col[i] + (size_t)runs[j].start * c->size, (size_t)runs[j].len * c->size);
+            p += (size_t)runs[j].len * c->size;
+        }
+    }
+    out->len = (size_t)(p - out->p);
+    free(runs);
+    return 0;
+}
+
+/* A LEB128 count at 'p'; advances it, or returns -1 past 'end'. */
+static int
+get_varuint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    int shift;
+
+    *v = 0;
+    for (shift = 0; *p < end && shift < 64; shift += 7) {
+        *v |= (uint64_t)(**p & 0x7f) << shift;
+        if ((*(*p)++ & 0x80) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+uint64_t
+ch_row_count(enum ch_format format, enum ch_table table, const uint8_t *p, size_t len)
+{
+    const uint8_t *end = p + len;
+    uint64_t cols, rows;
+
+    if (format == CH_ROWBINARY)
+        return len % ch_row_size(table) == 0 ? len / ch_row_size(table) : 0;
+    if (get_varuint(&p, end, &cols) != 0 || get_varuint(&p, end, &rows) != 0)
+        return 0;
+    return rows;
 }

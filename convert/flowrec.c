@@ -178,31 +178,36 @@ fr_router(const struct sflow_record *rec, struct flowrec *o)
     o->dst_mask = rec->v[2].u <= 128 ? (uint8_t)rec->v[2].u : 0;
 }
 
-/* Source AS: src_as, else the peer's; destination: the path's last and first ASN. */
-static void
-fr_gateway(const struct sflow_record *rec, struct flowrec *o)
+void
+flowrec_as_path_ends(const struct sflow_bytes *path, uint32_t *first, uint32_t *last)
 {
-    const struct sflow_bytes *path = &rec->v[4].b;
     uint32_t type, n, seg;
     const uint8_t *asns;
     size_t pos = 0, next;
 
-    if (rec->n_values < rec->schema->n_fields)
-        return;
-    o->src_peer_as = (uint32_t)rec->v[3].u;
-    o->src_as = rec->v[2].u != 0 ? (uint32_t)rec->v[2].u : o->src_peer_as;
-    o->dst_as = o->dst_peer_as = 0;
+    *first = *last = 0;
     for (seg = 0; seg < path->count; seg++) {
         next = sflow_as_path_next(path, pos, &type, &n, &asns);
         if (next == 0)
             break;
         if (n > 0) {
             if (seg == 0)
-                o->dst_peer_as = rd_be32(asns);
-            o->dst_as = rd_be32(asns + (size_t)(n - 1) * 4);
+                *first = rd_be32(asns);
+            *last = rd_be32(asns + (size_t)(n - 1) * 4);
         }
         pos = next;
     }
+}
+
+/* Source AS: src_as, else the peer's; destination: the path's last and first ASN. */
+static void
+fr_gateway(const struct sflow_record *rec, struct flowrec *o)
+{
+    if (rec->n_values < rec->schema->n_fields)
+        return;
+    o->src_peer_as = (uint32_t)rec->v[3].u;
+    o->src_as = rec->v[2].u != 0 ? (uint32_t)rec->v[2].u : o->src_peer_as;
+    flowrec_as_path_ends(&rec->v[4].b, &o->dst_peer_as, &o->dst_as);
     o->has_as = 1;
 }
 

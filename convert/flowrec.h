@@ -57,6 +57,9 @@ struct flowrec_ip {
 
 struct pkt_layer;
 
+/* The first (the peer's) and last (the destination's) ASN of a 0:1003 AS path; 0 if none. */
+void flowrec_as_path_ends(const struct sflow_bytes *path, uint32_t *first, uint32_t *last);
+
 /* The IP packet of a parsed layer into 'ip' (cleared first); returns its family or 0. */
 int flowrec_ip_from_layer(const struct pkt_layer *l, struct flowrec_ip *ip);
 

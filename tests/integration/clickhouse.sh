@@ -105,6 +105,30 @@ if [ -f "$vx" ]; then
     [ "$got" = "$want" ] || { echo "FAIL: VXLAN columns '$got', text says '$want'"; fail=1; }
 fi
 
+# Extended gateway (0:1003): src_as and dst_as of every flow sample, in a
+# database of their own, as sflowtool 6.11 reports them (src_as, the AS
+# path's last; 0 0 without the record).
+ref="${SHARED:-}/corpus/expected/sflowtool-6.11"
+if [ -d "$ref" ]; then
+    chq $P "CREATE DATABASE gw"
+    : >"$T/gw.want"
+    for n in akvorado__data-1140 tcpdump__sflow_expanded gopacket__SFlowTestPacket2; do
+        "$BIN/sflowcollect" -r "$SHARED/corpus/files/$n.pcap" --clickhouse "${URL}?database=gw" \
+            2>"$T/err" || { echo "FAIL: $n into gw"; cat "$T/err"; fail=1; }
+        awk '/^sampleType / { if (s != "") print s, a, d; s = ""; flow = ($2 == "FLOWSAMPLE") }
+            flow && /^sampleSequenceNo / { s = $2; a = 0; d = 0 }
+            flow && /^src_as / { a = $2 } flow && /^dst_as / { d = $2 }
+            END { if (s != "") print s, a, d }' "$ref/$n.txt" >>"$T/gw.want"
+    done
+    sort "$T/gw.want" -o "$T/gw.want"
+    chq $P "SELECT seq, src_as, dst_as FROM gw.flows" | tr '\t' ' ' | sort >"$T/gw.have"
+    echo "gateway AS: $(grep -vc ' 0 0$' "$T/gw.have") of $(wc -l <"$T/gw.have") samples with AS numbers"
+    if ! cmp -s "$T/gw.want" "$T/gw.have" || ! grep -q ' 203476 203361$' "$T/gw.have"; then
+        echo "FAIL: src_as/dst_as differ from sflowtool's (seq src_as dst_as):"
+        diff "$T/gw.want" "$T/gw.have" | head; fail=1
+    fi
+fi
+
 # The schema in docs/clickhouse.md is the tables' own, column by column.
 for t in flows counters; do
     chq $P "DESCRIBE TABLE $t" | awk -F'\t' '{ print $1, $2 }' >"$T/desc.$t"

@@ -6,7 +6,8 @@
 # spool; (2) with the node down, a capture goes to the spool; a spool
 # bounded by --ch-spool-max keeps the oldest batches and counts the rest;
 # a collector restarted once the node is back replays the spool, and the
-# rows are exactly those of both runs; (3) a spool path that is a symlink
+# rows are exactly those of both runs, a RowBinary batch of an earlier
+# version too; (3) a spool path that is a symlink
 # is refused.  One server for the file.
 : "${BIN:?}" "${TOP:?}"
 T=$(mktemp -d /tmp/sflowkit-chspool.XXXXXX)
@@ -30,9 +31,12 @@ stat_rows() { sed -n 's/^  clickhouse rows flows \([0-9]*\) .*/\1/p' "$1"; }
 stat_node() { sed -n "s/^  clickhouse .* inserted .* $2 \([0-9]*\) .*/\1/p" "$1"; }
 
 # ---- 1. The node dies and comes back, then hangs for a while, as samples stream in. ----
-# Started as root, a live collector may run as 'nobody' once its sockets are
-# open (-u): its spool belongs to that user, as docs/clickhouse.md says.
-[ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && install -d -o nobody -m 700 "$T/spool1"
+# Started as root, a live collector runs as 'sflowkit' (where the package
+# created it), else 'nobody', once its sockets are open: its spool belongs
+# to that user, as docs/clickhouse.md says.
+runas=nobody
+id sflowkit >/dev/null 2>&1 && runas=sflowkit
+[ "$(id -u)" = 0 ] && id $runas >/dev/null 2>&1 && install -d -o $runas -m 700 "$T/spool1"
 chmod 711 "$T"
 "$BIN/sflowcollect" -4 -b 127.0.0.1 -p $U -q --clickhouse "$URL" --ch-spool "$T/spool1" \
     --ch-batch-rows 8000 --ch-batch-ms 1000 --stats 2>"$T/c1.err" &
@@ -97,15 +101,22 @@ echo "bounded spool: kept $kept, dropped $dropped, oldest kept $first"
     { echo "FAIL: the bounded spool did not keep the oldest batches"; fail=1; }
 [ "$(du -sk "$T/spool3" | cut -f1)" -le 210 ] || { echo "FAIL: spool over its bound"; fail=1; }
 
+# replay_small ERR: the small capture through spool2 (replayed first); sets
+# 'replayed', 'new' (the capture's rows) and 'flows' (the table's rows after).
+replay_small() {
+    "$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-spool "$T/spool2" \
+        --stats 2>"$1" >/dev/null
+    replayed=$(stat_node "$1" replayed)
+    new=$(stat_rows "$1")
+    flows=$(chq $P "SELECT count() FROM flows")
+}
+
 # Keep a copy of the oldest batch, to play a crash after its insert below.
 saved=$(find "$T/spool2" -type f | sort | head -n 1)
 cp "$saved" "$T/saved"
 ch_start a $H $P
-"$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-spool "$T/spool2" \
-    --stats 2>"$T/c4.err" >/dev/null
-rows4=$(stat_rows "$T/c4.err")
-replayed=$(stat_node "$T/c4.err" replayed)
-after=$(chq $P "SELECT count() FROM flows")
+replay_small "$T/c4.err"
+rows4=$new after=$flows
 echo "restart: replayed $replayed batches; flows $before -> $after (+$rows2 spooled +$rows4 new)"
 [ "$replayed" = "$spooled" ] || { echo "FAIL: replayed $replayed of $spooled batches"; fail=1; }
 [ "$after" = $((before + rows2 + rows4)) ] || { echo "FAIL: rows after the replay"; fail=1; }
@@ -115,14 +126,23 @@ echo "restart: replayed $replayed batches; flows $before -> $after (+$rows2 spoo
 # the file: the file carries the attempted mark, so the next collector asks
 # the server, finds the batch, and does not insert it twice.
 cp "$T/saved" "$saved.a"
-"$BIN/sflowcollect" -r "$T/small.pcap" --clickhouse "$URL" --ch-spool "$T/spool2" \
-    --stats 2>"$T/c6.err" >/dev/null
+replay_small "$T/c6.err"
 avoided=$(stat_node "$T/c6.err" duplicates_avoided)
-rows6=$(stat_rows "$T/c6.err")
-final=$(chq $P "SELECT count() FROM flows")
+rows6=$new final=$flows
 echo "replay of a stored, marked batch: duplicates_avoided $avoided; flows $after -> $final (+$rows6 new)"
 [ "$avoided" = 1 ] && [ "$final" = $((after + rows6)) ] ||
     { echo "FAIL: a stored batch was inserted again"; fail=1; }
+
+# A RowBinary batch spooled by a version before the Native format (named
+# without the 'n'): replayed as RowBinary, its rows stored once.
+legacy="$(dirname "$saved")/00000000000000ff-00000000000000ff.f"
+chq $P "SELECT * FROM flows LIMIT 50 FORMAT RowBinary" >"$legacy"
+chmod 600 "$legacy"
+replay_small "$T/c7.err"
+rows7=$new legacy_end=$flows
+echo "replay of a RowBinary batch: replayed $replayed; flows $final -> $legacy_end (+50 +$rows7 new)"
+[ "$replayed" = 1 ] && [ "$legacy_end" = $((final + 50 + rows7)) ] && [ ! -e "$legacy" ] ||
+    { echo "FAIL: the RowBinary batch was not replayed once"; cat "$T/c7.err"; fail=1; }
 
 # ---- 3. A spool that is a symlink is refused. ----
 mkdir "$T/elsewhere" && ln -s "$T/elsewhere" "$T/link"

@@ -1,8 +1,9 @@
 /*
- * ch_row and forward_hash: the RowBinary layout of a flow row (every
- * column at the offset its type gives, little-endian), the column list
- * agreeing with the row size, and rendezvous hashing keeping agents in
- * place when a target is added.
+ * ch_row and forward_hash: the Native block of flow rows (the column list
+ * with names and types, every value in its column, little-endian, rows in
+ * ORDER BY order, stable), the column list agreeing with the row size, the
+ * row count of a body, and rendezvous hashing keeping agents in place when
+ * a target is added.
  */
 #undef NDEBUG
 #include <stdarg.h>
@@ -30,20 +31,50 @@ type_size(const char *type)
     return 0;
 }
 
-/* Offset of column 'name' of 'table' in a row. */
-static size_t
-column_offset(enum ch_table table, const char *name)
+/* A LEB128 count at '*p'. */
+static uint64_t
+varuint(const uint8_t **p)
+{
+    uint64_t v = 0;
+    int shift = 0;
+
+    do
+        v |= (uint64_t)(**p & 0x7f) << shift, shift += 7;
+    while (*(*p)++ & 0x80);
+    return v;
+}
+
+/*
+ * Checks Native block 'p' of 'table' (header, names and types as the
+ * column list gives them) and returns where column 'name's values start.
+ */
+static const uint8_t *
+native_column(const uint8_t *p, enum ch_table table, uint64_t rows, const char *name)
 {
     const struct ch_column *c;
-    size_t i, off = 0;
+    const uint8_t *at = NULL;
+    size_t i, len;
 
+    for (i = 0; ch_row_column(table, i) != NULL; i++)
+        ;
+    assert_int_equal(varuint(&p), i);
+    assert_int_equal(varuint(&p), rows);
     for (i = 0; (c = ch_row_column(table, i)) != NULL; i++) {
+        len = varuint(&p);
+        assert_int_equal(len, strlen(c->name));
+        assert_memory_equal(p, c->name, len);
+        p += len;
+        len = varuint(&p);
+        assert_int_equal(len, strlen(c->type));
+        assert_memory_equal(p, c->type, len);
+        p += len;
+        assert_int_equal(c->size, type_size(c->type));
         if (strcmp(c->name, name) == 0)
-            return off;
-        off += type_size(c->type);
+            at = p;
+        p += rows * c->size;
     }
-    fail_msg("no column %s", name);
-    return 0;
+    assert_non_null(at);
+    return at;
 }
 
 static uint64_t
@@ -75,38 +106,64 @@ test_sizes(void **state)
 }
 
 static void
-test_flow_layout(void **state)
+test_flow_block(void **state)
 {
     struct ch_flow f;
+    struct ch_block blk = { 0 };
     struct ch_buf b = { 0 };
     struct sflow_addr a = { SFLOW_ADDR_IP4, { 192, 0, 2, 7 } };
-    const uint8_t *r;
+    const uint8_t *c;
+    /* Rows in: (time, agent's last byte, seq); out in (time, agent) order, stable. */
+    static const uint32_t in[][3] = { { 200, 7, 1 }, { 100, 9, 2 }, { 100, 7, 3 },
+        { 100, 9, 4 }, { 100, 7, 5 } };
+    static const uint32_t out_seq[] = { 3, 5, 2, 4, 1 };
+    size_t i;
 
     (void)state;
+    ch_block_reset(&blk, CH_FLOWS);
     memset(&f, 0, sizeof(f));
-    f.time = 1700000000;
-    ch_row_addr(f.agent, &a);
     f.sampling_rate = 0x01020304;
     f.in_vlan = 0x0a0b;
     f.src_port = 443;
     f.bytes = 0x1122334455667788ull;
     memcpy(f.src_country, "DE", 2);
     f.batch = 42;
-    ch_row_put_flow(&b, &f);
-    ch_row_put_flow(&b, &f);
-    assert_int_equal(b.error, 0);
-    assert_int_equal(b.len, 2 * ch_row_size(CH_FLOWS));
-    r = b.p + ch_row_size(CH_FLOWS);    /* The second row. */
-    assert_int_equal(le(r + column_offset(CH_FLOWS, "time"), 4), 1700000000);
-    assert_memory_equal(r + column_offset(CH_FLOWS, "agent"),
-        "\0\0\0\0\0\0\0\0\0\0\xff\xff\xc0\x00\x02\x07", 16);
-    assert_int_equal(le(r + column_offset(CH_FLOWS, "sampling_rate"), 4), 0x01020304);
-    assert_int_equal(le(r + column_offset(CH_FLOWS, "in_vlan"), 2), 0x0a0b);
-    assert_int_equal(le(r + column_offset(CH_FLOWS, "src_port"), 2), 443);
-    assert_true(le(r + column_offset(CH_FLOWS, "bytes"), 8) == 0x1122334455667788ull);
-    assert_memory_equal(r + column_offset(CH_FLOWS, "src_country"), "DE", 2);
-    assert_int_equal(le(r + column_offset(CH_FLOWS, "batch"), 8), 42);
+    for (i = 0; i < 5; i++) {
+        f.time = 1700000000 + in[i][0];
+        a.a[3] = (uint8_t)in[i][1];
+        ch_row_addr(f.agent, &a);
+        f.seq = in[i][2];
+        ch_row_put_flow(&blk, &f);
+    }
+    assert_int_equal(blk.error, 0);
+    assert_int_equal(ch_block_native(&blk, &b), 0);
+    assert_int_equal(ch_row_count(CH_NATIVE, CH_FLOWS, b.p, b.len), 5);
+    c = native_column(b.p, CH_FLOWS, 5, "seq");
+    for (i = 0; i < 5; i++)
+        assert_int_equal(le(c + i * 4, 4), out_seq[i]);
+    c = native_column(b.p, CH_FLOWS, 5, "time");
+    assert_int_equal(le(c, 4), 1700000100);
+    assert_int_equal(le(c + 4 * 4, 4), 1700000200);
+    c = native_column(b.p, CH_FLOWS, 5, "agent");
+    assert_memory_equal(c, "\0\0\0\0\0\0\0\0\0\0\xff\xff\xc0\x00\x02\x07", 16);
+    assert_int_equal(c[16 * 2 + 15], 9);
+    c = native_column(b.p, CH_FLOWS, 5, "sampling_rate");
+    assert_int_equal(le(c + 4, 4), 0x01020304);
+    c = native_column(b.p, CH_FLOWS, 5, "in_vlan");
+    assert_int_equal(le(c + 2, 2), 0x0a0b);
+    c = native_column(b.p, CH_FLOWS, 5, "src_port");
+    assert_int_equal(le(c + 2, 2), 443);
+    c = native_column(b.p, CH_FLOWS, 5, "bytes");
+    assert_true(le(c + 8, 8) == 0x1122334455667788ull);
+    c = native_column(b.p, CH_FLOWS, 5, "src_country");
+    assert_memory_equal(c + 2, "DE", 2);
+    c = native_column(b.p, CH_FLOWS, 5, "batch");
+    assert_int_equal(le(c + 8, 8), 42);
+    /* RowBinary bodies (spooled by earlier versions) count by their size. */
+    assert_int_equal(ch_row_count(CH_ROWBINARY, CH_FLOWS, b.p, 3 * ch_row_size(CH_FLOWS)), 3);
+    assert_int_equal(ch_row_count(CH_ROWBINARY, CH_FLOWS, b.p, 3 * ch_row_size(CH_FLOWS) - 1), 0);
     ch_buf_free(&b);
+    ch_block_reset(&blk, CH_FLOWS);
 }
 
 static void
@@ -149,7 +206,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sizes),
-        cmocka_unit_test(test_flow_layout),
+        cmocka_unit_test(test_flow_block),
         cmocka_unit_test(test_hash_moves_little),
     };
 

@@ -51,6 +51,7 @@ put(struct ch_spool *sp, uint64_t seq, enum ch_table t, const char *body, int wa
     it.seq = seq;
     it.id = 0x1000 + seq;
     it.table = t;
+    it.format = CH_NATIVE;
     assert_int_equal(ch_spool_put(sp, &it, body, strlen(body)), want);
 }
 
@@ -77,7 +78,12 @@ test_order_and_reopen(void **state)
     assert_int_equal(ch_spool_mark(sp), 0);
     ch_spool_close(sp);
 
-    /* A temporary left by a crash, and a file of someone else's. */
+    /* A temporary left by a crash, a file of someone else's, and a
+     * counters batch an earlier version spooled (RowBinary: no 'n'). */
+    snprintf(path, sizeof(path), "%s/node/000000000000000a-000000000000100a.c", dir);
+    assert_true((fd = open(path, O_CREAT | O_WRONLY, 0600)) >= 0);
+    assert_int_equal(write(fd, "legacy", 6), 6);
+    close(fd);
     snprintf(path, sizeof(path), "%s/node/.tmp-junk", dir);
     assert_true((fd = open(path, O_CREAT | O_WRONLY, 0600)) >= 0);
     close(fd);
@@ -87,22 +93,34 @@ test_order_and_reopen(void **state)
 
     budget.used = 0;
     assert_int_equal(ch_spool_open(dir, "node", &budget, &sp, err, sizeof(err)), 0);
-    assert_int_equal(ch_spool_count(sp), 3);
-    assert_int_equal(ch_spool_next_seq(sp), 10);
-    assert_int_equal(budget.used, 16);
+    assert_int_equal(ch_spool_count(sp), 4);
+    assert_int_equal(ch_spool_next_seq(sp), 11);
+    assert_int_equal(budget.used, 22);
     snprintf(path, sizeof(path), "%s/node/.tmp-junk", dir);
     assert_int_equal(access(path, F_OK), -1);
     assert_int_equal(ch_spool_peek(sp, &it), 0);
-    assert_true(it.seq == 7 && it.attempted);
+    assert_true(it.seq == 7 && it.attempted && it.format == CH_NATIVE);
     assert_int_equal(ch_spool_read(sp, &b), 0);
     assert_int_equal(b.len, 5);
     assert_memory_equal(b.p, "first", 5);
     assert_int_equal(ch_spool_remove(sp), 0);
-    assert_int_equal(budget.used, 11);
+    assert_int_equal(budget.used, 17);
     assert_int_equal(ch_spool_peek(sp, &it), 0);
-    assert_true(it.seq == 8 && it.table == CH_COUNTERS && !it.attempted);
+    assert_true(it.seq == 8 && it.table == CH_COUNTERS && !it.attempted &&
+        it.format == CH_NATIVE);
     assert_int_equal(ch_spool_read(sp, &b), 0);
     assert_memory_equal(b.p, "second", 6);
+    assert_int_equal(ch_spool_remove(sp), 0);
+    assert_int_equal(ch_spool_remove(sp), 0);
+    assert_int_equal(ch_spool_peek(sp, &it), 0);
+    assert_true(it.seq == 10 && it.id == 0x100a && it.table == CH_COUNTERS &&
+        it.format == CH_ROWBINARY && !it.attempted);
+    assert_int_equal(ch_spool_read(sp, &b), 0);
+    assert_int_equal(b.len, 6);
+    assert_memory_equal(b.p, "legacy", 6);
+    assert_int_equal(ch_spool_mark(sp), 0);
+    snprintf(path, sizeof(path), "%s/node/000000000000000a-000000000000100a.c.a", dir);
+    assert_int_equal(access(path, F_OK), 0);
     ch_buf_free(&b);
     ch_spool_close(sp);
 }
