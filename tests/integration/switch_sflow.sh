@@ -122,7 +122,12 @@ done
 # --- tshark ---
 sleep 0.5
 n_ts=$(tshark -r "$T/sflow.pcap" -d udp.port==$PORT,sflow -Y sflow 2>/dev/null | wc -l)
-n_bad=$(tshark -r "$T/sflow.pcap" -d udp.port==$PORT,sflow -Y '_ws.malformed || _ws.expert.severity >= warning' 2>/dev/null | wc -l)
+# tshark 4.0 does not skip counter records it does not know (0:1004 OpenFlow
+# port, 0:1005 port name: sflowtool decodes them) and reads the bytes after
+# them as records, which may end "malformed" by the names' lengths; such
+# datagrams are judged by the collector's decode above, as MANIFEST.md says.
+TS_KNOWN='!(sflow_245.counters_record_format == 1004 || sflow_245.counters_record_format == 1005)'
+n_bad=$(tshark -r "$T/sflow.pcap" -d udp.port==$PORT,sflow -Y "(_ws.malformed || _ws.expert.severity >= warning) && $TS_KNOWN" 2>/dev/null | wc -l)
 echo "tshark: $n_ts sFlow datagrams, $n_bad malformed"
 [ "$n_ts" -ge "$ndg" ] || fail "tshark decoded $n_ts of $ndg datagrams"
 [ "$n_bad" = 0 ] || fail "tshark found malformed datagrams"
