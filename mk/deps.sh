@@ -8,7 +8,8 @@ librrd-dev libmaxminddb-dev libcmocka-dev libedit-dev libcap-dev
 tcpdump tshark jq nfdump rrdtool iproute2 procps
 pmacct iputils-ping iperf3 libmaxmind-db-writer-perl wireshark-common rrdcached
 valgrind lintian man-db dpkg-dev adduser
-libcurl4-openssl-dev curl clickhouse-server clickhouse-client zookeeper prometheus"
+libcurl4-openssl-dev curl clickhouse-server clickhouse-client zookeeper prometheus
+ethtool socat"
 
 missing=""
 for p in $PKGS; do
