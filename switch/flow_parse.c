@@ -849,9 +849,10 @@ parse_field(const char *name, const char *val, struct flow_rule *r, struct parse
     if (strcmp(val, "*") == 0 || strcasecmp(val, "ANY") == 0)
         return 0;
     if (id == F_DL_VLAN && (strcmp(val, "0xffff") == 0 || strcmp(val, "65535") == 0)) {
-        id = F_VLAN_TCI;        /* Untagged: all of the TCI zero. */
+        /* Untagged: no "present" bit, VID 0 (Open vSwitch's vlan_tci=0x0000/0x1fff). */
+        id = F_VLAN_TCI;
         memset(v, 0, 2);
-        memset(m, 0xff, 2);
+        put_num(m, 2, FLOW_TCI_PRESENT | 0x0fff);
     } else if (parse_value(&fields[id], val, v, m) != 0) {
         return fail(err, errsz, "%s: bad value \"%s\"", name, val);
     }

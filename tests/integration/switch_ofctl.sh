@@ -112,6 +112,7 @@ ping_ok() { in_ns "$1" ping -c "${3:-3}" -i 0.1 -W 1 -q "$2" >/dev/null 2>&1; }
 cat >"$T/syntax" <<'EOF'
 dl_src=01:00:00:00:00:00/01:00:00:00:00:00,dl_dst=02:00:00:00:00:00/ff:ff:00:00:00:00,actions=drop
 dl_vlan=10,dl_vlan_pcp=3,actions=drop
+ip,dl_vlan=0xffff,actions=drop
 vlan_tci=0x1005/0x1fff,actions=drop
 arp,arp_spa=10.0.0.1,arp_tpa=10.0.0.0/24,arp_op=1,arp_sha=00:11:22:33:44:55,arp_tha=00:00:00:00:00:00/ff:00:00:00:00:00,actions=drop
 icmp,icmp_type=8,icmp_code=0,actions=drop
@@ -131,7 +132,9 @@ if command -v ovs-ofctl >/dev/null 2>&1; then
     sfctl del-flows br0
     while read -r f; do
         add "$f"
-        theirs=$(ovs-ofctl parse-flow "$f" 2>/dev/null | sed -n 's/.*ADD \(.*\) actions=.*/\1/p')
+        # OpenFlow 1.3 where it can say it (vlan_tci=0x0000/0x1fff, as dump-flows prints it).
+        theirs=$(ovs-ofctl -O OpenFlow13 parse-flow "$f" 2>/dev/null | sed -n 's/.*ADD \(.*\) actions=.*/\1/p')
+        [ -n "$theirs" ] || theirs=$(ovs-ofctl parse-flow "$f" 2>/dev/null | sed -n 's/.*ADD \(.*\) actions=.*/\1/p')
         sfctl dump-flows br0 | sed -n 's/.*idle_age=[0-9]*, \(.*\) actions=.*/\1/p' >"$T/ours"
         grep -qxF -- "$theirs" "$T/ours" || { cat "$T/ours"; fail "ovs-ofctl prints '$theirs' for $f"; }
         sfctl del-flows br0

@@ -62,7 +62,7 @@ test_parse_roundtrip(void **state)
         { "priority=5,idle_timeout=10,hard_timeout=20,udp6,tp_src=53,actions=flood",
           "priority=5,idle_timeout=10,hard_timeout=20,udp6,tp_src=53 actions=FLOOD" },
         { "dl_vlan=0xffff,dl_src=02:00:00:00:00:01,actions=mod_vlan_vid:10,output:3",
-          "priority=32768,vlan_tci=0x0000,dl_src=02:00:00:00:00:01 actions=mod_vlan_vid:10,output:3" },
+          "priority=32768,vlan_tci=0x0000/0x1fff,dl_src=02:00:00:00:00:01 actions=mod_vlan_vid:10,output:3" },
         { "dl_type=0x0806,actions=strip_vlan,mod_dl_src:02:00:00:00:00:09,mod_dl_dst:02:00:00:00:00:0a,in_port",
           "priority=32768,arp actions=strip_vlan,mod_dl_src:02:00:00:00:00:09,mod_dl_dst:02:00:00:00:00:0a,IN_PORT" },
         { "dl_type=0x88cc,actions=", "priority=32768,dl_type=0x88cc actions=drop" },
