@@ -162,6 +162,13 @@ bool flow_match_key(const struct flow_match *m, const struct flow_key *key);
 bool flow_match_equal(const struct flow_match *a, const struct flow_match *b);
 
 /*
+ * True if 'a' and 'b' are the same rule as flow_parse() reads it: table,
+ * priority, match, cookie, flags, timeouts and actions (counters and times
+ * aside).  For diff-flows, replace-flows and round-trip checks.
+ */
+bool flow_rule_equal(const struct flow_rule *a, const struct flow_rule *b);
+
+/*
  * The rule of table 'table' for 'key', or NULL if none matches.  Does not
  * count the packet; the caller adds to n_packets/n_bytes and sets used_ms.
  */

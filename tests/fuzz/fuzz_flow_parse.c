@@ -17,17 +17,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Two rules equal in all that the text carries (counters and times aside). */
-static int
-same_rule(const struct flow_rule *a, const struct flow_rule *b)
-{
-    return flow_match_equal(&a->match, &b->match) && a->priority == b->priority &&
-        a->table_id == b->table_id && a->flags == b->flags && a->cookie == b->cookie &&
-        a->idle_timeout == b->idle_timeout && a->hard_timeout == b->hard_timeout &&
-        a->n_actions == b->n_actions &&
-        memcmp(a->actions, b->actions, a->n_actions * sizeof(a->actions[0])) == 0;
-}
-
 static void
 fail(const char *what, const char *in, const char *printed, const char *err)
 {
@@ -52,7 +41,7 @@ check_add(const char *text)
         fail("add: does not fit the state file's line", text, out, "");
     if (flow_parse(out, FLOW_PARSE_ADD, &back, err, sizeof(err)) != 0)
         fail("add: printed rule does not parse", text, out, err);
-    if (!same_rule(&r, &back))
+    if (!flow_rule_equal(&r, &back))
         fail("add: printed rule parses to another rule", text, out, "");
     if (!flow_match_key(&r.match, &r.match.key))
         fail("add: rule does not match its own key", text, out, "");

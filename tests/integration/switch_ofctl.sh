@@ -29,17 +29,8 @@ for t in tcpdump tshark socat ethtool; do
     command -v $t >/dev/null 2>&1 || skip "$t missing (make deps)"
 done
 
-host h1 10.83.0.1
-host h2 10.83.0.2
-host h3 10.83.0.3
-veth_pair t0 t1
+loop_lab 10.83.0
 in_ns h1 ethtool -K eth0 tx off >/dev/null 2>&1 || skip "cannot turn checksum offload off"
-mac() { in_ns "$1" cat /sys/class/net/eth0/address; }
-M1=$(mac h1); M2=$(mac h2); M3=$(mac h3)
-start_switch
-sfctl add-br br0 || fail "add-br"
-for i in h1 h2 h3; do sfctl add-port br0 ${P}$i || fail "add-port $i"; done
-for i in t0 t1; do sfctl add-port br0 ${P}$i tag=99 || fail "add-port $i"; done
 add() { sfctl add-flow br0 "$1" || fail "add-flow $1"; }
 # n_packets of the one rule whose dump line contains $1.
 npk() {
@@ -332,10 +323,14 @@ sfctl dump-flows br0 | grep "cookie=0x1234" | grep -q "send_flow_rem .*in_port=3
 [ "$(sfctl dump-flows br0 cookie=0x1200/0xff00 | grep -c cookie=)" = 2 ] || fail "dump-flows cookie=V/MASK"
 sfctl del-flows br0 cookie=0x34/0xff || fail "del-flows cookie=V/MASK"
 [ "$(sfctl dump-flows br0 | grep -c 'cookie=0x12')" = 1 ] || fail "del-flows cookie=0x34/0xff took the wrong rules"
-expect_fail "controller: not supported" sfctl add-flow br0 "actions=controller"
-expect_fail "learn: not supported" sfctl add-flow br0 "actions=learn(table=1)"
-expect_fail "ct: not supported" sfctl add-flow br0 "ip,actions=ct(commit)"
-expect_fail "ct_state: not supported" sfctl add-flow br0 "ct_state=+trk,actions=drop"
-expect_fail "set_queue: not supported" sfctl add-flow br0 "actions=set_queue:1"
-expect_fail "enqueue: not supported" sfctl add-flow br0 "actions=enqueue:1:2"
+while IFS='|' read -r what flow; do
+    expect_fail "$what: not supported" sfctl add-flow br0 "$flow"
+done <<'EOF'
+controller|actions=controller
+learn|actions=learn(table=1)
+ct|ip,actions=ct(commit)
+ct_state|ct_state=+trk,actions=drop
+set_queue|actions=set_queue:1
+enqueue|actions=enqueue:1:2
+EOF
 echo "PASS"
