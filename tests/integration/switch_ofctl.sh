@@ -194,17 +194,26 @@ expect_n 0 "tcp_flags=+syn+ack"
 [ "$(npk "tcp_flags=+ack")" -ge 2 ] || fail "tcp_flags=0x010/0x010 counted no ACKs"
 echo "ok: tcp_flags (+syn-ack, syn|ack, value/mask)"
 
-# metadata and registers carried from table 0 to tables 1 and 2.
+# metadata and registers carried from table 0 to tables 1, 2 and 3;
+# resubmit(9,1) looks table 1 up (and what it leads to) as if the packet
+# came in on port 9.
 base
-add "priority=100,in_port=1,udp,actions=set_field:0x5->reg0,set_field:0x70/0xf0->metadata,resubmit(,1)"
+add "priority=100,in_port=1,udp,actions=set_field:0x5->reg0,set_field:0x70/0xf0->metadata,resubmit(9,1)"
 add "table=1,priority=200,reg0=0x6,actions=drop"
-add "table=1,priority=100,reg0=0x5,metadata=0x70/0xf0,actions=set_field:0x9->reg7,goto_table:2"
-add "table=2,priority=100,reg7=9,udp,actions=normal"
+add "table=1,priority=150,in_port=1,actions=drop"
+add "table=1,priority=100,in_port=9,reg0=0x5,metadata=0x70/0xf0,actions=set_field:0x9->reg7,goto_table:2"
+add "table=2,priority=100,reg7=9,udp,actions=resubmit(,3)"
+add "table=3,priority=100,in_port=9,udp,actions=normal"
+bg h2 socat -u UDP4-RECV:5000 OPEN:"$T/udp5000",creat,append
+sleep 0.3
 udp h1 10.83.0.2 4000 5000
-expect_n 5 "reg0=0x5,metadata=0x70/0xf0"
+expect_n 5 "reg0=0x5,metadata=0x70/0xf0,in_port=9"
 expect_n 5 "reg7=0x9"
+expect_n 5 "table=3,"
 expect_n 0 "reg0=0x6"
-echo "ok: metadata, reg0-reg7, resubmit(,N), goto_table:N"
+expect_n 0 "priority=150,in_port=1"
+[ "$(sort "$T/udp5000" | tr '\n' ' ')" = "m1 m2 m3 m4 m5 " ] || fail "h2 did not receive the 5 datagrams through 4 tables"
+echo "ok: metadata, reg0-reg7, resubmit(PORT,N), resubmit(,N), goto_table:N"
 
 # dl_vlan and dl_vlan_pcp, set by push_vlan, mod_vlan_vid, mod_vlan_pcp through t0 -> t1.
 base
