@@ -321,6 +321,21 @@ capture_end
 decode ipv6.src ipv6.flow ipv6.hlim ipv6.tclass icmpv6.checksum.status | grep "^fd00:83::2 " | sort -u >"$T/dec"
 [ "$(cat "$T/dec")" = "fd00:83::2 0x054321 63 0x00000020 1" ] || fail "ICMPv6 reply rewrite decodes as: $(cat "$T/dec")"
 echo "ok: icmp6 icmp_type/icmp_code, nd_target, ipv6_src/ipv6_dst/ipv6_label; IPv6 set_field ipv6_label, dec_ttl, mod_nw_tos"
+# An address in the ICMPv6 checksum's pseudo-header: h1 pings fd00:83::99
+# (h2's MAC); the switch makes it fd00:83::2, and h2's kernel, which
+# checks the checksum, answers it.
+base
+add "priority=100,ipv6,in_port=1,ipv6_dst=fd00:83::99,actions=set_field:fd00:83::2->ipv6_dst,normal"
+in_ns h1 ip -6 neigh replace fd00:83::99 lladdr "$M2" dev eth0
+e0=$(in_ns h2 awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6)
+capture h2 "icmp6"
+in_ns h1 ping -6 -c 3 -i 0.2 -W 1 -q fd00:83::99 >/dev/null 2>&1
+capture_end
+[ $(($(in_ns h2 awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6) - e0)) = 3 ] ||
+    fail "h2 did not take the 3 echo requests to the rewritten address"
+decode ipv6.dst icmpv6.type icmpv6.checksum.status | grep "^fd00:83::2 128 " | sort -u >"$T/dec"
+[ "$(cat "$T/dec")" = "fd00:83::2 128 1" ] || fail "ICMPv6 to the rewritten address decodes as: $(cat "$T/dec")"
+echo "ok: set_field ipv6_dst (ICMPv6 checksum good, echoes answered)"
 
 # --- cookies, send_flow_rem, LOCAL, what is refused ---
 base
