@@ -170,12 +170,12 @@ expect_n 0 "icmp_code=1"
 echo "ok: icmp_type, icmp_code"
 
 base
-add "priority=200,arp,arp_op=2,in_port=1,actions=normal"
+add "priority=200,arp,in_port=1,arp_op=1,arp_spa=10.83.0.9,actions=normal"
 add "priority=100,arp,arp_op=1,arp_spa=10.83.0.1,arp_tpa=10.83.0.0/24,arp_sha=$M1,arp_tha=00:00:00:00:00:00/ff:ff:ff:00:00:00,actions=normal"
 in_ns h1 ip neigh flush dev eth0
 ping_ok h1 10.83.0.2 1 || fail "ping under arp rules"
 [ "$(npk "arp_op=1,arp_sha")" -ge 1 ] || fail "ARP request not counted by arp_spa/arp_tpa/arp_op/arp_sha/arp_tha"
-expect_n 0 "in_port=1,arp_op=2"
+expect_n 0 "arp_spa=10.83.0.9"
 echo "ok: arp_op, arp_spa, arp_tpa, arp_sha, arp_tha"
 
 # tcp_flags: one connection h1 -> h2:7000: one SYN, one SYN-ACK.
@@ -273,10 +273,23 @@ sfctl add-flow br0 "priority=110,in_port=2,tcp,nw_dst=10.83.0.3,tp_src=9000,acti
 bg h2 socat -u TCP4-LISTEN:9000,reuseaddr OPEN:"$T/tcp9000b",creat
 sleep 0.5
 seq 1 300000 >"$T/big"
+capture h2 "tcp and src host 10.83.0.3"
 in_ns h3 socat -u OPEN:"$T/big" TCP4:10.83.0.77:8000 || fail "TCP through the rewrite (h3, offloaded)"
-sleep 0.3
+capture_end
 [ "$(cksum <"$T/big")" = "$(cksum <"$T/tcp9000b")" ] || fail "2 MB through the offloaded rewrite differ"
-echo "ok: the same rewrite of offloaded TCP (GSO super-frames) delivers 2 MB intact"
+# The receiver trusts an offloaded checksum, so check it here: the field
+# must hold the pseudo-header's sum (addresses, protocol, TCP length) of
+# the rewritten packet, which the hardware (here the kernel) completes.
+# A few packets (the kernel's bare ACKs) carry a complete checksum: that
+# one must be good.
+decode ip.src ip.dst ip.len ip.hdr_len tcp.checksum tcp.checksum.status | awk '
+    function w(a,   p) { split(a, p, "."); return p[1] * 256 + p[2] + p[3] * 256 + p[4] }
+    function hex(h,   i, v) { v = 0; for (i = 3; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1; return v }
+    { s = w($1) + w($2) + 6 + $3 - $4; while (s > 65535) s = s % 65536 + int(s / 65536)
+      n++; if (s != hex($5) && $6 != 1) { bad++; print "seed " $5 " for " $0 ", expected " s } }
+    END { print n " packets, " bad + 0 " with a wrong pseudo-header sum"; exit !(n > 0 && bad == 0) }' ||
+    fail "offloaded TCP: checksum seed not updated for the rewritten address"
+echo "ok: the same rewrite of offloaded TCP (GSO super-frames) delivers 2 MB intact, checksum seeds right"
 
 # --- IPv4 header: TOS and TTL on ICMP, the receiving kernel checks the header checksum ---
 base
