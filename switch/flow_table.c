@@ -40,12 +40,23 @@ flow_table_destroy(struct flow_table *t)
     memset(t, 0, sizeof(*t));
 }
 
-/* Every change to the rules goes through here, which invalidates the cache. */
+/*
+ * Every change to the rules goes through here, which invalidates the cache
+ * and gathers the bits the rules match.
+ */
 static void
 changed(struct flow_table *t)
 {
     if (++t->gen == 0)
         t->gen = 1;
+    memset(t->used, 0, sizeof(t->used));
+    for (size_t i = 0; i < t->n; i++)
+        for (size_t w = 0; w < FLOW_KEY_WORDS; w++)
+            t->used[w] |= word(&t->rules[i].match.mask, w);
+    t->n_used = 0;
+    for (size_t w = 0; w < FLOW_KEY_WORDS; w++)
+        if (t->used[w] != 0)
+            t->used_word[t->n_used++] = (uint8_t)w;
 }
 
 bool
@@ -174,19 +185,34 @@ flow_table_del(struct flow_table *t, const struct flow_rule *sel, bool strict)
 }
 
 /*
- * Per packet: a rotate and an add per word, one multiply at the end.  Two
- * keys that collide only cost a miss, never a wrong rule (the whole key is
- * compared).
+ * Per packet: a rotate and an add per word the rules use, one multiply at
+ * the end.  Two keys that collide only cost a miss, never a wrong rule.
  */
 static size_t
-hash_key(uint8_t table, const struct flow_key *k)
+hash_key(const struct flow_table *t, uint8_t table, const struct flow_key *k)
 {
     uint64_t h = 0x243F6A8885A308D3ull ^ table;
 
-    for (size_t i = 0; i < FLOW_KEY_WORDS; i++)
-        h = ((h << 23) | (h >> 41)) + word(k, i);
+    for (size_t i = 0; i < t->n_used; i++) {
+        size_t w = t->used_word[i];
+
+        h = ((h << 23) | (h >> 41)) + (word(k, w) & t->used[w]);
+    }
     h *= 0x9E3779B97F4A7C15ull;
     return (size_t)(h >> 40) & (FLOW_CACHE_SIZE - 1);
+}
+
+/* Whether cache entry 'c' (a masked key) holds 'k'. */
+static bool
+cache_holds(const struct flow_table *t, const struct flow_cache_entry *c, const struct flow_key *k)
+{
+    for (size_t i = 0; i < t->n_used; i++) {
+        size_t w = t->used_word[i];
+
+        if ((word(k, w) & t->used[w]) != word(&c->key, w))
+            return false;
+    }
+    return true;
 }
 
 struct flow_rule *
@@ -197,8 +223,8 @@ flow_table_lookup(struct flow_table *t, uint8_t table, const struct flow_key *ke
 
     if (t->n == 0)
         return NULL;
-    c = &t->cache[hash_key(table, key)];
-    if (c->gen == t->gen && c->table == table && memcmp(&c->key, key, sizeof(*key)) == 0) {
+    c = &t->cache[hash_key(t, table, key)];
+    if (c->gen == t->gen && c->table == table && cache_holds(t, c, key)) {
         t->cache_hits++;
         return c->rule < 0 ? NULL : &t->rules[c->rule];
     }
@@ -209,7 +235,11 @@ flow_table_lookup(struct flow_table *t, uint8_t table, const struct flow_key *ke
             break;
         }
     }
-    c->key = *key;
+    for (size_t w = 0; w < FLOW_KEY_WORDS; w++) {
+        uint64_t v = word(key, w) & t->used[w];
+
+        memcpy((uint8_t *)&c->key + w * 8, &v, 8);
+    }
     c->gen = t->gen;
     c->table = table;
     c->rule = found;

@@ -14,10 +14,12 @@
  *
  * Lookups go through an exact-match cache: a direct-mapped array of
  * (table, flow key) and the rule each resolved to, valid while the table's
- * generation is unchanged.  The key holds every field a rule can match, so
- * two packets with the same key always get the same rule; any change to
- * the set of rules bumps the generation, so a stale entry can never return
- * a deleted rule.
+ * generation is unchanged.  The key holds every field a rule can match,
+ * and the cache keeps only the bits some rule matches, so two packets
+ * equal in those always get the same rule, and a table that matches few
+ * fields hashes and compares few words per packet; any change to the set
+ * of rules bumps the generation, so a stale entry can never return a
+ * deleted rule.
  */
 #ifndef SFK_FLOW_TABLE_H
 #define SFK_FLOW_TABLE_H
@@ -119,7 +121,7 @@ struct flow_rule {
 #define FLOW_CACHE_SIZE 4096    /* A power of two. */
 
 struct flow_cache_entry {
-    struct flow_key key;
+    struct flow_key key;        /* Masked by the table's 'used' bits. */
     uint32_t gen;               /* Table generation it was filled in; 0 = empty. */
     int32_t rule;               /* Index into the table's rules; -1 = no match. */
     uint8_t table;
@@ -131,6 +133,14 @@ struct flow_table {
     uint32_t gen;
     struct flow_cache_entry *cache;
     uint64_t cache_hits, cache_misses;
+    /*
+     * The bits any rule matches, as 64-bit words of the key, and which of
+     * those words are not zero: the cache hashes and compares only these
+     * (two keys equal in them get the same rule from every table).
+     */
+    uint64_t used[FLOW_KEY_WORDS];
+    uint8_t used_word[FLOW_KEY_WORDS];
+    size_t n_used;
 };
 
 int flow_table_init(struct flow_table *t);

@@ -432,6 +432,40 @@ test_masks_tables_cookies(void **state)
     flow_table_destroy(&t);
 }
 
+/* The cache keeps only the bits some rule matches: keys that differ elsewhere share an entry. */
+static void
+test_cache_masks(void **state)
+{
+    struct flow_table t;
+    struct flow_rule r;
+    struct flow_key a = key_tcp(1, 0x0a000001, 0x0a000002, 40000, 80), b = a;
+
+    (void)state;
+    assert_int_equal(flow_table_init(&t), 0);
+    r = parse_ok("priority=10,in_port=1,actions=output:2");
+    flow_table_add(&t, &r, 0);
+    b.tp_dst = 81;
+    b.ipv6_src[7] = 1;
+    b.regs[3] = 9;
+    assert_int_equal(flow_table_lookup(&t, 0, &a)->priority, 10);
+    t.cache_hits = 0;
+    assert_int_equal(flow_table_lookup(&t, 0, &b)->priority, 10);
+    assert_int_equal(t.cache_hits, 1);
+    b.in_port = 2;
+    assert_null(flow_table_lookup(&t, 0, &b));
+    b.in_port = 1;
+    /* A rule on another field: now the keys differ for the cache too. */
+    r = parse_ok("priority=20,tcp,tp_dst=81,actions=drop");
+    flow_table_add(&t, &r, 0);
+    assert_int_equal(flow_table_lookup(&t, 0, &a)->priority, 10);
+    assert_int_equal(flow_table_lookup(&t, 0, &b)->priority, 20);
+    assert_int_equal(flow_table_lookup(&t, 0, &a)->priority, 10);
+    r = parse_sel("tp_dst=81,tcp");
+    assert_int_equal(flow_table_del(&t, &r, false), 1);
+    assert_int_equal(flow_table_lookup(&t, 0, &b)->priority, 10);
+    flow_table_destroy(&t);
+}
+
 static void
 test_timeouts(void **state)
 {
@@ -496,6 +530,7 @@ main(void)
         cmocka_unit_test(test_match_and_priority),
         cmocka_unit_test(test_many_rules_and_vlan),
         cmocka_unit_test(test_masks_tables_cookies),
+        cmocka_unit_test(test_cache_masks),
         cmocka_unit_test(test_timeouts),
         cmocka_unit_test(test_strict_delete_and_expire_many),
     };
