@@ -9,7 +9,7 @@ tcpdump tshark jq nfdump rrdtool iproute2 procps
 pmacct iputils-ping iperf3 libmaxmind-db-writer-perl wireshark-common rrdcached python3
 valgrind lintian man-db dpkg-dev adduser
 libcurl4-openssl-dev curl clickhouse-server clickhouse-client zookeeper prometheus
-openvswitch-switch"
+openvswitch-switch ethtool socat"
 
 missing=""
 for p in $PKGS; do

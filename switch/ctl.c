@@ -387,20 +387,10 @@ cmd_add_flow(struct cmd_ctx *c, int argc, char **argv)
 {
     struct bridge *br = c->br;
     struct flow_rule r;
-    char msg[256];
 
     (void)argc;
-    if (flow_parse(argv[2], FLOW_PARSE_ADD, &r, msg, sizeof(msg)) != 0) {
-        fprintf(c->err, "%s\n", msg);
+    if (ctl_of_parse_rule(argv[2], &r, "", c->err) != 0)
         return CTL_ERROR;
-    }
-    for (size_t i = 0; i < r.n_actions; i++) {
-        if (r.actions[i].type == FA_OUTPUT && r.actions[i].arg > BRIDGE_MAX_OFPORT &&
-            r.actions[i].arg != SW_OFPORT_LOCAL) {
-            fprintf(c->err, "output:%u: port numbers go up to %d\n", r.actions[i].arg, BRIDGE_MAX_OFPORT);
-            return CTL_ERROR;
-        }
-    }
     if (flow_table_add(&br->flows, &r, c->sw->now_ms) != 0) {
         fprintf(c->err, "out of memory\n");
         return CTL_ERROR;
@@ -420,7 +410,7 @@ cmd_del_flows(struct cmd_ctx *c, int argc, char **argv)
         fprintf(c->err, "%s\n", msg);
         return CTL_ERROR;
     }
-    if (flow_table_del(&br->flows, &r.match, c->strict, r.priority) > 0)
+    if (flow_table_del(&br->flows, &r, c->strict) > 0)
         c->sw->config_gen++;
     return CTL_OK;
 }
@@ -435,7 +425,7 @@ dump_flow_line(FILE *f, const struct flow_rule *r, uint64_t now_ms)
 {
     uint64_t d = now_ms - r->added_ms;
     uint64_t used = r->used_ms > r->added_ms ? r->used_ms : r->added_ms;
-    char m[512], a[512], frac[8] = "";
+    char m[FLOW_TEXT_MAX], a[FLOW_TEXT_MAX], frac[8] = "";
 
     if (d % 1000) {
         snprintf(frac, sizeof(frac), ".%03u", (unsigned)(d % 1000));
@@ -444,13 +434,15 @@ dump_flow_line(FILE *f, const struct flow_rule *r, uint64_t now_ms)
     }
     flow_format_match(&r->match, m, sizeof(m));
     flow_format_actions(r, a, sizeof(a));
-    fprintf(f, " cookie=0x%llx, duration=%llu%ss, table=0, n_packets=%llu, n_bytes=%llu, ",
-        (unsigned long long)r->cookie, (unsigned long long)(d / 1000), frac,
+    fprintf(f, " cookie=0x%llx, duration=%llu%ss, table=%u, n_packets=%llu, n_bytes=%llu, ",
+        (unsigned long long)r->cookie, (unsigned long long)(d / 1000), frac, r->table_id,
         (unsigned long long)r->n_packets, (unsigned long long)r->n_bytes);
     if (r->idle_timeout)
         fprintf(f, "idle_timeout=%u, ", r->idle_timeout);
     if (r->hard_timeout)
         fprintf(f, "hard_timeout=%u, ", r->hard_timeout);
+    if (r->flags & FLOW_FLAG_SEND_FLOW_REM)
+        fprintf(f, "send_flow_rem ");
     fprintf(f, "idle_age=%llu, ", (unsigned long long)((now_ms - used) / 1000));
     if (r->priority != FLOW_DEFAULT_PRIORITY)
         fprintf(f, "priority=%u%s", r->priority, m[0] ? "," : " ");
@@ -471,10 +463,10 @@ cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
     }
     /* The header counts what is listed, not the whole table. */
     for (size_t i = 0; i < br->flows.n; i++)
-        n += flow_match_key(&filter.match, &br->flows.rules[i].match.key);
+        n += flow_rule_selected(&filter, &br->flows.rules[i], c->strict);
     fprintf(c->out, "NXST_FLOW reply: %zu flows\n", n);
     for (size_t i = 0; i < br->flows.n; i++)
-        if (flow_match_key(&filter.match, &br->flows.rules[i].match.key))
+        if (flow_rule_selected(&filter, &br->flows.rules[i], c->strict))
             dump_flow_line(c->out, &br->flows.rules[i], c->sw->now_ms);
     return CTL_OK;
 }

@@ -149,9 +149,9 @@ ctl_of_show(struct sw *sw, struct bridge *br, FILE *out, FILE *err)
 
     (void)sw;
     fprintf(out, "OFPT_FEATURES_REPLY (xid=0x2): dpid:%016llx\n", (unsigned long long)br->dpid);
-    fprintf(out, "n_tables:1, n_buffers:0\n");
+    fprintf(out, "n_tables:255, n_buffers:0\n");
     fprintf(out, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS ARP_MATCH_IP\n");
-    fprintf(out, "actions: output set_vlan_vid strip_vlan mod_dl_src mod_dl_dst\n");
+    fprintf(out, "actions: output set_vlan_vid set_vlan_pcp strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst mod_nw_tos mod_tp_src mod_tp_dst\n");
     if ((st = print_ports(br, out, err)) != CTL_OK)
         return st;
     fprintf(out, "OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal miss_send_len=0\n");
@@ -186,9 +186,8 @@ ctl_of_dump_tables(struct sw *sw, struct bridge *br, FILE *out, FILE *err)
 
 /* ---- rules ---- */
 
-/* Parses rule 's' for adding; 0, or EINVAL after "PREFIX: message" on 'err'. */
-static int
-parse_rule(const char *s, struct flow_rule *r, const char *prefix, FILE *err)
+int
+ctl_of_parse_rule(const char *s, struct flow_rule *r, const char *prefix, FILE *err)
 {
     char msg[256];
 
@@ -197,9 +196,12 @@ parse_rule(const char *s, struct flow_rule *r, const char *prefix, FILE *err)
         return EINVAL;
     }
     for (size_t i = 0; i < r->n_actions; i++) {
-        if (r->actions[i].type == FA_OUTPUT && r->actions[i].arg > BRIDGE_MAX_OFPORT) {
-            fprintf(err, "%s%soutput:%u: port numbers go up to %d\n", prefix, prefix[0] ? ": " : "",
-                r->actions[i].arg, BRIDGE_MAX_OFPORT);
+        uint16_t port = r->actions[i].port;
+
+        if ((r->actions[i].type == FA_OUTPUT || r->actions[i].type == FA_RESUBMIT) &&
+            port > BRIDGE_MAX_OFPORT && port != FLOW_PORT_LOCAL && port != FLOW_PORT_IN) {
+            fprintf(err, "%s%sport %u: port numbers go up to %d (or LOCAL)\n", prefix, prefix[0] ? ": " : "",
+                port, BRIDGE_MAX_OFPORT);
             return EINVAL;
         }
     }
@@ -265,7 +267,7 @@ read_file(const char *cmd, const char *file, struct rule_list *rl, FILE *err)
             return ENOMEM;
         }
         snprintf(prefix, sizeof(prefix), "%.*s:%u", namelen > 64 ? 64 : namelen, name, lineno);
-        if (parse_rule(buf, &rl->r[rl->n], prefix, err) != 0) {
+        if (ctl_of_parse_rule(buf, &rl->r[rl->n], prefix, err) != 0) {
             free(buf);
             return EINVAL;
         }
@@ -312,7 +314,7 @@ ctl_of_mod_flows(struct sw *sw, struct bridge *br, const char *flow, bool strict
     size_t n = 0;
 
     (void)out;
-    if (parse_rule(flow, &r, "", err) != 0)
+    if (ctl_of_parse_rule(flow, &r, "", err) != 0)
         return CTL_ERROR;
     for (size_t i = 0; i < t->n; i++) {
         struct flow_rule *x = &t->rules[i];
@@ -364,7 +366,8 @@ static long
 find_same(const struct flow_rule *rules, size_t n, const struct flow_rule *r)
 {
     for (size_t i = 0; i < n; i++)
-        if (rules[i].priority == r->priority && flow_match_equal(&rules[i].match, &r->match))
+        if (rules[i].table_id == r->table_id && rules[i].priority == r->priority &&
+            flow_match_equal(&rules[i].match, &r->match))
             return (long)i;
     return -1;
 }
@@ -393,9 +396,10 @@ ctl_of_replace_flows(struct sw *sw, struct bridge *br, const char *file, FILE *o
         return CTL_ERROR;
     }
     for (size_t i = t->n; i-- > 0;) {
-        const struct flow_rule *x = &t->rules[i];
+        struct flow_rule sel = t->rules[i];     /* A copy: deleting moves the rules. */
 
-        if (find_same(rl.r, rl.n, x) < 0 && flow_table_del(t, &x->match, true, x->priority) > 0)
+        sel.cookie_mask = 0;
+        if (find_same(rl.r, rl.n, &sel) < 0 && flow_table_del(t, &sel, true) > 0)
             sw->config_gen++;
     }
     for (size_t i = 0; i < rl.n && st == CTL_OK; i++) {

@@ -28,6 +28,12 @@ ctl_of_is_file(const char *w)
  * The commands, on bridge 'br' of 'sw'.  Output goes to 'out', an error
  * message to 'err'.  Each returns a CTL_* status (ctl.h).
  */
+/*
+ * Parses flow 's' for adding (add-flow, the lines of a flow file) and checks
+ * its port numbers; 0, or EINVAL after "PREFIX: message" on 'err'.
+ */
+int ctl_of_parse_rule(const char *s, struct flow_rule *r, const char *prefix, FILE *err);
+
 int ctl_of_show(struct sw *sw, struct bridge *br, FILE *out, FILE *err);
 int ctl_of_dump_ports_desc(struct sw *sw, struct bridge *br, FILE *out, FILE *err);
 int ctl_of_dump_tables(struct sw *sw, struct bridge *br, FILE *out, FILE *err);

@@ -10,6 +10,7 @@
 #include "datapath.h"
 
 #include <endian.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "bridge.h"
@@ -223,23 +224,33 @@ normal(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k)
             output_vlan(sw, br->ports[i], k, vlan);
 }
 
+/* ---- the flow key ---- */
+
 /*
- * Sets 'key''s tp_src/tp_dst from the transport header at 'l4': the ports
- * of TCP, UDP and SCTP, or type and code of 'icmp' (ICMP or ICMPv6).
+ * Sets 'key''s transport fields from the 'n' bytes at 'l4': the ports of
+ * TCP, UDP and SCTP (and TCP's flags), type and code of ICMP ('icmp' is
+ * ICMP's or ICMPv6's protocol number), and an ICMPv6 neighbour message's
+ * target.
  */
 static void
-key_l4(struct flow_key *key, const uint8_t *l4, uint8_t icmp)
+key_l4(struct flow_key *key, const uint8_t *l4, uint32_t n, uint8_t icmp)
 {
-    if (key->nw_proto == 6 || key->nw_proto == 17 || key->nw_proto == 132) {
+    uint8_t p = key->nw_proto;
+
+    if ((p == 6 || p == 17 || p == 132) && n >= 4) {
         key->tp_src = rd_be16(l4);
         key->tp_dst = rd_be16(l4 + 2);
-    } else if (key->nw_proto == icmp) {
+        if (p == 6 && n >= 14)
+            key->tcp_flags = rd_be16(l4 + 12) & 0x0fff;
+    } else if (p == icmp && n >= 2) {
         key->tp_src = l4[0];
         key->tp_dst = l4[1];
+        if (icmp == 58 && (l4[0] == 135 || l4[0] == 136) && n >= 24)
+            memcpy(key->nd_target, l4 + 8, 16);
     }
 }
 
-/* The flow key of 'k' as it is now (for the table lookup). */
+/* The flow key of 'k' as it arrived on 'in': only the headers it has are read. */
 static void
 extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
 {
@@ -250,7 +261,7 @@ extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
     memcpy(key->dl_dst, k->macs, 6);
     memcpy(key->dl_src, k->macs + 6, 6);
     key->in_port = in->ofport;
-    key->dl_vlan = k->tagged ? k->tci & 0xfff : FLOW_VLAN_NONE;
+    key->vlan_tci = k->tagged ? (uint16_t)(k->tci | FLOW_TCI_PRESENT) : 0;
     if (k->tail_len < 2)
         return;
     key->dl_type = rd_be16(k->tail);
@@ -258,65 +269,359 @@ extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
         uint32_t ihl = (uint32_t)(l3[0] & 15) * 4;
         bool first = (rd_be16(l3 + 6) & 0x1fff) == 0;
 
+        key->nw_tos = l3[1];
+        key->nw_ttl = l3[8];
         key->nw_proto = l3[9];
         key->nw_src = rd_be32(l3 + 12);
         key->nw_dst = rd_be32(l3 + 16);
-        if (ihl >= 20 && first && n >= ihl + 4)
-            key_l4(key, l3 + ihl, 1);
-    } else if (key->dl_type == ETH_IP6 && n >= 40) {
+        if (ihl >= 20 && first && n > ihl)
+            key_l4(key, l3 + ihl, n - ihl, 1);
+    } else if (key->dl_type == ETH_IP6 && n >= 40 && (l3[0] >> 4) == 6) {
+        uint32_t w = rd_be32(l3);
+
+        key->nw_tos = (uint8_t)(w >> 20);
+        key->ipv6_label = w & 0xfffff;
         key->nw_proto = l3[6];
-        if (n >= 44)
-            key_l4(key, l3 + 40, 58);
-    } else if (key->dl_type == ETH_ARP && n >= 28) {
+        key->nw_ttl = l3[7];
+        memcpy(key->ipv6_src, l3 + 8, 16);
+        memcpy(key->ipv6_dst, l3 + 24, 16);
+        key_l4(key, l3 + 40, n - 40, 58);
+    } else if (key->dl_type == ETH_ARP && n >= 28 && rd_be16(l3 + 2) == ETH_IP &&
+        l3[4] == 6 && l3[5] == 4) {
         key->nw_proto = l3[7];
+        memcpy(key->arp_sha, l3 + 8, 6);
         key->nw_src = rd_be32(l3 + 14);
+        memcpy(key->arp_tha, l3 + 18, 6);
         key->nw_dst = rd_be32(l3 + 24);
     }
 }
 
-static void
-apply_actions(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k,
-    const struct flow_rule *r)
-{
-    for (size_t i = 0; i < r->n_actions; i++) {
-        const struct flow_action *a = &r->actions[i];
+/* ---- writing a changed key back into the packet ---- */
 
-        switch (a->type) {
+static void
+wr_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+/* RFC 1624, eqn. 3: the checksum 'hc' after a 16-bit word changed from 'm' to 'm1'. */
+static uint16_t
+csum_update(uint16_t hc, uint16_t m, uint16_t m1)
+{
+    uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~m + m1;
+
+    s = (s & 0xffff) + (s >> 16);
+    s = (s & 0xffff) + (s >> 16);
+    return (uint16_t)~s;
+}
+
+/*
+ * The checksums a rewrite must keep right: the IPv4 header's, and the
+ * transport's.  A transport checksum the sender left to offload
+ * (VIRTIO_NET_HDR_F_NEEDS_CSUM) holds only the pseudo-header's sum, not
+ * complemented ('seed'): it follows the addresses, and the ports are
+ * summed when the checksum is finally computed.
+ */
+struct csums {
+    uint8_t *ip;                /* NULL: none (IPv6). */
+    uint8_t *l4;                /* NULL: none (UDP's 0, or not in the frame). */
+    bool seed;
+    bool udp;
+};
+
+/* Sets the big-endian word at 'p' to 'v'; 'in_l4' if the transport checksum covers it. */
+static void
+put16(struct csums *c, uint8_t *p, uint16_t v, bool in_ip, bool in_l4)
+{
+    uint16_t old = rd_be16(p);
+
+    if (old == v)
+        return;
+    wr_be16(p, v);
+    if (in_ip && c->ip)
+        wr_be16(c->ip, csum_update(rd_be16(c->ip), old, v));
+    if (in_l4 && c->l4) {
+        uint16_t x = rd_be16(c->l4);
+
+        if (c->seed) {
+            x = (uint16_t)~csum_update((uint16_t)~x, old, v);
+        } else {
+            x = csum_update(x, old, v);
+            if (c->udp && x == 0)
+                x = 0xffff;     /* 0 would mean "no checksum". */
+        }
+        wr_be16(c->l4, x);
+    }
+}
+
+/* Sets the 'n' bytes at 'p' (an even number) to 'v'. */
+static void
+put_bytes(struct csums *c, uint8_t *p, const uint8_t *v, size_t n, bool in_ip, bool in_l4)
+{
+    for (size_t i = 0; i < n; i += 2)
+        put16(c, p + i, rd_be16(v + i), in_ip, in_l4);
+}
+
+static void
+be32_bytes(uint8_t *a, uint32_t v)
+{
+    a[0] = (uint8_t)(v >> 24);
+    a[1] = (uint8_t)(v >> 16);
+    a[2] = (uint8_t)(v >> 8);
+    a[3] = (uint8_t)v;
+}
+
+/*
+ * Finds the transport checksum of the 'n' bytes at 'l4' (protocol 'proto'
+ * of an IPv4 or IPv6 packet) for 'c'.
+ */
+static void
+l4_csum(struct csums *c, const struct ring_frame *f, uint8_t *l4, uint32_t n, uint8_t proto, bool v6)
+{
+    const struct virtio_net_hdr *vh = f->vnet;
+    uint32_t at = proto == 6 ? 16 : proto == 17 ? 6 : (proto == 1 || proto == 58) ? 2 : 0;
+
+    c->l4 = NULL;
+    c->udp = proto == 17;
+    if (at == 0 || n < at + 2)
+        return;
+    c->l4 = l4 + at;
+    c->seed = vh && (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+        (size_t)le16toh(vh->csum_start) + le16toh(vh->csum_offset) == (size_t)(c->l4 - f->data);
+    if (c->udp && !v6 && !c->seed && rd_be16(c->l4) == 0)
+        c->l4 = NULL;           /* Sent without a checksum: stays without. */
+}
+
+/* The transport fields: ports, or ICMP type and code, or an ND target. */
+static void
+commit_l4(struct csums *c, const struct flow_key *key, uint8_t *l4, uint32_t n, uint8_t proto)
+{
+    if ((proto == 6 || proto == 17) && n >= 4) {
+        put16(c, l4, key->tp_src, false, !c->seed);
+        put16(c, l4 + 2, key->tp_dst, false, !c->seed);
+    } else if ((proto == 1 || proto == 58) && n >= 4) {
+        put16(c, l4, (uint16_t)(key->tp_src << 8 | (key->tp_dst & 0xff)), false, !c->seed);
+        if (proto == 58 && (l4[0] == 135 || l4[0] == 136) && n >= 24)
+            for (size_t i = 0; i < 16; i += 2)
+                put16(c, l4 + 8 + i, rd_be16(key->nd_target + i), false, !c->seed);
+    }
+}
+
+/*
+ * Writes the L3 and L4 fields of 'key' that differ from the packet's into
+ * the packet, in the receive batch, keeping checksums right.  Copies of
+ * the packet already queued point at the same bytes: they leave first.
+ */
+static void
+commit(struct sw *sw, struct pkt *k, const struct flow_key *key)
+{
+    /* The receive batch is the switch's own memory; only this packet's bytes change. */
+    uint8_t *l3 = (uint8_t *)(uintptr_t)k->tail + 2;
+    uint32_t n = k->tail_len >= 2 ? k->tail_len - 2 : 0;
+    uint16_t type = k->tail_len >= 2 ? rd_be16(k->tail) : 0;
+    struct csums c = { NULL, NULL, false, false };
+
+    if (k->n_out > 0)
+        dp_flush(sw);
+    if (type == ETH_IP && n >= 20 && (l3[0] >> 4) == 4) {
+        uint32_t ihl = (uint32_t)(l3[0] & 15) * 4;
+        bool l4 = ihl >= 20 && n > ihl && (rd_be16(l3 + 6) & 0x1fff) == 0;
+        bool pseudo = l3[9] != 1;       /* ICMP's checksum has no pseudo-header. */
+        uint8_t a[4];
+
+        c.ip = l3 + 10;
+        if (l4)
+            l4_csum(&c, k->f, l3 + ihl, n - ihl, l3[9], false);
+        put16(&c, l3, (uint16_t)(l3[0] << 8 | key->nw_tos), true, false);
+        put16(&c, l3 + 8, (uint16_t)(key->nw_ttl << 8 | l3[9]), true, false);
+        be32_bytes(a, key->nw_src);
+        put_bytes(&c, l3 + 12, a, 4, true, pseudo);
+        be32_bytes(a, key->nw_dst);
+        put_bytes(&c, l3 + 16, a, 4, true, pseudo);
+        if (l4)
+            commit_l4(&c, key, l3 + ihl, n - ihl, l3[9]);
+    } else if (type == ETH_IP6 && n >= 40 && (l3[0] >> 4) == 6) {
+        uint32_t w = 6u << 28 | (uint32_t)key->nw_tos << 20 | (key->ipv6_label & 0xfffff);
+
+        l4_csum(&c, k->f, l3 + 40, n - 40, l3[6], true);
+        put16(&c, l3, (uint16_t)(w >> 16), false, false);
+        put16(&c, l3 + 2, (uint16_t)w, false, false);
+        l3[7] = key->nw_ttl;
+        put_bytes(&c, l3 + 8, key->ipv6_src, 16, false, true);
+        put_bytes(&c, l3 + 24, key->ipv6_dst, 16, false, true);
+        commit_l4(&c, key, l3 + 40, n - 40, l3[6]);
+    } else if (type == ETH_ARP && n >= 28 && rd_be16(l3 + 2) == ETH_IP && l3[4] == 6 && l3[5] == 4) {
+        l3[7] = key->nw_proto;
+        memcpy(l3 + 8, key->arp_sha, 6);
+        wr_be16(l3 + 14, (uint16_t)(key->nw_src >> 16));
+        wr_be16(l3 + 16, (uint16_t)key->nw_src);
+        memcpy(l3 + 18, key->arp_tha, 6);
+        wr_be16(l3 + 24, (uint16_t)(key->nw_dst >> 16));
+        wr_be16(l3 + 26, (uint16_t)key->nw_dst);
+    }
+}
+
+/* ---- the pipeline: tables and actions ---- */
+
+/* Resubmits and goto_tables one packet may nest (Open vSwitch allows 64). */
+#define DP_MAX_DEPTH 64
+
+/* One packet on its way through the tables. */
+struct pipe {
+    struct sw *sw;
+    struct bridge *br;
+    struct port *in;
+    struct pkt *k;
+    uint32_t wire;              /* Its bytes, for the rules' counters. */
+    struct flow_key key;        /* As the actions so far changed it. */
+    bool dirty;                 /* 'key''s L3/L4 fields differ from the packet's. */
+    bool dropped;               /* dec_ttl ended it. */
+};
+
+/* The packet's L2 header as the key now says. */
+static void
+sync_l2(struct pipe *pp)
+{
+    memcpy(pp->k->macs, pp->key.dl_dst, 6);
+    memcpy(pp->k->macs + 6, pp->key.dl_src, 6);
+    pp->k->tagged = (pp->key.vlan_tci & FLOW_TCI_PRESENT) != 0;
+    pp->k->tci = pp->k->tagged ? (uint16_t)(pp->key.vlan_tci & ~FLOW_TCI_PRESENT) : 0;
+}
+
+static void
+set_field(struct pipe *pp, const struct flow_action *a)
+{
+    uint8_t *p = (uint8_t *)&pp->key + a->off;
+
+    for (size_t i = 0; i < a->len; i++)
+        p[i] = (uint8_t)((p[i] & ~a->mask[i]) | a->val[i]);
+    if (a->off == offsetof(struct flow_key, dl_src) || a->off == offsetof(struct flow_key, dl_dst) ||
+        a->off == offsetof(struct flow_key, vlan_tci))
+        sync_l2(pp);
+    else if (a->off >= offsetof(struct flow_key, ipv6_src))
+        pp->dirty = true;   /* Not metadata or registers, which no packet carries. */
+}
+
+static void
+output(struct pipe *pp, struct port *p)
+{
+    struct pkt *k = pp->k;
+
+    if (p == NULL || p == pp->in)
+        return;
+    enqueue(pp->sw, p, k, k->tagged, k->tci);
+    k->out_vlan = k->tagged ? k->tci & 0xfff : 0;
+}
+
+static void run_table(struct pipe *pp, uint8_t table, unsigned depth);
+
+static bool
+is_output(uint8_t type)
+{
+    return type == FA_OUTPUT || type == FA_IN_PORT || type == FA_FLOOD || type == FA_ALL ||
+        type == FA_NORMAL;
+}
+
+static void
+apply_actions(struct pipe *pp, const struct flow_rule *r, unsigned depth)
+{
+    struct bridge *br = pp->br;
+    struct pkt *k = pp->k;
+
+    for (size_t i = 0; i < r->n_actions && !pp->dropped; i++) {
+        const struct flow_action *a = &r->actions[i];
+        uint16_t saved;
+
+        if (pp->dirty && is_output(a->type)) {
+            commit(pp->sw, k, &pp->key);
+            pp->dirty = false;
+        }
+        switch ((enum flow_action_type)a->type) {
         case FA_OUTPUT:
-            if (bridge_port(br, a->arg) != NULL && bridge_port(br, a->arg) != in) {
-                enqueue(sw, bridge_port(br, a->arg), k, k->tagged, k->tci);
-                k->out_vlan = k->tagged ? k->tci & 0xfff : 0;
-            }
+            output(pp, bridge_port(br, a->port));
             break;
         case FA_IN_PORT:
-            enqueue(sw, in, k, k->tagged, k->tci);
+            enqueue(pp->sw, pp->in, k, k->tagged, k->tci);
             k->out_vlan = k->tagged ? k->tci & 0xfff : 0;
             break;
         case FA_FLOOD:
+        case FA_ALL:
             for (size_t j = 0; j < br->n_ports; j++)
-                if (br->ports[j] != in)
-                    enqueue(sw, br->ports[j], k, k->tagged, k->tci);
-            k->out_vlan = k->tagged ? k->tci & 0xfff : 0;
+                output(pp, br->ports[j]);
             break;
         case FA_NORMAL:
-            normal(sw, br, in, k);
-            break;
-        case FA_MOD_DL_SRC:
-            memcpy(k->macs + 6, a->mac, 6);
-            break;
-        case FA_MOD_DL_DST:
-            memcpy(k->macs, a->mac, 6);
-            break;
-        case FA_MOD_VLAN_VID:
-            k->tci = (uint16_t)((k->tagged ? k->tci & 0xf000 : 0) | a->arg);
-            k->tagged = true;
+            normal(pp->sw, br, pp->in, k);
             break;
         case FA_STRIP_VLAN:
-            k->tagged = false;
-            k->tci = 0;
+            pp->key.vlan_tci = 0;
+            sync_l2(pp);
+            break;
+        case FA_PUSH_VLAN:
+            /* One tag is all the datapath carries: a tagged packet keeps its own. */
+            if (!(pp->key.vlan_tci & FLOW_TCI_PRESENT))
+                pp->key.vlan_tci = FLOW_TCI_PRESENT;
+            sync_l2(pp);
+            break;
+        case FA_SET_FIELD:
+            set_field(pp, a);
+            break;
+        case FA_DEC_TTL:
+            if (pp->key.nw_ttl <= 1) {
+                pp->dropped = true;
+                break;
+            }
+            pp->key.nw_ttl--;
+            pp->dirty = true;
+            break;
+        case FA_RESUBMIT:
+            saved = pp->key.in_port;
+            if (a->port != FLOW_PORT_IN)
+                pp->key.in_port = a->port;
+            run_table(pp, a->table == FLOW_TABLE_ALL ? r->table_id : a->table, depth + 1);
+            pp->key.in_port = saved;
+            break;
+        case FA_GOTO_TABLE:
+            run_table(pp, a->table, depth + 1);
             break;
         }
     }
+}
+
+/* Looks 'pp''s packet up in 'table' and applies the rule found; a miss drops it. */
+static void
+run_table(struct pipe *pp, uint8_t table, unsigned depth)
+{
+    struct flow_rule *r;
+
+    if (depth > DP_MAX_DEPTH)
+        return;
+    r = flow_table_lookup(&pp->br->flows, table, &pp->key);
+    if (r == NULL || r->n_actions == 0) {
+        pp->k->rule_drop |= depth == 0;
+        if (r == NULL)
+            return;
+    }
+    r->n_packets += pp->k->segs;
+    r->n_bytes += pp->wire;
+    r->used_ms = pp->sw->now_ms;
+    apply_actions(pp, r, depth);
+}
+
+/* Sends 'k' (of 'wire' bytes) through the flow tables, from table 0. */
+static void
+run_pipeline(struct sw *sw, struct bridge *br, struct port *in, struct pkt *k, uint32_t wire)
+{
+    struct pipe pp;
+
+    pp.sw = sw;
+    pp.br = br;
+    pp.in = in;
+    pp.k = k;
+    pp.wire = wire;
+    pp.dirty = pp.dropped = false;
+    extract_key(in, k, &pp.key);
+    run_table(&pp, 0, 0);
 }
 
 /*
@@ -419,21 +724,7 @@ input_frame(struct sw *sw, struct port *in, const struct ring_frame *f)
     if (br->flows.n == 0) {
         normal(sw, br, in, &k);
     } else {
-        struct flow_key key;
-        struct flow_rule *r;
-
-        extract_key(in, &k, &key);
-        r = flow_table_lookup(&br->flows, &key);
-        if (r == NULL) {
-            k.rule_drop = true;
-        } else {
-            r->n_packets += k.segs;
-            r->n_bytes += wire;
-            r->used_ms = sw->now_ms;
-            if (r->n_actions == 0)
-                k.rule_drop = true;
-            apply_actions(sw, br, in, &k, r);
-        }
+        run_pipeline(sw, br, in, &k, wire);
     }
 
     if (k.mirror_hit != 0)

@@ -8,7 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(sizeof(struct flow_key) == 32, "flow_key has no hidden padding");
+_Static_assert(sizeof(struct flow_key) == 144 && sizeof(struct flow_key) % 8 == 0,
+    "flow_key has no hidden padding and is whole 64-bit words");
+
+/* Word 'i' of 'k' (memcpy: the key is compared as bytes, without aliasing tricks). */
+static inline uint64_t
+word(const struct flow_key *k, size_t i)
+{
+    uint64_t w;
+
+    memcpy(&w, (const uint8_t *)k + i * 8, 8);
+    return w;
+}
 
 int
 flow_table_init(struct flow_table *t)
@@ -29,70 +40,72 @@ flow_table_destroy(struct flow_table *t)
     memset(t, 0, sizeof(*t));
 }
 
-/* Every change to the rules goes through here, which invalidates the cache. */
+/*
+ * Every change to the rules goes through here, which invalidates the cache
+ * and gathers the bits the rules match.
+ */
 static void
 changed(struct flow_table *t)
 {
     if (++t->gen == 0)
         t->gen = 1;
-}
-
-static uint32_t
-prefix_mask(uint8_t len)
-{
-    return len == 0 ? 0 : 0xffffffffu << (32 - len);
+    memset(t->used, 0, sizeof(t->used));
+    for (size_t i = 0; i < t->n; i++)
+        for (size_t w = 0; w < FLOW_KEY_WORDS; w++)
+            t->used[w] |= word(&t->rules[i].match.mask, w);
+    t->n_used = 0;
+    for (size_t w = 0; w < FLOW_KEY_WORDS; w++)
+        if (t->used[w] != 0)
+            t->used_word[t->n_used++] = (uint8_t)w;
 }
 
 bool
 flow_match_key(const struct flow_match *m, const struct flow_key *k)
 {
-    uint32_t f = m->fields;
-    const struct flow_key *v = &m->key;
-
-    if (f == 0)
-        return true;
-    if ((f & FM_IN_PORT) && k->in_port != v->in_port)
-        return false;
-    if ((f & FM_DL_SRC) && memcmp(k->dl_src, v->dl_src, 6) != 0)
-        return false;
-    if ((f & FM_DL_DST) && memcmp(k->dl_dst, v->dl_dst, 6) != 0)
-        return false;
-    if ((f & FM_DL_VLAN) && k->dl_vlan != v->dl_vlan)
-        return false;
-    if ((f & FM_DL_TYPE) && k->dl_type != v->dl_type)
-        return false;
-    if ((f & FM_NW_PROTO) && k->nw_proto != v->nw_proto)
-        return false;
-    if ((f & FM_NW_SRC) && ((k->nw_src ^ v->nw_src) & prefix_mask(m->nw_src_len)))
-        return false;
-    if ((f & FM_NW_DST) && ((k->nw_dst ^ v->nw_dst) & prefix_mask(m->nw_dst_len)))
-        return false;
-    if ((f & FM_TP_SRC) && k->tp_src != v->tp_src)
-        return false;
-    if ((f & FM_TP_DST) && k->tp_dst != v->tp_dst)
-        return false;
+    for (size_t i = 0; i < FLOW_KEY_WORDS; i++)
+        if ((word(k, i) ^ word(&m->key, i)) & word(&m->mask, i))
+            return false;
     return true;
 }
 
-static bool
-match_equal(const struct flow_match *a, const struct flow_match *b)
+bool
+flow_match_equal(const struct flow_match *a, const struct flow_match *b)
 {
-    return a->fields == b->fields && flow_match_key(a, &b->key) &&
-        (!(a->fields & FM_NW_SRC) || a->nw_src_len == b->nw_src_len) &&
-        (!(a->fields & FM_NW_DST) || a->nw_dst_len == b->nw_dst_len);
+    return memcmp(a, b, sizeof(*a)) == 0;
 }
 
-/* True if every packet 'r' matches is also matched by 'm' (for non-strict delete). */
-static bool
-match_covers(const struct flow_match *m, const struct flow_match *r)
+bool
+flow_rule_equal(const struct flow_rule *a, const struct flow_rule *b)
 {
-    if ((m->fields & r->fields) != m->fields)
+    return flow_match_equal(&a->match, &b->match) && a->priority == b->priority &&
+        a->table_id == b->table_id && a->flags == b->flags && a->cookie == b->cookie &&
+        a->idle_timeout == b->idle_timeout && a->hard_timeout == b->hard_timeout &&
+        a->n_actions == b->n_actions &&
+        memcmp(a->actions, b->actions, a->n_actions * sizeof(a->actions[0])) == 0;
+}
+
+bool
+flow_match_covers(const struct flow_match *m, const struct flow_match *r)
+{
+    for (size_t i = 0; i < FLOW_KEY_WORDS; i++) {
+        uint64_t mm = word(&m->mask, i);
+
+        if ((mm & ~word(&r->mask, i)) != 0 || ((word(&r->key, i) ^ word(&m->key, i)) & mm) != 0)
+            return false;
+    }
+    return true;
+}
+
+bool
+flow_rule_selected(const struct flow_rule *sel, const struct flow_rule *r, bool strict)
+{
+    if (sel->table_id != FLOW_TABLE_ALL && sel->table_id != r->table_id)
         return false;
-    if ((m->fields & FM_NW_SRC) && r->nw_src_len < m->nw_src_len)
+    if ((sel->cookie ^ r->cookie) & sel->cookie_mask)
         return false;
-    if ((m->fields & FM_NW_DST) && r->nw_dst_len < m->nw_dst_len)
-        return false;
-    return flow_match_key(m, &r->key);
+    if (strict)
+        return r->priority == sel->priority && flow_match_equal(&r->match, &sel->match);
+    return flow_match_covers(&sel->match, &r->match);
 }
 
 int
@@ -101,7 +114,8 @@ flow_table_add(struct flow_table *t, const struct flow_rule *r, uint64_t now_ms)
     size_t i;
 
     for (i = 0; i < t->n; i++) {
-        if (t->rules[i].priority == r->priority && match_equal(&t->rules[i].match, &r->match)) {
+        if (t->rules[i].table_id == r->table_id && t->rules[i].priority == r->priority &&
+            flow_match_equal(&t->rules[i].match, &r->match)) {
             t->rules[i] = *r;
             t->rules[i].added_ms = t->rules[i].used_ms = now_ms;
             t->rules[i].n_packets = t->rules[i].n_bytes = 0;
@@ -118,8 +132,10 @@ flow_table_add(struct flow_table *t, const struct flow_rule *r, uint64_t now_ms)
         t->rules = nr;
         t->cap = cap;
     }
-    /* After every rule of higher or equal priority: the older one wins ties. */
-    for (i = 0; i < t->n && t->rules[i].priority >= r->priority; i++)
+    /* After the tables before its own and, in its own, every rule of higher
+     * or equal priority: the older one wins ties. */
+    for (i = 0; i < t->n && (t->rules[i].table_id < r->table_id ||
+        (t->rules[i].table_id == r->table_id && t->rules[i].priority >= r->priority)); i++)
         continue;
     memmove(&t->rules[i + 1], &t->rules[i], (t->n - i) * sizeof(*t->rules));
     t->rules[i] = *r;
@@ -150,8 +166,7 @@ compact(struct flow_table *t, const bool *kill)
 }
 
 size_t
-flow_table_del(struct flow_table *t, const struct flow_match *m, bool strict,
-    uint16_t priority)
+flow_table_del(struct flow_table *t, const struct flow_rule *sel, bool strict)
 {
     bool *kill;
     size_t n;
@@ -161,55 +176,73 @@ flow_table_del(struct flow_table *t, const struct flow_match *m, bool strict,
     kill = calloc(t->n, sizeof(*kill));
     if (kill == NULL)
         return 0;
-    for (size_t i = 0; i < t->n; i++) {
-        const struct flow_rule *r = &t->rules[i];
-
-        kill[i] = strict ? r->priority == priority && match_equal(&r->match, m)
-            : match_covers(m, &r->match);
-    }
+    for (size_t i = 0; i < t->n; i++)
+        kill[i] = flow_rule_selected(sel, &t->rules[i], strict);
     n = compact(t, kill);
     free(kill);
     return n;
 }
 
+/*
+ * Per packet: a rotate and an add per word the rules use, one multiply at
+ * the end.  Two keys that collide only cost a miss, never a wrong rule.
+ */
 static size_t
-hash_key(const struct flow_key *k)
+hash_key(const struct flow_table *t, uint8_t table, const struct flow_key *k)
 {
-    uint64_t w[4], h = 0x243F6A8885A308D3ull;
+    uint64_t h = 0x243F6A8885A308D3ull ^ table;
 
-    memcpy(w, k, sizeof(w));
-    for (size_t i = 0; i < 4; i++) {
-        h ^= w[i];
-        h *= 0x9E3779B97F4A7C15ull;
-        h ^= h >> 29;
+    for (size_t i = 0; i < t->n_used; i++) {
+        size_t w = t->used_word[i];
+
+        h = ((h << 23) | (h >> 41)) + (word(k, w) & t->used[w]);
     }
-    return (size_t)h & (FLOW_CACHE_SIZE - 1);
+    h *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 40) & (FLOW_CACHE_SIZE - 1);
+}
+
+/* Whether cache entry 'c' (a masked key) holds 'k'. */
+static bool
+cache_holds(const struct flow_table *t, const struct flow_cache_entry *c, const struct flow_key *k)
+{
+    for (size_t i = 0; i < t->n_used; i++) {
+        size_t w = t->used_word[i];
+
+        if ((word(k, w) & t->used[w]) != word(&c->key, w))
+            return false;
+    }
+    return true;
 }
 
 struct flow_rule *
-flow_table_lookup(struct flow_table *t, const struct flow_key *key)
+flow_table_lookup(struct flow_table *t, uint8_t table, const struct flow_key *key)
 {
     struct flow_cache_entry *c;
     int32_t found = -1;
 
     if (t->n == 0)
         return NULL;
-    c = &t->cache[hash_key(key)];
+    c = &t->cache[hash_key(t, table, key)];
     t->n_lookup++;
-    if (c->gen == t->gen && memcmp(&c->key, key, sizeof(*key)) == 0) {
+    if (c->gen == t->gen && c->table == table && cache_holds(t, c, key)) {
         t->cache_hits++;
         t->n_matched += c->rule >= 0;
         return c->rule < 0 ? NULL : &t->rules[c->rule];
     }
     t->cache_misses++;
-    for (size_t i = 0; i < t->n; i++) {
-        if (flow_match_key(&t->rules[i].match, key)) {
+    for (size_t i = 0; i < t->n && t->rules[i].table_id <= table; i++) {
+        if (t->rules[i].table_id == table && flow_match_key(&t->rules[i].match, key)) {
             found = (int32_t)i;
             break;
         }
     }
-    c->key = *key;
+    for (size_t w = 0; w < FLOW_KEY_WORDS; w++) {
+        uint64_t v = word(key, w) & t->used[w];
+
+        memcpy((uint8_t *)&c->key + w * 8, &v, 8);
+    }
     c->gen = t->gen;
+    c->table = table;
     c->rule = found;
     t->n_matched += found >= 0;
     return found < 0 ? NULL : &t->rules[found];
@@ -241,16 +274,4 @@ flow_table_expire(struct flow_table *t, uint64_t now_ms)
     n = compact(t, kill);
     free(kill);
     return n;
-}
-
-bool
-flow_match_equal(const struct flow_match *a, const struct flow_match *b)
-{
-    return match_equal(a, b);
-}
-
-bool
-flow_match_covers(const struct flow_match *m, const struct flow_match *r)
-{
-    return match_covers(m, r);
 }

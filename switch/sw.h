@@ -33,7 +33,7 @@
 #define BRIDGE_NAME_MAX 16              /* Same limit as an interface name. */
 #define SW_SFLOW_MAX_TARGETS 8
 #define SW_SFLOW_AGENT_MAX 64
-#define SW_OFPORT_LOCAL 0xfffe          /* OpenFlow's LOCAL: the bridge's own device (tap.h). */
+#define SW_OFPORT_LOCAL FLOW_PORT_LOCAL /* OpenFlow's LOCAL: the bridge's own device (tap.h). */
 #define SW_MAX_MIRRORS 32               /* Per bridge: a bit each in a port's masks. */
 
 struct port_stats {

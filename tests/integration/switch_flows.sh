@@ -21,17 +21,7 @@ echos() {
         else print $c["InEchos"] }' /proc/net/snmp
 }
 
-host h1 10.79.0.1
-host h2 10.79.0.2
-host h3 10.79.0.3
-veth_pair t0 t1
-mac() { in_ns "$1" cat /sys/class/net/eth0/address; }
-M1=$(mac h1); M2=$(mac h2); M3=$(mac h3)
-start_switch
-sfctl add-br br0 || fail "add-br"
-for i in h1 h2 h3; do sfctl add-port br0 ${P}$i || fail "add-port $i"; done
-# The loop ports sit in a VLAN of their own, so normal switching never floods into the loop.
-for i in t0 t1; do sfctl add-port br0 ${P}$i tag=99 || fail "add-port $i"; done
+loop_lab 10.79.0
 ping_ok() { in_ns "$1" ping -c "${3:-3}" -i 0.1 -W 1 -q "$2" >/dev/null 2>&1; }
 # n_packets of the rule whose dump line contains $2.
 npk() { sfctl dump-flows "$1" | grep -F -- "$2" | sed -n 's/.*n_packets=\([0-9]*\).*/\1/p'; }

@@ -68,9 +68,9 @@ port_block() {
 dpid=$(sfctl get bridge br0 datapath_id | tr -d '"')
 {
     echo "OFPT_FEATURES_REPLY (xid=0x2): dpid:$dpid"
-    echo "n_tables:1, n_buffers:0"
+    echo "n_tables:255, n_buffers:0"
     echo "capabilities: FLOW_STATS TABLE_STATS PORT_STATS ARP_MATCH_IP"
-    echo "actions: output set_vlan_vid strip_vlan mod_dl_src mod_dl_dst"
+    echo "actions: output set_vlan_vid set_vlan_pcp strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst mod_nw_tos mod_tp_src mod_tp_dst"
     port_block 1 ${P}h1 0 0
     port_block 2 ${P}h2 0 0
     port_block 3 ${P}h3 0 0

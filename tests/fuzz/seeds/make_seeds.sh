@@ -53,6 +53,18 @@ printf 'udp6,tp_src=53 actions=strip_vlan,in_port,3' > "$d/udp6"
 printf 'priority=0,dl_vlan=0xffff,dl_type=0x88cc actions=drop' > "$d/drop"
 printf 'table=0,ip,nw_proto=*,nw_src=ANY actions=output:in_port' > "$d/wild"
 printf 'icmp,tp_src=8,tp_dst=0 actions=all' > "$d/icmp"
+printf 'dl_src=01:00:00:00:00:00/01:00:00:00:00:00,dl_vlan=10,dl_vlan_pcp=3,vlan_tci=0x1000/0x1000 actions=push_vlan:0x8100,mod_vlan_pcp:5,pop_vlan' > "$d/l2mask"
+printf 'arp,arp_spa=10.0.0.1,arp_tpa=10.0.0.0/24,arp_op=1,arp_sha=00:11:22:33:44:55,arp_tha=00:00:00:00:00:00/ff:00:00:00:00:00 actions=set_field:2->arp_op,LOCAL' > "$d/arpf"
+printf 'icmp6,icmp_type=135,icmp_code=0,nd_target=fe80::1/64 actions=set_field:fe80::2->nd_target,output:in_port' > "$d/nd"
+printf 'ipv6,ipv6_src=2001:db8::/32,ipv6_dst=2001:db8::1/ffff:ffff::,ipv6_label=0x12345/0xfffff,nw_tos=8,nw_ecn=1,nw_ttl=64 actions=set_field:::1->ipv6_dst,set_field:0x1->ipv6_label,dec_ttl' > "$d/ipv6"
+printf 'ip,ip_dscp=10,nw_ttl=5 actions=mod_nw_src:10.0.0.1,mod_nw_dst:10.0.0.2,mod_nw_tos:16,mod_nw_ecn:1,mod_nw_ttl:9,dec_ttl,output:LOCAL' > "$d/ip4mod"
+printf 'tcp,tp_src=0x1000/0xf000,tp_dst=80,tcp_flags=+syn-ack actions=mod_tp_src:7,set_field:8->tcp_dst,IN_PORT,ALL' > "$d/tcpf"
+printf 'tcp6,tcp_flags=syn|ack,nw_ttl=1 actions=drop' > "$d/tcpflags2"
+printf 'udp6,udp_src=53/0xfff0,eth_type=0x86dd actions=set_field:5->udp_src' > "$d/udpm"
+printf 'sctp,sctp_dst=9 actions=resubmit(,4),resubmit(2,5),resubmit:3,resubmit(LOCAL,)' > "$d/resub"
+printf 'table=3,priority=5,send_flow_rem,cookie=0x5,in_port=LOCAL,metadata=0x5/0xff,reg0=7,reg7=0x10/0xf0 actions=set_field:0x5->reg1,set_field:0x8/0xf->metadata,goto_table:7' > "$d/tables"
+printf 'cookie=0x5/0xff,table=ALL,reg3=1' > "$d/select"
+printf 'ct_state=+trk actions=ct(commit),controller,learn(table=1),set_queue:1,enqueue:1:2' > "$d/refused"
 
 # ---- the switch's control protocol: a chunk-size byte, then a client's bytes ----
 d=$S/fuzz_switch_ctl

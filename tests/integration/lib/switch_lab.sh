@@ -112,3 +112,19 @@ restart_switch_ns() {
     wait_switch
 }
 in_sw() { ip netns exec ${P}sw "$@"; }
+# loop_lab NET: the flow tests' bridge br0 on a running switch: hosts h1,
+# h2, h3 at NET.1-3 on ports 1-3 (their MACs in M1, M2, M3), and a veth
+# pair t0 (4) <-> t1 (5) looped back into the bridge, so that a frame can
+# leave tagged and come back.
+loop_lab() {
+    for i in 1 2 3; do host h$i "$1.$i"; done
+    veth_pair t0 t1
+    M1=$(in_ns h1 cat /sys/class/net/eth0/address)
+    M2=$(in_ns h2 cat /sys/class/net/eth0/address)
+    M3=$(in_ns h3 cat /sys/class/net/eth0/address)
+    start_switch
+    sfctl add-br br0 || fail "add-br"
+    for i in h1 h2 h3; do sfctl add-port br0 ${P}$i || fail "add-port $i"; done
+    # The loop ports sit in a VLAN of their own, so normal switching never floods into the loop.
+    for i in t0 t1; do sfctl add-port br0 ${P}$i tag=99 || fail "add-port $i"; done
+}
