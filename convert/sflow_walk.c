@@ -48,8 +48,13 @@
 #define WALK_LIST_DEPTH 4
 /* datagram, samples, sample, elements, element, list, item, list */
 #define WALK_JSON_DEPTH 8
+#define WALK_CTX_MAX 128
 /* Around a value: indentation, quotes, colon, comma, newline. */
 #define WALK_MEMBER_EXTRA (WALK_JSON_DEPTH + 8)
+/* The longest value a member writes without asking for room (a number, an address, a tag). */
+#define WALK_VALUE_SMALL 64
+/* Room for any member with a short value: its context, key and separators. */
+#define WALK_SLACK (WALK_CTX_MAX + WALK_KEY_MAX + WALK_MEMBER_EXTRA + WALK_VALUE_SMALL)
 /* A kind of our own: a value that the caller writes quoted, or not, itself. */
 #define WALK_BARE ((enum sflow_walk_kind)2)
 
@@ -57,9 +62,17 @@
 #define K(s) ("" s), (sizeof("" s) - 1)
 
 struct walker {
-    struct obuf *out;                   /* The caller's buffer: the walk writes at... */
-    char *cur;                          /* ...'cur', and up to 'lim' (walk_room()), */
-    char *lim;                          /* and gives the buffer its length at the end. */
+    /*
+     * The walk writes at 'cur' in the caller's buffer, which holds
+     * WALK_SLACK bytes past 'lim': a member with a short value only checks
+     * that 'cur' has not passed 'lim' (walk_begin()), longer ones ask for
+     * room first (walk_reserve()).  Once the buffer cannot grow, the walk
+     * writes into 'spare' and its output is lost (the buffer says ENOMEM).
+     */
+    struct obuf *out;
+    char *cur;
+    char *lim;
+    int dropped;
     const struct walk_format *fmt;
     struct text_fields *fields;         /* -L, or NULL. */
     const struct dgram_meta *meta;
@@ -76,13 +89,14 @@ struct walker {
     char closer[WALK_JSON_DEPTH];       /* ...and their closing brackets. */
     int samples_at, elements_at;        /* JSON: depth of "samples", "elements", or 0. */
     size_t ctx_len, ctx_dg, ctx_smp;    /* -g: the context, and where its parts start. */
-    char ctx[128];
+    char ctx[WALK_CTX_MAX];
     const char *pick_key;               /* -L: the key of the value being written... */
     size_t pick_klen;
     char *pick_val;                     /* ...and where it starts. */
     char key[WALK_KEY_MAX];             /* Keys as the format shows them. */
     char built[WALK_KEY_MAX];           /* Keys the walk builds ("inner_srcIP"). */
     char val[WALK_VAL_MAX];             /* Joined lists. */
+    char spare[1 + WALK_SLACK];
 };
 
 /* ---- Keys, separators and brackets ---- */
@@ -107,25 +121,45 @@ append_u64(char *buf, size_t size, size_t o, uint64_t v)
     return append(buf, size, o, num, (size_t)(fmt_u64(num, v) - num));
 }
 
-/* walk_room() once the buffer is full: the caller's buffer grows. */
-static __attribute__((cold, noinline)) char *
-walk_grow(struct walker *wk, size_t n)
+/* The walk writes where the caller's buffer ends, with room for 'n' bytes; 0 if none. */
+static int
+walk_attach(struct walker *wk, size_t n)
 {
-    if (wk->cur != NULL)
-        obuf_end(wk->out, wk->cur);
-    if (obuf_reserve(wk->out, n) == NULL)
-        return NULL;
-    wk->cur = wk->out->buf + wk->out->len;
-    wk->lim = wk->out->buf + wk->out->cap;
-    return wk->cur;
+    struct obuf *out = wk->out;
+
+    if (!wk->dropped && obuf_reserve(out, n + WALK_SLACK) != NULL) {
+        wk->cur = out->buf + out->len;
+        wk->lim = out->buf + out->cap - WALK_SLACK;
+        return 1;
+    }
+    wk->dropped = 1;
+    wk->cur = wk->lim = wk->spare + 1;     /* json_unwrite_comma() reads cur[-1]. */
+    return 0;
 }
 
-/* Where 'n' bytes may be written, at wk->cur; NULL when the buffer cannot grow. */
-static inline __attribute__((always_inline)) char *
-walk_room(struct walker *wk, size_t n)
+/* The caller's buffer takes what the walk wrote. */
+static void
+walk_detach(struct walker *wk)
 {
-    if ((size_t)(wk->lim - wk->cur) >= n)
-        return wk->cur;
+    if (!wk->dropped)
+        obuf_end(wk->out, wk->cur);
+}
+
+static __attribute__((cold, noinline)) int
+walk_grow(struct walker *wk, size_t n)
+{
+    walk_detach(wk);
+    return walk_attach(wk, n);
+}
+
+/* Room for a member whose value takes up to 'n' bytes; 0 if there is none. */
+static inline int
+walk_reserve(struct walker *wk, size_t n)
+{
+    if (n <= WALK_VALUE_SMALL && wk->cur <= wk->lim)
+        return 1;
+    if (wk->lim - wk->cur + WALK_VALUE_SMALL >= (ptrdiff_t)n)
+        return 1;
     return walk_grow(wk, n);
 }
 
@@ -133,11 +167,9 @@ walk_room(struct walker *wk, size_t n)
 static void
 walk_fields_line(struct walker *wk, int print)
 {
-    if (wk->cur != NULL)
-        obuf_end(wk->out, wk->cur);
+    walk_detach(wk);
     text_fields_end_sample(wk->fields, wk->out, print);
-    wk->cur = wk->out->buf != NULL ? wk->out->buf + wk->out->len : NULL;
-    wk->lim = wk->out->buf != NULL ? wk->out->buf + wk->out->cap : NULL;
+    walk_attach(wk, 0);
 }
 
 /*
@@ -191,9 +223,7 @@ walk_copy_long(char *dst, const char *src, size_t n)
 
 /*
  * Keys are short: two moves, overlapping in the middle, cover a length
- * in [w, 2w] without a call to memcpy() for a variable length, which was
- * most of a line's cost.  (Inlined, such a memcpy() became "rep movsq",
- * slow to start, in the middle of every line.)
+ * in [w, 2w]; a memcpy() of a variable length was most of a line's cost.
  */
 static inline __attribute__((always_inline)) char *
 walk_copy(char *dst, const char *src, size_t n)
@@ -233,21 +263,17 @@ walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
 
 /* walk_begin() for whatever is not a plain member: see walk_mode(). */
 static __attribute__((cold, noinline)) char *
-walk_begin_other(struct walker *wk, const char *key, size_t klen, size_t max,
-    enum sflow_walk_kind kind)
+walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
-    char *p;
+    char *p = wk->cur;
 
     if (wk->prefix || wk->lists > 0 || key == NULL)
         key = walk_key_name(wk, key, &klen);
     if (wk->fields != NULL) {
         wk->pick_key = key;
         wk->pick_klen = klen;
-        return wk->pick_val = walk_room(wk, max + 1);
+        return wk->pick_val = p;
     }
-    p = walk_room(wk, wk->ctx_len + klen + max + WALK_MEMBER_EXTRA);
-    if (p == NULL)
-        return NULL;
     if (wk->fmt->syntax == WALK_TEXT) {
         memcpy(p, wk->ctx, wk->ctx_len);
         p = walk_copy(p + wk->ctx_len, key, klen);
@@ -268,30 +294,29 @@ walk_begin_other(struct walker *wk, const char *key, size_t klen, size_t max,
 }
 
 /*
- * Starts a member: what precedes its value in the format, then room for
- * 'max' bytes of value (and a byte of slack).  Returns where the value
- * goes, or NULL when the buffer cannot grow; '*mode' is for walk_end():
- * read once here, it stays in a register, where the value's bytes, written
- * through a char pointer, would make the compiler read it again.  Most
- * members are plain (see walk_mode()), and take the few lines here.
+ * Starts a member: what precedes its value in the format.  Returns where
+ * the value goes, with room for WALK_VALUE_SMALL bytes, or as many as
+ * walk_reserve() made.  '*mode' is for walk_end(): read once here, it
+ * stays in a register, where the value's bytes, written through a char
+ * pointer, would make the compiler read it again.  Most members are plain
+ * (see walk_mode()), and take the few lines here.
  */
 static inline __attribute__((always_inline)) char *
-walk_begin(struct walker *wk, int *mode, const char *key, size_t klen, size_t max,
+walk_begin(struct walker *wk, int *mode, const char *key, size_t klen,
     enum sflow_walk_kind kind)
 {
     char *p;
 
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
     *mode = wk->mode;
     if (*mode == WALK_PLAIN_TEXT) {
-        if ((p = walk_room(wk, klen + max + 2)) == NULL)
-            return NULL;
         p = walk_copy(p, key, klen);
         *p++ = ' ';
         return p;
     }
     if (*mode == WALK_PLAIN_JSON) {
-        if ((p = walk_room(wk, klen + max + 6)) == NULL)
-            return NULL;
         *p++ = '"';
         p = walk_copy(p, key, klen);
         *p++ = '"';
@@ -300,7 +325,7 @@ walk_begin(struct walker *wk, int *mode, const char *key, size_t klen, size_t ma
             *p++ = '"';
         return p;
     }
-    return walk_begin_other(wk, key, klen, max, kind);
+    return walk_begin_other(wk, key, klen, kind);
 }
 
 /* walk_end() for -L. */
@@ -353,10 +378,11 @@ walk_mode(struct walker *wk)
 static void
 walk_line(struct walker *wk, const char *s, size_t n)
 {
-    char *p = walk_room(wk, wk->ctx_len + n + 1);
+    char *p;
 
-    if (p == NULL)
+    if (!walk_reserve(wk, n))
         return;
+    p = wk->cur;
     if (wk->ctx_len > 0) {
         memcpy(p, wk->ctx, wk->ctx_len);
         p += wk->ctx_len;
@@ -380,11 +406,14 @@ walk_note(struct walker *wk, const char *text, size_t len)
         walk_line(wk, text, len);
 }
 
-/* JSON: the comma after the last member goes before a closing bracket. */
+/*
+ * JSON: the comma after the last member goes before a closing bracket.
+ * An opening bracket always precedes, so cur[-1] is there to read.
+ */
 static void
 json_unwrite_comma(struct walker *wk)
 {
-    if (wk->cur != NULL && wk->cur > wk->out->buf && wk->cur[-1] == ',')
+    if (wk->cur[-1] == ',')
         wk->cur--;
 }
 
@@ -396,10 +425,13 @@ json_unwrite_comma(struct walker *wk)
 static void
 json_open(struct walker *wk, const char *key, size_t klen, char open)
 {
-    char *p = walk_room(wk, klen + WALK_MEMBER_EXTRA);
+    char *p;
 
-    if (p == NULL || wk->depth == WALK_JSON_DEPTH)
+    if (wk->depth == WALK_JSON_DEPTH)
         return;
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
     /* The datagram's object has no indentation; an array's first object none either. */
     if (wk->fmt->pretty && wk->depth > 0 && !(open == '{' && key == NULL && p[-1] == '['))
         p = json_indent(wk, p);
@@ -414,23 +446,24 @@ json_open(struct walker *wk, const char *key, size_t klen, char open)
     wk->cur = p;
 }
 
-/* JSON: closes containers until 'depth' remain open. */
+/* JSON: closes containers until 'depth' remain open (their brackets fit in WALK_SLACK). */
 static void
 json_close_containers(struct walker *wk, int depth)
 {
     char *p;
 
+    json_unwrite_comma(wk);
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
     while (wk->depth > depth) {
-        json_unwrite_comma(wk);
-        if ((p = walk_room(wk, WALK_MEMBER_EXTRA)) == NULL)
-            return;
         wk->depth--;
         if (wk->fmt->pretty)
             p = json_indent(wk, p);
         *p++ = wk->closer[wk->depth];
-        *p++ = ',';
-        wk->cur = p;
     }
+    *p++ = ',';
+    wk->cur = p;
     if (wk->elements_at > wk->depth)
         wk->elements_at = 0;
     if (wk->samples_at > wk->depth)
@@ -539,20 +572,18 @@ static inline __attribute__((always_inline)) void
 walk_num(struct walker *wk, const char *key, size_t klen, uint64_t v)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_U64_MAX, SFLOW_WALK_NUM);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_NUM);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_u64(p, v), SFLOW_WALK_NUM);
+    walk_end(wk, m, fmt_u64(p, v), SFLOW_WALK_NUM);
 }
 
 static void
 walk_snum(struct walker *wk, const char *key, size_t klen, int64_t v)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_S64_MAX, SFLOW_WALK_NUM);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_NUM);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_s64(p, v), SFLOW_WALK_NUM);
+    walk_end(wk, m, fmt_s64(p, v), SFLOW_WALK_NUM);
 }
 
 /* One of the walk's own words (type names, times, tags): printable, never escaped. */
@@ -560,10 +591,12 @@ static inline __attribute__((always_inline)) void
 walk_word(struct walker *wk, const char *key, size_t klen, const char *s, size_t n)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, n, SFLOW_WALK_STR);
+    char *p;
 
-    if (p != NULL)
-        walk_end(wk, m, walk_copy(p, s, n), SFLOW_WALK_STR);
+    if (n > WALK_VALUE_SMALL && !walk_reserve(wk, n))
+        return;
+    p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+    walk_end(wk, m, walk_copy(p, s, n), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
@@ -584,55 +617,54 @@ walk_bytes(struct walker *wk, const char *key, size_t klen, const char *val, siz
     char *p;
 
     if (!walk_json(wk) || (kind == SFLOW_WALK_NUM && json_is_number(val, len))) {
-        if ((p = walk_begin(wk, &m, key, klen, len, kind)) == NULL)
+        if (!walk_reserve(wk, len))
             return;
+        p = walk_begin(wk, &m, key, klen, kind);
         memcpy(p, val, len);
         walk_end(wk, m, p + len, kind);
         return;
     }
-    /* Room for every byte escaped, the quotes and the comma. */
-    if ((p = walk_begin(wk, &m, key, klen, len * 6 + 3, WALK_BARE)) != NULL)
+    /* Room for every byte escaped, and the quotes. */
+    if (walk_reserve(wk, len * 6 + 2)) {
+        p = walk_begin(wk, &m, key, klen, WALK_BARE);
         walk_end(wk, m, json_put_string(p, val, len), WALK_BARE);
+    }
 }
 
 static void
 walk_tag(struct walker *wk, const char *key, size_t klen, uint32_t tag)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_TAG_MAX, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_tag(p, tag), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_tag(p, tag), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
 walk_mac(struct walker *wk, const char *key, size_t klen, const uint8_t *mac)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, 12, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_mac(p, mac), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_mac(p, mac), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
 walk_ip4(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_IPV4_MAX, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_ipv4(p, a), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_ipv4(p, a), SFLOW_WALK_STR);
 }
 
 static void
 walk_ip6(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_IPV6_MAX, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_ipv6(p, a), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_ipv6(p, a), SFLOW_WALK_STR);
 }
 
 static void
@@ -659,10 +691,12 @@ walk_hex_dump(struct walker *wk, const char *key, size_t klen, const struct sflo
 {
     int m;
     size_t n = b->p == NULL ? 0 : b->len < WALK_HEX_MAX ? b->len : WALK_HEX_MAX;
-    char *p = walk_begin(wk, &m, key, klen, n * 3, SFLOW_WALK_STR);
+    char *p;
 
-    if (p != NULL)
+    if (walk_reserve(wk, n * 3)) {
+        p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
         walk_end(wk, m, fmt_hex_dash(p, b->p, n), SFLOW_WALK_STR);
+    }
 }
 
 /* "skipping unknown <what>: E:F len=N", as sflowtool says it (len is signed). */
@@ -817,7 +851,8 @@ walk_field_fixed(struct walker *wk, const char *key, size_t klen,
             walk_ip(wk, key, klen, v->b.p, f->type == SFT_IP6);
         break;
     case SFT_UUID:
-        if (v->b.p != NULL && (p = walk_begin(wk, &m, key, klen, 36, SFLOW_WALK_STR)) != NULL) {
+        if (v->b.p != NULL) {
+            p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
             /* 8-4-4-4-12 digits. */
             p = fmt_hex_lower(p, v->b.p, 4);
             *p++ = '-';
@@ -899,7 +934,9 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
     const struct sflow_field *f = rec->schema->fields;
     size_t i, n = rec->n_values < rec->schema->n_fields ? rec->n_values : rec->schema->n_fields;
 
-    for (i = from; i < n && i < to; i++) {
+    if (n > to)
+        n = to;
+    for (i = from; i < n; i++) {
         if (f[i].type == SFT_U32 || f[i].type == SFT_U64 || f[i].type == SFT_U8)
             walk_num(wk, f[i].name, f[i].name_len, rec->v[i].u);
         else if (f[i].type != SFT_STR || rec->v[i].b.len > 0 ||
@@ -986,8 +1023,7 @@ walk_flow_label(struct walker *wk, const struct pkt_layer *l, const char *pfx)
         klen = walk_name(wk, pfx, strlen(pfx), key);
         key = wk->built;
     }
-    if ((p = walk_begin(wk, &m, key, klen, 10, SFLOW_WALK_STR)) == NULL)
-        return;
+    p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
     *p++ = '0';
     *p++ = 'x';
     walk_end(wk, m, fmt_hex_u32(p, l->ip6_flow_label), SFLOW_WALK_STR);
@@ -1431,8 +1467,8 @@ walk_of_port(struct walker *wk, const struct sflow_record *rec)
         return;
     for (i = 7; i >= 0; i--, v >>= 8)
         id[i] = (uint8_t)v;
-    if ((p = walk_begin(wk, &m, f->name, f->name_len, 16, SFLOW_WALK_STR)) != NULL)
-        walk_end(wk, m, fmt_hex_lower(p, id, 8), SFLOW_WALK_STR);
+    p = walk_begin(wk, &m, f->name, f->name_len, SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_hex_lower(p, id, 8), SFLOW_WALK_STR);
     walk_fields_range(wk, rec, SF_OFPORT_DATAPATH + 1, SFLOW_MAX_FIELDS);
 }
 
@@ -1478,6 +1514,7 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
     int discard = sample_fmt == SFLOW_DISCARDED_PACKET;
     int known = rec->schema != NULL && (!discard || walk_discard_known(rec->tag));
     const char *key = counter ? "counterBlock_tag" : "flowBlock_tag";
+    size_t klen = counter ? sizeof("counterBlock_tag") - 1 : sizeof("flowBlock_tag") - 1;
 
     walk_element_begin(wk, rec->tag);
     if (discard) {
@@ -1485,9 +1522,9 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
         walk_mode(wk);
     }
     if (rec->schema != NULL)
-        walk_word(wk, key, strlen(key), rec->schema->tag_text, rec->schema->tag_text_len);
+        walk_word(wk, key, klen, rec->schema->tag_text, rec->schema->tag_text_len);
     else
-        walk_tag(wk, key, strlen(key), rec->tag);
+        walk_tag(wk, key, klen, rec->tag);
     if (!known)
         walk_skip_note(wk, counter ? "counters_sample_element" : discard ?
             "discard_sample_element" : "flow_sample_element", rec->tag, rec->length);
@@ -1520,8 +1557,7 @@ walk_port_format(struct walker *wk, const char *key, size_t klen, uint32_t forma
         return;
     }
     n = strlen(forms[format]);
-    if ((p = walk_begin(wk, &m, key, klen, n + FMT_U64_MAX, SFLOW_WALK_STR)) == NULL)
-        return;
+    p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
     memcpy(p, forms[format], n);
     walk_end(wk, m, fmt_u64(p + n, value), SFLOW_WALK_STR);
 }
@@ -1540,10 +1576,8 @@ static void
 walk_source_id(struct walker *wk, const struct sflow_sample *s)
 {
     int m;
-    char *p = walk_begin(wk, &m, K("sourceId"), 2 * FMT_U64_MAX + 1, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, K("sourceId"), SFLOW_WALK_STR);
 
-    if (p == NULL)
-        return;
     p = fmt_u64(p, s->ds_class);
     *p++ = ':';
     walk_end(wk, m, fmt_u64(p, s->ds_index), SFLOW_WALK_STR);
@@ -1582,7 +1616,7 @@ static void
 walk_enrich_emit(void *arg, const char *key, const char *val, size_t len,
     enum sflow_walk_kind kind)
 {
-    walk_bytes(arg, key, strlen(key), val, len, kind);
+    walk_bytes(arg, key, strnlen(key, WALK_KEY_MAX - 1), val, len, kind);
 }
 
 /* The sample's IP addresses, as netflow5.c finds them, for the enrichment. */
@@ -1743,12 +1777,13 @@ walk_datagram_end(struct walker *wk)
         walk_error(wk, &wk->dg->err);
     json_close_to(wk, 0);
     json_unwrite_comma(wk);
-    if ((p = walk_room(wk, 2)) != NULL) {
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
+    *p++ = '\n';
+    if (wk->fmt->pretty)
         *p++ = '\n';
-        if (wk->fmt->pretty)
-            *p++ = '\n';
-        wk->cur = p;
-    }
+    wk->cur = p;
 }
 
 void
@@ -1761,8 +1796,7 @@ sflow_walk(struct obuf *out, const struct walk_format *fmt, struct text_fields *
 
     memset(&wk, 0, offsetof(struct walker, key));
     wk.out = out;
-    wk.cur = out->buf != NULL ? out->buf + out->len : NULL;
-    wk.lim = out->buf != NULL ? out->buf + out->cap : NULL;
+    walk_attach(&wk, 0);
     wk.fmt = fmt;
     wk.fields = fields;
     wk.meta = meta;
@@ -1780,8 +1814,7 @@ sflow_walk(struct obuf *out, const struct walk_format *fmt, struct text_fields *
         for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++)
             walk_sample(&wk, &dg->samples[i], enrich);
     walk_datagram_end(&wk);
-    if (wk.cur != NULL)
-        obuf_end(out, wk.cur);
+    walk_detach(&wk);
 }
 
 size_t
