@@ -35,6 +35,8 @@
 
 #include <stdint.h>
 
+#include "fmt.h"
+
 static const struct walk_format json_formats[4] = {
     { .syntax = WALK_JSON },
     { .syntax = WALK_JSON, .pretty = 1 },
@@ -109,10 +111,7 @@ json_put_string(char *o, const char *s, size_t len)
         } else {
             /* A control character, or a byte outside valid UTF-8. */
             memcpy(o, "\\u00", 4);
-            o[4] = fmt_hex2_lower[2 * c];
-            o[5] = fmt_hex2_lower[2 * c + 1];
-            o += 6;
-            p++;
+            o = fmt_hex_lower(o + 4, p++, 1);
         }
     }
     *o++ = '"';

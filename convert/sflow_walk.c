@@ -48,7 +48,8 @@
 #define WALK_LIST_DEPTH 4
 /* datagram, samples, sample, elements, element, list, item, list */
 #define WALK_JSON_DEPTH 8
-#define WALK_CTX_MAX 128
+/* -g: a time, an address, two numbers, a source id and two tags: 135 bytes at most. */
+#define WALK_CTX_MAX 160
 /* Around a value: indentation, quotes, colon, comma, newline. */
 #define WALK_MEMBER_EXTRA (WALK_JSON_DEPTH + 8)
 /* The longest value a member writes without asking for room (a number, an address, a tag). */
@@ -650,30 +651,12 @@ walk_mac(struct walker *wk, const char *key, size_t klen, const uint8_t *mac)
 }
 
 static inline __attribute__((always_inline)) void
-walk_ip4(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
-{
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
-
-    walk_end(wk, m, fmt_ipv4(p, a), SFLOW_WALK_STR);
-}
-
-static void
-walk_ip6(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
-{
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
-
-    walk_end(wk, m, fmt_ipv6(p, a), SFLOW_WALK_STR);
-}
-
-static void
 walk_ip(struct walker *wk, const char *key, size_t klen, const uint8_t *a, int v6)
 {
-    if (v6)
-        walk_ip6(wk, key, klen, a);
-    else
-        walk_ip4(wk, key, klen, a);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+
+    walk_end(wk, m, v6 ? fmt_ipv6(p, a) : fmt_ipv4(p, a), SFLOW_WALK_STR);
 }
 
 static void
@@ -949,7 +932,7 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
 
 /*
  * Field 'name' (a literal) of a packet in a sampled header, written with
- * 'emit' (walk_num, walk_ip4...): the outer packet's key is the literal,
+ * 'emit' (walk_num, walk_ip...): the outer packet's key is the literal,
  * that of a tunnel's payload 'pfx' ("inner_") and the literal.
  */
 #define WALK_PKT(emit, wk, pfx, name, ...) do {                                 \
@@ -998,8 +981,8 @@ walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, con
 {
     /* IPID: sflowtool prints it unconverted from network order; we print its value. */
     WALK_PKT(walk_num, wk, pfx, "ip.tot_len", l->ip_total_len);
-    WALK_PKT(walk_ip4, wk, pfx, "srcIP", l->src_ip);
-    WALK_PKT(walk_ip4, wk, pfx, "dstIP", l->dst_ip);
+    WALK_PKT(walk_ip, wk, pfx, "srcIP", l->src_ip, 0);
+    WALK_PKT(walk_ip, wk, pfx, "dstIP", l->dst_ip, 0);
     WALK_PKT(walk_num, wk, pfx, "IPProtocol", l->proto);
     WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
     WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
@@ -1050,8 +1033,8 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
     else
         WALK_PKT(walk_num, wk, pfx, "IPV6_payloadLen", l->ip6_payload_len);
     WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
-    WALK_PKT(walk_ip6, wk, pfx, "srcIP6", l->src_ip);
-    WALK_PKT(walk_ip6, wk, pfx, "dstIP6", l->dst_ip);
+    WALK_PKT(walk_ip, wk, pfx, "srcIP6", l->src_ip, 1);
+    WALK_PKT(walk_ip, wk, pfx, "dstIP6", l->dst_ip, 1);
     while ((nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60) && n < 16) {
         WALK_PKT(walk_num, wk, pfx, "IP6HeaderExtension", nh);
         if (off + 2 > captured)
@@ -1211,32 +1194,31 @@ walk_sampled_ethernet(struct walker *wk, const struct sflow_record *rec)
     walk_field_at(wk, rec, SF_ETH_DST);
 }
 
+/* walk_num() with key 'name' behind 'plen' bytes of 'pfx'. */
+static void
+walk_pfx_num(struct walker *wk, const char *pfx, size_t plen, const char *name, uint64_t v)
+{
+    walk_num(wk, wk->built, walk_name(wk, pfx, plen, name), v);
+}
+
 /* The transport fields of 0:3 / 0:4, by protocol; keys after 'pfx'. */
 static void
 walk_sampled_l4(struct walker *wk, const struct sflow_record *rec, const char *pfx,
     size_t plen)
 {
-    size_t n;
-
     switch (rec->v[SF_IP_PROTOCOL].u) {
     case 1:
         /* Agents disagree on where ICMP goes; sflowtool takes dst_port. */
-        n = walk_name(wk, pfx, plen, "ICMPType");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "ICMPType", rec->v[SF_IP_DST_PORT].u);
         break;
     case 6:
-        n = walk_name(wk, pfx, plen, "TCPSrcPort");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_SRC_PORT].u);
-        n = walk_name(wk, pfx, plen, "TCPDstPort");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
-        n = walk_name(wk, pfx, plen, "TCPFlags");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_TCP_FLAGS].u);
+        walk_pfx_num(wk, pfx, plen, "TCPSrcPort", rec->v[SF_IP_SRC_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "TCPDstPort", rec->v[SF_IP_DST_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "TCPFlags", rec->v[SF_IP_TCP_FLAGS].u);
         break;
     case 17:
-        n = walk_name(wk, pfx, plen, "UDPSrcPort");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_SRC_PORT].u);
-        n = walk_name(wk, pfx, plen, "UDPDstPort");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "UDPSrcPort", rec->v[SF_IP_SRC_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "UDPDstPort", rec->v[SF_IP_DST_PORT].u);
         break;
     default:
         break;
@@ -1249,23 +1231,19 @@ walk_sampled_ip(struct walker *wk, const struct sflow_record *rec, int v6)
 {
     const char *pfx = rec->schema->fields[0].name;
     /* The tunnel copies' names are the plain ones behind "tunnel_ipv4_out_". */
-    size_t plen = rec->schema->fields[0].name_len - (sizeof("sampledPacketSize") - 1), n;
+    size_t plen = rec->schema->fields[0].name_len - (sizeof("sampledPacketSize") - 1);
 
     if (rec->n_values < rec->schema->n_fields)
         return;
     walk_word(wk, K("flowSampleType"), rec->schema->type_name, rec->schema->type_name_len);
-    n = walk_name(wk, pfx, plen, "sampledPacketSize");
-    walk_num(wk, wk->built, n, rec->v[SF_IP_LENGTH].u);
-    n = walk_name(wk, pfx, plen, "IPSize");
-    walk_num(wk, wk->built, n, rec->v[SF_IP_LENGTH].u);
-    n = walk_name(wk, pfx, plen, v6 ? "srcIP6" : "srcIP");
-    walk_ip(wk, wk->built, n, rec->v[SF_IP_SRC].b.p, v6);
-    n = walk_name(wk, pfx, plen, v6 ? "dstIP6" : "dstIP");
-    walk_ip(wk, wk->built, n, rec->v[SF_IP_DST].b.p, v6);
-    n = walk_name(wk, pfx, plen, "IPProtocol");
-    walk_num(wk, wk->built, n, rec->v[SF_IP_PROTOCOL].u);
-    n = walk_name(wk, pfx, plen, v6 ? "priority" : "IPTOS");
-    walk_num(wk, wk->built, n, rec->v[SF_IP_TOS].u);
+    walk_pfx_num(wk, pfx, plen, "sampledPacketSize", rec->v[SF_IP_LENGTH].u);
+    walk_pfx_num(wk, pfx, plen, "IPSize", rec->v[SF_IP_LENGTH].u);
+    walk_ip(wk, wk->built, walk_name(wk, pfx, plen, v6 ? "srcIP6" : "srcIP"),
+        rec->v[SF_IP_SRC].b.p, v6);
+    walk_ip(wk, wk->built, walk_name(wk, pfx, plen, v6 ? "dstIP6" : "dstIP"),
+        rec->v[SF_IP_DST].b.p, v6);
+    walk_pfx_num(wk, pfx, plen, "IPProtocol", rec->v[SF_IP_PROTOCOL].u);
+    walk_pfx_num(wk, pfx, plen, v6 ? "priority" : "IPTOS", rec->v[SF_IP_TOS].u);
     walk_sampled_l4(wk, rec, pfx, plen);
 }
 
