@@ -297,10 +297,9 @@ walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_wal
 /*
  * Starts a member: what precedes its value in the format.  Returns where
  * the value goes, with room for WALK_VALUE_SMALL bytes, or as many as
- * walk_reserve() made.  '*mode' is for walk_end(): read once here, it
- * stays in a register, where the value's bytes, written through a char
- * pointer, would make the compiler read it again.  Most members are plain
- * (see walk_mode()), and take the few lines here.
+ * walk_reserve() made, and in '*mode' the walker's mode for walk_end(),
+ * which the value's writing cannot change.  Most members are plain (see
+ * walk_mode()), and take the few lines here.
  */
 static inline __attribute__((always_inline)) char *
 walk_begin(struct walker *wk, int *mode, const char *key, size_t klen,
