@@ -24,6 +24,7 @@
  */
 #include "sflow_walk.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,6 +123,23 @@ append_u64(char *buf, size_t size, size_t o, uint64_t v)
     return append(buf, size, o, num, (size_t)(fmt_u64(num, v) - num));
 }
 
+/* Appends to wk->val at 'o', printf-style, cut at its end; returns the new end. */
+static __attribute__((format(printf, 3, 4))) size_t
+val_put(struct walker *wk, size_t o, const char *format, ...)
+{
+    va_list ap;
+    int n;
+
+    if (o >= sizeof(wk->val) - 1)
+        return o;
+    va_start(ap, format);
+    n = vsnprintf(wk->val + o, sizeof(wk->val) - o, format, ap);
+    va_end(ap);
+    if (n < 0)
+        return o;
+    return o + (size_t)n < sizeof(wk->val) ? o + (size_t)n : sizeof(wk->val) - 1;
+}
+
 /* The walk writes where the caller's buffer ends, with room for 'n' bytes; 0 if none. */
 static int
 walk_attach(struct walker *wk, size_t n)
@@ -214,14 +232,6 @@ json_indent(const struct walker *wk, char *p)
     return p + wk->depth;
 }
 
-/* walk_copy() past 32 bytes (long values), out of line. */
-static __attribute__((noinline)) char *
-walk_copy_long(char *dst, const char *src, size_t n)
-{
-    memcpy(dst, src, n);
-    return dst + n;
-}
-
 /*
  * Keys are short: two moves, overlapping in the middle, cover a length
  * in [w, 2w]; a memcpy() of a variable length was most of a line's cost.
@@ -229,9 +239,9 @@ walk_copy_long(char *dst, const char *src, size_t n)
 static inline __attribute__((always_inline)) char *
 walk_copy(char *dst, const char *src, size_t n)
 {
-    if (n > 32)
-        return walk_copy_long(dst, src, n);
-    if (n >= 16) {
+    if (n > 32) {
+        memcpy(dst, src, n);
+    } else if (n >= 16) {
         memcpy(dst, src, 16);
         memcpy(dst + n - 16, src + n - 16, 16);
     } else if (n >= 8) {
@@ -680,23 +690,16 @@ walk_hex_dump(struct walker *wk, const char *key, size_t klen, const struct sflo
         walk_end(wk, m, fmt_hex_dash(p, b->p, n), SFLOW_WALK_STR);
     }
 }
-
 /* "skipping unknown <what>: E:F len=N", as sflowtool says it (len is signed). */
 static void
 walk_skip_note(struct walker *wk, const char *what, uint32_t tag, uint32_t len)
 {
-    char buf[128], *p;
-    size_t n = strlen(what);
+    char buf[128];
+    int n = snprintf(buf, sizeof(buf), "skipping unknown %s: %u:%u len=%d", what, tag >> 12,
+        tag & 0xfff, (int32_t)len);
 
-    memcpy(buf, "skipping unknown ", 17);
-    memcpy(buf + 17, what, n);
-    p = buf + 17 + n;
-    *p++ = ':';
-    *p++ = ' ';
-    p = fmt_tag(p, tag);
-    memcpy(p, " len=", 5);
-    p = fmt_s64(p + 5, (int32_t)len);
-    walk_note(wk, buf, (size_t)(p - buf));
+    if (n > 0 && (size_t)n < sizeof(buf))
+        walk_note(wk, buf, (size_t)n);
 }
 
 /* 'prefix' and 'name' as one key, in wk->built; returns its length. */
@@ -739,7 +742,6 @@ walk_string(struct walker *wk, const char *key, size_t klen, const struct sflow_
         n = WALK_VAL_MAX - 1;
     walk_bytes(wk, key, klen, (const char *)b->p, n, SFLOW_WALK_STR);
 }
-
 /* Unsigned ints joined by '-' (BGP communities). */
 static void
 walk_u32_list(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
@@ -748,11 +750,8 @@ walk_u32_list(struct walker *wk, const char *key, size_t klen, const struct sflo
     uint32_t i;
 
     wk->val[0] = '\0';
-    for (i = 0; i < b->count; i++) {
-        if (i > 0)
-            o = append(wk->val, sizeof(wk->val), o, "-", 1);
-        o = append_u64(wk->val, sizeof(wk->val), o, sflow_list_u32(b, i));
-    }
+    for (i = 0; i < b->count; i++)
+        o = val_put(wk, o, "%s%u", i > 0 ? "-" : "", sflow_list_u32(b, i));
     walk_bytes(wk, key, klen, wk->val, o, SFLOW_WALK_STR);
 }
 
@@ -1100,18 +1099,12 @@ walk_pkt_fields(struct walker *wk, const struct sflow_record *rec, const struct 
     else if (l->l3 == 6)
         walk_pkt_ipv6(wk, l, hdr->p, hdr->len, pfx);
 }
-
-/* MPLS label stack entry 'lse' as "label.exp.bos.ttl", appended to wk->val. */
+/* MPLS label stack entry 'lse' as "label.exp.bos.ttl", appended to wk->val after 'sep'. */
 static size_t
-append_lse(struct walker *wk, size_t o, uint32_t lse)
+val_put_lse(struct walker *wk, size_t o, const char *sep, uint32_t lse)
 {
-    o = append_u64(wk->val, sizeof(wk->val), o, lse >> 12);
-    o = append(wk->val, sizeof(wk->val), o, ".", 1);
-    o = append_u64(wk->val, sizeof(wk->val), o, (lse >> 9) & 7);
-    o = append(wk->val, sizeof(wk->val), o, ".", 1);
-    o = append_u64(wk->val, sizeof(wk->val), o, (lse >> 8) & 1);
-    o = append(wk->val, sizeof(wk->val), o, ".", 1);
-    return append_u64(wk->val, sizeof(wk->val), o, lse & 255);
+    return val_put(wk, o, "%s%u.%u.%u.%u", sep, lse >> 12, (lse >> 9) & 7, (lse >> 8) & 1,
+        lse & 255);
 }
 
 /*
@@ -1139,11 +1132,8 @@ walk_tunnel(struct walker *wk, const struct sflow_record *rec, const struct pkt_
         break;
     case PKT_ENCAP_MPLS:
         walk_str(wk, K("tunnelType"), "MPLS");
-        for (i = 0; i < pkt->n_mpls; i++) {
-            if (i > 0)
-                o = append(wk->val, sizeof(wk->val), o, "-", 1);
-            o = append_lse(wk, o, pkt->mpls_label[i]);
-        }
+        for (i = 0; i < pkt->n_mpls; i++)
+            o = val_put_lse(wk, o, i > 0 ? "-" : "", pkt->mpls_label[i]);
         walk_bytes(wk, K("tunnelMPLSLabels"), wk->val, o, SFLOW_WALK_STR);
         break;
     default:
@@ -1267,15 +1257,10 @@ walk_gateway(struct walker *wk, const struct sflow_record *rec)
     for (seg = 0; seg < path->count; seg++) {
         if ((next = sflow_as_path_next(path, pos, &type, &n, &asns)) == 0)
             break;
-        if (type == 1)
-            o = append(wk->val, sizeof(wk->val), o, "(", 1);
-        for (i = 0; i < n; i++) {
-            if (i > 0)
-                o = append(wk->val, sizeof(wk->val), o, "-", 1);
-            o = append_u64(wk->val, sizeof(wk->val), o, rd_be32(asns + (size_t)i * 4));
-        }
-        if (type == 1)
-            o = append(wk->val, sizeof(wk->val), o, ")", 1);
+        o = val_put(wk, o, "%s", type == 1 ? "(" : "");
+        for (i = 0; i < n; i++)
+            o = val_put(wk, o, "%s%u", i > 0 ? "-" : "", rd_be32(asns + (size_t)i * 4));
+        o = val_put(wk, o, "%s", type == 1 ? ")" : "");
         if (seg == 0 && n > 0)
             dst_peer_as = rd_be32(asns);
         dst_as = n > 0 ? rd_be32(asns + (size_t)(n - 1) * 4) : 0;
@@ -1313,11 +1298,8 @@ walk_label_stack(struct walker *wk, const struct sflow_record *rec, size_t f)
 
     if (b->count == 0)
         return;
-    for (i = 0; i < b->count; i++) {
-        if (i > 0)
-            o = append(wk->val, sizeof(wk->val), o, "-", 1);
-        o = append_lse(wk, o, sflow_list_u32(b, i));
-    }
+    for (i = 0; i < b->count; i++)
+        o = val_put_lse(wk, o, i > 0 ? "-" : "", sflow_list_u32(b, i));
     walk_bytes(wk, rec->schema->fields[f].name, rec->schema->fields[f].name_len,
         wk->val, o, SFLOW_WALK_STR);
 }
@@ -1345,24 +1327,13 @@ walk_vlan_tunnel(struct walker *wk, const struct sflow_record *rec)
     const struct sflow_bytes *b = &rec->v[SF_VLANTUNNEL_STACK].b;
     size_t o = 0;
     uint32_t i, tag;
-    char num[8];
-    uint8_t tpid[2];
 
     if (rec->n_values < 1 || b->count == 0)
         return;
     for (i = 0; i < b->count; i++) {
         tag = sflow_list_u32(b, i);
-        tpid[0] = (uint8_t)(tag >> 24);
-        tpid[1] = (uint8_t)(tag >> 16);
-        if (i > 0)
-            o = append(wk->val, sizeof(wk->val), o, "-", 1);
-        o = append(wk->val, sizeof(wk->val), o, "0x", 2);
-        o = append(wk->val, sizeof(wk->val), o, num, (size_t)(fmt_hex_lower(num, tpid, 2) - num));
-        o = append_u64(wk->val, sizeof(wk->val), o, (tag >> 13) & 7);
-        o = append(wk->val, sizeof(wk->val), o, ".", 1);
-        o = append_u64(wk->val, sizeof(wk->val), o, (tag >> 12) & 1);
-        o = append(wk->val, sizeof(wk->val), o, ".", 1);
-        o = append_u64(wk->val, sizeof(wk->val), o, tag & 4095);
+        o = val_put(wk, o, "%s0x%04x%u.%u.%u", i > 0 ? "-" : "", tag >> 16, (tag >> 13) & 7,
+            (tag >> 12) & 1, tag & 4095);
     }
     walk_bytes(wk, f->name, f->name_len, wk->val, o, SFLOW_WALK_STR);
 }
@@ -1433,19 +1404,13 @@ walk_flow_record(struct walker *wk, const struct sflow_record *rec)
 static void
 walk_of_port(struct walker *wk, const struct sflow_record *rec)
 {
-    int m;
     const struct sflow_field *f = &rec->schema->fields[SF_OFPORT_DATAPATH];
-    uint64_t v = rec->v[SF_OFPORT_DATAPATH].u;
-    uint8_t id[8];
-    char *p;
-    int i;
+    char id[24];
 
     if (rec->n_values < rec->schema->n_fields)
         return;
-    for (i = 7; i >= 0; i--, v >>= 8)
-        id[i] = (uint8_t)v;
-    p = walk_begin(wk, &m, f->name, f->name_len, SFLOW_WALK_STR);
-    walk_end(wk, m, fmt_hex_lower(p, id, 8), SFLOW_WALK_STR);
+    snprintf(id, sizeof(id), "%016llx", (unsigned long long)rec->v[SF_OFPORT_DATAPATH].u);
+    walk_word(wk, f->name, f->name_len, id, 16);
     walk_fields_range(wk, rec, SF_OFPORT_DATAPATH + 1, SFLOW_MAX_FIELDS);
 }
 

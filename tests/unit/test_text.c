@@ -461,6 +461,45 @@ static const uint8_t ovs_v6_frame[68] = {
     0xc3, 0x50, 0x01, 0xbb, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x12,
 };
 
+/* Label stacks: 0:1006 MPLS as "label.exp.bos.ttl" joined by '-', 0:1012 VLAN tags. */
+static void
+test_label_stacks(void **state)
+{
+    /* Label 16 exp 5 TTL 255, then 100 bottom of stack TTL 64; TPID 0x8100 priority 3 VLAN 100. */
+    static const uint8_t in[8] = { 0x00, 0x01, 0x0a, 0xff, 0x00, 0x06, 0x41, 0x40 };
+    static const uint8_t tags[8] = { 0x81, 0x00, 0x60, 0x64, 0x88, 0xa8, 0x10, 0x07 };
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    struct sflow_sample smp;
+    struct wbuf w;
+    size_t d, s;
+    char *t;
+
+    (void)state;
+    wbuf_init(&w, buf, sizeof(buf));
+    d = sflow_enc_datagram_begin(&w, &agent, 0, 42, 1000);
+    memset(&smp, 0, sizeof(smp));
+    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+    s = sflow_enc_sample_begin(&w, &smp);
+    memset(v, 0, sizeof(v));
+    v[SF_MPLS_NEXTHOP].addr = agent;
+    v[SF_MPLS_IN_STACK].b = (struct sflow_bytes){ in, sizeof(in), 2 };
+    v[SF_MPLS_OUT_STACK].b = (struct sflow_bytes){ in + 4, 4, 1 };
+    sflow_enc_record(&w, SFLOW_TAG(0, 1006), sflow_schema_find(SFLOW_TAG(0, 1006), 0), v);
+    memset(v, 0, sizeof(v));
+    v[SF_VLANTUNNEL_STACK].b = (struct sflow_bytes){ tags, sizeof(tags), 2 };
+    sflow_enc_record(&w, SFLOW_TAG(0, 1012), sflow_schema_find(SFLOW_TAG(0, 1012), 0), v);
+    sflow_enc_sample_end(&w, s);
+    sflow_enc_datagram_end(&w, d);
+    assert_int_equal(w.error, 0);
+
+    t = render(text_datagram, w.size);
+    assert_true(has_line(t, "mpls_nexthop 192.0.2.77"));
+    assert_true(has_line(t, "mpls_input_stack 16.5.0.255-100.0.1.64"));
+    assert_true(has_line(t, "mpls_output_stack 100.0.1.64"));
+    assert_true(has_line(t, "vlan_tunnel 0x81003.0.100-0x88a80.1.7"));
+    free(t);
+}
+
 static void
 test_cut_tcp(void **state)
 {
@@ -544,6 +583,7 @@ main(void)
         cmocka_unit_test(test_adapters_json),
         cmocka_unit_test(test_discard),
         cmocka_unit_test(test_tunnels),
+        cmocka_unit_test(test_label_stacks),
         cmocka_unit_test(test_cut_tcp),
         cmocka_unit_test(test_fields_parse),
         cmocka_unit_test(test_fields_line),
