@@ -3,24 +3,13 @@
  * sflowtool 6.11's text output, learnt from its output on the shared
  * corpus.  Most records are written straight from their schema
  * (sflow_schema.c: sflowtool's names in wire order); the walk special-cases
- * only what a schema cannot say:
+ * only what a schema cannot say (the sampled header's packet, fields in
+ * another order than on the wire, joined lists, derived fields).
  *
- *   0:1      sampled header: the hex bytes, then the packet's fields
- *            (dstMAC, decodedVLAN, IPSize, srcIP, TCPSrcPort, ...)
- *   0:2,3,4  sampled Ethernet/IPv4/IPv6 (and the tunnel copies 1021-1026):
- *            in another order than on the wire, with derived fields
- *   0:1003   gateway: AS path segments and derived dst_as / dst_peer_as
- *   0:1004   user: charsets before the names
- *   0:1006   MPLS, 0:1012 VLAN tunnel: label stacks
- *   0:2209   tcp_info: direction as a word
- *   c 0:10   SFP lanes, c 0:1004 OpenFlow datapath id in hex,
- *   c 0:2001 host adapters (a nested list)
- *
- * The file has two halves.  The first writes members in the format's
- * syntax: walk_begin() writes what comes before a value (the -g context,
- * indentation, the key, a quote) and returns where the value goes;
- * walk_end() writes what comes after it.  The second half finds the
- * values and formats each in place, between those two calls.
+ * The first half writes members in the format's syntax: walk_begin()
+ * writes what comes before a value (the -g context, indentation, the key,
+ * a quote) and returns where the value goes; walk_end() writes what comes
+ * after it.  The second half finds the values and formats each in place.
  */
 #include "sflow_walk.h"
 
@@ -115,29 +104,21 @@ append(char *buf, size_t size, size_t o, const char *s, size_t n)
     return o + n;
 }
 
-static size_t
-append_u64(char *buf, size_t size, size_t o, uint64_t v)
-{
-    char num[FMT_U64_MAX];
-
-    return append(buf, size, o, num, (size_t)(fmt_u64(num, v) - num));
-}
-
-/* Appends to wk->val at 'o', printf-style, cut at its end; returns the new end. */
-static __attribute__((format(printf, 3, 4))) size_t
-val_put(struct walker *wk, size_t o, const char *format, ...)
+/* Appends to 'buf' ('size' bytes) at 'o', printf-style, cut at its end; returns the new end. */
+static __attribute__((format(printf, 4, 5))) size_t
+buf_put(char *buf, size_t size, size_t o, const char *format, ...)
 {
     va_list ap;
     int n;
 
-    if (o >= sizeof(wk->val) - 1)
+    if (o >= size - 1)
         return o;
     va_start(ap, format);
-    n = vsnprintf(wk->val + o, sizeof(wk->val) - o, format, ap);
+    n = vsnprintf(buf + o, size - o, format, ap);
     va_end(ap);
     if (n < 0)
         return o;
-    return o + (size_t)n < sizeof(wk->val) ? o + (size_t)n : sizeof(wk->val) - 1;
+    return o + (size_t)n < size ? o + (size_t)n : size - 1;
 }
 
 /* The walk writes where the caller's buffer ends, with room for 'n' bytes; 0 if none. */
@@ -208,15 +189,11 @@ walk_key_name(struct walker *wk, const char *key, size_t *klen)
             return key;
         n = 0;
     }
-    for (k = 0; k < n; k++) {
-        o = append(wk->key, sizeof(wk->key), o, wk->list_name[k], strlen(wk->list_name[k]));
-        o = append(wk->key, sizeof(wk->key), o, "_", 1);
-        o = append_u64(wk->key, sizeof(wk->key), o, wk->list_index[k]);
-        if (k < n - 1 || key != NULL)
-            o = append(wk->key, sizeof(wk->key), o, "_", 1);
-    }
+    for (k = 0; k < n; k++)
+        o = buf_put(wk->key, sizeof(wk->key), o, "%s_%u%s", wk->list_name[k],
+            wk->list_index[k], k < n - 1 || key != NULL ? "_" : "");
     if (wk->prefix && key != NULL)
-        o = append(wk->key, sizeof(wk->key), o, "discarded_", 10);
+        o = buf_put(wk->key, sizeof(wk->key), o, "discarded_");
     if (key != NULL)
         o = append(wk->key, sizeof(wk->key), o, key, *klen);
     *klen = o;
@@ -487,6 +464,22 @@ json_close_to(struct walker *wk, int depth)
         json_close_containers(wk, depth);
 }
 
+/*
+ * JSON: the next object of array 'name' in the object at depth 'parent';
+ * '*at' is the array's depth, or 0 until it is opened.
+ */
+static inline void
+json_next_object(struct walker *wk, int *at, int parent, const char *name, size_t nlen)
+{
+    if (*at == 0) {
+        json_close_to(wk, parent);
+        json_open(wk, name, nlen, '[');
+        *at = wk->depth;
+    }
+    json_close_to(wk, *at);
+    json_open(wk, NULL, 0, '{');
+}
+
 static void
 walk_list_begin(struct walker *wk, const char *json_name, const char *text_name)
 {
@@ -713,22 +706,6 @@ walk_name(struct walker *wk, const char *prefix, size_t plen, const char *name)
 
 /* ---- Schema fields ---- */
 
-static void
-walk_percent(struct walker *wk, const char *key, size_t klen, int64_t hundredths)
-{
-    char buf[64];
-    int n;
-
-    if ((uint32_t)hundredths == UINT32_MAX) {
-        walk_str(wk, key, klen, "unknown");
-        return;
-    }
-    /* As sflowtool: through a float, so large values round the same way. */
-    n = snprintf(buf, sizeof(buf), "%.2f", (double)((float)(uint32_t)hundredths / 100.0f));
-    if (n > 0 && (size_t)n < sizeof(buf))
-        walk_bytes(wk, key, klen, buf, (size_t)n, SFLOW_WALK_NUM);
-}
-
 /* A string<>: up to its first NUL, as sflowtool copies it into a C string. */
 static void
 walk_string(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
@@ -751,7 +728,8 @@ walk_u32_list(struct walker *wk, const char *key, size_t klen, const struct sflo
 
     wk->val[0] = '\0';
     for (i = 0; i < b->count; i++)
-        o = val_put(wk, o, "%s%u", i > 0 ? "-" : "", sflow_list_u32(b, i));
+        o = buf_put(wk->val, sizeof(wk->val), o, "%s%u", i > 0 ? "-" : "",
+            sflow_list_u32(b, i));
     walk_bytes(wk, key, klen, wk->val, o, SFLOW_WALK_STR);
 }
 
@@ -805,13 +783,28 @@ walk_lanes(struct walker *wk, const struct sflow_bytes *b)
     walk_list_end(wk);
 }
 
-/* A value of fixed size that needs no escaping, formatted by its type. */
+/* A UUID: 8-4-4-4-12 digits. */
 static void
-walk_field_fixed(struct walker *wk, const char *key, size_t klen,
-    const struct sflow_field *f, const union sflow_value *v)
+walk_uuid(struct walker *wk, const char *key, size_t klen, const uint8_t *u)
 {
-    int m;
-    char *p;
+    int m, i;
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        p = fmt_hex_lower(p, u + i, 1);
+    }
+    walk_end(wk, m, p, SFLOW_WALK_STR);
+}
+
+/* One schema field, formatted by its type. */
+static void
+walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_field *f,
+    const union sflow_value *v)
+{
+    char buf[64];
+    int len = -1;
 
     switch (f->type) {
     case SFT_U32:
@@ -822,51 +815,15 @@ walk_field_fixed(struct walker *wk, const char *key, size_t klen,
     case SFT_S32:
         walk_snum(wk, key, klen, v->s);
         break;
-    case SFT_MAC:
-        if (v->b.p != NULL)
-            walk_mac(wk, key, klen, v->b.p);
-        break;
-    case SFT_IP4:
-    case SFT_IP6:
-        if (v->b.p != NULL)
-            walk_ip(wk, key, klen, v->b.p, f->type == SFT_IP6);
-        break;
-    case SFT_UUID:
-        if (v->b.p != NULL) {
-            p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
-            /* 8-4-4-4-12 digits. */
-            p = fmt_hex_lower(p, v->b.p, 4);
-            *p++ = '-';
-            p = fmt_hex_lower(p, v->b.p + 4, 2);
-            *p++ = '-';
-            p = fmt_hex_lower(p, v->b.p + 6, 2);
-            *p++ = '-';
-            p = fmt_hex_lower(p, v->b.p + 8, 2);
-            *p++ = '-';
-            walk_end(wk, m, fmt_hex_lower(p, v->b.p + 10, 6), SFLOW_WALK_STR);
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-/* One schema field, formatted by its type. */
-static void
-walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_field *f,
-    const union sflow_value *v)
-{
-    char buf[64];
-    int len;
-
-    switch (f->type) {
     case SFT_FLOAT:
         len = snprintf(buf, sizeof(buf), "%.3f", (double)v->f);
-        if (len > 0 && (size_t)len < sizeof(buf))
-            walk_bytes(wk, key, klen, buf, (size_t)len, SFLOW_WALK_NUM);
         break;
     case SFT_PERCENT:
-        walk_percent(wk, key, klen, v->s);
+        /* As sflowtool: through a float, so large values round the same way. */
+        if ((uint32_t)v->s != UINT32_MAX)
+            len = snprintf(buf, sizeof(buf), "%.2f", (double)((float)(uint32_t)v->s / 100.0f));
+        else
+            walk_str(wk, key, klen, "unknown");
         break;
     case SFT_ADDR:
         walk_addr(wk, key, klen, &v->addr);
@@ -886,12 +843,24 @@ walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_f
     case SFT_LANES:
         walk_lanes(wk, &v->b);
         break;
-    case SFT_AS_PATH:
-        break;                  /* Only in 0:1003, which has its own walk. */
-    default:
-        walk_field_fixed(wk, key, klen, f, v);
+    case SFT_MAC:
+    case SFT_UUID:
+    case SFT_IP4:
+    case SFT_IP6:
+        if (v->b.p == NULL)
+            break;
+        if (f->type == SFT_MAC)
+            walk_mac(wk, key, klen, v->b.p);
+        else if (f->type == SFT_UUID)
+            walk_uuid(wk, key, klen, v->b.p);
+        else
+            walk_ip(wk, key, klen, v->b.p, f->type == SFT_IP6);
         break;
+    default:
+        break;                  /* SFT_AS_PATH: only in 0:1003, which has its own walk. */
     }
+    if (len > 0 && (size_t)len < sizeof(buf))
+        walk_bytes(wk, key, klen, buf, (size_t)len, SFLOW_WALK_NUM);
 }
 
 /* Field 'i' of 'rec', if present, by its schema name. */
@@ -991,25 +960,6 @@ walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, con
         walk_pkt_l4(wk, l, l->proto, captured, pfx);
 }
 
-/* IP6_label: the flow label in hex ("0x%x"). */
-static void
-walk_flow_label(struct walker *wk, const struct pkt_layer *l, const char *pfx)
-{
-    int m;
-    const char *key = "IP6_label";
-    size_t klen = sizeof("IP6_label") - 1;
-    char *p;
-
-    if (pfx != NULL) {
-        klen = walk_name(wk, pfx, strlen(pfx), key);
-        key = wk->built;
-    }
-    p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
-    *p++ = '0';
-    *p++ = 'x';
-    walk_end(wk, m, fmt_hex_u32(p, l->ip6_flow_label), SFLOW_WALK_STR);
-}
-
 /*
  * sflowtool walks IPv6 extension headers itself, naming each one, and
  * sizes them all as (len + 1) * 8 bytes; the names and the protocol it
@@ -1022,10 +972,11 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
 {
     size_t off = l->l3_offset + 40;
     uint32_t nh = l->ip6_first_nh;
-    int n = 0;
+    char label[16];
+    int n = 0, len = snprintf(label, sizeof(label), "0x%x", l->ip6_flow_label);
 
     WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
-    walk_flow_label(wk, l, pfx);
+    WALK_PKT(walk_word, wk, pfx, "IP6_label", label, (size_t)len);
     if (l->ip6_payload_len == 0)
         WALK_PKT(walk_str, wk, pfx, "IPV6_payloadLen", "<jumbo>");
     else
@@ -1103,8 +1054,8 @@ walk_pkt_fields(struct walker *wk, const struct sflow_record *rec, const struct 
 static size_t
 val_put_lse(struct walker *wk, size_t o, const char *sep, uint32_t lse)
 {
-    return val_put(wk, o, "%s%u.%u.%u.%u", sep, lse >> 12, (lse >> 9) & 7, (lse >> 8) & 1,
-        lse & 255);
+    return buf_put(wk->val, sizeof(wk->val), o, "%s%u.%u.%u.%u", sep, lse >> 12,
+        (lse >> 9) & 7, (lse >> 8) & 1, lse & 255);
 }
 
 /*
@@ -1257,10 +1208,11 @@ walk_gateway(struct walker *wk, const struct sflow_record *rec)
     for (seg = 0; seg < path->count; seg++) {
         if ((next = sflow_as_path_next(path, pos, &type, &n, &asns)) == 0)
             break;
-        o = val_put(wk, o, "%s", type == 1 ? "(" : "");
+        o = buf_put(wk->val, sizeof(wk->val), o, "%s", type == 1 ? "(" : "");
         for (i = 0; i < n; i++)
-            o = val_put(wk, o, "%s%u", i > 0 ? "-" : "", rd_be32(asns + (size_t)i * 4));
-        o = val_put(wk, o, "%s", type == 1 ? ")" : "");
+            o = buf_put(wk->val, sizeof(wk->val), o, "%s%u", i > 0 ? "-" : "",
+                rd_be32(asns + (size_t)i * 4));
+        o = buf_put(wk->val, sizeof(wk->val), o, "%s", type == 1 ? ")" : "");
         if (seg == 0 && n > 0)
             dst_peer_as = rd_be32(asns);
         dst_as = n > 0 ? rd_be32(asns + (size_t)(n - 1) * 4) : 0;
@@ -1332,8 +1284,8 @@ walk_vlan_tunnel(struct walker *wk, const struct sflow_record *rec)
         return;
     for (i = 0; i < b->count; i++) {
         tag = sflow_list_u32(b, i);
-        o = val_put(wk, o, "%s0x%04x%u.%u.%u", i > 0 ? "-" : "", tag >> 16, (tag >> 13) & 7,
-            (tag >> 12) & 1, tag & 4095);
+        o = buf_put(wk->val, sizeof(wk->val), o, "%s0x%04x%u.%u.%u", i > 0 ? "-" : "",
+            tag >> 16, (tag >> 13) & 7, (tag >> 12) & 1, tag & 4095);
     }
     walk_bytes(wk, f->name, f->name_len, wk->val, o, SFLOW_WALK_STR);
 }
@@ -1437,15 +1389,8 @@ walk_element_begin(struct walker *wk, uint32_t tag)
 {
     wk->element_tag = tag;
     walk_context(wk, LEVEL_ELEMENT);
-    if (!walk_json(wk))
-        return;
-    if (wk->elements_at == 0) {
-        json_close_to(wk, wk->samples_at + 1);
-        json_open(wk, K("elements"), '[');
-        wk->elements_at = wk->depth;
-    }
-    json_close_to(wk, wk->elements_at);
-    json_open(wk, NULL, 0, '{');
+    if (walk_json(wk))
+        json_next_object(wk, &wk->elements_at, wk->samples_at + 1, K("elements"));
 }
 
 static void
@@ -1489,19 +1434,11 @@ static void
 walk_port_format(struct walker *wk, const char *key, size_t klen, uint32_t format,
     uint32_t value)
 {
-    int m;
     static const char forms[4][12] = { "", "dropCode ", "multiple ", "format==3 " };
-    size_t n;
-    char *p;
+    char buf[32];
+    int n = format > 3 ? 0 : snprintf(buf, sizeof(buf), "%s%u", forms[format], value);
 
-    if (format > 3) {
-        walk_word(wk, key, klen, "", 0);
-        return;
-    }
-    n = strlen(forms[format]);
-    p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
-    memcpy(p, forms[format], n);
-    walk_end(wk, m, fmt_u64(p + n, value), SFLOW_WALK_STR);
+    walk_word(wk, key, klen, buf, n > 0 && n < (int)sizeof(buf) ? (size_t)n : 0);
 }
 
 /* An input/output word: an ifIndex, as most are, or walk_port_format()'s. */
@@ -1597,15 +1534,8 @@ walk_sample_begin(struct walker *wk, const struct sflow_sample *s)
     walk_marker(wk, &wk->fmt->start_sample);
     if (wk->fields != NULL)
         text_fields_begin_sample(wk->fields);
-    if (!walk_json(wk))
-        return;
-    if (wk->samples_at == 0) {
-        json_close_to(wk, 1);
-        json_open(wk, K("samples"), '[');
-        wk->samples_at = wk->depth;
-    }
-    json_close_to(wk, wk->samples_at);
-    json_open(wk, NULL, 0, '{');
+    if (walk_json(wk))
+        json_next_object(wk, &wk->samples_at, 1, K("samples"));
 }
 
 /* sflowtool prints no endSample, and no -L line, for a sample whose decoding failed. */
@@ -1769,15 +1699,11 @@ sflow_walk_time(char *buf, size_t size, long long sec)
     static _Thread_local long long cached_sec = -1;
     static _Thread_local char cached[64];
     static _Thread_local size_t cached_len;
-    static int tz_set;
     struct tm tm;
     time_t t = (time_t)sec;
 
     if (sec != cached_sec) {
-        if (!tz_set) {
-            tzset();
-            tz_set = 1;
-        }
+        tzset();                /* localtime_r() need not read TZ itself. */
         if (localtime_r(&t, &tm) == NULL)
             return 0;
         cached_len = strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S%z", &tm);
