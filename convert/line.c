@@ -36,9 +36,8 @@
  * - Discarded-packet samples (0:5), unknown sample types and a sample
  *   whose decoding failed print nothing.
  *
- * Lines are formatted straight into the caller's buffer with fmt.h's
- * writers: printf() parsing twenty conversions per sample would cost
- * more than all the rest.
+ * Lines are formatted with fmt.h's writers: printf() parsing twenty
+ * conversions per sample would cost more than all the rest.
  */
 #include "line.h"
 

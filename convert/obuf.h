@@ -60,15 +60,4 @@ obuf_put(struct obuf *b, const void *s, size_t n)
     }
 }
 
-static inline void
-obuf_putc(struct obuf *b, char c)
-{
-    char *p = obuf_reserve(b, 1);
-
-    if (p != NULL) {
-        *p = c;
-        b->len++;
-    }
-}
-
 #endif /* SFK_OBUF_H */

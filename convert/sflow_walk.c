@@ -61,8 +61,7 @@ struct walker {
      * writes into 'spare' and its output is lost (the buffer says ENOMEM).
      */
     struct obuf *out;
-    char *cur;
-    char *lim;
+    char *cur, *lim;
     int dropped;
     const struct walk_format *fmt;
     struct text_fields *fields;         /* -L, or NULL. */
@@ -72,7 +71,6 @@ struct walker {
     uint32_t element_tag;               /* Current element's tag, or 0. */
     int prefix;                         /* Keys take "discarded_". */
     enum { WALK_OTHER, WALK_PLAIN_TEXT, WALK_PLAIN_JSON } mode;   /* walk_mode() */
-    int quote_numbers;                  /* JSON: numbers between quotes. */
     int lists;                          /* Open lists... */
     const char *list_name[WALK_LIST_DEPTH];     /* ...their text names... */
     uint32_t list_index[WALK_LIST_DEPTH];       /* ...and positions. */
@@ -246,7 +244,7 @@ walk_json(const struct walker *wk)
 static inline int
 walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
 {
-    return kind == SFLOW_WALK_STR || (kind == SFLOW_WALK_NUM && wk->quote_numbers);
+    return kind == SFLOW_WALK_STR || (kind == SFLOW_WALK_NUM && wk->fmt->quote_numbers);
 }
 
 /* walk_begin() for whatever is not a plain member: see walk_mode(). */
@@ -357,7 +355,7 @@ walk_mode(struct walker *wk)
 {
     wk->mode = WALK_OTHER;
     if (!wk->prefix && wk->lists == 0 && wk->fields == NULL && !wk->fmt->context &&
-        !wk->fmt->pretty && !wk->quote_numbers)
+        !wk->fmt->pretty && !wk->fmt->quote_numbers)
         wk->mode = wk->fmt->syntax == WALK_TEXT ? WALK_PLAIN_TEXT : WALK_PLAIN_JSON;
 }
 
@@ -602,12 +600,6 @@ walk_word(struct walker *wk, const char *key, size_t klen, const char *s, size_t
     walk_end(wk, m, walk_copy(p, s, n), SFLOW_WALK_STR);
 }
 
-static inline __attribute__((always_inline)) void
-walk_str(struct walker *wk, const char *key, size_t klen, const char *s)
-{
-    walk_word(wk, key, klen, s, strlen(s));
-}
-
 /*
  * Any bytes (strings from the wire, the enrichment's values, printf's
  * numbers): JSON escapes a string, and takes a number only if it is one.
@@ -667,7 +659,7 @@ walk_addr(struct walker *wk, const char *key, size_t klen, const struct sflow_ad
     if (a->type == SFLOW_ADDR_IP4 || a->type == SFLOW_ADDR_IP6)
         walk_ip(wk, key, klen, a->a, a->type == SFLOW_ADDR_IP6);
     else
-        walk_str(wk, key, klen, "-");
+        walk_word(wk, key, klen, K("-"));
 }
 
 /* Opaque bytes (a sampled header) as dashed uppercase hex, cut at WALK_HEX_MAX. */
@@ -823,7 +815,7 @@ walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_f
         if ((uint32_t)v->s != UINT32_MAX)
             len = snprintf(buf, sizeof(buf), "%.2f", (double)((float)(uint32_t)v->s / 100.0f));
         else
-            walk_str(wk, key, klen, "unknown");
+            walk_word(wk, key, klen, K("unknown"));
         break;
     case SFT_ADDR:
         walk_addr(wk, key, klen, &v->addr);
@@ -978,7 +970,7 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
     WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
     WALK_PKT(walk_word, wk, pfx, "IP6_label", label, (size_t)len);
     if (l->ip6_payload_len == 0)
-        WALK_PKT(walk_str, wk, pfx, "IPV6_payloadLen", "<jumbo>");
+        WALK_PKT(walk_word, wk, pfx, "IPV6_payloadLen", K("<jumbo>"));
     else
         WALK_PKT(walk_num, wk, pfx, "IPV6_payloadLen", l->ip6_payload_len);
     WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
@@ -1072,17 +1064,17 @@ walk_tunnel(struct walker *wk, const struct sflow_record *rec, const struct pkt_
 
     switch (pkt->encap) {
     case PKT_ENCAP_VXLAN:
-        walk_str(wk, K("tunnelType"), "VXLAN");
+        walk_word(wk, K("tunnelType"), K("VXLAN"));
         walk_num(wk, K("tunnelVNI"), pkt->vni);
         break;
     case PKT_ENCAP_GRE:
-        walk_str(wk, K("tunnelType"), "GRE");
+        walk_word(wk, K("tunnelType"), K("GRE"));
         walk_num(wk, K("tunnelGREProtocol"), pkt->gre_proto);
         if (pkt->gre_has_key)
             walk_num(wk, K("tunnelGREKey"), pkt->gre_key);
         break;
     case PKT_ENCAP_MPLS:
-        walk_str(wk, K("tunnelType"), "MPLS");
+        walk_word(wk, K("tunnelType"), K("MPLS"));
         for (i = 0; i < pkt->n_mpls; i++)
             o = val_put_lse(wk, o, i > 0 ? "-" : "", pkt->mpls_label[i]);
         walk_bytes(wk, K("tunnelMPLSLabels"), wk->val, o, SFLOW_WALK_STR);
@@ -1296,10 +1288,11 @@ walk_tcp_info(struct walker *wk, const struct sflow_record *rec)
 {
     static const char *const dirs[] = { "unknown", "received", "sent" };
     uint64_t dir = rec->v[SF_TCPINFO_DIRECTION].u;
+    const char *s = dir < 3 ? dirs[dir] : "<bad value>";
 
     if (rec->n_values < 1)
         return;
-    walk_str(wk, K("tcpinfo_direction"), dir < 3 ? dirs[dir] : "<bad value>");
+    walk_word(wk, K("tcpinfo_direction"), s, strlen(s));
     walk_fields_range(wk, rec, SF_TCPINFO_DIRECTION + 1, SFLOW_MAX_FIELDS);
 }
 
@@ -1484,7 +1477,8 @@ walk_sample_fields(struct walker *wk, const struct sflow_sample *s, uint32_t fmt
         walk_num(wk, K("outputPort"), s->output);
         walk_num(wk, K("discardCode"), s->reason);
         name = drop_reason_name(s->reason);
-        walk_str(wk, K("discardReason"), name != NULL ? name : "NotFound");
+        name = name != NULL ? name : "NotFound";
+        walk_word(wk, K("discardReason"), name, strlen(name));
         break;
     default:
         break;
@@ -1557,6 +1551,7 @@ static void
 walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_enrich *e)
 {
     uint32_t fmt = SFLOW_FORMAT(s->tag), i;
+    const char *type;
     int flow = SFLOW_ENTERPRISE(s->tag) == 0 &&
         (fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED);
 
@@ -1565,9 +1560,9 @@ walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_
     if (!s->known) {
         walk_skip_note(wk, "sample", s->tag, s->length);
     } else {
-        walk_str(wk, K("sampleType"),
-            fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED ? "FLOWSAMPLE" :
-            fmt == SFLOW_DISCARDED_PACKET ? "DISCARD" : "COUNTERSSAMPLE");
+        type = fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED ? "FLOWSAMPLE" :
+            fmt == SFLOW_DISCARDED_PACKET ? "DISCARD" : "COUNTERSSAMPLE";
+        walk_word(wk, K("sampleType"), type, strlen(type));
         if (s->header_ok) {
             walk_sample_fields(wk, s, fmt);
             if (e != NULL && e->fn != NULL && flow)
@@ -1593,7 +1588,7 @@ walk_datagram_header(struct walker *wk)
     if (m->src[0] != '\0')
         walk_word(wk, K("datagramSourceIP"), m->src, strnlen(m->src, sizeof(m->src)));
     else
-        walk_str(wk, K("datagramSourceIP"), "-");
+        walk_word(wk, K("datagramSourceIP"), K("-"));
     walk_num(wk, K("datagramSize"), dg->len);
     walk_num(wk, K("unixSecondsUTC"), (uint64_t)m->ts.tv_sec);
     walk_num(wk, K("unixSecondsUTC_uS"), (uint64_t)m->ts.tv_usec);
@@ -1673,7 +1668,6 @@ sflow_walk(struct obuf *out, const struct walk_format *fmt, struct text_fields *
     wk.fields = fields;
     wk.meta = meta;
     wk.dg = dg;
-    wk.quote_numbers = fmt->quote_numbers;
     walk_mode(&wk);
     if (fields != NULL)
         text_fields_begin_datagram(fields);

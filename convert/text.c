@@ -3,9 +3,8 @@
  *
  *   default  "name value" lines between startDatagram/endDatagram and
  *            startSample/endSample markers (sflowtool with no option)
- *   -g       the same lines, each prefixed with its context: time, agent,
- *            sub-agent, datagram sequence, source id, sample and element
- *            tags, so one grep finds a field with where it came from
+ *   -g       the same lines, each after its context: time, agent, sub-agent,
+ *            datagram sequence, source id, sample and element tags
  *   -L a,b   one comma-separated line per sample with the named fields
  */
 #include "text.h"
@@ -146,11 +145,11 @@ text_fields_end_sample(struct text_fields *tf, struct obuf *out, int print)
     if (print && tf->sample_fields > 0) {
         for (i = 0; i < fields_kept(tf); i++) {
             if (i > 0)
-                obuf_putc(out, ',');
+                obuf_put(out, ",", 1);
             if (tf->set[i])
                 obuf_put(out, tf->arena + tf->off[i], tf->len[i]);
         }
-        obuf_putc(out, '\n');
+        obuf_put(out, "\n", 1);
     }
     for (i = 0; i < fields_kept(tf); i++)
         if (tf->set[i] == 2)

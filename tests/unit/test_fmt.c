@@ -201,7 +201,7 @@ test_obuf(void **state)
     (void)state;
     for (i = 0; i < 50000; i++) {
         put_line(&b, i, a4);
-        obuf_putc(&b, ' ');
+        obuf_put(&b, " ", 1);
         obuf_put(&b, "x\n", 2);
         n += (size_t)snprintf(want, sizeof(want), "%zu %lld 192.0.2.1 x\n", i, -(long long)i);
         if (i == 0)
