@@ -47,12 +47,19 @@ dec4(char *o, uint32_t v)
     return o + 4;
 }
 
-/* What precedes the last four (or eight) digits, then those digits. */
+/* Three or four digits at once; past them, what precedes the last four (or eight), then those. */
 char *
 fmt_u64_long(char *o, uint64_t v)
 {
     uint32_t low;
 
+    if (v < 1000) {
+        *o = (char)('0' + v / 100);
+        memcpy(o + 1, fmt_dec2 + 2 * (v % 100), 2);
+        return o + 3;
+    }
+    if (v < 10000)
+        return dec4(o, (uint32_t)v);
     if (v >= 100000000) {
         low = (uint32_t)(v % 100000000);
         o = fmt_u64(o, v / 100000000);

@@ -24,10 +24,10 @@ extern const char fmt_hex2_lower[256 * 2 + 1];
 extern const char fmt_dec_u8_dot[256 * 4 + 1];
 extern const uint8_t fmt_dec_u8_digits[256];
 
-/* fmt.c: fmt_u64() past four digits. */
+/* fmt.c: fmt_u64() past two digits. */
 char *fmt_u64_long(char *o, uint64_t v);
 
-/* 'v' in decimal.  Most numbers of a datagram have four digits or fewer. */
+/* 'v' in decimal.  Most numbers of a datagram have one or two digits. */
 static inline char *
 fmt_u64(char *o, uint64_t v)
 {
@@ -38,16 +38,6 @@ fmt_u64(char *o, uint64_t v)
     if (v < 100) {
         memcpy(o, fmt_dec2 + 2 * v, 2);
         return o + 2;
-    }
-    if (v < 1000) {
-        *o = (char)('0' + v / 100);
-        memcpy(o + 1, fmt_dec2 + 2 * (v % 100), 2);
-        return o + 3;
-    }
-    if (v < 10000) {
-        memcpy(o, fmt_dec2 + 2 * (v / 100), 2);
-        memcpy(o + 2, fmt_dec2 + 2 * (v % 100), 2);
-        return o + 4;
     }
     return fmt_u64_long(o, v);
 }

@@ -313,12 +313,19 @@ walk_begin(struct walker *wk, int *mode, const char *key, size_t klen,
     return walk_begin_other(wk, key, klen, kind);
 }
 
-/* walk_end() for -L. */
+/* walk_end() for whatever is not a plain member; -L takes the value. */
 static __attribute__((cold, noinline)) void
-walk_end_pick(struct walker *wk, char *end)
+walk_end_other(struct walker *wk, char *end, enum sflow_walk_kind kind)
 {
-    text_fields_take(wk->fields, wk->pick_key, wk->pick_klen, wk->pick_val,
-        (size_t)(end - wk->pick_val), wk->sample != NULL);
+    if (wk->fields != NULL) {
+        text_fields_take(wk->fields, wk->pick_key, wk->pick_klen, wk->pick_val,
+            (size_t)(end - wk->pick_val), wk->sample != NULL);
+        return;
+    }
+    if (walk_json(wk) && walk_quoted(wk, kind))
+        *end++ = '"';
+    *end++ = walk_json(wk) ? ',' : '\n';
+    wk->cur = end;
 }
 
 /* Ends the member whose value ends at 'end'; 'mode' is walk_begin()'s. */
@@ -331,14 +338,8 @@ walk_end(struct walker *wk, int mode, char *end, enum sflow_walk_kind kind)
         if (kind == SFLOW_WALK_STR)
             *end++ = '"';
         *end++ = ',';
-    } else if (wk->fields == NULL && walk_json(wk)) {
-        if (walk_quoted(wk, kind))
-            *end++ = '"';
-        *end++ = ',';
-    } else if (wk->fields == NULL) {
-        *end++ = '\n';
     } else {
-        walk_end_pick(wk, end);
+        walk_end_other(wk, end, kind);
         return;
     }
     wk->cur = end;
