@@ -38,6 +38,36 @@ const uint8_t fmt_dec_u8_digits[256] = {
     3, 3, 3, 3, 3, 3,
 };
 
+/* 'v' < 10000 in four digits, leading zeros included. */
+static inline char *
+dec4(char *o, uint32_t v)
+{
+    memcpy(o, fmt_dec2 + 2 * (v / 100), 2);
+    memcpy(o + 2, fmt_dec2 + 2 * (v % 100), 2);
+    return o + 4;
+}
+
+/* Three or four digits at once; past them, what precedes the last four (or eight), then those. */
+char *
+fmt_u64_long(char *o, uint64_t v)
+{
+    uint32_t low;
+
+    if (v < 1000) {
+        *o = (char)('0' + v / 100);
+        memcpy(o + 1, fmt_dec2 + 2 * (v % 100), 2);
+        return o + 3;
+    }
+    if (v < 10000)
+        return dec4(o, (uint32_t)v);
+    if (v >= 100000000) {
+        low = (uint32_t)(v % 100000000);
+        o = fmt_u64(o, v / 100000000);
+        return dec4(dec4(o, low / 10000), low % 10000);
+    }
+    return dec4(fmt_u64(o, (uint32_t)v / 10000), (uint32_t)v % 10000);
+}
+
 #define FMT_HEX2_ROW(h) \
     h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" \
     h "8" h "9" h "a" h "b" h "c" h "d" h "e" h "f"

@@ -24,35 +24,13 @@ extern const char fmt_hex2_lower[256 * 2 + 1];
 extern const char fmt_dec_u8_dot[256 * 4 + 1];
 extern const uint8_t fmt_dec_u8_digits[256];
 
-/* Digits in 'v': the bit length gives it to within one ("Bit Twiddling Hacks"). */
-static inline unsigned int
-fmt_u64_len(uint64_t v)
-{
-    static const uint64_t pow10[20] = {
-        UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
-        UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
-        UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
-        UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
-        UINT64_C(1000000000000000), UINT64_C(10000000000000000),
-        UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
-        UINT64_C(10000000000000000000),
-    };
-    uint64_t w = v | 1;         /* Same digits; 0 has one. */
-    unsigned int t = ((unsigned int)(64 - __builtin_clzll(w)) * 1233) >> 12;
+/* fmt.c: fmt_u64() past two digits. */
+char *fmt_u64_long(char *o, uint64_t v);
 
-    return t + 1 - (w < pow10[t]);
-}
-
-/*
- * 'v' in decimal.  Ports, TTLs and VLANs are short; counters are long:
- * their length first, then four digits per step from the end.
- */
+/* 'v' in decimal.  Most numbers of a datagram have one or two digits. */
 static inline char *
 fmt_u64(char *o, uint64_t v)
 {
-    char *end, *p;
-    uint32_t r;
-
     if (v < 10) {
         *o = (char)('0' + v);
         return o + 1;
@@ -61,24 +39,7 @@ fmt_u64(char *o, uint64_t v)
         memcpy(o, fmt_dec2 + 2 * v, 2);
         return o + 2;
     }
-    end = p = o + fmt_u64_len(v);
-    while (v >= 10000) {
-        r = (uint32_t)(v % 10000);
-        v /= 10000;
-        p -= 4;
-        memcpy(p, fmt_dec2 + 2 * (r / 100), 2);
-        memcpy(p + 2, fmt_dec2 + 2 * (r % 100), 2);
-    }
-    if (v >= 100) {
-        p -= 2;
-        memcpy(p, fmt_dec2 + 2 * (v % 100), 2);
-        v /= 100;
-    }
-    if (v >= 10)
-        memcpy(p - 2, fmt_dec2 + 2 * v, 2);
-    else
-        p[-1] = (char)('0' + v);
-    return end;
+    return fmt_u64_long(o, v);
 }
 
 static inline char *

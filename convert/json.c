@@ -1,8 +1,7 @@
 /*
- * json: a datagram as JSON, a format of sflow_walk.
- *
- * The shape is sflowtool -J's, so the JSON carries exactly what the text
- * output carries (one walk writes both):
+ * json: a datagram as JSON, a format of sflow_walk.  The shape is
+ * sflowtool -J's, so the JSON carries exactly what the text output carries
+ * (one walk writes both):
  *
  *   { header members...,
  *     "samples":[ { sample members...,
@@ -10,30 +9,17 @@
  *                                  "adaptor_list":[ { ..., "mac_list":[ "..", .. ] } ] } ] } ],
  *     "error":{...} }
  *
- * Where it differs from sflowtool on purpose:
- *
- * - Numbers are JSON numbers, not strings (JSON_STRINGS prints them as
- *   sflowtool does, for scripts that expect strings).
- * - Strings are escaped: '"', '\\', control characters as \u00XX, and any
- *   byte that is not part of a well-formed UTF-8 sequence as \u00XX (the
- *   byte read as Latin-1), so the output is valid JSON whatever an agent
- *   put in hostname or http_uri.  sflowtool copies such bytes raw.
- * - The output is valid JSON even when the decode stopped part way:
- *   every open array and object is closed, and the datagram object gets a
- *   last member "error" naming 'dg->err': {"code":"sample_length",
- *   "message":"...","offset":N[,"tag":"E:F"][,"expected":N,"found":N]}.
- *   sflowtool stops printing mid-object instead.
- * - The walk's free-text notes ("skipping unknown ...") are left out, as
- *   sflowtool's JSON leaves them out; an element it did not understand
- *   still appears, holding only its tag, as in sflowtool's JSON.
- *
- * -J indents as sflowtool does (one space per open object or array, arrays'
- * first object on the '[' line) and ends each datagram with a blank line;
- * -j prints one datagram per line with no spaces.
+ * Numbers are JSON numbers (JSON_STRINGS quotes them, as sflowtool does),
+ * strings are escaped to valid JSON whatever their bytes, and a datagram
+ * decoded only in part still closes every bracket and ends with "error":
+ * docs/compat.md lists these differences from sflowtool.  -j prints a
+ * datagram per line; -J indents as sflowtool does, a blank line after each.
  */
 #include "json.h"
 
 #include <stdint.h>
+
+#include "fmt.h"
 
 static const struct walk_format json_formats[4] = {
     { .syntax = WALK_JSON },
@@ -109,10 +95,7 @@ json_put_string(char *o, const char *s, size_t len)
         } else {
             /* A control character, or a byte outside valid UTF-8. */
             memcpy(o, "\\u00", 4);
-            o[4] = fmt_hex2_lower[2 * c];
-            o[5] = fmt_hex2_lower[2 * c + 1];
-            o += 6;
-            p++;
+            o = fmt_hex_lower(o + 4, p++, 1);
         }
     }
     *o++ = '"';

@@ -36,9 +36,8 @@
  * - Discarded-packet samples (0:5), unknown sample types and a sample
  *   whose decoding failed print nothing.
  *
- * Lines are formatted straight into the caller's buffer with fmt.h's
- * writers: printf() parsing twenty conversions per sample would cost
- * more than all the rest.
+ * Lines are formatted with fmt.h's writers: printf() parsing twenty
+ * conversions per sample would cost more than all the rest.
  */
 #include "line.h"
 
@@ -71,16 +70,21 @@ struct flow_state {
 /* Longest line: an IPv6 agent and two IPv6 addresses, all numbers at their widest. */
 #define LINE_MAX_LEN 512
 
-/* sflowtool prints most unsigned state with %d. */
+/*
+ * Columns: each writer appends its value and a comma; a line's last comma
+ * becomes its newline.  sflowtool prints most unsigned state with %d.
+ */
 static char *
-put_d(char *o, uint32_t v)
+col_d(char *o, uint32_t v)
 {
-    return fmt_s64(o, (int32_t)v);
+    o = fmt_s64(o, (int32_t)v);
+    *o = ',';
+    return o + 1;
 }
 
 /* "0x%0*x" with at least 'width' digits. */
 static char *
-put_hex(char *o, uint32_t v, int width)
+col_hex(char *o, uint32_t v, int width)
 {
     char tmp[8];
     char *end = fmt_hex_u32(tmp, v);
@@ -91,21 +95,29 @@ put_hex(char *o, uint32_t v, int width)
     for (; n < width; width--)
         *o++ = '0';
     memcpy(o, tmp, (size_t)n);
-    return o + n;
+    o[n] = ',';
+    return o + n + 1;
 }
 
 static char *
-put_addr(char *o, const struct sflow_addr *a)
+col_mac(char *o, const uint8_t *mac)
 {
-    switch (a->type) {
-    case SFLOW_ADDR_IP4:
-        return fmt_ipv4(o, a->a);
-    case SFLOW_ADDR_IP6:
-        return fmt_ipv6(o, a->a);
-    default:
-        *o = '-';
-        return o + 1;
-    }
+    o = fmt_hex_lower(o, mac, 6);
+    *o = ',';
+    return o + 1;
+}
+
+static char *
+col_addr(char *o, const struct sflow_addr *a)
+{
+    if (a->type == SFLOW_ADDR_IP4)
+        o = fmt_ipv4(o, a->a);
+    else if (a->type == SFLOW_ADDR_IP6)
+        o = fmt_ipv6(o, a->a);
+    else
+        *o++ = '-';
+    *o = ',';
+    return o + 1;
 }
 
 static void
@@ -253,44 +265,26 @@ flow_line(char *o, const struct sflow_datagram *dg, const struct sflow_sample *s
     for (i = 0; i < smp->n_records; i++)
         apply_record(&st, &dg->records[smp->first_record + i]);
     memcpy(o, "FLOW,", 5);
-    o = put_addr(o + 5, &dg->agent);
-    *o++ = ',';
-    o = put_d(o, smp->input);
-    *o++ = ',';
-    o = put_d(o, smp->output);
-    *o++ = ',';
-    o = fmt_hex_lower(o, st.src_mac, 6);
-    *o++ = ',';
-    o = fmt_hex_lower(o, st.dst_mac, 6);
-    *o++ = ',';
-    o = put_hex(o, st.eth_type, 4);
-    *o++ = ',';
-    o = put_d(o, st.in_vlan);
-    *o++ = ',';
-    o = put_d(o, st.out_vlan);
-    *o++ = ',';
-    o = put_addr(o, &st.src);
-    *o++ = ',';
-    o = put_addr(o, &st.dst);
-    *o++ = ',';
-    o = put_d(o, st.proto);
-    *o++ = ',';
-    o = put_hex(o, st.tos, 2);
-    *o++ = ',';
-    o = put_d(o, st.ttl);
-    *o++ = ',';
-    o = put_d(o, st.sport);
-    *o++ = ',';
-    o = put_d(o, st.dport);
-    *o++ = ',';
-    o = put_hex(o, st.tcp_flags, 2);
-    *o++ = ',';
-    o = put_d(o, st.sampled_size);
-    *o++ = ',';
-    o = put_d(o, st.sampled_size - st.stripped - st.ipv4_offset);
-    *o++ = ',';
-    o = put_d(o, smp->sampling_rate);
-    *o++ = '\n';
+    o = col_addr(o + 5, &dg->agent);
+    o = col_d(o, smp->input);
+    o = col_d(o, smp->output);
+    o = col_mac(o, st.src_mac);
+    o = col_mac(o, st.dst_mac);
+    o = col_hex(o, st.eth_type, 4);
+    o = col_d(o, st.in_vlan);
+    o = col_d(o, st.out_vlan);
+    o = col_addr(o, &st.src);
+    o = col_addr(o, &st.dst);
+    o = col_d(o, st.proto);
+    o = col_hex(o, st.tos, 2);
+    o = col_d(o, st.ttl);
+    o = col_d(o, st.sport);
+    o = col_d(o, st.dport);
+    o = col_hex(o, st.tcp_flags, 2);
+    o = col_d(o, st.sampled_size);
+    o = col_d(o, st.sampled_size - st.stripped - st.ipv4_offset);
+    o = col_d(o, smp->sampling_rate);
+    o[-1] = '\n';
     return o;
 }
 
@@ -311,13 +305,13 @@ counters_line(char *o, const struct sflow_datagram *dg, const struct sflow_sampl
             v = rec->v;
     }
     memcpy(o, "CNTR,", 5);
-    o = put_addr(o + 5, &dg->agent);
+    o = col_addr(o + 5, &dg->agent);
     /* Wire order is line order: ifIndex .. ifPromiscuousMode, 19 fields. */
     for (i = 0; i < 19; i++) {
-        *o++ = ',';
         o = fmt_u64(o, v[i].u);
+        *o++ = ',';
     }
-    *o++ = '\n';
+    o[-1] = '\n';
     return o;
 }
 

@@ -78,17 +78,6 @@ struct walk {
 _Static_assert(offsetof(struct pkt_info, inner) + sizeof(struct pkt_layer) ==
     sizeof(struct pkt_info), "pkt_parse() clears what comes before 'inner'");
 
-/*
- * The walk of a packet is inlined whole into pkt_parse() ('flatten'), so
- * that the cursor stays in registers instead of in memory behind a
- * pointer.  A tunnel, rare, is opened out of line on a copy of the walk, as
- * its address would put the cursor back in memory; opening one is the last
- * thing a walk does, so nothing misses what the copy read.  parse_inner()
- * holds the other copy of the inlined walk.
- */
-#define PKT_WALK static __attribute__((flatten, noinline))
-#define PKT_TUNNEL static __attribute__((noinline))
-
 static void parse_eth(struct walk *, struct pkt_layer *);
 static void parse_net(struct walk *, struct pkt_layer *, uint16_t type);
 
@@ -110,7 +99,7 @@ open_encap(struct walk *w, enum pkt_encap encap)
 }
 
 /* Parses the tunnel payload that starts at the cursor into 'info->inner'. */
-PKT_WALK void
+static void
 parse_inner(struct walk *w, uint16_t type)
 {
     w->inner = 1;
@@ -124,10 +113,10 @@ parse_inner(struct walk *w, uint16_t type)
  * VXLAN header:  flags(8, I = 0x08) reserved(24) VNI(24) reserved(8),
  * then an Ethernet frame.
  */
-PKT_TUNNEL void
-open_vxlan(struct walk w)
+static void
+open_vxlan(struct walk *w)
 {
-    struct rd *r = &w.r;
+    struct rd *r = &w->r;
     uint8_t flags;
     uint32_t vni;
 
@@ -137,20 +126,20 @@ open_vxlan(struct walk w)
     /* Without I the VNI is not valid (RFC 7348 5): not ours to decode. */
     if (r->error || !(flags & VXLAN_FLAG_I))
         return;
-    open_encap(&w, PKT_ENCAP_VXLAN);
-    w.info->vni = vni;
-    parse_inner(&w, ETH_TYPE_TEB);
+    open_encap(w, PKT_ENCAP_VXLAN);
+    w->info->vni = vni;
+    parse_inner(w, ETH_TYPE_TEB);
 }
 
 /*
  * GRE header:  C R K S (4 bits) reserved0 (9) version (3) protocol (16),
  * then checksum + reserved1 if C, key if K, sequence number if S.
  */
-PKT_TUNNEL void
-open_gre(struct walk w)
+static void
+open_gre(struct walk *w)
 {
-    struct rd *r = &w.r;
-    struct pkt_info *info = w.info;
+    struct rd *r = &w->r;
+    struct pkt_info *info = w->info;
     uint16_t flags, proto;
     uint32_t key = 0;
 
@@ -171,13 +160,13 @@ open_gre(struct walk w)
         rd_skip(r, 4);
     if (r->error)
         return;
-    open_encap(&w, PKT_ENCAP_GRE);
+    open_encap(w, PKT_ENCAP_GRE);
     info->gre_proto = proto;
     if (flags & GRE_FLAG_K) {
         info->gre_key = key;
         info->gre_has_key = 1;
     }
-    parse_inner(&w, proto);
+    parse_inner(w, proto);
 }
 
 /*
@@ -185,11 +174,11 @@ open_gre(struct walk w)
  * Nothing on the wire says what the payload is; like routers hashing MPLS
  * traffic for ECMP, guess IP from the version in the first nibble.
  */
-PKT_TUNNEL void
-open_mpls(struct walk w)
+static void
+open_mpls(struct walk *w)
 {
-    struct rd *r = &w.r;
-    struct pkt_info *info = w.info;
+    struct rd *r = &w->r;
+    struct pkt_info *info = w->info;
     struct rd peek;
     uint32_t lse;
     uint8_t version;
@@ -204,16 +193,16 @@ open_mpls(struct walk w)
             info->mpls_label[info->n_mpls++] = lse;
         info->n_mpls_seen++;
     } while (!(lse & MPLS_BOS));
-    open_encap(&w, PKT_ENCAP_MPLS);
+    open_encap(w, PKT_ENCAP_MPLS);
 
     peek = *r;
     version = rd_u8(&peek) >> 4;
     if (peek.error)
         return;
     if (version == 4)
-        parse_inner(&w, ETH_TYPE_IPV4);
+        parse_inner(w, ETH_TYPE_IPV4);
     else if (version == 6)
-        parse_inner(&w, ETH_TYPE_IPV6);
+        parse_inner(w, ETH_TYPE_IPV6);
 }
 
 /*
@@ -275,7 +264,7 @@ parse_udp(struct walk *w, struct pkt_layer *l)
     l->udp_len = rd_be16(h + 4);
     l->payload_offset = l->l4_offset + 8;
     if (l->dst_port == VXLAN_PORT && !w->inner)
-        open_vxlan(*w);
+        open_vxlan(w);
 }
 
 /* ICMP and ICMPv6 share the type, code, checksum prefix. */
@@ -313,7 +302,7 @@ parse_l4(struct walk *w, struct pkt_layer *l)
         break;
     case IP_PROTO_GRE:
         if (!w->inner)
-            open_gre(*w);
+            open_gre(w);
         break;
     default:
         break;
@@ -464,7 +453,7 @@ parse_net(struct walk *w, struct pkt_layer *l, uint16_t type)
     case ETH_TYPE_MPLS:
     case ETH_TYPE_MPLS_MC:
         if (!w->inner)
-            open_mpls(*w);
+            open_mpls(w);
         break;
     default:
         break;
@@ -561,18 +550,17 @@ parse_eth(struct walk *w, struct pkt_layer *l)
 }
 
 /*
- * Copied rather than memset(): gcc clears the bytes with 'rep stos', a step
- * per 8 bytes and its setup, but copies them with vector moves.
+ * The whole walk is inlined here ('flatten'): without it, parsing costs a
+ * third more (callgrind, 140 000 sfgen headers: 26 M against 34.5 M
+ * instructions).
  */
-static const struct pkt_info zero_info;
-
 __attribute__((flatten)) int
 pkt_parse(const uint8_t *p, size_t len, uint32_t proto, struct pkt_info *info)
 {
     struct walk w;
 
     /* All but 'inner', which open_encap() clears if it is used. */
-    memcpy(info, &zero_info, offsetof(struct pkt_info, inner));
+    memset(info, 0, offsetof(struct pkt_info, inner));
     w.r = rd_init(p, len);
     w.len = len;
     w.info = info;

@@ -254,11 +254,7 @@ decode_fields(struct sflow_datagram *dg, struct sflow_record *rec, struct rd *bo
         decode_fixed(s, rec->v, body->p);
         rd_skip(body, s->fixed_size);
         i = s->n_fixed;
-        /*
-         * Then bytes last, the sampled header's layout: read here, as
-         * through the loop's switch every header saved and restored
-         * registers.
-         */
+        /* Then bytes last, the sampled header's layout, the commonest record: directly. */
         if (i + 1 == s->n_fields && !s->fields[i].optional &&
             (s->fields[i].type == SFT_OPAQUE || s->fields[i].type == SFT_STR)) {
             decode_bytes(body, &s->fields[i], &rec->v[i]);
@@ -280,8 +276,8 @@ decode_fields(struct sflow_datagram *dg, struct sflow_record *rec, struct rd *bo
         if (dg->n_pkts >= SFLOW_MAX_HEADERS)
             return;
         rec->pkt = &dg->pkts[dg->n_pkts++];
-        if (pkt_parse(rec->v[3].b.p, rec->v[3].b.len, (uint32_t)rec->v[0].u,
-            rec->pkt) != 0)
+        if (pkt_parse(rec->v[SF_HEADER_BYTES].b.p, rec->v[SF_HEADER_BYTES].b.len,
+            (uint32_t)rec->v[SF_HEADER_PROTOCOL].u, rec->pkt) != 0)
             rec->pkt = NULL, dg->n_pkts--;
     }
 }
@@ -432,12 +428,6 @@ decode_sample_fields(struct rd *r, struct sflow_sample *smp)
     }
 }
 
-/*
- * Copied rather than memset(): gcc clears the 88 bytes with 'rep stos',
- * eleven steps and their setup, but copies them with a few vector moves.
- */
-static const struct sflow_sample zero_sample;
-
 /* Decodes one sample at 'r'; returns 0 to go on, -1 to stop the datagram. */
 static int
 decode_sample(struct sflow_datagram *dg, struct rd *r)
@@ -457,7 +447,7 @@ decode_sample(struct sflow_datagram *dg, struct rd *r)
         return -1;
     }
     smp = &dg->samples[dg->n_samples];
-    *smp = zero_sample;
+    memset(smp, 0, sizeof(*smp));
     smp->offset = (size_t)(at - dg->data);
     smp->tag = rd_be32(h);
     smp->length = rd_be32(h + 4);

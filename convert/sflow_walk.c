@@ -3,27 +3,17 @@
  * sflowtool 6.11's text output, learnt from its output on the shared
  * corpus.  Most records are written straight from their schema
  * (sflow_schema.c: sflowtool's names in wire order); the walk special-cases
- * only what a schema cannot say:
+ * only what a schema cannot say (the sampled header's packet, fields in
+ * another order than on the wire, joined lists, derived fields).
  *
- *   0:1      sampled header: the hex bytes, then the packet's fields
- *            (dstMAC, decodedVLAN, IPSize, srcIP, TCPSrcPort, ...)
- *   0:2,3,4  sampled Ethernet/IPv4/IPv6 (and the tunnel copies 1021-1026):
- *            in another order than on the wire, with derived fields
- *   0:1003   gateway: AS path segments and derived dst_as / dst_peer_as
- *   0:1004   user: charsets before the names
- *   0:1006   MPLS, 0:1012 VLAN tunnel: label stacks
- *   0:2209   tcp_info: direction as a word
- *   c 0:10   SFP lanes, c 0:1004 OpenFlow datapath id in hex,
- *   c 0:2001 host adapters (a nested list)
- *
- * The file has two halves.  The first writes members in the format's
- * syntax: walk_begin() writes what comes before a value (the -g context,
- * indentation, the key, a quote) and returns where the value goes;
- * walk_end() writes what comes after it.  The second half finds the
- * values and formats each in place, between those two calls.
+ * The first half writes members in the format's syntax: walk_begin()
+ * writes what comes before a value (the -g context, indentation, the key,
+ * a quote) and returns where the value goes; walk_end() writes what comes
+ * after it.  The second half finds the values and formats each in place.
  */
 #include "sflow_walk.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,8 +38,14 @@
 #define WALK_LIST_DEPTH 4
 /* datagram, samples, sample, elements, element, list, item, list */
 #define WALK_JSON_DEPTH 8
+/* -g: a time, an address, two numbers, a source id and two tags: 135 bytes at most. */
+#define WALK_CTX_MAX 160
 /* Around a value: indentation, quotes, colon, comma, newline. */
 #define WALK_MEMBER_EXTRA (WALK_JSON_DEPTH + 8)
+/* The longest value a member writes without asking for room (a number, an address, a tag). */
+#define WALK_VALUE_SMALL 64
+/* Room for any member with a short value: its context, key and separators. */
+#define WALK_SLACK (WALK_CTX_MAX + WALK_KEY_MAX + WALK_MEMBER_EXTRA + WALK_VALUE_SMALL)
 /* A kind of our own: a value that the caller writes quoted, or not, itself. */
 #define WALK_BARE ((enum sflow_walk_kind)2)
 
@@ -57,9 +53,16 @@
 #define K(s) ("" s), (sizeof("" s) - 1)
 
 struct walker {
-    struct obuf *out;                   /* The caller's buffer: the walk writes at... */
-    char *cur;                          /* ...'cur', and up to 'lim' (walk_room()), */
-    char *lim;                          /* and gives the buffer its length at the end. */
+    /*
+     * The walk writes at 'cur' in the caller's buffer, which holds
+     * WALK_SLACK bytes past 'lim': a member with a short value only checks
+     * that 'cur' has not passed 'lim' (walk_begin()), longer ones ask for
+     * room first (walk_reserve()).  Once the buffer cannot grow, the walk
+     * writes into 'spare' and its output is lost (the buffer says ENOMEM).
+     */
+    struct obuf *out;
+    char *cur, *lim;
+    int dropped;
     const struct walk_format *fmt;
     struct text_fields *fields;         /* -L, or NULL. */
     const struct dgram_meta *meta;
@@ -68,7 +71,6 @@ struct walker {
     uint32_t element_tag;               /* Current element's tag, or 0. */
     int prefix;                         /* Keys take "discarded_". */
     enum { WALK_OTHER, WALK_PLAIN_TEXT, WALK_PLAIN_JSON } mode;   /* walk_mode() */
-    int quote_numbers;                  /* JSON: numbers between quotes. */
     int lists;                          /* Open lists... */
     const char *list_name[WALK_LIST_DEPTH];     /* ...their text names... */
     uint32_t list_index[WALK_LIST_DEPTH];       /* ...and positions. */
@@ -76,13 +78,14 @@ struct walker {
     char closer[WALK_JSON_DEPTH];       /* ...and their closing brackets. */
     int samples_at, elements_at;        /* JSON: depth of "samples", "elements", or 0. */
     size_t ctx_len, ctx_dg, ctx_smp;    /* -g: the context, and where its parts start. */
-    char ctx[128];
+    char ctx[WALK_CTX_MAX];
     const char *pick_key;               /* -L: the key of the value being written... */
     size_t pick_klen;
     char *pick_val;                     /* ...and where it starts. */
     char key[WALK_KEY_MAX];             /* Keys as the format shows them. */
     char built[WALK_KEY_MAX];           /* Keys the walk builds ("inner_srcIP"). */
     char val[WALK_VAL_MAX];             /* Joined lists. */
+    char spare[1 + WALK_SLACK];
 };
 
 /* ---- Keys, separators and brackets ---- */
@@ -99,33 +102,62 @@ append(char *buf, size_t size, size_t o, const char *s, size_t n)
     return o + n;
 }
 
-static size_t
-append_u64(char *buf, size_t size, size_t o, uint64_t v)
+/* Appends to 'buf' ('size' bytes) at 'o', printf-style, cut at its end; returns the new end. */
+static __attribute__((format(printf, 4, 5))) size_t
+buf_put(char *buf, size_t size, size_t o, const char *format, ...)
 {
-    char num[FMT_U64_MAX];
+    va_list ap;
+    int n;
 
-    return append(buf, size, o, num, (size_t)(fmt_u64(num, v) - num));
+    if (o >= size - 1)
+        return o;
+    va_start(ap, format);
+    n = vsnprintf(buf + o, size - o, format, ap);
+    va_end(ap);
+    if (n < 0)
+        return o;
+    return o + (size_t)n < size ? o + (size_t)n : size - 1;
 }
 
-/* walk_room() once the buffer is full: the caller's buffer grows. */
-static __attribute__((cold, noinline)) char *
+/* The walk writes where the caller's buffer ends, with room for 'n' bytes; 0 if none. */
+static int
+walk_attach(struct walker *wk, size_t n)
+{
+    struct obuf *out = wk->out;
+
+    if (!wk->dropped && obuf_reserve(out, n + WALK_SLACK) != NULL) {
+        wk->cur = out->buf + out->len;
+        wk->lim = out->buf + out->cap - WALK_SLACK;
+        return 1;
+    }
+    wk->dropped = 1;
+    wk->cur = wk->lim = wk->spare + 1;     /* json_unwrite_comma() reads cur[-1]. */
+    return 0;
+}
+
+/* The caller's buffer takes what the walk wrote. */
+static void
+walk_detach(struct walker *wk)
+{
+    if (!wk->dropped)
+        obuf_end(wk->out, wk->cur);
+}
+
+static __attribute__((cold, noinline)) int
 walk_grow(struct walker *wk, size_t n)
 {
-    if (wk->cur != NULL)
-        obuf_end(wk->out, wk->cur);
-    if (obuf_reserve(wk->out, n) == NULL)
-        return NULL;
-    wk->cur = wk->out->buf + wk->out->len;
-    wk->lim = wk->out->buf + wk->out->cap;
-    return wk->cur;
+    walk_detach(wk);
+    return walk_attach(wk, n);
 }
 
-/* Where 'n' bytes may be written, at wk->cur; NULL when the buffer cannot grow. */
-static inline __attribute__((always_inline)) char *
-walk_room(struct walker *wk, size_t n)
+/* Room for a member whose value takes up to 'n' bytes; 0 if there is none. */
+static inline int
+walk_reserve(struct walker *wk, size_t n)
 {
-    if ((size_t)(wk->lim - wk->cur) >= n)
-        return wk->cur;
+    if (n <= WALK_VALUE_SMALL && wk->cur <= wk->lim)
+        return 1;
+    if (wk->lim - wk->cur + WALK_VALUE_SMALL >= (ptrdiff_t)n)
+        return 1;
     return walk_grow(wk, n);
 }
 
@@ -133,11 +165,9 @@ walk_room(struct walker *wk, size_t n)
 static void
 walk_fields_line(struct walker *wk, int print)
 {
-    if (wk->cur != NULL)
-        obuf_end(wk->out, wk->cur);
+    walk_detach(wk);
     text_fields_end_sample(wk->fields, wk->out, print);
-    wk->cur = wk->out->buf != NULL ? wk->out->buf + wk->out->len : NULL;
-    wk->lim = wk->out->buf != NULL ? wk->out->buf + wk->out->cap : NULL;
+    walk_attach(wk, 0);
 }
 
 /*
@@ -157,15 +187,11 @@ walk_key_name(struct walker *wk, const char *key, size_t *klen)
             return key;
         n = 0;
     }
-    for (k = 0; k < n; k++) {
-        o = append(wk->key, sizeof(wk->key), o, wk->list_name[k], strlen(wk->list_name[k]));
-        o = append(wk->key, sizeof(wk->key), o, "_", 1);
-        o = append_u64(wk->key, sizeof(wk->key), o, wk->list_index[k]);
-        if (k < n - 1 || key != NULL)
-            o = append(wk->key, sizeof(wk->key), o, "_", 1);
-    }
+    for (k = 0; k < n; k++)
+        o = buf_put(wk->key, sizeof(wk->key), o, "%s_%u%s", wk->list_name[k],
+            wk->list_index[k], k < n - 1 || key != NULL ? "_" : "");
     if (wk->prefix && key != NULL)
-        o = append(wk->key, sizeof(wk->key), o, "discarded_", 10);
+        o = buf_put(wk->key, sizeof(wk->key), o, "discarded_");
     if (key != NULL)
         o = append(wk->key, sizeof(wk->key), o, key, *klen);
     *klen = o;
@@ -181,26 +207,16 @@ json_indent(const struct walker *wk, char *p)
     return p + wk->depth;
 }
 
-/* walk_copy() past 32 bytes (long values), out of line. */
-static __attribute__((noinline)) char *
-walk_copy_long(char *dst, const char *src, size_t n)
-{
-    memcpy(dst, src, n);
-    return dst + n;
-}
-
 /*
  * Keys are short: two moves, overlapping in the middle, cover a length
- * in [w, 2w] without a call to memcpy() for a variable length, which was
- * most of a line's cost.  (Inlined, such a memcpy() became "rep movsq",
- * slow to start, in the middle of every line.)
+ * in [w, 2w]; a memcpy() of a variable length was most of a line's cost.
  */
 static inline __attribute__((always_inline)) char *
 walk_copy(char *dst, const char *src, size_t n)
 {
-    if (n > 32)
-        return walk_copy_long(dst, src, n);
-    if (n >= 16) {
+    if (n > 32) {
+        memcpy(dst, src, n);
+    } else if (n >= 16) {
         memcpy(dst, src, 16);
         memcpy(dst + n - 16, src + n - 16, 16);
     } else if (n >= 8) {
@@ -228,26 +244,22 @@ walk_json(const struct walker *wk)
 static inline int
 walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
 {
-    return kind == SFLOW_WALK_STR || (kind == SFLOW_WALK_NUM && wk->quote_numbers);
+    return kind == SFLOW_WALK_STR || (kind == SFLOW_WALK_NUM && wk->fmt->quote_numbers);
 }
 
 /* walk_begin() for whatever is not a plain member: see walk_mode(). */
 static __attribute__((cold, noinline)) char *
-walk_begin_other(struct walker *wk, const char *key, size_t klen, size_t max,
-    enum sflow_walk_kind kind)
+walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
-    char *p;
+    char *p = wk->cur;
 
     if (wk->prefix || wk->lists > 0 || key == NULL)
         key = walk_key_name(wk, key, &klen);
     if (wk->fields != NULL) {
         wk->pick_key = key;
         wk->pick_klen = klen;
-        return wk->pick_val = walk_room(wk, max + 1);
+        return wk->pick_val = p;
     }
-    p = walk_room(wk, wk->ctx_len + klen + max + WALK_MEMBER_EXTRA);
-    if (p == NULL)
-        return NULL;
     if (wk->fmt->syntax == WALK_TEXT) {
         memcpy(p, wk->ctx, wk->ctx_len);
         p = walk_copy(p + wk->ctx_len, key, klen);
@@ -268,30 +280,28 @@ walk_begin_other(struct walker *wk, const char *key, size_t klen, size_t max,
 }
 
 /*
- * Starts a member: what precedes its value in the format, then room for
- * 'max' bytes of value (and a byte of slack).  Returns where the value
- * goes, or NULL when the buffer cannot grow; '*mode' is for walk_end():
- * read once here, it stays in a register, where the value's bytes, written
- * through a char pointer, would make the compiler read it again.  Most
- * members are plain (see walk_mode()), and take the few lines here.
+ * Starts a member: what precedes its value in the format.  Returns where
+ * the value goes, with room for WALK_VALUE_SMALL bytes, or as many as
+ * walk_reserve() made, and in '*mode' the walker's mode for walk_end(),
+ * which the value's writing cannot change.  Most members are plain (see
+ * walk_mode()), and take the few lines here.
  */
 static inline __attribute__((always_inline)) char *
-walk_begin(struct walker *wk, int *mode, const char *key, size_t klen, size_t max,
+walk_begin(struct walker *wk, int *mode, const char *key, size_t klen,
     enum sflow_walk_kind kind)
 {
     char *p;
 
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
     *mode = wk->mode;
     if (*mode == WALK_PLAIN_TEXT) {
-        if ((p = walk_room(wk, klen + max + 2)) == NULL)
-            return NULL;
         p = walk_copy(p, key, klen);
         *p++ = ' ';
         return p;
     }
     if (*mode == WALK_PLAIN_JSON) {
-        if ((p = walk_room(wk, klen + max + 6)) == NULL)
-            return NULL;
         *p++ = '"';
         p = walk_copy(p, key, klen);
         *p++ = '"';
@@ -300,15 +310,22 @@ walk_begin(struct walker *wk, int *mode, const char *key, size_t klen, size_t ma
             *p++ = '"';
         return p;
     }
-    return walk_begin_other(wk, key, klen, max, kind);
+    return walk_begin_other(wk, key, klen, kind);
 }
 
-/* walk_end() for -L. */
+/* walk_end() for whatever is not a plain member; -L takes the value. */
 static __attribute__((cold, noinline)) void
-walk_end_pick(struct walker *wk, char *end)
+walk_end_other(struct walker *wk, char *end, enum sflow_walk_kind kind)
 {
-    text_fields_take(wk->fields, wk->pick_key, wk->pick_klen, wk->pick_val,
-        (size_t)(end - wk->pick_val), wk->sample != NULL);
+    if (wk->fields != NULL) {
+        text_fields_take(wk->fields, wk->pick_key, wk->pick_klen, wk->pick_val,
+            (size_t)(end - wk->pick_val), wk->sample != NULL);
+        return;
+    }
+    if (walk_json(wk) && walk_quoted(wk, kind))
+        *end++ = '"';
+    *end++ = walk_json(wk) ? ',' : '\n';
+    wk->cur = end;
 }
 
 /* Ends the member whose value ends at 'end'; 'mode' is walk_begin()'s. */
@@ -321,14 +338,8 @@ walk_end(struct walker *wk, int mode, char *end, enum sflow_walk_kind kind)
         if (kind == SFLOW_WALK_STR)
             *end++ = '"';
         *end++ = ',';
-    } else if (wk->fields == NULL && walk_json(wk)) {
-        if (walk_quoted(wk, kind))
-            *end++ = '"';
-        *end++ = ',';
-    } else if (wk->fields == NULL) {
-        *end++ = '\n';
     } else {
-        walk_end_pick(wk, end);
+        walk_end_other(wk, end, kind);
         return;
     }
     wk->cur = end;
@@ -345,7 +356,7 @@ walk_mode(struct walker *wk)
 {
     wk->mode = WALK_OTHER;
     if (!wk->prefix && wk->lists == 0 && wk->fields == NULL && !wk->fmt->context &&
-        !wk->fmt->pretty && !wk->quote_numbers)
+        !wk->fmt->pretty && !wk->fmt->quote_numbers)
         wk->mode = wk->fmt->syntax == WALK_TEXT ? WALK_PLAIN_TEXT : WALK_PLAIN_JSON;
 }
 
@@ -353,10 +364,11 @@ walk_mode(struct walker *wk)
 static void
 walk_line(struct walker *wk, const char *s, size_t n)
 {
-    char *p = walk_room(wk, wk->ctx_len + n + 1);
+    char *p;
 
-    if (p == NULL)
+    if (!walk_reserve(wk, n))
         return;
+    p = wk->cur;
     if (wk->ctx_len > 0) {
         memcpy(p, wk->ctx, wk->ctx_len);
         p += wk->ctx_len;
@@ -380,11 +392,14 @@ walk_note(struct walker *wk, const char *text, size_t len)
         walk_line(wk, text, len);
 }
 
-/* JSON: the comma after the last member goes before a closing bracket. */
+/*
+ * JSON: the comma after the last member goes before a closing bracket.
+ * An opening bracket always precedes, so cur[-1] is there to read.
+ */
 static void
 json_unwrite_comma(struct walker *wk)
 {
-    if (wk->cur != NULL && wk->cur > wk->out->buf && wk->cur[-1] == ',')
+    if (wk->cur[-1] == ',')
         wk->cur--;
 }
 
@@ -396,10 +411,13 @@ json_unwrite_comma(struct walker *wk)
 static void
 json_open(struct walker *wk, const char *key, size_t klen, char open)
 {
-    char *p = walk_room(wk, klen + WALK_MEMBER_EXTRA);
+    char *p;
 
-    if (p == NULL || wk->depth == WALK_JSON_DEPTH)
+    if (wk->depth == WALK_JSON_DEPTH)
         return;
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
     /* The datagram's object has no indentation; an array's first object none either. */
     if (wk->fmt->pretty && wk->depth > 0 && !(open == '{' && key == NULL && p[-1] == '['))
         p = json_indent(wk, p);
@@ -414,23 +432,24 @@ json_open(struct walker *wk, const char *key, size_t klen, char open)
     wk->cur = p;
 }
 
-/* JSON: closes containers until 'depth' remain open. */
+/* JSON: closes containers until 'depth' remain open (their brackets fit in WALK_SLACK). */
 static void
 json_close_containers(struct walker *wk, int depth)
 {
     char *p;
 
+    json_unwrite_comma(wk);
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
     while (wk->depth > depth) {
-        json_unwrite_comma(wk);
-        if ((p = walk_room(wk, WALK_MEMBER_EXTRA)) == NULL)
-            return;
         wk->depth--;
         if (wk->fmt->pretty)
             p = json_indent(wk, p);
         *p++ = wk->closer[wk->depth];
-        *p++ = ',';
-        wk->cur = p;
     }
+    *p++ = ',';
+    wk->cur = p;
     if (wk->elements_at > wk->depth)
         wk->elements_at = 0;
     if (wk->samples_at > wk->depth)
@@ -442,6 +461,22 @@ json_close_to(struct walker *wk, int depth)
 {
     if (wk->depth > depth)
         json_close_containers(wk, depth);
+}
+
+/*
+ * JSON: the next object of array 'name' in the object at depth 'parent';
+ * '*at' is the array's depth, or 0 until it is opened.
+ */
+static inline void
+json_next_object(struct walker *wk, int *at, int parent, const char *name, size_t nlen)
+{
+    if (*at == 0) {
+        json_close_to(wk, parent);
+        json_open(wk, name, nlen, '[');
+        *at = wk->depth;
+    }
+    json_close_to(wk, *at);
+    json_open(wk, NULL, 0, '{');
 }
 
 static void
@@ -539,20 +574,18 @@ static inline __attribute__((always_inline)) void
 walk_num(struct walker *wk, const char *key, size_t klen, uint64_t v)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_U64_MAX, SFLOW_WALK_NUM);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_NUM);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_u64(p, v), SFLOW_WALK_NUM);
+    walk_end(wk, m, fmt_u64(p, v), SFLOW_WALK_NUM);
 }
 
 static void
 walk_snum(struct walker *wk, const char *key, size_t klen, int64_t v)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_S64_MAX, SFLOW_WALK_NUM);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_NUM);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_s64(p, v), SFLOW_WALK_NUM);
+    walk_end(wk, m, fmt_s64(p, v), SFLOW_WALK_NUM);
 }
 
 /* One of the walk's own words (type names, times, tags): printable, never escaped. */
@@ -560,16 +593,12 @@ static inline __attribute__((always_inline)) void
 walk_word(struct walker *wk, const char *key, size_t klen, const char *s, size_t n)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, n, SFLOW_WALK_STR);
+    char *p;
 
-    if (p != NULL)
-        walk_end(wk, m, walk_copy(p, s, n), SFLOW_WALK_STR);
-}
-
-static inline __attribute__((always_inline)) void
-walk_str(struct walker *wk, const char *key, size_t klen, const char *s)
-{
-    walk_word(wk, key, klen, s, strlen(s));
+    if (n > WALK_VALUE_SMALL && !walk_reserve(wk, n))
+        return;
+    p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+    walk_end(wk, m, walk_copy(p, s, n), SFLOW_WALK_STR);
 }
 
 /*
@@ -584,64 +613,45 @@ walk_bytes(struct walker *wk, const char *key, size_t klen, const char *val, siz
     char *p;
 
     if (!walk_json(wk) || (kind == SFLOW_WALK_NUM && json_is_number(val, len))) {
-        if ((p = walk_begin(wk, &m, key, klen, len, kind)) == NULL)
+        if (!walk_reserve(wk, len))
             return;
+        p = walk_begin(wk, &m, key, klen, kind);
         memcpy(p, val, len);
         walk_end(wk, m, p + len, kind);
         return;
     }
-    /* Room for every byte escaped, the quotes and the comma. */
-    if ((p = walk_begin(wk, &m, key, klen, len * 6 + 3, WALK_BARE)) != NULL)
+    /* Room for every byte escaped, and the quotes. */
+    if (walk_reserve(wk, len * 6 + 2)) {
+        p = walk_begin(wk, &m, key, klen, WALK_BARE);
         walk_end(wk, m, json_put_string(p, val, len), WALK_BARE);
+    }
 }
 
 static void
 walk_tag(struct walker *wk, const char *key, size_t klen, uint32_t tag)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_TAG_MAX, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_tag(p, tag), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_tag(p, tag), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
 walk_mac(struct walker *wk, const char *key, size_t klen, const uint8_t *mac)
 {
     int m;
-    char *p = walk_begin(wk, &m, key, klen, 12, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
 
-    if (p != NULL)
-        walk_end(wk, m, fmt_mac(p, mac), SFLOW_WALK_STR);
+    walk_end(wk, m, fmt_mac(p, mac), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
-walk_ip4(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
-{
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_IPV4_MAX, SFLOW_WALK_STR);
-
-    if (p != NULL)
-        walk_end(wk, m, fmt_ipv4(p, a), SFLOW_WALK_STR);
-}
-
-static void
-walk_ip6(struct walker *wk, const char *key, size_t klen, const uint8_t *a)
-{
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, FMT_IPV6_MAX, SFLOW_WALK_STR);
-
-    if (p != NULL)
-        walk_end(wk, m, fmt_ipv6(p, a), SFLOW_WALK_STR);
-}
-
-static void
 walk_ip(struct walker *wk, const char *key, size_t klen, const uint8_t *a, int v6)
 {
-    if (v6)
-        walk_ip6(wk, key, klen, a);
-    else
-        walk_ip4(wk, key, klen, a);
+    int m;
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+
+    walk_end(wk, m, v6 ? fmt_ipv6(p, a) : fmt_ipv4(p, a), SFLOW_WALK_STR);
 }
 
 static void
@@ -650,7 +660,7 @@ walk_addr(struct walker *wk, const char *key, size_t klen, const struct sflow_ad
     if (a->type == SFLOW_ADDR_IP4 || a->type == SFLOW_ADDR_IP6)
         walk_ip(wk, key, klen, a->a, a->type == SFLOW_ADDR_IP6);
     else
-        walk_str(wk, key, klen, "-");
+        walk_word(wk, key, klen, K("-"));
 }
 
 /* Opaque bytes (a sampled header) as dashed uppercase hex, cut at WALK_HEX_MAX. */
@@ -659,28 +669,23 @@ walk_hex_dump(struct walker *wk, const char *key, size_t klen, const struct sflo
 {
     int m;
     size_t n = b->p == NULL ? 0 : b->len < WALK_HEX_MAX ? b->len : WALK_HEX_MAX;
-    char *p = walk_begin(wk, &m, key, klen, n * 3, SFLOW_WALK_STR);
+    char *p;
 
-    if (p != NULL)
+    if (walk_reserve(wk, n * 3)) {
+        p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
         walk_end(wk, m, fmt_hex_dash(p, b->p, n), SFLOW_WALK_STR);
+    }
 }
-
 /* "skipping unknown <what>: E:F len=N", as sflowtool says it (len is signed). */
 static void
 walk_skip_note(struct walker *wk, const char *what, uint32_t tag, uint32_t len)
 {
-    char buf[128], *p;
-    size_t n = strlen(what);
+    char buf[128];
+    int n = snprintf(buf, sizeof(buf), "skipping unknown %s: %u:%u len=%d", what, tag >> 12,
+        tag & 0xfff, (int32_t)len);
 
-    memcpy(buf, "skipping unknown ", 17);
-    memcpy(buf + 17, what, n);
-    p = buf + 17 + n;
-    *p++ = ':';
-    *p++ = ' ';
-    p = fmt_tag(p, tag);
-    memcpy(p, " len=", 5);
-    p = fmt_s64(p + 5, (int32_t)len);
-    walk_note(wk, buf, (size_t)(p - buf));
+    if (n > 0 && (size_t)n < sizeof(buf))
+        walk_note(wk, buf, (size_t)n);
 }
 
 /* 'prefix' and 'name' as one key, in wk->built; returns its length. */
@@ -693,22 +698,6 @@ walk_name(struct walker *wk, const char *prefix, size_t plen, const char *name)
 }
 
 /* ---- Schema fields ---- */
-
-static void
-walk_percent(struct walker *wk, const char *key, size_t klen, int64_t hundredths)
-{
-    char buf[64];
-    int n;
-
-    if ((uint32_t)hundredths == UINT32_MAX) {
-        walk_str(wk, key, klen, "unknown");
-        return;
-    }
-    /* As sflowtool: through a float, so large values round the same way. */
-    n = snprintf(buf, sizeof(buf), "%.2f", (double)((float)(uint32_t)hundredths / 100.0f));
-    if (n > 0 && (size_t)n < sizeof(buf))
-        walk_bytes(wk, key, klen, buf, (size_t)n, SFLOW_WALK_NUM);
-}
 
 /* A string<>: up to its first NUL, as sflowtool copies it into a C string. */
 static void
@@ -723,7 +712,6 @@ walk_string(struct walker *wk, const char *key, size_t klen, const struct sflow_
         n = WALK_VAL_MAX - 1;
     walk_bytes(wk, key, klen, (const char *)b->p, n, SFLOW_WALK_STR);
 }
-
 /* Unsigned ints joined by '-' (BGP communities). */
 static void
 walk_u32_list(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
@@ -732,11 +720,9 @@ walk_u32_list(struct walker *wk, const char *key, size_t klen, const struct sflo
     uint32_t i;
 
     wk->val[0] = '\0';
-    for (i = 0; i < b->count; i++) {
-        if (i > 0)
-            o = append(wk->val, sizeof(wk->val), o, "-", 1);
-        o = append_u64(wk->val, sizeof(wk->val), o, sflow_list_u32(b, i));
-    }
+    for (i = 0; i < b->count; i++)
+        o = buf_put(wk->val, sizeof(wk->val), o, "%s%u", i > 0 ? "-" : "",
+            sflow_list_u32(b, i));
     walk_bytes(wk, key, klen, wk->val, o, SFLOW_WALK_STR);
 }
 
@@ -790,13 +776,28 @@ walk_lanes(struct walker *wk, const struct sflow_bytes *b)
     walk_list_end(wk);
 }
 
-/* A value of fixed size that needs no escaping, formatted by its type. */
+/* A UUID: 8-4-4-4-12 digits. */
 static void
-walk_field_fixed(struct walker *wk, const char *key, size_t klen,
-    const struct sflow_field *f, const union sflow_value *v)
+walk_uuid(struct walker *wk, const char *key, size_t klen, const uint8_t *u)
 {
-    int m;
-    char *p;
+    int m, i;
+    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        p = fmt_hex_lower(p, u + i, 1);
+    }
+    walk_end(wk, m, p, SFLOW_WALK_STR);
+}
+
+/* One schema field, formatted by its type. */
+static void
+walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_field *f,
+    const union sflow_value *v)
+{
+    char buf[64];
+    int len = -1;
 
     switch (f->type) {
     case SFT_U32:
@@ -807,50 +808,15 @@ walk_field_fixed(struct walker *wk, const char *key, size_t klen,
     case SFT_S32:
         walk_snum(wk, key, klen, v->s);
         break;
-    case SFT_MAC:
-        if (v->b.p != NULL)
-            walk_mac(wk, key, klen, v->b.p);
-        break;
-    case SFT_IP4:
-    case SFT_IP6:
-        if (v->b.p != NULL)
-            walk_ip(wk, key, klen, v->b.p, f->type == SFT_IP6);
-        break;
-    case SFT_UUID:
-        if (v->b.p != NULL && (p = walk_begin(wk, &m, key, klen, 36, SFLOW_WALK_STR)) != NULL) {
-            /* 8-4-4-4-12 digits. */
-            p = fmt_hex_lower(p, v->b.p, 4);
-            *p++ = '-';
-            p = fmt_hex_lower(p, v->b.p + 4, 2);
-            *p++ = '-';
-            p = fmt_hex_lower(p, v->b.p + 6, 2);
-            *p++ = '-';
-            p = fmt_hex_lower(p, v->b.p + 8, 2);
-            *p++ = '-';
-            walk_end(wk, m, fmt_hex_lower(p, v->b.p + 10, 6), SFLOW_WALK_STR);
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-/* One schema field, formatted by its type. */
-static void
-walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_field *f,
-    const union sflow_value *v)
-{
-    char buf[64];
-    int len;
-
-    switch (f->type) {
     case SFT_FLOAT:
         len = snprintf(buf, sizeof(buf), "%.3f", (double)v->f);
-        if (len > 0 && (size_t)len < sizeof(buf))
-            walk_bytes(wk, key, klen, buf, (size_t)len, SFLOW_WALK_NUM);
         break;
     case SFT_PERCENT:
-        walk_percent(wk, key, klen, v->s);
+        /* As sflowtool: through a float, so large values round the same way. */
+        if ((uint32_t)v->s != UINT32_MAX)
+            len = snprintf(buf, sizeof(buf), "%.2f", (double)((float)(uint32_t)v->s / 100.0f));
+        else
+            walk_word(wk, key, klen, K("unknown"));
         break;
     case SFT_ADDR:
         walk_addr(wk, key, klen, &v->addr);
@@ -870,12 +836,24 @@ walk_field(struct walker *wk, const char *key, size_t klen, const struct sflow_f
     case SFT_LANES:
         walk_lanes(wk, &v->b);
         break;
-    case SFT_AS_PATH:
-        break;                  /* Only in 0:1003, which has its own walk. */
-    default:
-        walk_field_fixed(wk, key, klen, f, v);
+    case SFT_MAC:
+    case SFT_UUID:
+    case SFT_IP4:
+    case SFT_IP6:
+        if (v->b.p == NULL)
+            break;
+        if (f->type == SFT_MAC)
+            walk_mac(wk, key, klen, v->b.p);
+        else if (f->type == SFT_UUID)
+            walk_uuid(wk, key, klen, v->b.p);
+        else
+            walk_ip(wk, key, klen, v->b.p, f->type == SFT_IP6);
         break;
+    default:
+        break;                  /* SFT_AS_PATH: only in 0:1003, which has its own walk. */
     }
+    if (len > 0 && (size_t)len < sizeof(buf))
+        walk_bytes(wk, key, klen, buf, (size_t)len, SFLOW_WALK_NUM);
 }
 
 /* Field 'i' of 'rec', if present, by its schema name. */
@@ -899,7 +877,9 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
     const struct sflow_field *f = rec->schema->fields;
     size_t i, n = rec->n_values < rec->schema->n_fields ? rec->n_values : rec->schema->n_fields;
 
-    for (i = from; i < n && i < to; i++) {
+    if (n > to)
+        n = to;
+    for (i = from; i < n; i++) {
         if (f[i].type == SFT_U32 || f[i].type == SFT_U64 || f[i].type == SFT_U8)
             walk_num(wk, f[i].name, f[i].name_len, rec->v[i].u);
         else if (f[i].type != SFT_STR || rec->v[i].b.len > 0 ||
@@ -912,7 +892,7 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
 
 /*
  * Field 'name' (a literal) of a packet in a sampled header, written with
- * 'emit' (walk_num, walk_ip4...): the outer packet's key is the literal,
+ * 'emit' (walk_num, walk_ip...): the outer packet's key is the literal,
  * that of a tunnel's payload 'pfx' ("inner_") and the literal.
  */
 #define WALK_PKT(emit, wk, pfx, name, ...) do {                                 \
@@ -961,8 +941,8 @@ walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, con
 {
     /* IPID: sflowtool prints it unconverted from network order; we print its value. */
     WALK_PKT(walk_num, wk, pfx, "ip.tot_len", l->ip_total_len);
-    WALK_PKT(walk_ip4, wk, pfx, "srcIP", l->src_ip);
-    WALK_PKT(walk_ip4, wk, pfx, "dstIP", l->dst_ip);
+    WALK_PKT(walk_ip, wk, pfx, "srcIP", l->src_ip, 0);
+    WALK_PKT(walk_ip, wk, pfx, "dstIP", l->dst_ip, 0);
     WALK_PKT(walk_num, wk, pfx, "IPProtocol", l->proto);
     WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
     WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
@@ -971,26 +951,6 @@ walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, con
         WALK_PKT(walk_num, wk, pfx, "IPFragmentOffset", l->ip_frag_off);
     else
         walk_pkt_l4(wk, l, l->proto, captured, pfx);
-}
-
-/* IP6_label: the flow label in hex ("0x%x"). */
-static void
-walk_flow_label(struct walker *wk, const struct pkt_layer *l, const char *pfx)
-{
-    int m;
-    const char *key = "IP6_label";
-    size_t klen = sizeof("IP6_label") - 1;
-    char *p;
-
-    if (pfx != NULL) {
-        klen = walk_name(wk, pfx, strlen(pfx), key);
-        key = wk->built;
-    }
-    if ((p = walk_begin(wk, &m, key, klen, 10, SFLOW_WALK_STR)) == NULL)
-        return;
-    *p++ = '0';
-    *p++ = 'x';
-    walk_end(wk, m, fmt_hex_u32(p, l->ip6_flow_label), SFLOW_WALK_STR);
 }
 
 /*
@@ -1005,17 +965,18 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
 {
     size_t off = l->l3_offset + 40;
     uint32_t nh = l->ip6_first_nh;
-    int n = 0;
+    char label[16];
+    int n = 0, len = snprintf(label, sizeof(label), "0x%x", l->ip6_flow_label);
 
     WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
-    walk_flow_label(wk, l, pfx);
+    WALK_PKT(walk_word, wk, pfx, "IP6_label", label, (size_t)len);
     if (l->ip6_payload_len == 0)
-        WALK_PKT(walk_str, wk, pfx, "IPV6_payloadLen", "<jumbo>");
+        WALK_PKT(walk_word, wk, pfx, "IPV6_payloadLen", K("<jumbo>"));
     else
         WALK_PKT(walk_num, wk, pfx, "IPV6_payloadLen", l->ip6_payload_len);
     WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
-    WALK_PKT(walk_ip6, wk, pfx, "srcIP6", l->src_ip);
-    WALK_PKT(walk_ip6, wk, pfx, "dstIP6", l->dst_ip);
+    WALK_PKT(walk_ip, wk, pfx, "srcIP6", l->src_ip, 1);
+    WALK_PKT(walk_ip, wk, pfx, "dstIP6", l->dst_ip, 1);
     while ((nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60) && n < 16) {
         WALK_PKT(walk_num, wk, pfx, "IP6HeaderExtension", nh);
         if (off + 2 > captured)
@@ -1082,18 +1043,12 @@ walk_pkt_fields(struct walker *wk, const struct sflow_record *rec, const struct 
     else if (l->l3 == 6)
         walk_pkt_ipv6(wk, l, hdr->p, hdr->len, pfx);
 }
-
-/* MPLS label stack entry 'lse' as "label.exp.bos.ttl", appended to wk->val. */
+/* MPLS label stack entry 'lse' as "label.exp.bos.ttl", appended to wk->val after 'sep'. */
 static size_t
-append_lse(struct walker *wk, size_t o, uint32_t lse)
+val_put_lse(struct walker *wk, size_t o, const char *sep, uint32_t lse)
 {
-    o = append_u64(wk->val, sizeof(wk->val), o, lse >> 12);
-    o = append(wk->val, sizeof(wk->val), o, ".", 1);
-    o = append_u64(wk->val, sizeof(wk->val), o, (lse >> 9) & 7);
-    o = append(wk->val, sizeof(wk->val), o, ".", 1);
-    o = append_u64(wk->val, sizeof(wk->val), o, (lse >> 8) & 1);
-    o = append(wk->val, sizeof(wk->val), o, ".", 1);
-    return append_u64(wk->val, sizeof(wk->val), o, lse & 255);
+    return buf_put(wk->val, sizeof(wk->val), o, "%s%u.%u.%u.%u", sep, lse >> 12,
+        (lse >> 9) & 7, (lse >> 8) & 1, lse & 255);
 }
 
 /*
@@ -1110,22 +1065,19 @@ walk_tunnel(struct walker *wk, const struct sflow_record *rec, const struct pkt_
 
     switch (pkt->encap) {
     case PKT_ENCAP_VXLAN:
-        walk_str(wk, K("tunnelType"), "VXLAN");
+        walk_word(wk, K("tunnelType"), K("VXLAN"));
         walk_num(wk, K("tunnelVNI"), pkt->vni);
         break;
     case PKT_ENCAP_GRE:
-        walk_str(wk, K("tunnelType"), "GRE");
+        walk_word(wk, K("tunnelType"), K("GRE"));
         walk_num(wk, K("tunnelGREProtocol"), pkt->gre_proto);
         if (pkt->gre_has_key)
             walk_num(wk, K("tunnelGREKey"), pkt->gre_key);
         break;
     case PKT_ENCAP_MPLS:
-        walk_str(wk, K("tunnelType"), "MPLS");
-        for (i = 0; i < pkt->n_mpls; i++) {
-            if (i > 0)
-                o = append(wk->val, sizeof(wk->val), o, "-", 1);
-            o = append_lse(wk, o, pkt->mpls_label[i]);
-        }
+        walk_word(wk, K("tunnelType"), K("MPLS"));
+        for (i = 0; i < pkt->n_mpls; i++)
+            o = val_put_lse(wk, o, i > 0 ? "-" : "", pkt->mpls_label[i]);
         walk_bytes(wk, K("tunnelMPLSLabels"), wk->val, o, SFLOW_WALK_STR);
         break;
     default:
@@ -1175,32 +1127,31 @@ walk_sampled_ethernet(struct walker *wk, const struct sflow_record *rec)
     walk_field_at(wk, rec, SF_ETH_DST);
 }
 
+/* walk_num() with key 'name' behind 'plen' bytes of 'pfx'. */
+static void
+walk_pfx_num(struct walker *wk, const char *pfx, size_t plen, const char *name, uint64_t v)
+{
+    walk_num(wk, wk->built, walk_name(wk, pfx, plen, name), v);
+}
+
 /* The transport fields of 0:3 / 0:4, by protocol; keys after 'pfx'. */
 static void
 walk_sampled_l4(struct walker *wk, const struct sflow_record *rec, const char *pfx,
     size_t plen)
 {
-    size_t n;
-
     switch (rec->v[SF_IP_PROTOCOL].u) {
     case 1:
         /* Agents disagree on where ICMP goes; sflowtool takes dst_port. */
-        n = walk_name(wk, pfx, plen, "ICMPType");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "ICMPType", rec->v[SF_IP_DST_PORT].u);
         break;
     case 6:
-        n = walk_name(wk, pfx, plen, "TCPSrcPort");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_SRC_PORT].u);
-        n = walk_name(wk, pfx, plen, "TCPDstPort");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
-        n = walk_name(wk, pfx, plen, "TCPFlags");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_TCP_FLAGS].u);
+        walk_pfx_num(wk, pfx, plen, "TCPSrcPort", rec->v[SF_IP_SRC_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "TCPDstPort", rec->v[SF_IP_DST_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "TCPFlags", rec->v[SF_IP_TCP_FLAGS].u);
         break;
     case 17:
-        n = walk_name(wk, pfx, plen, "UDPSrcPort");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_SRC_PORT].u);
-        n = walk_name(wk, pfx, plen, "UDPDstPort");
-        walk_num(wk, wk->built, n, rec->v[SF_IP_DST_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "UDPSrcPort", rec->v[SF_IP_SRC_PORT].u);
+        walk_pfx_num(wk, pfx, plen, "UDPDstPort", rec->v[SF_IP_DST_PORT].u);
         break;
     default:
         break;
@@ -1213,23 +1164,19 @@ walk_sampled_ip(struct walker *wk, const struct sflow_record *rec, int v6)
 {
     const char *pfx = rec->schema->fields[0].name;
     /* The tunnel copies' names are the plain ones behind "tunnel_ipv4_out_". */
-    size_t plen = rec->schema->fields[0].name_len - (sizeof("sampledPacketSize") - 1), n;
+    size_t plen = rec->schema->fields[0].name_len - (sizeof("sampledPacketSize") - 1);
 
     if (rec->n_values < rec->schema->n_fields)
         return;
     walk_word(wk, K("flowSampleType"), rec->schema->type_name, rec->schema->type_name_len);
-    n = walk_name(wk, pfx, plen, "sampledPacketSize");
-    walk_num(wk, wk->built, n, rec->v[SF_IP_LENGTH].u);
-    n = walk_name(wk, pfx, plen, "IPSize");
-    walk_num(wk, wk->built, n, rec->v[SF_IP_LENGTH].u);
-    n = walk_name(wk, pfx, plen, v6 ? "srcIP6" : "srcIP");
-    walk_ip(wk, wk->built, n, rec->v[SF_IP_SRC].b.p, v6);
-    n = walk_name(wk, pfx, plen, v6 ? "dstIP6" : "dstIP");
-    walk_ip(wk, wk->built, n, rec->v[SF_IP_DST].b.p, v6);
-    n = walk_name(wk, pfx, plen, "IPProtocol");
-    walk_num(wk, wk->built, n, rec->v[SF_IP_PROTOCOL].u);
-    n = walk_name(wk, pfx, plen, v6 ? "priority" : "IPTOS");
-    walk_num(wk, wk->built, n, rec->v[SF_IP_TOS].u);
+    walk_pfx_num(wk, pfx, plen, "sampledPacketSize", rec->v[SF_IP_LENGTH].u);
+    walk_pfx_num(wk, pfx, plen, "IPSize", rec->v[SF_IP_LENGTH].u);
+    walk_ip(wk, wk->built, walk_name(wk, pfx, plen, v6 ? "srcIP6" : "srcIP"),
+        rec->v[SF_IP_SRC].b.p, v6);
+    walk_ip(wk, wk->built, walk_name(wk, pfx, plen, v6 ? "dstIP6" : "dstIP"),
+        rec->v[SF_IP_DST].b.p, v6);
+    walk_pfx_num(wk, pfx, plen, "IPProtocol", rec->v[SF_IP_PROTOCOL].u);
+    walk_pfx_num(wk, pfx, plen, v6 ? "priority" : "IPTOS", rec->v[SF_IP_TOS].u);
     walk_sampled_l4(wk, rec, pfx, plen);
 }
 
@@ -1254,15 +1201,11 @@ walk_gateway(struct walker *wk, const struct sflow_record *rec)
     for (seg = 0; seg < path->count; seg++) {
         if ((next = sflow_as_path_next(path, pos, &type, &n, &asns)) == 0)
             break;
-        if (type == 1)
-            o = append(wk->val, sizeof(wk->val), o, "(", 1);
-        for (i = 0; i < n; i++) {
-            if (i > 0)
-                o = append(wk->val, sizeof(wk->val), o, "-", 1);
-            o = append_u64(wk->val, sizeof(wk->val), o, rd_be32(asns + (size_t)i * 4));
-        }
-        if (type == 1)
-            o = append(wk->val, sizeof(wk->val), o, ")", 1);
+        o = buf_put(wk->val, sizeof(wk->val), o, "%s", type == 1 ? "(" : "");
+        for (i = 0; i < n; i++)
+            o = buf_put(wk->val, sizeof(wk->val), o, "%s%u", i > 0 ? "-" : "",
+                rd_be32(asns + (size_t)i * 4));
+        o = buf_put(wk->val, sizeof(wk->val), o, "%s", type == 1 ? ")" : "");
         if (seg == 0 && n > 0)
             dst_peer_as = rd_be32(asns);
         dst_as = n > 0 ? rd_be32(asns + (size_t)(n - 1) * 4) : 0;
@@ -1300,11 +1243,8 @@ walk_label_stack(struct walker *wk, const struct sflow_record *rec, size_t f)
 
     if (b->count == 0)
         return;
-    for (i = 0; i < b->count; i++) {
-        if (i > 0)
-            o = append(wk->val, sizeof(wk->val), o, "-", 1);
-        o = append_lse(wk, o, sflow_list_u32(b, i));
-    }
+    for (i = 0; i < b->count; i++)
+        o = val_put_lse(wk, o, i > 0 ? "-" : "", sflow_list_u32(b, i));
     walk_bytes(wk, rec->schema->fields[f].name, rec->schema->fields[f].name_len,
         wk->val, o, SFLOW_WALK_STR);
 }
@@ -1332,24 +1272,13 @@ walk_vlan_tunnel(struct walker *wk, const struct sflow_record *rec)
     const struct sflow_bytes *b = &rec->v[SF_VLANTUNNEL_STACK].b;
     size_t o = 0;
     uint32_t i, tag;
-    char num[8];
-    uint8_t tpid[2];
 
     if (rec->n_values < 1 || b->count == 0)
         return;
     for (i = 0; i < b->count; i++) {
         tag = sflow_list_u32(b, i);
-        tpid[0] = (uint8_t)(tag >> 24);
-        tpid[1] = (uint8_t)(tag >> 16);
-        if (i > 0)
-            o = append(wk->val, sizeof(wk->val), o, "-", 1);
-        o = append(wk->val, sizeof(wk->val), o, "0x", 2);
-        o = append(wk->val, sizeof(wk->val), o, num, (size_t)(fmt_hex_lower(num, tpid, 2) - num));
-        o = append_u64(wk->val, sizeof(wk->val), o, (tag >> 13) & 7);
-        o = append(wk->val, sizeof(wk->val), o, ".", 1);
-        o = append_u64(wk->val, sizeof(wk->val), o, (tag >> 12) & 1);
-        o = append(wk->val, sizeof(wk->val), o, ".", 1);
-        o = append_u64(wk->val, sizeof(wk->val), o, tag & 4095);
+        o = buf_put(wk->val, sizeof(wk->val), o, "%s0x%04x%u.%u.%u", i > 0 ? "-" : "",
+            tag >> 16, (tag >> 13) & 7, (tag >> 12) & 1, tag & 4095);
     }
     walk_bytes(wk, f->name, f->name_len, wk->val, o, SFLOW_WALK_STR);
 }
@@ -1360,10 +1289,11 @@ walk_tcp_info(struct walker *wk, const struct sflow_record *rec)
 {
     static const char *const dirs[] = { "unknown", "received", "sent" };
     uint64_t dir = rec->v[SF_TCPINFO_DIRECTION].u;
+    const char *s = dir < 3 ? dirs[dir] : "<bad value>";
 
     if (rec->n_values < 1)
         return;
-    walk_str(wk, K("tcpinfo_direction"), dir < 3 ? dirs[dir] : "<bad value>");
+    walk_word(wk, K("tcpinfo_direction"), s, strlen(s));
     walk_fields_range(wk, rec, SF_TCPINFO_DIRECTION + 1, SFLOW_MAX_FIELDS);
 }
 
@@ -1420,19 +1350,13 @@ walk_flow_record(struct walker *wk, const struct sflow_record *rec)
 static void
 walk_of_port(struct walker *wk, const struct sflow_record *rec)
 {
-    int m;
     const struct sflow_field *f = &rec->schema->fields[SF_OFPORT_DATAPATH];
-    uint64_t v = rec->v[SF_OFPORT_DATAPATH].u;
-    uint8_t id[8];
-    char *p;
-    int i;
+    char id[24];
 
     if (rec->n_values < rec->schema->n_fields)
         return;
-    for (i = 7; i >= 0; i--, v >>= 8)
-        id[i] = (uint8_t)v;
-    if ((p = walk_begin(wk, &m, f->name, f->name_len, 16, SFLOW_WALK_STR)) != NULL)
-        walk_end(wk, m, fmt_hex_lower(p, id, 8), SFLOW_WALK_STR);
+    snprintf(id, sizeof(id), "%016llx", (unsigned long long)rec->v[SF_OFPORT_DATAPATH].u);
+    walk_word(wk, f->name, f->name_len, id, 16);
     walk_fields_range(wk, rec, SF_OFPORT_DATAPATH + 1, SFLOW_MAX_FIELDS);
 }
 
@@ -1459,15 +1383,8 @@ walk_element_begin(struct walker *wk, uint32_t tag)
 {
     wk->element_tag = tag;
     walk_context(wk, LEVEL_ELEMENT);
-    if (!walk_json(wk))
-        return;
-    if (wk->elements_at == 0) {
-        json_close_to(wk, wk->samples_at + 1);
-        json_open(wk, K("elements"), '[');
-        wk->elements_at = wk->depth;
-    }
-    json_close_to(wk, wk->elements_at);
-    json_open(wk, NULL, 0, '{');
+    if (walk_json(wk))
+        json_next_object(wk, &wk->elements_at, wk->samples_at + 1, K("elements"));
 }
 
 static void
@@ -1478,6 +1395,7 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
     int discard = sample_fmt == SFLOW_DISCARDED_PACKET;
     int known = rec->schema != NULL && (!discard || walk_discard_known(rec->tag));
     const char *key = counter ? "counterBlock_tag" : "flowBlock_tag";
+    size_t klen = counter ? sizeof("counterBlock_tag") - 1 : sizeof("flowBlock_tag") - 1;
 
     walk_element_begin(wk, rec->tag);
     if (discard) {
@@ -1485,9 +1403,9 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
         walk_mode(wk);
     }
     if (rec->schema != NULL)
-        walk_word(wk, key, strlen(key), rec->schema->tag_text, rec->schema->tag_text_len);
+        walk_word(wk, key, klen, rec->schema->tag_text, rec->schema->tag_text_len);
     else
-        walk_tag(wk, key, strlen(key), rec->tag);
+        walk_tag(wk, key, klen, rec->tag);
     if (!known)
         walk_skip_note(wk, counter ? "counters_sample_element" : discard ?
             "discard_sample_element" : "flow_sample_element", rec->tag, rec->length);
@@ -1510,20 +1428,11 @@ static void
 walk_port_format(struct walker *wk, const char *key, size_t klen, uint32_t format,
     uint32_t value)
 {
-    int m;
     static const char forms[4][12] = { "", "dropCode ", "multiple ", "format==3 " };
-    size_t n;
-    char *p;
+    char buf[32];
+    int n = format > 3 ? 0 : snprintf(buf, sizeof(buf), "%s%u", forms[format], value);
 
-    if (format > 3) {
-        walk_word(wk, key, klen, "", 0);
-        return;
-    }
-    n = strlen(forms[format]);
-    if ((p = walk_begin(wk, &m, key, klen, n + FMT_U64_MAX, SFLOW_WALK_STR)) == NULL)
-        return;
-    memcpy(p, forms[format], n);
-    walk_end(wk, m, fmt_u64(p + n, value), SFLOW_WALK_STR);
+    walk_word(wk, key, klen, buf, n > 0 && n < (int)sizeof(buf) ? (size_t)n : 0);
 }
 
 /* An input/output word: an ifIndex, as most are, or walk_port_format()'s. */
@@ -1540,10 +1449,8 @@ static void
 walk_source_id(struct walker *wk, const struct sflow_sample *s)
 {
     int m;
-    char *p = walk_begin(wk, &m, K("sourceId"), 2 * FMT_U64_MAX + 1, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, &m, K("sourceId"), SFLOW_WALK_STR);
 
-    if (p == NULL)
-        return;
     p = fmt_u64(p, s->ds_class);
     *p++ = ':';
     walk_end(wk, m, fmt_u64(p, s->ds_index), SFLOW_WALK_STR);
@@ -1571,7 +1478,8 @@ walk_sample_fields(struct walker *wk, const struct sflow_sample *s, uint32_t fmt
         walk_num(wk, K("outputPort"), s->output);
         walk_num(wk, K("discardCode"), s->reason);
         name = drop_reason_name(s->reason);
-        walk_str(wk, K("discardReason"), name != NULL ? name : "NotFound");
+        name = name != NULL ? name : "NotFound";
+        walk_word(wk, K("discardReason"), name, strlen(name));
         break;
     default:
         break;
@@ -1582,7 +1490,7 @@ static void
 walk_enrich_emit(void *arg, const char *key, const char *val, size_t len,
     enum sflow_walk_kind kind)
 {
-    walk_bytes(arg, key, strlen(key), val, len, kind);
+    walk_bytes(arg, key, strnlen(key, WALK_KEY_MAX - 1), val, len, kind);
 }
 
 /* The sample's IP addresses, as netflow5.c finds them, for the enrichment. */
@@ -1621,15 +1529,8 @@ walk_sample_begin(struct walker *wk, const struct sflow_sample *s)
     walk_marker(wk, &wk->fmt->start_sample);
     if (wk->fields != NULL)
         text_fields_begin_sample(wk->fields);
-    if (!walk_json(wk))
-        return;
-    if (wk->samples_at == 0) {
-        json_close_to(wk, 1);
-        json_open(wk, K("samples"), '[');
-        wk->samples_at = wk->depth;
-    }
-    json_close_to(wk, wk->samples_at);
-    json_open(wk, NULL, 0, '{');
+    if (walk_json(wk))
+        json_next_object(wk, &wk->samples_at, 1, K("samples"));
 }
 
 /* sflowtool prints no endSample, and no -L line, for a sample whose decoding failed. */
@@ -1651,6 +1552,7 @@ static void
 walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_enrich *e)
 {
     uint32_t fmt = SFLOW_FORMAT(s->tag), i;
+    const char *type;
     int flow = SFLOW_ENTERPRISE(s->tag) == 0 &&
         (fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED);
 
@@ -1659,9 +1561,9 @@ walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_
     if (!s->known) {
         walk_skip_note(wk, "sample", s->tag, s->length);
     } else {
-        walk_str(wk, K("sampleType"),
-            fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED ? "FLOWSAMPLE" :
-            fmt == SFLOW_DISCARDED_PACKET ? "DISCARD" : "COUNTERSSAMPLE");
+        type = fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED ? "FLOWSAMPLE" :
+            fmt == SFLOW_DISCARDED_PACKET ? "DISCARD" : "COUNTERSSAMPLE";
+        walk_word(wk, K("sampleType"), type, strlen(type));
         if (s->header_ok) {
             walk_sample_fields(wk, s, fmt);
             if (e != NULL && e->fn != NULL && flow)
@@ -1687,7 +1589,7 @@ walk_datagram_header(struct walker *wk)
     if (m->src[0] != '\0')
         walk_word(wk, K("datagramSourceIP"), m->src, strnlen(m->src, sizeof(m->src)));
     else
-        walk_str(wk, K("datagramSourceIP"), "-");
+        walk_word(wk, K("datagramSourceIP"), K("-"));
     walk_num(wk, K("datagramSize"), dg->len);
     walk_num(wk, K("unixSecondsUTC"), (uint64_t)m->ts.tv_sec);
     walk_num(wk, K("unixSecondsUTC_uS"), (uint64_t)m->ts.tv_usec);
@@ -1743,12 +1645,13 @@ walk_datagram_end(struct walker *wk)
         walk_error(wk, &wk->dg->err);
     json_close_to(wk, 0);
     json_unwrite_comma(wk);
-    if ((p = walk_room(wk, 2)) != NULL) {
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
+    *p++ = '\n';
+    if (wk->fmt->pretty)
         *p++ = '\n';
-        if (wk->fmt->pretty)
-            *p++ = '\n';
-        wk->cur = p;
-    }
+    wk->cur = p;
 }
 
 void
@@ -1761,13 +1664,11 @@ sflow_walk(struct obuf *out, const struct walk_format *fmt, struct text_fields *
 
     memset(&wk, 0, offsetof(struct walker, key));
     wk.out = out;
-    wk.cur = out->buf != NULL ? out->buf + out->len : NULL;
-    wk.lim = out->buf != NULL ? out->buf + out->cap : NULL;
+    walk_attach(&wk, 0);
     wk.fmt = fmt;
     wk.fields = fields;
     wk.meta = meta;
     wk.dg = dg;
-    wk.quote_numbers = fmt->quote_numbers;
     walk_mode(&wk);
     if (fields != NULL)
         text_fields_begin_datagram(fields);
@@ -1780,8 +1681,7 @@ sflow_walk(struct obuf *out, const struct walk_format *fmt, struct text_fields *
         for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++)
             walk_sample(&wk, &dg->samples[i], enrich);
     walk_datagram_end(&wk);
-    if (wk.cur != NULL)
-        obuf_end(out, wk.cur);
+    walk_detach(&wk);
 }
 
 size_t
@@ -1794,15 +1694,11 @@ sflow_walk_time(char *buf, size_t size, long long sec)
     static _Thread_local long long cached_sec = -1;
     static _Thread_local char cached[64];
     static _Thread_local size_t cached_len;
-    static int tz_set;
     struct tm tm;
     time_t t = (time_t)sec;
 
     if (sec != cached_sec) {
-        if (!tz_set) {
-            tzset();
-            tz_set = 1;
-        }
+        tzset();                /* localtime_r() need not read TZ itself. */
         if (localtime_r(&t, &tm) == NULL)
             return 0;
         cached_len = strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S%z", &tm);

@@ -18,16 +18,10 @@
  *   (no endSample after a sample whose decoding failed); notes are lines
  *   of their own ("skipping unknown counters_sample_element: 4300:2
  *   len=20"); lists are flattened with indices (adaptor_0_MAC_1).
- * - -g: the same lines, each after its context (time, agent, sub-agent,
- *   datagram sequence, source id, sample tag, element tag).
- * - -L: no line of its own; the picked fields of each sample are handed
- *   to text.c, which prints one line per sample.
- * - JSON (sflowtool -j/-J's shape): the datagram is an object, samples an
- *   array "samples" of objects, elements an array "elements" of objects,
- *   lists arrays ("adaptor_list", "mac_list").  Numbers are numbers
- *   (strings with 'quote_numbers'); strings from the wire are escaped
- *   (json.c); notes are left out; a datagram whose decoding failed gets a
- *   last member "error".
+ * - -g: the same lines, each after its context (text.c).  -L: no line of
+ *   its own; text.c prints the picked members of each sample as a line.
+ * - JSON: objects and arrays in sflowtool -J's shape (json.c); notes are
+ *   left out; a datagram whose decoding failed gets a last member "error".
  *
  * Keys inside a discarded-packet sample's elements (0:5) take the prefix
  * "discarded_", as sflowtool names them.  Deliberate differences from

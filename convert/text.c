@@ -3,9 +3,8 @@
  *
  *   default  "name value" lines between startDatagram/endDatagram and
  *            startSample/endSample markers (sflowtool with no option)
- *   -g       the same lines, each prefixed with its context: time, agent,
- *            sub-agent, datagram sequence, source id, sample and element
- *            tags, so one grep finds a field with where it came from
+ *   -g       the same lines, each after its context: time, agent, sub-agent,
+ *            datagram sequence, source id, sample and element tags
  *   -L a,b   one comma-separated line per sample with the named fields
  */
 #include "text.h"
@@ -53,8 +52,8 @@ text_grep_datagram(struct obuf *out, const struct sflow_enrich *enrich,
  */
 struct text_fields {
     size_t n;
-    char **names;               /* Point into 'list'... */
-    size_t *lens;               /* ...and their lengths. */
+    const char *names[FIELDS_MAX];      /* Point into 'list'... */
+    size_t lens[FIELDS_MAX];            /* ...and their lengths. */
     char *list;
     size_t off[FIELDS_MAX], len[FIELDS_MAX];
     int set[FIELDS_MAX];        /* 0 unset, 1 datagram, 2 sample. */
@@ -67,35 +66,25 @@ struct text_fields *
 text_fields_parse(const char *list)
 {
     struct text_fields *tf;
-    size_t n = 1, i;
-    const char *c;
-    char *p;
+    char *p, *name;
 
-    if (list == NULL || *list == '\0')
+    if (list == NULL || *list == '\0' || (tf = calloc(1, sizeof(*tf))) == NULL)
         return NULL;
-    for (c = list; *c != '\0'; c++)
-        n += *c == ',';
-    if ((tf = calloc(1, sizeof(*tf))) == NULL)
-        return NULL;
-    tf->list = strdup(list);
-    tf->names = calloc(n, sizeof(*tf->names));
-    tf->lens = calloc(n, sizeof(*tf->lens));
-    if (tf->list == NULL || tf->names == NULL || tf->lens == NULL) {
-        text_fields_free(tf);
+    if ((tf->list = strdup(list)) == NULL) {
+        free(tf);
         return NULL;
     }
-    for (i = 0, p = tf->list; i < n; i++) {
-        tf->names[i] = p;
-        p = strchr(p, ',');
-        if (p != NULL)
-            *p++ = '\0';
-        tf->lens[i] = strlen(tf->names[i]);
-        if (tf->lens[i] == 0) {
+    for (p = tf->list; p != NULL; tf->n++) {
+        name = strsep(&p, ",");
+        if (*name == '\0') {
             text_fields_free(tf);
             return NULL;
         }
+        if (tf->n < FIELDS_MAX) {
+            tf->names[tf->n] = name;
+            tf->lens[tf->n] = strlen(name);
+        }
     }
-    tf->n = n;
     return tf;
 }
 
@@ -104,8 +93,6 @@ text_fields_free(struct text_fields *tf)
 {
     if (tf == NULL)
         return;
-    free(tf->names);
-    free(tf->lens);
     free(tf->list);
     free(tf);
 }
@@ -158,11 +145,11 @@ text_fields_end_sample(struct text_fields *tf, struct obuf *out, int print)
     if (print && tf->sample_fields > 0) {
         for (i = 0; i < fields_kept(tf); i++) {
             if (i > 0)
-                obuf_putc(out, ',');
+                obuf_put(out, ",", 1);
             if (tf->set[i])
                 obuf_put(out, tf->arena + tf->off[i], tf->len[i]);
         }
-        obuf_putc(out, '\n');
+        obuf_put(out, "\n", 1);
     }
     for (i = 0; i < fields_kept(tf); i++)
         if (tf->set[i] == 2)

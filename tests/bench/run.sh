@@ -11,6 +11,8 @@
 #   BENCH_LIVE_SECONDS   seconds per rate of the live loopback ingest (default 10)
 #   BENCH_LIVE_RATES     its rates in datagrams/s (default "50000 100000 200000"; "none" skips it)
 #   BENCH_PARTS      datapath benches to run as root (default "agent switch emu accuracy"; "" for none)
+#   BENCH_BASE_BIN   another build's bin dir: its sflowcollect runs every mode too, in
+#                    the same rounds ("base-MODE"), and "vs base" is the paired ratio
 #
 # Wall time comes from date +%s%N around the command; peak RSS from GNU
 # time's %M when /usr/bin/time is there, else from VmHWM in /proc/PID/status,
@@ -35,8 +37,11 @@ trap 'rm -rf "$TMP"; [ -z "$NFPID" ] || kill "$NFPID" 2>/dev/null' EXIT
 # arguments ($F is the capture).  Add a mode by adding a line.
 MODES=$(cat <<EOF
 text        -r $F
+grep        -g -r $F
+fields      -L srcIP,dstIP,IPProtocol,TCPSrcPort,TCPDstPort -r $F
 line        -l -r $F
 json        -j -r $F
+quiet       -q -r $F
 pcap        -t -r $F
 netflow     -q -r $F -c 127.0.0.1 -d $NFPORT
 netflow-agg -q -r $F -c 127.0.0.1 -d $NFPORT --nf-aggregate
@@ -49,6 +54,12 @@ BASELINES=$(cat <<EOF
 tcpdump     tcpdump -nn -v -r $F
 EOF
 )
+
+# Another build of the collector, measured round by round beside this one.
+if [ -n "${BENCH_BASE_BIN:-}" ]; then
+    BASELINES=$(printf '%s\n%s\n' "$BASELINES" "$(echo "$MODES" | while read -r name args; do
+        echo "base-$name $BENCH_BASE_BIN/sflowcollect $args"; done)")
+fi
 
 for p in sfgen sflowcollect; do
     if [ ! -x "$BIN/$p" ]; then
@@ -145,6 +156,18 @@ done
 # the same round: a slow spell of the machine that lasts a round slows
 # both, where the best of each may come from different spells.
 awk '
+    # Median over the rounds of the time of command "num" over that of "k".
+    function paired(num, k,    r, m, a, b, x, ratio) {
+        m = 0
+        for (r = 1; r <= runs_of[k]; r++)
+            if ((num, r) in t && (k, r) in t)
+                ratio[++m] = t[num, r] / t[k, r]
+        for (a = 2; a <= m; a++)
+            for (b = a; b > 1 && ratio[b - 1] > ratio[b]; b--) {
+                x = ratio[b]; ratio[b] = ratio[b - 1]; ratio[b - 1] = x
+            }
+        return m == 0 ? 0 : (m % 2 ? ratio[(m + 1) / 2] : (ratio[m / 2] + ratio[m / 2 + 1]) / 2)
+    }
     !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
     { round = ++runs_of[$1] }
     $2 == "FAILED" { failed[$1] = 1; next }
@@ -158,16 +181,8 @@ awk '
                 print k, "FAILED"
                 continue
             }
-            m = 0
-            for (r = 1; r <= runs_of[k]; r++)
-                if (("tcpdump", r) in t && (k, r) in t)
-                    ratio[++m] = t["tcpdump", r] / t[k, r]
-            for (a = 2; a <= m; a++)
-                for (b = a; b > 1 && ratio[b - 1] > ratio[b]; b--) {
-                    x = ratio[b]; ratio[b] = ratio[b - 1]; ratio[b - 1] = x
-                }
-            paired = m == 0 ? 0 : (m % 2 ? ratio[(m + 1) / 2] : (ratio[m / 2] + ratio[m / 2 + 1]) / 2)
-            print k, best[k], peak[k] + 0, paired
+            base = k ~ /^sflowcollect-/ ? "base-" substr(k, 14) : ""
+            print k, best[k], peak[k] + 0, paired("tcpdump", k), paired(base, k)
         }
     }' "$TMP/raw" >"$TMP/rows"
 
@@ -176,12 +191,13 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
         printf "sflowkit bench: %d datagrams, %d samples, %.1f MB of sFlow (sfgen), best of %d run(s)\n",
             n, samples, payload / 1e6, runs
         printf "(vs tcpdump: best against best; paired: median over the rounds of the two in one round)\n\n"
-        printf "%-22s %14s %14s %10s %10s %12s %8s\n", "mode", "datagrams/s", "samples/s",
-            "seconds", "peak RSS", "vs tcpdump", "paired"
+        printf "%-22s %14s %14s %10s %10s %12s %8s %8s\n", "mode", "datagrams/s", "samples/s",
+            "seconds", "peak RSS", "vs tcpdump", "paired", "vs base"
     }
     $2 == "FAILED" { failed[NR] = 1; name[NR] = $1; rows = NR; next }
     {
-        name[NR] = $1; secs[NR] = $2 / 1e6; rss[NR] = $3; paired[NR] = $4; rows = NR
+        name[NR] = $1; secs[NR] = $2 / 1e6; rss[NR] = $3; paired[NR] = $4; vsbase[NR] = $5
+        rows = NR
         if ($1 == "tcpdump") base = n / secs[NR]
     }
     END {
@@ -193,8 +209,9 @@ awk -v n="$N" -v samples="$SAMPLES" -v payload="$PAYLOAD" -v runs="$RUNS" '
             rate = n / secs[i]
             ratio = base > 0 ? sprintf("%.2fx", rate / base) : "-"
             pr = paired[i] > 0 ? sprintf("%.2fx", paired[i]) : "-"
-            printf "%-22s %14.0f %14.0f %10.2f %7.1f MB %12s %8s\n", name[i], rate,
-                samples / secs[i], secs[i], rss[i] / 1024, ratio, pr
+            vb = vsbase[i] > 0 ? sprintf("%.2fx", vsbase[i]) : "-"
+            printf "%-22s %14.0f %14.0f %10.2f %7.1f MB %12s %8s %8s\n", name[i], rate,
+                samples / secs[i], secs[i], rss[i] / 1024, ratio, pr, vb
         }
     }' "$TMP/rows"
 # Live loopback ingest: sfgen sends the same mix to 127.0.0.1 at fixed rates
@@ -255,5 +272,5 @@ if [ "$(id -u)" = 0 ]; then
 fi
 # ClickHouse inserts beside the clickhouse-client CSV pipeline (no root needed).
 sh "$(dirname "$0")/clickhouse_bench.sh" "$BIN" || echo "clickhouse FAILED" >>"$TMP/rows"
-# A mode that failed fails the bench.
-! grep -q ' FAILED$' "$TMP/rows"
+# A mode that failed fails the bench (another build may lack a mode).
+! grep -v '^base-' "$TMP/rows" | grep -q ' FAILED$'

@@ -44,6 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fields)
         text_fields_datagram(&sink, fields, NULL, &meta, dg);
     line_datagram(&sink, &meta, dg);
+    json_datagram(&sink, NULL, &meta, dg, 0);
     json_datagram(&sink, NULL, &meta, dg, JSON_PRETTY | JSON_STRINGS);
     obuf_clear(&sink);
     free(copy);

@@ -47,6 +47,23 @@ static const uint8_t frame[] = {
     1, 2, 3, 4, 5, 6, 7, 8,
 };
 
+/* Flow record 0:'format' with values 'v', by its schema. */
+static void
+put_flow_record(struct wbuf *w, uint32_t format, const union sflow_value *v)
+{
+    sflow_enc_record(w, SFLOW_TAG(0, format), sflow_schema_find(SFLOW_TAG(0, format), 0), v);
+}
+
+/* Ends sample 's' and datagram 'd' in 'w'; returns the datagram's length. */
+static size_t
+finish(struct wbuf *w, size_t s, size_t d)
+{
+    sflow_enc_sample_end(w, s);
+    sflow_enc_datagram_end(w, d);
+    assert_int_equal(w->error, 0);
+    return w->size;
+}
+
 /*
  * A datagram with one sample of type 'fmt' holding 'len' bytes at 'hdr'
  * as a sampled header of 'frame_len' bytes on the wire (4 stripped), then
@@ -77,10 +94,7 @@ build_sample(uint32_t fmt, const uint8_t *hdr, size_t len, uint32_t frame_len)
     v[0].u = 10;
     sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH),
         sflow_schema_find(SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), 0), v);
-    sflow_enc_sample_end(&w, s);
-    sflow_enc_datagram_end(&w, d);
-    assert_int_equal(w.error, 0);
-    return w.size;
+    return finish(&w, s, d);
 }
 
 /* A datagram with one flow sample holding 'frame'; returns its length. */
@@ -252,10 +266,7 @@ build_adapters(void)
     s = sflow_enc_sample_begin(&w, &smp);
     sflow_enc_record(&w, SFLOW_TAG(0, SFLOW_CTR_HOST_ADAPTERS),
         sflow_schema_find(SFLOW_TAG(0, SFLOW_CTR_HOST_ADAPTERS), 1), v);
-    sflow_enc_sample_end(&w, s);
-    sflow_enc_datagram_end(&w, d);
-    assert_int_equal(w.error, 0);
-    return w.size;
+    return finish(&w, s, d);
 }
 
 static void
@@ -312,14 +323,10 @@ test_discard(void **state)
     s = sflow_enc_sample_begin(&w, &smp);
     v[0].b.p = (const uint8_t *)"NOT_SPECIFIED";
     v[0].b.len = 13;
-    sflow_enc_record(&w, SFLOW_TAG(0, 1042), sflow_schema_find(SFLOW_TAG(0, 1042), 0), v);
+    put_flow_record(&w, 1042, v);
     v[0].u = 99;
-    sflow_enc_record(&w, SFLOW_TAG(0, 1039), sflow_schema_find(SFLOW_TAG(0, 1039), 0), v);
-    sflow_enc_sample_end(&w, s);
-    sflow_enc_datagram_end(&w, d);
-    assert_int_equal(w.error, 0);
-
-    t = render(text_datagram, w.size);
+    put_flow_record(&w, 1039, v);
+    t = render(text_datagram, finish(&w, s, d));
     assert_true(has_line(t, "sampleType DISCARD"));
     assert_true(has_line(t, "discardCode 289"));
     assert_true(has_line(t, "discardReason unknown_l4"));
@@ -461,6 +468,43 @@ static const uint8_t ovs_v6_frame[68] = {
     0xc3, 0x50, 0x01, 0xbb, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x12,
 };
 
+/* Label stacks: 0:1006 MPLS as "label.exp.bos.ttl" joined by '-', 0:1012 VLAN tags. */
+static void
+test_label_stacks(void **state)
+{
+    /* Label 16 exp 5 TTL 255, then 100 bottom of stack TTL 64; TPID 0x8100 priority 3 VLAN 100. */
+    static const uint8_t in[8] = { 0x00, 0x01, 0x0a, 0xff, 0x00, 0x06, 0x41, 0x40 };
+    static const uint8_t tags[8] = { 0x81, 0x00, 0x60, 0x64, 0x88, 0xa8, 0x10, 0x07 };
+    static const char *const want[] = {
+        "mpls_nexthop 192.0.2.77", "mpls_input_stack 16.5.0.255-100.0.1.64",
+        "mpls_output_stack 100.0.1.64", "vlan_tunnel 0x81003.0.100-0x88a80.1.7",
+    };
+    union sflow_value v[SFLOW_MAX_FIELDS];
+    struct sflow_sample smp;
+    struct wbuf w;
+    size_t d, s, i;
+    char *t;
+
+    (void)state;
+    wbuf_init(&w, buf, sizeof(buf));
+    d = sflow_enc_datagram_begin(&w, &agent, 0, 42, 1000);
+    memset(&smp, 0, sizeof(smp));
+    smp.tag = SFLOW_TAG(0, SFLOW_FLOW_SAMPLE);
+    s = sflow_enc_sample_begin(&w, &smp);
+    memset(v, 0, sizeof(v));
+    v[SF_MPLS_NEXTHOP].addr = agent;
+    v[SF_MPLS_IN_STACK].b = (struct sflow_bytes){ in, sizeof(in), 2 };
+    v[SF_MPLS_OUT_STACK].b = (struct sflow_bytes){ in + 4, 4, 1 };
+    put_flow_record(&w, 1006, v);
+    memset(v, 0, sizeof(v));
+    v[SF_VLANTUNNEL_STACK].b = (struct sflow_bytes){ tags, sizeof(tags), 2 };
+    put_flow_record(&w, 1012, v);
+    t = render(text_datagram, finish(&w, s, d));
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        assert_true(has_line(t, want[i]));
+    free(t);
+}
+
 static void
 test_cut_tcp(void **state)
 {
@@ -544,6 +588,7 @@ main(void)
         cmocka_unit_test(test_adapters_json),
         cmocka_unit_test(test_discard),
         cmocka_unit_test(test_tunnels),
+        cmocka_unit_test(test_label_stacks),
         cmocka_unit_test(test_cut_tcp),
         cmocka_unit_test(test_fields_parse),
         cmocka_unit_test(test_fields_line),
