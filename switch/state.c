@@ -47,6 +47,41 @@ write_map_line(FILE *f, const char *table, const char *rec, const char *col, con
     fputc('\n', f);
 }
 
+/*
+ * Port 'p' of 'br': an add-port line with its columns, or, for the local
+ * port that add-br makes, a set line for each column it has (one a line,
+ * so that a rollback undoes them one by one).
+ */
+static void
+write_port(FILE *f, const struct bridge *br, const struct port *p)
+{
+    char col[3][1040], buf[1024];
+    size_t n = 0;
+
+    if (p->vlan.tag)
+        snprintf(col[n++], sizeof(col[0]), "tag=%u", p->vlan.tag);
+    if (p->vlan.has_trunks) {
+        vlan_format_trunks(&p->vlan, buf, sizeof(buf));
+        snprintf(col[n++], sizeof(col[0]), "trunks=%s", buf);
+    }
+    if (p->vlan.mode != VLAN_MODE_AUTO)
+        snprintf(col[n++], sizeof(col[0]), "vlan_mode=%s", vlan_mode_name(&p->vlan));
+    if (p->local) {
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "set\tport\t%s\t%s\n", p->name, col[i]);
+        write_map_line(f, "port", p->name, "other_config", p->other_config);
+        write_map_line(f, "port", p->name, "external_ids", p->external_ids);
+        return;
+    }
+    fprintf(f, "add-port\t%s\t%s\t%s=%u", br->name, p->name,
+        p->ofport_request ? "ofport_request" : "ofport", p->ofport);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "\t%s", col[i]);
+    write_map(f, "\tother_config=", p->other_config);
+    write_map(f, "\texternal_ids=", p->external_ids);
+    fprintf(f, "\n");
+}
+
 static void
 write_config(const struct sw *sw, FILE *f)
 {
@@ -57,25 +92,8 @@ write_config(const struct sw *sw, FILE *f)
         const struct bridge *br = sw->br[i];
 
         fprintf(f, "add-br\t%s\n", br->name);
-        for (size_t j = 0; j < br->n_ports; j++) {
-            const struct port *p = br->ports[j];
-
-            if (p->local)
-                continue;       /* add-br makes it. */
-            fprintf(f, "add-port\t%s\t%s\t%s=%u", br->name, p->name,
-                p->ofport_request ? "ofport_request" : "ofport", p->ofport);
-            if (p->vlan.tag)
-                fprintf(f, "\ttag=%u", p->vlan.tag);
-            if (p->vlan.has_trunks) {
-                vlan_format_trunks(&p->vlan, buf, sizeof(buf));
-                fprintf(f, "\ttrunks=%s", buf);
-            }
-            if (p->vlan.mode != VLAN_MODE_AUTO)
-                fprintf(f, "\tvlan_mode=%s", vlan_mode_name(&p->vlan));
-            write_map(f, "\tother_config=", p->other_config);
-            write_map(f, "\texternal_ids=", p->external_ids);
-            fprintf(f, "\n");
-        }
+        for (size_t j = 0; j < br->n_ports; j++)
+            write_port(f, br, br->ports[j]);
         /* After the ports, whose interfaces add-port brings up. */
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct port *p = br->ports[j];

@@ -12,7 +12,8 @@
 #  - show lists it as "type: internal", list-ports does not, del-port
 #    refuses it, dump-ports LOCAL counts its packets;
 #  - rules with in_port=LOCAL and output:LOCAL carry the pings;
-#  - after a restart from the saved state the device is back; del-br
+#  - after a restart from the saved state the device is back, with its
+#    Port columns (tag, other_config); del-br
 #    removes it.
 P=swl$$
 . "$(dirname "$0")/lib/switch_lab.sh"
@@ -85,10 +86,15 @@ if in_ns h2 ping -c 1 -W 1 10.83.0.254 >/dev/null 2>&1; then fail "h2 reaches $B
 sfctl del-flows "$BR" || fail "del-flows"
 echo "ok: in_port=LOCAL and output:LOCAL rules"
 
+# Its Port columns are saved too (add-br makes the port; set lines restore them).
+sfctl set port "$BR" tag=7 other_config:k=v || fail "set port $BR"
 stop_switch
 if in_sw ip link show "$BR" >/dev/null 2>&1; then fail "$BR outlives the switch"; fi
 restart_switch_ns
 in_sw ip link show "$BR" >/dev/null 2>&1 || { cat "$T/switch.log"; fail "restart did not make $BR again"; }
+[ "$(sfctl get port "$BR" tag)" = 7 ] && [ "$(sfctl get port "$BR" other_config:k)" = v ] ||
+    { cat "$T/state"; fail "the local port's tag or other_config was not restored"; }
+sfctl clear port "$BR" tag || fail "clear port $BR tag"
 [ "$(mac)" = "$MAC1" ] || fail "$BR's address changed across the restart: $(mac), was $MAC1"
 up_local
 reach_sw 10.83.0.2 || fail "after the restart the host cannot reach h2"
