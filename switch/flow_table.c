@@ -236,7 +236,9 @@ flow_table_lookup(struct flow_table *t, uint8_t table, const struct flow_key *ke
             break;
         }
     }
-    for (size_t w = 0; w < FLOW_KEY_WORDS; w++) {
+    /* Only the words cache_holds() reads; the others never count (n_used changes with gen). */
+    for (size_t i = 0; i < t->n_used; i++) {
+        size_t w = t->used_word[i];
         uint64_t v = word(key, w) & t->used[w];
 
         memcpy((uint8_t *)&c->key + w * 8, &v, 8);

@@ -121,7 +121,7 @@ struct flow_rule {
 #define FLOW_CACHE_SIZE 4096    /* A power of two. */
 
 struct flow_cache_entry {
-    struct flow_key key;        /* Masked by the table's 'used' bits. */
+    struct flow_key key;        /* Masked by the table's 'used' bits; only its used_word words are kept. */
     uint32_t gen;               /* Table generation it was filled in; 0 = empty. */
     int32_t rule;               /* Index into the table's rules; -1 = no match. */
     uint8_t table;
