@@ -11,7 +11,8 @@
 #    n_bytes exactly (every packet counted, not sampled; frame bytes, as
 #    the switch counts them); no sequence failures; records carry the
 #    OpenFlow ports 1 and 2, ICMP (protocol 1), and the engine type and id;
-#  - get/list NetFlow show the row; clear bridge BR netflow stops it.
+#  - get/list NetFlow show the row; clear bridge BR netflow stops it;
+#  - a target without its port is refused, saying why, and sets nothing.
 P=swn$$
 . "$(dirname "$0")/lib/switch_lab.sh"
 for t in nfcapd nfdump; do command -v $t >/dev/null 2>&1 || skip "$t missing (nfdump)"; done
@@ -31,6 +32,10 @@ sfctl add-br "$BR" || fail "add-br"
 for h in h1 h2; do sfctl add-port "$BR" ${P}$h || fail "add-port"; done
 sfctl add-flow "$BR" "priority=10,ip,actions=normal" || fail "add-flow ip"
 sfctl add-flow "$BR" "priority=5,actions=normal" || fail "add-flow"
+# A target without its port (NetFlow has no default one) is refused with the reason, and nothing is set.
+sfctl set-netflow "$BR" targets=127.0.0.1 >/dev/null 2>"$T/err" && fail "set-netflow took a target without a port"
+grep -q 'NetFlow target "127.0.0.1": not IP:PORT' "$T/err" || fail "set-netflow without a port: $(cat "$T/err")"
+[ "$(sfctl get bridge "$BR" netflow)" = "[]" ] || fail "a refused NetFlow was set"
 
 sfctl -- set bridge "$BR" netflow=@nf -- --id=@nf create netflow targets=\"127.0.0.1:$PORT\" \
     active_timeout=1 engine_id=7 engine_type=3 add_id_to_interface=false >"$T/uuid" || fail "the guides' NetFlow"
