@@ -176,7 +176,7 @@ ctl_of_dump_tables(struct sw *sw, struct bridge *br, FILE *out, FILE *err)
     fprintf(out, "OFPST_TABLE reply (xid=0x2):\n");
     fprintf(out, "  table 0:\n");
     fprintf(out, "    active=%zu, lookup=%llu, matched=%llu\n", t->n,
-        (unsigned long long)t->n_lookup, (unsigned long long)t->n_matched);
+        (unsigned long long)(t->cache_hits + t->cache_misses), (unsigned long long)t->n_matched);
     fprintf(out, "    max_entries=1000000\n");
     fprintf(out, "    matching:\n");
     fprintf(out, "      exact match or wildcard: in_port eth_{src,dst,type} vlan_{vid} ip_{src,dst} nw_{proto} tcp_{src,dst}\n");

@@ -223,7 +223,6 @@ flow_table_lookup(struct flow_table *t, uint8_t table, const struct flow_key *ke
     if (t->n == 0)
         return NULL;
     c = &t->cache[hash_key(t, table, key)];
-    t->n_lookup++;
     if (c->gen == t->gen && c->table == table && cache_holds(t, c, key)) {
         t->cache_hits++;
         t->n_matched += c->rule >= 0;

@@ -133,7 +133,7 @@ struct flow_table {
     uint32_t gen;
     struct flow_cache_entry *cache;
     uint64_t cache_hits, cache_misses;
-    uint64_t n_lookup, n_matched;       /* Packets looked up, and those a rule matched. */
+    uint64_t n_matched;                 /* Lookups a rule matched (lookups: cache_hits + cache_misses). */
     /*
      * The bits any rule matches, as 64-bit words of the key, and which of
      * those words are not zero: the cache hashes and compares only these
