@@ -150,6 +150,10 @@ cmd "iperf h1 h9"
 same 25 "node 'h9' not in network" "iperf with an unknown host"
 cmd "frobnicate now"
 same 26 "*** Unknown command: frobnicate now" "unknown command"
+# Mininet's iperfudp takes no argument or all three: a rate alone is refused.
+cmd "iperfudp 5M"
+same $n "invalid number of args: iperfudp bw src dst
+bw examples: 10M" "iperfudp with a rate alone"
 
 # dpctl: a rule given to every switch through sflow-switch takes effect.
 cmd "dpctl add-flow priority=100,in_port=3,actions=drop"
