@@ -44,7 +44,7 @@ help(void)
         "  pingall | pingallfull            ping between every pair of hosts\n"
         "  pingpair | pingpairfull [H H]    ping between two hosts (default the first two)\n"
         "  iperf [CLIENT SERVER]            TCP bandwidth with iperf3 (default first, last host)\n"
-        "  iperfudp BW [CLIENT SERVER]      UDP at BW (e.g. 10M) with iperf3\n"
+        "  iperfudp [BW CLIENT SERVER]      UDP at BW (default 10M) with iperf3\n"
         "  HOST CMD... [&]                  run CMD in HOST (host names become addresses)\n"
         "  sh CMD...                        run CMD in the root namespace\n"
         "  dpctl CMD [ARGS]                 sfctl CMD SWITCH ARGS on every switch\n"
@@ -403,7 +403,7 @@ iperf(struct emu_ctx *c, int client, int server, const char *udp_bw)
     }
 }
 
-/* "iperf [CLIENT SERVER]" and "iperfudp BW [CLIENT SERVER]". */
+/* "iperf [CLIENT SERVER]" and "iperfudp [BW CLIENT SERVER]", as Mininet counts them. */
 static void
 iperf_cmd(struct emu_ctx *c, char **argv, int argc)
 {
@@ -411,7 +411,7 @@ iperf_cmd(struct emu_ctx *c, char **argv, int argc)
     const char *bw = udp ? (argc > 1 ? argv[1] : "10M") : NULL;
     int first = udp ? 2 : 1, a, b;
 
-    if (argc == first || (udp && argc == 1)) {
+    if (argc == 1) {
         a = topo_host(&c->topo, 0);
         b = topo_host(&c->topo, c->topo.nhosts - 1);
     } else if (argc == first + 2) {

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "emu.h"
+#include "json.h"
 
 #define MN_MAX_BYTES (4 << 20)
 #define MN_MAX_DEPTH 32
@@ -117,42 +118,21 @@ parse_string(struct jdoc *d)
     return t;
 }
 
-static size_t
-digits(struct jdoc *d)
-{
-    size_t n = 0;
-
-    while (d->pos < d->len && d->s[d->pos] >= '0' && d->s[d->pos] <= '9')
-        d->pos++, n++;
-    return n;
-}
-
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+/*
+ * A number at '-' or a digit: the bytes a number may hold, checked
+ * against RFC 8259's grammar by json_is_number().
+ */
 static int
 parse_number(struct jdoc *d)
 {
     int t = new_tok(d, J_NUMBER);
-    size_t first;
 
     if (t < 0)
         return -1;
-    if (d->s[d->pos] == '-')
+    while (d->pos < d->len && d->s[d->pos] != '\0' && strchr("+-.0123456789eE", d->s[d->pos]) != NULL)
         d->pos++;
-    first = d->pos;
-    if (digits(d) == 0 || (d->s[first] == '0' && d->pos - first > 1))
+    if (!json_is_number(d->s + d->tok[t].start, d->pos - d->tok[t].start))
         return fault(d, "bad number");
-    if (d->pos < d->len && d->s[d->pos] == '.') {
-        d->pos++;
-        if (digits(d) == 0)
-            return fault(d, "bad number");
-    }
-    if (d->pos < d->len && (d->s[d->pos] == 'e' || d->s[d->pos] == 'E')) {
-        d->pos++;
-        if (d->pos < d->len && (d->s[d->pos] == '+' || d->s[d->pos] == '-'))
-            d->pos++;
-        if (digits(d) == 0)
-            return fault(d, "bad number");
-    }
     d->tok[t].end = d->pos;
     d->tok[t].next = d->ntok;
     return t;

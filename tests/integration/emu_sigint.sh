@@ -147,7 +147,6 @@ for f in failed:
 sys.exit(1 if failed else 0)
 EOF
 
-before=$(ip netns list | grep -c '^sfe' || true)
 python3 "$tmp/drive.py" "$EMU" "$tmp/pty.log"
 rc=$?
 if [ $rc != 0 ]; then
