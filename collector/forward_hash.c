@@ -3,10 +3,10 @@
 
 #include <string.h>
 
-/* FNV-1a, 64 bits. */
-static uint64_t
-fnv64(uint64_t h, const uint8_t *p, size_t n)
+uint64_t
+forward_hash_fnv(uint64_t h, const void *data, size_t n)
 {
+    const uint8_t *p = data;
     size_t i;
 
     for (i = 0; i < n; i++)
@@ -28,7 +28,7 @@ mix64(uint64_t x)
 uint64_t
 forward_hash_key(const char *name)
 {
-    return fnv64(0xcbf29ce484222325ull, (const uint8_t *)name, strlen(name));
+    return forward_hash_fnv(0xcbf29ce484222325ull, name, strlen(name));
 }
 
 int
@@ -39,7 +39,7 @@ forward_hash_pick(const struct sflow_addr *agent, const uint64_t *keys, int n)
 
     if (n < 2)
         return 0;
-    h = fnv64(0xcbf29ce484222325ull ^ agent->type, agent->a,
+    h = forward_hash_fnv(0xcbf29ce484222325ull ^ agent->type, agent->a,
         agent->type == SFLOW_ADDR_IP6 ? 16 : 4);
     for (i = 0; i < n; i++) {
         score = mix64(h ^ keys[i]);

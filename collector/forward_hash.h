@@ -9,9 +9,13 @@
 #ifndef SFK_FORWARD_HASH_H
 #define SFK_FORWARD_HASH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sflow_types.h"
+
+/* FNV-1a (64 bits) of 'n' bytes at 'data', continuing from 'h'. */
+uint64_t forward_hash_fnv(uint64_t h, const void *data, size_t n);
 
 /* A target's key: a hash of its name as the user wrote it ("host/port", a URL). */
 uint64_t forward_hash_key(const char *name);

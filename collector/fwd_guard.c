@@ -7,6 +7,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "forward_hash.h"
+
 /* An IP address reduced to 4 bytes (IPv4, IPv4-mapped too) or 16. */
 struct ip {
     int ver;                    /* 4, 6, or 0: not IP. */
@@ -104,16 +106,6 @@ fwd_guard_is_self(const struct config *cfg, const struct sockaddr *sa)
     return self;
 }
 
-static uint64_t
-mix(uint64_t h, const uint8_t *p, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        h = (h ^ p[i]) * 1099511628211ull;      /* FNV-1a */
-    return h;
-}
-
 bool
 fwd_guard_seen(struct fwd_guard *g, const uint8_t *raw, size_t len,
     const struct sflow_datagram *dg)
@@ -127,10 +119,11 @@ fwd_guard_seen(struct fwd_guard *g, const uint8_t *raw, size_t len,
         w[2] = dg->seq;
         w[3] = dg->uptime;
         w[4] = (uint32_t)len;
-        h = mix(mix(h, dg->agent.a, sizeof(dg->agent.a)), (const uint8_t *)w, sizeof(w));
+        h = forward_hash_fnv(forward_hash_fnv(h, dg->agent.a, sizeof(dg->agent.a)), w,
+            sizeof(w));
     } else {
         w[0] = (uint32_t)len;
-        h = mix(mix(h, (const uint8_t *)w, 4), raw, len < 64 ? len : 64);
+        h = forward_hash_fnv(forward_hash_fnv(h, w, 4), raw, len < 64 ? len : 64);
     }
     h |= 1;                     /* 0 marks an empty slot. */
     slot = &g->slot[(h ^ h >> 29) & (FWD_GUARD_SLOTS - 1)];

@@ -33,16 +33,6 @@ counter(FILE *f, const char *name, const char *help, unsigned long long v)
     fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name, name, v);
 }
 
-static const char *
-agent_text(const struct sflow_addr *a, char *buf, size_t len)
-{
-    if (a->type == SFLOW_ADDR_IP4)
-        return inet_ntop(AF_INET, a->a, buf, len);
-    if (a->type == SFLOW_ADDR_IP6)
-        return inet_ntop(AF_INET6, a->a, buf, len);
-    return "unknown";
-}
-
 /* One per-agent series: a counter of struct seq_stream at 'off'. */
 struct agent_series {
     const char *name;
@@ -106,7 +96,7 @@ render_agents(const struct seqtrack *t, FILE *f)
             series[k].name);
         for (i = 0; i < n; i++)
             fprintf(f, "%s{agent=\"%s\",sub_agent=\"%u\"} %llu\n", series[k].name,
-                agent_text(&top[i]->key.agent, addr, sizeof(addr)), top[i]->key.sub_agent,
+                stats_addr(&top[i]->key.agent, addr, sizeof(addr)), top[i]->key.sub_agent,
                 (unsigned long long)stream_value(top[i], series[k].off));
         if (agents > n)
             fprintf(f, "%s{agent=\"other\",sub_agent=\"\"} %llu\n", series[k].name, rest[k]);

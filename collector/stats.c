@@ -105,7 +105,7 @@ stats_datagram(struct stats *st, const struct sflow_datagram *dg)
     }
 }
 
-static const char *
+const char *
 stats_addr(const struct sflow_addr *a, char *buf, size_t len)
 {
     if (a->type == SFLOW_ADDR_IP4)

@@ -45,5 +45,7 @@ void stats_free(struct stats *);
 void stats_datagram(struct stats *, const struct sflow_datagram *);
 /* The report: the 'top' busiest agents (0: all) each on a line, then their total. */
 void stats_print(const struct stats *, size_t top, FILE *);
+/* An agent's address as text in 'buf' (INET6_ADDRSTRLEN), or "unknown". */
+const char *stats_addr(const struct sflow_addr *, char *buf, size_t len);
 
 #endif /* SFK_STATS_H */
