@@ -38,6 +38,7 @@
 
 #include "log.h"
 #include "sflow_schema.h"
+#include "stats.h"
 
 #define RRD_STEP 20             /* s: the usual sFlow counter polling interval. */
 #define RRD_HEARTBEAT 120       /* s: survives a lost sample or 60 s polling. */
@@ -114,22 +115,6 @@ struct rrd_sink {
     unsigned int warn_count;
     uint64_t warn_suppressed;
 };
-
-/*
- * Writes the directory name of 'agent' into 'buf': its address as text,
- * which holds only hex digits, dots and colons, so no path can be built
- * from a remote sender's bytes.
- */
-static void
-agent_text(const struct sflow_addr *agent, char *buf, size_t len)
-{
-    if (agent->type == SFLOW_ADDR_IP4)
-        inet_ntop(AF_INET, agent->a, buf, (socklen_t)len);
-    else if (agent->type == SFLOW_ADDR_IP6)
-        inet_ntop(AF_INET6, agent->a, buf, (socklen_t)len);
-    else
-        snprintf(buf, len, "unknown");
-}
 
 static char *
 file_path(const char *dir, const char *agent, uint32_t if_index)
@@ -229,7 +214,8 @@ lookup(struct rrd_sink *r, const struct sflow_addr *agent, uint32_t if_index)
     f = calloc(1, sizeof(*f));
     if (f == NULL)
         return NULL;
-    agent_text(agent, text, sizeof(text));
+    /* The agent's address as text (hex digits, dots, colons): no path from a sender's bytes. */
+    stats_addr(agent, text, sizeof(text));
     f->path = file_path(r->dir, text, if_index);
     if (f->path == NULL) {
         free(f);
@@ -596,7 +582,7 @@ rrd_graph_draw(const char *dir, const char *agent, unsigned int if_index,
         snprintf(err, errlen, "--agent %s: not an IPv4 or IPv6 address", agent);
         return -1;
     }
-    agent_text(&a, text, sizeof(text));
+    stats_addr(&a, text, sizeof(text));
     path = file_path(dir, text, if_index);
     if (path == NULL) {
         snprintf(err, errlen, "out of memory");

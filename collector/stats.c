@@ -112,7 +112,8 @@ stats_addr(const struct sflow_addr *a, char *buf, size_t len)
         return inet_ntop(AF_INET, a->a, buf, len);
     if (a->type == SFLOW_ADDR_IP6)
         return inet_ntop(AF_INET6, a->a, buf, len);
-    return "unknown";
+    snprintf(buf, len, "unknown");
+    return buf;
 }
 
 static const char *const kind_names[] = { "datagrams", "flow", "counters", "discards" };
