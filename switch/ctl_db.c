@@ -15,6 +15,7 @@
 
 #include "bridge.h"
 #include "ctl.h"
+#include "json.h"
 #include "sflow_dp.h"
 
 #define ATOM_MAX (SENDER_NAME_MAX + 32)
@@ -191,19 +192,14 @@ needs_quotes(const char *s)
     return strcmp(s, "true") == 0 || strcmp(s, "false") == 0;
 }
 
+/* 's' as a JSON string (json.h); what is printed is an atom, a name or a map entry, shorter than ATOM_MAX. */
 static void
 put_json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            fprintf(f, "\\u%04x", (unsigned char)*s);
-        else
-            fputc(*s, f);
-    }
-    fputc('"', f);
+    char buf[ATOM_MAX * 6 + 2];
+    size_t n = strnlen(s, ATOM_MAX - 1);
+
+    fwrite(buf, 1, (size_t)(json_put_string(buf, s, n) - buf), f);
 }
 
 enum style { S_TEXT, S_BARE, S_JSON };
