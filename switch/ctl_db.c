@@ -800,6 +800,25 @@ sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
 
 /* ---- Mirror and NetFlow ---- */
 
+/*
+ * Whether --id 'id' already named a row of this chain, made by create or
+ * named by get (as in ovs-vsctl, an id is given once), after a message.
+ */
+static bool
+id_taken(const struct ctl_db *db, const char *id, FILE *err)
+{
+    size_t i = 0, j = 0;
+
+    while (i < db->n_rows && strcmp(db->rows[i].id, id) != 0)
+        i++;
+    while (j < db->n_refs && strcmp(db->refs[j].id, id) != 0)
+        j++;
+    if (i == db->n_rows && j == db->n_refs)
+        return false;
+    fprintf(err, "row id \"%s\" may only be specified on one --id option\n", id);
+    return true;
+}
+
 /* "--id=@name get port P": '@name' stands for port P in this chain's later values. */
 static int
 remember_ref(struct ctx *x, const struct table *t, const struct row *r)
@@ -810,6 +829,8 @@ remember_ref(struct ctx *x, const struct table *t, const struct row *r)
         fprintf(x->err, "--id=%s get: sflow-switch names Port rows only, as @NAME\n", db->id);
         return EINVAL;
     }
+    if (id_taken(db, db->id, x->err))
+        return EINVAL;
     if (db->n_refs == CTL_DB_MAX_NEW) {
         fprintf(x->err, "get: at most %d --id rows in one call\n", CTL_DB_MAX_NEW);
         return EINVAL;
@@ -1637,11 +1658,8 @@ ctl_db_create(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out
             fprintf(err, "--id=%s: a row id is @NAME (at most %d characters)\n", db->id, CTL_DB_ID_MAX - 2);
             return CTL_ERROR;
         }
-        for (size_t i = 0; i < db->n_rows; i++)
-            if (strcmp(db->rows[i].id, db->id) == 0) {
-                fprintf(err, "row id \"%s\" may only be specified on one --id option\n", db->id);
-                return CTL_ERROR;
-            }
+        if (id_taken(db, db->id, err))
+            return CTL_ERROR;
     }
     if (db->n_rows == CTL_DB_MAX_NEW) {
         fprintf(err, "create: at most %d rows in one call\n", CTL_DB_MAX_NEW);

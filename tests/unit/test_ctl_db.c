@@ -226,6 +226,12 @@ test_all_or_nothing(void **state)
     assert_null(sw_find_bridge(sw, "br9"));
     bad(sw, "-- --id=@s create sflow targets=127.0.0.1:9 -- --id=@s create sflow targets=127.0.0.1:9",
         "row id \"@s\" may only be specified on one --id option");
+    /* get's --id and create's share the names, as ovs-vsctl's do. */
+    bad(sw, "-- --id=@p get port br0 -- --id=@p get port br1", "row id \"@p\" may only be specified on one --id option");
+    bad(sw, "-- --id=@p get port br0 -- --id=@p create sflow targets=127.0.0.1:9",
+        "row id \"@p\" may only be specified on one --id option");
+    bad(sw, "-- --id=@s create sflow targets=127.0.0.1:9 -- --id=@s get port br0",
+        "row id \"@s\" may only be specified on one --id option");
     bad(sw, "-- set sflow br0 sampling=100 -- set bridge br1 sflow=@nope", "no row \"@nope\" in table sFlow");
     after = state_format(sw);
     assert_string_equal(before, after);
