@@ -812,13 +812,6 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
     return CTL_ERROR;
 }
 
-/*
- * A chain: commands separated by "--" words (or just one), run in order.  Their output
- * is printed only when all succeeded (a row's _uuid once known); when one
- * fails, what the others changed is undone through rollback_to(), the
- * same undo as for a change that cannot be saved, so nothing of the chain
- * remains and nothing new is saved.
- */
 /* Whether '@name' ('len' bytes) was given to a row by --id in this chain so far. */
 static bool
 id_known(const struct ctl_db *db, const char *name, size_t len)
