@@ -800,20 +800,23 @@ sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
 
 /* ---- Mirror and NetFlow ---- */
 
-/*
- * Whether --id 'id' already named a row of this chain, made by create or
- * named by get (as in ovs-vsctl, an id is given once), after a message.
- */
+bool
+ctl_db_has_id(const struct ctl_db *db, const char *name, size_t len)
+{
+    for (size_t i = 0; i < db->n_rows; i++)
+        if (strlen(db->rows[i].id) == len && strncmp(db->rows[i].id, name, len) == 0)
+            return true;
+    for (size_t i = 0; i < db->n_refs; i++)
+        if (strlen(db->refs[i].id) == len && strncmp(db->refs[i].id, name, len) == 0)
+            return true;
+    return false;
+}
+
+/* Whether --id 'id' already named a row of this chain (as in ovs-vsctl, an id is given once), after a message. */
 static bool
 id_taken(const struct ctl_db *db, const char *id, FILE *err)
 {
-    size_t i = 0, j = 0;
-
-    while (i < db->n_rows && strcmp(db->rows[i].id, id) != 0)
-        i++;
-    while (j < db->n_refs && strcmp(db->refs[j].id, id) != 0)
-        j++;
-    if (i == db->n_rows && j == db->n_refs)
+    if (!ctl_db_has_id(db, id, strlen(id)))
         return false;
     fprintf(err, "row id \"%s\" may only be specified on one --id option\n", id);
     return true;
