@@ -813,26 +813,6 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
 }
 
 /*
- * A chain: commands separated by "--" words (or just one), run in order.  Their output
- * is printed only when all succeeded (a row's _uuid once known); when one
- * fails, what the others changed is undone through rollback_to(), the
- * same undo as for a change that cannot be saved, so nothing of the chain
- * remains and nothing new is saved.
- */
-/* Whether '@name' ('len' bytes) was given to a row by --id in this chain so far. */
-static bool
-id_known(const struct ctl_db *db, const char *name, size_t len)
-{
-    for (size_t i = 0; i < db->n_rows; i++)
-        if (strlen(db->rows[i].id) == len && strncmp(db->rows[i].id, name, len) == 0)
-            return true;
-    for (size_t i = 0; i < db->n_refs; i++)
-        if (strlen(db->refs[i].id) == len && strncmp(db->refs[i].id, name, len) == 0)
-            return true;
-    return false;
-}
-
-/*
  * Whether the command 'w' ('n' words) refers to an @name that no --id has
  * made yet: ovs-vsctl lets "set bridge br0 mirrors=@m" come before the
  * "--id=@m create mirror ..." it names, as the guides write it.
@@ -846,7 +826,7 @@ refers_ahead(const struct ctl_db *db, char **w, int n)
         for (const char *p = strchr(w[k], '@'); p; p = strchr(p + 1, '@')) {
             size_t len = strcspn(p, ",] \"");
 
-            if ((p == w[k] || strchr("=,[ \"", p[-1]) != NULL) && !id_known(db, p, len))
+            if ((p == w[k] || strchr("=,[ \"", p[-1]) != NULL) && !ctl_db_has_id(db, p, len))
                 return true;
         }
     }

@@ -15,6 +15,7 @@
 
 #include "bridge.h"
 #include "ctl.h"
+#include "json.h"
 #include "sflow_dp.h"
 
 #define ATOM_MAX (SENDER_NAME_MAX + 32)
@@ -191,19 +192,14 @@ needs_quotes(const char *s)
     return strcmp(s, "true") == 0 || strcmp(s, "false") == 0;
 }
 
+/* 's' as a JSON string (json.h); what is printed is an atom, a name or a map entry, shorter than ATOM_MAX. */
 static void
 put_json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            fprintf(f, "\\u%04x", (unsigned char)*s);
-        else
-            fputc(*s, f);
-    }
-    fputc('"', f);
+    char buf[ATOM_MAX * 6 + 2];
+    size_t n = strnlen(s, ATOM_MAX - 1);
+
+    fwrite(buf, 1, (size_t)(json_put_string(buf, s, n) - buf), f);
 }
 
 enum style { S_TEXT, S_BARE, S_JSON };
@@ -804,6 +800,28 @@ sf_targets(struct sw_sflow *cfg, const struct datum *d, FILE *err)
 
 /* ---- Mirror and NetFlow ---- */
 
+bool
+ctl_db_has_id(const struct ctl_db *db, const char *name, size_t len)
+{
+    for (size_t i = 0; i < db->n_rows; i++)
+        if (strlen(db->rows[i].id) == len && strncmp(db->rows[i].id, name, len) == 0)
+            return true;
+    for (size_t i = 0; i < db->n_refs; i++)
+        if (strlen(db->refs[i].id) == len && strncmp(db->refs[i].id, name, len) == 0)
+            return true;
+    return false;
+}
+
+/* Whether --id 'id' already named a row of this chain (as in ovs-vsctl, an id is given once), after a message. */
+static bool
+id_taken(const struct ctl_db *db, const char *id, FILE *err)
+{
+    if (!ctl_db_has_id(db, id, strlen(id)))
+        return false;
+    fprintf(err, "row id \"%s\" may only be specified on one --id option\n", id);
+    return true;
+}
+
 /* "--id=@name get port P": '@name' stands for port P in this chain's later values. */
 static int
 remember_ref(struct ctx *x, const struct table *t, const struct row *r)
@@ -814,6 +832,8 @@ remember_ref(struct ctx *x, const struct table *t, const struct row *r)
         fprintf(x->err, "--id=%s get: sflow-switch names Port rows only, as @NAME\n", db->id);
         return EINVAL;
     }
+    if (id_taken(db, db->id, x->err))
+        return EINVAL;
     if (db->n_refs == CTL_DB_MAX_NEW) {
         fprintf(x->err, "get: at most %d --id rows in one call\n", CTL_DB_MAX_NEW);
         return EINVAL;
@@ -1641,11 +1661,8 @@ ctl_db_create(struct sw *sw, struct ctl_db *db, int argc, char **argv, FILE *out
             fprintf(err, "--id=%s: a row id is @NAME (at most %d characters)\n", db->id, CTL_DB_ID_MAX - 2);
             return CTL_ERROR;
         }
-        for (size_t i = 0; i < db->n_rows; i++)
-            if (strcmp(db->rows[i].id, db->id) == 0) {
-                fprintf(err, "row id \"%s\" may only be specified on one --id option\n", db->id);
-                return CTL_ERROR;
-            }
+        if (id_taken(db, db->id, err))
+            return CTL_ERROR;
     }
     if (db->n_rows == CTL_DB_MAX_NEW) {
         fprintf(err, "create: at most %d rows in one call\n", CTL_DB_MAX_NEW);

@@ -83,6 +83,9 @@ int ctl_db_show(struct sw *sw, FILE *out, FILE *err);
 /* Prints map 'm' as ovs-vsctl does ({a=b, c="1"}), which set reads back. */
 void ctl_db_put_map(FILE *f, const struct kvmap *m);
 
+/* Whether '@name' ('len' bytes) was given to a row by --id (of create or get) in this chain so far. */
+bool ctl_db_has_id(const struct ctl_db *db, const char *name, size_t len);
+
 /* Prints the _uuid of row 'i' that 'create' made (what ovs-vsctl prints for it). */
 void ctl_db_print_new(const struct ctl_db *db, size_t i, FILE *out);
 

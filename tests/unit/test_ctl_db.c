@@ -226,6 +226,12 @@ test_all_or_nothing(void **state)
     assert_null(sw_find_bridge(sw, "br9"));
     bad(sw, "-- --id=@s create sflow targets=127.0.0.1:9 -- --id=@s create sflow targets=127.0.0.1:9",
         "row id \"@s\" may only be specified on one --id option");
+    /* get's --id and create's share the names, as ovs-vsctl's do. */
+    bad(sw, "-- --id=@p get port br0 -- --id=@p get port br1", "row id \"@p\" may only be specified on one --id option");
+    bad(sw, "-- --id=@p get port br0 -- --id=@p create sflow targets=127.0.0.1:9",
+        "row id \"@p\" may only be specified on one --id option");
+    bad(sw, "-- --id=@s create sflow targets=127.0.0.1:9 -- --id=@s get port br0",
+        "row id \"@s\" may only be specified on one --id option");
     bad(sw, "-- set sflow br0 sampling=100 -- set bridge br1 sflow=@nope", "no row \"@nope\" in table sFlow");
     after = state_format(sw);
     assert_string_equal(before, after);
@@ -261,6 +267,12 @@ test_errors(void **state)
     /* A column both Port and Interface lack names its table. */
     bad(sw, "find interface mtu=1500", "Interface does not contain a column whose name matches \"mtu\"");
     ok(sw, "--if-exists get sflow br1 sampling");
+    bad(sw, "--columns=, list bridge", "--columns: no column named");
+    bad(sw, "--columns=name,name,name,name,name,name,name,name,name,name,name,name,name,name,name,name,name list bridge",
+        "--columns: at most 16 columns");
+    bad(sw, "--id=@b get bridge br0", "--id=@b get: sflow-switch names Port rows only, as @NAME");
+    bad(sw, "create sflow -- create sflow -- create sflow -- create sflow -- create sflow -- create sflow -- "
+        "create sflow -- create sflow -- create sflow", "create: at most 8 rows in one call");
 }
 
 static void
@@ -366,6 +378,12 @@ test_maps(void **state)
     bad(sw, "destroy sflow nosuch", "no row \"nosuch\" in table sFlow");
     ok(sw, "--if-exists destroy sflow nosuch");
     bad(sw, "destroy bridge", "name a RECORD of Bridge, or use --all");
+    bad(sw, "--all destroy bridge br0", "destroy: --all takes no RECORD");
+    /* A quote and a backslash are escaped as JSON escapes them, in text as in --format=json. */
+    ok(sw, "set bridge br1 external_ids:q=\"a\\\"b\\\\c\"");
+    expect_out(sw, "get bridge br1 external_ids", "{q=\"a\\\"b\\\\c\"}\n");
+    expect_out(sw, "--format=json --columns=external_ids list bridge br1",
+        "{\"data\":[[[\"map\",[[\"q\",\"a\\\"b\\\\c\"]]]]],\"headings\":[\"external_ids\"]}\n");
 }
 
 /* The file words sfctl sends for FILE (ctl_of.h). */
