@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "drop_reason.h"
+#include "flowrec.h"
 #include "fmt.h"
 #include "json.h"
 #include "rd.h"
@@ -1501,9 +1502,8 @@ walk_enrich(struct walker *wk, const struct sflow_sample *s, const struct sflow_
     const struct pkt_layer *l;
     uint32_t i;
 
-    for (i = 0; i < s->n_records && s->first_record + i < wk->dg->n_records; i++) {
-        rec = &wk->dg->records[s->first_record + i];
-        if (rec->schema == NULL || rec->error || rec->n_values < rec->schema->n_fields)
+    for (i = 0; (rec = flowrec_next_record(wk->dg, s, &i)) != NULL;) {
+        if (rec->n_values < rec->schema->n_fields)
             continue;
         l = rec->pkt != NULL ? &rec->pkt->outer : NULL;
         if (rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) && l != NULL &&
