@@ -1553,8 +1553,6 @@ walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_
 {
     uint32_t fmt = SFLOW_FORMAT(s->tag), i;
     const char *type;
-    int flow = SFLOW_ENTERPRISE(s->tag) == 0 &&
-        (fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED);
 
     walk_sample_begin(wk, s);
     walk_tag(wk, K("sampleType_tag"), s->tag);
@@ -1566,7 +1564,7 @@ walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_
         walk_word(wk, K("sampleType"), type, strlen(type));
         if (s->header_ok) {
             walk_sample_fields(wk, s, fmt);
-            if (e != NULL && e->fn != NULL && flow)
+            if (e != NULL && e->fn != NULL && flowrec_is_flow_sample(s))
                 walk_enrich(wk, s, e);
             for (i = 0; i < s->n_records && s->first_record + i < wk->dg->n_records; i++)
                 walk_record(wk, &wk->dg->records[s->first_record + i], fmt);
