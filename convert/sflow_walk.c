@@ -1494,7 +1494,10 @@ walk_enrich_emit(void *arg, const char *key, const char *val, size_t len,
     walk_bytes(arg, key, strnlen(key, WALK_KEY_MAX - 1), val, len, kind);
 }
 
-/* The sample's IP addresses, as netflow5.c finds them, for the enrichment. */
+/*
+ * The sample's IP addresses for the enrichment: those of its first record
+ * that has them (a sampled header holding IP, a 0:3 or 0:4), in wire order.
+ */
 static void
 walk_enrich(struct walker *wk, const struct sflow_sample *s, const struct sflow_enrich *e)
 {
