@@ -482,10 +482,7 @@ ch_row_put_counters(struct ch_block *b, const struct sflow_datagram *dg,
     if (SFLOW_ENTERPRISE(s->tag) != 0 || !s->known || !s->header_ok || s->error ||
         (fmt != SFLOW_COUNTERS_SAMPLE && fmt != SFLOW_COUNTERS_SAMPLE_EXPANDED))
         return 0;
-    for (i = 0; i < s->n_records && s->first_record + i < dg->n_records; i++) {
-        r = &dg->records[s->first_record + i];
-        if (r->schema == NULL || r->error)
-            continue;
+    for (i = 0; (r = flowrec_next_record(dg, s, &i)) != NULL;) {
         if (r->tag == SFLOW_TAG(0, SFLOW_CTR_GENERIC))
             gen = r;
         else if (r->tag == SFLOW_TAG(0, SFLOW_CTR_ETHERNET))

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "drop_reason.h"
+#include "flowrec.h"
 #include "fmt.h"
 #include "json.h"
 #include "rd.h"
@@ -1493,7 +1494,10 @@ walk_enrich_emit(void *arg, const char *key, const char *val, size_t len,
     walk_bytes(arg, key, strnlen(key, WALK_KEY_MAX - 1), val, len, kind);
 }
 
-/* The sample's IP addresses, as netflow5.c finds them, for the enrichment. */
+/*
+ * The sample's IP addresses for the enrichment: those of its first record
+ * that has them (a sampled header holding IP, a 0:3 or 0:4), in wire order.
+ */
 static void
 walk_enrich(struct walker *wk, const struct sflow_sample *s, const struct sflow_enrich *e)
 {
@@ -1501,9 +1505,8 @@ walk_enrich(struct walker *wk, const struct sflow_sample *s, const struct sflow_
     const struct pkt_layer *l;
     uint32_t i;
 
-    for (i = 0; i < s->n_records && s->first_record + i < wk->dg->n_records; i++) {
-        rec = &wk->dg->records[s->first_record + i];
-        if (rec->schema == NULL || rec->error || rec->n_values < rec->schema->n_fields)
+    for (i = 0; (rec = flowrec_next_record(wk->dg, s, &i)) != NULL;) {
+        if (rec->n_values < rec->schema->n_fields)
             continue;
         l = rec->pkt != NULL ? &rec->pkt->outer : NULL;
         if (rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) && l != NULL &&
@@ -1553,8 +1556,6 @@ walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_
 {
     uint32_t fmt = SFLOW_FORMAT(s->tag), i;
     const char *type;
-    int flow = SFLOW_ENTERPRISE(s->tag) == 0 &&
-        (fmt == SFLOW_FLOW_SAMPLE || fmt == SFLOW_FLOW_SAMPLE_EXPANDED);
 
     walk_sample_begin(wk, s);
     walk_tag(wk, K("sampleType_tag"), s->tag);
@@ -1566,7 +1567,7 @@ walk_sample(struct walker *wk, const struct sflow_sample *s, const struct sflow_
         walk_word(wk, K("sampleType"), type, strlen(type));
         if (s->header_ok) {
             walk_sample_fields(wk, s, fmt);
-            if (e != NULL && e->fn != NULL && flow)
+            if (e != NULL && e->fn != NULL && flowrec_is_flow_sample(s))
                 walk_enrich(wk, s, e);
             for (i = 0; i < s->n_records && s->first_record + i < wk->dg->n_records; i++)
                 walk_record(wk, &wk->dg->records[s->first_record + i], fmt);
