@@ -190,11 +190,10 @@ flowrec_as_path_ends(const struct sflow_bytes *path, uint32_t *first, uint32_t *
         next = sflow_as_path_next(path, pos, &type, &n, &asns);
         if (next == 0)
             break;
-        if (n > 0) {
-            if (seg == 0)
-                *first = rd_be32(asns);
-            *last = rd_be32(asns + (size_t)(n - 1) * 4);
-        }
+        if (seg == 0 && n > 0)
+            *first = rd_be32(asns);
+        /* The last segment alone names the destination AS, as sflowtool reads it: 0 if empty. */
+        *last = n > 0 ? rd_be32(asns + (size_t)(n - 1) * 4) : 0;
         pos = next;
     }
 }

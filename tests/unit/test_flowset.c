@@ -478,6 +478,35 @@ test_flowrec_and_ch_row(void **state)
 }
 
 
+/* The path's first ASN and its last segment's last, as sflowtool takes dst_peer_as and dst_as. */
+static void
+test_as_path_ends(void **state)
+{
+    static const uint8_t two[] = {      /* AS_SEQUENCE [65001, 65002], then [65003] */
+        0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0xfd, 0xe9, 0, 0, 0xfd, 0xea,
+        0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0xfd, 0xeb,
+    };
+    static const uint8_t empty_last[] = {       /* [65001, 65002], then an empty segment */
+        0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0xfd, 0xe9, 0, 0, 0xfd, 0xea,
+        0, 0, 0, 2, 0, 0, 0, 0,
+    };
+    struct sflow_bytes p = { two, sizeof(two), 2 };
+    uint32_t first, last;
+
+    (void)state;
+    flowrec_as_path_ends(&p, &first, &last);
+    assert_int_equal(first, 65001);
+    assert_int_equal(last, 65003);
+    p = (struct sflow_bytes){ empty_last, sizeof(empty_last), 2 };
+    flowrec_as_path_ends(&p, &first, &last);
+    assert_int_equal(first, 65001);
+    assert_int_equal(last, 0);
+    p.count = 0;
+    flowrec_as_path_ends(&p, &first, &last);
+    assert_int_equal(first, 0);
+    assert_int_equal(last, 0);
+}
+
 int
 main(void)
 {
@@ -487,6 +516,7 @@ main(void)
         cmocka_unit_test(test_full_message),
         cmocka_unit_test(test_flowrec_ipv6),
         cmocka_unit_test(test_flowrec_and_ch_row),
+        cmocka_unit_test(test_as_path_ends),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
