@@ -369,13 +369,13 @@ hostctr_write(struct wbuf *w, void *arg)
     int e;
 
     memset(v, 0, sizeof(v));
-    v[0].b.p = (const uint8_t *)h->hostname;
-    v[0].b.len = (uint32_t)strlen(h->hostname);
-    v[1].b.p = h->uuid;
-    v[2].u = h->machine_type;
-    v[3].u = h->os_name;
-    v[4].b.p = (const uint8_t *)h->os_release;
-    v[4].b.len = (uint32_t)strlen(h->os_release);
+    v[SF_HOST_HOSTNAME].b.p = (const uint8_t *)h->hostname;
+    v[SF_HOST_HOSTNAME].b.len = (uint32_t)strlen(h->hostname);
+    v[SF_HOST_UUID].b.p = h->uuid;
+    v[SF_HOST_MACHINE_TYPE].u = h->machine_type;
+    v[SF_HOST_OS_NAME].u = h->os_name;
+    v[SF_HOST_OS_RELEASE].b.p = (const uint8_t *)h->os_release;
+    v[SF_HOST_OS_RELEASE].b.len = (uint32_t)strlen(h->os_release);
     if ((e = put(w, SFLOW_CTR_HOST_DESCR, v, 5)))
         return e;
 

@@ -77,8 +77,8 @@ records_port_counters(struct wbuf *w, void *arg)
         return error;
 
     memset(v, 0, sizeof(v));
-    v[0].b.p = (const uint8_t *)p->name;
-    v[0].b.len = (uint32_t)strnlen(p->name, sizeof(p->name));
+    v[SF_PORTNAME_IFNAME].b.p = (const uint8_t *)p->name;
+    v[SF_PORTNAME_IFNAME].b.len = (uint32_t)strnlen(p->name, sizeof(p->name));
     return put_record(w, 1, SFLOW_CTR_PORT_NAME, v, 1);
 }
 
@@ -94,9 +94,9 @@ records_flow(struct wbuf *w, void *arg)
     if (error)
         return error;
     memset(v, 0, sizeof(v));
-    v[0].u = f->in_vlan;
-    v[1].u = f->in_priority;
-    v[2].u = f->out_vlan;
-    v[3].u = f->out_priority;
+    v[SF_SWITCH_IN_VLAN].u = f->in_vlan;
+    v[SF_SWITCH_IN_PRIORITY].u = f->in_priority;
+    v[SF_SWITCH_OUT_VLAN].u = f->out_vlan;
+    v[SF_SWITCH_OUT_PRIORITY].u = f->out_priority;
     return put_record(w, 0, SFLOW_FLOW_EX_SWITCH, v, 4);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sflow_schema.h"
+
 /* Reads a VLAN number at '*s', moving past it; -1 if there is none. */
 static long
 vf_number(const char **s)
@@ -71,7 +73,7 @@ vf_sample_vlan(const struct sflow_datagram *dg, const struct sflow_sample *s)
         if (rec->schema == NULL || rec->error || rec->n_values < rec->schema->n_fields)
             continue;
         if (rec->tag == SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH)) {
-            vlan = (uint32_t)rec->v[0].u;
+            vlan = (uint32_t)rec->v[SF_SWITCH_IN_VLAN].u;
             from_switch = 1;
         } else if (rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) && !from_switch &&
             rec->pkt != NULL && rec->pkt->outer.n_vlans > 0) {

@@ -7,6 +7,7 @@
 
 #include "flowrec.h"
 #include "pkt_parse.h"
+#include "sflow_schema.h"
 
 /*
  * A column of the flows table: where its value sits in struct ch_flow.
@@ -71,8 +72,8 @@ static const struct flow_col flow_cols[] = {
 
 /*
  * A column of the counters table: a field of the generic (0:1) or Ethernet
- * (0:2) counter record, by its index in the record's schema
- * (convert/sflow_schema.c), written in its wire width.
+ * (0:2) counter record, by its position in the record's schema
+ * (sflow_schema.h names them), written in its wire width.
  */
 enum { FROM_GENERIC, FROM_ETHERNET, FROM_ROW };
 struct counter_col {
@@ -92,21 +93,30 @@ static const struct counter_col counter_cols[] = {
     { { "agent", "FixedString(16)", 16 }, FROM_ROW, ROW_AGENT },
     { { "sub_agent", "UInt32", 4 }, FROM_ROW, ROW_SUB_AGENT },
     { { "seq", "UInt32", 4 }, FROM_ROW, ROW_SEQ },
-    G("if_index", 0, 32), G("if_type", 1, 32), G("if_speed", 2, 64),
-    G("if_direction", 3, 32), G("if_status", 4, 32), G("in_octets", 5, 64),
-    G("in_ucast_pkts", 6, 32), G("in_multicast_pkts", 7, 32),
-    G("in_broadcast_pkts", 8, 32), G("in_discards", 9, 32), G("in_errors", 10, 32),
-    G("in_unknown_protos", 11, 32), G("out_octets", 12, 64),
-    G("out_ucast_pkts", 13, 32), G("out_multicast_pkts", 14, 32),
-    G("out_broadcast_pkts", 15, 32), G("out_discards", 16, 32),
-    G("out_errors", 17, 32), G("promiscuous_mode", 18, 32),
-    E("dot3_alignment_errors", 0), E("dot3_fcs_errors", 1),
-    E("dot3_single_collision_frames", 2), E("dot3_multiple_collision_frames", 3),
-    E("dot3_sqe_test_errors", 4), E("dot3_deferred_transmissions", 5),
-    E("dot3_late_collisions", 6), E("dot3_excessive_collisions", 7),
-    E("dot3_internal_mac_transmit_errors", 8), E("dot3_carrier_sense_errors", 9),
-    E("dot3_frame_too_longs", 10), E("dot3_internal_mac_receive_errors", 11),
-    E("dot3_symbol_errors", 12),
+    G("if_index", SF_IFC_INDEX, 32), G("if_type", SF_IFC_TYPE, 32),
+    G("if_speed", SF_IFC_SPEED, 64), G("if_direction", SF_IFC_DIRECTION, 32),
+    G("if_status", SF_IFC_STATUS, 32), G("in_octets", SF_IFC_IN_OCTETS, 64),
+    G("in_ucast_pkts", SF_IFC_IN_UCAST, 32), G("in_multicast_pkts", SF_IFC_IN_MULTICAST, 32),
+    G("in_broadcast_pkts", SF_IFC_IN_BROADCAST, 32), G("in_discards", SF_IFC_IN_DISCARDS, 32),
+    G("in_errors", SF_IFC_IN_ERRORS, 32), G("in_unknown_protos", SF_IFC_IN_UNKNOWN_PROTOS, 32),
+    G("out_octets", SF_IFC_OUT_OCTETS, 64), G("out_ucast_pkts", SF_IFC_OUT_UCAST, 32),
+    G("out_multicast_pkts", SF_IFC_OUT_MULTICAST, 32),
+    G("out_broadcast_pkts", SF_IFC_OUT_BROADCAST, 32),
+    G("out_discards", SF_IFC_OUT_DISCARDS, 32), G("out_errors", SF_IFC_OUT_ERRORS, 32),
+    G("promiscuous_mode", SF_IFC_PROMISCUOUS, 32),
+    E("dot3_alignment_errors", SF_DOT3_ALIGNMENT_ERRORS),
+    E("dot3_fcs_errors", SF_DOT3_FCS_ERRORS),
+    E("dot3_single_collision_frames", SF_DOT3_SINGLE_COLLISION_FRAMES),
+    E("dot3_multiple_collision_frames", SF_DOT3_MULTIPLE_COLLISION_FRAMES),
+    E("dot3_sqe_test_errors", SF_DOT3_SQE_TEST_ERRORS),
+    E("dot3_deferred_transmissions", SF_DOT3_DEFERRED_TRANSMISSIONS),
+    E("dot3_late_collisions", SF_DOT3_LATE_COLLISIONS),
+    E("dot3_excessive_collisions", SF_DOT3_EXCESSIVE_COLLISIONS),
+    E("dot3_internal_mac_transmit_errors", SF_DOT3_INTERNAL_MAC_TRANSMIT_ERRORS),
+    E("dot3_carrier_sense_errors", SF_DOT3_CARRIER_SENSE_ERRORS),
+    E("dot3_frame_too_longs", SF_DOT3_FRAME_TOO_LONGS),
+    E("dot3_internal_mac_receive_errors", SF_DOT3_INTERNAL_MAC_RECEIVE_ERRORS),
+    E("dot3_symbol_errors", SF_DOT3_SYMBOL_ERRORS),
     { { "batch", "UInt64", 8 }, FROM_ROW, ROW_BATCH },
 };
 #define N_COUNTER_COLS (sizeof(counter_cols) / sizeof(counter_cols[0]))
@@ -347,7 +357,7 @@ flow_from_header(struct ch_flow *f, const struct sflow_record *r)
     const struct pkt_info *pkt = r->pkt;
     struct flowrec_ip in;
 
-    f->frame_length = (uint32_t)r->v[1].u;
+    f->frame_length = (uint32_t)r->v[SF_HEADER_FRAME_LENGTH].u;
     if (pkt == NULL)
         return;
     flow_from_layer(f, &pkt->outer);
@@ -373,7 +383,7 @@ flow_from_ip_record(struct ch_flow *f, const struct sflow_record *r)
     struct flowrec_ip ip;
 
     if (f->frame_length == 0)
-        f->frame_length = (uint32_t)r->v[0].u;
+        f->frame_length = (uint32_t)r->v[SF_IP_LENGTH].u;
     if (f->ip_version != 0 || flowrec_ip_from_record(r, &ip) == 0)
         return;
     flow_ip(f, &ip);
@@ -391,8 +401,8 @@ flow_from_gateway(struct ch_flow *f, const struct sflow_record *r)
 
     if (r->n_values < r->schema->n_fields)
         return;
-    f->src_as = (uint32_t)r->v[2].u;
-    flowrec_as_path_ends(&r->v[4].b, &peer, &f->dst_as);
+    f->src_as = (uint32_t)r->v[SF_GW_SRC_AS].u;
+    flowrec_as_path_ends(&r->v[SF_GW_AS_PATH].b, &peer, &f->dst_as);
 }
 
 int
@@ -426,11 +436,11 @@ ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_samp
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_ETHERNET):
             if (f->frame_length == 0)
-                f->frame_length = (uint32_t)r->v[0].u;
-            if (!have_eth && r->v[1].b.len == 6 && r->v[2].b.len == 6) {
-                memcpy(f->src_mac, r->v[1].b.p, 6);
-                memcpy(f->dst_mac, r->v[2].b.p, 6);
-                f->eth_type = (uint16_t)r->v[3].u;
+                f->frame_length = (uint32_t)r->v[SF_ETH_LENGTH].u;
+            if (!have_eth && r->v[SF_ETH_SRC].b.len == 6 && r->v[SF_ETH_DST].b.len == 6) {
+                memcpy(f->src_mac, r->v[SF_ETH_SRC].b.p, 6);
+                memcpy(f->dst_mac, r->v[SF_ETH_DST].b.p, 6);
+                f->eth_type = (uint16_t)r->v[SF_ETH_TYPE].u;
             }
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_IPV4):
@@ -438,8 +448,8 @@ ch_row_flow_from_sample(const struct sflow_datagram *dg, const struct sflow_samp
             flow_from_ip_record(f, r);
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH):
-            f->in_vlan = (uint16_t)r->v[0].u;
-            f->out_vlan = (uint16_t)r->v[2].u;
+            f->in_vlan = (uint16_t)r->v[SF_SWITCH_IN_VLAN].u;
+            f->out_vlan = (uint16_t)r->v[SF_SWITCH_OUT_VLAN].u;
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_EX_GATEWAY):
             flow_from_gateway(f, r);

@@ -6,6 +6,7 @@
 #include "pkt_parse.h"
 #include "rd.h"
 #include "sflow_decode.h"
+#include "sflow_schema.h"
 
 /* An input/output word as an ifIndex: only format 0 names one interface. */
 static uint32_t
@@ -48,13 +49,13 @@ flowrec_ip_from_record(const struct sflow_record *rec, struct flowrec_ip *ip)
     if (rec->n_values < rec->schema->n_fields)
         return 0;
     ip->family = v6 ? 6 : 4;
-    ip->prot = (uint8_t)rec->v[1].u;
-    memcpy(ip->src, rec->v[2].b.p, v6 ? 16 : 4);
-    memcpy(ip->dst, rec->v[3].b.p, v6 ? 16 : 4);
-    ip->src_port = (uint16_t)rec->v[4].u;
-    ip->dst_port = (uint16_t)rec->v[5].u;
-    ip->tcp_flags = (uint8_t)rec->v[6].u;
-    ip->tos = (uint8_t)rec->v[7].u;
+    ip->prot = (uint8_t)rec->v[SF_IP_PROTOCOL].u;
+    memcpy(ip->src, rec->v[SF_IP_SRC].b.p, v6 ? 16 : 4);
+    memcpy(ip->dst, rec->v[SF_IP_DST].b.p, v6 ? 16 : 4);
+    ip->src_port = (uint16_t)rec->v[SF_IP_SRC_PORT].u;
+    ip->dst_port = (uint16_t)rec->v[SF_IP_DST_PORT].u;
+    ip->tcp_flags = (uint8_t)rec->v[SF_IP_TCP_FLAGS].u;
+    ip->tos = (uint8_t)rec->v[SF_IP_TOS].u;
     return ip->family;
 }
 
@@ -93,8 +94,8 @@ fr_from_header(const struct sflow_record *rec, struct flowrec *o)
         o->dst_port = (uint16_t)(ip.icmp_type << 8 | ip.icmp_code);
     }
     /* The packet's IP length on the wire, as the agent reports its frame. */
-    frame = (uint32_t)rec->v[1].u;
-    stripped = (uint32_t)rec->v[2].u;
+    frame = (uint32_t)rec->v[SF_HEADER_FRAME_LENGTH].u;
+    stripped = (uint32_t)rec->v[SF_HEADER_STRIPPED].u;
     if ((uint64_t)stripped + l->l3_offset < frame)
         o->octets = frame - stripped - (uint32_t)l->l3_offset;
     else if (l->l3 == 4)
@@ -113,7 +114,7 @@ fr_from_ip_record(const struct sflow_record *rec, struct flowrec *o)
     if (flowrec_ip_from_record(rec, &ip) == 0)
         return 0;
     fr_addrs(o, &ip);
-    o->octets = rec->v[0].u;
+    o->octets = rec->v[SF_IP_LENGTH].u;
     if (o->prot == 1 || o->prot == 58) {
         /* Agents disagree on where ICMP type goes; the spec says dst_port. */
         o->dst_port = (uint16_t)(ip.dst_port << 8);
@@ -148,8 +149,8 @@ fr_ethernet(const struct sflow_record *rec, struct flowrec *o)
 {
     if (rec->n_values < rec->schema->n_fields)
         return;
-    memcpy(o->src_mac, rec->v[1].b.p, 6);
-    memcpy(o->dst_mac, rec->v[2].b.p, 6);
+    memcpy(o->src_mac, rec->v[SF_ETH_SRC].b.p, 6);
+    memcpy(o->dst_mac, rec->v[SF_ETH_DST].b.p, 6);
 }
 
 static void
@@ -157,25 +158,30 @@ fr_switch(const struct sflow_record *rec, struct flowrec *o)
 {
     if (rec->n_values < rec->schema->n_fields)
         return;
-    o->src_vlan = (uint16_t)(rec->v[0].u & 0xfff);
-    o->dst_vlan = (uint16_t)(rec->v[2].u & 0xfff);
+    o->src_vlan = (uint16_t)(rec->v[SF_SWITCH_IN_VLAN].u & 0xfff);
+    o->dst_vlan = (uint16_t)(rec->v[SF_SWITCH_OUT_VLAN].u & 0xfff);
 }
 
 static void
 fr_router(const struct sflow_record *rec, struct flowrec *o)
 {
+    const struct sflow_addr *nh = &rec->v[SF_ROUTER_NEXTHOP].addr;
+    uint64_t src_mask, dst_mask;
+
     if (rec->n_values < rec->schema->n_fields)
         return;
-    if (rec->v[0].addr.type == SFLOW_ADDR_IP4) {
-        memcpy(o->nexthop, rec->v[0].addr.a, 4);
+    if (nh->type == SFLOW_ADDR_IP4) {
+        memcpy(o->nexthop, nh->a, 4);
         o->nexthop_family = 4;
-    } else if (rec->v[0].addr.type == SFLOW_ADDR_IP6) {
-        memcpy(o->nexthop, rec->v[0].addr.a, 16);
+    } else if (nh->type == SFLOW_ADDR_IP6) {
+        memcpy(o->nexthop, nh->a, 16);
         o->nexthop_family = 6;
     }
     /* Checked against the packet's family once it is known. */
-    o->src_mask = rec->v[1].u <= 128 ? (uint8_t)rec->v[1].u : 0;
-    o->dst_mask = rec->v[2].u <= 128 ? (uint8_t)rec->v[2].u : 0;
+    src_mask = rec->v[SF_ROUTER_SRC_MASK].u;
+    dst_mask = rec->v[SF_ROUTER_DST_MASK].u;
+    o->src_mask = src_mask <= 128 ? (uint8_t)src_mask : 0;
+    o->dst_mask = dst_mask <= 128 ? (uint8_t)dst_mask : 0;
 }
 
 void
@@ -204,9 +210,9 @@ fr_gateway(const struct sflow_record *rec, struct flowrec *o)
 {
     if (rec->n_values < rec->schema->n_fields)
         return;
-    o->src_peer_as = (uint32_t)rec->v[3].u;
-    o->src_as = rec->v[2].u != 0 ? (uint32_t)rec->v[2].u : o->src_peer_as;
-    flowrec_as_path_ends(&rec->v[4].b, &o->dst_peer_as, &o->dst_as);
+    o->src_peer_as = (uint32_t)rec->v[SF_GW_SRC_PEER_AS].u;
+    o->src_as = rec->v[SF_GW_SRC_AS].u != 0 ? (uint32_t)rec->v[SF_GW_SRC_AS].u : o->src_peer_as;
+    flowrec_as_path_ends(&rec->v[SF_GW_AS_PATH].b, &o->dst_peer_as, &o->dst_as);
     o->has_as = 1;
 }
 

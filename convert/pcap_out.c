@@ -16,17 +16,16 @@
 #include <errno.h>
 #include <string.h>
 
+#include "sflow_schema.h"
+
 #define ETH_TYPE_IPV4 0x0800
 #define ETH_TYPE_IPV6 0x86dd
-
-/* Values of the schema's fields, in order (sflow_schema.c, f_header). */
-enum { HDR_PROTOCOL, HDR_FRAME_LENGTH, HDR_STRIPPED, HDR_BYTES, HDR_N_FIELDS };
 
 static int
 is_header_record(const struct sflow_record *rec)
 {
     return rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) && rec->schema != NULL &&
-        !rec->error && rec->n_values >= HDR_N_FIELDS;
+        !rec->error && rec->n_values >= rec->schema->n_fields;
 }
 
 enum pcap_out_link
@@ -34,7 +33,7 @@ pcap_out_native(const struct sflow_record *rec)
 {
     if (!is_header_record(rec))
         return PCAP_OUT_LINK_NONE;
-    switch (rec->v[HDR_PROTOCOL].u) {
+    switch (rec->v[SF_HEADER_PROTOCOL].u) {
     case PKT_PROTO_ETHERNET:
         return PCAP_OUT_LINK_ETHERNET;
     case PKT_PROTO_IPV4:
@@ -65,17 +64,17 @@ pcap_out_packet(const struct sflow_record *rec, enum pcap_out_link link,
     memset(out, 0, sizeof(*out));
     if (native == PCAP_OUT_LINK_NONE || link == PCAP_OUT_LINK_NONE)
         return EINVAL;
-    hdr = rec->v[HDR_BYTES].b.p;
-    hdr_len = rec->v[HDR_BYTES].b.len;
+    hdr = rec->v[SF_HEADER_BYTES].b.p;
+    hdr_len = rec->v[SF_HEADER_BYTES].b.len;
     if (hdr_len > PCAP_OUT_SNAPLEN)
         hdr_len = PCAP_OUT_SNAPLEN;
-    len = sub_sat((uint32_t)rec->v[HDR_FRAME_LENGTH].u, (uint32_t)rec->v[HDR_STRIPPED].u);
+    len = sub_sat((uint32_t)rec->v[SF_HEADER_FRAME_LENGTH].u, (uint32_t)rec->v[SF_HEADER_STRIPPED].u);
 
     /* The decoder parses at most SFLOW_MAX_HEADERS headers per datagram. */
     if (rec->pkt != NULL)
         l = &rec->pkt->outer;
     else if ((native != link || cut_payload) &&
-        pkt_parse(hdr, hdr_len, (uint32_t)rec->v[HDR_PROTOCOL].u, &local) == 0)
+        pkt_parse(hdr, hdr_len, (uint32_t)rec->v[SF_HEADER_PROTOCOL].u, &local) == 0)
         l = &local.outer;
     payload = l != NULL && l->payload_offset > 0 && l->payload_offset <= hdr_len &&
         (l->l4 == 6 || l->l4 == 17) ? (uint32_t)l->payload_offset : 0;
@@ -98,7 +97,7 @@ pcap_out_packet(const struct sflow_record *rec, enum pcap_out_link link,
         /* Raw IP to Ethernet: zero MACs say that the addresses are unknown. */
         if (buflen < PCAP_OUT_ETH_LEN + (size_t)hdr_len)
             return EINVAL;
-        eth_type = rec->v[HDR_PROTOCOL].u == PKT_PROTO_IPV4 ? ETH_TYPE_IPV4 : ETH_TYPE_IPV6;
+        eth_type = rec->v[SF_HEADER_PROTOCOL].u == PKT_PROTO_IPV4 ? ETH_TYPE_IPV4 : ETH_TYPE_IPV6;
         memset(buf, 0, 12);
         buf[12] = (uint8_t)(eth_type >> 8);
         buf[13] = (uint8_t)(eth_type & 0xff);

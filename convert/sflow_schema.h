@@ -37,6 +37,9 @@ enum sflow_ip_field {           /* 0:3 sampled_ipv4, 0:4 sampled_ipv6, 0:1023 to
 enum sflow_switch_field {       /* 0:1001 extended_switch */
     SF_SWITCH_IN_VLAN, SF_SWITCH_IN_PRIORITY, SF_SWITCH_OUT_VLAN, SF_SWITCH_OUT_PRIORITY,
 };
+enum sflow_router_field {       /* 0:1002 extended_router */
+    SF_ROUTER_NEXTHOP, SF_ROUTER_SRC_MASK, SF_ROUTER_DST_MASK,
+};
 enum sflow_gateway_field {      /* 0:1003 extended_gateway */
     SF_GW_NEXTHOP, SF_GW_MY_AS, SF_GW_SRC_AS, SF_GW_SRC_PEER_AS, SF_GW_AS_PATH,
     SF_GW_COMMUNITIES, SF_GW_LOCALPREF,
@@ -52,6 +55,28 @@ enum sflow_socket_field {       /* 0:2100 socket4, 0:2101 socket6 */
 };
 #define SF_VLANTUNNEL_STACK 0   /* 0:1012 extended_vlantunnel */
 #define SF_TCPINFO_DIRECTION 0  /* 0:2209 tcp_info */
-#define SF_OFPORT_DATAPATH 0    /* counters 0:1004 of_port */
+
+enum sflow_ifcounter_field {    /* counters 0:1 generic interface */
+    SF_IFC_INDEX, SF_IFC_TYPE, SF_IFC_SPEED, SF_IFC_DIRECTION, SF_IFC_STATUS,
+    SF_IFC_IN_OCTETS, SF_IFC_IN_UCAST, SF_IFC_IN_MULTICAST, SF_IFC_IN_BROADCAST,
+    SF_IFC_IN_DISCARDS, SF_IFC_IN_ERRORS, SF_IFC_IN_UNKNOWN_PROTOS,
+    SF_IFC_OUT_OCTETS, SF_IFC_OUT_UCAST, SF_IFC_OUT_MULTICAST, SF_IFC_OUT_BROADCAST,
+    SF_IFC_OUT_DISCARDS, SF_IFC_OUT_ERRORS, SF_IFC_PROMISCUOUS,
+};
+enum sflow_dot3_field {         /* counters 0:2 ethernet */
+    SF_DOT3_ALIGNMENT_ERRORS, SF_DOT3_FCS_ERRORS, SF_DOT3_SINGLE_COLLISION_FRAMES,
+    SF_DOT3_MULTIPLE_COLLISION_FRAMES, SF_DOT3_SQE_TEST_ERRORS,
+    SF_DOT3_DEFERRED_TRANSMISSIONS, SF_DOT3_LATE_COLLISIONS,
+    SF_DOT3_EXCESSIVE_COLLISIONS, SF_DOT3_INTERNAL_MAC_TRANSMIT_ERRORS,
+    SF_DOT3_CARRIER_SENSE_ERRORS, SF_DOT3_FRAME_TOO_LONGS,
+    SF_DOT3_INTERNAL_MAC_RECEIVE_ERRORS, SF_DOT3_SYMBOL_ERRORS,
+};
+enum sflow_ofport_field {       /* counters 0:1004 of_port */
+    SF_OFPORT_DATAPATH, SF_OFPORT_PORT,
+};
+#define SF_PORTNAME_IFNAME 0    /* counters 0:1005 port_name */
+enum sflow_host_descr_field {   /* counters 0:2000 host_descr */
+    SF_HOST_HOSTNAME, SF_HOST_UUID, SF_HOST_MACHINE_TYPE, SF_HOST_OS_NAME, SF_HOST_OS_RELEASE,
+};
 
 #endif /* SFK_SFLOW_SCHEMA_H */

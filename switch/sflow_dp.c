@@ -281,8 +281,8 @@ write_port_counters(struct wbuf *w, void *arg)
     if (sc == NULL || sc->n_fields != 2)
         return EINVAL;
     memset(v, 0, sizeof(v));
-    v[0].u = pc->dpid;
-    v[1].u = pc->ofport;
+    v[SF_OFPORT_DATAPATH].u = pc->dpid;
+    v[SF_OFPORT_PORT].u = pc->ofport;
     return sflow_enc_record(w, SFLOW_TAG(0, SFLOW_CTR_OPENFLOW_PORT), sc, v);
 }
 

@@ -3,7 +3,8 @@
  * datagrams, lying lengths, absurd counts, over-long strings and lists, bad
  * versions and address types.  Each case asserts the sflow_err code; every
  * decode reads an exact-size heap copy, so ASan sees any read past the end.
- * The datagrams are written with convert/sflow_encode.c.
+ * The datagrams are written with convert/sflow_encode.c.  Also: every named
+ * field position of sflow_schema.h against its field's name in the schema.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -789,6 +790,173 @@ test_short_bodies(void **state)
     }
 }
 
+/* ---- Named field positions (sflow_schema.h) against the schema's names ---- */
+
+struct named_field {
+    uint32_t format;
+    int counter;
+    int index;                  /* The constant. */
+    const char *name;           /* Its field's name in sflow_schema.c. */
+};
+
+/* Field 'nf->index' of its record is named 'prefix' + 'nf->name'. */
+static void
+check_named(const struct named_field *nf, const char *prefix)
+{
+    const struct sflow_schema *sc = sflow_schema_find(SFLOW_TAG(0, nf->format), nf->counter);
+    char want[96];
+
+    assert_non_null(sc);
+    snprintf(want, sizeof(want), "%s%s", prefix, nf->name);
+    if (nf->index < 0 || (uint32_t)nf->index >= sc->n_fields ||
+        strcmp(sc->fields[nf->index].name, want) != 0)
+        fail_msg("%s:0:%u field %d is %s, not %s", nf->counter ? "counters " : "",
+            nf->format, nf->index, (uint32_t)nf->index < sc->n_fields ?
+            sc->fields[nf->index].name : "(none)", want);
+}
+
+/* Each constant names the last field of a record read whole: none is left out. */
+static void
+check_last(uint32_t format, int counter, int last)
+{
+    const struct sflow_schema *sc = sflow_schema_find(SFLOW_TAG(0, format), counter);
+
+    assert_non_null(sc);
+    assert_int_equal(sc->n_fields, last + 1);
+}
+
+static void
+test_named_fields(void **state)
+{
+    /* Records of one layout: sampled Ethernet and the tunnels' (prefix, format). */
+    static const struct { uint32_t format; const char *prefix; } eth[] = {
+        { 2, "" }, { 1021, "tunnel_l2_out_" }, { 1022, "tunnel_l2_in_" },
+    };
+    static const struct { uint32_t format; const char *prefix; int v6; } ip[] = {
+        { 3, "", 0 }, { 4, "", 1 }, { 1023, "tunnel_ipv4_out_", 0 },
+        { 1024, "tunnel_ipv4_in_", 0 }, { 1025, "tunnel_ipv6_out_", 1 },
+        { 1026, "tunnel_ipv6_in_", 1 },
+    };
+    static const struct named_field eth_fields[] = {
+        { 0, 0, SF_ETH_LENGTH, "ethernet_len" }, { 0, 0, SF_ETH_SRC, "ethernet_src" },
+        { 0, 0, SF_ETH_DST, "ethernet_dst" }, { 0, 0, SF_ETH_TYPE, "ethernet_type" },
+    };
+    static const struct named_field ip_fields[2][8] = { {
+        { 0, 0, SF_IP_LENGTH, "sampledPacketSize" }, { 0, 0, SF_IP_PROTOCOL, "IPProtocol" },
+        { 0, 0, SF_IP_SRC, "srcIP" }, { 0, 0, SF_IP_DST, "dstIP" },
+        { 0, 0, SF_IP_SRC_PORT, "srcPort" }, { 0, 0, SF_IP_DST_PORT, "dstPort" },
+        { 0, 0, SF_IP_TCP_FLAGS, "TCPFlags" }, { 0, 0, SF_IP_TOS, "IPTOS" },
+    }, {
+        { 0, 0, SF_IP_LENGTH, "sampledPacketSize" }, { 0, 0, SF_IP_PROTOCOL, "IPProtocol" },
+        { 0, 0, SF_IP_SRC, "srcIP6" }, { 0, 0, SF_IP_DST, "dstIP6" },
+        { 0, 0, SF_IP_SRC_PORT, "srcPort" }, { 0, 0, SF_IP_DST_PORT, "dstPort" },
+        { 0, 0, SF_IP_TCP_FLAGS, "TCPFlags" }, { 0, 0, SF_IP_TOS, "priority" },
+    } };
+    static const struct named_field one[] = {
+        { 1, 0, SF_HEADER_PROTOCOL, "headerProtocol" },
+        { 1, 0, SF_HEADER_FRAME_LENGTH, "sampledPacketSize" },
+        { 1, 0, SF_HEADER_STRIPPED, "strippedBytes" },
+        { 1, 0, SF_HEADER_BYTES, "headerBytes" },
+        { 1001, 0, SF_SWITCH_IN_VLAN, "in_vlan" },
+        { 1001, 0, SF_SWITCH_IN_PRIORITY, "in_priority" },
+        { 1001, 0, SF_SWITCH_OUT_VLAN, "out_vlan" },
+        { 1001, 0, SF_SWITCH_OUT_PRIORITY, "out_priority" },
+        { 1002, 0, SF_ROUTER_NEXTHOP, "nextHop" },
+        { 1002, 0, SF_ROUTER_SRC_MASK, "srcSubnetMask" },
+        { 1002, 0, SF_ROUTER_DST_MASK, "dstSubnetMask" },
+        { 1003, 0, SF_GW_NEXTHOP, "bgp_nexthop" }, { 1003, 0, SF_GW_MY_AS, "my_as" },
+        { 1003, 0, SF_GW_SRC_AS, "src_as" }, { 1003, 0, SF_GW_SRC_PEER_AS, "src_peer_as" },
+        { 1003, 0, SF_GW_AS_PATH, "dst_as_path" },
+        { 1003, 0, SF_GW_COMMUNITIES, "BGP_communities" },
+        { 1003, 0, SF_GW_LOCALPREF, "BGP_localpref" },
+        { 1004, 0, SF_USER_SRC_CHARSET, "src_user_charset" },
+        { 1004, 0, SF_USER_SRC, "src_user" },
+        { 1004, 0, SF_USER_DST_CHARSET, "dst_user_charset" },
+        { 1004, 0, SF_USER_DST, "dst_user" },
+        { 1006, 0, SF_MPLS_NEXTHOP, "mpls_nexthop" },
+        { 1006, 0, SF_MPLS_IN_STACK, "mpls_input_stack" },
+        { 1006, 0, SF_MPLS_OUT_STACK, "mpls_output_stack" },
+        { 1012, 0, SF_VLANTUNNEL_STACK, "vlan_tunnel" },
+        { 2209, 0, SF_TCPINFO_DIRECTION, "tcpinfo_direction" },
+        { 1, 1, SF_IFC_INDEX, "ifIndex" }, { 1, 1, SF_IFC_TYPE, "networkType" },
+        { 1, 1, SF_IFC_SPEED, "ifSpeed" }, { 1, 1, SF_IFC_DIRECTION, "ifDirection" },
+        { 1, 1, SF_IFC_STATUS, "ifStatus" }, { 1, 1, SF_IFC_IN_OCTETS, "ifInOctets" },
+        { 1, 1, SF_IFC_IN_UCAST, "ifInUcastPkts" },
+        { 1, 1, SF_IFC_IN_MULTICAST, "ifInMulticastPkts" },
+        { 1, 1, SF_IFC_IN_BROADCAST, "ifInBroadcastPkts" },
+        { 1, 1, SF_IFC_IN_DISCARDS, "ifInDiscards" },
+        { 1, 1, SF_IFC_IN_ERRORS, "ifInErrors" },
+        { 1, 1, SF_IFC_IN_UNKNOWN_PROTOS, "ifInUnknownProtos" },
+        { 1, 1, SF_IFC_OUT_OCTETS, "ifOutOctets" },
+        { 1, 1, SF_IFC_OUT_UCAST, "ifOutUcastPkts" },
+        { 1, 1, SF_IFC_OUT_MULTICAST, "ifOutMulticastPkts" },
+        { 1, 1, SF_IFC_OUT_BROADCAST, "ifOutBroadcastPkts" },
+        { 1, 1, SF_IFC_OUT_DISCARDS, "ifOutDiscards" },
+        { 1, 1, SF_IFC_OUT_ERRORS, "ifOutErrors" },
+        { 1, 1, SF_IFC_PROMISCUOUS, "ifPromiscuousMode" },
+        { 2, 1, SF_DOT3_ALIGNMENT_ERRORS, "dot3StatsAlignmentErrors" },
+        { 2, 1, SF_DOT3_FCS_ERRORS, "dot3StatsFCSErrors" },
+        { 2, 1, SF_DOT3_SINGLE_COLLISION_FRAMES, "dot3StatsSingleCollisionFrames" },
+        { 2, 1, SF_DOT3_MULTIPLE_COLLISION_FRAMES, "dot3StatsMultipleCollisionFrames" },
+        { 2, 1, SF_DOT3_SQE_TEST_ERRORS, "dot3StatsSQETestErrors" },
+        { 2, 1, SF_DOT3_DEFERRED_TRANSMISSIONS, "dot3StatsDeferredTransmissions" },
+        { 2, 1, SF_DOT3_LATE_COLLISIONS, "dot3StatsLateCollisions" },
+        { 2, 1, SF_DOT3_EXCESSIVE_COLLISIONS, "dot3StatsExcessiveCollisions" },
+        { 2, 1, SF_DOT3_INTERNAL_MAC_TRANSMIT_ERRORS, "dot3StatsInternalMacTransmitErrors" },
+        { 2, 1, SF_DOT3_CARRIER_SENSE_ERRORS, "dot3StatsCarrierSenseErrors" },
+        { 2, 1, SF_DOT3_FRAME_TOO_LONGS, "dot3StatsFrameTooLongs" },
+        { 2, 1, SF_DOT3_INTERNAL_MAC_RECEIVE_ERRORS, "dot3StatsInternalMacReceiveErrors" },
+        { 2, 1, SF_DOT3_SYMBOL_ERRORS, "dot3StatsSymbolErrors" },
+        { 1004, 1, SF_OFPORT_DATAPATH, "openflow_datapath_id" },
+        { 1004, 1, SF_OFPORT_PORT, "openflow_port" },
+        { 1005, 1, SF_PORTNAME_IFNAME, "ifName" },
+        { 2000, 1, SF_HOST_HOSTNAME, "hostname" }, { 2000, 1, SF_HOST_UUID, "UUID" },
+        { 2000, 1, SF_HOST_MACHINE_TYPE, "machine_type" },
+        { 2000, 1, SF_HOST_OS_NAME, "os_name" },
+        { 2000, 1, SF_HOST_OS_RELEASE, "os_release" },
+    };
+    struct named_field nf;
+    size_t i, j;
+    uint32_t sock;
+
+    (void)state;
+    for (i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+        check_named(&one[i], "");
+    for (i = 0; i < sizeof(eth) / sizeof(eth[0]); i++) {
+        for (j = 0; j < sizeof(eth_fields) / sizeof(eth_fields[0]); j++) {
+            nf = eth_fields[j];
+            nf.format = eth[i].format;
+            check_named(&nf, eth[i].prefix);
+        }
+        check_last(eth[i].format, 0, SF_ETH_TYPE);
+    }
+    for (i = 0; i < sizeof(ip) / sizeof(ip[0]); i++) {
+        for (j = 0; j < 8; j++) {
+            nf = ip_fields[ip[i].v6][j];
+            nf.format = ip[i].format;
+            check_named(&nf, ip[i].prefix);
+        }
+        check_last(ip[i].format, 0, SF_IP_TOS);
+    }
+    for (sock = 2100; sock <= 2101; sock++) {
+        const char *p = sock == 2100 ? "socket4_" : "socket6_";
+
+        check_named(&(struct named_field){ sock, 0, SF_SOCKET_PROTOCOL, "ip_protocol" }, p);
+        check_named(&(struct named_field){ sock, 0, SF_SOCKET_LOCAL_IP, "local_ip" }, p);
+        check_named(&(struct named_field){ sock, 0, SF_SOCKET_REMOTE_IP, "remote_ip" }, p);
+    }
+    check_last(1, 0, SF_HEADER_BYTES);
+    check_last(1001, 0, SF_SWITCH_OUT_PRIORITY);
+    check_last(1002, 0, SF_ROUTER_DST_MASK);
+    check_last(1003, 0, SF_GW_LOCALPREF);
+    check_last(1004, 0, SF_USER_DST);
+    check_last(1006, 0, SF_MPLS_OUT_STACK);
+    check_last(1, 1, SF_IFC_PROMISCUOUS);
+    check_last(2, 1, SF_DOT3_SYMBOL_ERRORS);
+    check_last(1004, 1, SF_OFPORT_PORT);
+    check_last(2000, 1, SF_HOST_OS_RELEASE);
+}
+
 int
 main(void)
 {
@@ -805,6 +973,7 @@ main(void)
         cmocka_unit_test(test_bad_lists),
         cmocka_unit_test(test_header_record),
         cmocka_unit_test(test_short_bodies),
+        cmocka_unit_test(test_named_fields),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
