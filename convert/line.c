@@ -36,14 +36,14 @@
  * - Discarded-packet samples (0:5), unknown sample types and a sample
  *   whose decoding failed print nothing.
  *
- * Lines are formatted with fmt.h's writers: printf() parsing twenty
- * conversions per sample would cost more than all the rest.
+ * Lines are written with obuf.h's typed appends (fmt.h's writers):
+ * printf() parsing twenty conversions per sample would cost more than all
+ * the rest.
  */
 #include "line.h"
 
 #include <string.h>
 
-#include "fmt.h"
 #include "sflow_decode.h"
 #include "sflow_schema.h"
 
@@ -67,57 +67,43 @@ struct flow_state {
     uint32_t ipv4_offset;
 };
 
-/* Longest line: an IPv6 agent and two IPv6 addresses, all numbers at their widest. */
-#define LINE_MAX_LEN 512
-
 /*
- * Columns: each writer appends its value and a comma; a line's last comma
- * becomes its newline.  sflowtool prints most unsigned state with %d.
+ * Columns: each writer appends a comma and its value; a line ends with a
+ * newline.  sflowtool prints most unsigned state with %d.  Inline: as
+ * calls they cost -l about 9 % more instructions (callgrind).
  */
-static char *
-col_d(char *o, uint32_t v)
+static inline void
+col_d(struct obuf *out, uint32_t v)
 {
-    o = fmt_s64(o, (int32_t)v);
-    *o = ',';
-    return o + 1;
+    obuf_put_char(out, ',');
+    obuf_put_s64(out, (int32_t)v);
 }
 
 /* "0x%0*x" with at least 'width' digits. */
-static char *
-col_hex(char *o, uint32_t v, int width)
+static inline void
+col_hex(struct obuf *out, uint32_t v, unsigned int width)
 {
-    char tmp[8];
-    char *end = fmt_hex_u32(tmp, v);
-    int n = (int)(end - tmp);
-
-    *o++ = '0';
-    *o++ = 'x';
-    for (; n < width; width--)
-        *o++ = '0';
-    memcpy(o, tmp, (size_t)n);
-    o[n] = ',';
-    return o + n + 1;
+    obuf_put(out, ",0x", 3);
+    obuf_put_hex_u32(out, v, width);
 }
 
-static char *
-col_mac(char *o, const uint8_t *mac)
+static inline void
+col_mac(struct obuf *out, const uint8_t *mac)
 {
-    o = fmt_hex_lower(o, mac, 6);
-    *o = ',';
-    return o + 1;
+    obuf_put_char(out, ',');
+    obuf_put_mac(out, mac);
 }
 
-static char *
-col_addr(char *o, const struct sflow_addr *a)
+static inline void
+col_addr(struct obuf *out, const struct sflow_addr *a)
 {
+    obuf_put_char(out, ',');
     if (a->type == SFLOW_ADDR_IP4)
-        o = fmt_ipv4(o, a->a);
+        obuf_put_ipv4(out, a->a);
     else if (a->type == SFLOW_ADDR_IP6)
-        o = fmt_ipv6(o, a->a);
+        obuf_put_ipv6(out, a->a);
     else
-        *o++ = '-';
-    *o = ',';
-    return o + 1;
+        obuf_put_char(out, '-');
 }
 
 static void
@@ -254,9 +240,9 @@ apply_record(struct flow_state *st, const struct sflow_record *rec)
     }
 }
 
-/* The FLOW line of flow sample 'smp'; returns its end. */
-static char *
-flow_line(char *o, const struct sflow_datagram *dg, const struct sflow_sample *smp)
+/* The FLOW line of flow sample 'smp'. */
+static void
+flow_line(struct obuf *out, const struct sflow_datagram *dg, const struct sflow_sample *smp)
 {
     struct flow_state st;
     uint32_t i;
@@ -264,33 +250,32 @@ flow_line(char *o, const struct sflow_datagram *dg, const struct sflow_sample *s
     memset(&st, 0, sizeof(st));
     for (i = 0; i < smp->n_records; i++)
         apply_record(&st, &dg->records[smp->first_record + i]);
-    memcpy(o, "FLOW,", 5);
-    o = col_addr(o + 5, &dg->agent);
-    o = col_d(o, smp->input);
-    o = col_d(o, smp->output);
-    o = col_mac(o, st.src_mac);
-    o = col_mac(o, st.dst_mac);
-    o = col_hex(o, st.eth_type, 4);
-    o = col_d(o, st.in_vlan);
-    o = col_d(o, st.out_vlan);
-    o = col_addr(o, &st.src);
-    o = col_addr(o, &st.dst);
-    o = col_d(o, st.proto);
-    o = col_hex(o, st.tos, 2);
-    o = col_d(o, st.ttl);
-    o = col_d(o, st.sport);
-    o = col_d(o, st.dport);
-    o = col_hex(o, st.tcp_flags, 2);
-    o = col_d(o, st.sampled_size);
-    o = col_d(o, st.sampled_size - st.stripped - st.ipv4_offset);
-    o = col_d(o, smp->sampling_rate);
-    o[-1] = '\n';
-    return o;
+    obuf_put(out, "FLOW", 4);
+    col_addr(out, &dg->agent);
+    col_d(out, smp->input);
+    col_d(out, smp->output);
+    col_mac(out, st.src_mac);
+    col_mac(out, st.dst_mac);
+    col_hex(out, st.eth_type, 4);
+    col_d(out, st.in_vlan);
+    col_d(out, st.out_vlan);
+    col_addr(out, &st.src);
+    col_addr(out, &st.dst);
+    col_d(out, st.proto);
+    col_hex(out, st.tos, 2);
+    col_d(out, st.ttl);
+    col_d(out, st.sport);
+    col_d(out, st.dport);
+    col_hex(out, st.tcp_flags, 2);
+    col_d(out, st.sampled_size);
+    col_d(out, st.sampled_size - st.stripped - st.ipv4_offset);
+    col_d(out, smp->sampling_rate);
+    obuf_put_char(out, '\n');
 }
 
-/* The CNTR line of counters sample 'smp'; returns its end. */
-static char *
-counters_line(char *o, const struct sflow_datagram *dg, const struct sflow_sample *smp)
+/* The CNTR line of counters sample 'smp'. */
+static void
+counters_line(struct obuf *out, const struct sflow_datagram *dg, const struct sflow_sample *smp)
 {
     static const union sflow_value zero[SFLOW_MAX_FIELDS];
     const union sflow_value *v = zero;
@@ -304,15 +289,14 @@ counters_line(char *o, const struct sflow_datagram *dg, const struct sflow_sampl
             !rec->error && rec->n_values == rec->schema->n_fields)
             v = rec->v;
     }
-    memcpy(o, "CNTR,", 5);
-    o = col_addr(o + 5, &dg->agent);
-    /* Wire order is line order: ifIndex .. ifPromiscuousMode, 19 fields. */
-    for (i = 0; i < 19; i++) {
-        o = fmt_u64(o, v[i].u);
-        *o++ = ',';
+    obuf_put(out, "CNTR", 4);
+    col_addr(out, &dg->agent);
+    /* Wire order is line order: ifIndex .. ifPromiscuousMode. */
+    for (i = SF_IFC_INDEX; i <= SF_IFC_PROMISCUOUS; i++) {
+        obuf_put_char(out, ',');
+        obuf_put_u64(out, v[i].u);
     }
-    o[-1] = '\n';
-    return o;
+    obuf_put_char(out, '\n');
 }
 
 void
@@ -320,23 +304,20 @@ line_datagram(struct obuf *out, const struct dgram_meta *meta, const struct sflo
 {
     const struct sflow_sample *smp;
     uint32_t i;
-    char *o;
 
     (void)meta;
     for (i = 0; i < dg->n_samples; i++) {
         smp = &dg->samples[i];
         if (!smp->known || !smp->header_ok || smp->error)
             continue;
-        if ((o = obuf_reserve(out, LINE_MAX_LEN)) == NULL)
-            return;
         switch (SFLOW_FORMAT(smp->tag)) {
         case SFLOW_FLOW_SAMPLE:
         case SFLOW_FLOW_SAMPLE_EXPANDED:
-            obuf_end(out, flow_line(o, dg, smp));
+            flow_line(out, dg, smp);
             break;
         case SFLOW_COUNTERS_SAMPLE:
         case SFLOW_COUNTERS_SAMPLE_EXPANDED:
-            obuf_end(out, counters_line(o, dg, smp));
+            counters_line(out, dg, smp);
             break;
         default:
             break;

@@ -7,6 +7,19 @@
 /* A datagram's text is a few KiB: most buffers never grow past the first size. */
 #define OBUF_FIRST (64 * 1024)
 
+/*
+ * After a failure the buffer says it is full ('cap' may understate what
+ * is allocated, never overstate it), so that obuf_reserve()'s inline test
+ * sends every later append here, to be dropped until obuf_clear().
+ */
+static char *
+obuf_fail(struct obuf *b)
+{
+    b->error = ENOMEM;
+    b->cap = b->len;
+    return NULL;
+}
+
 char *
 obuf_grow(struct obuf *b, size_t n)
 {
@@ -16,17 +29,13 @@ obuf_grow(struct obuf *b, size_t n)
     if (b->error)
         return NULL;
     while (cap - b->len < n) {
-        if (cap > SIZE_MAX / 2) {
-            b->error = ENOMEM;
-            return NULL;
-        }
+        if (cap > SIZE_MAX / 2)
+            return obuf_fail(b);
         cap *= 2;
     }
     if (cap != b->cap) {
-        if ((buf = realloc(b->buf, cap)) == NULL) {
-            b->error = ENOMEM;
-            return NULL;
-        }
+        if ((buf = realloc(b->buf, cap)) == NULL)
+            return obuf_fail(b);
         b->buf = buf;
         b->cap = cap;
     }

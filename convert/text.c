@@ -145,11 +145,11 @@ text_fields_end_sample(struct text_fields *tf, struct obuf *out, int print)
     if (print && tf->sample_fields > 0) {
         for (i = 0; i < fields_kept(tf); i++) {
             if (i > 0)
-                obuf_put(out, ",", 1);
+                obuf_put_char(out, ',');
             if (tf->set[i])
                 obuf_put(out, tf->arena + tf->off[i], tf->len[i]);
         }
-        obuf_put(out, "\n", 1);
+        obuf_put_char(out, '\n');
     }
     for (i = 0; i < fields_kept(tf); i++)
         if (tf->set[i] == 2)
