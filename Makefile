@@ -14,7 +14,8 @@ OPT      ?= -O2
 CFLAGS   ?= -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CFLAGS) $(SANFLAGS) -Iconvert -Iagent \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap) -lm -pthread
+# libcurl: its headers only; the ClickHouse sink loads it (collector/ch_curl.c).
+LDLIBS_ALL = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null || echo -lpcap) -lm -pthread -ldl
 
 # Variants: release objects in build/rel, sanitizer objects in build/san.
 ifeq ($(SAN),1)

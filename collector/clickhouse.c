@@ -20,7 +20,6 @@
  */
 #include "clickhouse.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -31,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ch_curl.h"
 #include "ch_row.h"
 #include "ch_spool.h"
 #include "forward_hash.h"
@@ -119,6 +119,7 @@ struct ch_node {
 
 struct clickhouse {
     struct sink sink;
+    struct ch_curl libcurl;             /* Loaded by clickhouse_open(). */
     struct ch_node nodes[CONFIG_MAX_TARGETS];
     uint64_t keys[CONFIG_MAX_TARGETS];
     int n_nodes;
@@ -255,31 +256,32 @@ node_warn(struct ch_node *node, const char *what)
 static enum ch_result
 node_post(struct ch_node *node, const char *sql, const void *body, size_t len, uint64_t *us)
 {
+    const struct ch_curl *curl = &node->ch->libcurl;
     char *q, url[1024 + 2048], msg[1200];
     struct timespec a, b;
     long status = 0;
     CURLcode rc;
 
-    q = curl_easy_escape(node->curl, sql, 0);
+    q = curl->easy_escape(node->curl, sql, 0);
     if (q == NULL)
         return CH_REFUSED;
     snprintf(url, sizeof(url), "%s%squery=%s", node->url,
         strchr(node->url, '?') ? "&" : "?", q);
-    curl_free(q);
+    curl->free(q);
     node->resp_len = 0;
     node->resp[0] = '\0';
-    curl_easy_setopt(node->curl, CURLOPT_URL, url);
-    curl_easy_setopt(node->curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(node->curl, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
-    curl_easy_setopt(node->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? len : 0));
+    curl->easy_setopt(node->curl, CURLOPT_URL, url);
+    curl->easy_setopt(node->curl, CURLOPT_POST, 1L);
+    curl->easy_setopt(node->curl, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+    curl->easy_setopt(node->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? len : 0));
     clock_gettime(CLOCK_MONOTONIC, &a);
     node->busy_since = mono_ms();
-    rc = curl_easy_perform(node->curl);
+    rc = curl->easy_perform(node->curl);
     node->busy_since = 0;
     clock_gettime(CLOCK_MONOTONIC, &b);
     *us = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000u + (uint64_t)((b.tv_nsec - a.tv_nsec) / 1000);
     if (rc == CURLE_OK)
-        curl_easy_getinfo(node->curl, CURLINFO_RESPONSE_CODE, &status);
+        curl->easy_getinfo(node->curl, CURLINFO_RESPONSE_CODE, &status);
     if (rc == CURLE_OK && status == 200)
         return CH_OK;
     if (rc == CURLE_OK) {
@@ -288,7 +290,7 @@ node_post(struct ch_node *node, const char *sql, const void *body, size_t len, u
         node_warn(node, msg);
         return CH_REJECTED;
     }
-    node_warn(node, curl_easy_strerror(rc));
+    node_warn(node, curl->easy_strerror(rc));
     if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
         rc == CURLE_COULDNT_RESOLVE_PROXY)
         return CH_REFUSED;
@@ -1058,7 +1060,7 @@ clickhouse_close(void *ctx)
     for (n = 0; n < ch->n_nodes; n++) {
         node = &ch->nodes[n];
         if (node->curl)
-            curl_easy_cleanup(node->curl);
+            ch->libcurl.easy_cleanup(node->curl);
         ch_buf_free(&node->body);
         for (t = 0; t < CH_TABLES; t++)
             ch_block_reset(&node->spare[t], (enum ch_table)t);
@@ -1070,8 +1072,8 @@ clickhouse_close(void *ctx)
     }
     if (ch->geo)
         geoip_release(ch->geo);
+    ch->libcurl.global_cleanup();
     free(ch);
-    curl_global_cleanup();
 }
 
 static int
@@ -1091,16 +1093,16 @@ node_init(struct clickhouse *ch, struct ch_node *node, const char *url, const st
     pthread_condattr_destroy(&ca);
     pthread_cond_init(&node->room, NULL);
     pthread_mutex_init(&node->spool_lock, NULL);
-    if ((node->curl = curl_easy_init()) == NULL) {
+    if ((node->curl = ch->libcurl.easy_init()) == NULL) {
         snprintf(err, errlen, "clickhouse: curl_easy_init failed");
         return -1;
     }
-    curl_easy_setopt(node->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(node->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)CH_CONNECT_MS);
-    curl_easy_setopt(node->curl, CURLOPT_TIMEOUT_MS, (long)CH_TIMEOUT_MS);
-    curl_easy_setopt(node->curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(node->curl, CURLOPT_WRITEDATA, node);
-    curl_easy_setopt(node->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    ch->libcurl.easy_setopt(node->curl, CURLOPT_NOSIGNAL, 1L);
+    ch->libcurl.easy_setopt(node->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)CH_CONNECT_MS);
+    ch->libcurl.easy_setopt(node->curl, CURLOPT_TIMEOUT_MS, (long)CH_TIMEOUT_MS);
+    ch->libcurl.easy_setopt(node->curl, CURLOPT_WRITEFUNCTION, on_body);
+    ch->libcurl.easy_setopt(node->curl, CURLOPT_WRITEDATA, node);
+    ch->libcurl.easy_setopt(node->curl, CURLOPT_PROTOCOLS_STR, "http,https");
     if (cfg->ch_spool && ch_spool_open(cfg->ch_spool, node->name, &ch->budget, &node->spool,
         err, errlen) != 0)
         return -1;
@@ -1117,13 +1119,17 @@ clickhouse_open(const struct config *cfg, char *err, size_t errlen)
     struct clickhouse *ch;
     int n;
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        snprintf(err, errlen, "clickhouse: curl_global_init failed");
-        return NULL;
-    }
     if ((ch = calloc(1, sizeof(*ch))) == NULL) {
         snprintf(err, errlen, "clickhouse: out of memory");
-        curl_global_cleanup();
+        return NULL;
+    }
+    if (ch_curl_load(CH_CURL_LIB, &ch->libcurl, err, errlen) != 0) {
+        free(ch);
+        return NULL;
+    }
+    if (ch->libcurl.global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        snprintf(err, errlen, "clickhouse: curl_global_init failed");
+        free(ch);
         return NULL;
     }
     ch->sink.name = "clickhouse";

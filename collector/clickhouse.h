@@ -2,7 +2,8 @@
  * clickhouse: the ClickHouse sink (--clickhouse URL, repeatable).  Flow
  * samples become rows of table 'flows', counter samples with generic
  * interface counters rows of 'counters' (columns: convert/ch_row.c), sent
- * in batches (Native blocks) over the HTTP interface with libcurl.  Each URL is
+ * in batches (Native blocks) over the HTTP interface with libcurl, loaded
+ * when the sink opens (ch_curl.c).  Each URL is
  * a node; an agent's rows all go to one node (forward_hash.c).  A batch a
  * node does not take waits in the spool (ch_spool.c) when --ch-spool is
  * given.  docs/clickhouse.md is the user's guide.

@@ -101,6 +101,13 @@ set --
 for f in "$stage"/usr/bin/* "$stage"/usr/sbin/*; do set -- "$@" "-e$f"; done
 (cd "$work" && dpkg-shlibdeps -O "$@") >"$work/substvars"
 shlibs=$(sed -n 's/^shlibs:Depends=//p' "$work/substvars")
+# sflowcollect loads libcurl.so.4 itself for --clickhouse (collector/ch_curl.c),
+# which dpkg-shlibdeps cannot see: the dependency its package's shlibs file gives.
+curl=$(sed -n 's/^libcurl 4 //p' /var/lib/dpkg/info/*.shlibs 2>/dev/null | head -n 1)
+if [ -z "$curl" ]; then
+    echo "deb.sh: no installed package provides libcurl.so.4 (libcurl4)" >&2
+    exit 1
+fi
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 
 cat >"$stage/DEBIAN/control" <<EOT
@@ -109,7 +116,7 @@ Version: $version
 Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $size
-Depends: $shlibs, adduser
+Depends: $shlibs, $curl, adduser
 Section: net
 Priority: optional
 Description: sFlow v5 toolkit: agent, collector, userspace switch, emulator

@@ -36,7 +36,7 @@ debver=$(sh "$TOP/mk/version.sh" --deb)
 deb=$TOP/$deb
 [ "$(dpkg-deb -f "$deb" Version)" = "$debver" ] || fail "Version is not $debver"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc6 libpcap0.8 libnl-route-3-200 adduser; do
+for lib in libc6 libpcap0.8 libnl-route-3-200 libcurl4 adduser; do
     echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"
 done
 echo "ok: $deb, Depends: $depends"
