@@ -190,6 +190,7 @@ int run_wait_log(const char *path, const char *needle, int timeout_ms);
 
 /* traffic.c */
 enum { FLOW_UDP = 17, FLOW_ICMP = 1, FLOW_TCP = 6 };
+#define EMU_MAX_FRAME 1514      /* Ethernet without FCS: the largest frame a flow sends. */
 struct emu_flow {
     int src, dst;               /* Node indexes of hosts. */
     int proto;
@@ -293,6 +294,7 @@ enum emu_exit {
 
 /* The run, as main.c builds it and the CLI and the scripted tests drive it. */
 enum emu_switch { EMU_SW_BRIDGE, EMU_SW_USER };
+#define EMU_MAX_TARGETS 8       /* --sflow-target */
 struct emu_ctx {
     struct emu_topo topo;
     struct emu_run run;
@@ -301,7 +303,7 @@ struct emu_ctx {
     bool sflow;                 /* Agent and collector running. */
     int sampling, polling;
     char bindir[256];           /* Where sflow-agent and sflowcollect are. */
-    const char *targets[8];     /* Extra sFlow collectors (HOST:PORT). */
+    const char *targets[EMU_MAX_TARGETS];      /* Extra sFlow collectors (HOST:PORT). */
     int ntargets;
     int collector_port;
     pid_t collector;

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "emu.h"
 #include "log.h"
 #include "mono.h"
+#include "num_parse.h"
 #include "version.h"
 
 /* One sflow-agent takes at most this many bridges (-b) and ports. */
@@ -645,6 +647,27 @@ do_test(struct emu_ctx *c, const char *test)
     return 0;
 }
 
+/* An option's number in [min, max]; the message names the option (before log_init()). */
+static int
+opt_long(const char *opt, const char *arg, long min, long max, long *v)
+{
+    if (num_parse_long(arg, min, max, v) == 0)
+        return 0;
+    fprintf(stderr, "sflow-emu: %s must be a number from %ld to %ld, not '%s'\n", opt, min,
+        max, arg);
+    return -1;
+}
+
+static int
+opt_double(const char *opt, const char *arg, double min, double max, double *v)
+{
+    if (num_parse_double(arg, min, max, v) == 0)
+        return 0;
+    fprintf(stderr, "sflow-emu: %s must be a number from %g to %g, not '%s'\n", opt, min,
+        max, arg);
+    return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -681,6 +704,7 @@ main(int argc, char **argv)
     struct emu_shape link_shape;
     bool cli = false, timings = false, cleanup = false;
     int verbose = 0, ch, e = 0;
+    long l;
     char err[256], self[256];
     ssize_t n;
     struct sigaction sa;
@@ -711,21 +735,50 @@ main(int argc, char **argv)
             break;
         case 'm': break;        /* Hosts' MACs are always sequential here. */
         case 'L': link = optarg; break;
-        case 's': c->sampling = atoi(optarg); break;
-        case 'p': c->polling = atoi(optarg); break;
+        case 's':
+            if (opt_long("--sampling", optarg, 1, INT_MAX, &l) != 0)
+                return 2;
+            c->sampling = (int)l;
+            break;
+        case 'p':
+            if (opt_long("--polling", optarg, 0, 86400, &l) != 0)
+                return 2;
+            c->polling = (int)l;
+            break;
         case 'T':
-            if (c->ntargets < 8)
-                c->targets[c->ntargets++] = optarg;
+            if (c->ntargets == EMU_MAX_TARGETS) {
+                fprintf(stderr, "sflow-emu: at most %d --sflow-target\n", EMU_MAX_TARGETS);
+                return 2;
+            }
+            c->targets[c->ntargets++] = optarg;
             break;
         case 'N': c->sflow = false; break;
         case 'k': c->traffic_kind = optarg; break;
         case 'F': c->flows_file = optarg; break;
-        case 'd': c->duration = atof(optarg); break;
-        case 'r': c->rate = atof(optarg); break;
-        case 'S': c->size = (uint32_t)atoi(optarg); break;
-        case 'e': c->seed = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'd':
+            if (opt_double("--duration", optarg, 0.001, 86400, &c->duration) != 0)
+                return 2;
+            break;
+        case 'r':
+            if (opt_double("--rate", optarg, 0.001, 1e7, &c->rate) != 0)
+                return 2;
+            break;
+        case 'S':
+            if (opt_long("--size", optarg, 1, EMU_MAX_FRAME, &l) != 0)
+                return 2;
+            c->size = (uint32_t)l;
+            break;
+        case 'e':
+            if (opt_long("--seed", optarg, 0, UINT32_MAX, &l) != 0)
+                return 2;
+            c->seed = (unsigned)l;
+            break;
         case 'j': c->json_path = optarg; break;
-        case 'o': c->top = atoi(optarg); break;
+        case 'o':
+            if (opt_long("--top", optarg, 0, 1000, &l) != 0)
+                return 2;
+            c->top = (int)l;
+            break;
         case 'X': test = optarg; break;
         case 'c': cli = true; break;
         case 'M': timings = true; break;
@@ -736,8 +789,7 @@ main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc || c->sampling < 1 || c->polling < 0 || c->duration <= 0 ||
-        c->rate <= 0 || c->top < 0) {
+    if (optind != argc) {
         usage(stderr);
         return 2;
     }
