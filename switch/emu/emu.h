@@ -155,9 +155,10 @@ struct emu_ping {
     bool ok;                    /* A reply came in time. */
     double rtt_ms;
 };
-int ping_run(const struct emu_topo *, const char *prefix, struct emu_ping *, int n);
+int ping_run(const struct emu_topo *, const char *prefix, struct emu_ping *, int n,
+    double wait_s);
 int ping_print(const struct emu_topo *, const char *prefix, const int *hosts, int nhosts,
-    bool full, int *lost, FILE *out);
+    bool full, double wait_s, int *lost, FILE *out);
 
 /* ctl.c */
 int ctl_cmdv(const char *sock, char *out, size_t outlen, char *const argv[]);

@@ -609,7 +609,7 @@ test_ping(struct emu_ctx *c, bool pair)
         return ENOMEM;
     for (int i = 0; i < n; i++)
         hosts[i] = topo_host(&c->topo, i);
-    e = ping_print(&c->topo, c->run.prefix, hosts, n, false, &lost, stdout);
+    e = ping_print(&c->topo, c->run.prefix, hosts, n, false, 0, &lost, stdout);
     free(hosts);
     return e != 0 ? e : lost ? EHOSTUNREACH : 0;
 }
