@@ -647,23 +647,22 @@ do_test(struct emu_ctx *c, const char *test)
     return 0;
 }
 
-/* An option's number in [min, max]; the message names the option (before log_init()). */
+/*
+ * An option's number in [min, max], 'whole' or not, into '*v'; the message
+ * names the option (before log_init()).
+ */
 static int
-opt_long(const char *opt, const char *arg, long min, long max, long *v)
+opt_number(const char *opt, const char *arg, double min, double max, bool whole, double *v)
 {
-    if (num_parse_long(arg, min, max, v) == 0)
-        return 0;
-    fprintf(stderr, "sflow-emu: %s must be a number from %ld to %ld, not '%s'\n", opt, min,
-        max, arg);
-    return -1;
-}
+    long l;
 
-static int
-opt_double(const char *opt, const char *arg, double min, double max, double *v)
-{
-    if (num_parse_double(arg, min, max, v) == 0)
+    if (whole ? num_parse_long(arg, (long)min, (long)max, &l) == 0 :
+        num_parse_double(arg, min, max, v) == 0) {
+        if (whole)
+            *v = (double)l;
         return 0;
-    fprintf(stderr, "sflow-emu: %s must be a number from %g to %g, not '%s'\n", opt, min,
+    }
+    fprintf(stderr, "sflow-emu: %s must be a number from %.15g to %.15g, not '%s'\n", opt, min,
         max, arg);
     return -1;
 }
@@ -704,7 +703,7 @@ main(int argc, char **argv)
     struct emu_shape link_shape;
     bool cli = false, timings = false, cleanup = false;
     int verbose = 0, ch, e = 0;
-    long l;
+    double v;
     char err[256], self[256];
     ssize_t n;
     struct sigaction sa;
@@ -736,14 +735,14 @@ main(int argc, char **argv)
         case 'm': break;        /* Hosts' MACs are always sequential here. */
         case 'L': link = optarg; break;
         case 's':
-            if (opt_long("--sampling", optarg, 1, INT_MAX, &l) != 0)
+            if (opt_number("--sampling", optarg, 1, INT_MAX, true, &v) != 0)
                 return 2;
-            c->sampling = (int)l;
+            c->sampling = (int)v;
             break;
         case 'p':
-            if (opt_long("--polling", optarg, 0, 86400, &l) != 0)
+            if (opt_number("--polling", optarg, 0, 86400, true, &v) != 0)
                 return 2;
-            c->polling = (int)l;
+            c->polling = (int)v;
             break;
         case 'T':
             if (c->ntargets == EMU_MAX_TARGETS) {
@@ -756,28 +755,28 @@ main(int argc, char **argv)
         case 'k': c->traffic_kind = optarg; break;
         case 'F': c->flows_file = optarg; break;
         case 'd':
-            if (opt_double("--duration", optarg, 0.001, 86400, &c->duration) != 0)
+            if (opt_number("--duration", optarg, 0.001, 86400, false, &c->duration) != 0)
                 return 2;
             break;
         case 'r':
-            if (opt_double("--rate", optarg, 0.001, 1e7, &c->rate) != 0)
+            if (opt_number("--rate", optarg, 0.001, 1e7, false, &c->rate) != 0)
                 return 2;
             break;
         case 'S':
-            if (opt_long("--size", optarg, 1, EMU_MAX_FRAME, &l) != 0)
+            if (opt_number("--size", optarg, 1, EMU_MAX_FRAME, true, &v) != 0)
                 return 2;
-            c->size = (uint32_t)l;
+            c->size = (uint32_t)v;
             break;
         case 'e':
-            if (opt_long("--seed", optarg, 0, UINT32_MAX, &l) != 0)
+            if (opt_number("--seed", optarg, 0, UINT32_MAX, true, &v) != 0)
                 return 2;
-            c->seed = (unsigned)l;
+            c->seed = (unsigned)v;
             break;
         case 'j': c->json_path = optarg; break;
         case 'o':
-            if (opt_long("--top", optarg, 0, 1000, &l) != 0)
+            if (opt_number("--top", optarg, 0, 1000, true, &v) != 0)
                 return 2;
-            c->top = (int)l;
+            c->top = (int)v;
             break;
         case 'X': test = optarg; break;
         case 'c': cli = true; break;

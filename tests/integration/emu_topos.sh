@@ -62,7 +62,7 @@ bad "bad --switch" "switch bridge|user" --switch bogus --topo single,2
 bad "bad --sampling" "--sampling must be a number from 1 to" --sampling 0 --topo single,2
 # Numbers are taken whole: no trailing junk, no nan, nothing out of range.
 bad "--sampling 64x" "--sampling must be a number from 1 to .*not '64x'" --sampling 64x --topo single,2
-bad "--rate nan" "--rate must be a number from 0.001 to 1e+07, not 'nan'" --rate nan --topo single,2
+bad "--rate nan" "--rate must be a number from 0.001 to 10000000, not 'nan'" --rate nan --topo single,2
 bad "--duration 0" "--duration must be a number" --duration 0 --topo single,2
 bad "--size -1" "--size must be a number from 1 to 1514, not '-1'" --size -1 --topo single,2
 bad "--top 5k" "--top must be a number from 0 to 1000" --top 5k --topo single,2
