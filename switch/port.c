@@ -250,7 +250,8 @@ port_records(const struct port *p, struct records_port *rp)
     rp->iftype = RECORDS_IFTYPE_ETHERNET;
     rp->speed = 0;
     rp->direction = 1;
-    rp->status = p->ring.fd >= 0 ? 3 : 0;
+    /* ifAdminStatus and ifOperStatus up; the local port's device is up when the host set it so. */
+    rp->status = p->ring.fd >= 0 && (!p->local || p->local_up) ? 3 : 0;
     rp->in_octets = st->rx_bytes;
     rp->in_ucast = (uint32_t)st->rx_ucast;
     rp->in_mcast = (uint32_t)st->rx_mcast;

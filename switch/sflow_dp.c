@@ -164,8 +164,6 @@ sfdp_configure(struct bridge *br, const struct sw_sflow *cfg, char *err, size_t 
     for (size_t i = 0; i < br->n_ports; i++) {
         struct port *p = br->ports[i];
 
-        if (p->local)
-            continue;           /* The bridge's own device is no data source (tap.h). */
         if (p->smp.rate != sf->sampling)
             sampler_set_rate(&p->smp, sf->sampling);
         poller_set_interval(&p->poll, sf->polling, br->sw->now_ms, &br->sw->rng);
@@ -306,7 +304,7 @@ sfdp_tick(struct sw *sw, struct bridge *br)
     for (size_t i = 0; i < br->n_ports; i++) {
         struct port *p = br->ports[i];
 
-        if (p->local || p->ifindex == 0 || !poller_due(&p->poll, sw->now_ms))
+        if (p->ifindex == 0 || !poller_due(&p->poll, sw->now_ms))
             continue;
         port_read_drops(p);
         port_records(p, &pc.rp);
