@@ -171,7 +171,9 @@ FUZZ_CFLAGS := $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsani
                $(shell pkg-config --cflags $(PKGS) $(EMU_PKGS) 2>/dev/null)
 fuzz_obj = $(patsubst %.c,build/fuzz/obj/%.o,$(1))
 FUZZ_COMMON := $(call fuzz_obj,$(filter-out convert/log.c,$(CONVERT_SRC)) tests/fuzz/lib/log_drop.c)
-FUZZ_SWITCH := $(call fuzz_obj,$(filter-out switch/main.c,$(SWITCH_SRC)) $(AGENT_CORE:%=agent/%.c))
+# Their local ports get tap_fake.c's descriptors, not tap devices (see there).
+FUZZ_SWITCH := $(call fuzz_obj,$(filter-out switch/main.c switch/tap.c,$(SWITCH_SRC)) \
+               $(AGENT_CORE:%=agent/%.c) tests/fuzz/lib/tap_fake.c)
 build/fuzz/fuzz_recv_pcap: $(call fuzz_obj,collector/recv_pcap.c)
 build/fuzz/fuzz_flow_parse: $(call fuzz_obj,switch/flow_parse.c switch/flow_table.c)
 build/fuzz/fuzz_switch_ctl build/fuzz/fuzz_switch_state: $(FUZZ_SWITCH) $(call fuzz_obj,tests/fuzz/lib/fuzz_sw.c)

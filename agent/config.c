@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "datagram.h"
+#include "num_parse.h"
 #include "sampler.h"
 
 #define DEFAULT_RATE 256
@@ -49,14 +50,9 @@ config_free(struct config *c)
 static int
 parse_u32(const char *v, uint32_t lo, uint32_t hi, uint32_t *out)
 {
-    char *end;
-    unsigned long long n;
+    long n;
 
-    if (!isdigit((unsigned char)v[0]))
-        return EINVAL;
-    errno = 0;
-    n = strtoull(v, &end, 10);
-    if (errno || *end != '\0' || n < lo || n > hi)
+    if (num_parse_long(v, lo, hi, &n) != 0)
         return EINVAL;
     *out = (uint32_t)n;
     return 0;

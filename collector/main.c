@@ -26,6 +26,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "nf_export.h"
+#include "num_parse.h"
 #include "output.h"
 #include "pace.h"
 #include "pcap_sink.h"
@@ -288,12 +289,9 @@ on_tick(void *ctx)
 static long
 parse_number(const char *s, long min, long max, const char *what)
 {
-    char *end;
     long v;
 
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || *s == '\0' || *end != '\0' || v < min || v > max) {
+    if (num_parse_long(s, min, max, &v) != 0) {
         log_warnx("%s must be a number from %ld to %ld, not '%s'", what, min, max, s);
         exit(2);
     }

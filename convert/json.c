@@ -136,3 +136,20 @@ json_is_number(const char *s, size_t len)
     }
     return s == end;
 }
+
+int
+json_is_utf8(const char *s, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)s, *end = p + len;
+    size_t n;
+
+    while (p < end) {
+        if (*p < 0x80)
+            p++;
+        else if ((n = utf8_len(p, (size_t)(end - p))) != 0)
+            p += n;
+        else
+            return 0;
+    }
+    return 1;
+}

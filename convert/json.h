@@ -24,4 +24,7 @@ char *json_put_string(char *o, const char *s, size_t len);
 /* Whether 's' is a JSON number (RFC 8259 section 6). */
 int json_is_number(const char *s, size_t len);
 
+/* Whether 's' ('len' bytes) is well-formed UTF-8 (RFC 3629), as a JSON text's strings must be. */
+int json_is_utf8(const char *s, size_t len);
+
 #endif /* SFK_JSON_H */

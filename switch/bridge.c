@@ -109,6 +109,7 @@ add_local(struct bridge *br)
         p->retry_ms = br->sw->now_ms + 1000;
     br->ports[br->n_ports++] = p;
     br->local = p;
+    sfdp_port_added(br, p);     /* A data source as any port, as in Open vSwitch. */
     return true;
 }
 

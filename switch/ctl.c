@@ -684,57 +684,52 @@ struct command {
     const char *name;
     int min_args, max_args;     /* Words after the name. */
     bool on_bridge;             /* The first word names an existing bridge. */
-    const char *usage;
     int (*fn)(struct cmd_ctx *, int, char **);
 };
 
 static const struct command commands[] = {
-    { "add-br", 1, 1, false, "add-br BRIDGE", cmd_add_br },
-    { "del-br", 1, 1, false, "del-br BRIDGE", cmd_del_br },
-    { "list-br", 0, 0, false, "list-br", cmd_list_br },
-    { "br-exists", 1, 1, false, "br-exists BRIDGE", cmd_br_exists },
-    { "list-ports", 1, 1, true, "list-ports BRIDGE", cmd_list_ports },
-    { "add-port", 2, CTL_MAX_ARGS, true,
-        "add-port BRIDGE IFACE [tag=N] [trunks=LIST] [vlan_mode=MODE] [ofport=N] [other_config:K=V]...", cmd_add_port },
-    { "del-port", 1, 2, false, "del-port [BRIDGE] IFACE", cmd_del_port },
-    { "port-to-br", 1, 1, false, "port-to-br IFACE", cmd_port_to_br },
-    { "create", 1, CTL_MAX_ARGS, false, "[--id=@NAME] create TABLE COLUMN=VALUE...", cmd_db_create },
-    { "set", 3, CTL_MAX_ARGS, false, "set TABLE RECORD COLUMN=VALUE...", cmd_db_set },
-    { "clear", 3, CTL_MAX_ARGS, false, "clear TABLE RECORD COLUMN...", cmd_db_clear },
-    { "get", 2, CTL_MAX_ARGS, false, "[--id=@NAME] get TABLE RECORD [COLUMN...]", cmd_db_get },
-    { "list", 1, CTL_MAX_ARGS, false, "list TABLE [RECORD...]", cmd_db_list },
-    { "find", 1, CTL_MAX_ARGS, false, "find TABLE [COLUMN=VALUE]...", cmd_db_find },
-    { "add", 4, CTL_MAX_ARGS, false, "add TABLE RECORD COLUMN VALUE...", cmd_db_add },
-    { "remove", 4, CTL_MAX_ARGS, false, "remove TABLE RECORD COLUMN VALUE...", cmd_db_remove },
-    { "destroy", 1, CTL_MAX_ARGS, false, "[--all] destroy TABLE [RECORD...]", cmd_db_destroy },
-    { "list-ifaces", 1, 1, true, "list-ifaces BRIDGE", cmd_list_ports },
-    { "iface-to-br", 1, 1, false, "iface-to-br IFACE", cmd_port_to_br },
-    { "br-to-vlan", 1, 1, true, "br-to-vlan BRIDGE", cmd_br_to_vlan },
-    { "br-to-parent", 1, 1, true, "br-to-parent BRIDGE", cmd_br_to_parent },
-    { "show", 0, 1, false, "show [BRIDGE]", cmd_show },
-    { "add-flow", 2, 2, true, "add-flow BRIDGE FLOW", cmd_add_flow },
-    { "del-flows", 1, 2, true, "del-flows BRIDGE [MATCH]", cmd_del_flows },
-    { "dump-flows", 1, 2, true, "dump-flows BRIDGE [MATCH]", cmd_dump_flows },
-    { "dump-ports", 1, 2, true, "dump-ports BRIDGE [PORT]", cmd_dump_ports },
-    { "fdb-show", 1, 1, true, "fdb-show BRIDGE", cmd_fdb_show },
-    { "dump-ports-desc", 1, 1, true, "dump-ports-desc BRIDGE", cmd_dump_ports_desc },
-    { "dump-tables", 1, 1, true, "dump-tables BRIDGE", cmd_dump_tables },
-    { "dump-aggregate", 1, 2, true, "dump-aggregate BRIDGE [MATCH]", cmd_dump_aggregate },
-    { "add-flows", 2, 2, true, "add-flows BRIDGE FILE", cmd_add_flows },
-    { "mod-flows", 2, 2, true, "mod-flows BRIDGE FLOW", cmd_mod_flows },
-    { "replace-flows", 2, 2, true, "replace-flows BRIDGE FILE", cmd_replace_flows },
-    { "diff-flows", 2, 2, false, "diff-flows SOURCE1 SOURCE2", cmd_diff_flows },
-    { "mod-port", 3, 3, true, "mod-port BRIDGE PORT up|down", cmd_mod_port },
-    { "set-sflow", 1, CTL_MAX_ARGS, true, "set-sflow BRIDGE target=HOST:PORT [sampling=N] [polling=S] [header=B] [agent=IF]",
-        cmd_set_sflow },
-    { "clear-sflow", 1, 1, true, "clear-sflow BRIDGE", cmd_clear_sflow },
-    { "add-mirror", 2, CTL_MAX_ARGS, true, "add-mirror BRIDGE name=NAME [select_all=true] [select_src_port=P,...] "
-        "[select_dst_port=P,...] [select_vlan=V,...] output_port=P|output_vlan=V", cmd_add_mirror },
-    { "del-mirror", 2, 2, true, "del-mirror BRIDGE NAME", cmd_del_mirror },
-    { "set-netflow", 2, CTL_MAX_ARGS, true, "set-netflow BRIDGE targets=IP:PORT [active_timeout=S] [engine_type=N] "
-        "[engine_id=N] [add_id_to_interface=true|false]", cmd_set_netflow },
-    { "clear-netflow", 1, 1, true, "clear-netflow BRIDGE", cmd_clear_netflow },
-    { "dump-netflow", 1, 1, true, "dump-netflow BRIDGE", cmd_dump_netflow },
+    { "add-br", 1, 1, false, cmd_add_br },
+    { "del-br", 1, 1, false, cmd_del_br },
+    { "list-br", 0, 0, false, cmd_list_br },
+    { "br-exists", 1, 1, false, cmd_br_exists },
+    { "list-ports", 1, 1, true, cmd_list_ports },
+    { "add-port", 2, CTL_MAX_ARGS, true, cmd_add_port },
+    { "del-port", 1, 2, false, cmd_del_port },
+    { "port-to-br", 1, 1, false, cmd_port_to_br },
+    { "create", 1, CTL_MAX_ARGS, false, cmd_db_create },
+    { "set", 3, CTL_MAX_ARGS, false, cmd_db_set },
+    { "clear", 3, CTL_MAX_ARGS, false, cmd_db_clear },
+    { "get", 2, CTL_MAX_ARGS, false, cmd_db_get },
+    { "list", 1, CTL_MAX_ARGS, false, cmd_db_list },
+    { "find", 1, CTL_MAX_ARGS, false, cmd_db_find },
+    { "add", 4, CTL_MAX_ARGS, false, cmd_db_add },
+    { "remove", 4, CTL_MAX_ARGS, false, cmd_db_remove },
+    { "destroy", 1, CTL_MAX_ARGS, false, cmd_db_destroy },
+    { "list-ifaces", 1, 1, true, cmd_list_ports },
+    { "iface-to-br", 1, 1, false, cmd_port_to_br },
+    { "br-to-vlan", 1, 1, true, cmd_br_to_vlan },
+    { "br-to-parent", 1, 1, true, cmd_br_to_parent },
+    { "show", 0, 1, false, cmd_show },
+    { "add-flow", 2, 2, true, cmd_add_flow },
+    { "del-flows", 1, 2, true, cmd_del_flows },
+    { "dump-flows", 1, 2, true, cmd_dump_flows },
+    { "dump-ports", 1, 2, true, cmd_dump_ports },
+    { "fdb-show", 1, 1, true, cmd_fdb_show },
+    { "dump-ports-desc", 1, 1, true, cmd_dump_ports_desc },
+    { "dump-tables", 1, 1, true, cmd_dump_tables },
+    { "dump-aggregate", 1, 2, true, cmd_dump_aggregate },
+    { "add-flows", 2, 2, true, cmd_add_flows },
+    { "mod-flows", 2, 2, true, cmd_mod_flows },
+    { "replace-flows", 2, 2, true, cmd_replace_flows },
+    { "diff-flows", 2, 2, false, cmd_diff_flows },
+    { "mod-port", 3, 3, true, cmd_mod_port },
+    { "set-sflow", 1, CTL_MAX_ARGS, true, cmd_set_sflow },
+    { "clear-sflow", 1, 1, true, cmd_clear_sflow },
+    { "add-mirror", 2, CTL_MAX_ARGS, true, cmd_add_mirror },
+    { "del-mirror", 2, 2, true, cmd_del_mirror },
+    { "set-netflow", 2, CTL_MAX_ARGS, true, cmd_set_netflow },
+    { "clear-netflow", 1, 1, true, cmd_clear_netflow },
+    { "dump-netflow", 1, 1, true, cmd_dump_netflow },
 };
 
 /*
@@ -799,9 +794,15 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
 
         if (strcmp(cmd->name, argv[i]) != 0)
             continue;
-        if (n < cmd->min_args || n > cmd->max_args) {
-            fprintf(c->err, "'%s' command takes %s arguments (usage: %s)\n", cmd->name,
-                n < cmd->min_args ? "more" : "fewer", cmd->usage);
+        /* In ovs-vsctl's and ovs-ofctl's words. */
+        if (n < cmd->min_args) {
+            fprintf(c->err, "'%s' command requires at least %d arguments\n", cmd->name,
+                cmd->min_args);
+            return CTL_ERROR;
+        }
+        if (n > cmd->max_args) {
+            fprintf(c->err, "'%s' command takes at most %d arguments\n", cmd->name,
+                cmd->max_args);
             return CTL_ERROR;
         }
         if (cmd->on_bridge && (c->br = need_bridge(c, argv[i + 1])) == NULL)

@@ -263,11 +263,58 @@ put_datum(FILE *f, const struct datum *d, enum style st)
 static int set_port_trunks(struct ctx *, const struct row *, const struct datum *);
 static int nf_active(struct nfdp_cfg *, const struct datum *, FILE *);
 
-/* Atom 's' ('n' bytes) without blanks around it and its quotes, into 'buf'; EINVAL if malformed. */
+/*
+ * JSON's escape at 's' (after its backslash; 'n' bytes there) as UTF-8
+ * bytes into 'out' (room for 3); returns how many it wrote, 0 if it is
+ * malformed.  '*used' gets the bytes it took after the backslash.
+ */
+static size_t
+read_escape(const char *s, size_t n, char *out, size_t *used)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *e = n > 0 ? strchr(from, s[0]) : NULL;
+    unsigned cp = 0;
+
+    *used = 1;
+    if (e != NULL && *e != '\0') {
+        out[0] = to[e - from];
+        return 1;
+    }
+    if (n < 5 || s[0] != 'u')
+        return 0;
+    for (int i = 1; i <= 4; i++) {
+        if (!isxdigit((unsigned char)s[i]))
+            return 0;
+        cp = cp << 4 | (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+    }
+    *used = 5;
+    if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;               /* A NUL would end the string; surrogates are not characters. */
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    out[0] = (char)(0xe0 | cp >> 12);
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[2] = (char)(0x80 | (cp & 0x3f));
+    return 3;
+}
+
+/*
+ * Atom 's' ('n' bytes) without blanks around it and its quotes, into
+ * 'buf', a quoted one with its JSON escapes read (the inverse of
+ * put_json_string()).  EINVAL if malformed, EILSEQ if not UTF-8 (the
+ * database's strings are UTF-8, as in Open vSwitch).
+ */
 static int
 read_atom(const char *s, size_t n, char *buf, size_t len)
 {
-    size_t o = 0;
+    size_t o = 0, used;
 
     while (n > 0 && isspace((unsigned char)*s)) {
         s++;
@@ -279,20 +326,28 @@ read_atom(const char *s, size_t n, char *buf, size_t len)
         if (n >= len)
             return EINVAL;
         memcpy(buf, s, n);
-        buf[n] = '\0';
-        return 0;
-    }
-    if (n < 2 || s[n - 1] != '"')
-        return EINVAL;
-    for (size_t i = 1; i + 1 < n; i++) {
-        if (s[i] == '\\' && i + 2 < n)
-            i++;
-        if (o + 1 >= len)
+        o = n;
+    } else {
+        if (n < 2 || s[n - 1] != '"')
             return EINVAL;
-        buf[o++] = s[i];
+        for (size_t i = 1; i + 1 < n; i++) {
+            char c[3];
+            size_t k = 1;
+
+            c[0] = s[i];
+            if (s[i] == '\\') {
+                if ((k = read_escape(s + i + 1, n - 2 - i, c, &used)) == 0)
+                    return EINVAL;
+                i += used;
+            }
+            if (o + k >= len)
+                return EINVAL;
+            memcpy(buf + o, c, k);
+            o += k;
+        }
     }
     buf[o] = '\0';
-    return 0;
+    return json_is_utf8(buf, o) ? 0 : EILSEQ;
 }
 
 /*
@@ -310,6 +365,7 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
     size_t len = strlen(v);
     char atom[ATOM_MAX];
     bool list = c->kind == K_SET;
+    int e;
 
     if (c->kind == K_MAP)
         return parse_map(tname, c, v, d, false, err);
@@ -329,8 +385,9 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
             else if (v[n] == '"')
                 q = !q;
         }
-        if (read_atom(v, n, atom, sizeof(atom)) != 0) {
-            fprintf(err, "%s column %s: \"%.*s\" is not a valid value\n", tname, c->name, (int)n, v);
+        if ((e = read_atom(v, n, atom, sizeof(atom))) != 0) {
+            fprintf(err, "%s column %s: \"%.*s\" is not %s\n", tname, c->name, (int)n, v,
+                e == EILSEQ ? "valid UTF-8" : "a valid value");
             return EINVAL;
         }
         /* Trunks also take ranges (10-20), as add-port does. */
@@ -400,9 +457,12 @@ parse_map(const char *tname, const struct column *c, const char *v, struct datum
     while (len > 0) {
         size_t n = span_unquoted(v, len, ','), eq = span_unquoted(v, n, '=');
 
-        if (read_atom(v, eq, k, sizeof(k)) != 0 || k[0] == '\0' ||
-            (eq < n ? read_atom(v + eq + 1, n - eq - 1, val, sizeof(val)) != 0 : !keys)) {
-            fprintf(err, "%s column %s: \"%.*s\" is not KEY=VALUE\n", tname, c->name, (int)n, v);
+        int ek = read_atom(v, eq, k, sizeof(k));
+        int ev = eq < n ? read_atom(v + eq + 1, n - eq - 1, val, sizeof(val)) : keys ? 0 : EINVAL;
+
+        if (ek != 0 || k[0] == '\0' || ev != 0) {
+            fprintf(err, "%s column %s: \"%.*s\" is not %s\n", tname, c->name, (int)n, v,
+                ek == EILSEQ || ev == EILSEQ ? "valid UTF-8" : "KEY=VALUE");
             return EINVAL;
         }
         d_put(d, k);

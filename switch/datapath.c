@@ -663,7 +663,9 @@ input_frame(struct sw *sw, struct port *in, const struct ring_frame *f)
 {
     struct bridge *br = in->br;
     struct pkt k;
+    struct nfdp_pkt nfp;
     uint32_t wire;
+    unsigned sampled = 0;
 
     if (f->len < 14 || f->len < f->wire_len) {
         in->st.rx_errors++;
@@ -721,6 +723,16 @@ input_frame(struct sw *sw, struct port *in, const struct ring_frame *f)
         in->st.rx_dropped += k.segs;
         return;
     }
+    /* sFlow and NetFlow see the packet as it arrived: rules may rewrite it. */
+    if (in->smp.rate != 0) {
+        for (unsigned s = 0; s < k.segs; s++)
+            sampled += sampler_take(&in->smp);
+        if (sampled > 0)
+            sfdp_keep_header(sw, in, f, k.seg_len);
+    }
+    if (br->nf != NULL)
+        nfdp_read(&nfp, k.tail, k.tail_len);
+
     if (br->flows.n == 0) {
         normal(sw, br, in, &k);
     } else {
@@ -730,31 +742,27 @@ input_frame(struct sw *sw, struct port *in, const struct ring_frame *f)
     if (k.mirror_hit != 0)
         mirror_copies(sw, br, in, &k);
     if (br->nf != NULL)
-        nfdp_count(br->nf, k.tail, k.tail_len, in->ofport,
+        nfdp_count(br->nf, &nfp, in->ofport,
             k.n_out == 0 ? NFDP_OUT_DROP : k.n_out == 1 ? k.last_out->ofport : NFDP_OUT_MULTI,
             k.segs, wire, sw->now_ms);
+    if (sampled > 0) {
+        struct sfdp_out o;
 
-    if (in->smp.rate != 0) {
-        for (unsigned s = 0; s < k.segs; s++) {
-            struct sfdp_out o;
-
-            if (!sampler_take(&in->smp))
-                continue;
-            o.in_vlan = k.in_vlan;
-            o.out_vlan = k.out_vlan;
-            o.in_prio = o.out_prio = (uint8_t)(k.tagged ? k.tci >> 13 : 0);
-            if (k.n_out == 0) {
-                o.format = SFLOW_IF_DISCARD;
-                o.value = k.rule_drop ? 258 : 256;
-            } else if (k.n_out == 1) {
-                o.format = SFLOW_IF_INDEX;
-                o.value = (uint32_t)k.last_out->ifindex;
-            } else {
-                o.format = SFLOW_IF_MULTIPLE;
-                o.value = k.n_out;
-            }
-            sfdp_sample(sw, in, f, k.seg_len, &o);
+        o.in_vlan = k.in_vlan;
+        o.out_vlan = k.out_vlan;
+        o.in_prio = o.out_prio = (uint8_t)(k.tagged ? k.tci >> 13 : 0);
+        if (k.n_out == 0) {
+            o.format = SFLOW_IF_DISCARD;
+            o.value = k.rule_drop ? 258 : 256;
+        } else if (k.n_out == 1) {
+            o.format = SFLOW_IF_INDEX;
+            o.value = (uint32_t)k.last_out->ifindex;
+        } else {
+            o.format = SFLOW_IF_MULTIPLE;
+            o.value = k.n_out;
         }
+        while (sampled-- > 0)
+            sfdp_sample(sw, in, &o);
     }
 }
 

@@ -214,6 +214,23 @@ cache_holds(const struct flow_table *t, const struct flow_cache_entry *c, const 
     return true;
 }
 
+/* The first rule of table 'table' or of a later one: rules are sorted by table. */
+static size_t
+table_start(const struct flow_table *t, uint8_t table)
+{
+    size_t lo = 0, hi = t->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (t->rules[mid].table_id < table)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 struct flow_rule *
 flow_table_lookup(struct flow_table *t, uint8_t table, const struct flow_key *key)
 {
@@ -229,8 +246,8 @@ flow_table_lookup(struct flow_table *t, uint8_t table, const struct flow_key *ke
         return c->rule < 0 ? NULL : &t->rules[c->rule];
     }
     t->cache_misses++;
-    for (size_t i = 0; i < t->n && t->rules[i].table_id <= table; i++) {
-        if (t->rules[i].table_id == table && flow_match_key(&t->rules[i].match, key)) {
+    for (size_t i = table_start(t, table); i < t->n && t->rules[i].table_id == table; i++) {
+        if (flow_match_key(&t->rules[i].match, key)) {
             found = (int32_t)i;
             break;
         }

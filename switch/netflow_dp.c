@@ -197,40 +197,49 @@ nfdp_stats(const struct bridge *br)
 }
 
 void
-nfdp_count(struct nfdp *nf, const uint8_t *l2, uint32_t len, uint16_t in, uint16_t out,
-    uint32_t packets, uint32_t bytes, uint64_t now_ms)
+nfdp_read(struct nfdp_pkt *p, const uint8_t *l2, uint32_t len)
 {
     const uint8_t *l3 = l2 + 2, *l4;
     uint32_t n = len >= 2 ? len - 2 : 0, ihl;
-    uint8_t flags = 0;
-    struct nfc_key k;
 
-    nf->now_ms = now_ms;
+    memset(p, 0, sizeof(*p));
     if (len < 2 || rd_be16(l2) != 0x0800 || n < 20 || (l3[0] >> 4) != 4 ||
-        (ihl = (uint32_t)(l3[0] & 15) * 4) < 20 || n < ihl) {
-        nf->st.not_ipv4 += packets;
+        (ihl = (uint32_t)(l3[0] & 15) * 4) < 20 || n < ihl)
         return;
-    }
-    memset(&k, 0, sizeof(k));
-    k.src = rd_be32(l3 + 12);
-    k.dst = rd_be32(l3 + 16);
-    k.proto = l3[9];
-    k.tos = l3[1];
-    k.in = in;
-    k.out = out;
+    p->ipv4 = true;
+    p->key.src = rd_be32(l3 + 12);
+    p->key.dst = rd_be32(l3 + 16);
+    p->key.proto = l3[9];
+    p->key.tos = l3[1];
     l4 = l3 + ihl;
     /* Ports only in a first fragment, and only where they were captured. */
     if ((rd_be16(l3 + 6) & 0x1fff) == 0) {
-        if ((k.proto == 6 || k.proto == 17 || k.proto == 132) && n >= ihl + 4) {
-            k.sport = rd_be16(l4);
-            k.dport = rd_be16(l4 + 2);
-        } else if (k.proto == 1 && n >= ihl + 2) {
-            k.dport = (uint16_t)(l4[0] << 8 | l4[1]);
+        if ((p->key.proto == 6 || p->key.proto == 17 || p->key.proto == 132) && n >= ihl + 4) {
+            p->key.sport = rd_be16(l4);
+            p->key.dport = rd_be16(l4 + 2);
+        } else if (p->key.proto == 1 && n >= ihl + 2) {
+            p->key.dport = (uint16_t)(l4[0] << 8 | l4[1]);
         }
-        if (k.proto == 6 && n >= ihl + 14)
-            flags = l4[13];
+        if (p->key.proto == 6 && n >= ihl + 14)
+            p->tcp_flags = l4[13];
     }
-    nfc_count(&nf->cache, &k, packets, bytes, flags, now_ms);
+}
+
+void
+nfdp_count(struct nfdp *nf, const struct nfdp_pkt *p, uint16_t in, uint16_t out,
+    uint32_t packets, uint32_t bytes, uint64_t now_ms)
+{
+    struct nfc_key k;
+
+    nf->now_ms = now_ms;
+    if (!p->ipv4) {
+        nf->st.not_ipv4 += packets;
+        return;
+    }
+    k = p->key;
+    k.in = in;
+    k.out = out;
+    nfc_count(&nf->cache, &k, packets, bytes, p->tcp_flags, now_ms);
 }
 
 void

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netflow_cache.h"
 #include "sender.h"
 #include "sw.h"
 
@@ -68,13 +69,25 @@ const struct nfdp_cfg *nfdp_config(const struct bridge *br);
 /* Its counters, or NULL. */
 const struct nfdp_stats *nfdp_stats(const struct bridge *br);
 
+/* What NetFlow keeps of a frame, read as it arrived (Open vSwitch's flow is its match). */
+struct nfdp_pkt {
+    struct nfc_key key;         /* Interfaces apart. */
+    uint8_t tcp_flags;
+    bool ipv4;                  /* NetFlow v5 carries nothing else. */
+};
+
 /*
- * Counts one frame that 'br' forwarded: 'l2' is its bytes from the
- * EtherType after any 802.1Q tag on ('len' of them); 'packets' wire
- * packets of 'bytes' bytes in all came in on OpenFlow port 'in' and went
- * out of 'out' (or NFDP_OUT_*).
+ * Reads a frame's flow into 'p' before rules may rewrite it: 'l2' is its
+ * bytes from the EtherType after any 802.1Q tag on ('len' of them).
  */
-void nfdp_count(struct nfdp *nf, const uint8_t *l2, uint32_t len, uint16_t in, uint16_t out,
+void nfdp_read(struct nfdp_pkt *p, const uint8_t *l2, uint32_t len);
+
+/*
+ * Counts the frame 'p' that 'br' forwarded: 'packets' wire packets of
+ * 'bytes' bytes in all came in on OpenFlow port 'in' and went out of
+ * 'out' (or NFDP_OUT_*).
+ */
+void nfdp_count(struct nfdp *nf, const struct nfdp_pkt *p, uint16_t in, uint16_t out,
     uint32_t packets, uint32_t bytes, uint64_t now_ms);
 
 /* Hands out the flows due at 'sw->now_ms' and sends what waits. */

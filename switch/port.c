@@ -15,26 +15,44 @@
 #include "bridge.h"
 #include "tap.h"
 
+/* Interface 'name''s flags, read through 'fd', into 'ifr'; 0 or an errno. */
+static int
+link_flags(int fd, const char *name, struct ifreq *ifr)
+{
+    memset(ifr, 0, sizeof(*ifr));
+    snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", name);
+    return ioctl(fd, SIOCGIFFLAGS, ifr) < 0 ? errno : 0;
+}
+
 int
 port_link_set(const char *name, bool up)
 {
     struct ifreq ifr;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), e = 0;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), e;
 
     if (fd < 0)
         return errno;
-
-    memset(&ifr, 0, sizeof(ifr));
-    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-        e = errno;
-    else if (!(ifr.ifr_flags & IFF_UP) != !up) {
+    if ((e = link_flags(fd, name, &ifr)) == 0 && !(ifr.ifr_flags & IFF_UP) != !up) {
         ifr.ifr_flags ^= IFF_UP;
         if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
             e = errno;
     }
     close(fd);
     return e;
+}
+
+bool
+port_link_is_up(const char *name)
+{
+    struct ifreq ifr;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    bool up;
+
+    if (fd < 0)
+        return false;
+    up = link_flags(fd, name, &ifr) == 0 && (ifr.ifr_flags & IFF_UP) != 0;
+    close(fd);
+    return up;
 }
 
 /* Closes 'p', whose interface went away; false, for port_check() and port_bound(). */
@@ -213,7 +231,7 @@ port_flush(struct port *p)
 void
 port_local_poll(struct port *p)
 {
-    p->local_up = p->ring.fd >= 0 && tap_is_up(p->name);
+    p->local_up = p->ring.fd >= 0 && port_link_is_up(p->name);
 }
 
 unsigned
@@ -232,7 +250,8 @@ port_records(const struct port *p, struct records_port *rp)
     rp->iftype = RECORDS_IFTYPE_ETHERNET;
     rp->speed = 0;
     rp->direction = 1;
-    rp->status = p->ring.fd >= 0 ? 3 : 0;
+    /* ifAdminStatus and ifOperStatus up; the local port's device is up when the host set it so. */
+    rp->status = p->ring.fd >= 0 && (!p->local || p->local_up) ? 3 : 0;
     rp->in_octets = st->rx_bytes;
     rp->in_ucast = (uint32_t)st->rx_ucast;
     rp->in_mcast = (uint32_t)st->rx_mcast;

@@ -164,8 +164,6 @@ sfdp_configure(struct bridge *br, const struct sw_sflow *cfg, char *err, size_t 
     for (size_t i = 0; i < br->n_ports; i++) {
         struct port *p = br->ports[i];
 
-        if (p->local)
-            continue;           /* The bridge's own device is no data source (tap.h). */
         if (p->smp.rate != sf->sampling)
             sampler_set_rate(&p->smp, sf->sampling);
         poller_set_interval(&p->poll, sf->polling, br->sw->now_ms, &br->sw->rng);
@@ -200,16 +198,13 @@ sfdp_port_added(struct bridge *br, struct port *p)
 }
 
 void
-sfdp_sample(struct sw *sw, struct port *in, const struct ring_frame *f,
-    uint32_t seg_len, const struct sfdp_out *out)
+sfdp_keep_header(struct sw *sw, const struct port *in, const struct ring_frame *f,
+    uint32_t seg_len)
 {
-    struct bridge *br = in->br;
-    struct records_flow fl;
-    struct sflow_sample smp;
-    uint32_t max = br->sf.header, hlen, flen = seg_len;
-    int e;
+    uint32_t max = in->br->sf.header, hlen, flen = seg_len;
 
-    if (!br->sf.on || f->len < 14)
+    sw->hdr_len = 0;
+    if (!in->br->sf.on || f->len < 14)
         return;
     if (f->has_vlan) {
         /* Put back the tag the kernel took out, as it was on the wire. */
@@ -226,14 +221,26 @@ sfdp_sample(struct sw *sw, struct port *in, const struct ring_frame *f,
         hlen = f->len < max ? f->len : max;
         memcpy(sw->hdr, f->data, hlen);
     }
-    if (hlen > flen)
-        hlen = flen;
+    sw->hdr_len = hlen < flen ? hlen : flen;
+    sw->hdr_frame_len = flen;
+}
+
+void
+sfdp_sample(struct sw *sw, struct port *in, const struct sfdp_out *out)
+{
+    struct bridge *br = in->br;
+    struct records_flow fl;
+    struct sflow_sample smp;
+    int e;
+
+    if (sw->hdr_len == 0)
+        return;
     memset(&fl, 0, sizeof(fl));
     fl.header_protocol = PKT_PROTO_ETHERNET;
-    fl.frame_length = flen + 4;
+    fl.frame_length = sw->hdr_frame_len + 4;
     fl.stripped = 4;
     fl.header = sw->hdr;
-    fl.header_len = hlen;
+    fl.header_len = sw->hdr_len;
     fl.in_vlan = out->in_vlan;
     fl.in_priority = out->in_prio;
     fl.out_vlan = out->out_vlan;
@@ -297,7 +304,7 @@ sfdp_tick(struct sw *sw, struct bridge *br)
     for (size_t i = 0; i < br->n_ports; i++) {
         struct port *p = br->ports[i];
 
-        if (p->local || p->ifindex == 0 || !poller_due(&p->poll, sw->now_ms))
+        if (p->ifindex == 0 || !poller_due(&p->poll, sw->now_ms))
             continue;
         port_read_drops(p);
         port_records(p, &pc.rp);

@@ -53,11 +53,16 @@ struct sfdp_out {
 };
 
 /*
- * Sends a flow sample of the frame 'f' received on 'in' ('seg_len': the
- * length of one wire packet, for a GSO super-frame).
+ * Keeps in 'sw' the header of frame 'f' received on 'in' as it arrived,
+ * before rules rewrite it (Open vSwitch samples a packet as it came in),
+ * for the samples sfdp_sample() sends of it; 'seg_len' is the length of
+ * one wire packet, for a GSO super-frame.
  */
-void sfdp_sample(struct sw *sw, struct port *in, const struct ring_frame *f,
-    uint32_t seg_len, const struct sfdp_out *out);
+void sfdp_keep_header(struct sw *sw, const struct port *in, const struct ring_frame *f,
+    uint32_t seg_len);
+
+/* Sends a flow sample, received on 'in', of the frame whose header 'sw' keeps. */
+void sfdp_sample(struct sw *sw, struct port *in, const struct sfdp_out *out);
 
 /* Counter samples that are due, and datagrams older than a second. */
 void sfdp_tick(struct sw *sw, struct bridge *br);

@@ -135,7 +135,9 @@ struct sw {
     struct port *dirty;         /* Ports with frames queued for transmit. */
     struct ring_rx *rx;         /* The receive batch all ports share. */
     int epfd;                   /* The loop's epoll: ports and control connections. */
-    uint8_t hdr[256 + 4];       /* Scratch for a sampled header. */
+    uint8_t hdr[256 + 4];       /* A sampled frame's header as it arrived (sfdp_keep_header())... */
+    uint32_t hdr_len;           /* ...its bytes, 0 for none... */
+    uint32_t hdr_frame_len;     /* ...and the length of the wire packet it starts. */
 };
 
 #endif /* SFK_SW_H */

@@ -110,20 +110,3 @@ tap_tx_flush(struct ring *r, struct ring_tx *tx, bool *sent)
     tx->n = 0;
     return ok;
 }
-
-bool
-tap_is_up(const char *name)
-{
-    struct ifreq ifr;
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    bool up = false;
-
-    if (fd < 0)
-        return false;
-    memset(&ifr, 0, sizeof(ifr));
-    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-    if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
-        up = (ifr.ifr_flags & IFF_UP) != 0;
-    close(fd);
-    return up;
-}

@@ -37,7 +37,4 @@ void tap_close(struct ring *r);
 /* As ring_tx_flush(), on a tap: one writev() per frame. */
 unsigned tap_tx_flush(struct ring *r, struct ring_tx *tx, bool *sent);
 
-/* Whether the host has set device 'name' up. */
-bool tap_is_up(const char *name);
-
 #endif /* SFK_TAP_H */

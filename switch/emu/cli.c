@@ -20,6 +20,7 @@
 
 #include "emu.h"
 #include "mono.h"
+#include "num_parse.h"
 
 #define MAX_JOBS 32
 /* 'source' files may source others, this deep. */
@@ -41,7 +42,7 @@ help(void)
 {
     printf("commands (Mininet's):\n"
         "  nodes | net | intfs | ports | links | dump   the network\n"
-        "  pingall | pingallfull            ping between every pair of hosts\n"
+        "  pingall [TIMEOUT] | pingallfull  ping between every pair of hosts\n"
         "  pingpair | pingpairfull [H H]    ping between two hosts (default the first two)\n"
         "  iperf [CLIENT SERVER]            TCP bandwidth with iperf3 (default first, last host)\n"
         "  iperfudp [BW CLIENT SERVER]      UDP at BW (default 10M) with iperf3\n"
@@ -427,13 +428,17 @@ iperf_cmd(struct emu_ctx *c, char **argv, int argc)
     iperf(c, a, b, bw);
 }
 
-/* Mininet's pingall, pingallfull, pingpair and pingpairfull. */
+/*
+ * Mininet's pingall [TIMEOUT], pingallfull, pingpair and pingpairfull;
+ * pingpair and pingpairfull also take two hosts (docs/compat.md).
+ */
 static void
 ping_cmd(struct emu_ctx *c, char **argv, int argc)
 {
     bool pair = strncmp(argv[0], "pingpair", 8) == 0;
     bool full = strcmp(argv[0] + strlen(argv[0]) - 4, "full") == 0;
     int *hosts = malloc((size_t)c->topo.nhosts * sizeof(*hosts) + 1), n = 0, lost;
+    double wait_s = 0;
 
     if (hosts == NULL)
         return;
@@ -442,14 +447,16 @@ ping_cmd(struct emu_ctx *c, char **argv, int argc)
             n = 2;
         else
             goto out;
-    } else if (argc > 1) {
-        printf("usage: %s%s\n", argv[0], pair ? " [HOST HOST]" : "");
+    } else if (argc > 2 || (argc == 2 && (pair || full ||
+        num_parse_double(argv[1], 0.001, 3600, &wait_s) != 0))) {
+        printf("usage: %s\n", pair ? "pingpair [HOST HOST]" : full ? "pingallfull" :
+            "pingall [TIMEOUT]");
         goto out;
     } else {
         for (int i = 0; i < c->topo.nhosts && (!pair || n < 2); i++)
             hosts[n++] = topo_host(&c->topo, i);
     }
-    ping_print(&c->topo, c->run.prefix, hosts, n, full, &lost, stdout);
+    ping_print(&c->topo, c->run.prefix, hosts, n, full, wait_s, &lost, stdout);
 out:
     free(hosts);
 }

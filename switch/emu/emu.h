@@ -155,9 +155,10 @@ struct emu_ping {
     bool ok;                    /* A reply came in time. */
     double rtt_ms;
 };
-int ping_run(const struct emu_topo *, const char *prefix, struct emu_ping *, int n);
+int ping_run(const struct emu_topo *, const char *prefix, struct emu_ping *, int n,
+    double wait_s);
 int ping_print(const struct emu_topo *, const char *prefix, const int *hosts, int nhosts,
-    bool full, int *lost, FILE *out);
+    bool full, double wait_s, int *lost, FILE *out);
 
 /* ctl.c */
 int ctl_cmdv(const char *sock, char *out, size_t outlen, char *const argv[]);
@@ -190,6 +191,7 @@ int run_wait_log(const char *path, const char *needle, int timeout_ms);
 
 /* traffic.c */
 enum { FLOW_UDP = 17, FLOW_ICMP = 1, FLOW_TCP = 6 };
+#define EMU_MAX_FRAME 1514      /* Ethernet without FCS: the largest frame a flow sends. */
 struct emu_flow {
     int src, dst;               /* Node indexes of hosts. */
     int proto;
@@ -293,6 +295,7 @@ enum emu_exit {
 
 /* The run, as main.c builds it and the CLI and the scripted tests drive it. */
 enum emu_switch { EMU_SW_BRIDGE, EMU_SW_USER };
+#define EMU_MAX_TARGETS 8       /* --sflow-target */
 struct emu_ctx {
     struct emu_topo topo;
     struct emu_run run;
@@ -301,7 +304,7 @@ struct emu_ctx {
     bool sflow;                 /* Agent and collector running. */
     int sampling, polling;
     char bindir[256];           /* Where sflow-agent and sflowcollect are. */
-    const char *targets[8];     /* Extra sFlow collectors (HOST:PORT). */
+    const char *targets[EMU_MAX_TARGETS];      /* Extra sFlow collectors (HOST:PORT). */
     int ntargets;
     int collector_port;
     pid_t collector;

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "emu.h"
 #include "log.h"
 #include "mono.h"
+#include "num_parse.h"
 #include "version.h"
 
 /* One sflow-agent takes at most this many bridges (-b) and ports. */
@@ -607,7 +609,7 @@ test_ping(struct emu_ctx *c, bool pair)
         return ENOMEM;
     for (int i = 0; i < n; i++)
         hosts[i] = topo_host(&c->topo, i);
-    e = ping_print(&c->topo, c->run.prefix, hosts, n, false, &lost, stdout);
+    e = ping_print(&c->topo, c->run.prefix, hosts, n, false, 0, &lost, stdout);
     free(hosts);
     return e != 0 ? e : lost ? EHOSTUNREACH : 0;
 }
@@ -643,6 +645,26 @@ do_test(struct emu_ctx *c, const char *test)
             fclose(f);
     }
     return 0;
+}
+
+/*
+ * An option's number in [min, max], 'whole' or not, into '*v'; the message
+ * names the option (before log_init()).
+ */
+static int
+opt_number(const char *opt, const char *arg, double min, double max, bool whole, double *v)
+{
+    long l;
+
+    if (whole ? num_parse_long(arg, (long)min, (long)max, &l) == 0 :
+        num_parse_double(arg, min, max, v) == 0) {
+        if (whole)
+            *v = (double)l;
+        return 0;
+    }
+    fprintf(stderr, "sflow-emu: %s must be a number from %.15g to %.15g, not '%s'\n", opt, min,
+        max, arg);
+    return -1;
 }
 
 int
@@ -681,6 +703,7 @@ main(int argc, char **argv)
     struct emu_shape link_shape;
     bool cli = false, timings = false, cleanup = false;
     int verbose = 0, ch, e = 0;
+    double v;
     char err[256], self[256];
     ssize_t n;
     struct sigaction sa;
@@ -711,21 +734,50 @@ main(int argc, char **argv)
             break;
         case 'm': break;        /* Hosts' MACs are always sequential here. */
         case 'L': link = optarg; break;
-        case 's': c->sampling = atoi(optarg); break;
-        case 'p': c->polling = atoi(optarg); break;
+        case 's':
+            if (opt_number("--sampling", optarg, 1, INT_MAX, true, &v) != 0)
+                return 2;
+            c->sampling = (int)v;
+            break;
+        case 'p':
+            if (opt_number("--polling", optarg, 0, 86400, true, &v) != 0)
+                return 2;
+            c->polling = (int)v;
+            break;
         case 'T':
-            if (c->ntargets < 8)
-                c->targets[c->ntargets++] = optarg;
+            if (c->ntargets == EMU_MAX_TARGETS) {
+                fprintf(stderr, "sflow-emu: at most %d --sflow-target\n", EMU_MAX_TARGETS);
+                return 2;
+            }
+            c->targets[c->ntargets++] = optarg;
             break;
         case 'N': c->sflow = false; break;
         case 'k': c->traffic_kind = optarg; break;
         case 'F': c->flows_file = optarg; break;
-        case 'd': c->duration = atof(optarg); break;
-        case 'r': c->rate = atof(optarg); break;
-        case 'S': c->size = (uint32_t)atoi(optarg); break;
-        case 'e': c->seed = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'd':
+            if (opt_number("--duration", optarg, 0.001, 86400, false, &c->duration) != 0)
+                return 2;
+            break;
+        case 'r':
+            if (opt_number("--rate", optarg, 0.001, 1e7, false, &c->rate) != 0)
+                return 2;
+            break;
+        case 'S':
+            if (opt_number("--size", optarg, 1, EMU_MAX_FRAME, true, &v) != 0)
+                return 2;
+            c->size = (uint32_t)v;
+            break;
+        case 'e':
+            if (opt_number("--seed", optarg, 0, UINT32_MAX, true, &v) != 0)
+                return 2;
+            c->seed = (unsigned)v;
+            break;
         case 'j': c->json_path = optarg; break;
-        case 'o': c->top = atoi(optarg); break;
+        case 'o':
+            if (opt_number("--top", optarg, 0, 1000, true, &v) != 0)
+                return 2;
+            c->top = (int)v;
+            break;
         case 'X': test = optarg; break;
         case 'c': cli = true; break;
         case 'M': timings = true; break;
@@ -736,8 +788,7 @@ main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc || c->sampling < 1 || c->polling < 0 || c->duration <= 0 ||
-        c->rate <= 0 || c->top < 0) {
+    if (optind != argc) {
         usage(stderr);
         return 2;
     }

@@ -2,8 +2,8 @@
  * emu_ping: Mininet's reachability tests (pingall, pingallfull, pingpair)
  * with a bounded wait.  One process per sending host joins its namespace,
  * sends one ICMP echo request to each destination at once and waits for
- * the replies until PING_WAIT_MS has passed: a host whose link was cut
- * fails at once (no route) or after that wait, never holds the CLI.
+ * the replies until its wait has passed: a host whose link was cut fails
+ * at once (no route) or after that wait, never holds the CLI.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +21,8 @@
 #include "emu.h"
 #include "mono.h"
 
-/* How long a host waits for its replies (Mininet's ping waits up to 10 s by default). */
-#define PING_WAIT_MS 2000
+/* How long a host waits for its replies unless told (Mininet's ping waits up to 10 s). */
+#define PING_WAIT_S 2.0
 #define PING_PAYLOAD 56          /* ping(8)'s default. */
 
 /* What a host's process reports of one ping. */
@@ -48,7 +48,7 @@ echo_csum(uint16_t id, uint16_t seq)
 /* The pinging host's side: sends pings 'idx[0..n-1]' of 'p', writes their results to 'out'. */
 static void
 host_pings(const struct emu_topo *t, const char *prefix, const struct emu_ping *p,
-    const int *idx, int n, int out)
+    const int *idx, int n, double wait_s, int out)
 {
     char ns[64];
     uint8_t buf[128];
@@ -81,7 +81,7 @@ host_pings(const struct emu_topo *t, const char *prefix, const struct emu_ping *
         else
             left++;
     }
-    deadline = mono_s() + PING_WAIT_MS / 1000.0;
+    deadline = mono_s() + wait_s;
     while (left > 0) {
         struct pollfd pfd = { .fd = sk, .events = POLLIN };
         double now = mono_s();
@@ -115,11 +115,12 @@ host_pings(const struct emu_topo *t, const char *prefix, const struct emu_ping *
 
 /*
  * Runs pings 'p[0..n-1]' (src and dst set; ok and rtt_ms filled in here),
- * those of each sending host in a process of its own, all at once.
+ * those of each sending host in a process of its own, all at once, each
+ * waiting up to 'wait_s' seconds for its replies (0: PING_WAIT_S).
  * Returns 0 or an errno (EINTR: stopped by a signal).
  */
 int
-ping_run(const struct emu_topo *t, const char *prefix, struct emu_ping *p, int n)
+ping_run(const struct emu_topo *t, const char *prefix, struct emu_ping *p, int n, double wait_s)
 {
     int *idx = malloc((size_t)n * sizeof(*idx) + 1), *fd = malloc((size_t)n * sizeof(*fd) + 1);
     pid_t *pid = calloc((size_t)n + 1, sizeof(*pid));
@@ -130,6 +131,8 @@ ping_run(const struct emu_topo *t, const char *prefix, struct emu_ping *p, int n
         e = ENOMEM;
         goto out;
     }
+    if (wait_s <= 0)
+        wait_s = PING_WAIT_S;
     for (int i = 0; i < n; i++)
         p[i].ok = false, p[i].rtt_ms = 0;
     /* One process per sending host, with the indexes of its pings. */
@@ -157,13 +160,13 @@ ping_run(const struct emu_topo *t, const char *prefix, struct emu_ping *p, int n
         }
         if (pid[nkids] == 0) {
             close(pp[0]);
-            host_pings(t, prefix, p, idx, m, pp[1]);
+            host_pings(t, prefix, p, idx, m, wait_s, pp[1]);
         }
         close(pp[1]);
         fd[nkids++] = pp[0];
     }
     /* Every process ends by its own deadline; this one is for those that cannot. */
-    deadline = mono_s() + PING_WAIT_MS / 1000.0 + 3;
+    deadline = mono_s() + wait_s + 3;
     open_fds = nkids;
     while (e == 0 && open_fds > 0) {
         struct pollfd *pfd = calloc((size_t)nkids, sizeof(*pfd));
@@ -221,12 +224,13 @@ out:
 /*
  * Mininet's ping tests between every ordered pair of 'hosts' (node
  * indexes): the reachability matrix with X for a failure, then the loss
- * or, with 'full', each ping's round trip.  Sets '*lost'; returns 0 or an
- * errno (a message printed).
+ * or, with 'full', each ping's round trip.  Each ping waits up to 'wait_s'
+ * seconds (0: PING_WAIT_S).  Sets '*lost'; returns 0 or an errno (a message
+ * printed).
  */
 int
 ping_print(const struct emu_topo *t, const char *prefix, const int *hosts, int nhosts,
-    bool full, int *lost, FILE *out)
+    bool full, double wait_s, int *lost, FILE *out)
 {
     struct emu_ping *p = calloc((size_t)nhosts * (size_t)nhosts + 1, sizeof(*p));
     int n = 0, e;
@@ -240,7 +244,7 @@ ping_print(const struct emu_topo *t, const char *prefix, const int *hosts, int n
                 p[n++] = (struct emu_ping){ .src = hosts[a], .dst = hosts[b] };
     fprintf(out, "*** Ping: testing ping reachability\n");
     fflush(out);
-    if ((e = ping_run(t, prefix, p, n)) != 0) {
+    if ((e = ping_run(t, prefix, p, n, wait_s)) != 0) {
         fprintf(out, "*** ping: %s\n", strerror(e));
         free(p);
         return e;

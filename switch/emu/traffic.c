@@ -57,7 +57,6 @@
 #define SPORT_BASE 10000
 #define HDR_UDP 42
 #define HDR_ICMP 42
-#define MAX_FRAME 1514
 #define REPLY_WAIT_S 2.0
 
 /* ---- building flow lists ---- */
@@ -78,7 +77,7 @@ add_flow(struct emu_traffic *tr)
 
 /*
  * Appends a flow of 'proto' from 'src' to 'dst'; frames of 'size' bytes,
- * kept between the protocol's smallest useful frame 'min' and MAX_FRAME.
+ * kept between the protocol's smallest useful frame 'min' and EMU_MAX_FRAME.
  * Returns the flow, or NULL when out of memory.
  */
 static struct emu_flow *
@@ -95,7 +94,7 @@ add_one(struct emu_traffic *tr, int proto, int src, int dst, uint16_t sport,
     f->proto = proto;
     f->sport = sport;
     f->dport = dport;
-    f->size = size < min ? min : size > MAX_FRAME ? MAX_FRAME : size;
+    f->size = size < min ? min : size > EMU_MAX_FRAME ? EMU_MAX_FRAME : size;
     f->count = count;
     f->rate = rate;
     f->start = start;
@@ -245,7 +244,7 @@ traffic_mix(struct emu_traffic *tr, const struct emu_topo *t, double duration,
         if (b >= a)
             b++;
         if (w[i] > 20)
-            size = MAX_FRAME;
+            size = EMU_MAX_FRAME;
         else
             size = 64 + (uint32_t)(rnd_next(&s) % 400);
         if (add_udp(tr, topo_host(t, a), topo_host(t, b), count, size,

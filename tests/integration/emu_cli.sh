@@ -176,6 +176,15 @@ h1 -> X X
 h2 -> X h3 
 h3 -> X h2 
 *** Results: 66% dropped (2/6 received)" "pingall after the cut"
+# Mininet's pingall TIMEOUT: the same matrix, each ping waiting up to TIMEOUT s.
+cmd "pingall 0.5"
+same $n "*** Ping: testing ping reachability
+h1 -> X X 
+h2 -> X h3 
+h3 -> X h2 
+*** Results: 66% dropped (2/6 received)" "pingall 0.5 after the cut"
+cmd "pingall soon"
+same $n "usage: pingall [TIMEOUT]" "pingall with a bad timeout"
 cmd "link s1 h2 down"
 cmd links
 same $n "h1-eth0<->s1-eth1 (MISSING MISSING) 

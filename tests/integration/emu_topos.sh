@@ -59,7 +59,15 @@ bad() {
 printf 'switch s1\nhost h1\nlink h1 s9\n' >"$tmp/bad.topo"
 bad "unknown option" "usage: sflow-emu" --no-such-option
 bad "bad --switch" "switch bridge|user" --switch bogus --topo single,2
-bad "bad --sampling" "usage: sflow-emu" --sampling 0 --topo single,2
+bad "bad --sampling" "--sampling must be a number from 1 to" --sampling 0 --topo single,2
+# Numbers are taken whole: no trailing junk, no nan, nothing out of range.
+bad "--sampling 64x" "--sampling must be a number from 1 to .*not '64x'" --sampling 64x --topo single,2
+bad "--rate nan" "--rate must be a number from 0.001 to 10000000, not 'nan'" --rate nan --topo single,2
+bad "--duration 0" "--duration must be a number" --duration 0 --topo single,2
+bad "--size -1" "--size must be a number from 1 to 1514, not '-1'" --size -1 --topo single,2
+bad "--top 5k" "--top must be a number from 0 to 1000" --top 5k --topo single,2
+bad "ninth --sflow-target" "at most 8 --sflow-target" $(for i in 1 2 3 4 5 6 7 8 9; do
+    printf -- '--sflow-target 127.0.0.1:%d ' $((6340 + i)); done) --topo single,2
 bad "unknown topology" "unknown topology" --topo bogus,3 --test build
 bad "bad parameters" "bad parameters" --topo tree,0 --test build
 bad "missing topology file" "No such file" --topo-file "$tmp/none.topo" --test build

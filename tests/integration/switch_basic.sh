@@ -82,7 +82,8 @@ expect_fail "unknown field" sfctl add-flow br0 "bogus=1,actions=drop"
 expect_fail "unknown action" sfctl add-flow br0 "in_port=1,actions=explode"
 expect_fail "must specify actions" sfctl add-flow br0 "in_port=1"
 expect_fail "unknown command" sfctl frobnicate
-expect_fail "takes more arguments" sfctl add-br
+expect_fail "'add-br' command requires at least 1 arguments" sfctl add-br
+expect_fail "'dump-flows' command takes at most 2 arguments" sfctl dump-flows br0 in_port=1 extra
 expect_fail "tag" sfctl set port "${P}h1" tag=5000
 expect_fail "cannot connect" "$BIN/sfctl" --socket "$T/none.sock" show
 # A switch that does not answer: sfctl gives up after --timeout (the switch

@@ -12,6 +12,7 @@
 #  - show lists it as "type: internal", list-ports does not, del-port
 #    refuses it, dump-ports LOCAL counts its packets;
 #  - rules with in_port=LOCAL and output:LOCAL carry the pings;
+#  - it is an sFlow data source (flow and counter samples with its ifIndex);
 #  - after a restart from the saved state the device is back, with its
 #    Port columns (tag, other_config); del-br
 #    removes it.
@@ -85,6 +86,34 @@ n=$(sed -n 's/.*n_packets=\([0-9]*\).*in_port=LOCAL.*/\1/p' "$T/flows")
 if in_ns h2 ping -c 1 -W 1 10.83.0.254 >/dev/null 2>&1; then fail "h2 reaches $BR without a rule"; fi
 sfctl del-flows "$BR" || fail "del-flows"
 echo "ok: in_port=LOCAL and output:LOCAL rules"
+
+# An sFlow data source like any port, as in Open vSwitch: the host's pings
+# out of LOCAL are sampled (1 in 1) with its ifIndex as their input, and it
+# has counter samples under its own name.  The collector listens where the
+# switch is, on that namespace's loopback ($! is the collector: no function).
+if command -v jq >/dev/null 2>&1 && [ -x "$BIN/sflowcollect" ]; then
+    SFPORT=$((40000 + $$ % 20000))
+    in_sw ip link set lo up
+    ip netns exec ${P}sw "$BIN/sflowcollect" -4 -b 127.0.0.1 -p $SFPORT -j >"$T/sf.json" 2>"$T/sf.log" &
+    SFPID=$!
+    PIDS="$PIDS $SFPID"
+    sleep 1
+    sfctl set-sflow "$BR" target=127.0.0.1:$SFPORT sampling=1 polling=1 agent=127.0.0.1 || fail "set-sflow"
+    reach_sw 10.83.0.1 || fail "no pings with sFlow on"
+    sleep 2.5                   # Counters every second; datagrams wait a second at most.
+    sfctl clear-sflow "$BR" || fail "clear-sflow"
+    kill "$SFPID" && wait "$SFPID"
+    LIF=$(in_sw cat /sys/class/net/"$BR"/ifindex)
+    n=$(jq -r --arg s "0:$LIF" '.samples[] | select(.sampleType_tag == "0:3" and .sourceId == $s) |
+        .elements[] | select(.flowBlock_tag == "0:1" and .srcIP == "10.83.0.254") | .dstIP' "$T/sf.json" | grep -c '^10\.83\.0\.1$')
+    [ "$n" -ge 2 ] || { cat "$T/sf.log"; fail "$n flow samples of LOCAL's pings to h1 (ifIndex $LIF), want 2 or more"; }
+    c=$(jq -r --arg s "0:$LIF" '.samples[] | select(.sampleType_tag == "0:4" and .sourceId == $s) |
+        .elements[] | select(.counterBlock_tag == "0:1005") | .ifName // .portName' "$T/sf.json" | sort -u)
+    [ "$c" = "$BR" ] || fail "counter samples of LOCAL (ifIndex $LIF) name '$c', want $BR"
+    echo "ok: LOCAL is an sFlow data source: $n samples of its pings, counters as $BR"
+else
+    echo "note: no jq or sflowcollect; LOCAL's sFlow not checked"
+fi
 
 # Its Port columns are saved too (add-br makes the port; set lines restore them).
 sfctl set port "$BR" tag=7 other_config:k=v || fail "set port $BR"

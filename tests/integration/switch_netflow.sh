@@ -30,7 +30,8 @@ NPID=$!
 PIDS="$PIDS $NPID"
 sfctl add-br "$BR" || fail "add-br"
 for h in h1 h2; do sfctl add-port "$BR" ${P}$h || fail "add-port"; done
-sfctl add-flow "$BR" "priority=10,ip,actions=normal" || fail "add-flow ip"
+# The ip rule rewrites the ToS; NetFlow records a flow as it arrived (ToS 0), as Open vSwitch does.
+sfctl add-flow "$BR" "priority=10,ip,actions=mod_nw_tos:32,normal" || fail "add-flow ip"
 sfctl add-flow "$BR" "priority=5,actions=normal" || fail "add-flow"
 # A target without its port (NetFlow has no default one) is refused with the reason, and nothing is set.
 sfctl set-netflow "$BR" targets=127.0.0.1 >/dev/null 2>"$T/err" && fail "set-netflow took a target without a port"
@@ -71,6 +72,11 @@ nfdump -R "$T/nf" -q -N -o "fmt:%in %out %pr %sa %da" | sed 's/  */ /g; s/^ //' 
 cat "$T/recs"
 grep -qx "1 2 1 10.85.0.1 10.85.0.2" "$T/recs" || fail "no record h1 -> h2 from port 1 to 2"
 grep -qx "2 1 1 10.85.0.2 10.85.0.1" "$T/recs" || fail "no record h2 -> h1 from port 2 to 1"
+# Echo requests leave with ToS 0 (a reply copies its request's ToS, rewritten to 32 on the way).
+nfdump -R "$T/nf" -q -N -o "fmt:%dp %tos" | sed 's/  */ /g; s/^ //' | sort -u >"$T/tos"
+cat "$T/tos"
+[ "$(grep -c '^8\.0 ' "$T/tos")" = 1 ] && grep -qx '8\.0 0' "$T/tos" ||
+    fail "echo requests recorded with ToS $(grep '^8\.0 ' "$T/tos"), want 0: as they arrived, before mod_nw_tos"
 nfdump -R "$T/nf" -q -N -o "fmt:%eng" | sed 's/ //g' | sort -u >"$T/eng"
 [ "$(cat "$T/eng")" = "3/7" ] || fail "engine type/id: $(cat "$T/eng"), want 3/7"
 echo "ok: NetFlow totals equal the switch's counts"

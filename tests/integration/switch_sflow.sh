@@ -48,9 +48,11 @@ in_ns h1 ping -c 1 -W 1 10.80.0.2 >/dev/null || fail "ping"
 in_ns h1 ping -f -l 32 -c $COUNT -s 100 -W 1 -q 10.80.0.2 >"$T/ping.log" 2>&1 || { cat "$T/ping.log"; fail "ping -f"; }
 grep -q "$COUNT received" "$T/ping.log" || { cat "$T/ping.log"; fail "lost pings"; }
 # Rules: h3's pings are dropped (discard samples); h1's broadcast pings
-# are flooded by the flood action to both other ports ("multiple 2").
+# are flooded by the flood action to both other ports ("multiple 2"),
+# their ToS rewritten on the way, which samples do not show: a packet is
+# sampled as it arrived, as Open vSwitch samples it.
 sfctl add-flow br0 "priority=100,icmp,in_port=3,actions=drop" || fail "add-flow"
-sfctl add-flow br0 "priority=90,in_port=1,icmp,nw_dst=10.80.0.255,actions=flood" || fail "add-flow"
+sfctl add-flow br0 "priority=90,in_port=1,icmp,nw_dst=10.80.0.255,actions=mod_nw_tos:32,flood" || fail "add-flow"
 sfctl add-flow br0 "priority=0,actions=normal" || fail "add-flow"
 # h3 is alone in VLAN 5: no ARP answer, so tell it h1's address.
 in_ns h3 ip neigh replace 10.80.0.1 lladdr "$(in_ns h1 cat /sys/class/net/eth0/address)" dev eth0
@@ -98,6 +100,9 @@ echo "port 1: last sample_pool $last, rx packets $RX1"
 awk -F'\t' -v i=$IF1 -v o=$IF2 '$6 == "10.80.0.1" && $7 == "10.80.0.2" && ($4 != i || $5 != o) { bad++ }
     END { exit bad > 0 }' "$T/flows" || fail "h1->h2 samples must have input $IF1 output $IF2"
 grep -q "	multiple 2	10.80.0.1	10.80.0.255	" "$T/flows" || fail "no sample of a broadcast flooded to 2 ports"
+tos=$(jq -r '.samples[] | select(.sampleType_tag == "0:3") | .elements[] |
+    select(.flowBlock_tag == "0:1" and .dstIP == "10.80.0.255") | .IPTOS' "$T/out.json" | sort -u | tr '\n' ' ')
+[ "$tos" = "0 " ] || fail "the flooded broadcasts' samples have ToS '$tos', want 0 (as they arrived, before mod_nw_tos)"
 awk -F'\t' -v s="0:$IF3" '$1 == s && $8 == 8 { n++; if ($5 != "dropCode 258" || $9 != 5) bad++ }
     END { exit (n == 0 || bad > 0) }' "$T/flows" || fail "h3's dropped pings must be discard 258 on VLAN 5"
 echo "ok: output ifIndex, multiple, discard; in_vlan"

@@ -272,6 +272,7 @@ test_match_and_priority(void **state)
     struct flow_rule r;
     struct flow_key k = key_tcp(1, 0x0a000001, 0x0a000102, 40000, 80);
     const struct flow_rule *got;
+    uint64_t hits, misses;
 
     (void)state;
     assert_int_equal(flow_table_init(&t), 0);
@@ -293,14 +294,18 @@ test_match_and_priority(void **state)
     assert_int_equal(flow_table_lookup(&t, 0, &k)->priority, 10);
     /* Cache: a repeated key hits, a change to the table invalidates. */
     k = key_tcp(1, 0x0a000001, 0x0a000102, 40000, 80);
-    t.cache_hits = 0;
     assert_int_equal(flow_table_lookup(&t, 0, &k)->priority, 100);
+    hits = t.cache_hits;
+    misses = t.cache_misses;
     assert_int_equal(flow_table_lookup(&t, 0, &k)->priority, 100);
-    assert_true(t.cache_hits >= 1);
+    assert_int_equal(t.cache_hits, hits + 1);
+    assert_int_equal(t.cache_misses, misses);
     r = parse_ok("priority=100,tcp,nw_dst=10.0.1.0/24,tp_dst=80,actions=drop");
     flow_table_add(&t, &r, 0);           /* Same match and priority: replaces. */
     assert_int_equal(t.n, 3);
     assert_int_equal(flow_table_lookup(&t, 0, &k)->n_actions, 0);
+    assert_int_equal(t.cache_hits, hits + 1);   /* The change emptied the cache: a miss. */
+    assert_int_equal(t.cache_misses, misses + 1);
     /* Non-strict delete of in_port=1 takes only that rule; of "" all. */
     r = parse_sel("in_port=1");
     assert_int_equal(flow_table_del(&t, &r, false), 1);
