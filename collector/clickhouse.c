@@ -37,6 +37,7 @@
 #include "geoip.h"
 #include "log.h"
 #include "mono.h"
+#include "num_parse.h"
 
 #define CH_QUEUE 16                     /* Batches waiting in memory per node... */
 #define CH_QUEUE_ROWS 4000000           /* ...and their rows (~200 bytes each). */
@@ -141,39 +142,26 @@ struct clickhouse {
 
 /* ---- Options ---- */
 
+/* A size in bytes, with an optional k, M or G (binary) after the number; 1 byte to 1 PiB. */
 static int
 parse_size(const char *s, unsigned long long *out)
 {
-    unsigned long long v, mul = 1;
-    char *end;
-
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || end == s)
-        return -1;
-    switch (*end) {
-    case 'k': case 'K': mul = 1ull << 10; end++; break;
-    case 'm': case 'M': mul = 1ull << 20; end++; break;
-    case 'g': case 'G': mul = 1ull << 30; end++; break;
-    default: break;
-    }
-    if (*end != '\0' || v == 0 || v > (1ull << 50) / mul)
-        return -1;
-    *out = v * mul;
-    return 0;
-}
-
-static int
-parse_long(const char *s, long min, long max, long *out)
-{
-    char *end;
+    static const char units[] = "kKmMgG";
+    char num[24];
+    size_t n = strlen(s);
+    const char *u = n > 0 ? strchr(units, s[n - 1]) : NULL;
+    unsigned shift = u != NULL && *u != '\0' ? 10 * (unsigned)((u - units) / 2 + 1) : 0;
     long v;
 
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end != '\0' || v < min || v > max)
+    if (shift != 0)
+        n--;
+    if (n >= sizeof(num))
         return -1;
-    *out = v;
+    memcpy(num, s, n);
+    num[n] = '\0';
+    if (num_parse_long(num, 1, (1L << 50) >> shift, &v) != 0)
+        return -1;
+    *out = (unsigned long long)v << shift;
     return 0;
 }
 
@@ -212,12 +200,12 @@ clickhouse_option(struct config *cfg, const char *opt, const char *val, char *er
         return -1;
     }
     if (strcmp(opt, "ch-batch-rows") == 0 &&
-        parse_long(val, 1, CH_MAX_ROWS, &cfg->ch_batch_rows) == 0)
+        num_parse_long(val, 1, CH_MAX_ROWS, &cfg->ch_batch_rows) == 0)
         return 0;
     if (strcmp(opt, "ch-batch-ms") == 0 &&
-        parse_long(val, 1, 3600000, &cfg->ch_batch_ms) == 0)
+        num_parse_long(val, 1, 3600000, &cfg->ch_batch_ms) == 0)
         return 0;
-    if (strcmp(opt, "ch-ttl-days") == 0 && parse_long(val, 1, 100000, &cfg->ch_ttl_days) == 0)
+    if (strcmp(opt, "ch-ttl-days") == 0 && num_parse_long(val, 1, 100000, &cfg->ch_ttl_days) == 0)
         return 0;
     snprintf(err, errlen, "--%s: bad value '%s' (see sflowcollect(1))", opt, val);
     return -1;

@@ -57,7 +57,8 @@ test_urls(void **state)
 static void
 test_spool_max(void **state)
 {
-    static const char *const bad[] = { "0", "", "K", "12X", "1KB", "-1", "2000000G" };
+    static const char *const bad[] = { "0", "", "K", "12X", "1KB", "-1", "2000000G", " 4096", "+4096",
+        "1125899906842625", "1048577G" };
     struct config cfg;
     size_t i;
 
@@ -69,6 +70,8 @@ test_spool_max(void **state)
     assert_int_equal(cfg.ch_spool_max, 200 * 1024);
     assert_int_equal(opt(&cfg, "ch-spool-max", "3m", NULL), 0);
     assert_int_equal(cfg.ch_spool_max, 3ull << 20);
+    assert_int_equal(opt(&cfg, "ch-spool-max", "1048576G", NULL), 0);      /* 1 PiB, the most. */
+    assert_int_equal(cfg.ch_spool_max, 1ull << 50);
     assert_int_equal(opt(&cfg, "ch-spool-max", "1G", NULL), 0);
     assert_int_equal(cfg.ch_spool_max, 1ull << 30);
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -88,7 +91,7 @@ test_numbers(void **state)
         { "ch-batch-rows", "0", 0 }, { "ch-batch-rows", "1000001", 0 },
         { "ch-batch-rows", "10k", 0 }, { "ch-batch-rows", "", 0 },
         { "ch-batch-ms", "3600000", 1 }, { "ch-batch-ms", "3600001", 0 },
-        { "ch-batch-ms", "-5", 0 },
+        { "ch-batch-ms", "-5", 0 }, { "ch-batch-ms", " 5", 0 }, { "ch-batch-ms", "+5", 0 },
         { "ch-ttl-days", "1", 1 }, { "ch-ttl-days", "0", 0 }, { "ch-ttl-days", "x", 0 },
     };
     struct config cfg;
