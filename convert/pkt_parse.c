@@ -362,50 +362,66 @@ ipv6_is_ext(uint8_t nh)
     }
 }
 
-/*
- * Walks the extension headers after the fixed IPv6 header, leaving the
- * last next header in 'l->proto'.  Returns 1 if a transport header follows
- * at the cursor, 0 if the chain was cut short, too long, or a fragment
- * other than the first (whose bytes are mid-payload).
- */
-static int
-ipv6_walk_ext(struct walk *w, struct pkt_layer *l)
+int
+pkt_ipv6_ext(const uint8_t *p, size_t len, uint8_t nh, struct pkt_ipv6_ext *x)
 {
-    struct rd *r = &w->r;
-    size_t size, total = 40;
-    uint16_t frag = 0;
-    uint8_t nh, len;
+    struct rd r = rd_init(p, len);
 
-    while (ipv6_is_ext(l->proto)) {
-        if (l->ip6_n_ext == IPV6_MAX_EXT)
+    memset(x, 0, sizeof(*x));
+    x->proto = nh;
+    while (ipv6_is_ext(x->proto)) {
+        uint16_t frag = 0;
+        uint8_t next, hlen;
+        size_t size;
+
+        if (x->n_ext == IPV6_MAX_EXT)
             return 0;
-        nh = rd_u8(r);
-        len = rd_u8(r);
-        if (l->proto == IP6_FRAGMENT) {
+        next = rd_u8(&r);
+        hlen = rd_u8(&r);
+        if (x->proto == IP6_FRAGMENT) {
             /* Fixed size: its second byte is reserved, not a length. */
             size = 8;
-            frag = rd_u16(r) >> 3;
-        } else if (l->proto == IP6_AH) {
+            frag = rd_u16(&r) >> 3;
+        } else if (x->proto == IP6_AH) {
             /* AH counts 4-byte words minus 2 (RFC 4302 2.2). */
-            size = ((size_t)len + 2) * 4;
-            rd_skip(r, 2);
+            size = ((size_t)hlen + 2) * 4;
+            rd_skip(&r, 2);
         } else {
-            size = ((size_t)len + 1) * 8;
-            rd_skip(r, 2);
+            size = ((size_t)hlen + 1) * 8;
+            rd_skip(&r, 2);
         }
-        rd_skip(r, size - 4);
-        if (r->error)
+        rd_skip(&r, size - 4);
+        if (r.error)
             return 0;
-        l->proto = nh;
-        l->ip6_n_ext++;
-        total += size;
-        l->ip_header_len = total > UINT8_MAX ? UINT8_MAX : (uint8_t)total;
+        x->proto = next;
+        x->n_ext++;
+        x->len += size;
         if (frag != 0) {
-            l->ip_frag_off = frag;
+            x->frag_off = frag;
             return 0;
         }
     }
     return 1;
+}
+
+/*
+ * The extension headers after the fixed IPv6 header at the cursor, which
+ * moves past those it walked: 'l' takes the last next header as its
+ * protocol.  Returns 1 if a transport header follows at the cursor.
+ */
+static int
+ipv6_walk_ext(struct walk *w, struct pkt_layer *l)
+{
+    struct pkt_ipv6_ext x;
+    int whole = pkt_ipv6_ext(w->r.p, w->r.left, l->proto, &x);
+    size_t total = 40 + x.len;
+
+    l->proto = x.proto;
+    l->ip6_n_ext = x.n_ext;
+    l->ip_frag_off = x.frag_off;
+    l->ip_header_len = total > UINT8_MAX ? UINT8_MAX : (uint8_t)total;
+    rd_skip(&w->r, x.len);
+    return whole;
 }
 
 /*

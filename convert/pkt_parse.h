@@ -101,4 +101,22 @@ struct pkt_info {
  */
 int pkt_parse(const uint8_t *p, size_t len, uint32_t proto, struct pkt_info *info);
 
+/* An IPv6 packet's chain of extension headers, as pkt_ipv6_ext() walked it. */
+struct pkt_ipv6_ext {
+    uint8_t proto;              /* The last next header read: the transport's when whole. */
+    uint8_t n_ext;              /* Extension headers walked. */
+    uint16_t frag_off;          /* A fragment header's offset (8-byte units), else 0. */
+    size_t len;                 /* Their bytes, after the 40 of the fixed header. */
+};
+
+/*
+ * Walks the extension headers of an IPv6 packet: 'p' is where they start
+ * (after the fixed header, whose next header is 'nh'), 'len' the bytes
+ * captured from there.  Returns 1 if a transport header follows them,
+ * 0 if the chain runs past the capture, is longer than the walk allows,
+ * or ends in a fragment other than the first (mid-payload bytes).  The
+ * sampled-header parser and sflow-switch's flow key both read it.
+ */
+int pkt_ipv6_ext(const uint8_t *p, size_t len, uint8_t nh, struct pkt_ipv6_ext *x);
+
 #endif /* SFK_PKT_PARSE_H */

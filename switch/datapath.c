@@ -16,6 +16,7 @@
 #include "bridge.h"
 #include "mirror.h"
 #include "netflow_dp.h"
+#include "pkt_parse.h"
 #include "port.h"
 #include "rd.h"
 #include "sflow_dp.h"
@@ -278,14 +279,17 @@ extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
             key_l4(key, l3 + ihl, n - ihl, 1);
     } else if (key->dl_type == ETH_IP6 && n >= 40 && (l3[0] >> 4) == 6) {
         uint32_t w = rd_be32(l3);
+        struct pkt_ipv6_ext x;
+        bool l4 = pkt_ipv6_ext(l3 + 40, n - 40, l3[6], &x);
 
         key->nw_tos = (uint8_t)(w >> 20);
         key->ipv6_label = w & 0xfffff;
-        key->nw_proto = l3[6];
+        key->nw_proto = x.proto;        /* Past the extension headers, as Open vSwitch reads it. */
         key->nw_ttl = l3[7];
         memcpy(key->ipv6_src, l3 + 8, 16);
         memcpy(key->ipv6_dst, l3 + 24, 16);
-        key_l4(key, l3 + 40, n - 40, 58);
+        if (l4)
+            key_l4(key, l3 + 40 + x.len, n - 40 - (uint32_t)x.len, 58);
     } else if (key->dl_type == ETH_ARP && n >= 28 && rd_be16(l3 + 2) == ETH_IP &&
         l3[4] == 6 && l3[5] == 4) {
         key->nw_proto = l3[7];
@@ -443,14 +447,21 @@ commit(struct sw *sw, struct pkt *k, const struct flow_key *key)
             commit_l4(&c, key, l3 + ihl, n - ihl, l3[9]);
     } else if (type == ETH_IP6 && n >= 40 && (l3[0] >> 4) == 6) {
         uint32_t w = 6u << 28 | (uint32_t)key->nw_tos << 20 | (key->ipv6_label & 0xfffff);
+        struct pkt_ipv6_ext x;
+        bool l4 = pkt_ipv6_ext(l3 + 40, n - 40, l3[6], &x);
+        uint8_t *l4p = l3 + 40 + x.len;
+        uint32_t l4n = n - 40 - (uint32_t)x.len;
 
-        l4_csum(&c, k->f, l3 + 40, n - 40, l3[6], true);
+        /* The transport checksum covers the addresses too: found past any extension headers. */
+        if (l4)
+            l4_csum(&c, k->f, l4p, l4n, x.proto, true);
         put16(&c, l3, (uint16_t)(w >> 16), false, false);
         put16(&c, l3 + 2, (uint16_t)w, false, false);
         l3[7] = key->nw_ttl;
         put_bytes(&c, l3 + 8, key->ipv6_src, 16, false, true);
         put_bytes(&c, l3 + 24, key->ipv6_dst, 16, false, true);
-        commit_l4(&c, key, l3 + 40, n - 40, l3[6]);
+        if (l4)
+            commit_l4(&c, key, l4p, l4n, x.proto);
     } else if (type == ETH_ARP && n >= 28 && rd_be16(l3 + 2) == ETH_IP && l3[4] == 6 && l3[5] == 4) {
         l3[7] = key->nw_proto;
         memcpy(l3 + 8, key->arp_sha, 6);
@@ -643,8 +654,12 @@ headers_len(const struct pkt *k)
         l3len = (uint32_t)(l3[0] & 15) * 4;
         proto = l3[9];
     } else if (rd_be16(k->tail) == ETH_IP6 && n >= 40) {
-        l3len = 40;
-        proto = l3[6];
+        struct pkt_ipv6_ext x;
+
+        if (!pkt_ipv6_ext(l3 + 40, n - 40, l3[6], &x))
+            return 0;
+        l3len = 40 + (uint32_t)x.len;
+        proto = x.proto;
     } else {
         return 0;
     }

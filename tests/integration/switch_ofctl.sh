@@ -349,6 +349,29 @@ capture_end
 decode ipv6.dst icmpv6.type icmpv6.checksum.status | grep "^fd00:83::2 128 " | sort -u >"$T/dec"
 [ "$(cat "$T/dec")" = "fd00:83::2 128 1" ] || fail "ICMPv6 to the rewritten address decodes as: $(cat "$T/dec")"
 echo "ok: set_field ipv6_dst (ICMPv6 checksum good, echoes answered)"
+# Behind an extension header (hop-by-hop, 8 bytes), UDP is still udp6 with
+# its ports (Open vSwitch walks the chain), and rewriting the address and
+# port keeps the UDP checksum right: h2's kernel takes the datagrams.
+base
+add "priority=100,udp6,in_port=1,ipv6_dst=fd00:83::99,tp_dst=5006,actions=set_field:fd00:83::2->ipv6_dst,mod_tp_dst:6006,normal"
+bg h2 socat -u UDP6-RECV:6006 OPEN:"$T/udp6_6006",creat,append
+sleep 0.3
+capture h2 "ip6"
+in_ns h1 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("fd00:83::1", 4000))
+hbh = bytes([0, 0, 1, 4, 0, 0, 0, 0])          # PadN: an option the kernel passes over
+for i in range(1, 4):
+    s.sendmsg([b"x%d\n" % i], [(socket.IPPROTO_IPV6, socket.IPV6_HOPOPTS, hbh)], 0, ("fd00:83::99", 5006))
+' || fail "sending UDP with a hop-by-hop header"
+sleep 0.3
+capture_end
+expect_n 3 "ipv6_dst=fd00:83::99,tp_dst=5006"
+[ "$(sort "$T/udp6_6006" | tr '\n' ' ')" = "x1 x2 x3 " ] || fail "h2 did not take the 3 rewritten datagrams: $(cat "$T/udp6_6006" 2>/dev/null)"
+decode ipv6.dst ipv6.nxt udp.dstport udp.checksum.status | grep "^fd00:83::2 0 " | sort -u >"$T/dec"
+[ "$(cat "$T/dec")" = "fd00:83::2 0 6006 1" ] || fail "UDP behind a hop-by-hop header decodes as: $(cat "$T/dec")"
+echo "ok: udp6 and tp_dst past an extension header; set_field ipv6_dst, mod_tp_dst keep its checksum"
 
 # --- cookies, send_flow_rem, LOCAL, what is refused ---
 base

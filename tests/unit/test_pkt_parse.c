@@ -999,6 +999,40 @@ test_random(void **state)
     }
 }
 
+/* pkt_ipv6_ext() alone, as sflow-switch's flow key reads it: the bytes after the fixed header. */
+static void
+test_ipv6_ext_chain(void **state)
+{
+    /* Hop-by-hop (PadN), destination options (8 bytes), then UDP's 8 bytes. */
+    static const uint8_t chain[] = {
+        60, 0, 1, 4, 0, 0, 0, 0,
+        17, 0, 1, 4, 0, 0, 0, 0,
+        0x13, 0x88, 0x17, 0x70, 0, 8, 0, 0,
+    };
+    /* A fragment header at offset 185 (x 8 bytes), TCP's bytes mid-payload after it. */
+    static const uint8_t later_fragment[] = { 6, 0, 0x05, 0xc9, 0, 0, 0, 1, 0xde, 0xad };
+    struct pkt_ipv6_ext x;
+
+    (void)state;
+    assert_int_equal(pkt_ipv6_ext(chain, sizeof(chain), 0, &x), 1);
+    assert_int_equal(x.proto, 17);
+    assert_int_equal(x.n_ext, 2);
+    assert_int_equal(x.len, 16);
+    assert_int_equal(x.frag_off, 0);
+    /* No extension header: the transport starts at once. */
+    assert_int_equal(pkt_ipv6_ext(chain + 16, 8, 17, &x), 1);
+    assert_int_equal(x.len, 0);
+    assert_int_equal(x.proto, 17);
+    /* Cut in the second header: no transport, the first one counted. */
+    assert_int_equal(pkt_ipv6_ext(chain, 12, 0, &x), 0);
+    assert_int_equal(x.proto, 60);
+    assert_int_equal(x.n_ext, 1);
+    assert_int_equal(pkt_ipv6_ext(later_fragment, sizeof(later_fragment), 44, &x), 0);
+    assert_int_equal(x.proto, 6);
+    assert_int_equal(x.frag_off, 185);
+    assert_int_equal(x.len, 8);
+}
+
 int
 main(void)
 {
@@ -1016,6 +1050,7 @@ main(void)
         cmocka_unit_test(test_mpls),
         cmocka_unit_test(test_fragments),
         cmocka_unit_test(test_ipv6_ah_dst),
+        cmocka_unit_test(test_ipv6_ext_chain),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_truncation_sweep),
         cmocka_unit_test(test_random),
