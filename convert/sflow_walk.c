@@ -41,6 +41,7 @@
 #define WALK_JSON_DEPTH 8
 /* -g: a time, an address, two numbers, a source id and two tags: 135 bytes at most. */
 #define WALK_CTX_MAX 160
+#define WALK_CTX_COPY 64
 /* Around a value: indentation, quotes, colon, comma, newline. */
 #define WALK_MEMBER_EXTRA (WALK_JSON_DEPTH + 8)
 /* The longest value a member writes without asking for room (a number, an address, a tag). */
@@ -248,8 +249,23 @@ walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
     return kind == SFLOW_WALK_STR || (kind == SFLOW_WALK_NUM && wk->fmt->quote_numbers);
 }
 
-/* walk_begin() for whatever is not a plain member: see walk_mode(). */
-static __attribute__((cold, noinline)) char *
+/*
+ * -g: the context before a line.  Most contexts (an IPv4 agent's) are
+ * shorter than WALK_CTX_COPY, copied whole as one fixed-size move; the
+ * slack past 'cur' holds WALK_CTX_MAX bytes.
+ */
+static inline char *
+walk_put_context(const struct walker *wk, char *p)
+{
+    if (wk->ctx_len <= WALK_CTX_COPY)
+        memcpy(p, wk->ctx, WALK_CTX_COPY);
+    else
+        memcpy(p, wk->ctx, wk->ctx_len);
+    return p + wk->ctx_len;
+}
+
+/* walk_begin() for whatever is not a plain member (see walk_mode()): all of -g, -L, -J. */
+static __attribute__((noinline)) char *
 walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
     char *p = wk->cur;
@@ -262,8 +278,7 @@ walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_wal
         return wk->pick_val = p;
     }
     if (wk->fmt->syntax == WALK_TEXT) {
-        memcpy(p, wk->ctx, wk->ctx_len);
-        p = walk_copy(p + wk->ctx_len, key, klen);
+        p = walk_copy(walk_put_context(wk, p), key, klen);
         *p++ = ' ';
         return p;
     }
@@ -315,7 +330,7 @@ walk_begin(struct walker *wk, int *mode, const char *key, size_t klen,
 }
 
 /* walk_end() for whatever is not a plain member; -L takes the value. */
-static __attribute__((cold, noinline)) void
+static __attribute__((noinline)) void
 walk_end_other(struct walker *wk, char *end, enum sflow_walk_kind kind)
 {
     if (wk->fields != NULL) {
@@ -369,12 +384,7 @@ walk_line(struct walker *wk, const char *s, size_t n)
 
     if (!walk_reserve(wk, n))
         return;
-    p = wk->cur;
-    if (wk->ctx_len > 0) {
-        memcpy(p, wk->ctx, wk->ctx_len);
-        p += wk->ctx_len;
-    }
-    p = walk_copy(p, s, n);
+    p = walk_copy(walk_put_context(wk, wk->cur), s, n);
     *p++ = '\n';
     wk->cur = p;
 }
