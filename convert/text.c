@@ -52,6 +52,7 @@ text_grep_datagram(struct obuf *out, const struct sflow_enrich *enrich,
  */
 struct text_fields {
     size_t n;
+    uint64_t keys;                      /* text_fields_keys() */
     const char *names[FIELDS_MAX];      /* Point into 'list'... */
     size_t lens[FIELDS_MAX];            /* ...and their lengths. */
     char *list;
@@ -83,6 +84,7 @@ text_fields_parse(const char *list)
         if (tf->n < FIELDS_MAX) {
             tf->names[tf->n] = name;
             tf->lens[tf->n] = strlen(name);
+            tf->keys |= text_fields_bit(name, tf->lens[tf->n]);
         }
     }
     return tf;
@@ -109,6 +111,12 @@ text_fields_begin_datagram(struct text_fields *tf)
     memset(tf->set, 0, sizeof(tf->set));
     tf->sample_fields = 0;
     tf->used = tf->dgram_used = 0;
+}
+
+uint64_t
+text_fields_keys(const struct text_fields *tf)
+{
+    return tf->keys;
 }
 
 void
