@@ -145,6 +145,13 @@ buf_put(char *buf, size_t size, size_t o, const char *format, ...)
     return o + (size_t)n < size ? o + (size_t)n : size - 1;
 }
 
+/* Plain members without a -g context are written inline (walk_begin()) up to 'plain_lim'. */
+static void
+walk_plain_lim(struct walker *wk)
+{
+    wk->plain_lim = wk->plain && !wk->fmt->context ? (uintptr_t)wk->lim : 0;
+}
+
 /* The walk writes where the caller's buffer ends, with room for 'n' bytes; 0 if none. */
 static int
 walk_attach(struct walker *wk, size_t n)
@@ -154,12 +161,12 @@ walk_attach(struct walker *wk, size_t n)
     if (!wk->dropped && obuf_reserve(out, n + WALK_SLACK) != NULL) {
         wk->cur = out->buf + out->len;
         wk->lim = out->buf + out->cap - WALK_SLACK;
-        wk->plain_lim = wk->plain ? (uintptr_t)wk->lim : 0;
+        walk_plain_lim(wk);
         return 1;
     }
     wk->dropped = 1;
     wk->cur = wk->lim = wk->spare + 1;     /* json_unwrite_comma() reads cur[-1]. */
-    wk->plain_lim = wk->plain ? (uintptr_t)wk->lim : 0;
+    walk_plain_lim(wk);
     return 0;
 }
 
@@ -279,10 +286,9 @@ walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
 /*
  * -g: the context before a line.  Most contexts (an IPv4 agent's) are
  * shorter than WALK_CTX_COPY, copied whole as one fixed-size move; the
- * slack past 'cur' holds WALK_CTX_MAX bytes.  Out of line: only -g calls
- * it, from every member.
+ * slack past 'cur' holds WALK_CTX_MAX bytes.
  */
-static __attribute__((noinline)) char *
+static inline char *
 walk_put_context(const struct walker *wk, char *p)
 {
     if (wk->ctx_len <= WALK_CTX_COPY)
@@ -316,17 +322,12 @@ walk_put_key(const struct walker *wk, char *p, const char *key, size_t klen,
     return p + pu->sep_len[kind];
 }
 
-/* walk_begin() where the buffer is full, and for members in lists, with a prefix, -g, -L, -J. */
+/* walk_begin_other() for members in lists, with a prefix, -L and -J. */
 static __attribute__((noinline)) char *
-walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
+walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
-    char *p;
+    char *p = wk->cur;
 
-    if (wk->cur > wk->lim)
-        walk_grow(wk, 0);
-    if (wk->plain)
-        return walk_put_key(wk, wk->cur, key, klen, kind);
-    p = wk->cur;
     if (wk->prefix_len > 0 || wk->lists > 0 || key == NULL)
         key = walk_key_name(wk, key, &klen);
     if (wk->fields != NULL) {
@@ -347,6 +348,19 @@ walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_wal
     if (walk_quoted(wk, kind))
         *p++ = '"';
     return p;
+}
+
+/* walk_begin() where the buffer is full, for -g and for members that are not plain. */
+static __attribute__((noinline)) char *
+walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
+{
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    if (!wk->plain)
+        return walk_begin_rest(wk, key, klen, kind);
+    if (wk->ctx_len > 0)
+        return walk_put_key(wk, walk_put_context(wk, wk->cur), key, klen, kind);
+    return walk_put_key(wk, wk->cur, key, klen, kind);
 }
 
 /*
@@ -397,8 +411,7 @@ walk_mode(struct walker *wk)
 {
     wk->plain = wk->prefix_len == 0 && wk->lists == 0 && wk->fields == NULL &&
         !wk->fmt->pretty;
-    wk->plain = wk->plain && !wk->fmt->context;
-    wk->plain_lim = wk->plain ? (uintptr_t)wk->lim : 0;
+    walk_plain_lim(wk);
 }
 
 /* From now on keys take 'pfx' ('n' bytes) too; returns what walk_prefix_pop() restores. */
