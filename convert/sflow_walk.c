@@ -210,28 +210,28 @@ walk_fields_line(struct walker *wk, int print)
  * behind the walk's prefix ("discarded_<key>", "inner_<key>"); in text,
  * inside lists, "<list>_<i>_" for each open list before it, or for a
  * scalar member (key NULL) "<list>_<i>".  JSON keeps a NULL key: an array
- * member has none.
+ * member has none.  Points '*key' at the name and returns its length.
  */
-static __attribute__((noinline)) const char *
-walk_key_name(struct walker *wk, const char *key, size_t *klen)
+static __attribute__((noinline)) size_t
+walk_key_name(struct walker *wk, const char **key, size_t klen)
 {
     size_t o = 0;
     int k, n = wk->lists < WALK_LIST_DEPTH ? wk->lists : WALK_LIST_DEPTH;
 
     if (wk->fmt->syntax == WALK_JSON && wk->fields == NULL) {
-        if (key == NULL || wk->prefix_len == 0)
-            return key;
+        if (*key == NULL || wk->prefix_len == 0)
+            return klen;
         n = 0;
     }
     for (k = 0; k < n; k++)
         o = buf_put(wk->key, sizeof(wk->key), o, "%s_%u%s", wk->list_name[k],
-            wk->list_index[k], k < n - 1 || key != NULL ? "_" : "");
-    if (key != NULL) {
+            wk->list_index[k], k < n - 1 || *key != NULL ? "_" : "");
+    if (*key != NULL) {
         o = append(wk->key, sizeof(wk->key), o, wk->prefix, wk->prefix_len);
-        o = append(wk->key, sizeof(wk->key), o, key, *klen);
+        o = append(wk->key, sizeof(wk->key), o, *key, klen);
     }
-    *klen = o;
-    return wk->key;
+    *key = wk->key;
+    return o;
 }
 
 /* JSON: the indentation of the next member, for -J. */
@@ -322,16 +322,26 @@ walk_put_key(const struct walker *wk, char *p, const char *key, size_t klen,
     return p + pu->sep_len[kind];
 }
 
+/* -L: a value that no field can want is not even formatted (here: no prefix, no list). */
+static inline int
+walk_unwanted(const struct walker *wk, const char *key, size_t klen)
+{
+    return wk->fields != NULL && wk->prefix_len == 0 && wk->lists == 0 && key != NULL &&
+        !(wk->pick_mask & text_fields_bit(key, klen));
+}
+
 /* walk_begin_other() for members in lists, with a prefix, -L and -J. */
 static __attribute__((noinline)) char *
 walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
-    char *p = wk->cur;
+    char *p;
 
+    if (wk->cur > wk->lim)
+        walk_grow(wk, 0);
+    p = wk->cur;
     if (wk->prefix_len > 0 || wk->lists > 0 || key == NULL)
-        key = walk_key_name(wk, key, &klen);
+        klen = walk_key_name(wk, &key, klen);
     if (wk->fields != NULL) {
-        /* -L: a value that no field can want is not even formatted. */
         if (!(wk->pick_mask & text_fields_bit(key, klen)))
             return NULL;
         wk->pick_key = key;
@@ -354,10 +364,10 @@ walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk
 static __attribute__((noinline)) char *
 walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
+    if (!wk->plain)
+        return walk_unwanted(wk, key, klen) ? NULL : walk_begin_rest(wk, key, klen, kind);
     if (wk->cur > wk->lim)
         walk_grow(wk, 0);
-    if (!wk->plain)
-        return walk_begin_rest(wk, key, klen, kind);
     if (wk->ctx_len > 0)
         return walk_put_key(wk, walk_put_context(wk, wk->cur), key, klen, kind);
     return walk_put_key(wk, wk->cur, key, klen, kind);

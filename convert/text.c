@@ -132,7 +132,8 @@ text_fields_take(struct text_fields *tf, const char *key, size_t klen, const cha
     size_t i;
 
     for (i = 0; i < fields_kept(tf); i++) {
-        if (tf->lens[i] != klen || memcmp(tf->names[i], key, klen) != 0)
+        if (tf->lens[i] != klen || tf->names[i][klen - 1] != key[klen - 1] ||
+            memcmp(tf->names[i], key, klen) != 0)
             continue;
         if (len > FIELDS_ARENA - tf->used)
             len = FIELDS_ARENA - tf->used;
