@@ -246,12 +246,15 @@ json_indent(const struct walker *wk, char *p)
 /*
  * Keys are short: two moves, overlapping in the middle, cover a length
  * in [w, 2w]; a memcpy() of a variable length was most of a line's cost.
+ * Longer ones, rare, go in steps of 16 bytes.
  */
 static inline __attribute__((always_inline)) char *
 walk_copy(char *dst, const char *src, size_t n)
 {
     if (n > 32) {
-        memcpy(dst, src, n);
+        for (; n > 16; n -= 16, dst += 16, src += 16)
+            memcpy(dst, src, 16);
+        memcpy(dst + n - 16, src + n - 16, 16);
     } else if (n >= 16) {
         memcpy(dst, src, 16);
         memcpy(dst + n - 16, src + n - 16, 16);
@@ -291,10 +294,9 @@ walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
 static inline char *
 walk_put_context(const struct walker *wk, char *p)
 {
-    if (wk->ctx_len <= WALK_CTX_COPY)
-        memcpy(p, wk->ctx, WALK_CTX_COPY);
-    else
-        memcpy(p, wk->ctx, wk->ctx_len);
+    if (wk->ctx_len > WALK_CTX_COPY)
+        return walk_copy(p, wk->ctx, wk->ctx_len);
+    memcpy(p, wk->ctx, WALK_CTX_COPY);
     return p + wk->ctx_len;
 }
 
@@ -322,6 +324,9 @@ walk_put_key(const struct walker *wk, char *p, const char *key, size_t klen,
     return p + pu->sep_len[kind];
 }
 
+static char *walk_begin_other(struct walker *, const char *key, size_t klen,
+    enum sflow_walk_kind);
+
 /* -L: a value that no field can want is not even formatted (here: no prefix, no list). */
 static inline int
 walk_unwanted(const struct walker *wk, const char *key, size_t klen)
@@ -330,7 +335,7 @@ walk_unwanted(const struct walker *wk, const char *key, size_t klen)
         !(wk->pick_mask & text_fields_bit(key, klen));
 }
 
-/* walk_begin_other() for members in lists, with a prefix, -L and -J. */
+/* walk_begin_other() for a full buffer, members in lists, with a prefix, -L and -J. */
 static __attribute__((noinline)) char *
 walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
@@ -338,6 +343,8 @@ walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk
 
     if (wk->cur > wk->lim)
         walk_grow(wk, 0);
+    if (wk->plain)
+        return walk_begin_other(wk, key, klen, kind);
     p = wk->cur;
     if (wk->prefix_len > 0 || wk->lists > 0 || key == NULL)
         klen = walk_key_name(wk, &key, klen);
@@ -364,10 +371,10 @@ walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk
 static __attribute__((noinline)) char *
 walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
-    if (!wk->plain)
-        return walk_unwanted(wk, key, klen) ? NULL : walk_begin_rest(wk, key, klen, kind);
-    if (wk->cur > wk->lim)
-        walk_grow(wk, 0);
+    if (walk_unwanted(wk, key, klen))
+        return NULL;
+    if (!wk->plain || wk->cur > wk->lim)
+        return walk_begin_rest(wk, key, klen, kind);
     if (wk->ctx_len > 0)
         return walk_put_key(wk, walk_put_context(wk, wk->cur), key, klen, kind);
     return walk_put_key(wk, wk->cur, key, klen, kind);
