@@ -52,10 +52,7 @@
 /* A kind of our own: a value that the caller writes quoted, or not, itself. */
 #define WALK_BARE ((enum sflow_walk_kind)2)
 
-/*
- * What few datagrams hold (tunnels, IPv6 extension headers, gateway and
- * MPLS records, notes...) is kept out of the way of what most hold.
- */
+/* What few datagrams hold (tunnels, gateway records...), out of the way of what most hold. */
 #define WALK_RARE __attribute__((cold))
 
 /* A string literal and its length, as two arguments. */
@@ -300,16 +297,13 @@ walk_put_context(const struct walker *wk, char *p)
     return p + wk->ctx_len;
 }
 
-static const struct walk_punct punct_text = {
-    0, 0, { " ", " ", " " }, { 1, 1, 1 }, { "\n", "\n", "\n" }, { 1, 1, 1 },
-};
-static const struct walk_punct punct_json = {
-    '"', 1, { "\":", "\":\"", "\":" }, { 2, 3, 2 }, { ",", "\",", "," }, { 1, 2, 1 },
-};
-/* --json-strings: numbers quoted too. */
-static const struct walk_punct punct_json_strings = {
-    '"', 1, { "\":\"", "\":\"", "\":" }, { 3, 3, 2 }, { "\",", "\",", "," }, { 2, 2, 1 },
-};
+/* Text, JSON, JSON with numbers quoted (--json-strings). */
+static const struct walk_punct punct_text = { 0, 0, { " ", " ", " " }, { 1, 1, 1 },
+    { "\n", "\n", "\n" }, { 1, 1, 1 } };
+static const struct walk_punct punct_json = { '"', 1, { "\":", "\":\"", "\":" }, { 2, 3, 2 },
+    { ",", "\",", "," }, { 1, 2, 1 } };
+static const struct walk_punct punct_json_strings = { '"', 1, { "\":\"", "\":\"", "\":" },
+    { 3, 3, 2 }, { "\",", "\",", "," }, { 2, 2, 1 } };
 
 /* The key of a member, framed as 'kind' says, at 'p'; returns where the value goes. */
 static inline __attribute__((always_inline)) char *
@@ -375,9 +369,8 @@ walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_wal
         return NULL;
     if (!wk->plain || wk->cur > wk->lim)
         return walk_begin_rest(wk, key, klen, kind);
-    if (wk->ctx_len > 0)
-        return walk_put_key(wk, walk_put_context(wk, wk->cur), key, klen, kind);
-    return walk_put_key(wk, wk->cur, key, klen, kind);
+    return walk_put_key(wk, wk->ctx_len > 0 ? walk_put_context(wk, wk->cur) : wk->cur, key,
+        klen, kind);
 }
 
 /*
@@ -1218,30 +1211,23 @@ walk_sampled_l4(struct walker *wk, const struct sflow_record *rec)
 static WALK_RARE void
 walk_sampled_ip(struct walker *wk, const struct sflow_record *rec, int v6)
 {
+    static const char *const names[2][3] = {
+        { "srcIP", "dstIP", "IPTOS" }, { "srcIP6", "dstIP6", "priority" },
+    };
     /* The tunnel copies' names are the plain ones behind "tunnel_ipv4_out_". */
     size_t plen = rec->schema->fields[0].name_len - (sizeof("sampledPacketSize") - 1), old;
-    const uint8_t *src, *dst;
+    const char *const *n = names[v6 != 0];
 
     if (rec->n_values < rec->schema->n_fields)
         return;
-    src = rec->v[SF_IP_SRC].b.p;
-    dst = rec->v[SF_IP_DST].b.p;
     walk_word(wk, K("flowSampleType"), rec->schema->type_name, rec->schema->type_name_len);
     old = walk_prefix_push(wk, rec->schema->fields[0].name, plen);
     walk_num(wk, K("sampledPacketSize"), rec->v[SF_IP_LENGTH].u);
     walk_num(wk, K("IPSize"), rec->v[SF_IP_LENGTH].u);
-    if (v6) {
-        walk_ip(wk, K("srcIP6"), src, 1);
-        walk_ip(wk, K("dstIP6"), dst, 1);
-    } else {
-        walk_ip(wk, K("srcIP"), src, 0);
-        walk_ip(wk, K("dstIP"), dst, 0);
-    }
+    walk_ip(wk, n[0], strlen(n[0]), rec->v[SF_IP_SRC].b.p, v6);
+    walk_ip(wk, n[1], strlen(n[1]), rec->v[SF_IP_DST].b.p, v6);
     walk_num(wk, K("IPProtocol"), rec->v[SF_IP_PROTOCOL].u);
-    if (v6)
-        walk_num(wk, K("priority"), rec->v[SF_IP_TOS].u);
-    else
-        walk_num(wk, K("IPTOS"), rec->v[SF_IP_TOS].u);
+    walk_num(wk, n[2], strlen(n[2]), rec->v[SF_IP_TOS].u);
     walk_sampled_l4(wk, rec);
     walk_prefix_pop(wk, old);
 }

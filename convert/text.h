@@ -2,9 +2,6 @@
 #ifndef SFK_TEXT_H
 #define SFK_TEXT_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include "dgram_meta.h"
 #include "obuf.h"
 #include "sflow_types.h"
