@@ -60,8 +60,8 @@
 
 /*
  * What a member's key and value are framed with, by the value's kind
- * (SFLOW_WALK_NUM, SFLOW_WALK_STR, WALK_BARE), in members that are not
- * plain (see walk_mode()).
+ * (SFLOW_WALK_NUM, SFLOW_WALK_STR, WALK_BARE): data, so that the same few
+ * moves write the members of every format.
  */
 struct walk_punct {
     char open;                          /* Before the key... */
@@ -76,8 +76,8 @@ struct walker {
     /*
      * The walk writes at 'cur' in the caller's buffer, which holds
      * WALK_SLACK bytes past 'lim': a member with a short value only checks
-     * that 'cur' has not passed 'lim' (walk_begin()), longer ones ask for
-     * room first (walk_reserve()).  Once the buffer cannot grow, the walk
+     * that 'cur' has not passed 'lim' (walk_begin(), 'plain_lim'), longer
+     * ones ask for room first (walk_reserve()).  Once the buffer cannot grow, the walk
      * writes into 'spare' and its output is lost (the buffer says ENOMEM).
      */
     struct obuf *out;
