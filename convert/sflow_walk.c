@@ -36,11 +36,13 @@
 #define WALK_HEX_MAX 4096
 #define WALK_VAL_MAX (WALK_HEX_MAX * 3 + 64)
 #define WALK_KEY_MAX 192
+#define WALK_PREFIX_MAX 48
 #define WALK_LIST_DEPTH 4
 /* datagram, samples, sample, elements, element, list, item, list */
 #define WALK_JSON_DEPTH 8
 /* -g: a time, an address, two numbers, a source id and two tags: 135 bytes at most. */
 #define WALK_CTX_MAX 160
+#define WALK_CTX_COPY 64
 /* Around a value: indentation, quotes, colon, comma, newline. */
 #define WALK_MEMBER_EXTRA (WALK_JSON_DEPTH + 8)
 /* The longest value a member writes without asking for room (a number, an address, a tag). */
@@ -50,19 +52,37 @@
 /* A kind of our own: a value that the caller writes quoted, or not, itself. */
 #define WALK_BARE ((enum sflow_walk_kind)2)
 
+/* What few datagrams hold (tunnels, gateway records...), out of the way of what most hold. */
+#define WALK_RARE __attribute__((cold))
+
 /* A string literal and its length, as two arguments. */
 #define K(s) ("" s), (sizeof("" s) - 1)
+
+/*
+ * What a member's key and value are framed with, by the value's kind
+ * (SFLOW_WALK_NUM, SFLOW_WALK_STR, WALK_BARE): data, so that the same few
+ * moves write the members of every format.
+ */
+struct walk_punct {
+    char open;                          /* Before the key... */
+    uint8_t open_len;
+    char sep[3][4];                     /* ...after it... */
+    uint8_t sep_len[3];
+    char close[3][4];                   /* ...and after the value. */
+    uint8_t close_len[3];
+};
 
 struct walker {
     /*
      * The walk writes at 'cur' in the caller's buffer, which holds
      * WALK_SLACK bytes past 'lim': a member with a short value only checks
-     * that 'cur' has not passed 'lim' (walk_begin()), longer ones ask for
-     * room first (walk_reserve()).  Once the buffer cannot grow, the walk
+     * that 'cur' has not passed 'lim' (walk_begin(), 'plain_lim'), longer
+     * ones ask for room first (walk_reserve()).  Once the buffer cannot grow, the walk
      * writes into 'spare' and its output is lost (the buffer says ENOMEM).
      */
     struct obuf *out;
     char *cur, *lim;
+    uintptr_t plain_lim;                /* 'lim' for plain members, else 0 (walk_mode()). */
     int dropped;
     const struct walk_format *fmt;
     struct text_fields *fields;         /* -L, or NULL. */
@@ -70,8 +90,8 @@ struct walker {
     const struct sflow_datagram *dg;
     const struct sflow_sample *sample;  /* Current sample, or NULL. */
     uint32_t element_tag;               /* Current element's tag, or 0. */
-    int prefix;                         /* Keys take "discarded_". */
-    enum { WALK_OTHER, WALK_PLAIN_TEXT, WALK_PLAIN_JSON } mode;   /* walk_mode() */
+    int plain;                          /* walk_mode() */
+    struct walk_punct punct;            /* The format's. */
     int lists;                          /* Open lists... */
     const char *list_name[WALK_LIST_DEPTH];     /* ...their text names... */
     uint32_t list_index[WALK_LIST_DEPTH];       /* ...and positions. */
@@ -80,11 +100,13 @@ struct walker {
     int samples_at, elements_at;        /* JSON: depth of "samples", "elements", or 0. */
     size_t ctx_len, ctx_dg, ctx_smp;    /* -g: the context, and where its parts start. */
     char ctx[WALK_CTX_MAX];
+    uint64_t pick_mask;                 /* -L: text_fields_keys() */
     const char *pick_key;               /* -L: the key of the value being written... */
     size_t pick_klen;
     char *pick_val;                     /* ...and where it starts. */
+    size_t prefix_len;                  /* Keys take this prefix ("discarded_", "inner_"). */
+    char prefix[WALK_PREFIX_MAX];
     char key[WALK_KEY_MAX];             /* Keys as the format shows them. */
-    char built[WALK_KEY_MAX];           /* Keys the walk builds ("inner_srcIP"). */
     char val[WALK_VAL_MAX];             /* Joined lists. */
     char spare[1 + WALK_SLACK];
 };
@@ -120,6 +142,13 @@ buf_put(char *buf, size_t size, size_t o, const char *format, ...)
     return o + (size_t)n < size ? o + (size_t)n : size - 1;
 }
 
+/* Plain members without a -g context are written inline (walk_begin()) up to 'plain_lim'. */
+static void
+walk_plain_lim(struct walker *wk)
+{
+    wk->plain_lim = wk->plain && !wk->fmt->context ? (uintptr_t)wk->lim : 0;
+}
+
 /* The walk writes where the caller's buffer ends, with room for 'n' bytes; 0 if none. */
 static int
 walk_attach(struct walker *wk, size_t n)
@@ -129,10 +158,12 @@ walk_attach(struct walker *wk, size_t n)
     if (!wk->dropped && obuf_reserve(out, n + WALK_SLACK) != NULL) {
         wk->cur = out->buf + out->len;
         wk->lim = out->buf + out->cap - WALK_SLACK;
+        walk_plain_lim(wk);
         return 1;
     }
     wk->dropped = 1;
     wk->cur = wk->lim = wk->spare + 1;     /* json_unwrite_comma() reads cur[-1]. */
+    walk_plain_lim(wk);
     return 0;
 }
 
@@ -172,31 +203,32 @@ walk_fields_line(struct walker *wk, int print)
 }
 
 /*
- * A key as the format shows it, where the walk's name is not enough: in
- * a discarded packet "discarded_<key>"; in text, inside lists,
- * "<list>_<i>_" for each open list before it, or for a scalar member (key
- * NULL) "<list>_<i>".  JSON keeps a NULL key: an array member has none.
+ * A key as the format shows it, where the walk's name is not enough:
+ * behind the walk's prefix ("discarded_<key>", "inner_<key>"); in text,
+ * inside lists, "<list>_<i>_" for each open list before it, or for a
+ * scalar member (key NULL) "<list>_<i>".  JSON keeps a NULL key: an array
+ * member has none.  Points '*key' at the name and returns its length.
  */
-static __attribute__((cold, noinline)) const char *
-walk_key_name(struct walker *wk, const char *key, size_t *klen)
+static __attribute__((noinline)) size_t
+walk_key_name(struct walker *wk, const char **key, size_t klen)
 {
     size_t o = 0;
     int k, n = wk->lists < WALK_LIST_DEPTH ? wk->lists : WALK_LIST_DEPTH;
 
     if (wk->fmt->syntax == WALK_JSON && wk->fields == NULL) {
-        if (key == NULL || !wk->prefix)
-            return key;
+        if (*key == NULL || wk->prefix_len == 0)
+            return klen;
         n = 0;
     }
     for (k = 0; k < n; k++)
         o = buf_put(wk->key, sizeof(wk->key), o, "%s_%u%s", wk->list_name[k],
-            wk->list_index[k], k < n - 1 || key != NULL ? "_" : "");
-    if (wk->prefix && key != NULL)
-        o = buf_put(wk->key, sizeof(wk->key), o, "discarded_");
-    if (key != NULL)
-        o = append(wk->key, sizeof(wk->key), o, key, *klen);
-    *klen = o;
-    return wk->key;
+            wk->list_index[k], k < n - 1 || *key != NULL ? "_" : "");
+    if (*key != NULL) {
+        o = append(wk->key, sizeof(wk->key), o, wk->prefix, wk->prefix_len);
+        o = append(wk->key, sizeof(wk->key), o, *key, klen);
+    }
+    *key = wk->key;
+    return o;
 }
 
 /* JSON: the indentation of the next member, for -J. */
@@ -211,12 +243,15 @@ json_indent(const struct walker *wk, char *p)
 /*
  * Keys are short: two moves, overlapping in the middle, cover a length
  * in [w, 2w]; a memcpy() of a variable length was most of a line's cost.
+ * Longer ones, rare, go in steps of 16 bytes.
  */
 static inline __attribute__((always_inline)) char *
 walk_copy(char *dst, const char *src, size_t n)
 {
     if (n > 32) {
-        memcpy(dst, src, n);
+        for (; n > 16; n -= 16, dst += 16, src += 16)
+            memcpy(dst, src, 16);
+        memcpy(dst + n - 16, src + n - 16, 16);
     } else if (n >= 16) {
         memcpy(dst, src, 16);
         memcpy(dst + n - 16, src + n - 16, 16);
@@ -248,149 +283,195 @@ walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
     return kind == SFLOW_WALK_STR || (kind == SFLOW_WALK_NUM && wk->fmt->quote_numbers);
 }
 
-/* walk_begin() for whatever is not a plain member: see walk_mode(). */
-static __attribute__((cold, noinline)) char *
-walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
+/*
+ * -g: the context before a line.  Most contexts (an IPv4 agent's) are
+ * shorter than WALK_CTX_COPY, copied whole as one fixed-size move; the
+ * slack past 'cur' holds WALK_CTX_MAX bytes.
+ */
+static inline char *
+walk_put_context(const struct walker *wk, char *p)
 {
-    char *p = wk->cur;
-
-    if (wk->prefix || wk->lists > 0 || key == NULL)
-        key = walk_key_name(wk, key, &klen);
-    if (wk->fields != NULL) {
-        wk->pick_key = key;
-        wk->pick_klen = klen;
-        return wk->pick_val = p;
-    }
-    if (wk->fmt->syntax == WALK_TEXT) {
-        memcpy(p, wk->ctx, wk->ctx_len);
-        p = walk_copy(p + wk->ctx_len, key, klen);
-        *p++ = ' ';
-        return p;
-    }
-    if (wk->fmt->pretty)
-        p = json_indent(wk, p);
-    if (key != NULL) {
-        *p++ = '"';
-        p = walk_copy(p, key, klen);
-        *p++ = '"';
-        *p++ = ':';
-    }
-    if (walk_quoted(wk, kind))
-        *p++ = '"';
-    return p;
+    if (wk->ctx_len > WALK_CTX_COPY)
+        return walk_copy(p, wk->ctx, wk->ctx_len);
+    memcpy(p, wk->ctx, WALK_CTX_COPY);
+    return p + wk->ctx_len;
 }
 
-/*
- * Starts a member: what precedes its value in the format.  Returns where
- * the value goes, with room for WALK_VALUE_SMALL bytes, or as many as
- * walk_reserve() made, and in '*mode' the walker's mode for walk_end(),
- * which the value's writing cannot change.  Most members are plain (see
- * walk_mode()), and take the few lines here.
- */
+/* Text, JSON, JSON with numbers quoted (--json-strings). */
+static const struct walk_punct punct_text = { 0, 0, { " ", " ", " " }, { 1, 1, 1 },
+    { "\n", "\n", "\n" }, { 1, 1, 1 } };
+static const struct walk_punct punct_json = { '"', 1, { "\":", "\":\"", "\":" }, { 2, 3, 2 },
+    { ",", "\",", "," }, { 1, 2, 1 } };
+static const struct walk_punct punct_json_strings = { '"', 1, { "\":\"", "\":\"", "\":" },
+    { 3, 3, 2 }, { "\",", "\",", "," }, { 2, 2, 1 } };
+
+/* The key of a member, framed as 'kind' says, at 'p'; returns where the value goes. */
 static inline __attribute__((always_inline)) char *
-walk_begin(struct walker *wk, int *mode, const char *key, size_t klen,
+walk_put_key(const struct walker *wk, char *p, const char *key, size_t klen,
     enum sflow_walk_kind kind)
+{
+    const struct walk_punct *pu = &wk->punct;
+
+    *p = pu->open;
+    p = walk_copy(p + pu->open_len, key, klen);
+    memcpy(p, pu->sep[kind], 4);
+    return p + pu->sep_len[kind];
+}
+
+static char *walk_begin_other(struct walker *, const char *key, size_t klen,
+    enum sflow_walk_kind);
+
+/* -L: a value that no field can want is not even formatted (here: no prefix, no list). */
+static inline int
+walk_unwanted(const struct walker *wk, const char *key, size_t klen)
+{
+    return wk->fields != NULL && wk->prefix_len == 0 && wk->lists == 0 && key != NULL &&
+        !(wk->pick_mask & text_fields_bit(key, klen));
+}
+
+/* walk_begin_other() for a full buffer, members in lists, with a prefix, -L and -J. */
+static __attribute__((noinline)) char *
+walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
     char *p;
 
     if (wk->cur > wk->lim)
         walk_grow(wk, 0);
+    if (wk->plain)
+        return walk_begin_other(wk, key, klen, kind);
     p = wk->cur;
-    *mode = wk->mode;
-    if (*mode == WALK_PLAIN_TEXT) {
-        p = walk_copy(p, key, klen);
-        *p++ = ' ';
-        return p;
-    }
-    if (*mode == WALK_PLAIN_JSON) {
-        *p++ = '"';
-        p = walk_copy(p, key, klen);
-        *p++ = '"';
-        *p++ = ':';
-        if (kind == SFLOW_WALK_STR)
-            *p++ = '"';
-        return p;
-    }
-    return walk_begin_other(wk, key, klen, kind);
-}
-
-/* walk_end() for whatever is not a plain member; -L takes the value. */
-static __attribute__((cold, noinline)) void
-walk_end_other(struct walker *wk, char *end, enum sflow_walk_kind kind)
-{
+    if (wk->prefix_len > 0 || wk->lists > 0 || key == NULL)
+        klen = walk_key_name(wk, &key, klen);
     if (wk->fields != NULL) {
-        text_fields_take(wk->fields, wk->pick_key, wk->pick_klen, wk->pick_val,
-            (size_t)(end - wk->pick_val), wk->sample != NULL);
-        return;
+        if (!(wk->pick_mask & text_fields_bit(key, klen)))
+            return NULL;
+        wk->pick_key = key;
+        wk->pick_klen = klen;
+        return wk->pick_val = p;
     }
-    if (walk_json(wk) && walk_quoted(wk, kind))
-        *end++ = '"';
-    *end++ = walk_json(wk) ? ',' : '\n';
-    wk->cur = end;
+    if (wk->ctx_len > 0)
+        p = walk_put_context(wk, p);
+    if (wk->fmt->pretty)
+        p = json_indent(wk, p);
+    if (key != NULL)
+        return walk_put_key(wk, p, key, klen, kind);
+    /* JSON: an array's member. */
+    if (walk_quoted(wk, kind))
+        *p++ = '"';
+    return p;
 }
 
-/* Ends the member whose value ends at 'end'; 'mode' is walk_begin()'s. */
-static inline __attribute__((always_inline)) void
-walk_end(struct walker *wk, int mode, char *end, enum sflow_walk_kind kind)
+/* walk_begin() where the buffer is full, for -g and for members that are not plain. */
+static __attribute__((noinline)) char *
+walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
-    if (mode == WALK_PLAIN_TEXT) {
-        *end++ = '\n';
-    } else if (mode == WALK_PLAIN_JSON) {
-        if (kind == SFLOW_WALK_STR)
-            *end++ = '"';
-        *end++ = ',';
-    } else {
-        walk_end_other(wk, end, kind);
-        return;
-    }
-    wk->cur = end;
+    if (walk_unwanted(wk, key, klen))
+        return NULL;
+    if (!wk->plain || wk->cur > wk->lim)
+        return walk_begin_rest(wk, key, klen, kind);
+    return walk_put_key(wk, wk->ctx_len > 0 ? walk_put_context(wk, wk->cur) : wk->cur, key,
+        klen, kind);
 }
 
 /*
- * A plain member is written as its key, a separator and its value: no -g
- * context, no indentation, no list or "discarded_" in its name, not
- * picked by -L, a JSON number not quoted.  Said once when that changes.
- * (The walk passes no NULL key, a list's scalar, outside lists.)
+ * Starts a member: what precedes its value in the format.  Returns where
+ * the value goes, with room for WALK_VALUE_SMALL bytes, or as many as
+ * walk_reserve() made; NULL for a value that is not wanted (-L).  Most
+ * members are plain (see walk_mode()), and take the few lines here.
+ */
+static inline __attribute__((always_inline)) char *
+walk_begin(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
+{
+    /* One test sends both a full buffer and the members that are not plain out of line. */
+    if ((uintptr_t)wk->cur > wk->plain_lim)
+        return walk_begin_other(wk, key, klen, kind);
+    return walk_put_key(wk, wk->cur, key, klen, kind);
+}
+
+/* -L: text.c takes the value of a picked key. */
+static __attribute__((noinline)) void
+walk_pick(struct walker *wk, char *end)
+{
+    text_fields_take(wk->fields, wk->pick_key, wk->pick_klen, wk->pick_val,
+        (size_t)(end - wk->pick_val), wk->sample != NULL);
+}
+
+/* Ends the member whose value ends at 'end'. */
+static inline __attribute__((always_inline)) void
+walk_end(struct walker *wk, char *end, enum sflow_walk_kind kind)
+{
+    if (wk->fields != NULL) {
+        walk_pick(wk, end);
+        return;
+    }
+    memcpy(end, wk->punct.close[kind], 4);
+    wk->cur = end + wk->punct.close_len[kind];
+}
+
+/*
+ * A plain member is written as its context (-g), its key, a separator
+ * and its value: no indentation, no list or prefix in its name, not
+ * picked by -L.  Plain text members without context, most of the default
+ * output, are written where the walk finds them; the others out of line.
+ * Said once when that changes.  (The walk passes no NULL key, a list's
+ * scalar, outside lists.)
  */
 static void
 walk_mode(struct walker *wk)
 {
-    wk->mode = WALK_OTHER;
-    if (!wk->prefix && wk->lists == 0 && wk->fields == NULL && !wk->fmt->context &&
-        !wk->fmt->pretty && !wk->fmt->quote_numbers)
-        wk->mode = wk->fmt->syntax == WALK_TEXT ? WALK_PLAIN_TEXT : WALK_PLAIN_JSON;
+    wk->plain = wk->prefix_len == 0 && wk->lists == 0 && wk->fields == NULL &&
+        !wk->fmt->pretty;
+    walk_plain_lim(wk);
 }
 
-/* A line of text of its own (markers, notes), after the -g context. */
+/* From now on keys take 'pfx' ('n' bytes) too; returns what walk_prefix_pop() restores. */
+static size_t
+walk_prefix_push(struct walker *wk, const char *pfx, size_t n)
+{
+    size_t old = wk->prefix_len;
+
+    wk->prefix_len = append(wk->prefix, sizeof(wk->prefix), old, pfx, n);
+    walk_mode(wk);
+    return old;
+}
+
 static void
-walk_line(struct walker *wk, const char *s, size_t n)
+walk_prefix_pop(struct walker *wk, size_t old)
+{
+    wk->prefix_len = old;
+    walk_mode(wk);
+}
+
+/*
+ * A line of text of its own (markers, notes), after the -g context; 'copy'
+ * bytes of 's' (its length, or more) are copied, the line ends at 'n'.
+ */
+static void
+walk_line(struct walker *wk, const char *s, size_t n, size_t copy)
 {
     char *p;
 
-    if (!walk_reserve(wk, n))
+    if (!walk_reserve(wk, copy))
         return;
-    p = wk->cur;
-    if (wk->ctx_len > 0) {
-        memcpy(p, wk->ctx, wk->ctx_len);
-        p += wk->ctx_len;
-    }
-    p = walk_copy(p, s, n);
-    *p++ = '\n';
-    wk->cur = p;
+    p = wk->ctx_len > 0 ? walk_put_context(wk, wk->cur) : wk->cur;
+    memcpy(p, s, copy);
+    p[n] = '\n';
+    wk->cur = p + n + 1;
 }
 
+/* Markers are copied whole, a fixed-size move. */
 static void
 walk_marker(struct walker *wk, const struct walk_line *line)
 {
-    if (line->text != NULL && wk->fields == NULL)
-        walk_line(wk, line->text, line->len);
+    if (line->len > 0 && wk->fields == NULL)
+        walk_line(wk, line->text, line->len, sizeof(line->text));
 }
 
 static void
 walk_note(struct walker *wk, const char *text, size_t len)
 {
     if (wk->fmt->notes && wk->fields == NULL)
-        walk_line(wk, text, len);
+        walk_line(wk, text, len, len);
 }
 
 /*
@@ -574,32 +655,32 @@ walk_context(struct walker *wk, enum walk_level level)
 static inline __attribute__((always_inline)) void
 walk_num(struct walker *wk, const char *key, size_t klen, uint64_t v)
 {
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_NUM);
+    char *p = walk_begin(wk, key, klen, SFLOW_WALK_NUM);
 
-    walk_end(wk, m, fmt_u64(p, v), SFLOW_WALK_NUM);
+    if (p != NULL)
+        walk_end(wk, fmt_u64(p, v), SFLOW_WALK_NUM);
 }
 
 static void
 walk_snum(struct walker *wk, const char *key, size_t klen, int64_t v)
 {
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_NUM);
+    char *p = walk_begin(wk, key, klen, SFLOW_WALK_NUM);
 
-    walk_end(wk, m, fmt_s64(p, v), SFLOW_WALK_NUM);
+    if (p != NULL)
+        walk_end(wk, fmt_s64(p, v), SFLOW_WALK_NUM);
 }
 
 /* One of the walk's own words (type names, times, tags): printable, never escaped. */
 static inline __attribute__((always_inline)) void
 walk_word(struct walker *wk, const char *key, size_t klen, const char *s, size_t n)
 {
-    int m;
     char *p;
 
     if (n > WALK_VALUE_SMALL && !walk_reserve(wk, n))
         return;
-    p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
-    walk_end(wk, m, walk_copy(p, s, n), SFLOW_WALK_STR);
+    p = walk_begin(wk, key, klen, SFLOW_WALK_STR);
+    if (p != NULL)
+        walk_end(wk, walk_copy(p, s, n), SFLOW_WALK_STR);
 }
 
 /*
@@ -610,49 +691,48 @@ static void
 walk_bytes(struct walker *wk, const char *key, size_t klen, const char *val, size_t len,
     enum sflow_walk_kind kind)
 {
-    int m;
     char *p;
 
     if (!walk_json(wk) || (kind == SFLOW_WALK_NUM && json_is_number(val, len))) {
         if (!walk_reserve(wk, len))
             return;
-        p = walk_begin(wk, &m, key, klen, kind);
-        memcpy(p, val, len);
-        walk_end(wk, m, p + len, kind);
+        p = walk_begin(wk, key, klen, kind);
+        if (p != NULL) {
+            memcpy(p, val, len);
+            walk_end(wk, p + len, kind);
+        }
         return;
     }
     /* Room for every byte escaped, and the quotes. */
-    if (walk_reserve(wk, len * 6 + 2)) {
-        p = walk_begin(wk, &m, key, klen, WALK_BARE);
-        walk_end(wk, m, json_put_string(p, val, len), WALK_BARE);
-    }
+    if (walk_reserve(wk, len * 6 + 2) && (p = walk_begin(wk, key, klen, WALK_BARE)) != NULL)
+        walk_end(wk, json_put_string(p, val, len), WALK_BARE);
 }
 
 static void
 walk_tag(struct walker *wk, const char *key, size_t klen, uint32_t tag)
 {
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, key, klen, SFLOW_WALK_STR);
 
-    walk_end(wk, m, fmt_tag(p, tag), SFLOW_WALK_STR);
+    if (p != NULL)
+        walk_end(wk, fmt_tag(p, tag), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
 walk_mac(struct walker *wk, const char *key, size_t klen, const uint8_t *mac)
 {
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, key, klen, SFLOW_WALK_STR);
 
-    walk_end(wk, m, fmt_mac(p, mac), SFLOW_WALK_STR);
+    if (p != NULL)
+        walk_end(wk, fmt_mac(p, mac), SFLOW_WALK_STR);
 }
 
 static inline __attribute__((always_inline)) void
 walk_ip(struct walker *wk, const char *key, size_t klen, const uint8_t *a, int v6)
 {
-    int m;
-    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+    char *p = walk_begin(wk, key, klen, SFLOW_WALK_STR);
 
-    walk_end(wk, m, v6 ? fmt_ipv6(p, a) : fmt_ipv4(p, a), SFLOW_WALK_STR);
+    if (p != NULL)
+        walk_end(wk, v6 ? fmt_ipv6(p, a) : fmt_ipv4(p, a), SFLOW_WALK_STR);
 }
 
 static void
@@ -668,17 +748,14 @@ walk_addr(struct walker *wk, const char *key, size_t klen, const struct sflow_ad
 static void
 walk_hex_dump(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
 {
-    int m;
     size_t n = b->p == NULL ? 0 : b->len < WALK_HEX_MAX ? b->len : WALK_HEX_MAX;
     char *p;
 
-    if (walk_reserve(wk, n * 3)) {
-        p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
-        walk_end(wk, m, fmt_hex_dash(p, b->p, n), SFLOW_WALK_STR);
-    }
+    if (walk_reserve(wk, n * 3) && (p = walk_begin(wk, key, klen, SFLOW_WALK_STR)) != NULL)
+        walk_end(wk, fmt_hex_dash(p, b->p, n), SFLOW_WALK_STR);
 }
 /* "skipping unknown <what>: E:F len=N", as sflowtool says it (len is signed). */
-static void
+static WALK_RARE void
 walk_skip_note(struct walker *wk, const char *what, uint32_t tag, uint32_t len)
 {
     char buf[128];
@@ -687,15 +764,6 @@ walk_skip_note(struct walker *wk, const char *what, uint32_t tag, uint32_t len)
 
     if (n > 0 && (size_t)n < sizeof(buf))
         walk_note(wk, buf, (size_t)n);
-}
-
-/* 'prefix' and 'name' as one key, in wk->built; returns its length. */
-static size_t
-walk_name(struct walker *wk, const char *prefix, size_t plen, const char *name)
-{
-    size_t o = append(wk->built, sizeof(wk->built), 0, prefix, plen);
-
-    return append(wk->built, sizeof(wk->built), o, name, strlen(name));
 }
 
 /* ---- Schema fields ---- */
@@ -714,7 +782,7 @@ walk_string(struct walker *wk, const char *key, size_t klen, const struct sflow_
     walk_bytes(wk, key, klen, (const char *)b->p, n, SFLOW_WALK_STR);
 }
 /* Unsigned ints joined by '-' (BGP communities). */
-static void
+static WALK_RARE void
 walk_u32_list(struct walker *wk, const char *key, size_t klen, const struct sflow_bytes *b)
 {
     size_t o = 0;
@@ -728,7 +796,7 @@ walk_u32_list(struct walker *wk, const char *key, size_t klen, const struct sflo
 }
 
 /* host_adapters: text flattens it (adaptor_0_MAC_0), JSON nests it. */
-static void
+static WALK_RARE void
 walk_adapters(struct walker *wk, const struct sflow_bytes *b)
 {
     size_t pos = 0, next;
@@ -756,7 +824,7 @@ walk_adapters(struct walker *wk, const struct sflow_bytes *b)
 }
 
 /* sfp_lane: 10 unsigned ints per lane. */
-static void
+static WALK_RARE void
 walk_lanes(struct walker *wk, const struct sflow_bytes *b)
 {
     static const char *const names[10] = {
@@ -778,18 +846,20 @@ walk_lanes(struct walker *wk, const struct sflow_bytes *b)
 }
 
 /* A UUID: 8-4-4-4-12 digits. */
-static void
+static WALK_RARE void
 walk_uuid(struct walker *wk, const char *key, size_t klen, const uint8_t *u)
 {
-    int m, i;
-    char *p = walk_begin(wk, &m, key, klen, SFLOW_WALK_STR);
+    int i;
+    char *p = walk_begin(wk, key, klen, SFLOW_WALK_STR);
 
+    if (p == NULL)
+        return;
     for (i = 0; i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             *p++ = '-';
         p = fmt_hex_lower(p, u + i, 1);
     }
-    walk_end(wk, m, p, SFLOW_WALK_STR);
+    walk_end(wk, p, SFLOW_WALK_STR);
 }
 
 /* One schema field, formatted by its type. */
@@ -892,45 +962,30 @@ walk_fields_range(struct walker *wk, const struct sflow_record *rec, size_t from
 /* ---- Sampled headers ---- */
 
 /*
- * Field 'name' (a literal) of a packet in a sampled header, written with
- * 'emit' (walk_num, walk_ip...): the outer packet's key is the literal,
- * that of a tunnel's payload 'pfx' ("inner_") and the literal.
- */
-#define WALK_PKT(emit, wk, pfx, name, ...) do {                                 \
-        if ((pfx) == NULL) {                                                    \
-            emit((wk), K(name), __VA_ARGS__);                                   \
-        } else {                                                                \
-            size_t walk_pkt_n_ = walk_name((wk), (pfx), strlen(pfx), "" name);  \
-            emit((wk), (wk)->built, walk_pkt_n_, __VA_ARGS__);                   \
-        }                                                                       \
-    } while (0)
-
-/*
  * Layer 4 of a decoded packet header: sflowtool wants 8 bytes of it.  It
  * then prints the TCP flags even when their byte was not captured (it
  * reads past the header); we leave them out (docs/compat.md).
  */
 static void
-walk_pkt_l4(struct walker *wk, const struct pkt_layer *l, uint32_t proto,
-    size_t captured, const char *pfx)
+walk_pkt_l4(struct walker *wk, const struct pkt_layer *l, uint32_t proto, size_t captured)
 {
     if (l->l4 == 0 || l->l4 != (int)proto || l->l4_offset + 8 > captured)
         return;
     switch (proto) {
     case 1:
-        WALK_PKT(walk_num, wk, pfx, "ICMPType", l->icmp_type);
-        WALK_PKT(walk_num, wk, pfx, "ICMPCode", l->icmp_code);
+        walk_num(wk, K("ICMPType"), l->icmp_type);
+        walk_num(wk, K("ICMPCode"), l->icmp_code);
         break;
     case 6:
-        WALK_PKT(walk_num, wk, pfx, "TCPSrcPort", l->src_port);
-        WALK_PKT(walk_num, wk, pfx, "TCPDstPort", l->dst_port);
+        walk_num(wk, K("TCPSrcPort"), l->src_port);
+        walk_num(wk, K("TCPDstPort"), l->dst_port);
         if (l->has_tcp_flags)
-            WALK_PKT(walk_num, wk, pfx, "TCPFlags", l->tcp_flags);
+            walk_num(wk, K("TCPFlags"), l->tcp_flags);
         break;
     case 17:
-        WALK_PKT(walk_num, wk, pfx, "UDPSrcPort", l->src_port);
-        WALK_PKT(walk_num, wk, pfx, "UDPDstPort", l->dst_port);
-        WALK_PKT(walk_num, wk, pfx, "UDPBytes", l->udp_len);
+        walk_num(wk, K("UDPSrcPort"), l->src_port);
+        walk_num(wk, K("UDPDstPort"), l->dst_port);
+        walk_num(wk, K("UDPBytes"), l->udp_len);
         break;
     default:
         break;
@@ -938,20 +993,20 @@ walk_pkt_l4(struct walker *wk, const struct pkt_layer *l, uint32_t proto,
 }
 
 static void
-walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, const char *pfx)
+walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured)
 {
     /* IPID: sflowtool prints it unconverted from network order; we print its value. */
-    WALK_PKT(walk_num, wk, pfx, "ip.tot_len", l->ip_total_len);
-    WALK_PKT(walk_ip, wk, pfx, "srcIP", l->src_ip, 0);
-    WALK_PKT(walk_ip, wk, pfx, "dstIP", l->dst_ip, 0);
-    WALK_PKT(walk_num, wk, pfx, "IPProtocol", l->proto);
-    WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
-    WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
-    WALK_PKT(walk_num, wk, pfx, "IPID", l->ip_id);
+    walk_num(wk, K("ip.tot_len"), l->ip_total_len);
+    walk_ip(wk, K("srcIP"), l->src_ip, 0);
+    walk_ip(wk, K("dstIP"), l->dst_ip, 0);
+    walk_num(wk, K("IPProtocol"), l->proto);
+    walk_num(wk, K("IPTOS"), l->tos);
+    walk_num(wk, K("IPTTL"), l->ttl);
+    walk_num(wk, K("IPID"), l->ip_id);
     if (l->ip_frag_off > 0)
-        WALK_PKT(walk_num, wk, pfx, "IPFragmentOffset", l->ip_frag_off);
+        walk_num(wk, K("IPFragmentOffset"), l->ip_frag_off);
     else
-        walk_pkt_l4(wk, l, l->proto, captured, pfx);
+        walk_pkt_l4(wk, l, l->proto, captured);
 }
 
 /*
@@ -960,26 +1015,26 @@ walk_pkt_ipv4(struct walker *wk, const struct pkt_layer *l, size_t captured, con
  * ends on are reproduced from the bytes, the transport fields come from
  * pkt_parse when both walks end on the same protocol.
  */
-static void
+static WALK_RARE void
 walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
-    size_t captured, const char *pfx)
+    size_t captured)
 {
     size_t off = l->l3_offset + 40;
     uint32_t nh = l->ip6_first_nh;
     char label[16];
     int n = 0, len = snprintf(label, sizeof(label), "0x%x", l->ip6_flow_label);
 
-    WALK_PKT(walk_num, wk, pfx, "IPTOS", l->tos);
-    WALK_PKT(walk_word, wk, pfx, "IP6_label", label, (size_t)len);
+    walk_num(wk, K("IPTOS"), l->tos);
+    walk_word(wk, K("IP6_label"), label, (size_t)len);
     if (l->ip6_payload_len == 0)
-        WALK_PKT(walk_word, wk, pfx, "IPV6_payloadLen", K("<jumbo>"));
+        walk_word(wk, K("IPV6_payloadLen"), K("<jumbo>"));
     else
-        WALK_PKT(walk_num, wk, pfx, "IPV6_payloadLen", l->ip6_payload_len);
-    WALK_PKT(walk_num, wk, pfx, "IPTTL", l->ttl);
-    WALK_PKT(walk_ip, wk, pfx, "srcIP6", l->src_ip, 1);
-    WALK_PKT(walk_ip, wk, pfx, "dstIP6", l->dst_ip, 1);
+        walk_num(wk, K("IPV6_payloadLen"), l->ip6_payload_len);
+    walk_num(wk, K("IPTTL"), l->ttl);
+    walk_ip(wk, K("srcIP6"), l->src_ip, 1);
+    walk_ip(wk, K("dstIP6"), l->dst_ip, 1);
     while ((nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60) && n < 16) {
-        WALK_PKT(walk_num, wk, pfx, "IP6HeaderExtension", nh);
+        walk_num(wk, K("IP6HeaderExtension"), nh);
         if (off + 2 > captured)
             return;
         nh = p[off];
@@ -988,61 +1043,60 @@ walk_pkt_ipv6(struct walker *wk, const struct pkt_layer *l, const uint8_t *p,
         if (off > captured)
             return;             /* sflowtool stops here: ran off the header. */
     }
-    WALK_PKT(walk_num, wk, pfx, "IPProtocol", nh);
+    walk_num(wk, K("IPProtocol"), nh);
     if (nh == l->proto)
-        walk_pkt_l4(wk, l, nh, captured, pfx);
+        walk_pkt_l4(wk, l, nh, captured);
 }
 
 /* The Ethernet fields of a sampled header's packet; 0 if it has no more. */
 static int
-walk_pkt_ethernet(struct walker *wk, const struct pkt_layer *l, const char *pfx)
+walk_pkt_ethernet(struct walker *wk, const struct pkt_layer *l)
 {
     char name[48];
     int i, n;
 
     if (!l->has_eth)
         return 0;
-    WALK_PKT(walk_mac, wk, pfx, "dstMAC", l->dst_mac);
-    WALK_PKT(walk_mac, wk, pfx, "srcMAC", l->src_mac);
+    walk_mac(wk, K("dstMAC"), l->dst_mac);
+    walk_mac(wk, K("srcMAC"), l->src_mac);
     for (i = 0; i < l->n_vlans; i++) {
         if (i == 0) {
-            WALK_PKT(walk_num, wk, pfx, "decodedVLAN", l->vlan_id[i]);
-            WALK_PKT(walk_num, wk, pfx, "decodedPriority", l->vlan_prio[i]);
+            walk_num(wk, K("decodedVLAN"), l->vlan_id[i]);
+            walk_num(wk, K("decodedPriority"), l->vlan_prio[i]);
             continue;
         }
-        n = snprintf(name, sizeof(name), "%sdecodedVLAN.%d", pfx ? pfx : "", i);
+        n = snprintf(name, sizeof(name), "decodedVLAN.%d", i);
         walk_num(wk, name, (size_t)n, l->vlan_id[i]);
-        n = snprintf(name, sizeof(name), "%sdecodedPriority.%d", pfx ? pfx : "", i);
+        n = snprintf(name, sizeof(name), "decodedPriority.%d", i);
         walk_num(wk, name, (size_t)n, l->vlan_prio[i]);
     }
     if (l->eth_type == 0)
         return 0;
-    WALK_PKT(walk_num, wk, pfx, "ethernet_type", l->eth_type);
+    walk_num(wk, K("ethernet_type"), l->eth_type);
     return l->l3 != 0;
 }
 
 /*
  * The fields of one packet of a sampled header, 'proto' saying how it
- * starts (sFlow header protocol): the outer packet's ('pfx' NULL), or a
- * tunnel's payload, whose keys take 'pfx'.
+ * starts (sFlow header protocol): the outer packet, or a tunnel's payload.
  */
 static void
 walk_pkt_fields(struct walker *wk, const struct sflow_record *rec, const struct pkt_layer *l,
-    uint32_t proto, const char *pfx)
+    uint32_t proto)
 {
     const struct sflow_bytes *hdr = &rec->v[SF_HEADER_BYTES].b;
     int64_t size;
 
-    if (proto == PKT_PROTO_ETHERNET && !walk_pkt_ethernet(wk, l, pfx))
+    if (proto == PKT_PROTO_ETHERNET && !walk_pkt_ethernet(wk, l))
         return;
     /* The IP packet's size on the wire, from what the agent says it cut. */
     size = (int64_t)(int32_t)((uint32_t)rec->v[SF_HEADER_FRAME_LENGTH].u -
         (uint32_t)rec->v[SF_HEADER_STRIPPED].u - (uint32_t)l->l3_offset);
-    WALK_PKT(walk_snum, wk, pfx, "IPSize", size);
+    walk_snum(wk, K("IPSize"), size);
     if (l->l3 == 4)
-        walk_pkt_ipv4(wk, l, hdr->len, pfx);
+        walk_pkt_ipv4(wk, l, hdr->len);
     else if (l->l3 == 6)
-        walk_pkt_ipv6(wk, l, hdr->p, hdr->len, pfx);
+        walk_pkt_ipv6(wk, l, hdr->p, hdr->len);
 }
 /* MPLS label stack entry 'lse' as "label.exp.bos.ttl", appended to wk->val after 'sep'. */
 static size_t
@@ -1057,11 +1111,11 @@ val_put_lse(struct walker *wk, size_t o, const char *sep, uint32_t lse)
  * the outer packet): its type and identifiers, then the packet it carries,
  * with the outer packet's field names behind the prefix "inner_".
  */
-static void
+static WALK_RARE void
 walk_tunnel(struct walker *wk, const struct sflow_record *rec, const struct pkt_info *pkt)
 {
     const struct pkt_layer *in = &pkt->inner;
-    size_t o = 0;
+    size_t o = 0, old;
     int i;
 
     switch (pkt->encap) {
@@ -1084,9 +1138,11 @@ walk_tunnel(struct walker *wk, const struct sflow_record *rec, const struct pkt_
     default:
         return;
     }
-    if (in->has_eth || in->l3 != 0)
-        walk_pkt_fields(wk, rec, in, in->has_eth ? PKT_PROTO_ETHERNET : PKT_PROTO_IPV4,
-            "inner_");
+    if (in->has_eth || in->l3 != 0) {
+        old = walk_prefix_push(wk, K("inner_"));
+        walk_pkt_fields(wk, rec, in, in->has_eth ? PKT_PROTO_ETHERNET : PKT_PROTO_IPV4);
+        walk_prefix_pop(wk, old);
+    }
 }
 
 /* 0:1 sampled_header. */
@@ -1110,7 +1166,7 @@ walk_header(struct walker *wk, const struct sflow_record *rec)
         }
         return;
     }
-    walk_pkt_fields(wk, rec, &rec->pkt->outer, proto, NULL);
+    walk_pkt_fields(wk, rec, &rec->pkt->outer, proto);
     if (rec->pkt->encap != PKT_ENCAP_NONE)
         walk_tunnel(wk, rec, rec->pkt);
 }
@@ -1118,7 +1174,7 @@ walk_header(struct walker *wk, const struct sflow_record *rec)
 /* ---- Other special flow records ---- */
 
 /* 0:2 sampled_ethernet, 1021/1022 its tunnel copies: type first. */
-static void
+static WALK_RARE void
 walk_sampled_ethernet(struct walker *wk, const struct sflow_record *rec)
 {
     walk_word(wk, K("flowSampleType"), rec->schema->type_name, rec->schema->type_name_len);
@@ -1128,31 +1184,23 @@ walk_sampled_ethernet(struct walker *wk, const struct sflow_record *rec)
     walk_field_at(wk, rec, SF_ETH_DST);
 }
 
-/* walk_num() with key 'name' behind 'plen' bytes of 'pfx'. */
+/* The transport fields of 0:3 / 0:4, by protocol. */
 static void
-walk_pfx_num(struct walker *wk, const char *pfx, size_t plen, const char *name, uint64_t v)
-{
-    walk_num(wk, wk->built, walk_name(wk, pfx, plen, name), v);
-}
-
-/* The transport fields of 0:3 / 0:4, by protocol; keys after 'pfx'. */
-static void
-walk_sampled_l4(struct walker *wk, const struct sflow_record *rec, const char *pfx,
-    size_t plen)
+walk_sampled_l4(struct walker *wk, const struct sflow_record *rec)
 {
     switch (rec->v[SF_IP_PROTOCOL].u) {
     case 1:
         /* Agents disagree on where ICMP goes; sflowtool takes dst_port. */
-        walk_pfx_num(wk, pfx, plen, "ICMPType", rec->v[SF_IP_DST_PORT].u);
+        walk_num(wk, K("ICMPType"), rec->v[SF_IP_DST_PORT].u);
         break;
     case 6:
-        walk_pfx_num(wk, pfx, plen, "TCPSrcPort", rec->v[SF_IP_SRC_PORT].u);
-        walk_pfx_num(wk, pfx, plen, "TCPDstPort", rec->v[SF_IP_DST_PORT].u);
-        walk_pfx_num(wk, pfx, plen, "TCPFlags", rec->v[SF_IP_TCP_FLAGS].u);
+        walk_num(wk, K("TCPSrcPort"), rec->v[SF_IP_SRC_PORT].u);
+        walk_num(wk, K("TCPDstPort"), rec->v[SF_IP_DST_PORT].u);
+        walk_num(wk, K("TCPFlags"), rec->v[SF_IP_TCP_FLAGS].u);
         break;
     case 17:
-        walk_pfx_num(wk, pfx, plen, "UDPSrcPort", rec->v[SF_IP_SRC_PORT].u);
-        walk_pfx_num(wk, pfx, plen, "UDPDstPort", rec->v[SF_IP_DST_PORT].u);
+        walk_num(wk, K("UDPSrcPort"), rec->v[SF_IP_SRC_PORT].u);
+        walk_num(wk, K("UDPDstPort"), rec->v[SF_IP_DST_PORT].u);
         break;
     default:
         break;
@@ -1160,25 +1208,28 @@ walk_sampled_l4(struct walker *wk, const struct sflow_record *rec, const char *p
 }
 
 /* 0:3 sampled_ipv4 / 0:4 sampled_ipv6 and their tunnel copies 1023-1026. */
-static void
+static WALK_RARE void
 walk_sampled_ip(struct walker *wk, const struct sflow_record *rec, int v6)
 {
-    const char *pfx = rec->schema->fields[0].name;
+    static const char *const names[2][3] = {
+        { "srcIP", "dstIP", "IPTOS" }, { "srcIP6", "dstIP6", "priority" },
+    };
     /* The tunnel copies' names are the plain ones behind "tunnel_ipv4_out_". */
-    size_t plen = rec->schema->fields[0].name_len - (sizeof("sampledPacketSize") - 1);
+    size_t plen = rec->schema->fields[0].name_len - (sizeof("sampledPacketSize") - 1), old;
+    const char *const *n = names[v6 != 0];
 
     if (rec->n_values < rec->schema->n_fields)
         return;
     walk_word(wk, K("flowSampleType"), rec->schema->type_name, rec->schema->type_name_len);
-    walk_pfx_num(wk, pfx, plen, "sampledPacketSize", rec->v[SF_IP_LENGTH].u);
-    walk_pfx_num(wk, pfx, plen, "IPSize", rec->v[SF_IP_LENGTH].u);
-    walk_ip(wk, wk->built, walk_name(wk, pfx, plen, v6 ? "srcIP6" : "srcIP"),
-        rec->v[SF_IP_SRC].b.p, v6);
-    walk_ip(wk, wk->built, walk_name(wk, pfx, plen, v6 ? "dstIP6" : "dstIP"),
-        rec->v[SF_IP_DST].b.p, v6);
-    walk_pfx_num(wk, pfx, plen, "IPProtocol", rec->v[SF_IP_PROTOCOL].u);
-    walk_pfx_num(wk, pfx, plen, v6 ? "priority" : "IPTOS", rec->v[SF_IP_TOS].u);
-    walk_sampled_l4(wk, rec, pfx, plen);
+    old = walk_prefix_push(wk, rec->schema->fields[0].name, plen);
+    walk_num(wk, K("sampledPacketSize"), rec->v[SF_IP_LENGTH].u);
+    walk_num(wk, K("IPSize"), rec->v[SF_IP_LENGTH].u);
+    walk_ip(wk, n[0], strlen(n[0]), rec->v[SF_IP_SRC].b.p, v6);
+    walk_ip(wk, n[1], strlen(n[1]), rec->v[SF_IP_DST].b.p, v6);
+    walk_num(wk, K("IPProtocol"), rec->v[SF_IP_PROTOCOL].u);
+    walk_num(wk, n[2], strlen(n[2]), rec->v[SF_IP_TOS].u);
+    walk_sampled_l4(wk, rec);
+    walk_prefix_pop(wk, old);
 }
 
 /*
@@ -1186,7 +1237,7 @@ walk_sampled_ip(struct walker *wk, const struct sflow_record *rec, int v6)
  * AS_SET segments in parentheses; dst_peer_as is its first ASN, dst_as its
  * last.  Empty path and communities are not printed.
  */
-static void
+static WALK_RARE void
 walk_gateway(struct walker *wk, const struct sflow_record *rec)
 {
     const struct sflow_bytes *path = &rec->v[SF_GW_AS_PATH].b;
@@ -1222,7 +1273,7 @@ walk_gateway(struct walker *wk, const struct sflow_record *rec)
 }
 
 /* 0:1004 extended_user: both charsets, then both names. */
-static void
+static WALK_RARE void
 walk_user(struct walker *wk, const struct sflow_record *rec)
 {
     if (rec->n_values < rec->schema->n_fields)
@@ -1235,7 +1286,7 @@ walk_user(struct walker *wk, const struct sflow_record *rec)
 }
 
 /* MPLS label stack entries of field 'f' as "label.exp.bos.ttl", joined by '-'. */
-static void
+static WALK_RARE void
 walk_label_stack(struct walker *wk, const struct sflow_record *rec, size_t f)
 {
     const struct sflow_bytes *b = &rec->v[f].b;
@@ -1251,7 +1302,7 @@ walk_label_stack(struct walker *wk, const struct sflow_record *rec, size_t f)
 }
 
 /* 0:1006 extended_mpls. */
-static void
+static WALK_RARE void
 walk_mpls(struct walker *wk, const struct sflow_record *rec)
 {
     if (rec->n_values < rec->schema->n_fields)
@@ -1266,7 +1317,7 @@ walk_mpls(struct walker *wk, const struct sflow_record *rec)
  * 0:1012 extended_vlantunnel: each 802.1Q tag as sflowtool shows it, the
  * TPID in hex immediately followed by "priority.CFI.VLAN".
  */
-static void
+static WALK_RARE void
 walk_vlan_tunnel(struct walker *wk, const struct sflow_record *rec)
 {
     const struct sflow_field *f = &rec->schema->fields[SF_VLANTUNNEL_STACK];
@@ -1285,7 +1336,7 @@ walk_vlan_tunnel(struct walker *wk, const struct sflow_record *rec)
 }
 
 /* 0:2209 extended_tcp_info: the direction as a word. */
-static void
+static WALK_RARE void
 walk_tcp_info(struct walker *wk, const struct sflow_record *rec)
 {
     static const char *const dirs[] = { "unknown", "received", "sent" };
@@ -1348,7 +1399,7 @@ walk_flow_record(struct walker *wk, const struct sflow_record *rec)
 }
 
 /* Counters 0:1004 of_port: the datapath id is 16 hex digits. */
-static void
+static WALK_RARE void
 walk_of_port(struct walker *wk, const struct sflow_record *rec)
 {
     const struct sflow_field *f = &rec->schema->fields[SF_OFPORT_DATAPATH];
@@ -1397,12 +1448,11 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
     int known = rec->schema != NULL && (!discard || walk_discard_known(rec->tag));
     const char *key = counter ? "counterBlock_tag" : "flowBlock_tag";
     size_t klen = counter ? sizeof("counterBlock_tag") - 1 : sizeof("flowBlock_tag") - 1;
+    size_t old = 0;
 
     walk_element_begin(wk, rec->tag);
-    if (discard) {
-        wk->prefix = 1;
-        walk_mode(wk);
-    }
+    if (discard)
+        old = walk_prefix_push(wk, K("discarded_"));
     if (rec->schema != NULL)
         walk_word(wk, key, klen, rec->schema->tag_text, rec->schema->tag_text_len);
     else
@@ -1416,16 +1466,14 @@ walk_record(struct walker *wk, const struct sflow_record *rec, uint32_t sample_f
         walk_fields_range(wk, rec, 0, SFLOW_MAX_FIELDS);
     else if (!rec->error)
         walk_flow_record(wk, rec);
-    if (discard) {
-        wk->prefix = 0;
-        walk_mode(wk);
-    }
+    if (discard)
+        walk_prefix_pop(wk, old);
     if (walk_json(wk))
         json_close_to(wk, wk->elements_at);
 }
 
 /* An input/output word that is not an ifIndex: "dropCode N", "multiple N". */
-static void
+static WALK_RARE void
 walk_port_format(struct walker *wk, const char *key, size_t klen, uint32_t format,
     uint32_t value)
 {
@@ -1449,12 +1497,13 @@ walk_port(struct walker *wk, const char *key, size_t klen, uint32_t format, uint
 static void
 walk_source_id(struct walker *wk, const struct sflow_sample *s)
 {
-    int m;
-    char *p = walk_begin(wk, &m, K("sourceId"), SFLOW_WALK_STR);
+    char *p = walk_begin(wk, K("sourceId"), SFLOW_WALK_STR);
 
+    if (p == NULL)
+        return;
     p = fmt_u64(p, s->ds_class);
     *p++ = ':';
-    walk_end(wk, m, fmt_u64(p, s->ds_index), SFLOW_WALK_STR);
+    walk_end(wk, fmt_u64(p, s->ds_index), SFLOW_WALK_STR);
 }
 
 static void
@@ -1613,7 +1662,7 @@ walk_datagram_header(struct walker *wk)
 }
 
 /* JSON: the datagram's last member says why its decoding stopped. */
-static void
+static WALK_RARE void
 walk_error(struct walker *wk, const struct sflow_error *err)
 {
     const char *s;
@@ -1668,6 +1717,9 @@ sflow_walk(struct obuf *out, const struct walk_format *fmt, struct text_fields *
     walk_attach(&wk, 0);
     wk.fmt = fmt;
     wk.fields = fields;
+    wk.punct = fmt->syntax == WALK_TEXT ? punct_text :
+        fmt->quote_numbers ? punct_json_strings : punct_json;
+    wk.pick_mask = fields != NULL ? text_fields_keys(fields) : 0;
     wk.meta = meta;
     wk.dg = dg;
     walk_mode(&wk);

@@ -64,9 +64,9 @@ enum walk_syntax {
 
 struct text_fields;
 
-/* A line of text of its own, and its length: WALK_LINE("..."). */
+/* A line of text of its own, and its length (0: none): WALK_LINE("..."). */
 struct walk_line {
-    const char *text;
+    char text[48];
     size_t len;
 };
 #define WALK_LINE(s) { "" s, sizeof(s) - 1 }
@@ -74,7 +74,7 @@ struct walk_line {
 /* How a format writes what the walk finds. */
 struct walk_format {
     enum walk_syntax syntax;
-    /* Text: the lines around datagrams and samples, or { NULL } for none. */
+    /* Text: the lines around datagrams and samples, if any. */
     struct walk_line start_datagram, end_datagram, start_sample, end_sample;
     int notes;                  /* Text: write notes. */
     int context;                /* Text: every line after its context (-g). */

@@ -52,6 +52,7 @@ text_grep_datagram(struct obuf *out, const struct sflow_enrich *enrich,
  */
 struct text_fields {
     size_t n;
+    uint64_t keys;                      /* text_fields_keys() */
     const char *names[FIELDS_MAX];      /* Point into 'list'... */
     size_t lens[FIELDS_MAX];            /* ...and their lengths. */
     char *list;
@@ -83,6 +84,7 @@ text_fields_parse(const char *list)
         if (tf->n < FIELDS_MAX) {
             tf->names[tf->n] = name;
             tf->lens[tf->n] = strlen(name);
+            tf->keys |= text_fields_bit(name, tf->lens[tf->n]);
         }
     }
     return tf;
@@ -111,6 +113,12 @@ text_fields_begin_datagram(struct text_fields *tf)
     tf->used = tf->dgram_used = 0;
 }
 
+uint64_t
+text_fields_keys(const struct text_fields *tf)
+{
+    return tf->keys;
+}
+
 void
 text_fields_begin_sample(struct text_fields *tf)
 {
@@ -124,7 +132,8 @@ text_fields_take(struct text_fields *tf, const char *key, size_t klen, const cha
     size_t i;
 
     for (i = 0; i < fields_kept(tf); i++) {
-        if (tf->lens[i] != klen || memcmp(tf->names[i], key, klen) != 0)
+        if (tf->lens[i] != klen || tf->names[i][klen - 1] != key[klen - 1] ||
+            memcmp(tf->names[i], key, klen) != 0)
             continue;
         if (len > FIELDS_ARENA - tf->used)
             len = FIELDS_ARENA - tf->used;

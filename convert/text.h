@@ -27,6 +27,15 @@ void text_fields_datagram(struct obuf *, struct text_fields *, const struct sflo
  * begin and where a sample ends ('print' 0 for one that failed).
  */
 void text_fields_begin_datagram(struct text_fields *);
+/* The union of text_fields_bit() of the picked keys: a key outside it is not picked. */
+uint64_t text_fields_keys(const struct text_fields *);
+
+static inline uint64_t
+text_fields_bit(const char *key, size_t klen)
+{
+    return (uint64_t)1 << ((klen * 7 + (klen > 0 ? (unsigned char)key[0] : 0)) & 63);
+}
+
 void text_fields_begin_sample(struct text_fields *);
 void text_fields_take(struct text_fields *, const char *key, size_t klen, const char *val,
     size_t len, int in_sample);
