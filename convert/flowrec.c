@@ -8,6 +8,9 @@
 #include "sflow_decode.h"
 #include "sflow_schema.h"
 
+/* A record starts empty: copied, this costs a fraction of what memset() does (rep stos). */
+static const struct flowrec flowrec_empty;
+
 /* An input/output word as an ifIndex: only format 0 names one interface. */
 static uint32_t
 fr_ifindex(uint32_t format, uint32_t value)
@@ -263,7 +266,7 @@ flowrec_from_sample(const struct sflow_datagram *dg, const struct sflow_sample *
     struct flowrec cand;
     int fam;
 
-    memset(o, 0, sizeof(*o));
+    *o = flowrec_empty;
     if (!flowrec_is_flow_sample(s))
         return FLOWREC_NOT_FLOW;
     for (i = 0; (rec = flowrec_next_record(dg, s, &i)) != NULL;) {
@@ -275,7 +278,7 @@ flowrec_from_sample(const struct sflow_datagram *dg, const struct sflow_sample *
         case SFLOW_TAG(0, SFLOW_FLOW_IPV6):
             if (o->family == 4)
                 break;
-            memset(&cand, 0, sizeof(cand));
+            cand = flowrec_empty;
             fam = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) ?
                 fr_from_header(rec, &cand) : fr_from_ip_record(rec, &cand);
             if (fam == 4 || (fam == 6 && o->family == 0))
