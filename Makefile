@@ -41,6 +41,8 @@ PROGS := $(BIN)/sflowcollect $(BIN)/sfgen
 # sflow-agent: the agent core (no kernel capture, no main: the switch links
 # it too) plus the Linux-bridge front end, which alone needs libnl.
 AGENT_PKGS     = libnl-3.0 libnl-route-3.0
+# libnl's libraries: the agent, the switch (its local port's tap) and the emulator's links.
+NL_LDLIBS     := $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3)
 AGENT_SRC     := $(wildcard agent/*.c)
 AGENT_CORE    := rng sampler poller datagram sender records hostctr
 AGENT_CORE_OBJ := $(AGENT_CORE:%=$(B)/agent/%.o)
@@ -61,7 +63,6 @@ SWITCH_SRC    := $(filter-out switch/sfctl.c,$(wildcard switch/*.c))
 SWITCH_OBJ    := $(SWITCH_SRC:%.c=$(B)/%.o)
 # The local port's device (tap.c) is set up through libnl.
 $(B)/switch/tap.o: ALL_CFLAGS += $(shell pkg-config --cflags $(AGENT_PKGS) 2>/dev/null)
-SWITCH_LDLIBS := $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3)
 SWITCH_LIBOBJ := $(filter-out $(B)/switch/main.o,$(SWITCH_OBJ))
 PROGS += $(BIN)/sflow-switch $(BIN)/sfctl
 
@@ -95,12 +96,12 @@ $(BIN)/sfgen: $(B)/tests/bench/sfgen.o $(B)/agent/rng.o $(B)/libconvert.a
 $(BIN)/sflow-agent: $(AGENT_OBJ) $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3) -lcap $(LDLIBS_ALL)
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(NL_LDLIBS) -lcap $(LDLIBS_ALL)
 
 $(BIN)/sflow-switch: $(SWITCH_OBJ) $(AGENT_CORE_OBJ) $(B)/agent/caps.o $(B)/libconvert.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(SWITCH_LDLIBS) $(LDLIBS_ALL) -lcap
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(NL_LDLIBS) $(LDLIBS_ALL) -lcap
 
 $(BIN)/sfctl: $(B)/switch/sfctl.o
 	@mkdir -p $(dir $@)
@@ -130,17 +131,18 @@ $(B)/tests/unit/test_netflow_cache.o: ALL_CFLAGS += -Iswitch
 $(B)/tests/unit/test_mac_table.o $(B)/tests/unit/test_flow_table.o $(B)/tests/unit/test_owndir.o: ALL_CFLAGS += -Iswitch
 # ctl and ctl_db run on a whole switch without ports.
 $(BIN)/test_ctl_db: $(SWITCH_LIBOBJ)
-$(BIN)/test_ctl_db: LDLIBS_ALL += $(SWITCH_LDLIBS)
+$(BIN)/test_ctl_db: LDLIBS_ALL += $(NL_LDLIBS)
 $(B)/tests/unit/test_ctl_db.o: ALL_CFLAGS += -Iswitch
 # The topology readers give links their shaping (shape.c), which speaks netlink (link.c).
-EMU_TOPO_OBJ := $(addprefix $(B)/switch/emu/,topo.o mn.o shape.o link.o)
+EMU_TOPO      := topo mn shape link
+EMU_TOPO_OBJ  := $(EMU_TOPO:%=$(B)/switch/emu/%.o)
 $(BIN)/test_emu_topo: $(EMU_TOPO_OBJ)
 $(B)/tests/unit/test_emu_topo.o: ALL_CFLAGS += -Iswitch/emu
 # test_emu_samples also runs sfgen and sflowcollect from its own directory.
 $(BIN)/test_emu_samples: $(B)/switch/emu/samples.o
 $(B)/tests/unit/test_emu_samples.o: ALL_CFLAGS += -Iswitch/emu
 $(BIN)/test_emu_report: $(B)/switch/emu/report.o $(B)/switch/emu/samples.o $(EMU_TOPO_OBJ)
-$(BIN)/test_emu_topo $(BIN)/test_emu_report: LDLIBS_ALL += $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 2>/dev/null || echo -lnl-route-3 -lnl-3)
+$(BIN)/test_emu_topo $(BIN)/test_emu_report: LDLIBS_ALL += $(NL_LDLIBS)
 $(B)/tests/unit/test_emu_report.o: ALL_CFLAGS += -Iswitch/emu
 
 deps:
@@ -177,12 +179,12 @@ FUZZ_SWITCH := $(call fuzz_obj,$(filter-out switch/main.c switch/tap.c,$(SWITCH_
 build/fuzz/fuzz_recv_pcap: $(call fuzz_obj,collector/recv_pcap.c)
 build/fuzz/fuzz_flow_parse: $(call fuzz_obj,switch/flow_parse.c switch/flow_table.c)
 build/fuzz/fuzz_switch_ctl build/fuzz/fuzz_switch_state: $(FUZZ_SWITCH) $(call fuzz_obj,tests/fuzz/lib/fuzz_sw.c)
-EMU_TOPO_C := $(addprefix switch/emu/,topo.c mn.c shape.c link.c)
+EMU_TOPO_C := $(EMU_TOPO:%=switch/emu/%.c)
 build/fuzz/fuzz_emu_topo: $(call fuzz_obj,$(EMU_TOPO_C))
 build/fuzz/fuzz_emu_samples: $(call fuzz_obj,switch/emu/samples.c)
 build/fuzz/fuzz_emu_flows: $(call fuzz_obj,$(EMU_TOPO_C) switch/emu/traffic.c switch/emu/netns.c)
 build/fuzz/fuzz_agent_config: $(call fuzz_obj,agent/config.c)
-FUZZ_LDLIBS := $(LDLIBS_ALL) $(shell pkg-config --libs $(AGENT_PKGS) 2>/dev/null || echo -lnl-route-3 -lnl-3)
+FUZZ_LDLIBS := $(LDLIBS_ALL) $(NL_LDLIBS)
 .PHONY: fuzz-build
 .PRECIOUS: build/fuzz/obj/%.o
 fuzz-build: $(FUZZ_BIN)
