@@ -55,11 +55,6 @@ tcpdump     tcpdump -nn -v -r $F
 EOF
 )
 
-# Another build of the collector, measured round by round beside this one.
-if [ -n "${BENCH_BASE_BIN:-}" ]; then
-    BASELINES=$(printf '%s\n%s\n' "$BASELINES" "$(echo "$MODES" | while read -r name args; do
-        echo "base-$name $BENCH_BASE_BIN/sflowcollect $args"; done)")
-fi
 
 for p in sfgen sflowcollect; do
     if [ ! -x "$BIN/$p" ]; then
@@ -146,8 +141,18 @@ while [ "$run" -lt "$RUNS" ]; do
     done
     echo "$MODES" | while read -r name args; do
         [ -n "$name" ] || continue
-        # shellcheck disable=SC2086
-        run_measured "sflowcollect-$name" "$BIN/sflowcollect" $args
+        # Another build of the collector runs each mode right beside ours,
+        # first in one round and second in the next, so that neither is
+        # always the one that follows a given command.
+        for who in $(if [ -z "${BENCH_BASE_BIN:-}" ]; then echo ours
+            elif [ $((run % 2)) = 0 ]; then echo base ours; else echo ours base; fi); do
+            # shellcheck disable=SC2086
+            if [ "$who" = base ]; then
+                run_measured "base-$name" "$BENCH_BASE_BIN/sflowcollect" $args
+            else
+                run_measured "sflowcollect-$name" "$BIN/sflowcollect" $args
+            fi
+        done
     done
     run=$((run + 1))
 done
