@@ -169,7 +169,7 @@ port_close(struct port *p)
     if (p->ring.fd >= 0)
         (void)epoll_ctl(p->br->sw->epfd, EPOLL_CTL_DEL, p->ring.fd, NULL);
     if (p->local)
-        tap_close(&p->ring);
+        ring_close_now(&p->ring);
     else
         ring_close(&p->ring);
     p->tx.n = 0;
