@@ -299,6 +299,11 @@ bridge_set_ofport(struct port *p, uint16_t ofport, char *err, size_t errsz)
         snprintf(err, errsz, "ofport %u out of range 1-%d", ofport, BRIDGE_MAX_OFPORT);
         return EINVAL;
     }
+    if (p->local) {
+        /* Its number is outside by_ofport[]: nothing there to move. */
+        snprintf(err, errsz, "%s is the bridge's local port, always LOCAL (%u)", p->name, SW_OFPORT_LOCAL);
+        return EINVAL;
+    }
     if (br->by_ofport[ofport] != NULL && br->by_ofport[ofport] != p) {
         snprintf(err, errsz, "ofport %u is taken by %s", ofport, br->by_ofport[ofport]->name);
         return EEXIST;

@@ -51,7 +51,8 @@ void bridge_del_port(struct bridge *br, struct port *p);
 
 /*
  * Gives 'p' OpenFlow port number 'ofport' (1..BRIDGE_MAX_OFPORT), forgetting
- * the MAC addresses learned on it.  Returns 0, or EINVAL or EEXIST with a
+ * the MAC addresses learned on it.  Returns 0, or EINVAL (a number out of
+ * range, or the local port, which is always LOCAL) or EEXIST with a
  * message in 'err'.
  */
 int bridge_set_ofport(struct port *p, uint16_t ofport, char *err, size_t errsz);

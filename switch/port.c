@@ -41,8 +41,9 @@ port_link_set(const char *name, bool up)
     return e;
 }
 
-bool
-port_link_is_up(const char *name)
+/* Whether interface 'name' is administratively up (a host sets the local port's tap up). */
+static bool
+link_is_up(const char *name)
 {
     struct ifreq ifr;
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -169,7 +170,7 @@ port_close(struct port *p)
     if (p->ring.fd >= 0)
         (void)epoll_ctl(p->br->sw->epfd, EPOLL_CTL_DEL, p->ring.fd, NULL);
     if (p->local)
-        tap_close(&p->ring);
+        ring_close_now(&p->ring);
     else
         ring_close(&p->ring);
     p->tx.n = 0;
@@ -231,7 +232,7 @@ port_flush(struct port *p)
 void
 port_local_poll(struct port *p)
 {
-    p->local_up = p->ring.fd >= 0 && port_link_is_up(p->name);
+    p->local_up = p->ring.fd >= 0 && link_is_up(p->name);
 }
 
 unsigned

@@ -19,9 +19,6 @@
  */
 int port_link_set(const char *name, bool up);
 
-/* Whether interface 'name' is administratively up (a host sets the local port's tap up). */
-bool port_link_is_up(const char *name);
-
 /*
  * Opens 'p''s interface by name.  Returns 0, or an errno with the reason
  * in 'p->error' (the port then stays closed; see port_retry()).

@@ -202,7 +202,15 @@ close_later(int fd)
 void
 ring_close(struct ring *r)
 {
-    if (r->fd >= 0 && !close_later(r->fd))
+    if (r->fd >= 0 && close_later(r->fd))
+        r->fd = -1;
+    ring_close_now(r);
+}
+
+void
+ring_close_now(struct ring *r)
+{
+    if (r->fd >= 0)
         close(r->fd);
     r->fd = -1;
 }

@@ -77,6 +77,12 @@ void ring_set_rcvbuf(size_t bytes);
 /* Closes 'r' (in the background; see above).  'r->fd' is -1 after. */
 void ring_close(struct ring *r);
 
+/*
+ * Closes 'r' before it returns (a tap's device goes with its descriptor,
+ * and a new bridge may take the name at once).  'r->fd' is -1 after.
+ */
+void ring_close_now(struct ring *r);
+
 /* Waits until every descriptor given to ring_close() is closed. */
 void ring_close_wait(void);
 

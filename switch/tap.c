@@ -14,7 +14,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 /* Gives link 'ifindex' the Ethernet address 'mac'; 0 or an errno. */
 static int
@@ -74,22 +73,14 @@ tap_open(struct ring *r, const char *name, const uint8_t mac[6], int *ifindex, c
         goto fail;
     *what = "setting its address";
     if ((e = set_mac(*ifindex, mac)) != 0) {
-        tap_close(r);
+        ring_close_now(r);
         return e;
     }
     return 0;
 fail:
     e = errno;
-    tap_close(r);
+    ring_close_now(r);
     return e;
-}
-
-void
-tap_close(struct ring *r)
-{
-    if (r->fd >= 0)
-        close(r->fd);
-    r->fd = -1;
 }
 
 unsigned

@@ -27,12 +27,10 @@
  * rtnetlink) and opens it non-blocking into 'r' ('r->vnet' true);
  * '*ifindex' gets its index.  Never takes over a device that exists
  * (EBUSY for a tap in use, EINVAL for another kind).  Returns 0 or an
- * errno ('what' names the step that failed).
+ * errno ('what' names the step that failed).  ring_close_now() closes it,
+ * removing the device before it returns.
  */
 int tap_open(struct ring *r, const char *name, const uint8_t mac[6], int *ifindex, const char **what);
-
-/* Closes 'r', removing the device before it returns (a new bridge may take the name at once). */
-void tap_close(struct ring *r);
 
 /* As ring_tx_flush(), on a tap: one writev() per frame. */
 unsigned tap_tx_flush(struct ring *r, struct ring_tx *tx, bool *sent);

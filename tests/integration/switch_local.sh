@@ -10,7 +10,7 @@
 #    ways between it and a host behind the bridge, and 50 MB of TCP each
 #    way (iperf3; GSO super-frames cross the tap whole);
 #  - show lists it as "type: internal", list-ports does not, del-port
-#    refuses it, dump-ports LOCAL counts its packets;
+#    and ofport_request refuse it, dump-ports LOCAL counts its packets;
 #  - rules with in_port=LOCAL and output:LOCAL carry the pings;
 #  - it is an sFlow data source (flow and counter samples with its ifIndex);
 #  - after a restart from the saved state the device is back, with its
@@ -71,6 +71,10 @@ if grep -qx "$BR" "$T/ports"; then fail "list-ports lists the local port"; fi
 [ "$(sfctl get interface "$BR" ofport)" = 65534 ] || fail "the local port is not ofport 65534"
 [ "$(sfctl get interface "$BR" type)" = internal ] || fail "Interface type of $BR"
 expect_fail "local port" sfctl del-port "$BR" "$BR"
+# Its number stays LOCAL: ofport_request is refused (it once wrote past the port table).
+expect_fail "always LOCAL" sfctl set interface "$BR" ofport_request=5
+[ "$(sfctl get interface "$BR" ofport)" = 65534 ] || fail "ofport_request moved the local port"
+[ "$(sfctl get interface "$BR" ofport_request)" = "[]" ] || fail "a refused ofport_request was kept"
 sfctl dump-ports "$BR" LOCAL >"$T/dp"
 cat "$T/dp"
 rx=$(sed -n 's/.*port LOCAL: rx pkts=\([0-9]*\).*/\1/p' "$T/dp")

@@ -14,6 +14,8 @@
 #  - list/get show the row; the mirror survives a restart (state file);
 #  - "clear bridge BR mirrors": h3 sees nothing and reaches h1 again;
 #  - output_vlan 99: h3, a trunk of VLAN 99, gets h1's requests tagged 99.
+#  - del-port of a selected port leaves the mirror without it; del-port of
+#    its output port removes the mirror.
 P=swm$$
 . "$(dirname "$0")/lib/switch_lab.sh"
 command -v tcpdump >/dev/null 2>&1 || skip "tcpdump missing"
@@ -110,5 +112,16 @@ echo "ok: output_vlan"
 expect_fail "exactly one of output_port and output_vlan" \
     sfctl -- --id=@m create mirror name=bad select_all=true -- set bridge "$BR" mirrors=@m
 echo "ok: clear bridge mirrors"
+# A removed port leaves the selections it was in; the mirror it was the output of goes with it.
+sfctl -- --id=@m create mirror name=g select_src_port=${P}h2 select_dst_port=${P}h1 output_port=${P}h3 \
+    -- set bridge "$BR" mirrors=@m >/dev/null || fail "mirror g"
+sfctl del-port "$BR" ${P}h2 || fail "del-port h2"
+[ "$(sfctl --bare --columns=name list mirror)" = g ] || fail "removing a selected port removed the mirror"
+[ "$(sfctl get mirror g select_src_port)" = "[]" ] || fail "select_src_port still names the removed port"
+[ "$(sfctl get mirror g select_dst_port)" = "[$(sfctl get port ${P}h1 _uuid)]" ] || fail "select_dst_port lost h1"
+sfctl del-port "$BR" ${P}h3 || fail "del-port h3"
+[ -z "$(sfctl --bare --columns=name list mirror)" ] && [ "$(sfctl get bridge "$BR" mirrors)" = "[]" ] ||
+    fail "the mirror outlived its output port"
+echo "ok: ports removed from a mirror"
 sfctl del-br "$BR"
 echo "PASS"

@@ -471,6 +471,59 @@ test_cache_masks(void **state)
     flow_table_destroy(&t);
 }
 
+/*
+ * Rules of scattered tables, added out of order: a lookup (table_start()'s
+ * binary search, then the cache) sees only its own table's rules, at the
+ * first and last table too, and an empty table between others matches
+ * nothing.
+ */
+static void
+test_tables_apart(void **state)
+{
+    static const char *const rules[] = {
+        "table=7,priority=5,actions=output:70",
+        "table=254,priority=5,actions=output:254",
+        "priority=5,actions=output:1",
+        "table=3,priority=1,actions=output:31",
+        "table=3,priority=9,in_port=1,actions=output:39",
+        "table=7,priority=9,in_port=2,actions=output:79",
+    };
+    /* Table, then the port its rule outputs to for in_port 1 and 2 (0: no rule). */
+    static const uint16_t want[][3] = {
+        { 0, 1, 1 }, { 1, 0, 0 }, { 2, 0, 0 }, { 3, 39, 31 }, { 4, 0, 0 },
+        { 7, 70, 79 }, { 8, 0, 0 }, { 253, 0, 0 }, { 254, 254, 254 },
+    };
+    struct flow_table t;
+    struct flow_rule r;
+
+    (void)state;
+    assert_int_equal(flow_table_init(&t), 0);
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        r = parse_ok(rules[i]);
+        assert_int_equal(flow_table_add(&t, &r, 0), 0);
+    }
+    for (size_t i = 1; i < t.n; i++)
+        assert_true(t.rules[i - 1].table_id <= t.rules[i].table_id);
+    for (int pass = 0; pass < 2; pass++) {      /* The second from the cache. */
+        for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+            for (uint16_t in = 1; in <= 2; in++) {
+                struct flow_key k = key_tcp(in, 0x0a000001, 0x0a000002, 40000, 80);
+                const struct flow_rule *got = flow_table_lookup(&t, (uint8_t)want[i][0], &k);
+
+                if (want[i][in] == 0) {
+                    assert_null(got);
+                } else {
+                    assert_non_null(got);
+                    assert_int_equal(got->table_id, want[i][0]);
+                    assert_int_equal(got->actions[0].port, want[i][in]);
+                }
+            }
+        }
+    }
+    assert_true(t.cache_hits > 0);
+    flow_table_destroy(&t);
+}
+
 static void
 test_timeouts(void **state)
 {
@@ -536,6 +589,7 @@ main(void)
         cmocka_unit_test(test_many_rules_and_vlan),
         cmocka_unit_test(test_masks_tables_cookies),
         cmocka_unit_test(test_cache_masks),
+        cmocka_unit_test(test_tables_apart),
         cmocka_unit_test(test_timeouts),
         cmocka_unit_test(test_strict_delete_and_expire_many),
     };

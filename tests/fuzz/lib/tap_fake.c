@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <sys/eventfd.h>
-#include <unistd.h>
 
 int
 tap_open(struct ring *r, const char *name, const uint8_t mac[6], int *ifindex, const char **what)
@@ -22,14 +21,6 @@ tap_open(struct ring *r, const char *name, const uint8_t mac[6], int *ifindex, c
         return errno;
     *ifindex = 1;               /* The namespace's loopback: an index that exists. */
     return 0;
-}
-
-void
-tap_close(struct ring *r)
-{
-    if (r->fd >= 0)
-        close(r->fd);
-    r->fd = -1;
 }
 
 unsigned
