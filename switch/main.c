@@ -155,7 +155,9 @@ timers(struct sw *sw, bool slow)
 
         if (flow_table_expire(&br->flows, sw->now_ms) > 0)
             sw->config_gen++;
-        mac_table_expire(&br->mac, sw->now_ms);
+        /* Lookups already pass over stale entries: clearing them is bookkeeping, aged in seconds. */
+        if (slow)
+            mac_table_expire(&br->mac, sw->now_ms);
         for (size_t j = 0; j < br->n_ports; j++) {
             struct port *p = br->ports[j];
 
