@@ -89,32 +89,41 @@ jp_number(struct jp *j)
     return 1;
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at 's' ('left' bytes), or
+ * 0: RFC 3629 read another way than json.c does, the code point decoded
+ * from the lead byte's length, then overlong forms, surrogates and what
+ * lies past U+10FFFF refused.
+ */
+static size_t
+ref_utf8_seq(const uint8_t *s, size_t left)
+{
+    static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+    size_t n, k;
+    uint32_t cp;
+
+    n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+        (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 0 || left < n)
+        return 0;
+    cp = n == 1 ? s[0] : s[0] & (0x7fu >> n);
+    for (k = 1; k < n; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[k] & 0x3fu);
+    }
+    if (cp < min[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return n;
+}
+
 static int
 jp_utf8(struct jp *j)
 {
-    const unsigned char *s = j->p;
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t n, i;
+    size_t n = ref_utf8_seq(j->p, (size_t)(j->end - j->p));
 
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        lo = c == 0xe0 ? 0xa0 : 0x80;
-        hi = c == 0xed ? 0x9f : 0xbf;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        lo = c == 0xf0 ? 0x90 : 0x80;
-        hi = c == 0xf4 ? 0x8f : 0xbf;
-    } else
-        return 0;
-    if ((size_t)(j->end - s) < n || s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
     j->p += n;
-    return 1;
+    return n != 0;
 }
 
 static int
@@ -563,37 +572,22 @@ test_corrupted(void **state)
     }
 }
 
-/*
- * json_is_utf8() against RFC 3629 read another way: decode the code
- * point from the lead byte's length, then refuse overlong forms,
- * surrogates and what lies past U+10FFFF.  Every sequence of one to three
- * bytes, and four-byte ones over every lead and second byte.
- */
+/* Whether all of 's' is well-formed UTF-8, by ref_utf8_seq(). */
 static int
 ref_utf8(const uint8_t *s, size_t len)
 {
-    static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-    size_t i = 0, n, k;
-    uint32_t cp;
+    size_t i, n;
 
-    while (i < len) {
-        n = s[i] < 0x80 ? 1 : (s[i] & 0xe0) == 0xc0 ? 2 : (s[i] & 0xf0) == 0xe0 ? 3 :
-            (s[i] & 0xf8) == 0xf0 ? 4 : 0;
-        if (n == 0 || len - i < n)
+    for (i = 0; i < len; i += n)
+        if ((n = ref_utf8_seq(s + i, len - i)) == 0)
             return 0;
-        cp = n == 1 ? s[i] : s[i] & (0x7fu >> n);
-        for (k = 1; k < n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3fu);
-        }
-        if (cp < min[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-            return 0;
-        i += n;
-    }
     return 1;
 }
 
+/*
+ * json_is_utf8() against ref_utf8(): every string of one to three bytes,
+ * four-byte ones over every lead and second byte, the RFC's examples.
+ */
 static void
 test_is_utf8(void **state)
 {
