@@ -150,7 +150,7 @@ parse_size(const char *s, unsigned long long *out)
     char num[24];
     size_t n = strlen(s);
     const char *u = n > 0 ? strchr(units, s[n - 1]) : NULL;
-    unsigned shift = u != NULL && *u != '\0' ? 10 * (unsigned)((u - units) / 2 + 1) : 0;
+    unsigned shift = u != NULL ? 10 * (unsigned)((u - units) / 2 + 1) : 0;
     long v;
 
     if (shift != 0)

@@ -5,6 +5,7 @@
  * and IPFIX, forwarding, RRD.
  */
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <arpa/inet.h>
 #include <limits.h>
@@ -851,7 +852,7 @@ main(int argc, char **argv)
             cfg.resample_rate = (uint32_t)parse_number(optarg, 1, 0x7fffffff, "-R rate");
             break;
         case 'P':
-            if ((c.pace.speed = strtod(optarg, NULL)) <= 0) {
+            if (num_parse_double(optarg, DBL_MIN, DBL_MAX, &c.pace.speed) != 0) {
                 log_warnx("-P wants a speed above 0 (1 = as recorded), not '%s'", optarg);
                 return 2;
             }

@@ -318,9 +318,6 @@ walk_put_key(const struct walker *wk, char *p, const char *key, size_t klen,
     return p + pu->sep_len[kind];
 }
 
-static char *walk_begin_other(struct walker *, const char *key, size_t klen,
-    enum sflow_walk_kind);
-
 /* -L: a value that no field can want is not even formatted (here: no prefix, no list). */
 static inline int
 walk_unwanted(const struct walker *wk, const char *key, size_t klen)
@@ -329,7 +326,11 @@ walk_unwanted(const struct walker *wk, const char *key, size_t klen)
         !(wk->pick_mask & text_fields_bit(key, klen));
 }
 
-/* walk_begin_other() for a full buffer, members in lists, with a prefix, -L and -J. */
+/*
+ * walk_begin_other()'s heavy half: a full buffer, members in lists, with
+ * a prefix, -L and -J.  (A plain member after a grow takes it too: no
+ * prefix, list or -L, so only its context and key are written.)
+ */
 static __attribute__((noinline)) char *
 walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
@@ -337,8 +338,6 @@ walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk
 
     if (wk->cur > wk->lim)
         walk_grow(wk, 0);
-    if (wk->plain)
-        return walk_begin_other(wk, key, klen, kind);
     p = wk->cur;
     if (wk->prefix_len > 0 || wk->lists > 0 || key == NULL)
         klen = walk_key_name(wk, &key, klen);
@@ -361,7 +360,11 @@ walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk
     return p;
 }
 
-/* walk_begin() where the buffer is full, for -g and for members that are not plain. */
+/*
+ * walk_begin() out of line: where the buffer is full, for -g and for
+ * members that are not plain.  Small, so that the two common cases here
+ * (-g, and a key -L does not want) pay for no more.
+ */
 static __attribute__((noinline)) char *
 walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {

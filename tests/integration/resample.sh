@@ -66,6 +66,14 @@ n=$1 rates=$2 pool=$3
 "$BIN/sflowcollect" -r "$tmp/gen.pcap" -l >"$tmp/p0"
 "$BIN/sflowcollect" -r "$tmp/gen.pcap" -l -P 4 >"$tmp/p4"
 cmp -s "$tmp/p0" "$tmp/p4" || { echo "FAIL -P 4 changes the output"; fail=1; }
+# -P takes a number above 0, whole: "2x", "nan", "inf", "0", "-1" and "" are refused (exit 2),
+# before any capture is read (none is there: a -P taken by mistake cannot replay for long).
+for bad in 2x nan inf 0 -1 ""; do
+    rc=0
+    "$BIN/sflowcollect" -r "$tmp/absent.pcap" -q -P "$bad" 2>"$tmp/perr" || rc=$?
+    [ $rc = 2 ] && grep -q -- "-P wants a speed" "$tmp/perr" ||
+        { echo "FAIL: -P '$bad' exit $rc: $(cat "$tmp/perr")"; fail=1; }
+done
 if "$BIN/sflowcollect" -R 5 -q 2>/dev/null; then echo "FAIL: -R without -r accepted"; fail=1; fi
 [ $fail = 0 ] && echo "resample: ok ($frames packets, -R 10 took $n)"
 exit $fail

@@ -89,32 +89,41 @@ jp_number(struct jp *j)
     return 1;
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at 's' ('left' bytes), or
+ * 0: RFC 3629 read another way than json.c does, the code point decoded
+ * from the lead byte's length, then overlong forms, surrogates and what
+ * lies past U+10FFFF refused.
+ */
+static size_t
+ref_utf8_seq(const uint8_t *s, size_t left)
+{
+    static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+    size_t n, k;
+    uint32_t cp;
+
+    n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+        (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 0 || left < n)
+        return 0;
+    cp = n == 1 ? s[0] : s[0] & (0x7fu >> n);
+    for (k = 1; k < n; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[k] & 0x3fu);
+    }
+    if (cp < min[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return n;
+}
+
 static int
 jp_utf8(struct jp *j)
 {
-    const unsigned char *s = j->p;
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t n, i;
+    size_t n = ref_utf8_seq(j->p, (size_t)(j->end - j->p));
 
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        lo = c == 0xe0 ? 0xa0 : 0x80;
-        hi = c == 0xed ? 0x9f : 0xbf;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        lo = c == 0xf0 ? 0x90 : 0x80;
-        hi = c == 0xf4 ? 0x8f : 0xbf;
-    } else
-        return 0;
-    if ((size_t)(j->end - s) < n || s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
     j->p += n;
-    return 1;
+    return n != 0;
 }
 
 static int
@@ -563,6 +572,71 @@ test_corrupted(void **state)
     }
 }
 
+/* Whether all of 's' is well-formed UTF-8, by ref_utf8_seq(). */
+static int
+ref_utf8(const uint8_t *s, size_t len)
+{
+    size_t i, n;
+
+    for (i = 0; i < len; i += n)
+        if ((n = ref_utf8_seq(s + i, len - i)) == 0)
+            return 0;
+    return 1;
+}
+
+/*
+ * json_is_utf8() against ref_utf8(): every string of one to three bytes,
+ * four-byte ones over every lead and second byte, the RFC's examples.
+ */
+static void
+test_is_utf8(void **state)
+{
+    /*
+     * Valid strings of each length, from 128 ASCII bytes, 30 * 64 two-byte
+     * sequences (C2..DF 80..BF) and 61440 three-byte ones (U+0800..U+FFFF
+     * less the 2048 surrogates).
+     */
+    static const uint32_t valid[4] = { 0, 128, 128 * 128 + 1920,
+        128 * 128 * 128 + 2 * 128 * 1920 + 61440 };
+    uint8_t b[4];
+    uint32_t v, n, c, good;
+
+    (void)state;
+    for (n = 1; n <= 3; n++) {
+        good = 0;
+        for (v = 0; v < 1u << (8 * n); v++) {
+            for (c = 0; c < n; c++)
+                b[c] = (uint8_t)(v >> (8 * (n - 1 - c)));
+            if (json_is_utf8((const char *)b, n) != ref_utf8(b, n)) {
+                fprintf(stderr, "%u bytes %02x %02x %02x\n", n, b[0], b[1], b[2]);
+                fail();
+            }
+            good += (uint32_t)ref_utf8(b, n);
+        }
+        assert_int_equal(good, valid[n]);
+    }
+    /* Four bytes: every lead F0..FF and second byte, a few third and fourth bytes. */
+    for (v = 0; v < 1u << 12; v++) {
+        for (c = 0; c < 4; c++) {
+            b[0] = (uint8_t)(0xf0 + (v >> 8));
+            b[1] = (uint8_t)v;
+            b[2] = (uint8_t)(0x80 + c * 0x1f);
+            b[3] = (uint8_t)(c & 1 ? 0xbf : 0x41);
+            assert_int_equal(json_is_utf8((const char *)b, 4), ref_utf8(b, 4));
+        }
+    }
+    /* The spec's examples (RFC 3629 section 7), and the empty string. */
+    assert_true(json_is_utf8("\x41\xe2\x89\xa2\xce\x91\x2e", 7));
+    assert_true(json_is_utf8("\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4", 9));
+    assert_true(json_is_utf8("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 9));
+    assert_true(json_is_utf8("\xef\xbb\xbf\xf0\xa3\x8e\xb4", 7));
+    assert_true(json_is_utf8("", 0));
+    assert_false(json_is_utf8("\xc0\x80", 2));            /* Overlong NUL. */
+    assert_false(json_is_utf8("\xed\xa0\x80", 3));        /* A surrogate. */
+    assert_false(json_is_utf8("\xf4\x90\x80\x80", 4));    /* U+110000. */
+    assert_false(json_is_utf8("\xe2\x89", 2));            /* Cut short. */
+}
+
 int
 main(void)
 {
@@ -571,6 +645,7 @@ main(void)
         cmocka_unit_test(test_large),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_corrupted),
+        cmocka_unit_test(test_is_utf8),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
