@@ -12,7 +12,8 @@ only=${2:-}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$(cd "$TOP/.." && pwd)/shared}
 work=$(mktemp -d /tmp/sflowkit-fuzz.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
 
 # Datagram seeds: our own encoder's cover every record type.
 mkdir -p "$work/datagrams" "$work/captures"

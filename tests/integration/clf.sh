@@ -9,7 +9,8 @@ f="$SHARED/corpus/files/$name.pcap"
 ref="$SHARED/corpus/expected/sflowtool-6.11/$name.txt"
 [ -f "$f" ] && [ -f "$ref" ] || { echo "no shared corpus"; exit 77; }
 tmp=$(mktemp -d /tmp/sflowkit-clf.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 fail=0
 
 TZ=UTC "$BIN/sflowcollect" -r "$f" -H >"$tmp/got" 2>"$tmp/err" || { echo "FAIL: exit $?"; cat "$tmp/err"; exit 1; }

@@ -7,7 +7,8 @@
 tmp=$(mktemp -d /tmp/sflowkit-stats.XXXXXX)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0
 stat() { sed -n "s/.* $1 \([0-9]*\).*/\1/p" "$2" | head -n 1; }
 sum_lost() { awk '/sub-agent [0-9]*: datagrams/ { for (i = 1; i < NF; i++) if ($i == "lost") s += $(i+1) } END { print s + 0 }' "$1"; }

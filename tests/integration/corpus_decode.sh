@@ -7,7 +7,8 @@
 C=$SHARED/corpus
 [ -d "$C/files" ] || { echo "no shared corpus"; exit 77; }
 tmp=$(mktemp -d /tmp/sflowkit-decode.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 fail=0 n=0
 for f in "$C"/files/*.pcap; do
     b=$(basename "$f" .pcap)

@@ -7,7 +7,8 @@
 : "${BIN:?}"
 command -v tshark >/dev/null 2>&1 || { echo "no tshark"; exit 77; }
 tmp=$(mktemp -d /tmp/sflowkit-dgpcap.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 fail=0
 "$BIN/sfgen" -n 50 --seed 4 -w "$tmp/gen.pcap" 2>/dev/null || { echo "sfgen failed"; exit 1; }
 inputs="$tmp/gen.pcap"

@@ -17,7 +17,8 @@ cleanup() {
     if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
     [ -n "$KEEP" ] || rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0
 
 # ---- Databases: GeoLite2-Country-like and GeoLite2-ASN-like records. ----

@@ -13,7 +13,8 @@ cleanup() {
     [ -n "$bpid" ] && kill "$bpid" 2>/dev/null
     rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0
 pa=$((35000 + $$ % 15000)) pb=$((35001 + $$ % 15000))
 

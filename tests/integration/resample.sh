@@ -13,7 +13,8 @@ cleanup() {
     [ -n "$lpid" ] && { kill -TERM "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null; }
     rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0
 port=$((30000 + $$ % 20000))
 

@@ -12,7 +12,8 @@ command -v rrdtool >/dev/null 2>&1 || { echo "rrdtool not installed"; exit 77; }
 tmp=$(mktemp -d /tmp/sflowkit-rrd.XXXXXX)
 dpid=
 cleanup() { [ -n "$dpid" ] && kill "$dpid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0
 
 # rrd_graph's fonts (fontconfig, pango) keep memory to the end; those

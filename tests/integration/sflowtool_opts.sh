@@ -9,7 +9,8 @@
 : "${BIN:?}"
 command -v jq >/dev/null 2>&1 || { echo "no jq"; exit 77; }
 tmp=$(mktemp -d /tmp/sflowkit-opts.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 fail=0
 "$BIN/sfgen" -n 100 --seed 5 -w "$tmp/gen.pcap" 2>/dev/null || { echo "sfgen failed"; exit 1; }
 

@@ -12,7 +12,8 @@ cleanup() {
     [ -n "$pid2" ] && kill "$pid2" 2>/dev/null
     rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0
 
 # Ports of our own choosing on 127.0.0.1; the third has no listener.

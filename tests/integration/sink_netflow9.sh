@@ -25,7 +25,8 @@ cleanup() {
     for p in $pids; do kill -INT "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0
 port=$((30000 + $$ % 20000))
 

@@ -10,7 +10,8 @@
 command -v tcpdump >/dev/null 2>&1 || { echo "no tcpdump"; exit 77; }
 [ -x "$BIN/sfgen" ] || { echo "no sfgen"; exit 77; }
 tmp=$(mktemp -d /tmp/sflowkit-pcap.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 fail=0
 
 # One line per sampled header in the text output: "SECS.USEC CAPLEN LEN HEX".

@@ -17,7 +17,8 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null
     rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail=0
 port=$((30000 + $$ % 20000))
 ip netns add "$ns" || { echo "cannot create a network namespace"; exit 77; }
