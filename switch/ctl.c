@@ -696,7 +696,7 @@ static const struct command commands[] = {
     { "add-port", 2, CTL_MAX_ARGS, true, cmd_add_port },
     { "del-port", 1, 2, false, cmd_del_port },
     { "port-to-br", 1, 1, false, cmd_port_to_br },
-    { "create", 1, CTL_MAX_ARGS, false, cmd_db_create },
+    { "create", 2, CTL_MAX_ARGS, false, cmd_db_create },
     { "set", 3, CTL_MAX_ARGS, false, cmd_db_set },
     { "clear", 3, CTL_MAX_ARGS, false, cmd_db_clear },
     { "get", 2, CTL_MAX_ARGS, false, cmd_db_get },
