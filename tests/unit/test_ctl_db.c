@@ -374,6 +374,17 @@ test_maps(void **state)
     assert_non_null(strstr(err_text, "is not valid UTF-8"));
     bad(sw, "set bridge br0 other_config:k=\"\\q\"", "is not KEY=VALUE");
     bad(sw, "set bridge br0 other_config:k=\"\\u0000\"", "is not KEY=VALUE");
+    /* A lone surrogate is no character; an escape needs four hex digits. */
+    bad(sw, "set bridge br0 other_config:k=\"\\ud800\"", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:k=\"\\u12\"", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:k=\"\\u12g4\"", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:k=\"ab\\\"", "is not KEY=VALUE");
+    /* A column that is no map reads its atoms the same way. */
+    assert_int_equal(runv(sw, 3, "create", "sflow", "agent=\"a\xb2\""), CTL_ERROR);
+    assert_non_null(strstr(err_text, "sFlow column agent: \"\"a\xb2\"\" is not valid UTF-8"));
+    bad(sw, "create sflow agent=\"\\x\"", "sFlow column agent: \"\"\\x\"\" is not a valid value");
+    ok(sw, "-- --id=@s create sflow targets=[\"\\u0031.2.3.4:1\",\"[::1]:2\"] -- --columns=targets list sflow @s");
+    assert_non_null(strstr(out_text, "\ntargets             : [\"1.2.3.4:1\", \"[::1]:2\"]\n"));
     ok(sw, "set bridge br0 other_config={caf\xc3\xa9=\"\\u00e9\\u20ac\\\"\\\\\"}");
     expect_out(sw, "get bridge br0 other_config:caf\xc3\xa9", "\"\xc3\xa9\xe2\x82\xac\\\"\\\\\"\n");
     free(text);
