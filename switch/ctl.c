@@ -471,34 +471,26 @@ cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
-/* Whether dump-ports' optional PORT (a name or an OpenFlow number), 'want', selects 'p'. */
-static bool
-port_selected(const struct port *p, const char *want)
-{
-    return want == NULL || strcmp(want, p->name) == 0 || (unsigned)atoi(want) == p->ofport ||
-        (p->local && strcasecmp(want, "LOCAL") == 0);
-}
-
 static int
 cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
 {
     struct bridge *br = c->br;
-    const char *want = argc >= 3 ? argv[2] : NULL;
-    size_t n = 0;
+    const struct port *only = NULL;     /* dump-ports' optional PORT. */
+    size_t n = br->n_ports;
 
-    for (size_t i = 0; i < br->n_ports; i++)
-        if (port_selected(br->ports[i], want))
-            n++;
-    if (want != NULL && n == 0) {
-        fprintf(c->err, "bridge %s has no port %s\n", br->name, want);
-        return CTL_ERROR;
+    if (argc >= 3) {
+        if ((only = ctl_of_find_port(br, argv[2])) == NULL) {
+            fprintf(c->err, "bridge %s has no port %s\n", br->name, argv[2]);
+            return CTL_ERROR;
+        }
+        n = 1;
     }
     fprintf(c->out, "OFPST_PORT reply: %zu ports\n", n);
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct port *p = br->ports[i];
         const struct port_stats *s = &p->st;
 
-        if (!port_selected(p, want))
+        if (only != NULL && p != only)
             continue;
         if (p->local)
             fprintf(c->out, "  port LOCAL");

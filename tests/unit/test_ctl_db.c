@@ -498,6 +498,21 @@ test_flow_files(void **state)
     bad(sw, "mod-port br0 p1 down", "br0: couldn't find port `p1'");
     bad(sw, "mod-port br0 1 bogus", "unknown mod-port command 'bogus'");
     bad(sw, "mod-port br0 1 no-flood", "sflow-switch changes only up and down");
+    /* dump-ports and mod-port take a port as ovs-ofctl does: a number, LOCAL in any case, a name. */
+    expect_out(sw, "dump-ports br0 local", "OFPST_PORT reply: 1 ports\n"
+        "  port LOCAL: rx pkts=0, bytes=0, drop=0, errs=0, frame=0, over=0, crc=0\n"
+        "           tx pkts=0, bytes=0, drop=0, errs=0, coll=0\n"
+        "           rx ucast=0, mcast=0, bcast=0; tx ucast=0, mcast=0, bcast=0 (br0)\n");
+    ok(sw, "dump-ports br0 LOCAL");
+    assert_non_null(strstr(out_text, "OFPST_PORT reply: 1 ports\n  port LOCAL: rx pkts="));
+    assert_non_null(strstr(out_text, " (br0)\n"));
+    ok(sw, "dump-ports br0 65534");
+    assert_non_null(strstr(out_text, "  port LOCAL: rx pkts="));
+    ok(sw, "dump-ports br0 br0");
+    assert_non_null(strstr(out_text, "  port LOCAL: rx pkts="));
+    bad(sw, "dump-ports br0 br1", "bridge br0 has no port br1");
+    bad(sw, "dump-ports br0 65534x", "bridge br0 has no port 65534x");
+    bad(sw, "mod-port br0 65534x down", "br0: couldn't find port `65534x'");
 }
 
 /*
