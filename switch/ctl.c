@@ -801,7 +801,7 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
             return CTL_ERROR;
         return cmd->fn(c, n + 1, argv + i);
     }
-    fprintf(c->err, "unknown command '%s'\n", argv[i]);
+    fprintf(c->err, "unknown command '%s'; use --help for help\n", argv[i]);
     return CTL_ERROR;
 }
 

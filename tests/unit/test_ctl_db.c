@@ -276,6 +276,7 @@ test_errors(void **state)
         "create sflow header=1", "create: at most 8 rows in one call");
     /* Counts of words as ovs-vsctl 3.1 words them: create takes a column at least. */
     bad(sw, "create sflow", "'create' command requires at least 2 arguments");
+    bad(sw, "frobnicate", "unknown command 'frobnicate'; use --help for help");
     bad(sw, "list-br br0", "'list-br' command takes at most 0 arguments");
 }
 
