@@ -726,11 +726,11 @@ static const struct command commands[] = {
 
 /*
  * Takes option 'o' for the whole call (--format=, --bare, --no-headings)
- * into 'db', or for the command it precedes into 'c' and 'db'.  False if
- * unknown.
+ * into 'db', or for the command it precedes into 'c' and 'db'.  False
+ * after a message on 'err' if unknown, in ovs-vsctl's words for a format.
  */
 static bool
-take_option(struct cmd_ctx *c, struct ctl_db *db, char *o)
+take_option(struct cmd_ctx *c, struct ctl_db *db, char *o, FILE *err)
 {
     static const char *const formats[] = { "list", "table", "csv", "json" };
 
@@ -758,9 +758,12 @@ take_option(struct cmd_ctx *c, struct ctl_db *db, char *o)
                 db->format = (enum ctl_db_format)i;
                 return true;
             }
+        fprintf(err, "unknown output format \"%s\"\n", o + 9);
         return false;
-    } else
+    } else {
+        fprintf(err, "unknown option %s\n", o);
         return false;
+    }
     return true;
 }
 
@@ -770,12 +773,9 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
 {
     int i = 0;
 
-    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        if (!take_option(c, c->db, argv[i])) {
-            fprintf(c->err, "unknown option %s\n", argv[i]);
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++)
+        if (!take_option(c, c->db, argv[i], c->err))
             return CTL_ERROR;
-        }
-    }
     if (i == argc) {
         fprintf(c->err, "missing command\n");
         return CTL_ERROR;
@@ -867,10 +867,8 @@ exec_chain(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int resto
             if (opts_only) {
                 memset(&c, 0, sizeof(c));
                 for (int k = i; k < j && st == CTL_OK && pass == 0; k++)
-                    if (!take_option(&c, db, argv[k])) {
-                        fprintf(err, "unknown option %s\n", argv[k]);
+                    if (!take_option(&c, db, argv[k], err))
                         st = CTL_ERROR;
-                    }
                 i = j + 1;
                 continue;
             }

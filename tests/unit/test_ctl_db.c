@@ -262,7 +262,10 @@ test_errors(void **state)
     bad(sw, "create sflow header=1,2", "sFlow column header: \"1,2\" is not an integer");
     bad(sw, "clear bridge br0 name", "cannot modify read-only column name in table Bridge");
     bad(sw, "get sflow br1 sampling", "no row \"br1\" in table sFlow");
-    bad(sw, "--format=xml list bridge", "unknown option --format=xml");
+    bad(sw, "--format=xml list bridge", "unknown output format \"xml\"");
+    bad(sw, "-- --format=xml list bridge", "unknown output format \"xml\"");
+    bad(sw, "--frob list bridge", "unknown option --frob");
+    bad(sw, "-- --frob -- list bridge", "unknown option --frob");
     bad(sw, "-- --id=s create sflow targets=127.0.0.1:9", "a row id is @NAME");
     /* A column both Port and Interface lack names its table. */
     bad(sw, "find interface mtu=1500", "Interface does not contain a column whose name matches \"mtu\"");
