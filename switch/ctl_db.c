@@ -790,12 +790,19 @@ get_sf_num(const struct ctx *x, const struct row *r, struct datum *d)
     d_putu(d, *(const uint32_t *)(const void *)((const char *)row_sflow(r) + d->col->off));
 }
 
+/* Column targets of the sFlow and NetFlow tables: 'n' of 'targets' into 'd'. */
+static void
+get_targets(const char (*targets)[SENDER_NAME_MAX], size_t n, struct datum *d)
+{
+    for (size_t i = 0; i < n; i++)
+        d_put(d, targets[i]);
+}
+
 static void
 get_sf_targets(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
-    for (size_t i = 0; i < row_sflow(r)->n_targets; i++)
-        d_put(d, row_sflow(r)->targets[i]);
+    get_targets(row_sflow(r)->targets, row_sflow(r)->n_targets, d);
 }
 
 static int
@@ -1120,8 +1127,7 @@ static void
 get_nf_targets(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
-    for (size_t i = 0; i < row_netflow(r)->n_targets; i++)
-        d_put(d, row_netflow(r)->targets[i]);
+    get_targets(row_netflow(r)->targets, row_netflow(r)->n_targets, d);
 }
 
 static void
