@@ -126,6 +126,17 @@ teardown(void **state)
     return 0;
 }
 
+/* A switch of its own (as setup() makes) that has replayed state file line 'line'. */
+static void *
+replayed(const char *line)
+{
+    void *sw;
+
+    setup(&sw);
+    assert_int_equal(state_replay_line(sw, line, strcspn(line, "\n"), stderr), 0);
+    return sw;
+}
+
 static void
 test_guides_chain(void **state)
 {
@@ -333,8 +344,9 @@ test_dump_flows(void **state)
 static void
 test_maps(void **state)
 {
-    struct sw *sw = *state, *sw2;
+    struct sw *sw = *state;
     char *text, *line;
+    void *sw2;
 
     ok(sw, "set bridge br0 other_config:foo=bar external_ids:a=b");
     expect_out(sw, "get bridge br0 other_config external_ids", "{foo=bar}\n{a=b}\n");
@@ -360,11 +372,7 @@ test_maps(void **state)
     text = state_format(sw);
     assert_non_null(text);
     assert_non_null(line = strstr(text, "set\tbridge\tbr0\tother_config={a=b, \"k,2\"=\"v=x\"}\n"));
-    sw2 = calloc(1, sizeof(*sw2));
-    assert_non_null(sw2);
-    assert_int_equal(sw_init(sw2, 1000), 0);
-    ok(sw2, "add-br br0");
-    assert_int_equal(state_replay_line(sw2, line, strcspn(line, "\n"), stderr), 0);
+    sw2 = replayed(line);
     expect_out(sw2, "get bridge br0 other_config", "{a=b, \"k,2\"=\"v=x\"}\n");
     /*
      * Strings are UTF-8, as in Open vSwitch; JSON escapes are read as JSON
@@ -395,16 +403,10 @@ test_maps(void **state)
     text = state_format(sw);
     assert_non_null(text);
     assert_non_null(line = strstr(text, "set\tbridge\tbr0\tother_config="));
-    sw_destroy(sw2);
-    free(sw2);
-    sw2 = calloc(1, sizeof(*sw2));
-    assert_non_null(sw2);
-    assert_int_equal(sw_init(sw2, 1000), 0);
-    ok(sw2, "add-br br0");
-    assert_int_equal(state_replay_line(sw2, line, strcspn(line, "\n"), stderr), 0);
+    teardown(&sw2);
+    sw2 = replayed(line);
     expect_out(sw2, "get bridge br0 other_config:caf\xc3\xa9", "\"\xc3\xa9\xe2\x82\xac\\\"\\\\\"\n");
-    sw_destroy(sw2);
-    free(sw2);
+    teardown(&sw2);
     ok(sw, "set bridge br0 other_config={\"k,2\"=\"v=x\",a=b}");
     free(text);
     /* All or nothing, and the bounds. */
