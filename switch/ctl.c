@@ -471,34 +471,26 @@ cmd_dump_flows(struct cmd_ctx *c, int argc, char **argv)
     return CTL_OK;
 }
 
-/* Whether dump-ports' optional PORT (a name or an OpenFlow number), 'want', selects 'p'. */
-static bool
-port_selected(const struct port *p, const char *want)
-{
-    return want == NULL || strcmp(want, p->name) == 0 || (unsigned)atoi(want) == p->ofport ||
-        (p->local && strcasecmp(want, "LOCAL") == 0);
-}
-
 static int
 cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
 {
     struct bridge *br = c->br;
-    const char *want = argc >= 3 ? argv[2] : NULL;
-    size_t n = 0;
+    const struct port *only = NULL;     /* dump-ports' optional PORT. */
+    size_t n = br->n_ports;
 
-    for (size_t i = 0; i < br->n_ports; i++)
-        if (port_selected(br->ports[i], want))
-            n++;
-    if (want != NULL && n == 0) {
-        fprintf(c->err, "bridge %s has no port %s\n", br->name, want);
-        return CTL_ERROR;
+    if (argc >= 3) {
+        if ((only = ctl_of_find_port(br, argv[2])) == NULL) {
+            fprintf(c->err, "bridge %s has no port %s\n", br->name, argv[2]);
+            return CTL_ERROR;
+        }
+        n = 1;
     }
     fprintf(c->out, "OFPST_PORT reply: %zu ports\n", n);
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct port *p = br->ports[i];
         const struct port_stats *s = &p->st;
 
-        if (!port_selected(p, want))
+        if (only != NULL && p != only)
             continue;
         if (p->local)
             fprintf(c->out, "  port LOCAL");
@@ -696,7 +688,7 @@ static const struct command commands[] = {
     { "add-port", 2, CTL_MAX_ARGS, true, cmd_add_port },
     { "del-port", 1, 2, false, cmd_del_port },
     { "port-to-br", 1, 1, false, cmd_port_to_br },
-    { "create", 1, CTL_MAX_ARGS, false, cmd_db_create },
+    { "create", 2, CTL_MAX_ARGS, false, cmd_db_create },
     { "set", 3, CTL_MAX_ARGS, false, cmd_db_set },
     { "clear", 3, CTL_MAX_ARGS, false, cmd_db_clear },
     { "get", 2, CTL_MAX_ARGS, false, cmd_db_get },
@@ -734,11 +726,11 @@ static const struct command commands[] = {
 
 /*
  * Takes option 'o' for the whole call (--format=, --bare, --no-headings)
- * into 'db', or for the command it precedes into 'c' and 'db'.  False if
- * unknown.
+ * into 'db', or for the command it precedes into 'c' and 'db'.  False
+ * after a message on 'err' if unknown, in ovs-vsctl's words for a format.
  */
 static bool
-take_option(struct cmd_ctx *c, struct ctl_db *db, char *o)
+take_option(struct cmd_ctx *c, struct ctl_db *db, char *o, FILE *err)
 {
     static const char *const formats[] = { "list", "table", "csv", "json" };
 
@@ -766,9 +758,12 @@ take_option(struct cmd_ctx *c, struct ctl_db *db, char *o)
                 db->format = (enum ctl_db_format)i;
                 return true;
             }
+        fprintf(err, "unknown output format \"%s\"\n", o + 9);
         return false;
-    } else
+    } else {
+        fprintf(err, "unknown option %s\n", o);
         return false;
+    }
     return true;
 }
 
@@ -778,12 +773,9 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
 {
     int i = 0;
 
-    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        if (!take_option(c, c->db, argv[i])) {
-            fprintf(c->err, "unknown option %s\n", argv[i]);
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++)
+        if (!take_option(c, c->db, argv[i], c->err))
             return CTL_ERROR;
-        }
-    }
     if (i == argc) {
         fprintf(c->err, "missing command\n");
         return CTL_ERROR;
@@ -809,7 +801,7 @@ exec_one(struct cmd_ctx *c, int argc, char **argv)
             return CTL_ERROR;
         return cmd->fn(c, n + 1, argv + i);
     }
-    fprintf(c->err, "unknown command '%s'\n", argv[i]);
+    fprintf(c->err, "unknown command '%s'; use --help for help\n", argv[i]);
     return CTL_ERROR;
 }
 
@@ -875,10 +867,8 @@ exec_chain(struct sw *sw, int argc, char **argv, FILE *out, FILE *err, int resto
             if (opts_only) {
                 memset(&c, 0, sizeof(c));
                 for (int k = i; k < j && st == CTL_OK && pass == 0; k++)
-                    if (!take_option(&c, db, argv[k])) {
-                        fprintf(err, "unknown option %s\n", argv[k]);
+                    if (!take_option(&c, db, argv[k], err))
                         st = CTL_ERROR;
-                    }
                 i = j + 1;
                 continue;
             }

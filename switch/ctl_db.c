@@ -350,6 +350,22 @@ read_atom(const char *s, size_t n, char *buf, size_t len)
     return json_is_utf8(buf, o) ? 0 : EILSEQ;
 }
 
+/* Length of 'v' ('len' bytes) up to the first 'stop' byte outside quotes. */
+static size_t
+span_unquoted(const char *v, size_t len, char stop)
+{
+    bool q = false;
+    size_t n = 0;
+
+    for (; n < len && (q || v[n] != stop); n++) {
+        if (v[n] == '\\' && q && n + 1 < len)
+            n++;
+        else if (v[n] == '"')
+            q = !q;
+    }
+    return n;
+}
+
 /*
  * Parses 'v', the value of column 'c', into 'd': one atom, or for a set a
  * list separated by commas, in brackets or not.  A value that starts with
@@ -376,15 +392,8 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
         list = true;
     }
     for (bool first = true; len > 0 || (first && !list); first = false) {
-        size_t n = 0;
-        bool q = false;
+        size_t n = list ? span_unquoted(v, len, ',') : len;
 
-        for (; n < len && (q || !list || v[n] != ','); n++) {
-            if (v[n] == '\\' && q && n + 1 < len)
-                n++;
-            else if (v[n] == '"')
-                q = !q;
-        }
         if ((e = read_atom(v, n, atom, sizeof(atom))) != 0) {
             fprintf(err, "%s column %s: \"%.*s\" is not %s\n", tname, c->name, (int)n, v,
                 e == EILSEQ ? "valid UTF-8" : "a valid value");
@@ -419,22 +428,6 @@ parse_datum(const char *tname, const struct column *c, const char *v, struct dat
     }
     d_sort(d);
     return 0;
-}
-
-/* Length of 'v' ('len' bytes) up to the first 'stop' byte outside quotes. */
-static size_t
-span_unquoted(const char *v, size_t len, char stop)
-{
-    bool q = false;
-    size_t n = 0;
-
-    for (; n < len && (q || v[n] != stop); n++) {
-        if (v[n] == '\\' && q && n + 1 < len)
-            n++;
-        else if (v[n] == '"')
-            q = !q;
-    }
-    return n;
 }
 
 /*
@@ -797,12 +790,19 @@ get_sf_num(const struct ctx *x, const struct row *r, struct datum *d)
     d_putu(d, *(const uint32_t *)(const void *)((const char *)row_sflow(r) + d->col->off));
 }
 
+/* Column targets of the sFlow and NetFlow tables: 'n' of 'targets' into 'd'. */
+static void
+get_targets(const char (*targets)[SENDER_NAME_MAX], size_t n, struct datum *d)
+{
+    for (size_t i = 0; i < n; i++)
+        d_put(d, targets[i]);
+}
+
 static void
 get_sf_targets(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
-    for (size_t i = 0; i < row_sflow(r)->n_targets; i++)
-        d_put(d, row_sflow(r)->targets[i]);
+    get_targets(row_sflow(r)->targets, row_sflow(r)->n_targets, d);
 }
 
 static int
@@ -1127,8 +1127,7 @@ static void
 get_nf_targets(const struct ctx *x, const struct row *r, struct datum *d)
 {
     (void)x;
-    for (size_t i = 0; i < row_netflow(r)->n_targets; i++)
-        d_put(d, row_netflow(r)->targets[i]);
+    get_targets(row_netflow(r)->targets, row_netflow(r)->n_targets, d);
 }
 
 static void

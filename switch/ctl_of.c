@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -506,13 +507,13 @@ ctl_of_dump_aggregate(struct sw *sw, struct bridge *br, const char *match, FILE 
 
 /* ---- ports ---- */
 
-/* Port 'name' of 'br': a name, an OpenFlow number or LOCAL; NULL if none. */
-static struct port *
-find_port(struct bridge *br, const char *name)
+struct port *
+ctl_of_find_port(struct bridge *br, const char *name)
 {
+    bool local = strcasecmp(name, "LOCAL") == 0;
     char *end;
-    unsigned long num = strcmp(name, "LOCAL") == 0 ? OF_PORT_LOCAL : strtoul(name, &end, 10);
-    bool is_num = strcmp(name, "LOCAL") == 0 || (name[0] >= '0' && name[0] <= '9' && *end == '\0');
+    unsigned long num = local ? OF_PORT_LOCAL : strtoul(name, &end, 10);
+    bool is_num = local || (name[0] >= '0' && name[0] <= '9' && *end == '\0');
 
     for (size_t i = 0; i < br->n_ports; i++)
         if (is_num ? br->ports[i]->ofport == num : strcmp(br->ports[i]->name, name) == 0)
@@ -528,7 +529,7 @@ ctl_of_mod_port(struct sw *sw, struct bridge *br, const char *port, const char *
         "stp", "no-stp", "receive", "no-receive", "receive-stp", "no-receive-stp",
         "forward", "no-forward", "flood", "no-flood", "packet-in", "no-packet-in",
     };
-    struct port *p = find_port(br, port);
+    struct port *p = ctl_of_find_port(br, port);
     bool down;
     int e;
 

@@ -67,6 +67,12 @@ int ctl_of_replace_flows(struct sw *sw, struct bridge *br, const char *file, FIL
 int ctl_of_diff_flows(struct sw *sw, const char *src1, const char *src2, FILE *out, FILE *err);
 
 /*
+ * Port 'name' of 'br' as ovs-ofctl names one: an OpenFlow number, LOCAL
+ * (in any case) or a port's name; NULL if none.
+ */
+struct port *ctl_of_find_port(struct bridge *br, const char *name);
+
+/*
  * mod-port BR PORT up|down: 'port' a name, an OpenFlow number or LOCAL.
  * Down sets the port's interface administratively down (so nothing is
  * received or sent on it) until "up"; the setting is kept in the state.

@@ -126,6 +126,17 @@ teardown(void **state)
     return 0;
 }
 
+/* A switch of its own (as setup() makes) that has replayed state file line 'line'. */
+static void *
+replayed(const char *line)
+{
+    void *sw;
+
+    setup(&sw);
+    assert_int_equal(state_replay_line(sw, line, strcspn(line, "\n"), stderr), 0);
+    return sw;
+}
+
 static void
 test_guides_chain(void **state)
 {
@@ -262,7 +273,10 @@ test_errors(void **state)
     bad(sw, "create sflow header=1,2", "sFlow column header: \"1,2\" is not an integer");
     bad(sw, "clear bridge br0 name", "cannot modify read-only column name in table Bridge");
     bad(sw, "get sflow br1 sampling", "no row \"br1\" in table sFlow");
-    bad(sw, "--format=xml list bridge", "unknown option --format=xml");
+    bad(sw, "--format=xml list bridge", "unknown output format \"xml\"");
+    bad(sw, "-- --format=xml list bridge", "unknown output format \"xml\"");
+    bad(sw, "--frob list bridge", "unknown option --frob");
+    bad(sw, "-- --frob -- list bridge", "unknown option --frob");
     bad(sw, "-- --id=s create sflow targets=127.0.0.1:9", "a row id is @NAME");
     /* A column both Port and Interface lack names its table. */
     bad(sw, "find interface mtu=1500", "Interface does not contain a column whose name matches \"mtu\"");
@@ -271,8 +285,13 @@ test_errors(void **state)
     bad(sw, "--columns=name,name,name,name,name,name,name,name,name,name,name,name,name,name,name,name,name list bridge",
         "--columns: at most 16 columns");
     bad(sw, "--id=@b get bridge br0", "--id=@b get: sflow-switch names Port rows only, as @NAME");
-    bad(sw, "create sflow -- create sflow -- create sflow -- create sflow -- create sflow -- create sflow -- "
-        "create sflow -- create sflow -- create sflow", "create: at most 8 rows in one call");
+    bad(sw, "create sflow header=1 -- create sflow header=1 -- create sflow header=1 -- create sflow header=1 -- "
+        "create sflow header=1 -- create sflow header=1 -- create sflow header=1 -- create sflow header=1 -- "
+        "create sflow header=1", "create: at most 8 rows in one call");
+    /* Counts of words as ovs-vsctl 3.1 words them: create takes a column at least. */
+    bad(sw, "create sflow", "'create' command requires at least 2 arguments");
+    bad(sw, "frobnicate", "unknown command 'frobnicate'; use --help for help");
+    bad(sw, "list-br br0", "'list-br' command takes at most 0 arguments");
 }
 
 static void
@@ -325,8 +344,9 @@ test_dump_flows(void **state)
 static void
 test_maps(void **state)
 {
-    struct sw *sw = *state, *sw2;
+    struct sw *sw = *state;
     char *text, *line;
+    void *sw2;
 
     ok(sw, "set bridge br0 other_config:foo=bar external_ids:a=b");
     expect_out(sw, "get bridge br0 other_config external_ids", "{foo=bar}\n{a=b}\n");
@@ -352,11 +372,7 @@ test_maps(void **state)
     text = state_format(sw);
     assert_non_null(text);
     assert_non_null(line = strstr(text, "set\tbridge\tbr0\tother_config={a=b, \"k,2\"=\"v=x\"}\n"));
-    sw2 = calloc(1, sizeof(*sw2));
-    assert_non_null(sw2);
-    assert_int_equal(sw_init(sw2, 1000), 0);
-    ok(sw2, "add-br br0");
-    assert_int_equal(state_replay_line(sw2, line, strcspn(line, "\n"), stderr), 0);
+    sw2 = replayed(line);
     expect_out(sw2, "get bridge br0 other_config", "{a=b, \"k,2\"=\"v=x\"}\n");
     /*
      * Strings are UTF-8, as in Open vSwitch; JSON escapes are read as JSON
@@ -370,22 +386,27 @@ test_maps(void **state)
     assert_non_null(strstr(err_text, "is not valid UTF-8"));
     bad(sw, "set bridge br0 other_config:k=\"\\q\"", "is not KEY=VALUE");
     bad(sw, "set bridge br0 other_config:k=\"\\u0000\"", "is not KEY=VALUE");
+    /* A lone surrogate is no character; an escape needs four hex digits. */
+    bad(sw, "set bridge br0 other_config:k=\"\\ud800\"", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:k=\"\\u12\"", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:k=\"\\u12g4\"", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:k=\"ab\\\"", "is not KEY=VALUE");
+    /* A column that is no map reads its atoms the same way. */
+    assert_int_equal(runv(sw, 3, "create", "sflow", "agent=\"a\xb2\""), CTL_ERROR);
+    assert_non_null(strstr(err_text, "sFlow column agent: \"\"a\xb2\"\" is not valid UTF-8"));
+    bad(sw, "create sflow agent=\"\\x\"", "sFlow column agent: \"\"\\x\"\" is not a valid value");
+    ok(sw, "-- --id=@s create sflow targets=[\"\\u0031.2.3.4:1\",\"[::1]:2\"] -- --columns=targets list sflow @s");
+    assert_non_null(strstr(out_text, "\ntargets             : [\"1.2.3.4:1\", \"[::1]:2\"]\n"));
     ok(sw, "set bridge br0 other_config={caf\xc3\xa9=\"\\u00e9\\u20ac\\\"\\\\\"}");
     expect_out(sw, "get bridge br0 other_config:caf\xc3\xa9", "\"\xc3\xa9\xe2\x82\xac\\\"\\\\\"\n");
     free(text);
     text = state_format(sw);
     assert_non_null(text);
     assert_non_null(line = strstr(text, "set\tbridge\tbr0\tother_config="));
-    sw_destroy(sw2);
-    free(sw2);
-    sw2 = calloc(1, sizeof(*sw2));
-    assert_non_null(sw2);
-    assert_int_equal(sw_init(sw2, 1000), 0);
-    ok(sw2, "add-br br0");
-    assert_int_equal(state_replay_line(sw2, line, strcspn(line, "\n"), stderr), 0);
+    teardown(&sw2);
+    sw2 = replayed(line);
     expect_out(sw2, "get bridge br0 other_config:caf\xc3\xa9", "\"\xc3\xa9\xe2\x82\xac\\\"\\\\\"\n");
-    sw_destroy(sw2);
-    free(sw2);
+    teardown(&sw2);
     ok(sw, "set bridge br0 other_config={\"k,2\"=\"v=x\",a=b}");
     free(text);
     /* All or nothing, and the bounds. */
@@ -483,6 +504,21 @@ test_flow_files(void **state)
     bad(sw, "mod-port br0 p1 down", "br0: couldn't find port `p1'");
     bad(sw, "mod-port br0 1 bogus", "unknown mod-port command 'bogus'");
     bad(sw, "mod-port br0 1 no-flood", "sflow-switch changes only up and down");
+    /* dump-ports and mod-port take a port as ovs-ofctl does: a number, LOCAL in any case, a name. */
+    expect_out(sw, "dump-ports br0 local", "OFPST_PORT reply: 1 ports\n"
+        "  port LOCAL: rx pkts=0, bytes=0, drop=0, errs=0, frame=0, over=0, crc=0\n"
+        "           tx pkts=0, bytes=0, drop=0, errs=0, coll=0\n"
+        "           rx ucast=0, mcast=0, bcast=0; tx ucast=0, mcast=0, bcast=0 (br0)\n");
+    ok(sw, "dump-ports br0 LOCAL");
+    assert_non_null(strstr(out_text, "OFPST_PORT reply: 1 ports\n  port LOCAL: rx pkts="));
+    assert_non_null(strstr(out_text, " (br0)\n"));
+    ok(sw, "dump-ports br0 65534");
+    assert_non_null(strstr(out_text, "  port LOCAL: rx pkts="));
+    ok(sw, "dump-ports br0 br0");
+    assert_non_null(strstr(out_text, "  port LOCAL: rx pkts="));
+    bad(sw, "dump-ports br0 br1", "bridge br0 has no port br1");
+    bad(sw, "dump-ports br0 65534x", "bridge br0 has no port 65534x");
+    bad(sw, "mod-port br0 65534x down", "br0: couldn't find port `65534x'");
 }
 
 /*
