@@ -328,9 +328,7 @@ cmd_show(struct cmd_ctx *c, int argc, char **argv)
 static int
 cmd_dump_ports_desc(struct cmd_ctx *c, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return ctl_of_dump_ports_desc(c->sw, c->br, c->out, c->err);
+    return ctl_of_dump_ports_desc(c->sw, c->br, argc > 2 ? argv[2] : NULL, c->out, c->err);
 }
 
 static int
@@ -707,7 +705,7 @@ static const struct command commands[] = {
     { "dump-flows", 1, 2, true, cmd_dump_flows },
     { "dump-ports", 1, 2, true, cmd_dump_ports },
     { "fdb-show", 1, 1, true, cmd_fdb_show },
-    { "dump-ports-desc", 1, 1, true, cmd_dump_ports_desc },
+    { "dump-ports-desc", 1, 2, true, cmd_dump_ports_desc },
     { "dump-tables", 1, 1, true, cmd_dump_tables },
     { "dump-aggregate", 1, 2, true, cmd_dump_aggregate },
     { "add-flows", 2, 2, true, cmd_add_flows },

@@ -120,9 +120,17 @@ cmp_port(const void *a, const void *b)
     return (x->ofport > y->ofport) - (x->ofport < y->ofport);
 }
 
-/* Prints the ports of 'br' whose interface is there, by OpenFlow number (LOCAL last). */
+/* ovs-ofctl's words for a PORT argument that names no port of 'br'. */
 static int
-print_ports(const struct bridge *br, FILE *out, FILE *err)
+no_port(const struct bridge *br, const char *port, FILE *err)
+{
+    fprintf(err, "%s: couldn't find port `%s'\n", br->name, port);
+    return CTL_ERROR;
+}
+
+/* Prints the ports of 'br' (or 'only') whose interface is there, by OpenFlow number (LOCAL last). */
+static int
+print_ports(const struct bridge *br, const struct port *only, FILE *out, FILE *err)
 {
     const struct port **ps = calloc(br->n_ports + 1, sizeof(*ps));
 
@@ -136,7 +144,7 @@ print_ports(const struct bridge *br, FILE *out, FILE *err)
         struct iface_desc d;
 
         /* A port without its interface has no OpenFlow port in Open vSwitch either. */
-        if (iface_describe(ps[i]->name, &d))
+        if ((only == NULL || ps[i] == only) && iface_describe(ps[i]->name, &d))
             print_port(out, ps[i], ps[i]->name, &d);
     }
     free(ps);
@@ -153,18 +161,22 @@ ctl_of_show(struct sw *sw, struct bridge *br, FILE *out, FILE *err)
     fprintf(out, "n_tables:255, n_buffers:0\n");
     fprintf(out, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS ARP_MATCH_IP\n");
     fprintf(out, "actions: output set_vlan_vid set_vlan_pcp strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst mod_nw_tos mod_tp_src mod_tp_dst\n");
-    if ((st = print_ports(br, out, err)) != CTL_OK)
+    if ((st = print_ports(br, NULL, out, err)) != CTL_OK)
         return st;
     fprintf(out, "OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal miss_send_len=0\n");
     return CTL_OK;
 }
 
 int
-ctl_of_dump_ports_desc(struct sw *sw, struct bridge *br, FILE *out, FILE *err)
+ctl_of_dump_ports_desc(struct sw *sw, struct bridge *br, const char *port, FILE *out, FILE *err)
 {
+    const struct port *only = NULL;
+
     (void)sw;
+    if (port != NULL && (only = ctl_of_find_port(br, port)) == NULL)
+        return no_port(br, port, err);
     fprintf(out, "OFPST_PORT_DESC reply (xid=0x2):\n");
-    return print_ports(br, out, err);
+    return print_ports(br, only, out, err);
 }
 
 int
@@ -543,10 +555,8 @@ ctl_of_mod_port(struct sw *sw, struct bridge *br, const char *port, const char *
         fprintf(err, "unknown mod-port command '%s'\n", action);
         return CTL_ERROR;
     }
-    if (p == NULL) {
-        fprintf(err, "%s: couldn't find port `%s'\n", br->name, port);
-        return CTL_ERROR;
-    }
+    if (p == NULL)
+        return no_port(br, port, err);
     down = strcmp(action, "down") == 0;
     /* A port restored before its interface is there gets the setting when it opens. */
     if ((e = port_link_set(p->name, !down)) != 0 && !(restoring && e == ENODEV)) {

@@ -35,7 +35,8 @@ ctl_of_is_file(const char *w)
 int ctl_of_parse_rule(const char *s, struct flow_rule *r, const char *prefix, FILE *err);
 
 int ctl_of_show(struct sw *sw, struct bridge *br, FILE *out, FILE *err);
-int ctl_of_dump_ports_desc(struct sw *sw, struct bridge *br, FILE *out, FILE *err);
+int ctl_of_dump_ports_desc(struct sw *sw, struct bridge *br, const char *port, FILE *out,
+    FILE *err);
 int ctl_of_dump_tables(struct sw *sw, struct bridge *br, FILE *out, FILE *err);
 
 /* 'match' is NULL for the whole table. */

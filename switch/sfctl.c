@@ -55,7 +55,7 @@ usage(FILE *f)
         "  add-flow BR FLOW | del-flows BR [MATCH] | dump-flows BR [MATCH]\n"
         "  add-flows BR FILE | [--strict] mod-flows BR FLOW | replace-flows BR FILE (FILE - : stdin)\n"
         "  diff-flows BR|FILE BR|FILE | dump-aggregate BR [MATCH] | dump-tables BR\n"
-        "  show BR | dump-ports-desc BR | mod-port BR PORT up|down\n"
+        "  show BR | dump-ports-desc BR [PORT] | mod-port BR PORT up|down\n"
         "  dump-ports BR [PORT] | fdb-show BR\n");
 }
 

@@ -89,7 +89,14 @@ cat "$T/show"
 cmp -s "$T/show-want" "$T/show" || { diff "$T/show-want" "$T/show"; fail "show br0 is not ovs-ofctl's layout"; }
 { echo "OFPST_PORT_DESC reply (xid=0x2):"; sed -n '5,24p' "$T/show-want"; } >"$T/pd-want"
 sfctl dump-ports-desc br0 | cmp -s "$T/pd-want" - || fail "dump-ports-desc"
-echo "ok: show, dump-ports-desc"
+# ovs-ofctl's optional PORT: a number, LOCAL or a name; a port it does not know is refused.
+{ echo "OFPST_PORT_DESC reply (xid=0x2):"; port_block 2 ${P}h2 0 0; } >"$T/pd2-want"
+sfctl dump-ports-desc br0 2 | cmp -s "$T/pd2-want" - || fail "dump-ports-desc br0 2"
+sfctl dump-ports-desc br0 ${P}h2 | cmp -s "$T/pd2-want" - || fail "dump-ports-desc br0 NAME"
+{ echo "OFPST_PORT_DESC reply (xid=0x2):"; port_block LOCAL br0 PORT_DOWN LINK_DOWN; } >"$T/pdl-want"
+sfctl dump-ports-desc br0 local | cmp -s "$T/pdl-want" - || fail "dump-ports-desc br0 local"
+expect_fail "br0: couldn't find port \`nosuch'" sfctl dump-ports-desc br0 nosuch
+echo "ok: show, dump-ports-desc (all, by number, name and LOCAL)"
 # The same against ovs-vswitchd (userspace datapath) with a veth port of its own:
 # every line but the dpid, the name and MAC and the deliberate differences (docs/compat.md).
 if [ $HAVE_OVS = 1 ] && command -v ovs-vswitchd >/dev/null 2>&1; then
