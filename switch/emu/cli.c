@@ -720,9 +720,8 @@ command(struct emu_ctx *c, char *line)
                 return 0;
             }
         }
-        if (argc > ai)
-            d = atof(argv[ai]);
-        if (d <= 0) {
+        /* As --duration: atof() ran "nan" as a duration and "5x" as 5. */
+        if (argc > ai + 1 || (argc > ai && num_parse_double(argv[ai], 0.001, 86400, &d) != 0)) {
             printf("usage: traffic [pairs|mix|flows FILE] [SECONDS]\n");
             return 0;
         }
