@@ -589,11 +589,14 @@ static const char *const test_names[] = {
     "build", "none", "pingall", "pingpair", "iperf", "iperfudp", "all", "traffic", NULL
 };
 
+/* --traffic's kinds (session_traffic() takes pairs and mix; do_test() pingall). */
+static const char *const traffic_names[] = { "pingall", "pairs", "mix", NULL };
+
 static bool
-test_known(const char *test)
+name_known(const char *const *names, const char *name)
 {
-    for (int i = 0; test_names[i] != NULL; i++)
-        if (strcmp(test, test_names[i]) == 0)
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(name, names[i]) == 0)
             return true;
     return false;
 }
@@ -793,9 +796,14 @@ main(int argc, char **argv)
         return 2;
     }
     log_init(argv[0], verbose, 0);
-    if (test != NULL && !test_known(test)) {
+    if (test != NULL && !name_known(test_names, test)) {
         log_warnx("--test %s: build, none, pingall, pingpair, iperf, iperfudp, all or traffic",
             test);
+        return 2;
+    }
+    /* Refused before anything is built, not after (as --test). */
+    if (!name_known(traffic_names, c->traffic_kind)) {
+        log_warnx("--traffic %s: pingall, pairs or mix", c->traffic_kind);
         return 2;
     }
     if (shape_spec(&link_shape, link, err, sizeof(err)) != 0) {
