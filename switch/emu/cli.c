@@ -430,7 +430,8 @@ iperf_cmd(struct emu_ctx *c, char **argv, int argc)
 
 /*
  * Mininet's pingall [TIMEOUT], pingallfull, pingpair and pingpairfull;
- * pingpair and pingpairfull also take two hosts (docs/compat.md).
+ * pingpair and pingpairfull also take two hosts, and pingallfull passes
+ * over its arguments as Mininet's does (docs/compat.md).
  */
 static void
 ping_cmd(struct emu_ctx *c, char **argv, int argc)
@@ -447,10 +448,9 @@ ping_cmd(struct emu_ctx *c, char **argv, int argc)
             n = 2;
         else
             goto out;
-    } else if (argc > 2 || (argc == 2 && (pair || full ||
-        num_parse_double(argv[1], 0.001, 3600, &wait_s) != 0))) {
-        printf("usage: %s\n", pair ? "pingpair [HOST HOST]" : full ? "pingallfull" :
-            "pingall [TIMEOUT]");
+    } else if (pair ? argc != 1 : !full && (argc > 2 ||
+        (argc == 2 && num_parse_double(argv[1], 0.001, 3600, &wait_s) != 0))) {
+        printf("usage: %s %s\n", argv[0], pair ? "[HOST HOST]" : "[TIMEOUT]");
         goto out;
     } else {
         for (int i = 0; i < c->topo.nhosts && (!pair || n < 2); i++)
