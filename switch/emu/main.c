@@ -636,17 +636,8 @@ do_test(struct emu_ctx *c, const char *test)
     if ((e = session_traffic(c, c->traffic_kind, c->flows_file, c->duration)) != 0)
         return e;
     session_report(c, false, stdout);
-    if (c->json_path != NULL) {
-        FILE *f = strcmp(c->json_path, "-") == 0 ? stdout : fopen(c->json_path, "w");
-
-        if (f == NULL) {
-            log_warn("%s", c->json_path);
-            return errno;
-        }
-        session_report(c, true, f);
-        if (f != stdout)
-            fclose(f);
-    }
+    if (c->json != NULL)
+        session_report(c, true, c->json);
     return 0;
 }
 
@@ -847,6 +838,13 @@ main(int argc, char **argv)
         topo_free(&c->topo);
         return 2;
     }
+    /* A --json that cannot be written is found now, not after the run it reports. */
+    if (c->json_path != NULL &&
+        (c->json = strcmp(c->json_path, "-") == 0 ? stdout : fopen(c->json_path, "we")) == NULL) {
+        log_warn("--json %s", c->json_path);
+        topo_free(&c->topo);
+        return 2;
+    }
     if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
         self[n] = '\0';
         snprintf(c->bindir, sizeof(c->bindir), "%s", dirname(self));
@@ -871,6 +869,10 @@ main(int argc, char **argv)
     emu_teardown(c);
     if (timings)
         fprintf(stderr, "timings: setup %.3f s, teardown %.3f s\n", t_setup, t_teardown);
+    if (c->json != NULL && c->json != stdout && fclose(c->json) != 0) {
+        log_warn("--json %s", c->json_path);
+        e = e != 0 ? e : EIO;
+    }
     traffic_free(&c->traffic);
     free(c->if_pkts);
     free(c->if_bytes);

@@ -84,6 +84,7 @@ bad "unknown traffic" "--traffic pareto: pingall, pairs or mix" --topo single,2 
 bad "--polling 1h" "--polling must be a number from 0 to 86400, not '1h'" --polling 1h --topo single,2
 bad "--seed -1" "--seed must be a number from 0 to 4294967295, not '-1'" --seed -1 --topo single,2
 bad "an operand" "usage: sflow-emu" --topo single,2 pingall
+bad "--json unwritable" "--json $tmp/none/r.json: No such file" --json "$tmp/none/r.json" --topo single,2 --test traffic
 { printf 'switch s1\nhost h1\nlink h1 s1\n# '; head -c 509 /dev/zero | tr '\0' x; printf 'host h2\n'; } >"$tmp/long.topo"
 bad "long line" "long.topo:4: line too long" --topo-file "$tmp/long.topo" --test build
 # sscanf took these: a MAC byte of 0x100 stored as 00, a prefix length "8x".
