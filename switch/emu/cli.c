@@ -667,9 +667,12 @@ command(struct emu_ctx *c, char *line)
             if (jobs[i].pid > 0)
                 printf("[%d] %d running  %s\n", i + 1, (int)jobs[i].pid, jobs[i].cmd);
     } else if (strcmp(argv[0], "kill") == 0) {
-        int k = argc > 1 ? atoi(argv[1]) - 1 : -1;
+        long job = 0;
+        int k;
 
-        if (k < 0 || k >= MAX_JOBS || jobs[k].pid <= 0)
+        /* atoi() took "1x" for job 1 and killed it. */
+        k = argc == 2 && num_parse_long(argv[1], 1, MAX_JOBS, &job) == 0 ? (int)job - 1 : -1;
+        if (k < 0 || jobs[k].pid <= 0)
             printf("usage: kill N (see jobs)\n");
         else {
             kill(-jobs[k].pid, SIGTERM);
