@@ -92,6 +92,14 @@ printf 'switch s1\nhost h1 mac=100:0:0:0:0:1\nlink h1 s1\n' >"$tmp/mac.topo"
 bad "bad MAC" "mac.topo:2: bad MAC address 100:0:0:0:0:1" --topo-file "$tmp/mac.topo" --test build
 printf 'switch s1\nhost h1 ip=10.0.0.1/8x\nlink h1 s1\n' >"$tmp/plen.topo"
 bad "bad prefix length" "plen.topo:2: bad address" --topo-file "$tmp/plen.topo" --test build
+# --verbose: the phases with their times, setup and teardown.
+if "$EMU" --topo single,2 --no-sflow --test build --verbose >"$tmp/v.out" 2>&1; then
+    grep -q '^sflow-emu: [0-9.]* s: links up$' "$tmp/v.out" &&
+        grep -q '^sflow-emu: teardown: [0-9.]* s: links and namespaces removed$' "$tmp/v.out" ||
+        { echo "FAIL --verbose: no phase lines"; cat "$tmp/v.out"; fail=1; }
+else
+    echo "FAIL --verbose: exit status"; cat "$tmp/v.out"; fail=1
+fi
 [ "$(leftovers)" = "$base" ] || { echo "FAIL bad options: left behind"; fail=1; }
 echo "ok: bad options, specs and topology files"
 
