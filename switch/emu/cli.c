@@ -430,7 +430,8 @@ iperf_cmd(struct emu_ctx *c, char **argv, int argc)
 
 /*
  * Mininet's pingall [TIMEOUT], pingallfull, pingpair and pingpairfull;
- * pingpair and pingpairfull also take two hosts (docs/compat.md).
+ * pingpair and pingpairfull also take two hosts, and pingallfull passes
+ * over its arguments as Mininet's does (docs/compat.md).
  */
 static void
 ping_cmd(struct emu_ctx *c, char **argv, int argc)
@@ -447,10 +448,9 @@ ping_cmd(struct emu_ctx *c, char **argv, int argc)
             n = 2;
         else
             goto out;
-    } else if (argc > 2 || (argc == 2 && (pair || full ||
-        num_parse_double(argv[1], 0.001, 3600, &wait_s) != 0))) {
-        printf("usage: %s\n", pair ? "pingpair [HOST HOST]" : full ? "pingallfull" :
-            "pingall [TIMEOUT]");
+    } else if (pair ? argc != 1 : !full && (argc > 2 ||
+        (argc == 2 && num_parse_double(argv[1], 0.001, 3600, &wait_s) != 0))) {
+        printf("usage: %s %s\n", argv[0], pair ? "[HOST HOST]" : "[TIMEOUT]");
         goto out;
     } else {
         for (int i = 0; i < c->topo.nhosts && (!pair || n < 2); i++)
@@ -667,9 +667,12 @@ command(struct emu_ctx *c, char *line)
             if (jobs[i].pid > 0)
                 printf("[%d] %d running  %s\n", i + 1, (int)jobs[i].pid, jobs[i].cmd);
     } else if (strcmp(argv[0], "kill") == 0) {
-        int k = argc > 1 ? atoi(argv[1]) - 1 : -1;
+        long job = 0;
+        int k;
 
-        if (k < 0 || k >= MAX_JOBS || jobs[k].pid <= 0)
+        /* atoi() took "1x" for job 1 and killed it. */
+        k = argc == 2 && num_parse_long(argv[1], 1, MAX_JOBS, &job) == 0 ? (int)job - 1 : -1;
+        if (k < 0 || jobs[k].pid <= 0)
             printf("usage: kill N (see jobs)\n");
         else {
             kill(-jobs[k].pid, SIGTERM);
@@ -720,9 +723,8 @@ command(struct emu_ctx *c, char *line)
                 return 0;
             }
         }
-        if (argc > ai)
-            d = atof(argv[ai]);
-        if (d <= 0) {
+        /* As --duration: atof() ran "nan" as a duration and "5x" as 5. */
+        if (argc > ai + 1 || (argc > ai && num_parse_double(argv[ai], 0.001, 86400, &d) != 0)) {
             printf("usage: traffic [pairs|mix|flows FILE] [SECONDS]\n");
             return 0;
         }

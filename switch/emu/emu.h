@@ -322,6 +322,7 @@ struct emu_ctx {
     unsigned seed;
     int top;
     const char *json_path;
+    FILE *json;                 /* --json's, open before the build (stdout for "-"). */
 };
 
 /* session.c */

@@ -589,11 +589,14 @@ static const char *const test_names[] = {
     "build", "none", "pingall", "pingpair", "iperf", "iperfudp", "all", "traffic", NULL
 };
 
+/* --traffic's kinds (session_traffic() takes pairs and mix; do_test() pingall). */
+static const char *const traffic_names[] = { "pingall", "pairs", "mix", NULL };
+
 static bool
-test_known(const char *test)
+name_known(const char *const *names, const char *name)
 {
-    for (int i = 0; test_names[i] != NULL; i++)
-        if (strcmp(test, test_names[i]) == 0)
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(name, names[i]) == 0)
             return true;
     return false;
 }
@@ -633,17 +636,8 @@ do_test(struct emu_ctx *c, const char *test)
     if ((e = session_traffic(c, c->traffic_kind, c->flows_file, c->duration)) != 0)
         return e;
     session_report(c, false, stdout);
-    if (c->json_path != NULL) {
-        FILE *f = strcmp(c->json_path, "-") == 0 ? stdout : fopen(c->json_path, "w");
-
-        if (f == NULL) {
-            log_warn("%s", c->json_path);
-            return errno;
-        }
-        session_report(c, true, f);
-        if (f != stdout)
-            fclose(f);
-    }
+    if (c->json != NULL)
+        session_report(c, true, c->json);
     return 0;
 }
 
@@ -793,9 +787,14 @@ main(int argc, char **argv)
         return 2;
     }
     log_init(argv[0], verbose, 0);
-    if (test != NULL && !test_known(test)) {
+    if (test != NULL && !name_known(test_names, test)) {
         log_warnx("--test %s: build, none, pingall, pingpair, iperf, iperfudp, all or traffic",
             test);
+        return 2;
+    }
+    /* Refused before anything is built, not after (as --test). */
+    if (!name_known(traffic_names, c->traffic_kind)) {
+        log_warnx("--traffic %s: pingall, pairs or mix", c->traffic_kind);
         return 2;
     }
     if (shape_spec(&link_shape, link, err, sizeof(err)) != 0) {
@@ -839,6 +838,13 @@ main(int argc, char **argv)
         topo_free(&c->topo);
         return 2;
     }
+    /* A --json that cannot be written is found now, not after the run it reports. */
+    if (c->json_path != NULL &&
+        (c->json = strcmp(c->json_path, "-") == 0 ? stdout : fopen(c->json_path, "we")) == NULL) {
+        log_warn("--json %s", c->json_path);
+        topo_free(&c->topo);
+        return 2;
+    }
     if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
         self[n] = '\0';
         snprintf(c->bindir, sizeof(c->bindir), "%s", dirname(self));
@@ -863,6 +869,10 @@ main(int argc, char **argv)
     emu_teardown(c);
     if (timings)
         fprintf(stderr, "timings: setup %.3f s, teardown %.3f s\n", t_setup, t_teardown);
+    if (c->json != NULL && c->json != stdout && fclose(c->json) != 0) {
+        log_warn("--json %s", c->json_path);
+        e = e != 0 ? e : EIO;
+    }
     traffic_free(&c->traffic);
     free(c->if_pkts);
     free(c->if_bytes);

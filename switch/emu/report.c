@@ -412,8 +412,9 @@ sum_up(const struct emu_traffic *tr, const struct est *est, struct sources *ss,
     }
     for (int i = 0; i < ss->n; i++)
         tt->port_drops += port_drops(&ss->s[i]);
-    /* Ports by drops, for the loss line. */
-    qsort(ss->s, (size_t)ss->n, sizeof(*ss->s), cmp_drops_desc);
+    /* Ports by drops, for the loss line (none without samples: qsort() takes no NULL). */
+    if (ss->n > 1)
+        qsort(ss->s, (size_t)ss->n, sizeof(*ss->s), cmp_drops_desc);
 }
 
 /* Whether the network lost enough that the report says where. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "emu.h"
 #include "pkt_parse.h"
@@ -214,12 +215,6 @@ udp_payload(int dlt, const uint8_t *p, size_t len, size_t *plen)
     return p + info.outer.payload_offset;
 }
 
-static bool
-before(const struct timeval *a, const struct timeval *b)
-{
-    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_usec < b->tv_usec);
-}
-
 /*
  * Reads the datagrams of pcap file 'path' received at or after 'since'
  * (NULL: all) and hands their samples to 'fn'.  The collector may be
@@ -266,7 +261,7 @@ samples_read(const char *path, const struct timeval *since, samples_fn *fn, void
         const uint8_t *payload;
         size_t len;
 
-        if (since != NULL && before(&h->ts, since))
+        if (since != NULL && timercmp(&h->ts, since, <))
             continue;
         if ((payload = udp_payload(dlt, pkt, h->caplen, &len)) != NULL)
             n += samples_datagram(payload, len, dg, fn, arg);

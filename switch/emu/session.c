@@ -110,7 +110,8 @@ session_report(struct emu_ctx *c, bool json, FILE *out)
         return -1;
     }
     if (c->collector <= 0) {
-        fprintf(out, "sFlow is off (--no-sflow): truth only\n");
+        if (!json)              /* The JSON is all that goes to a --json file. */
+            fprintf(out, "sFlow is off (--no-sflow): truth only\n");
         o.datagrams_path = NULL;
     }
     if ((e = report_print(&c->topo, &c->traffic, &o, err, sizeof(err))) != 0)

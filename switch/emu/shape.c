@@ -27,6 +27,7 @@
 #include <netlink/route/tc.h>
 
 #include "emu.h"
+#include "num_parse.h"
 
 /* Mininet's TCIntf refuses a bw outside 0..1000 (Mbit/s). */
 #define BW_MAX 1000.0
@@ -48,20 +49,18 @@ parse_time(const char *s, uint32_t *us)
         { "s", 1e6 }, { "sec", 1e6 }, { "secs", 1e6 },
     };
     size_t n = strspn(s, "0123456789.");
-    char num[32], *end;
+    char num[32];
     double v;
 
-    /* Digits and a point only: strtod() alone takes hex, "inf" and exponents. */
+    /* Digits and a point only, then the unit (no exponents: "1e3ms" is no time). */
     if (n == 0 || n >= sizeof(num) || s[0] == '.')
         return -1;
     memcpy(num, s, n);
     num[n] = '\0';
-    v = strtod(num, &end);
-    if (*end != '\0')
+    if (num_parse_double(num, 0, DELAY_MAX_US, &v) != 0)
         return -1;
-    end = (char *)s + n;
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-        if (strcmp(end, units[i].unit) == 0) {
+        if (strcmp(s + n, units[i].unit) == 0) {
             v *= units[i].mult;
             if (v > DELAY_MAX_US)
                 return -1;
@@ -69,19 +68,6 @@ parse_time(const char *s, uint32_t *us)
             return 0;
         }
     return -1;
-}
-
-/* A decimal number, all of 's', in [lo, hi]; 0 or -1. */
-static int
-parse_num(const char *s, double lo, double hi, double *v)
-{
-    char *end;
-
-    /* A decimal number, as JSON writes one (no hex, no "inf"). */
-    if (*s < '0' || *s > '9' || s[strspn(s, "0123456789.eE+-")] != '\0')
-        return -1;
-    *v = strtod(s, &end);
-    return *end != '\0' || !isfinite(*v) || *v < lo || *v > hi ? -1 : 0;
 }
 
 /*
@@ -99,7 +85,7 @@ shape_parse(struct emu_shape *s, const char *opt, char *why, size_t whylen)
 
 #define KEY(k) (klen == sizeof(k) - 1 && strncmp(opt, k, klen) == 0)
     if (KEY("bw")) {
-        if (parse_num(v, 0, BW_MAX, &x) != 0 || x <= 0) {
+        if (num_parse_double(v, 0, BW_MAX, &x) != 0 || x <= 0) {
             snprintf(why, whylen, "%s: bw is Mbit/s, above 0 and at most %.0f", opt, BW_MAX);
             return -1;
         }
@@ -115,13 +101,13 @@ shape_parse(struct emu_shape *s, const char *opt, char *why, size_t whylen)
         }
         s->set |= delay ? SHAPE_DELAY : SHAPE_JITTER;
     } else if (KEY("loss")) {
-        if (parse_num(v, 0, 100, &s->loss) != 0) {
+        if (num_parse_double(v, 0, 100, &s->loss) != 0) {
             snprintf(why, whylen, "%s: loss is a percentage, 0 to 100", opt);
             return -1;
         }
         s->set |= SHAPE_LOSS;
     } else if (KEY("max_queue_size")) {
-        if (parse_num(v, 1, QUEUE_MAX, &x) != 0 || x != floor(x)) {
+        if (num_parse_double(v, 1, QUEUE_MAX, &x) != 0 || x != floor(x)) {
             snprintf(why, whylen, "%s: max_queue_size is packets, 1 to %u", opt, QUEUE_MAX);
             return -1;
         }

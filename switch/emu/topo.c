@@ -179,10 +179,14 @@ parse_ints(const char *s, int *v, int max)
     int n = 0;
     char *end;
 
-    while (*s != '\0' && n < max) {
-        long x = strtol(s, &end, 10);
+    while (*s != '\0') {
+        long x;
 
-        if (end == s || x < 0 || x > MAX_NODES)
+        /* No number past 'max' passed over; a digit first (strtol() takes " +2"). */
+        if (n == max || !isdigit((unsigned char)*s))
+            return -1;
+        x = strtol(s, &end, 10);
+        if (x > MAX_NODES)
             return -1;
         v[n++] = (int)x;
         if (*end == '\0')

@@ -44,6 +44,14 @@ run() {    # run MODE TOPO [TRAFFIC]
     jq -e '[.flows[] | .received_packets == .true_packets] | all' "$tmp/r.json" >/dev/null ||
         echo "note $1: some packets were not received (loss is allowed, truth is what was sent)"
 }
+# Without sFlow the --json file is still JSON: the truth alone.
+if "$EMU" --topo single,2 --no-sflow --test traffic --traffic pairs --duration 1 \
+    --json "$tmp/n.json" >"$tmp/out" 2>&1; then
+    jq -e '.total.true_packets > 0 and .total.samples == 0' "$tmp/n.json" >/dev/null ||
+        { echo "FAIL --no-sflow: --json is not the truth as JSON"; cat "$tmp/n.json"; fail=1; }
+else
+    echo "FAIL --no-sflow: exit status"; cat "$tmp/out"; fail=1
+fi
 run bridge tree,2,2
 [ -x "$BIN/sflow-switch" ] && run user tree,2,2
 run bridge tree,2,2 pairs

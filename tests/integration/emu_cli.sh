@@ -152,6 +152,21 @@ cmd "iperf h1 h9"
 same 25 "node 'h9' not in network" "iperf with an unknown host"
 cmd "frobnicate now"
 same 26 "*** Unknown command: frobnicate now" "unknown command"
+# traffic's SECONDS are taken as --duration's: whole numbers, in range, or the usage.
+for a in "mix nan" "mix 5x" "pairs 0" "flows" "mix 1 2"; do
+    cmd "traffic $a"
+    case $a in flows) u="usage: traffic flows FILE [SECONDS]" ;;
+               *) u="usage: traffic [pairs|mix|flows FILE] [SECONDS]" ;; esac
+    same $n "$u" "traffic $a"
+done
+# Mininet's pingallfull passes over arguments; pingpair takes two hosts or none.
+cmd "pingallfull 0.5"
+has $n '^h1 -> h2 h3 $' "pingallfull with an argument: the matrix"
+has $n '^\*\*\* Results: $' "pingallfull with an argument: results"
+cmd "pingpair h1"
+same $n "usage: pingpair [HOST HOST]" "pingpair with one host"
+cmd "pingpairfull h1 h2 h3"
+same $n "usage: pingpairfull [HOST HOST]" "pingpairfull with three hosts"
 # Mininet's iperfudp takes no argument or all three: a rate alone is refused.
 cmd "iperfudp 5M"
 same $n "invalid number of args: iperfudp bw src dst

@@ -99,6 +99,7 @@ step("Ctrl-Z", b"\x1a", PROMPT)
 if not re.search(rb"\[1\] \d+ stopped: goes on in the background", buf):
     failed.append("Ctrl-Z: no job line in %r" % buf)
 step("jobs", b"jobs\n", b"running  h2 sh -c" )
+step("kill 1x", b"kill 1x\n", b"usage: kill N (see jobs)")
 step("kill 1", b"kill 1\n", b"killed")
 step("exit", b"exit\n", b"\n")
 end = time.time() + 60

@@ -80,6 +80,11 @@ bad "small torus" "torus,X,Y\[,N\] needs X and Y of 3 or more" --topo torus,2,3 
 bad "torus on bridges" "has loops: it needs --switch user" --topo torus,3,3 --switch bridge --test build
 # --test is checked before anything is built.
 bad "unknown test" "--test iperf3: build, none, pingall" --topo single,2 --test iperf3
+bad "unknown traffic" "--traffic pareto: pingall, pairs or mix" --topo single,2 --test traffic --traffic pareto
+bad "--polling 1h" "--polling must be a number from 0 to 86400, not '1h'" --polling 1h --topo single,2
+bad "--seed -1" "--seed must be a number from 0 to 4294967295, not '-1'" --seed -1 --topo single,2
+bad "an operand" "usage: sflow-emu" --topo single,2 pingall
+bad "--json unwritable" "--json $tmp/none/r.json: No such file" --json "$tmp/none/r.json" --topo single,2 --test traffic
 { printf 'switch s1\nhost h1\nlink h1 s1\n# '; head -c 509 /dev/zero | tr '\0' x; printf 'host h2\n'; } >"$tmp/long.topo"
 bad "long line" "long.topo:4: line too long" --topo-file "$tmp/long.topo" --test build
 # sscanf took these: a MAC byte of 0x100 stored as 00, a prefix length "8x".
@@ -87,6 +92,14 @@ printf 'switch s1\nhost h1 mac=100:0:0:0:0:1\nlink h1 s1\n' >"$tmp/mac.topo"
 bad "bad MAC" "mac.topo:2: bad MAC address 100:0:0:0:0:1" --topo-file "$tmp/mac.topo" --test build
 printf 'switch s1\nhost h1 ip=10.0.0.1/8x\nlink h1 s1\n' >"$tmp/plen.topo"
 bad "bad prefix length" "plen.topo:2: bad address" --topo-file "$tmp/plen.topo" --test build
+# --verbose: the phases with their times, setup and teardown.
+if "$EMU" --topo single,2 --no-sflow --test build --verbose >"$tmp/v.out" 2>&1; then
+    grep -q '^sflow-emu: [0-9.]* s: links up$' "$tmp/v.out" &&
+        grep -q '^sflow-emu: teardown: [0-9.]* s: links and namespaces removed$' "$tmp/v.out" ||
+        { echo "FAIL --verbose: no phase lines"; cat "$tmp/v.out"; fail=1; }
+else
+    echo "FAIL --verbose: exit status"; cat "$tmp/v.out"; fail=1
+fi
 [ "$(leftovers)" = "$base" ] || { echo "FAIL bad options: left behind"; fail=1; }
 echo "ok: bad options, specs and topology files"
 

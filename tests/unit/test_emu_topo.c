@@ -102,6 +102,10 @@ test_torus(void **state)
     assert_int_equal(topo_build(&t, "torus,2,3", err, sizeof(err)), -1);
     assert_non_null(strstr(err, "3 or more"));
     assert_int_equal(topo_build(&t, "torus,3", err, sizeof(err)), -1);
+    /* A number too many, or a sign or space before one, is refused, not passed over. */
+    assert_int_equal(topo_build(&t, "torus,3,3,1,9", err, sizeof(err)), -1);
+    assert_int_equal(topo_build(&t, "tree, 2,2", err, sizeof(err)), -1);
+    assert_int_equal(topo_build(&t, "linear,+3", err, sizeof(err)), -1);
 }
 
 /* The tree leaves every switch a way to every host, and no loop. */
@@ -194,6 +198,22 @@ static const char mn_lab[] =
     " \"dpid\": \"0000000000000001\" } } ],\n"
     "    \"version\": \"2\"\n"
     "}\n";
+
+/* A host link's vlan= is one VLAN: "vlan=10,20" was taken as VLAN 10. */
+static void
+test_vlan_list(void **state)
+{
+    struct emu_topo t;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(read_text(&t, "switch s1\nhost h1\nlink h1 s1 vlan=10,20\n", err,
+        sizeof(err)), -1);
+    assert_non_null(strstr(err, "lab.mn:3: bad option vlan=10,20"));
+    assert_int_equal(read_text(&t, "switch s1\nhost h1\nlink h1 s1 vlan=10\n", err,
+        sizeof(err)), 0);
+    topo_free(&t);
+}
 
 static void
 test_mn(void **state)
@@ -347,6 +367,7 @@ main(void)
         cmocka_unit_test(test_minimal),
         cmocka_unit_test(test_torus),
         cmocka_unit_test(test_span),
+        cmocka_unit_test(test_vlan_list),
         cmocka_unit_test(test_mn),
         cmocka_unit_test(test_mn_bad),
         cmocka_unit_test(test_link_settings),
