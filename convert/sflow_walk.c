@@ -142,11 +142,11 @@ buf_put(char *buf, size_t size, size_t o, const char *format, ...)
     return o + (size_t)n < size ? o + (size_t)n : size - 1;
 }
 
-/* Plain members without a -g context are written inline (walk_begin()) up to 'plain_lim'. */
+/* Plain members are written inline (walk_begin()) up to 'plain_lim'. */
 static void
 walk_plain_lim(struct walker *wk)
 {
-    wk->plain_lim = wk->plain && !wk->fmt->context ? (uintptr_t)wk->lim : 0;
+    wk->plain_lim = wk->plain ? (uintptr_t)wk->lim : 0;
 }
 
 /* The walk writes where the caller's buffer ends, with room for 'n' bytes; 0 if none. */
@@ -283,6 +283,13 @@ walk_quoted(const struct walker *wk, enum sflow_walk_kind kind)
     return kind == SFLOW_WALK_STR || (kind == SFLOW_WALK_NUM && wk->fmt->quote_numbers);
 }
 
+/* -g: a context longer than WALK_CTX_COPY (an IPv6 agent's with long tags), rare. */
+static __attribute__((noinline)) char *
+walk_put_long_context(const struct walker *wk, char *p)
+{
+    return walk_copy(p, wk->ctx, wk->ctx_len);
+}
+
 /*
  * -g: the context before a line.  Most contexts (an IPv4 agent's) are
  * shorter than WALK_CTX_COPY, copied whole as one fixed-size move; the
@@ -292,7 +299,7 @@ static inline char *
 walk_put_context(const struct walker *wk, char *p)
 {
     if (wk->ctx_len > WALK_CTX_COPY)
-        return walk_copy(p, wk->ctx, wk->ctx_len);
+        return walk_put_long_context(wk, p);
     memcpy(p, wk->ctx, WALK_CTX_COPY);
     return p + wk->ctx_len;
 }
@@ -327,9 +334,8 @@ walk_unwanted(const struct walker *wk, const char *key, size_t klen)
 }
 
 /*
- * walk_begin_other()'s heavy half: a full buffer, members in lists, with
- * a prefix, -L and -J.  (A plain member after a grow takes it too: no
- * prefix, list or -L, so only its context and key are written.)
+ * walk_begin() out of line: a full buffer, members in lists, with a
+ * prefix, -L and -J.
  */
 static __attribute__((noinline)) char *
 walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
@@ -361,19 +367,15 @@ walk_begin_rest(struct walker *wk, const char *key, size_t klen, enum sflow_walk
 }
 
 /*
- * walk_begin() out of line: where the buffer is full, for -g and for
- * members that are not plain.  Small, so that the two common cases here
- * (-g, and a key -L does not want) pay for no more.
+ * walk_begin_rest()'s door: small, so that the common case of -L, a key
+ * it does not want, pays for no more.
  */
 static __attribute__((noinline)) char *
 walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
     if (walk_unwanted(wk, key, klen))
         return NULL;
-    if (!wk->plain || wk->cur > wk->lim)
-        return walk_begin_rest(wk, key, klen, kind);
-    return walk_put_key(wk, wk->ctx_len > 0 ? walk_put_context(wk, wk->cur) : wk->cur, key,
-        klen, kind);
+    return walk_begin_rest(wk, key, klen, kind);
 }
 
 /*
@@ -386,9 +388,13 @@ static inline __attribute__((always_inline)) char *
 walk_begin(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
     /* One test sends both a full buffer and the members that are not plain out of line. */
-    if ((uintptr_t)wk->cur > wk->plain_lim)
+    char *p = wk->cur;
+
+    if ((uintptr_t)p > wk->plain_lim)
         return walk_begin_other(wk, key, klen, kind);
-    return walk_put_key(wk, wk->cur, key, klen, kind);
+    if (wk->ctx_len > 0)
+        p = walk_put_context(wk, p);
+    return walk_put_key(wk, p, key, klen, kind);
 }
 
 /* -L: text.c takes the value of a picked key. */
@@ -414,8 +420,8 @@ walk_end(struct walker *wk, char *end, enum sflow_walk_kind kind)
 /*
  * A plain member is written as its context (-g), its key, a separator
  * and its value: no indentation, no list or prefix in its name, not
- * picked by -L.  Plain text members without context, most of the default
- * output, are written where the walk finds them; the others out of line.
+ * picked by -L.  Plain members, most of the text and -g output, are
+ * written where the walk finds them; the others out of line.
  * Said once when that changes.  (The walk passes no NULL key, a list's
  * scalar, outside lists.)
  */
