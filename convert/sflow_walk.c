@@ -82,7 +82,8 @@ struct walker {
      */
     struct obuf *out;
     char *cur, *lim;
-    uintptr_t plain_lim;                /* 'lim' for plain members, else 0 (walk_mode()). */
+    uintptr_t plain_lim;                /* 'lim' for plain members without context... */
+    uintptr_t context_lim;              /* ...and with (-g); else 0 (walk_mode()). */
     int dropped;
     const struct walk_format *fmt;
     struct text_fields *fields;         /* -L, or NULL. */
@@ -142,11 +143,14 @@ buf_put(char *buf, size_t size, size_t o, const char *format, ...)
     return o + (size_t)n < size ? o + (size_t)n : size - 1;
 }
 
-/* Plain members are written inline (walk_begin()) up to 'plain_lim'. */
+/* Plain members are written inline (walk_begin()) up to these limits. */
 static void
 walk_plain_lim(struct walker *wk)
 {
-    wk->plain_lim = wk->plain ? (uintptr_t)wk->lim : 0;
+    uintptr_t lim = wk->plain ? (uintptr_t)wk->lim : 0;
+
+    wk->plain_lim = wk->fmt->context ? 0 : lim;
+    wk->context_lim = wk->fmt->context ? lim : 0;
 }
 
 /* The walk writes where the caller's buffer ends, with room for 'n' bytes; 0 if none. */
@@ -387,13 +391,14 @@ walk_begin_other(struct walker *wk, const char *key, size_t klen, enum sflow_wal
 static inline __attribute__((always_inline)) char *
 walk_begin(struct walker *wk, const char *key, size_t klen, enum sflow_walk_kind kind)
 {
-    /* One test sends both a full buffer and the members that are not plain out of line. */
+    /* One test passes plain text members, a second -g's; a full buffer fails both. */
     char *p = wk->cur;
 
-    if ((uintptr_t)p > wk->plain_lim)
-        return walk_begin_other(wk, key, klen, kind);
-    if (wk->ctx_len > 0)
+    if ((uintptr_t)p > wk->plain_lim) {
+        if ((uintptr_t)p > wk->context_lim)
+            return walk_begin_other(wk, key, klen, kind);
         p = walk_put_context(wk, p);
+    }
     return walk_put_key(wk, p, key, klen, kind);
 }
 
@@ -1723,8 +1728,8 @@ sflow_walk(struct obuf *out, const struct walk_format *fmt, struct text_fields *
 
     memset(&wk, 0, offsetof(struct walker, key));
     wk.out = out;
-    walk_attach(&wk, 0);
     wk.fmt = fmt;
+    walk_attach(&wk, 0);
     wk.fields = fields;
     wk.punct = fmt->syntax == WALK_TEXT ? punct_text :
         fmt->quote_numbers ? punct_json_strings : punct_json;
