@@ -60,7 +60,7 @@ struct pkt_layer;
 /* The first (the peer's) and last (the destination's) ASN of a 0:1003 AS path; 0 if none. */
 void flowrec_as_path_ends(const struct sflow_bytes *path, uint32_t *first, uint32_t *last);
 
-/* The IP packet of a parsed layer into 'ip' (cleared first); returns its family or 0. */
+/* The IP packet of a parsed layer into 'ip' (cleared if none); returns its family or 0. */
 int flowrec_ip_from_layer(const struct pkt_layer *l, struct flowrec_ip *ip);
 
 /* A 0:3 sampled_ipv4 / 0:4 sampled_ipv6 record into 'ip' (cleared); family or 0. */
