@@ -87,7 +87,10 @@ struct nf_agent {
     uint64_t tmpl_ms;                   /* When they were last sent; 0 never. */
     uint64_t opened_ms;                 /* When the open batch got its first record. */
     unsigned int n;
-    struct flowrec recs[NF_BATCH];
+    union {                             /* The open batch: */
+        struct netflow5_record v5[NF_BATCH];    /* v5, converted as they come; */
+        struct flowrec recs[NF_BATCH];          /* v9 and IPFIX. */
+    };
 };
 
 /* An aggregated flow.  Links are indexes + 1 into the pool; 0 is none. */
@@ -252,9 +255,7 @@ static void
 nf_encode_v5(struct nf_export *nf, struct nf_agent *a, uint64_t up,
     const struct timespec *now)
 {
-    struct netflow5_record recs[NF_BATCH];
     struct netflow5_header h;
-    unsigned int i;
     size_t len;
 
     memset(&h, 0, sizeof(h));
@@ -268,12 +269,7 @@ nf_encode_v5(struct nf_export *nf, struct nf_agent *a, uint64_t up,
     h.engine_id = (uint8_t)(a->index & 0xff);
     if (a->interval != 0)
         h.sampling_interval = (uint16_t)(NETFLOW5_SAMPLING_MODE_DETERMINISTIC | a->interval);
-    for (i = 0; i < a->n; i++) {
-        netflow5_from_flowrec(&a->recs[i], &recs[i]);
-        recs[i].first = (uint32_t)(a->recs[i].first_ms - nf->start_ms);
-        recs[i].last = (uint32_t)(a->recs[i].last_ms - nf->start_ms);
-    }
-    len = netflow5_encode(nf_slot(nf), NF_PKT_MAX, &h, recs, a->n);
+    len = netflow5_encode(nf_slot(nf), NF_PKT_MAX, &h, a->v5, a->n);
     if (len > 0)
         a->sequence += a->n;
     nf_queued(nf, a, len);
@@ -360,9 +356,18 @@ static void
 nf_add_record(struct nf_export *nf, struct nf_agent *a, const struct flowrec *rec,
     uint64_t now)
 {
+    struct netflow5_record *r5;
+
     if (a->n == 0)
         a->opened_ms = now;
-    a->recs[a->n++] = *rec;
+    if (nf->version == 5) {
+        r5 = &a->v5[a->n++];
+        netflow5_from_flowrec(rec, r5);
+        r5->first = (uint32_t)(rec->first_ms - nf->start_ms);
+        r5->last = (uint32_t)(rec->last_ms - nf->start_ms);
+    } else {
+        a->recs[a->n++] = *rec;
+    }
     nf->st.records++;
     if (a->n == nf->batch)
         nf_flush_agent(nf, a);
@@ -397,11 +402,10 @@ static int
 nf_agent_same(const struct nf_agent *a, const struct sflow_addr *addr, uint32_t sub_agent,
     uint32_t interval)
 {
-    size_t n = addr->type == SFLOW_ADDR_IP6 ? 16 : 4;
-
+    /* sflow_decode() zeroes an address past its type's length: compared whole. */
     return a->sub_agent == sub_agent && a->interval == interval &&
         a->addr.type == addr->type &&
-        memcmp(a->addr.a, addr->a, n) == 0;
+        memcmp(a->addr.a, addr->a, sizeof(addr->a)) == 0;
 }
 
 /*

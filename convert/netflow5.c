@@ -110,15 +110,16 @@ netflow5_decode(const void *buf, size_t len, struct netflow5_header *hdr,
 void
 netflow5_from_flowrec(const struct flowrec *f, struct netflow5_record *o)
 {
-    memset(o, 0, sizeof(*o));
+    /* Every field is set. */
     o->srcaddr = rd_be32(f->src);
     o->dstaddr = rd_be32(f->dst);
-    if (f->nexthop_family == 4)
-        o->nexthop = rd_be32(f->nexthop);
+    o->nexthop = f->nexthop_family == 4 ? rd_be32(f->nexthop) : 0;
     o->input = (uint16_t)f->input;
     o->output = (uint16_t)f->output;
     o->dPkts = f->packets > UINT32_MAX ? UINT32_MAX : (uint32_t)f->packets;
     o->dOctets = f->octets > UINT32_MAX ? UINT32_MAX : (uint32_t)f->octets;
+    o->first = 0;
+    o->last = 0;
     o->srcport = f->src_port;
     o->dstport = f->dst_port;
     o->tcp_flags = f->tcp_flags;
