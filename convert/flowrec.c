@@ -21,29 +21,6 @@ fr_ifindex(uint32_t format, uint32_t value)
 }
 
 int
-flowrec_ip_from_layer(const struct pkt_layer *l, struct flowrec_ip *ip)
-{
-    if (l->l3 != 4 && l->l3 != 6) {
-        memset(ip, 0, sizeof(*ip));
-        return 0;
-    }
-    /* Every field is set.  pkt_parse() zeroes a layer's addresses past an IPv4 one. */
-    ip->family = (uint8_t)l->l3;
-    memcpy(ip->src, l->src_ip, 16);
-    memcpy(ip->dst, l->dst_ip, 16);
-    ip->prot = l->proto;
-    ip->tos = l->tos;
-    ip->ttl = l->ttl;
-    ip->l4 = (uint8_t)l->l4;
-    ip->src_port = l->src_port;
-    ip->dst_port = l->dst_port;
-    ip->tcp_flags = l->tcp_flags;
-    ip->icmp_type = l->icmp_type;
-    ip->icmp_code = l->icmp_code;
-    return ip->family;
-}
-
-int
 flowrec_ip_from_record(const struct sflow_record *rec, struct flowrec_ip *ip)
 {
     int v6 = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6);
