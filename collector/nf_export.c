@@ -63,7 +63,6 @@
 #include "mono.h"
 #include "netflow5.h"
 #include "netflow9.h"
-#include "rd.h"
 #include "spoof.h"
 
 #define NF_QUEUE 32                     /* Packets per sendmmsg(). */
@@ -447,13 +446,13 @@ nf_agent(struct nf_export *nf, const struct sflow_datagram *dg, uint32_t interva
 static uint32_t
 nf_flow_hash(uint16_t agent, const struct flowrec *r)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull, w;
-    size_t i, n = r->family == 6 ? 16 : 4;
+    uint64_t src[2], dst[2], h;
 
-    for (i = 0; i < n; i += 4) {
-        w = (uint64_t)rd_be32(r->src + i) << 32 | rd_be32(r->dst + i);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-    }
+    /* The addresses whole (an IPv4 one is zero past its 4 bytes), in no loop. */
+    memcpy(src, r->src, 16);
+    memcpy(dst, r->dst, 16);
+    h = (src[0] ^ dst[0] * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+    h = (h ^ src[1] ^ dst[1] * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
     h = (h ^ ((uint64_t)r->src_port << 48 | (uint64_t)r->dst_port << 32 |
         (uint64_t)(r->input & 0xffff) << 16 | (r->output & 0xffff))) * 0xc4ceb9fe1a85ec53ull;
     h = (h ^ ((uint64_t)agent << 16 | (uint64_t)r->prot << 8 | r->tos)) *
@@ -622,11 +621,14 @@ nf_as_numbers(struct nf_export *nf, struct flowrec *rec)
     }
 }
 
+/*
+ * '*agent' is the exporter of the datagram's previous sample, or NULL: the
+ * agent is the same for all, only -s's interval may differ.
+ */
 static void
 nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
-    const struct sflow_sample *s, uint64_t now)
+    const struct sflow_sample *s, uint64_t now, struct nf_agent **agent)
 {
-    struct nf_agent *agent;
     struct flowrec rec;
     uint32_t rate, interval = 0;
 
@@ -657,16 +659,18 @@ nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
         if (rec.octets > nf->counter_max)
             rec.octets = nf->counter_max;
     }
-    if ((agent = nf_agent(nf, dg, interval)) == NULL) {
+    if (*agent == NULL || (*agent)->interval != interval)
+        *agent = nf_agent(nf, dg, interval);
+    if (*agent == NULL) {
         nf->st.exporters_overflow++;
         return;
     }
     rec.first_ms = rec.last_ms = now;
     nf->st.exported_samples++;
     if (nf->aggregate)
-        nf_aggregate(nf, agent, &rec, now);
+        nf_aggregate(nf, *agent, &rec, now);
     else
-        nf_add_record(nf, agent, &rec, now);
+        nf_add_record(nf, *agent, &rec, now);
 }
 
 static void
@@ -674,6 +678,7 @@ nf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *
     const struct sflow_datagram *dg)
 {
     struct nf_export *nf = ctx;
+    struct nf_agent *agent = NULL;
     uint64_t now;
     uint32_t i;
 
@@ -682,7 +687,7 @@ nf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *
         return;
     now = mono_ms();
     for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++)
-        nf_sample(nf, dg, &dg->samples[i], now);
+        nf_sample(nf, dg, &dg->samples[i], now, &agent);
 }
 
 static void
