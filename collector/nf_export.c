@@ -63,7 +63,6 @@
 #include "mono.h"
 #include "netflow5.h"
 #include "netflow9.h"
-#include "rd.h"
 #include "spoof.h"
 
 #define NF_QUEUE 32                     /* Packets per sendmmsg(). */
@@ -87,7 +86,10 @@ struct nf_agent {
     uint64_t tmpl_ms;                   /* When they were last sent; 0 never. */
     uint64_t opened_ms;                 /* When the open batch got its first record. */
     unsigned int n;
-    struct flowrec recs[NF_BATCH];
+    union {                             /* The open batch: */
+        struct netflow5_record v5[NF_BATCH];    /* v5, converted as they come; */
+        struct flowrec recs[NF_BATCH];          /* v9 and IPFIX. */
+    };
 };
 
 /* An aggregated flow.  Links are indexes + 1 into the pool; 0 is none. */
@@ -252,9 +254,7 @@ static void
 nf_encode_v5(struct nf_export *nf, struct nf_agent *a, uint64_t up,
     const struct timespec *now)
 {
-    struct netflow5_record recs[NF_BATCH];
     struct netflow5_header h;
-    unsigned int i;
     size_t len;
 
     memset(&h, 0, sizeof(h));
@@ -268,12 +268,7 @@ nf_encode_v5(struct nf_export *nf, struct nf_agent *a, uint64_t up,
     h.engine_id = (uint8_t)(a->index & 0xff);
     if (a->interval != 0)
         h.sampling_interval = (uint16_t)(NETFLOW5_SAMPLING_MODE_DETERMINISTIC | a->interval);
-    for (i = 0; i < a->n; i++) {
-        netflow5_from_flowrec(&a->recs[i], &recs[i]);
-        recs[i].first = (uint32_t)(a->recs[i].first_ms - nf->start_ms);
-        recs[i].last = (uint32_t)(a->recs[i].last_ms - nf->start_ms);
-    }
-    len = netflow5_encode(nf_slot(nf), NF_PKT_MAX, &h, recs, a->n);
+    len = netflow5_encode(nf_slot(nf), NF_PKT_MAX, &h, a->v5, a->n);
     if (len > 0)
         a->sequence += a->n;
     nf_queued(nf, a, len);
@@ -360,9 +355,18 @@ static void
 nf_add_record(struct nf_export *nf, struct nf_agent *a, const struct flowrec *rec,
     uint64_t now)
 {
+    struct netflow5_record *r5;
+
     if (a->n == 0)
         a->opened_ms = now;
-    a->recs[a->n++] = *rec;
+    if (nf->version == 5) {
+        r5 = &a->v5[a->n++];
+        netflow5_from_flowrec(rec, r5);
+        r5->first = (uint32_t)(rec->first_ms - nf->start_ms);
+        r5->last = (uint32_t)(rec->last_ms - nf->start_ms);
+    } else {
+        a->recs[a->n++] = *rec;
+    }
     nf->st.records++;
     if (a->n == nf->batch)
         nf_flush_agent(nf, a);
@@ -397,11 +401,10 @@ static int
 nf_agent_same(const struct nf_agent *a, const struct sflow_addr *addr, uint32_t sub_agent,
     uint32_t interval)
 {
-    size_t n = addr->type == SFLOW_ADDR_IP6 ? 16 : 4;
-
+    /* sflow_decode() zeroes an address past its type's length: compared whole. */
     return a->sub_agent == sub_agent && a->interval == interval &&
         a->addr.type == addr->type &&
-        memcmp(a->addr.a, addr->a, n) == 0;
+        memcmp(a->addr.a, addr->a, sizeof(addr->a)) == 0;
 }
 
 /*
@@ -443,13 +446,13 @@ nf_agent(struct nf_export *nf, const struct sflow_datagram *dg, uint32_t interva
 static uint32_t
 nf_flow_hash(uint16_t agent, const struct flowrec *r)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull, w;
-    size_t i, n = r->family == 6 ? 16 : 4;
+    uint64_t src[2], dst[2], h;
 
-    for (i = 0; i < n; i += 4) {
-        w = (uint64_t)rd_be32(r->src + i) << 32 | rd_be32(r->dst + i);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-    }
+    /* The addresses whole (an IPv4 one is zero past its 4 bytes), in no loop. */
+    memcpy(src, r->src, 16);
+    memcpy(dst, r->dst, 16);
+    h = (src[0] ^ dst[0] * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+    h = (h ^ src[1] ^ dst[1] * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
     h = (h ^ ((uint64_t)r->src_port << 48 | (uint64_t)r->dst_port << 32 |
         (uint64_t)(r->input & 0xffff) << 16 | (r->output & 0xffff))) * 0xc4ceb9fe1a85ec53ull;
     h = (h ^ ((uint64_t)agent << 16 | (uint64_t)r->prot << 8 | r->tos)) *
@@ -618,11 +621,14 @@ nf_as_numbers(struct nf_export *nf, struct flowrec *rec)
     }
 }
 
+/*
+ * '*agent' is the exporter of the datagram's previous sample, or NULL: the
+ * agent is the same for all, only -s's interval may differ.
+ */
 static void
 nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
-    const struct sflow_sample *s, uint64_t now)
+    const struct sflow_sample *s, uint64_t now, struct nf_agent **agent)
 {
-    struct nf_agent *agent;
     struct flowrec rec;
     uint32_t rate, interval = 0;
 
@@ -653,16 +659,18 @@ nf_sample(struct nf_export *nf, const struct sflow_datagram *dg,
         if (rec.octets > nf->counter_max)
             rec.octets = nf->counter_max;
     }
-    if ((agent = nf_agent(nf, dg, interval)) == NULL) {
+    if (*agent == NULL || (*agent)->interval != interval)
+        *agent = nf_agent(nf, dg, interval);
+    if (*agent == NULL) {
         nf->st.exporters_overflow++;
         return;
     }
     rec.first_ms = rec.last_ms = now;
     nf->st.exported_samples++;
     if (nf->aggregate)
-        nf_aggregate(nf, agent, &rec, now);
+        nf_aggregate(nf, *agent, &rec, now);
     else
-        nf_add_record(nf, agent, &rec, now);
+        nf_add_record(nf, *agent, &rec, now);
 }
 
 static void
@@ -670,6 +678,7 @@ nf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *
     const struct sflow_datagram *dg)
 {
     struct nf_export *nf = ctx;
+    struct nf_agent *agent = NULL;
     uint64_t now;
     uint32_t i;
 
@@ -678,7 +687,7 @@ nf_datagram(void *ctx, const uint8_t *raw, size_t len, const struct dgram_meta *
         return;
     now = mono_ms();
     for (i = 0; i < dg->n_samples && i < SFLOW_MAX_SAMPLES; i++)
-        nf_sample(nf, dg, &dg->samples[i], now);
+        nf_sample(nf, dg, &dg->samples[i], now, &agent);
 }
 
 static void

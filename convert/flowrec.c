@@ -21,29 +21,6 @@ fr_ifindex(uint32_t format, uint32_t value)
 }
 
 int
-flowrec_ip_from_layer(const struct pkt_layer *l, struct flowrec_ip *ip)
-{
-    size_t n = l->l3 == 6 ? 16 : 4;
-
-    memset(ip, 0, sizeof(*ip));
-    if (l->l3 != 4 && l->l3 != 6)
-        return 0;
-    ip->family = (uint8_t)l->l3;
-    memcpy(ip->src, l->src_ip, n);
-    memcpy(ip->dst, l->dst_ip, n);
-    ip->prot = l->proto;
-    ip->tos = l->tos;
-    ip->ttl = l->ttl;
-    ip->l4 = (uint8_t)l->l4;
-    ip->src_port = l->src_port;
-    ip->dst_port = l->dst_port;
-    ip->tcp_flags = l->tcp_flags;
-    ip->icmp_type = l->icmp_type;
-    ip->icmp_code = l->icmp_code;
-    return ip->family;
-}
-
-int
 flowrec_ip_from_record(const struct sflow_record *rec, struct flowrec_ip *ip)
 {
     int v6 = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_IPV6);
@@ -234,6 +211,31 @@ fr_take_packet(struct flowrec *o, const struct flowrec *c)
     o->octets = c->octets;
 }
 
+/*
+ * The packet of a 0:1, 0:3 or 0:4 record into 'o' if it is IP and 'o' has
+ * none yet, or an IPv6 one and this is IPv4.  The readers write only when
+ * they find IP, so an empty 'o' is filled in place.
+ */
+static void
+fr_packet(const struct sflow_record *rec, struct flowrec *o)
+{
+    int header = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER);
+    struct flowrec cand;
+
+    if (o->family == 0) {
+        if (header)
+            fr_from_header(rec, o);
+        else
+            fr_from_ip_record(rec, o);
+        return;
+    }
+    if (o->family == 4)
+        return;
+    cand = flowrec_empty;
+    if ((header ? fr_from_header(rec, &cand) : fr_from_ip_record(rec, &cand)) == 4)
+        fr_take_packet(o, &cand);
+}
+
 int
 flowrec_is_flow_sample(const struct sflow_sample *s)
 {
@@ -263,8 +265,6 @@ flowrec_from_sample(const struct sflow_datagram *dg, const struct sflow_sample *
 {
     const struct sflow_record *rec;
     uint32_t i, max;
-    struct flowrec cand;
-    int fam;
 
     *o = flowrec_empty;
     if (!flowrec_is_flow_sample(s))
@@ -276,13 +276,7 @@ flowrec_from_sample(const struct sflow_datagram *dg, const struct sflow_sample *
             /* FALLTHROUGH */
         case SFLOW_TAG(0, SFLOW_FLOW_IPV4):
         case SFLOW_TAG(0, SFLOW_FLOW_IPV6):
-            if (o->family == 4)
-                break;
-            cand = flowrec_empty;
-            fam = rec->tag == SFLOW_TAG(0, SFLOW_FLOW_HEADER) ?
-                fr_from_header(rec, &cand) : fr_from_ip_record(rec, &cand);
-            if (fam == 4 || (fam == 6 && o->family == 0))
-                fr_take_packet(o, &cand);
+            fr_packet(rec, o);
             break;
         case SFLOW_TAG(0, SFLOW_FLOW_ETHERNET):
             fr_ethernet(rec, o);

@@ -13,7 +13,9 @@
 #define SFK_FLOWREC_H
 
 #include <stdint.h>
+#include <string.h>
 
+#include "pkt_parse.h"
 #include "sflow_types.h"
 
 struct flowrec {
@@ -55,13 +57,36 @@ struct flowrec_ip {
     uint8_t icmp_type, icmp_code;       /* Header only */
 };
 
-struct pkt_layer;
-
 /* The first (the peer's) and last (the destination's) ASN of a 0:1003 AS path; 0 if none. */
 void flowrec_as_path_ends(const struct sflow_bytes *path, uint32_t *first, uint32_t *last);
 
-/* The IP packet of a parsed layer into 'ip' (cleared first); returns its family or 0. */
-int flowrec_ip_from_layer(const struct pkt_layer *l, struct flowrec_ip *ip);
+/*
+ * The IP packet of a parsed layer into 'ip' (cleared if none); returns its
+ * family or 0.  Inline: its caller then reads the layer's fields straight
+ * into its own record, for every sampled header.
+ */
+static inline int
+flowrec_ip_from_layer(const struct pkt_layer *l, struct flowrec_ip *ip)
+{
+    if (l->l3 != 4 && l->l3 != 6) {
+        memset(ip, 0, sizeof(*ip));
+        return 0;
+    }
+    /* Every field is set.  pkt_parse() zeroes a layer's addresses past an IPv4 one. */
+    ip->family = (uint8_t)l->l3;
+    memcpy(ip->src, l->src_ip, 16);
+    memcpy(ip->dst, l->dst_ip, 16);
+    ip->prot = l->proto;
+    ip->tos = l->tos;
+    ip->ttl = l->ttl;
+    ip->l4 = (uint8_t)l->l4;
+    ip->src_port = l->src_port;
+    ip->dst_port = l->dst_port;
+    ip->tcp_flags = l->tcp_flags;
+    ip->icmp_type = l->icmp_type;
+    ip->icmp_code = l->icmp_code;
+    return ip->family;
+}
 
 /* A 0:3 sampled_ipv4 / 0:4 sampled_ipv6 record into 'ip' (cleared); family or 0. */
 int flowrec_ip_from_record(const struct sflow_record *rec, struct flowrec_ip *ip);

@@ -221,27 +221,9 @@ flowset_templates(struct flowset_msg *m, const struct flowset_options *opt)
  * the largest cost of an export (callgrind: some 390 instructions a record).
  */
 static uint8_t *
-fs_be16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-    return p + 2;
-}
-
-static uint8_t *
-fs_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-    return p + 4;
-}
-
-static uint8_t *
 fs_be64(uint8_t *p, uint64_t v)
 {
-    return fs_be32(fs_be32(p, (uint32_t)(v >> 32)), (uint32_t)v);
+    return wbuf_store_u32(wbuf_store_u32(p, (uint32_t)(v >> 32)), (uint32_t)v);
 }
 
 static uint8_t *
@@ -256,7 +238,8 @@ fs_time(const struct flowset_msg *m, uint8_t *p, uint64_t mono_ms)
 {
     int64_t t = (int64_t)mono_ms + m->time_shift;
 
-    return m->dialect == FLOWSET_IPFIX ? fs_be64(p, (uint64_t)t) : fs_be32(p, (uint32_t)t);
+    return m->dialect == FLOWSET_IPFIX ? fs_be64(p, (uint64_t)t) :
+        wbuf_store_u32(p, (uint32_t)t);
 }
 
 int
@@ -278,21 +261,21 @@ flowset_add(struct flowset_msg *m, const struct flowrec *f)
     *p++ = f->src_mask;
     *p++ = f->dst_mask;
     p = fs_bytes(p, f->nexthop_family == f->family ? f->nexthop : zero, alen);
-    p = fs_be16(p, f->src_port);
-    p = fs_be16(p, f->dst_port);
+    p = wbuf_store_u16(p, f->src_port);
+    p = wbuf_store_u16(p, f->dst_port);
     *p++ = f->prot;
     *p++ = f->tcp_flags;
     *p++ = f->tos;
-    p = fs_be32(p, f->input);
-    p = fs_be32(p, f->output);
-    p = fs_be16(p, f->src_vlan);
-    p = fs_be16(p, f->dst_vlan);
+    p = wbuf_store_u32(p, f->input);
+    p = wbuf_store_u32(p, f->output);
+    p = wbuf_store_u16(p, f->src_vlan);
+    p = wbuf_store_u16(p, f->dst_vlan);
     p = fs_bytes(p, f->src_mac, 6);
     p = fs_bytes(p, f->dst_mac, 6);
     p = fs_be64(p, f->packets);
     p = fs_be64(p, f->octets);
-    p = fs_be32(p, f->src_as);
-    p = fs_be32(p, f->dst_as);
+    p = wbuf_store_u32(p, f->src_as);
+    p = wbuf_store_u32(p, f->dst_as);
     p = fs_time(m, p, f->first_ms);
     fs_time(m, p, f->last_ms);
     m->records++;

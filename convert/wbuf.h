@@ -40,6 +40,28 @@ wbuf_reserve(struct wbuf *w, size_t n)
     return p;
 }
 
+/*
+ * Big-endian stores into room wbuf_reserve() gave, each returning the byte
+ * after: a record written through one reservation tests the room once.
+ */
+static inline uint8_t *
+wbuf_store_u16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+    return p + 2;
+}
+
+static inline uint8_t *
+wbuf_store_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+    return p + 4;
+}
+
 static inline void
 wbuf_put_u8(struct wbuf *w, uint8_t v)
 {
@@ -54,10 +76,8 @@ wbuf_put_u16(struct wbuf *w, uint16_t v)
 {
     uint8_t *p = wbuf_reserve(w, 2);
 
-    if (p) {
-        p[0] = (uint8_t)(v >> 8);
-        p[1] = (uint8_t)v;
-    }
+    if (p)
+        wbuf_store_u16(p, v);
 }
 
 static inline void
@@ -65,12 +85,8 @@ wbuf_put_u32(struct wbuf *w, uint32_t v)
 {
     uint8_t *p = wbuf_reserve(w, 4);
 
-    if (p) {
-        p[0] = (uint8_t)(v >> 24);
-        p[1] = (uint8_t)(v >> 16);
-        p[2] = (uint8_t)(v >> 8);
-        p[3] = (uint8_t)v;
-    }
+    if (p)
+        wbuf_store_u32(p, v);
 }
 
 static inline void
