@@ -91,7 +91,6 @@ struct walker {
     const struct sflow_datagram *dg;
     const struct sflow_sample *sample;  /* Current sample, or NULL. */
     uint32_t element_tag;               /* Current element's tag, or 0. */
-    int plain;                          /* walk_mode() */
     struct walk_punct punct;            /* The format's. */
     int lists;                          /* Open lists... */
     const char *list_name[WALK_LIST_DEPTH];     /* ...their text names... */
@@ -143,11 +142,21 @@ buf_put(char *buf, size_t size, size_t o, const char *format, ...)
     return o + (size_t)n < size ? o + (size_t)n : size - 1;
 }
 
-/* Plain members are written inline (walk_begin()) up to these limits. */
+/*
+ * A plain member is written as its context (-g), its key, a separator
+ * and its value: no indentation, no list or prefix in its name, not
+ * picked by -L.  Plain members, most of the text and -g output, are
+ * written where the walk finds them, up to the limit of their format;
+ * the others out of line.  Set again whenever a prefix, a list or the
+ * buffer changes.  (The walk passes no NULL key, a list's scalar, outside
+ * lists.)
+ */
 static void
-walk_plain_lim(struct walker *wk)
+walk_mode(struct walker *wk)
 {
-    uintptr_t lim = wk->plain ? (uintptr_t)wk->lim : 0;
+    int plain = wk->prefix_len == 0 && wk->lists == 0 && wk->fields == NULL &&
+        !wk->fmt->pretty;
+    uintptr_t lim = plain ? (uintptr_t)wk->lim : 0;
 
     wk->plain_lim = wk->fmt->context ? 0 : lim;
     wk->context_lim = wk->fmt->context ? lim : 0;
@@ -162,12 +171,12 @@ walk_attach(struct walker *wk, size_t n)
     if (!wk->dropped && obuf_reserve(out, n + WALK_SLACK) != NULL) {
         wk->cur = out->buf + out->len;
         wk->lim = out->buf + out->cap - WALK_SLACK;
-        walk_plain_lim(wk);
+        walk_mode(wk);
         return 1;
     }
     wk->dropped = 1;
     wk->cur = wk->lim = wk->spare + 1;     /* json_unwrite_comma() reads cur[-1]. */
-    walk_plain_lim(wk);
+    walk_mode(wk);
     return 0;
 }
 
@@ -420,22 +429,6 @@ walk_end(struct walker *wk, char *end, enum sflow_walk_kind kind)
     }
     memcpy(end, wk->punct.close[kind], 4);
     wk->cur = end + wk->punct.close_len[kind];
-}
-
-/*
- * A plain member is written as its context (-g), its key, a separator
- * and its value: no indentation, no list or prefix in its name, not
- * picked by -L.  Plain members, most of the text and -g output, are
- * written where the walk finds them; the others out of line.
- * Said once when that changes.  (The walk passes no NULL key, a list's
- * scalar, outside lists.)
- */
-static void
-walk_mode(struct walker *wk)
-{
-    wk->plain = wk->prefix_len == 0 && wk->lists == 0 && wk->fields == NULL &&
-        !wk->fmt->pretty;
-    walk_plain_lim(wk);
 }
 
 /* From now on keys take 'pfx' ('n' bytes) too; returns what walk_prefix_pop() restores. */
