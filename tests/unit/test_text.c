@@ -576,6 +576,60 @@ test_fields_line(void **state)
     text_fields_free(tf);
 }
 
+static void
+json_plain(struct obuf *out, const struct sflow_enrich *e, const struct dgram_meta *m,
+    const struct sflow_datagram *d)
+{
+    json_datagram(out, e, m, d, 0);
+}
+
+static void
+json_pretty(struct obuf *out, const struct sflow_enrich *e, const struct dgram_meta *m,
+    const struct sflow_datagram *d)
+{
+    json_datagram(out, e, m, d, JSON_PRETTY);
+}
+
+/*
+ * The caller's buffer runs out in the middle of the walk, at every byte
+ * of the output (a -g context, a key, a value, a bracket): the walk grows
+ * it and writes what it writes into an empty one, after the caller's own
+ * bytes.  A buffer starts at 64 KiB.
+ */
+static void
+test_grow_mid_walk(void **state)
+{
+    render_fn *const fns[] = { text_datagram, text_grep_datagram, json_plain, json_pretty };
+    const size_t first = 64 * 1024;
+    struct dgram_meta m;
+    size_t i, n, fill, len = build_flow();
+    char *want;
+
+    (void)state;
+    meta_init(&m);
+    for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+        want = render(fns[i], len);
+        n = strlen(want);
+        assert_true(n > 0 && n < first / 2);
+        for (fill = first - n - 512; fill <= first; fill++) {
+            struct obuf out = OBUF_INITIALIZER;
+            char *p = obuf_reserve(&out, fill);
+
+            assert_non_null(p);
+            memset(p, 'x', fill);
+            obuf_end(&out, p + fill);
+            assert_int_equal(out.cap, first);
+            fns[i](&out, NULL, &m, &dg);
+            assert_int_equal(out.error, 0);
+            assert_int_equal(out.len, fill + n);
+            assert_memory_equal(out.buf + fill, want, n);
+            assert_int_equal(out.buf[fill - 1], 'x');
+            obuf_free(&out);
+        }
+        free(want);
+    }
+}
+
 int
 main(void)
 {
@@ -592,6 +646,7 @@ main(void)
         cmocka_unit_test(test_cut_tcp),
         cmocka_unit_test(test_fields_parse),
         cmocka_unit_test(test_fields_line),
+        cmocka_unit_test(test_grow_mid_walk),
     };
 
     setenv("TZ", "UTC", 1);
