@@ -142,15 +142,25 @@ struct clickhouse {
 
 /* ---- Options ---- */
 
+/* The power of two a size's last character stands for: k, M or G; 0 if it is none. */
+static unsigned
+size_unit_shift(char c)
+{
+    switch (c) {
+    case 'k': case 'K': return 10;
+    case 'm': case 'M': return 20;
+    case 'g': case 'G': return 30;
+    default: return 0;
+    }
+}
+
 /* A size in bytes, with an optional k, M or G (binary) after the number; 1 byte to 1 PiB. */
 static int
 parse_size(const char *s, unsigned long long *out)
 {
-    static const char units[] = "kKmMgG";
     char num[24];
     size_t n = strlen(s);
-    const char *u = n > 0 ? strchr(units, s[n - 1]) : NULL;
-    unsigned shift = u != NULL ? 10 * (unsigned)((u - units) / 2 + 1) : 0;
+    unsigned shift = n > 0 ? size_unit_shift(s[n - 1]) : 0;
     long v;
 
     if (shift != 0)

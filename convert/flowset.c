@@ -221,12 +221,6 @@ flowset_templates(struct flowset_msg *m, const struct flowset_options *opt)
  * the largest cost of an export (callgrind: some 390 instructions a record).
  */
 static uint8_t *
-fs_be64(uint8_t *p, uint64_t v)
-{
-    return wbuf_store_u32(wbuf_store_u32(p, (uint32_t)(v >> 32)), (uint32_t)v);
-}
-
-static uint8_t *
 fs_bytes(uint8_t *p, const uint8_t *src, size_t n)
 {
     memcpy(p, src, n);
@@ -238,7 +232,7 @@ fs_time(const struct flowset_msg *m, uint8_t *p, uint64_t mono_ms)
 {
     int64_t t = (int64_t)mono_ms + m->time_shift;
 
-    return m->dialect == FLOWSET_IPFIX ? fs_be64(p, (uint64_t)t) :
+    return m->dialect == FLOWSET_IPFIX ? wbuf_store_u64(p, (uint64_t)t) :
         wbuf_store_u32(p, (uint32_t)t);
 }
 
@@ -272,8 +266,8 @@ flowset_add(struct flowset_msg *m, const struct flowrec *f)
     p = wbuf_store_u16(p, f->dst_vlan);
     p = fs_bytes(p, f->src_mac, 6);
     p = fs_bytes(p, f->dst_mac, 6);
-    p = fs_be64(p, f->packets);
-    p = fs_be64(p, f->octets);
+    p = wbuf_store_u64(p, f->packets);
+    p = wbuf_store_u64(p, f->octets);
     p = wbuf_store_u32(p, f->src_as);
     p = wbuf_store_u32(p, f->dst_as);
     p = fs_time(m, p, f->first_ms);

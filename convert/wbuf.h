@@ -62,6 +62,12 @@ wbuf_store_u32(uint8_t *p, uint32_t v)
     return p + 4;
 }
 
+static inline uint8_t *
+wbuf_store_u64(uint8_t *p, uint64_t v)
+{
+    return wbuf_store_u32(wbuf_store_u32(p, (uint32_t)(v >> 32)), (uint32_t)v);
+}
+
 static inline void
 wbuf_put_u8(struct wbuf *w, uint8_t v)
 {

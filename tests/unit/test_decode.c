@@ -815,6 +815,22 @@ check_named(const struct named_field *nf, const char *prefix)
             sc->fields[nf->index].name : "(none)", want);
 }
 
+/* Each of 'n' fields, named with 'prefix', in flow record 0:'format'. */
+static void
+check_layout(uint32_t format, const char *prefix, const struct named_field *fields, size_t n)
+{
+    struct named_field nf;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        nf = fields[i];
+        nf.format = format;
+        check_named(&nf, prefix);
+    }
+}
+#define CHECK_LAYOUT(format, prefix, fields) \
+    check_layout((format), (prefix), (fields), sizeof(fields) / sizeof((fields)[0]))
+
 /* Each constant names the last field of a record read whole: none is left out. */
 static void
 check_last(uint32_t format, int counter, int last)
@@ -832,26 +848,32 @@ test_named_fields(void **state)
     static const struct { uint32_t format; const char *prefix; } eth[] = {
         { 2, "" }, { 1021, "tunnel_l2_out_" }, { 1022, "tunnel_l2_in_" },
     };
+    static const struct named_field eth_fields[] = {
+        { 0, 0, SF_ETH_LENGTH, "ethernet_len" }, { 0, 0, SF_ETH_SRC, "ethernet_src" },
+        { 0, 0, SF_ETH_DST, "ethernet_dst" }, { 0, 0, SF_ETH_TYPE, "ethernet_type" },
+    };
+    /* sampled_ipv4 and sampled_ipv6 differ only in the names of three fields. */
+    static const struct named_field ip_fields[] = {
+        { 0, 0, SF_IP_LENGTH, "sampledPacketSize" }, { 0, 0, SF_IP_PROTOCOL, "IPProtocol" },
+        { 0, 0, SF_IP_SRC_PORT, "srcPort" }, { 0, 0, SF_IP_DST_PORT, "dstPort" },
+        { 0, 0, SF_IP_TCP_FLAGS, "TCPFlags" },
+    };
+    static const struct named_field ip4_fields[] = {
+        { 0, 0, SF_IP_SRC, "srcIP" }, { 0, 0, SF_IP_DST, "dstIP" }, { 0, 0, SF_IP_TOS, "IPTOS" },
+    };
+    static const struct named_field ip6_fields[] = {
+        { 0, 0, SF_IP_SRC, "srcIP6" }, { 0, 0, SF_IP_DST, "dstIP6" },
+        { 0, 0, SF_IP_TOS, "priority" },
+    };
     static const struct { uint32_t format; const char *prefix; int v6; } ip[] = {
         { 3, "", 0 }, { 4, "", 1 }, { 1023, "tunnel_ipv4_out_", 0 },
         { 1024, "tunnel_ipv4_in_", 0 }, { 1025, "tunnel_ipv6_out_", 1 },
         { 1026, "tunnel_ipv6_in_", 1 },
     };
-    static const struct named_field eth_fields[] = {
-        { 0, 0, SF_ETH_LENGTH, "ethernet_len" }, { 0, 0, SF_ETH_SRC, "ethernet_src" },
-        { 0, 0, SF_ETH_DST, "ethernet_dst" }, { 0, 0, SF_ETH_TYPE, "ethernet_type" },
+    static const struct named_field socket_fields[] = {
+        { 0, 0, SF_SOCKET_PROTOCOL, "ip_protocol" }, { 0, 0, SF_SOCKET_LOCAL_IP, "local_ip" },
+        { 0, 0, SF_SOCKET_REMOTE_IP, "remote_ip" },
     };
-    static const struct named_field ip_fields[2][8] = { {
-        { 0, 0, SF_IP_LENGTH, "sampledPacketSize" }, { 0, 0, SF_IP_PROTOCOL, "IPProtocol" },
-        { 0, 0, SF_IP_SRC, "srcIP" }, { 0, 0, SF_IP_DST, "dstIP" },
-        { 0, 0, SF_IP_SRC_PORT, "srcPort" }, { 0, 0, SF_IP_DST_PORT, "dstPort" },
-        { 0, 0, SF_IP_TCP_FLAGS, "TCPFlags" }, { 0, 0, SF_IP_TOS, "IPTOS" },
-    }, {
-        { 0, 0, SF_IP_LENGTH, "sampledPacketSize" }, { 0, 0, SF_IP_PROTOCOL, "IPProtocol" },
-        { 0, 0, SF_IP_SRC, "srcIP6" }, { 0, 0, SF_IP_DST, "dstIP6" },
-        { 0, 0, SF_IP_SRC_PORT, "srcPort" }, { 0, 0, SF_IP_DST_PORT, "dstPort" },
-        { 0, 0, SF_IP_TCP_FLAGS, "TCPFlags" }, { 0, 0, SF_IP_TOS, "priority" },
-    } };
     static const struct named_field one[] = {
         { 1, 0, SF_HEADER_PROTOCOL, "headerProtocol" },
         { 1, 0, SF_HEADER_FRAME_LENGTH, "sampledPacketSize" },
@@ -915,36 +937,25 @@ test_named_fields(void **state)
         { 2000, 1, SF_HOST_OS_NAME, "os_name" },
         { 2000, 1, SF_HOST_OS_RELEASE, "os_release" },
     };
-    struct named_field nf;
-    size_t i, j;
-    uint32_t sock;
+    size_t i;
 
     (void)state;
     for (i = 0; i < sizeof(one) / sizeof(one[0]); i++)
         check_named(&one[i], "");
     for (i = 0; i < sizeof(eth) / sizeof(eth[0]); i++) {
-        for (j = 0; j < sizeof(eth_fields) / sizeof(eth_fields[0]); j++) {
-            nf = eth_fields[j];
-            nf.format = eth[i].format;
-            check_named(&nf, eth[i].prefix);
-        }
+        CHECK_LAYOUT(eth[i].format, eth[i].prefix, eth_fields);
         check_last(eth[i].format, 0, SF_ETH_TYPE);
     }
     for (i = 0; i < sizeof(ip) / sizeof(ip[0]); i++) {
-        for (j = 0; j < 8; j++) {
-            nf = ip_fields[ip[i].v6][j];
-            nf.format = ip[i].format;
-            check_named(&nf, ip[i].prefix);
-        }
+        CHECK_LAYOUT(ip[i].format, ip[i].prefix, ip_fields);
+        if (ip[i].v6)
+            CHECK_LAYOUT(ip[i].format, ip[i].prefix, ip6_fields);
+        else
+            CHECK_LAYOUT(ip[i].format, ip[i].prefix, ip4_fields);
         check_last(ip[i].format, 0, SF_IP_TOS);
     }
-    for (sock = 2100; sock <= 2101; sock++) {
-        const char *p = sock == 2100 ? "socket4_" : "socket6_";
-
-        check_named(&(struct named_field){ sock, 0, SF_SOCKET_PROTOCOL, "ip_protocol" }, p);
-        check_named(&(struct named_field){ sock, 0, SF_SOCKET_LOCAL_IP, "local_ip" }, p);
-        check_named(&(struct named_field){ sock, 0, SF_SOCKET_REMOTE_IP, "remote_ip" }, p);
-    }
+    CHECK_LAYOUT(2100, "socket4_", socket_fields);
+    CHECK_LAYOUT(2101, "socket6_", socket_fields);
     check_last(1, 0, SF_HEADER_BYTES);
     check_last(1001, 0, SF_SWITCH_OUT_PRIORITY);
     check_last(1002, 0, SF_ROUTER_DST_MASK);

@@ -324,6 +324,20 @@ sample_record(struct sample_w *sw, uint32_t tag, union sflow_value v[SFLOW_MAX_F
     memset(v, 0, sizeof(union sflow_value) * SFLOW_MAX_FIELDS);
 }
 
+/*
+ * A 0:3 record of a 500-byte UDP packet, 10.0.0.5 port 53 to 10.0.0.6
+ * port 5353, TCP flags 0x12 (not TCP: to be ignored), ToS 0x20.
+ */
+static void
+sample_ipv4_record(struct sample_w *sw, union sflow_value v[SFLOW_MAX_FIELDS])
+{
+    v[0].u = 500, v[1].u = 17;
+    v[2].b.p = (const uint8_t *)"\x0a\0\0\x05", v[2].b.len = 4;
+    v[3].b.p = (const uint8_t *)"\x0a\0\0\x06", v[3].b.len = 4;
+    v[4].u = 53, v[5].u = 5353, v[6].u = 0x12, v[7].u = 0x20;
+    sample_record(sw, SFLOW_TAG(0, SFLOW_FLOW_IPV4), v);
+}
+
 /* Ends the sample and its datagram, decoded into 'dg'. */
 static void
 sample_end(struct sample_w *sw, struct sflow_datagram *dg)
@@ -332,6 +346,30 @@ sample_end(struct sample_w *sw, struct sflow_datagram *dg)
     assert_int_equal(sflow_enc_datagram_end(&sw->w, sw->d), 0);
     sflow_decode(sw->w.base, sw->w.size, dg);
     assert_int_equal(dg->err.code, SFLOW_OK);
+}
+
+/*
+ * An Ethernet frame of an IPv6 TCP SYN (2001:db8::1 port 5555 to
+ * 2001:db8::2 port 80, traffic class 0x2e) into 'frame'.
+ */
+static void
+ipv6_syn_frame(struct wbuf *fw, uint8_t *frame, size_t cap)
+{
+    wbuf_init(fw, frame, cap);
+    wbuf_put_bytes(fw, (uint8_t[]){ 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 }, 12);
+    wbuf_put_u16(fw, 0x86dd);
+    wbuf_put_u32(fw, 6u << 28 | 0x2eu << 20);
+    wbuf_put_u16(fw, 20);
+    wbuf_put_u8(fw, 6);
+    wbuf_put_u8(fw, 64);
+    wbuf_put_bytes(fw, (uint8_t[]){ 0x20, 1, 0xd, 0xb8, [15] = 1 }, 16);
+    wbuf_put_bytes(fw, (uint8_t[]){ 0x20, 1, 0xd, 0xb8, [15] = 2 }, 16);
+    wbuf_put_u16(fw, 5555);
+    wbuf_put_u16(fw, 80);
+    wbuf_put_zeros(fw, 9);
+    wbuf_put_u8(fw, 0x02);              /* SYN */
+    wbuf_put_zeros(fw, 6);
+    assert_int_equal(fw->size, 14 + 40 + 20);
 }
 
 /* An IPv6 TCP packet in a sampled header, with switch, router and gateway records. */
@@ -346,21 +384,7 @@ test_flowrec_ipv6(void **state)
     struct flowrec f;
 
     (void)state;
-    wbuf_init(&fw, frame, sizeof(frame));
-    wbuf_put_bytes(&fw, (uint8_t[]){ 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 }, 12);
-    wbuf_put_u16(&fw, 0x86dd);
-    wbuf_put_u32(&fw, 6u << 28 | 0x2eu << 20);
-    wbuf_put_u16(&fw, 20);
-    wbuf_put_u8(&fw, 6);
-    wbuf_put_u8(&fw, 64);
-    wbuf_put_bytes(&fw, (uint8_t[]){ 0x20, 1, 0xd, 0xb8, [15] = 1 }, 16);
-    wbuf_put_bytes(&fw, (uint8_t[]){ 0x20, 1, 0xd, 0xb8, [15] = 2 }, 16);
-    wbuf_put_u16(&fw, 5555);
-    wbuf_put_u16(&fw, 80);
-    wbuf_put_zeros(&fw, 9);
-    wbuf_put_u8(&fw, 0x02);             /* SYN */
-    wbuf_put_zeros(&fw, 6);
-
+    ipv6_syn_frame(&fw, frame, sizeof(frame));
     sample_begin(&sw, buf, sizeof(buf), 256, 5, SFLOW_IF_INTERNAL, &fw,
         14 + 40 + 20 + 100 + 4);
     v[0].u = 100, v[2].u = 200;
@@ -410,6 +434,44 @@ test_flowrec_ipv6(void **state)
 }
 
 /*
+ * An IPv6 packet in the sampled header, then a 0:3 record of an IPv4 one:
+ * NetFlow v5 can carry only the latter, so it replaces the former whole
+ * (no port, flag or length of the IPv6 packet left behind).
+ */
+static void
+test_flowrec_ipv4_over_ipv6(void **state)
+{
+    uint8_t frame[14 + 40 + 20], buf[1024];
+    union sflow_value v[SFLOW_MAX_FIELDS] = { 0 };
+    static struct sflow_datagram dg;
+    struct sample_w sw;
+    struct flowrec f;
+    struct wbuf fw;
+
+    (void)state;
+    ipv6_syn_frame(&fw, frame, sizeof(frame));
+    sample_begin(&sw, buf, sizeof(buf), 1, 1, 2, &fw, 14 + 40 + 20 + 4);
+    sample_ipv4_record(&sw, v);
+    sample_end(&sw, &dg);
+
+    assert_int_equal(flowrec_from_sample(&dg, &dg.samples[0], &f), FLOWREC_OK);
+    assert_int_equal(f.family, 4);
+    assert_memory_equal(f.src, "\x0a\0\0\x05\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+    assert_memory_equal(f.dst, "\x0a\0\0\x06\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+    assert_int_equal(f.prot, 17);
+    assert_int_equal(f.src_port, 53);
+    assert_int_equal(f.dst_port, 5353);
+    assert_int_equal(f.tcp_flags, 0);                   /* UDP: not the SYN's */
+    assert_int_equal(f.tos, 0x20);
+    assert_int_equal(f.octets, 500);
+    /* What is not the packet's stays the sample's: MACs from the header. */
+    assert_int_equal(f.src_mac[5], 1);
+    assert_int_equal(f.dst_mac[5], 2);
+    assert_int_equal(f.input, 1);
+    assert_int_equal(f.output, 2);
+}
+
+/*
  * An ICMP packet (type 3, code 1) in a sampled header, then a 0:3 record of
  * another packet, VLANs and a gateway: the row and the flow record take
  * the same packet and addresses from the shared keys, each with its own
@@ -435,11 +497,7 @@ test_flowrec_and_ch_row(void **state)
     wbuf_put_bytes(&fw, (uint8_t[]){ 3, 1, 0, 0, 0, 0, 0, 0 }, 8);
 
     sample_begin(&sw, buf, sizeof(buf), 10, 0, 0, &fw, 14 + 28 + 4);
-    v[0].u = 500, v[1].u = 17;
-    v[2].b.p = (const uint8_t *)"\x0a\0\0\x05", v[2].b.len = 4;
-    v[3].b.p = (const uint8_t *)"\x0a\0\0\x06", v[3].b.len = 4;
-    v[4].u = 53, v[5].u = 5353;
-    sample_record(&sw, SFLOW_TAG(0, SFLOW_FLOW_IPV4), v);
+    sample_ipv4_record(&sw, v);
     v[0].u = 100, v[2].u = 200;
     sample_record(&sw, SFLOW_TAG(0, SFLOW_FLOW_EX_SWITCH), v);
     v[1].u = 65000, v[2].u = 0, v[3].u = 65001;
@@ -515,6 +573,7 @@ main(void)
         cmocka_unit_test(test_ipfix_message),
         cmocka_unit_test(test_full_message),
         cmocka_unit_test(test_flowrec_ipv6),
+        cmocka_unit_test(test_flowrec_ipv4_over_ipv6),
         cmocka_unit_test(test_flowrec_and_ch_row),
         cmocka_unit_test(test_as_path_ends),
     };
