@@ -72,25 +72,15 @@ wbuf_close_len(struct wbuf *w, size_t offset)
 void
 wbuf_patch_u32(struct wbuf *w, size_t offset, uint32_t v)
 {
-    uint8_t *p;
-
     if (w->error || offset + 4 > w->size)
         return;
-    p = w->base + offset;
-    p[0] = v >> 24;
-    p[1] = v >> 16;
-    p[2] = v >> 8;
-    p[3] = v;
+    wbuf_store_u32(w->base + offset, v);
 }
 
 void
 wbuf_patch_u16(struct wbuf *w, size_t offset, uint16_t v)
 {
-    uint8_t *p;
-
     if (w->error || offset + 2 > w->size)
         return;
-    p = w->base + offset;
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
+    wbuf_store_u16(w->base + offset, v);
 }
