@@ -516,8 +516,8 @@ test_flow_files(void **state)
     assert_non_null(strstr(out_text, "  port LOCAL: rx pkts="));
     ok(sw, "dump-ports br0 br0");
     assert_non_null(strstr(out_text, "  port LOCAL: rx pkts="));
-    bad(sw, "dump-ports br0 br1", "bridge br0 has no port br1");
-    bad(sw, "dump-ports br0 65534x", "bridge br0 has no port 65534x");
+    bad(sw, "dump-ports br0 br1", "br0: couldn't find port `br1'");
+    bad(sw, "dump-ports br0 65534x", "br0: couldn't find port `65534x'");
     bad(sw, "mod-port br0 65534x down", "br0: couldn't find port `65534x'");
 }
 
