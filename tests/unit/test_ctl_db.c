@@ -390,6 +390,14 @@ test_maps(void **state)
     bad(sw, "set bridge br0 other_config:k=\"\\ud800\"", "is not KEY=VALUE");
     bad(sw, "set bridge br0 other_config:k=\"\\u12\"", "is not KEY=VALUE");
     bad(sw, "set bridge br0 other_config:k=\"\\u12g4\"", "is not KEY=VALUE");
+    /* Beyond U+FFFF: a surrogate pair, as ovs-vsctl reads it; its halves apart or crossed are refused. */
+    ok(sw, "set bridge br0 other_config:e=\"\\ud83d\\ude00x\"");
+    ok(sw, "get bridge br0 other_config:e");
+    assert_non_null(strstr(out_text, "\xf0\x9f\x98\x80x"));
+    ok(sw, "remove bridge br0 other_config e");
+    bad(sw, "set bridge br0 other_config:k=\"\\ude00\\ud83d\"", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:k=\"\\ud83d\\u0041\"", "is not KEY=VALUE");
+    bad(sw, "set bridge br0 other_config:k=\"\\ud83d\\ude0\"", "is not KEY=VALUE");
     bad(sw, "set bridge br0 other_config:k=\"ab\\\"", "is not KEY=VALUE");
     /* A column that is no map reads its atoms the same way. */
     assert_int_equal(runv(sw, 3, "create", "sflow", "agent=\"a\xb2\""), CTL_ERROR);
