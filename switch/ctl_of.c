@@ -8,6 +8,7 @@
 #include "ctl_of.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -22,6 +23,7 @@
 #include "bridge.h"
 #include "ctl.h"
 #include "flow_parse.h"
+#include "num_parse.h"
 #include "port.h"
 
 #define OF_PORT_LOCAL 0xfffe    /* OpenFlow 1.0's OFPP_LOCAL. */
@@ -514,10 +516,8 @@ ctl_of_dump_aggregate(struct sw *sw, struct bridge *br, const char *match, FILE 
 struct port *
 ctl_of_find_port(struct bridge *br, const char *name, FILE *err)
 {
-    bool local = strcasecmp(name, "LOCAL") == 0;
-    char *end;
-    unsigned long num = local ? OF_PORT_LOCAL : strtoul(name, &end, 10);
-    bool is_num = local || (name[0] >= '0' && name[0] <= '9' && *end == '\0');
+    long num = OF_PORT_LOCAL;
+    bool is_num = strcasecmp(name, "LOCAL") == 0 || num_parse_long(name, 0, LONG_MAX, &num) == 0;
 
     for (size_t i = 0; i < br->n_ports; i++)
         if (is_num ? br->ports[i]->ofport == num : strcmp(br->ports[i]->name, name) == 0)
