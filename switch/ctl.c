@@ -477,10 +477,8 @@ cmd_dump_ports(struct cmd_ctx *c, int argc, char **argv)
     size_t n = br->n_ports;
 
     if (argc >= 3) {
-        if ((only = ctl_of_find_port(br, argv[2])) == NULL) {
-            fprintf(c->err, "bridge %s has no port %s\n", br->name, argv[2]);
+        if ((only = ctl_of_find_port(br, argv[2], c->err)) == NULL)
             return CTL_ERROR;
-        }
         n = 1;
     }
     fprintf(c->out, "OFPST_PORT reply: %zu ports\n", n);

@@ -263,33 +263,53 @@ put_datum(FILE *f, const struct datum *d, enum style st)
 static int set_port_trunks(struct ctx *, const struct row *, const struct datum *);
 static int nf_active(struct nfdp_cfg *, const struct datum *, FILE *);
 
+/* The four hex digits at 's' (at least 4 bytes) into '*cp'; false if they are not. */
+static bool
+read_hex4(const char *s, unsigned *cp)
+{
+    *cp = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!isxdigit((unsigned char)s[i]))
+            return false;
+        *cp = *cp << 4 | (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+    }
+    return true;
+}
+
 /*
  * JSON's escape at 's' (after its backslash; 'n' bytes there) as UTF-8
- * bytes into 'out' (room for 3); returns how many it wrote, 0 if it is
- * malformed.  '*used' gets the bytes it took after the backslash.
+ * bytes into 'out' (room for 4); returns how many it wrote, 0 if it is
+ * malformed.  '*used' gets the bytes it took after the backslash.  A
+ * character beyond U+FFFF is a surrogate pair (\ud83d\ude00), as JSON
+ * writes it and ovs-vsctl reads it.
  */
 static size_t
 read_escape(const char *s, size_t n, char *out, size_t *used)
 {
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
     const char *e = n > 0 ? strchr(from, s[0]) : NULL;
-    unsigned cp = 0;
+    unsigned cp, lo;
 
     *used = 1;
     if (e != NULL && *e != '\0') {
         out[0] = to[e - from];
         return 1;
     }
-    if (n < 5 || s[0] != 'u')
+    if (n < 5 || s[0] != 'u' || !read_hex4(s + 1, &cp))
         return 0;
-    for (int i = 1; i <= 4; i++) {
-        if (!isxdigit((unsigned char)s[i]))
-            return 0;
-        cp = cp << 4 | (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
-    }
     *used = 5;
+    if (cp >= 0xd800 && cp <= 0xdbff && n >= 11 && s[5] == '\\' && s[6] == 'u' &&
+        read_hex4(s + 7, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
+        *used = 11;
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        out[0] = (char)(0xf0 | cp >> 18);
+        out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[3] = (char)(0x80 | (cp & 0x3f));
+        return 4;
+    }
     if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;               /* A NUL would end the string; surrogates are not characters. */
+        return 0;               /* A NUL would end the string; a lone surrogate is no character. */
     if (cp < 0x80) {
         out[0] = (char)cp;
         return 1;
@@ -331,7 +351,7 @@ read_atom(const char *s, size_t n, char *buf, size_t len)
         if (n < 2 || s[n - 1] != '"')
             return EINVAL;
         for (size_t i = 1; i + 1 < n; i++) {
-            char c[3];
+            char c[4];
             size_t k = 1;
 
             c[0] = s[i];

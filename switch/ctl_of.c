@@ -8,6 +8,7 @@
 #include "ctl_of.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -22,6 +23,7 @@
 #include "bridge.h"
 #include "ctl.h"
 #include "flow_parse.h"
+#include "num_parse.h"
 #include "port.h"
 
 #define OF_PORT_LOCAL 0xfffe    /* OpenFlow 1.0's OFPP_LOCAL. */
@@ -120,14 +122,6 @@ cmp_port(const void *a, const void *b)
     return (x->ofport > y->ofport) - (x->ofport < y->ofport);
 }
 
-/* ovs-ofctl's words for a PORT argument that names no port of 'br'. */
-static int
-no_port(const struct bridge *br, const char *port, FILE *err)
-{
-    fprintf(err, "%s: couldn't find port `%s'\n", br->name, port);
-    return CTL_ERROR;
-}
-
 /* Prints the ports of 'br' (or 'only') whose interface is there, by OpenFlow number (LOCAL last). */
 static int
 print_ports(const struct bridge *br, const struct port *only, FILE *out, FILE *err)
@@ -173,8 +167,8 @@ ctl_of_dump_ports_desc(struct sw *sw, struct bridge *br, const char *port, FILE 
     const struct port *only = NULL;
 
     (void)sw;
-    if (port != NULL && (only = ctl_of_find_port(br, port)) == NULL)
-        return no_port(br, port, err);
+    if (port != NULL && (only = ctl_of_find_port(br, port, err)) == NULL)
+        return CTL_ERROR;
     fprintf(out, "OFPST_PORT_DESC reply (xid=0x2):\n");
     return print_ports(br, only, out, err);
 }
@@ -520,16 +514,15 @@ ctl_of_dump_aggregate(struct sw *sw, struct bridge *br, const char *match, FILE 
 /* ---- ports ---- */
 
 struct port *
-ctl_of_find_port(struct bridge *br, const char *name)
+ctl_of_find_port(struct bridge *br, const char *name, FILE *err)
 {
-    bool local = strcasecmp(name, "LOCAL") == 0;
-    char *end;
-    unsigned long num = local ? OF_PORT_LOCAL : strtoul(name, &end, 10);
-    bool is_num = local || (name[0] >= '0' && name[0] <= '9' && *end == '\0');
+    long num = OF_PORT_LOCAL;
+    bool is_num = strcasecmp(name, "LOCAL") == 0 || num_parse_long(name, 0, LONG_MAX, &num) == 0;
 
     for (size_t i = 0; i < br->n_ports; i++)
         if (is_num ? br->ports[i]->ofport == num : strcmp(br->ports[i]->name, name) == 0)
             return br->ports[i];
+    fprintf(err, "%s: couldn't find port `%s'\n", br->name, name);
     return NULL;
 }
 
@@ -541,7 +534,7 @@ ctl_of_mod_port(struct sw *sw, struct bridge *br, const char *port, const char *
         "stp", "no-stp", "receive", "no-receive", "receive-stp", "no-receive-stp",
         "forward", "no-forward", "flood", "no-flood", "packet-in", "no-packet-in",
     };
-    struct port *p = ctl_of_find_port(br, port);
+    struct port *p;
     bool down;
     int e;
 
@@ -555,8 +548,8 @@ ctl_of_mod_port(struct sw *sw, struct bridge *br, const char *port, const char *
         fprintf(err, "unknown mod-port command '%s'\n", action);
         return CTL_ERROR;
     }
-    if (p == NULL)
-        return no_port(br, port, err);
+    if ((p = ctl_of_find_port(br, port, err)) == NULL)
+        return CTL_ERROR;
     down = strcmp(action, "down") == 0;
     /* A port restored before its interface is there gets the setting when it opens. */
     if ((e = port_link_set(p->name, !down)) != 0 && !(restoring && e == ENODEV)) {

@@ -69,9 +69,10 @@ int ctl_of_diff_flows(struct sw *sw, const char *src1, const char *src2, FILE *o
 
 /*
  * Port 'name' of 'br' as ovs-ofctl names one: an OpenFlow number, LOCAL
- * (in any case) or a port's name; NULL if none.
+ * (in any case) or a port's name; NULL if none, after ovs-ofctl's words
+ * for it on 'err'.
  */
-struct port *ctl_of_find_port(struct bridge *br, const char *name);
+struct port *ctl_of_find_port(struct bridge *br, const char *name, FILE *err);
 
 /*
  * mod-port BR PORT up|down: 'port' a name, an OpenFlow number or LOCAL.

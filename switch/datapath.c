@@ -42,6 +42,9 @@ struct pkt {
     uint16_t segs;              /* Wire packets: > 1 for a GSO super-frame. */
     uint32_t seg_len;           /* Length of one of them. */
     uint32_t seg_hdr;           /* Header bytes each of them repeats (GSO only). */
+    /* Where extract_key() found the transport header, for commit(): 0 if it did not. */
+    uint32_t l4_off;            /* From the IP header (past IPv6's extension headers). */
+    uint8_t l4_proto;
     uint8_t cast;
     /* What happened to it, for sFlow. */
     unsigned n_out;
@@ -251,13 +254,17 @@ key_l4(struct flow_key *key, const uint8_t *l4, uint32_t n, uint8_t icmp)
     }
 }
 
-/* The flow key of 'k' as it arrived on 'in': only the headers it has are read. */
+/*
+ * The flow key of 'k' as it arrived on 'in': only the headers it has are
+ * read.  'k' keeps where its transport header is.
+ */
 static void
-extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
+extract_key(const struct port *in, struct pkt *k, struct flow_key *key)
 {
     const uint8_t *l3 = k->tail + 2;
     uint32_t n = k->tail_len >= 2 ? k->tail_len - 2 : 0;
 
+    k->l4_off = 0;
     memset(key, 0, sizeof(*key));
     memcpy(key->dl_dst, k->macs, 6);
     memcpy(key->dl_src, k->macs + 6, 6);
@@ -275,8 +282,11 @@ extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
         key->nw_proto = l3[9];
         key->nw_src = rd_be32(l3 + 12);
         key->nw_dst = rd_be32(l3 + 16);
-        if (ihl >= 20 && first && n > ihl)
+        if (ihl >= 20 && first && n > ihl) {
+            k->l4_off = ihl;
+            k->l4_proto = key->nw_proto;
             key_l4(key, l3 + ihl, n - ihl, 1);
+        }
     } else if (key->dl_type == ETH_IP6 && n >= 40 && (l3[0] >> 4) == 6) {
         uint32_t w = rd_be32(l3);
         struct pkt_ipv6_ext x;
@@ -288,8 +298,11 @@ extract_key(const struct port *in, const struct pkt *k, struct flow_key *key)
         key->nw_ttl = l3[7];
         memcpy(key->ipv6_src, l3 + 8, 16);
         memcpy(key->ipv6_dst, l3 + 24, 16);
-        if (l4)
-            key_l4(key, l3 + 40 + x.len, n - 40 - (uint32_t)x.len, 58);
+        if (l4) {
+            k->l4_off = 40 + (uint32_t)x.len;
+            k->l4_proto = x.proto;
+            key_l4(key, l3 + k->l4_off, n - k->l4_off, 58);
+        }
     } else if (key->dl_type == ETH_ARP && n >= 28 && rd_be16(l3 + 2) == ETH_IP &&
         l3[4] == 6 && l3[5] == 4) {
         key->nw_proto = l3[7];
@@ -425,43 +438,40 @@ commit(struct sw *sw, struct pkt *k, const struct flow_key *key)
     uint32_t n = k->tail_len >= 2 ? k->tail_len - 2 : 0;
     uint16_t type = k->tail_len >= 2 ? rd_be16(k->tail) : 0;
     struct csums c = { NULL, NULL, false, false };
+    /* The transport header extract_key() found (the headers' layout does not change). */
+    uint8_t *l4 = k->l4_off != 0 ? l3 + k->l4_off : NULL;
+    uint32_t l4n = n - k->l4_off;
 
     if (k->n_out > 0)
         dp_flush(sw);
     if (type == ETH_IP && n >= 20 && (l3[0] >> 4) == 4) {
-        uint32_t ihl = (uint32_t)(l3[0] & 15) * 4;
-        bool l4 = ihl >= 20 && n > ihl && (rd_be16(l3 + 6) & 0x1fff) == 0;
         bool pseudo = l3[9] != 1;       /* ICMP's checksum has no pseudo-header. */
         uint8_t a[4];
 
         c.ip = l3 + 10;
-        if (l4)
-            l4_csum(&c, k->f, l3 + ihl, n - ihl, l3[9], false);
+        if (l4 != NULL)
+            l4_csum(&c, k->f, l4, l4n, k->l4_proto, false);
         put16(&c, l3, (uint16_t)(l3[0] << 8 | key->nw_tos), true, false);
         put16(&c, l3 + 8, (uint16_t)(key->nw_ttl << 8 | l3[9]), true, false);
         be32_bytes(a, key->nw_src);
         put_bytes(&c, l3 + 12, a, 4, true, pseudo);
         be32_bytes(a, key->nw_dst);
         put_bytes(&c, l3 + 16, a, 4, true, pseudo);
-        if (l4)
-            commit_l4(&c, key, l3 + ihl, n - ihl, l3[9]);
+        if (l4 != NULL)
+            commit_l4(&c, key, l4, l4n, k->l4_proto);
     } else if (type == ETH_IP6 && n >= 40 && (l3[0] >> 4) == 6) {
         uint32_t w = 6u << 28 | (uint32_t)key->nw_tos << 20 | (key->ipv6_label & 0xfffff);
-        struct pkt_ipv6_ext x;
-        bool l4 = pkt_ipv6_ext(l3 + 40, n - 40, l3[6], &x);
-        uint8_t *l4p = l3 + 40 + x.len;
-        uint32_t l4n = n - 40 - (uint32_t)x.len;
 
-        /* The transport checksum covers the addresses too: found past any extension headers. */
-        if (l4)
-            l4_csum(&c, k->f, l4p, l4n, x.proto, true);
+        /* The transport checksum covers the addresses too. */
+        if (l4 != NULL)
+            l4_csum(&c, k->f, l4, l4n, k->l4_proto, true);
         put16(&c, l3, (uint16_t)(w >> 16), false, false);
         put16(&c, l3 + 2, (uint16_t)w, false, false);
         l3[7] = key->nw_ttl;
         put_bytes(&c, l3 + 8, key->ipv6_src, 16, false, true);
         put_bytes(&c, l3 + 24, key->ipv6_dst, 16, false, true);
-        if (l4)
-            commit_l4(&c, key, l4p, l4n, x.proto);
+        if (l4 != NULL)
+            commit_l4(&c, key, l4, l4n, k->l4_proto);
     } else if (type == ETH_ARP && n >= 28 && rd_be16(l3 + 2) == ETH_IP && l3[4] == 6 && l3[5] == 4) {
         l3[7] = key->nw_proto;
         memcpy(l3 + 8, key->arp_sha, 6);

@@ -440,18 +440,25 @@ ping_cmd(struct emu_ctx *c, char **argv, int argc)
     bool full = strcmp(argv[0] + strlen(argv[0]) - 4, "full") == 0;
     int *hosts = malloc((size_t)c->topo.nhosts * sizeof(*hosts) + 1), n = 0, lost;
     double wait_s = 0;
+    bool bad_args;
 
     if (hosts == NULL)
         return;
+    if (pair)
+        bad_args = argc != 1 && argc != 3;
+    else if (full)
+        bad_args = false;       /* Mininet's pingallfull passes over them. */
+    else
+        bad_args = argc > 2 || (argc == 2 && num_parse_double(argv[1], 0.001, 3600, &wait_s) != 0);
+    if (bad_args) {
+        printf("usage: %s %s\n", argv[0], pair ? "[HOST HOST]" : "[TIMEOUT]");
+        goto out;
+    }
     if (pair && argc == 3) {
         if ((hosts[0] = host_arg(c, argv[1])) >= 0 && (hosts[1] = host_arg(c, argv[2])) >= 0)
             n = 2;
         else
             goto out;
-    } else if (pair ? argc != 1 : !full && (argc > 2 ||
-        (argc == 2 && num_parse_double(argv[1], 0.001, 3600, &wait_s) != 0))) {
-        printf("usage: %s %s\n", argv[0], pair ? "[HOST HOST]" : "[TIMEOUT]");
-        goto out;
     } else {
         for (int i = 0; i < c->topo.nhosts && (!pair || n < 2); i++)
             hosts[n++] = topo_host(&c->topo, i);

@@ -52,6 +52,14 @@ if "$EMU" --topo single,2 --no-sflow --test traffic --traffic pairs --duration 1
 else
     echo "FAIL --no-sflow: exit status"; cat "$tmp/out"; fail=1
 fi
+# A --json report that cannot be written is an error, not a success.
+if "$EMU" --topo single,2 --no-sflow --test traffic --traffic pairs --duration 1 \
+    --json /dev/full >"$tmp/out" 2>&1; then
+    echo "FAIL --json /dev/full: exit status 0"; cat "$tmp/out"; fail=1
+else
+    grep -q -- '--json /dev/full: No space left on device' "$tmp/out" ||
+        { echo "FAIL --json /dev/full: no message"; cat "$tmp/out"; fail=1; }
+fi
 run bridge tree,2,2
 [ -x "$BIN/sflow-switch" ] && run user tree,2,2
 run bridge tree,2,2 pairs

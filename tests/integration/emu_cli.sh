@@ -163,6 +163,9 @@ done
 cmd "pingallfull 0.5"
 has $n '^h1 -> h2 h3 $' "pingallfull with an argument: the matrix"
 has $n '^\*\*\* Results: $' "pingallfull with an argument: results"
+# Two arguments are no host pair for it: still every host.
+cmd "pingallfull h1 h2"
+has $n '^h3 -> h1 h2 $' "pingallfull with two arguments: the whole matrix"
 cmd "pingpair h1"
 same $n "usage: pingpair [HOST HOST]" "pingpair with one host"
 cmd "pingpairfull h1 h2 h3"

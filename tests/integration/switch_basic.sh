@@ -69,7 +69,7 @@ fi
 # --- errors ---
 expect_fail "no bridge named nobr" sfctl add-port nobr "${P}h1"
 expect_fail "no bridge named nobr" sfctl dump-flows nobr
-expect_fail "has no port nosuch" sfctl dump-ports br0 nosuch
+expect_fail "br0: couldn't find port \`nosuch'" sfctl dump-ports br0 nosuch
 [ "$(sfctl dump-ports br0 "${P}h3" | grep "^  port" | cut -d: -f1)" = "  port  3" ] || fail "dump-ports by name"
 expect_fail "already exists" sfctl add-br br0
 expect_fail "already exists" sfctl add-port br0 "${P}h1"
