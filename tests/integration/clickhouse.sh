@@ -13,6 +13,13 @@ trap 'exit 1' INT TERM
 . "$TOP/tests/integration/lib/clickhouse.sh"
 fail=0
 
+# The sink loads libcurl when --clickhouse asks for it (collector/ch_curl.c):
+# every other run of the collector starts without it.
+if ldd "$BIN/sflowcollect" | grep -q libcurl; then
+    echo "FAIL: sflowcollect is linked with libcurl"
+    fail=1
+fi
+
 base=$((20000 + $$ % 15000))
 H=$base P=$((base + 1))
 ch_start a $H $P
